@@ -1,0 +1,341 @@
+"""Admin of the organization tree, units, joint committees, user scopes and PDF ledgers."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from import_export import fields, resources
+from import_export.admin import ExportMixin
+from simple_history.admin import SimpleHistoryAdmin
+
+from common.admin import ScopedAdmin, ScopedInline, Services
+from common.masking import mask_phone
+
+from . import services
+from .models import (
+    CommitteeMember,
+    JointCommittee,
+    Organization,
+    OrganizationAccess,
+    Position,
+    ReportDocument,
+    ReportKind,
+    ReportStatus,
+    Unit,
+)
+from .reports import organization_tree_pdf
+from .rules import PositionTitle
+from .scope import scope_of
+from .selectors import organization_forest_get
+
+admin.site.site_header = "社区党建管理系统"
+admin.site.site_title = "社区党建管理系统"
+admin.site.index_title = "工作台"
+
+
+class OrganizationResource(resources.ModelResource):
+    """党组织 export; the headers are Chinese and match what an import would read."""
+
+    name = fields.Field(attribute="name", column_name="名称")
+    code = fields.Field(attribute="code", column_name="组织代码")
+    kind = fields.Field(attribute="get_kind_display", column_name="组织类型", readonly=True)
+    parent = fields.Field(attribute="parent__code", column_name="上级组织代码", readonly=True)
+    established_on = fields.Field(attribute="established_on", column_name="成立日期")
+    is_active = fields.Field(column_name="在用", readonly=True)
+
+    class Meta:
+        model = Organization
+        fields = ("name", "code", "kind", "parent", "established_on", "is_active")
+        export_order = fields
+
+    def dehydrate_is_active(self, organization: Organization) -> str:
+        return "是" if organization.is_active else "否"
+
+
+class PositionInline(ScopedInline, admin.TabularInline):  # type: ignore[type-arg]
+    model = Position
+    extra = 0
+    fields = ("title", "holder_name", "start_date", "end_date")
+
+
+@admin.register(Organization)
+class OrganizationAdmin(ExportMixin, ScopedAdmin, SimpleHistoryAdmin):  # type: ignore[misc]
+    model_services = Services("organization", services.organization_save)
+    resource_classes = [OrganizationResource]
+    list_display = ("name", "code", "kind", "parent", "secretary_name", "is_active")
+    list_filter = ("kind", "is_active")
+    search_fields = ("name", "code")
+    list_select_related = ("parent",)
+    autocomplete_fields = ("parent",)
+    fields = ("name", "code", "kind", "parent", "established_on", "address", "office_phone", "is_active")
+    inlines = [PositionInline]
+    inline_services = {
+        Position: Services("position", services.position_save, services.position_delete)
+    }
+    actions = ["queue_tree_report"]
+    change_list_template = "admin/organizations/organization/change_list.html"
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Organization]:
+        secretary = Position.objects.current().filter(
+            organization=OuterRef("pk"), title=PositionTitle.SECRETARY
+        )
+        return super().get_queryset(request).annotate(
+            current_secretary=Subquery(secretary.values("holder_name")[:1])
+        )
+
+    @admin.display(description="书记")
+    def secretary_name(self, organization: Organization) -> str:
+        return getattr(organization, "current_secretary", None) or "—"
+
+    def get_search_results(self, request: HttpRequest, queryset: Any, search_term: str) -> Any:
+        # An autocomplete widget picks a parent: offer only organizations the user manages.
+        if request.GET.get("field_name"):
+            queryset = queryset.editable_by(request.user)
+        return super().get_search_results(request, queryset, search_term)
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        readonly = list(super().get_readonly_fields(request, obj))
+        editable = scope_of(request.user).editable
+        # The top of a user's scope cannot be moved or re-coded by that user.
+        if obj is not None and editable is not None and obj.parent_id not in editable:
+            readonly += ["parent", "kind", "code"]
+        return readonly
+
+    @admin.action(description="生成组织架构PDF（后台生成）", permissions=["view"])
+    def queue_tree_report(self, request: HttpRequest, queryset: QuerySet[Organization]) -> None:
+        for organization in queryset:
+            services.report_request(
+                organization=organization, kind=ReportKind.ORGANIZATION_TREE, actor=request.user
+            )
+        self.message_user(
+            request, f"已为{queryset.count()}个党组织排队生成PDF，完成后在“PDF台账”中下载。", messages.SUCCESS
+        )
+
+    def get_urls(self) -> list[Any]:
+        urls = [
+            path("tree/", self.admin_site.admin_view(self.tree_view), name="organizations_organization_tree"),
+            path(
+                "<int:pk>/tree.pdf",
+                self.admin_site.admin_view(self.tree_pdf_view),
+                name="organizations_organization_tree_pdf",
+            ),
+        ]
+        return urls + super().get_urls()
+
+    def tree_view(self, request: HttpRequest) -> HttpResponse:
+        if not self.has_view_permission(request):
+            raise Http404("没有找到该页面，或您无权查看。")
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "组织架构",
+            "opts": self.model._meta,
+            "forest": organization_forest_get(user=request.user),
+            "today": timezone.localdate(),
+        }
+        return TemplateResponse(request, "admin/organizations/organization/tree.html", context)
+
+    def tree_pdf_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        organization = get_object_or_404(self.get_queryset(request), pk=pk)
+        pdf = organization_tree_pdf(organization)
+        response = HttpResponse(pdf, content_type="application/pdf")
+        response["Content-Disposition"] = f'inline; filename="{organization.code}-tree.pdf"'
+        return response
+
+
+@admin.register(Position)
+class PositionAdmin(ScopedAdmin, SimpleHistoryAdmin):  # type: ignore[misc]
+    model_services = Services("position", services.position_save, services.position_delete)
+    list_display = ("organization", "title", "holder_name", "start_date", "end_date")
+    list_filter = ("title",)
+    search_fields = ("holder_name", "organization__name", "organization__code")
+    list_select_related = ("organization",)
+    autocomplete_fields = ("organization",)
+
+
+class UnitForm(forms.ModelForm):  # type: ignore[type-arg]
+    party_org_name = forms.CharField(
+        label="单位党组织名称", required=False, help_text="单位尚无登记的党组织时填写，将同时建立。"
+    )
+    party_org_code = forms.CharField(label="单位党组织代码", required=False)
+
+    class Meta:
+        model = Unit
+        fields = (
+            "name",
+            "kind",
+            "community",
+            "linked_communities",
+            "party_organization",
+            "address",
+            "contact_name",
+            "contact_phone",
+        )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        name, code = data.get("party_org_name"), data.get("party_org_code")
+        if bool(name) != bool(code):
+            raise forms.ValidationError("新建单位党组织时，名称和代码都要填写。")
+        if code and Organization.objects.filter(code=code).exists():
+            self.add_error("party_org_code", f"组织代码{code}已被使用，请换一个。")
+        if code and data.get("party_organization"):
+            raise forms.ValidationError("已选择单位党组织时，不要再填写新建党组织的名称和代码。")
+        return data
+
+
+@admin.register(Unit)
+class UnitAdmin(ScopedAdmin, SimpleHistoryAdmin):  # type: ignore[misc]
+    form = UnitForm
+    list_display = ("name", "kind", "community", "party_organization", "contact_name", "masked_phone")
+    list_filter = ("kind",)
+    search_fields = ("name", "party_organization__name", "party_organization__code")
+    list_select_related = ("community", "party_organization")
+    autocomplete_fields = ("community", "party_organization")
+    filter_horizontal = ("linked_communities",)
+
+    @admin.display(description="联系电话")
+    def masked_phone(self, unit: Unit) -> str:
+        return mask_phone(unit.contact_phone)
+
+    def save_model(self, request: HttpRequest, obj: Unit, form: Any, change: bool) -> None:
+        from common.admin import changed_fields
+
+        services.unit_save(
+            unit=obj,
+            actor=request.user,
+            party_org_name=form.cleaned_data.get("party_org_name", ""),
+            party_org_code=form.cleaned_data.get("party_org_code", ""),
+            update_fields=changed_fields(form) if change else None,
+        )
+
+
+class CommitteeMemberInline(ScopedInline, admin.TabularInline):  # type: ignore[type-arg]
+    model = CommitteeMember
+    extra = 0
+    fields = ("person_name", "role", "unit", "term_start", "term_end")
+
+
+@admin.register(JointCommittee)
+class JointCommitteeAdmin(ScopedAdmin, SimpleHistoryAdmin):  # type: ignore[misc]
+    model_services = Services("committee", services.joint_committee_save)
+    list_display = ("name", "kind", "community", "unit_count", "current_member_count")
+    list_filter = ("kind",)
+    search_fields = ("name", "community__name")
+    list_select_related = ("community",)
+    filter_horizontal = ("member_units",)
+    inlines = [CommitteeMemberInline]
+    inline_services = {
+        CommitteeMember: Services(
+            "member", services.committee_member_save, services.committee_member_delete
+        )
+    }
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[JointCommittee]:
+        today = timezone.localdate()
+        return super().get_queryset(request).annotate(
+            units=Count("member_units", distinct=True),
+            current_members=Count(
+                "members",
+                filter=Q(members__term_start__lte=today, members__term_end__gte=today),
+                distinct=True,
+            ),
+        )
+
+    @admin.display(description="成员单位数", ordering="units")
+    def unit_count(self, committee: JointCommittee) -> int:
+        return committee.units  # type: ignore[attr-defined,no-any-return]
+
+    @admin.display(description="现任委员数", ordering="current_members")
+    def current_member_count(self, committee: JointCommittee) -> int:
+        return committee.current_members  # type: ignore[attr-defined,no-any-return]
+
+
+@admin.register(CommitteeMember)
+class CommitteeMemberAdmin(ScopedAdmin, SimpleHistoryAdmin):  # type: ignore[misc]
+    model_services = Services("member", services.committee_member_save, services.committee_member_delete)
+    list_display = ("person_name", "role", "committee", "unit", "term_start", "term_end")
+    list_filter = ("role",)
+    search_fields = ("person_name", "unit__name")
+    list_select_related = ("committee", "unit")
+
+
+@admin.register(OrganizationAccess)
+class OrganizationAccessAdmin(SimpleHistoryAdmin):  # type: ignore[misc]
+    """Who may work in which organization. Superusers grant access; sub-district staff read."""
+
+    list_display = ("user", "organization", "role")
+    list_filter = ("role",)
+    search_fields = ("user__username", "user__first_name", "user__last_name", "organization__name")
+    list_select_related = ("user", "organization")
+    autocomplete_fields = ("user", "organization")
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[OrganizationAccess]:
+        queryset = super().get_queryset(request)
+        ids = scope_of(request.user).visible
+        return queryset if ids is None else queryset.filter(organization_id__in=ids)
+
+    def get_object(self, request: HttpRequest, object_id: str, from_field: str | None = None) -> Any:
+        obj = super().get_object(request, object_id, from_field)
+        if obj is None:
+            raise Http404("没有找到该记录，或您无权查看。")
+        return obj
+
+
+@admin.register(ReportDocument)
+class ReportDocumentAdmin(ScopedAdmin):
+    list_display = ("kind", "organization", "status", "created_at", "finished_at", "download")
+    list_filter = ("kind", "status")
+    list_select_related = ("organization",)
+    readonly_fields = ("kind", "organization", "requested_by", "status", "error", "created_at", "finished_at")
+    fields = readonly_fields
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    @admin.display(description="下载")
+    def download(self, report: ReportDocument) -> str:
+        if report.status != ReportStatus.DONE:
+            return "—"
+        url = reverse("admin:organizations_reportdocument_download", args=[report.pk])
+        return format_html('<a href="{}">下载PDF</a>', url)
+
+    def get_urls(self) -> list[Any]:
+        view = self.admin_site.admin_view(self.download_view)
+        return [
+            path("<int:pk>/download/", view, name="organizations_reportdocument_download"),
+            *super().get_urls(),
+        ]
+
+    def download_view(self, request: HttpRequest, pk: int) -> FileResponse:
+        report = get_object_or_404(self.get_queryset(request), pk=pk, status=ReportStatus.DONE)
+        return FileResponse(report.file.open("rb"), as_attachment=True, filename=report.file.name.rsplit("/", 1)[-1])
+
+
+class OrganizationAccessInline(admin.TabularInline):  # type: ignore[type-arg]
+    model = OrganizationAccess
+    extra = 0
+    autocomplete_fields = ("organization",)
+    fk_name = "user"
+
+
+User = get_user_model()
+admin.site.unregister(User)
+
+
+@admin.register(User)
+class PartyUserAdmin(UserAdmin):  # type: ignore[type-arg]
+    inlines = [OrganizationAccessInline]

@@ -1,0 +1,27 @@
+"""Authentication backend that grants model permissions from a user's organization roles."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.backends import BaseBackend
+
+from .roles import ROLE_PERMISSIONS
+
+
+class RoleBackend(BaseBackend):
+    """Permissions come from roles (organizations/roles.py); it authenticates nobody itself."""
+
+    def get_all_permissions(self, user_obj: Any, obj: Any = None) -> set[str]:
+        if not user_obj.is_active or user_obj.is_anonymous:
+            return set()
+        if not hasattr(user_obj, "_role_perm_cache"):
+            roles = user_obj.organization_accesses.values_list("role", flat=True).distinct()
+            user_obj._role_perm_cache = set().union(
+                *(ROLE_PERMISSIONS.get(role, frozenset()) for role in roles)
+            )
+        return set(user_obj._role_perm_cache)
+
+    def has_module_perms(self, user_obj: Any, app_label: str) -> bool:
+        prefix = f"{app_label}."
+        return any(perm.startswith(prefix) for perm in self.get_all_permissions(user_obj))

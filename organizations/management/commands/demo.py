@@ -1,0 +1,23 @@
+"""python manage.py demo: load the demo sub-district and print its logins."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from django.utils.module_loading import import_string
+
+
+class Command(BaseCommand):
+    help = "载入演示街道（可重复运行，不会重复创建），并逐行打印登录账号：角色、用户名、密码、组织代码。"
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        logins = []
+        with transaction.atomic():
+            for builder in settings.DEMO_BUILDERS:
+                logins += import_string(builder)() or []
+        for login in logins:
+            self.stdout.write("\t".join([login.role, login.username, login.password, login.organization_code]))
+        self.stderr.write(f"演示数据已就绪：{len(logins)}个登录账号。")

@@ -1,0 +1,458 @@
+"""The party organization tree, workplace units, joint committees and who may see what."""
+
+from __future__ import annotations
+
+import datetime as dt
+from functools import reduce
+from operator import or_
+from typing import TYPE_CHECKING, Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+from tree_queries.models import TreeNode
+from tree_queries.query import TreeQuerySet
+
+from . import rules
+from .roles import Role
+from .scope import scoped
+from .rules import COMMUNITY_KINDS, OrganizationKind, PositionTitle
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+code_validator = RegexValidator(
+    r"^[A-Za-z0-9][A-Za-z0-9_-]*$", "组织代码只能由字母、数字、短横线和下划线组成。"
+)
+
+
+class OrganizationQuerySet(TreeQuerySet):
+    def active(self) -> OrganizationQuerySet:
+        return self.filter(is_active=True)
+
+    def communities(self) -> OrganizationQuerySet:
+        return self.filter(kind__in=COMMUNITY_KINDS)
+
+    def visible_to(self, user: Any) -> OrganizationQuerySet:
+        return scoped(self, user, "pk")
+
+    def editable_by(self, user: Any) -> OrganizationQuerySet:
+        return scoped(self, user, "pk", editable=True)
+
+    def descendant_ids(self, root_ids: Iterable[int]) -> set[int]:
+        """The given nodes and everything below them, in one recursive query."""
+        roots = list(root_ids)
+        if not roots:
+            return set()
+        condition = reduce(or_, (Q(tree_path__contains=pk) for pk in roots))
+        return set(self.with_tree_fields().filter(condition).values_list("pk", flat=True))
+
+
+class Organization(TreeNode):
+    """A party organization: 街道党工委, 社区党委/党总支, 党支部, 党小组 or a unit's own party org."""
+
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+        verbose_name="上级党组织",
+    )
+    name = models.CharField("名称", max_length=100)
+    code = models.CharField(
+        "组织代码",
+        max_length=32,
+        unique=True,
+        validators=[code_validator],
+        help_text="在全街道唯一，花名册导入时用它指明党员所在党组织。",
+    )
+    kind = models.CharField("组织类型", max_length=32, choices=OrganizationKind.choices)
+    established_on = models.DateField("成立日期", null=True, blank=True)
+    address = models.CharField("办公地址", max_length=200, blank=True)
+    office_phone = models.CharField("办公电话", max_length=32, blank=True)
+    is_active = models.BooleanField("在用", default=True, help_text="撤销的组织保留历史记录，不再使用。")
+    history = HistoricalRecords()
+
+    objects = OrganizationQuerySet.as_manager(with_tree_fields=False)
+
+    class Meta:
+        verbose_name = "党组织"
+        verbose_name_plural = "党组织"
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        super().clean()
+        parent_kind = self.parent.kind if self.parent_id else None
+        if self.kind and (error := rules.parent_kind_error(self.kind, parent_kind)):
+            raise ValidationError({"parent": error})
+
+    @property
+    def is_community(self) -> bool:
+        return self.kind in COMMUNITY_KINDS
+
+
+class PositionQuerySet(models.QuerySet["Position"]):
+    def current(self, on: dt.date | None = None) -> PositionQuerySet:
+        day = on or timezone.localdate()
+        return self.filter(Q(end_date__isnull=True) | Q(end_date__gte=day), start_date__lte=day)
+
+    def visible_to(self, user: Any) -> PositionQuerySet:
+        return scoped(self, user, "organization_id")
+
+    def editable_by(self, user: Any) -> PositionQuerySet:
+        return scoped(self, user, "organization_id", editable=True)
+
+
+class Position(models.Model):
+    """A committee position (书记, 副书记, 委员) held by a person from a start date to an end date."""
+
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="positions", verbose_name="党组织"
+    )
+    title = models.CharField("职务", max_length=32, choices=PositionTitle.choices)
+    holder_name = models.CharField("任职人", max_length=50)
+    start_date = models.DateField("任职日期")
+    end_date = models.DateField("离任日期", null=True, blank=True, help_text="现任的留空。")
+    history = HistoricalRecords()
+
+    objects = PositionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "班子成员"
+        verbose_name_plural = "班子成员"
+        ordering = ["organization__code", "title", "-start_date"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | Q(end_date__gte=models.F("start_date")),
+                name="position_end_after_start",
+                violation_error_message="离任日期不能早于任职日期。",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organization} {self.get_title_display()} {self.holder_name}"
+
+    def clean(self) -> None:
+        if self.end_date and self.start_date and self.end_date < self.start_date:
+            raise ValidationError({"end_date": "离任日期不能早于任职日期。"})
+        if self.title in rules.SINGLE_HOLDER_TITLES and self.organization_id and self.start_date:
+            self._check_single_holder()
+
+    def _check_single_holder(self) -> None:
+        others = Position.objects.filter(organization_id=self.organization_id, title=self.title)
+        for other in others.exclude(pk=self.pk):
+            if rules.periods_overlap(
+                (self.start_date, self.end_date), (other.start_date, other.end_date)
+            ):
+                end = f"{other.end_date:%Y-%m-%d}" if other.end_date else "现在"
+                raise ValidationError(
+                    f"{other.holder_name}在{other.start_date:%Y-%m-%d}至{end}任"
+                    f"{self.get_title_display()}，同一时间只能有一人担任；请先填写其离任日期。"
+                )
+
+    @property
+    def is_current(self) -> bool:
+        today = timezone.localdate()
+        return self.start_date <= today and (self.end_date is None or self.end_date >= today)
+
+
+
+
+class UnitKind(models.TextChoices):
+    AGENCY = "agency", "机关"
+    INSTITUTION = "institution", "事业单位"
+    STATE_ENTERPRISE = "state_enterprise", "国有企业"
+    PRIVATE_ENTERPRISE = "private_enterprise", "非公企业"
+    SCHOOL = "school", "学校"
+    SOCIAL_ORGANIZATION = "social_organization", "社会组织"
+    OTHER = "other", "其他"
+
+
+class UnitQuerySet(models.QuerySet["Unit"]):
+    def visible_to(self, user: Any) -> UnitQuerySet:
+        return scoped(self, user, "community_id", "party_organization_id")
+
+    def editable_by(self, user: Any) -> UnitQuerySet:
+        return scoped(self, user, "community_id", editable=True)
+
+
+class Unit(models.Model):
+    """驻区单位: an agency, company or school located in a community, with its own party org."""
+
+    name = models.CharField("单位名称", max_length=100)
+    kind = models.CharField("单位性质", max_length=32, choices=UnitKind.choices)
+    address = models.CharField("单位地址", max_length=200, blank=True)
+    contact_name = models.CharField("联系人", max_length=50, blank=True)
+    contact_phone = models.CharField("联系电话", max_length=32, blank=True)
+    community = models.ForeignKey(
+        Organization,
+        on_delete=models.PROTECT,
+        related_name="located_units",
+        limit_choices_to={"kind__in": COMMUNITY_KINDS},
+        verbose_name="所在社区",
+    )
+    linked_communities = models.ManyToManyField(
+        Organization,
+        blank=True,
+        related_name="linked_units",
+        limit_choices_to={"kind__in": COMMUNITY_KINDS},
+        verbose_name="双联双管联系社区",
+        help_text="本单位在职党员居住的其他社区。",
+    )
+    party_organization = models.OneToOneField(
+        Organization,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="unit",
+        limit_choices_to={"kind": OrganizationKind.UNIT_ORG},
+        verbose_name="单位党组织",
+    )
+    history = HistoricalRecords(m2m_fields=[linked_communities])
+
+    objects = UnitQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "驻区单位"
+        verbose_name_plural = "驻区单位"
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["community", "name"],
+                name="unit_name_unique_in_community",
+                violation_error_message="本社区已有同名的驻区单位。",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        if self.community_id and not self.community.is_community:
+            raise ValidationError({"community": "所在社区必须是社区党委或社区党总支。"})
+        org = self.party_organization
+        if org is not None and org.kind != OrganizationKind.UNIT_ORG:
+            raise ValidationError({"party_organization": "单位党组织的组织类型必须是“单位党组织”。"})
+
+
+class JointCommitteeKind(models.TextChoices):
+    JOINT_MEETING = "joint_meeting", "社区党建联席会"
+    BIG_COMMITTEE = "big_committee", "社区大党委"
+
+
+class JointCommitteeQuerySet(models.QuerySet["JointCommittee"]):
+    def visible_to(self, user: Any) -> JointCommitteeQuerySet:
+        return scoped(self, user, "community_id")
+
+    def editable_by(self, user: Any) -> JointCommitteeQuerySet:
+        return scoped(self, user, "community_id", editable=True)
+
+
+class JointCommittee(models.Model):
+    """社区党建联席会 / 社区大党委: the community party org together with member units (001, 004)."""
+
+    community = models.ForeignKey(
+        Organization,
+        on_delete=models.PROTECT,
+        related_name="joint_committees",
+        limit_choices_to={"kind__in": COMMUNITY_KINDS},
+        verbose_name="社区",
+    )
+    kind = models.CharField("类型", max_length=32, choices=JointCommitteeKind.choices)
+    name = models.CharField("名称", max_length=100)
+    established_on = models.DateField("成立日期", null=True, blank=True)
+    member_units = models.ManyToManyField(
+        Unit, blank=True, related_name="joint_committees", verbose_name="成员单位"
+    )
+    history = HistoricalRecords(m2m_fields=[member_units])
+
+    objects = JointCommitteeQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "联席会/大党委"
+        verbose_name_plural = "联席会/大党委"
+        ordering = ["community__code", "kind"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["community", "kind"],
+                name="one_joint_committee_of_each_kind",
+                violation_error_message="该社区已有同类型的联席会/大党委。",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        if self.community_id and not self.community.is_community:
+            raise ValidationError({"community": "联席会/大党委只能由社区党委或社区党总支组建。"})
+
+
+class CommitteeRole(models.TextChoices):
+    SECRETARY = "secretary", "书记"
+    DEPUTY_SECRETARY = "deputy_secretary", "副书记"
+    MEMBER = "member", "委员"
+
+
+class CommitteeMemberQuerySet(models.QuerySet["CommitteeMember"]):
+    def visible_to(self, user: Any) -> CommitteeMemberQuerySet:
+        return scoped(self, user, "committee__community_id")
+
+    def editable_by(self, user: Any) -> CommitteeMemberQuerySet:
+        return scoped(self, user, "committee__community_id", editable=True)
+
+    def current(self, on: dt.date | None = None) -> CommitteeMemberQuerySet:
+        day = on or timezone.localdate()
+        return self.filter(term_start__lte=day, term_end__gte=day)
+
+
+class CommitteeMember(models.Model):
+    """One term of one person on a joint committee (004: at most 3 years, 9 consecutive)."""
+
+    committee = models.ForeignKey(
+        JointCommittee, on_delete=models.CASCADE, related_name="members", verbose_name="联席会/大党委"
+    )
+    person_name = models.CharField("姓名", max_length=50)
+    unit = models.ForeignKey(
+        Unit,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="committee_members",
+        verbose_name="所在成员单位",
+        help_text="社区党组织的成员留空。",
+    )
+    role = models.CharField("职务", max_length=32, choices=CommitteeRole.choices)
+    term_start = models.DateField("任期开始")
+    term_end = models.DateField("任期结束")
+    history = HistoricalRecords()
+
+    objects = CommitteeMemberQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "联席会/大党委委员"
+        verbose_name_plural = "联席会/大党委委员"
+        ordering = ["committee", "role", "person_name", "term_start"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(term_end__gte=models.F("term_start")),
+                name="committee_term_end_after_start",
+                violation_error_message="任期结束日期不能早于开始日期。",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person_name}（{self.get_role_display()}）"
+
+    def clean(self) -> None:
+        if not (self.committee_id and self.term_start and self.term_end and self.person_name):
+            return
+        if self.unit_id and not self.committee.member_units.filter(pk=self.unit_id).exists():
+            raise ValidationError({"unit": f"{self.unit}不是{self.committee}的成员单位，请先把它加入成员单位。"})
+        terms = list(
+            CommitteeMember.objects.filter(committee_id=self.committee_id, person_name=self.person_name)
+            .exclude(pk=self.pk)
+            .values_list("term_start", "term_end")
+        )
+        for start, end in terms:
+            if rules.periods_overlap((self.term_start, self.term_end), (start, end)):
+                raise ValidationError(
+                    f"{self.person_name}已有{start:%Y-%m-%d}至{end:%Y-%m-%d}的任期，与本届任期重叠。"
+                )
+        error = rules.committee_term_error(
+            self.term_start,
+            self.term_end,
+            terms,
+            max_years=settings.JOINT_COMMITTEE_TERM_MAX_YEARS,
+            max_consecutive_years=settings.JOINT_COMMITTEE_CONSECUTIVE_MAX_YEARS,
+        )
+        if error:
+            raise ValidationError({"term_end": error})
+
+
+class OrganizationAccess(models.Model):
+    """Attaches a user to an organization with a role; the basis of every visibility check."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="organization_accesses",
+        verbose_name="用户",
+    )
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="accesses", verbose_name="党组织"
+    )
+    role = models.CharField("角色", max_length=32, choices=Role.choices)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "用户权限范围"
+        verbose_name_plural = "用户权限范围"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "organization", "role"],
+                name="one_access_per_user_org_role",
+                violation_error_message="该用户在此党组织已有这个角色。",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.organization} · {self.get_role_display()}"
+
+
+class ReportStatus(models.TextChoices):
+    PENDING = "pending", "排队中"
+    RUNNING = "running", "生成中"
+    DONE = "done", "已完成"
+    FAILED = "failed", "失败"
+
+
+class ReportKind(models.TextChoices):
+    ORGANIZATION_TREE = "organization_tree", "组织架构及班子成员"
+
+
+class ReportDocumentQuerySet(models.QuerySet["ReportDocument"]):
+    def visible_to(self, user: Any) -> ReportDocumentQuerySet:
+        return scoped(self, user, "organization_id")
+
+
+class ReportDocument(models.Model):
+    """A PDF ledger produced in the background by a Celery worker, kept for download."""
+
+    kind = models.CharField("报表", max_length=32, choices=ReportKind.choices)
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="reports", verbose_name="党组织"
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="申请人",
+    )
+    status = models.CharField(
+        "状态", max_length=16, choices=ReportStatus.choices, default=ReportStatus.PENDING
+    )
+    file = models.FileField("文件", upload_to="reports/%Y/%m/", blank=True)
+    error = models.TextField("错误信息", blank=True)
+    created_at = models.DateTimeField("申请时间", auto_now_add=True)
+    finished_at = models.DateTimeField("完成时间", null=True, blank=True)
+
+    objects = ReportDocumentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "PDF台账"
+        verbose_name_plural = "PDF台账"
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.organization} {self.get_kind_display()}"

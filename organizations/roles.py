@@ -1,0 +1,68 @@
+"""Roles a user holds in an organization, and the model permissions each role grants.
+
+The permissions are granted by organizations.backends.RoleBackend, so a role's rights are kept
+here in one place instead of in groups edited by hand. Which rows a permission reaches is decided
+separately by the user's scope (organizations/scope.py).
+"""
+
+from __future__ import annotations
+
+from django.db import models
+
+
+class Role(models.TextChoices):
+    SUB_DISTRICT_OFFICER = "sub_district_officer", "街道党工委工作人员"
+    COMMUNITY_SECRETARY = "community_secretary", "社区党组织书记"
+    COMMUNITY_OFFICER = "community_officer", "社区党务专干"
+    BRANCH_OFFICER = "branch_officer", "党支部工作人员"
+    UNIT_REVIEWER = "unit_reviewer", "驻区单位党组织审核人"
+    MEMBER = "member", "党员"
+
+
+# Roles that manage the organization they are attached to and everything below it.
+MANAGING_ROLES = frozenset(
+    {
+        Role.SUB_DISTRICT_OFFICER,
+        Role.COMMUNITY_SECRETARY,
+        Role.COMMUNITY_OFFICER,
+        Role.BRANCH_OFFICER,
+    }
+)
+
+_VIEW_TREE = {
+    "organizations.view_organization",
+    "organizations.view_position",
+    "organizations.view_unit",
+    "organizations.view_jointcommittee",
+    "organizations.view_committeemember",
+    "organizations.view_reportdocument",
+    "organizations.add_reportdocument",
+}
+_MANAGE_TREE = _VIEW_TREE | {
+    "organizations.add_organization",
+    "organizations.change_organization",
+    "organizations.add_position",
+    "organizations.change_position",
+    "organizations.delete_position",
+}
+_MANAGE_COMMUNITY = _MANAGE_TREE | {
+    "organizations.add_unit",
+    "organizations.change_unit",
+    "organizations.add_jointcommittee",
+    "organizations.change_jointcommittee",
+    "organizations.add_committeemember",
+    "organizations.change_committeemember",
+    "organizations.delete_committeemember",
+}
+
+ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
+    Role.SUB_DISTRICT_OFFICER: frozenset(_MANAGE_COMMUNITY | {"organizations.view_organizationaccess"}),
+    Role.COMMUNITY_SECRETARY: frozenset(_MANAGE_COMMUNITY),
+    Role.COMMUNITY_OFFICER: frozenset(_MANAGE_COMMUNITY),
+    Role.BRANCH_OFFICER: frozenset(_MANAGE_TREE),
+    Role.UNIT_REVIEWER: frozenset({"organizations.view_organization", "organizations.view_unit"}),
+    Role.MEMBER: frozenset(),
+}
+
+# Roles that work in the browser admin (is_staff); a member only uses self-service pages.
+STAFF_ROLES = frozenset(set(Role) - {Role.MEMBER})

@@ -1,0 +1,120 @@
+"""Pure rules of the organization tree and the joint committee: no database, no request."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+
+from django.db import models
+
+
+class OrganizationKind(models.TextChoices):
+    SUB_DISTRICT = "sub_district", "街道党工委"
+    COMMUNITY_COMMITTEE = "community_committee", "社区党委"
+    COMMUNITY_GENERAL_BRANCH = "community_general_branch", "社区党总支"
+    BRANCH = "branch", "党支部"
+    GROUP = "group", "党小组"
+    UNIT_ORG = "unit_org", "单位党组织"
+
+
+COMMUNITY_KINDS = frozenset(
+    {OrganizationKind.COMMUNITY_COMMITTEE, OrganizationKind.COMMUNITY_GENERAL_BRANCH}
+)
+
+# Which kind may sit under which. None stands for "no parent" (a root of the tree). A branch may
+# sit directly under the sub-district (DOMAIN.md); a workplace's party organization is a root of its
+# own, linked to communities through its unit rather than placed under them.
+ALLOWED_PARENT_KINDS: dict[str, frozenset[str | None]] = {
+    OrganizationKind.SUB_DISTRICT: frozenset({None}),
+    OrganizationKind.COMMUNITY_COMMITTEE: frozenset({OrganizationKind.SUB_DISTRICT}),
+    OrganizationKind.COMMUNITY_GENERAL_BRANCH: frozenset({OrganizationKind.SUB_DISTRICT}),
+    OrganizationKind.BRANCH: frozenset(
+        {OrganizationKind.SUB_DISTRICT, *COMMUNITY_KINDS, OrganizationKind.UNIT_ORG}
+    ),
+    OrganizationKind.GROUP: frozenset({OrganizationKind.BRANCH}),
+    OrganizationKind.UNIT_ORG: frozenset({None}),
+}
+
+
+def parent_kind_error(kind: str, parent_kind: str | None) -> str | None:
+    """Why a node of `kind` may not sit under a node of `parent_kind`, or None if it may."""
+    allowed = ALLOWED_PARENT_KINDS[kind]
+    if parent_kind in allowed:
+        return None
+    label = OrganizationKind(kind).label
+    if parent_kind is None:
+        names = "、".join(OrganizationKind(k).label for k in sorted(allowed - {None}))
+        return f"{label}必须有上级党组织，请选择{names}作为上级。"
+    parent_label = OrganizationKind(parent_kind).label
+    if allowed == {None}:
+        return f"{label}是最上级组织，不能设在{parent_label}之下，请清空上级党组织。"
+    names = "、".join(OrganizationKind(k).label for k in sorted(k for k in allowed if k))
+    return f"{label}不能设在{parent_label}之下，上级只能是{names}。"
+
+
+class PositionTitle(models.TextChoices):
+    SECRETARY = "secretary", "书记"
+    DEPUTY_SECRETARY = "deputy_secretary", "副书记"
+    ORGANIZATION_MEMBER = "organization_member", "组织委员"
+    PUBLICITY_MEMBER = "publicity_member", "宣传委员"
+    DISCIPLINE_MEMBER = "discipline_member", "纪检委员"
+
+
+# Titles held by one person at a time in one organization; a committee may have several 副书记.
+SINGLE_HOLDER_TITLES = frozenset(
+    {
+        PositionTitle.SECRETARY,
+        PositionTitle.ORGANIZATION_MEMBER,
+        PositionTitle.PUBLICITY_MEMBER,
+        PositionTitle.DISCIPLINE_MEMBER,
+    }
+)
+
+Period = tuple[dt.date, dt.date | None]
+
+
+def periods_overlap(a: Period, b: Period) -> bool:
+    """Whether two date ranges share a day; an open end (None) runs on indefinitely."""
+    a_start, a_end = a
+    b_start, b_end = b
+    return (b_end is None or a_start <= b_end) and (a_end is None or b_start <= a_end)
+
+
+def add_years(day: dt.date, years: int) -> dt.date:
+    """The same calendar day `years` later; 29 February falls back to 28 February."""
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return day.replace(year=day.year + years, day=28)
+
+
+def committee_term_error(
+    start: dt.date,
+    end: dt.date,
+    earlier_terms: Iterable[Period],
+    *,
+    max_years: int,
+    max_consecutive_years: int,
+) -> str | None:
+    """Why a joint-committee member's term is not allowed, or None.
+
+    A term lasts at most `max_years` (its end may fall on that anniversary of its start). Terms
+    that follow each other without a gap of a day or more are consecutive; together with the new
+    term they may span at most `max_consecutive_years` (004).
+    """
+    if end < start:
+        return "任期结束日期不能早于开始日期。"
+    if end > add_years(start, max_years):
+        return f"委员每届任期最长{max_years}年，本届最晚应于{add_years(start, max_years):%Y-%m-%d}结束。"
+    terms = sorted((s, e) for s, e in earlier_terms if e is not None and s < start)
+    chain_start = start
+    for term_start, term_end in reversed(terms):
+        if term_end >= chain_start - dt.timedelta(days=1):
+            chain_start = min(chain_start, term_start)
+    limit = add_years(chain_start, max_consecutive_years)
+    if end > limit:
+        return (
+            f"委员可连任，但连续任职最长{max_consecutive_years}年：自{chain_start:%Y-%m-%d}起连续任职，"
+            f"本届最晚应于{limit:%Y-%m-%d}结束。"
+        )
+    return None

@@ -1,0 +1,53 @@
+"""Reads of the organization tree that feed pages and reports."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from .models import Organization, OrganizationQuerySet, Position
+
+
+@dataclass
+class TreeRow:
+    organization: Organization
+    depth: int
+    positions: list[Position] = field(default_factory=list)
+
+    @property
+    def indent_mm(self) -> int:
+        return 2 + 6 * self.depth
+
+
+def _tree_rows(nodes: OrganizationQuerySet, on: dt.date | None) -> list[TreeRow]:
+    """Rows in depth-first order, each depth counted from its highest ancestor among `nodes`.
+
+    Two queries, whatever the number of nodes.
+    """
+    found = list(nodes.with_tree_fields().order_siblings_by("code"))
+    ids = {node.pk for node in found}
+    positions: dict[int, list[Position]] = defaultdict(list)
+    current = Position.objects.current(on).filter(organization__in=ids).order_by("title", "start_date")
+    for position in current:
+        positions[position.organization_id].append(position)
+    return [
+        TreeRow(node, sum(1 for pk in node.tree_path[:-1] if pk in ids), positions[node.pk])
+        for node in found
+    ]
+
+
+def organization_tree_get(*, root: Organization, on: dt.date | None = None) -> list[TreeRow]:
+    """`root` and everything below it, each with its current positions."""
+    return _tree_rows(Organization.objects.with_tree_fields().filter(tree_path__contains=root.pk), on)
+
+
+def organization_forest_get(*, user: Any, on: dt.date | None = None) -> list[list[TreeRow]]:
+    """Every active organization `user` may see, as trees: one list of rows per top node."""
+    forest: list[list[TreeRow]] = []
+    for row in _tree_rows(Organization.objects.visible_to(user).active(), on):
+        if row.depth == 0:
+            forest.append([])
+        forest[-1].append(row)
+    return forest

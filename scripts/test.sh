@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# One command to run every test, browser and PDF tests included. Uses SQLite and an on-disk Celery
+# broker by default; with DATABASE_URL and REDIS_URL set (as .ci/run does) the same tests run on
+# PostgreSQL and Redis. Extra arguments go to pytest.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/system-packages.sh
+source scripts/bootstrap.sh
+python -m pytest "$@"
