@@ -120,7 +120,8 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = Path(env("STATIC_ROOT", default=str(BASE_DIR / "staticfiles")))
+STATIC_ROOT = Path(env("STATIC_ROOT", default=str(DATA_DIR / "static")))
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env("MEDIA_ROOT", default=str(DATA_DIR / "media")))
@@ -184,3 +185,7 @@ JOINT_COMMITTEE_CONSECUTIVE_MAX_YEARS = env.int("JOINT_COMMITTEE_CONSECUTIVE_MAX
 
 # `python manage.py demo` runs these builders in order; each app that has demo data adds its own.
 DEMO_BUILDERS = ["organizations.demo.build"]
+
+# Audit trail (django-simple-history): reverting from the history page would bypass the services'
+# checks, so it is off; the history stays readable.
+SIMPLE_HISTORY_REVERT_DISABLED = True

@@ -19,7 +19,7 @@ from import_export import fields, resources
 from import_export.admin import ExportMixin
 from simple_history.admin import SimpleHistoryAdmin
 
-from common.admin import ScopedAdmin, ScopedInline, Services
+from common.admin import ScopedAdmin, ScopedHistoryAdmin, ScopedInline, Services
 from common.masking import mask_phone
 
 from . import services
@@ -70,7 +70,7 @@ class PositionInline(ScopedInline, admin.TabularInline):  # type: ignore[type-ar
 
 
 @admin.register(Organization)
-class OrganizationAdmin(ExportMixin, ScopedAdmin, SimpleHistoryAdmin):  # type: ignore[misc]
+class OrganizationAdmin(ExportMixin, ScopedHistoryAdmin):  # type: ignore[misc]
     model_services = Services("organization", services.organization_save)
     resource_classes = [OrganizationResource]
     list_display = ("name", "code", "kind", "parent", "secretary_name", "is_active")
@@ -154,7 +154,7 @@ class OrganizationAdmin(ExportMixin, ScopedAdmin, SimpleHistoryAdmin):  # type: 
 
 
 @admin.register(Position)
-class PositionAdmin(ScopedAdmin, SimpleHistoryAdmin):  # type: ignore[misc]
+class PositionAdmin(ScopedHistoryAdmin):
     model_services = Services("position", services.position_save, services.position_delete)
     list_display = ("organization", "title", "holder_name", "start_date", "end_date")
     list_filter = ("title",)
@@ -195,7 +195,7 @@ class UnitForm(forms.ModelForm):  # type: ignore[type-arg]
 
 
 @admin.register(Unit)
-class UnitAdmin(ScopedAdmin, SimpleHistoryAdmin):  # type: ignore[misc]
+class UnitAdmin(ScopedHistoryAdmin):
     form = UnitForm
     list_display = ("name", "kind", "community", "party_organization", "contact_name", "masked_phone")
     list_filter = ("kind",)
@@ -227,7 +227,7 @@ class CommitteeMemberInline(ScopedInline, admin.TabularInline):  # type: ignore[
 
 
 @admin.register(JointCommittee)
-class JointCommitteeAdmin(ScopedAdmin, SimpleHistoryAdmin):  # type: ignore[misc]
+class JointCommitteeAdmin(ScopedHistoryAdmin):
     model_services = Services("committee", services.joint_committee_save)
     list_display = ("name", "kind", "community", "unit_count", "current_member_count")
     list_filter = ("kind",)
@@ -262,7 +262,7 @@ class JointCommitteeAdmin(ScopedAdmin, SimpleHistoryAdmin):  # type: ignore[misc
 
 
 @admin.register(CommitteeMember)
-class CommitteeMemberAdmin(ScopedAdmin, SimpleHistoryAdmin):  # type: ignore[misc]
+class CommitteeMemberAdmin(ScopedHistoryAdmin):
     model_services = Services("member", services.committee_member_save, services.committee_member_delete)
     list_display = ("person_name", "role", "committee", "unit", "term_start", "term_end")
     list_filter = ("role",)
@@ -271,7 +271,7 @@ class CommitteeMemberAdmin(ScopedAdmin, SimpleHistoryAdmin):  # type: ignore[mis
 
 
 @admin.register(OrganizationAccess)
-class OrganizationAccessAdmin(SimpleHistoryAdmin):  # type: ignore[misc]
+class OrganizationAccessAdmin(ScopedHistoryAdmin):
     """Who may work in which organization. Superusers grant access; sub-district staff read."""
 
     list_display = ("user", "organization", "role")
@@ -279,17 +279,6 @@ class OrganizationAccessAdmin(SimpleHistoryAdmin):  # type: ignore[misc]
     search_fields = ("user__username", "user__first_name", "user__last_name", "organization__name")
     list_select_related = ("user", "organization")
     autocomplete_fields = ("user", "organization")
-
-    def get_queryset(self, request: HttpRequest) -> QuerySet[OrganizationAccess]:
-        queryset = super().get_queryset(request)
-        ids = scope_of(request.user).visible
-        return queryset if ids is None else queryset.filter(organization_id__in=ids)
-
-    def get_object(self, request: HttpRequest, object_id: str, from_field: str | None = None) -> Any:
-        obj = super().get_object(request, object_id, from_field)
-        if obj is None:
-            raise Http404("没有找到该记录，或您无权查看。")
-        return obj
 
 
 @admin.register(ReportDocument)

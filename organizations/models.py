@@ -378,6 +378,14 @@ class CommitteeMember(models.Model):
             raise ValidationError({"term_end": error})
 
 
+class OrganizationAccessQuerySet(models.QuerySet["OrganizationAccess"]):
+    def visible_to(self, user: Any) -> OrganizationAccessQuerySet:
+        return scoped(self, user, "organization_id")
+
+    def editable_by(self, user: Any) -> OrganizationAccessQuerySet:
+        return self if user.is_superuser else self.none()
+
+
 class OrganizationAccess(models.Model):
     """Attaches a user to an organization with a role; the basis of every visibility check."""
 
@@ -392,6 +400,8 @@ class OrganizationAccess(models.Model):
     )
     role = models.CharField("角色", max_length=32, choices=Role.choices)
     history = HistoricalRecords()
+
+    objects = OrganizationAccessQuerySet.as_manager()
 
     class Meta:
         verbose_name = "用户权限范围"

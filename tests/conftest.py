@@ -1,0 +1,95 @@
+"""Shared organizations and users: a sub-district with two communities, each with a branch, a
+group and a workplace unit; unit B is also linked to community A for 双联双管."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from types import SimpleNamespace
+from typing import Any
+
+import pytest
+
+from config.celery_app import app as celery_app
+from organizations import services
+from organizations.models import Organization
+from organizations.roles import Role
+from organizations.rules import OrganizationKind as K
+from tests.organizations.factories import OrganizationFactory, UnitFactory, UserFactory
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _celery_eager() -> Any:
+    """Tasks run in the test process; tests/test_worker.py starts a real worker instead."""
+    celery_app.conf.task_always_eager = True
+    celery_app.conf.task_eager_propagates = True
+    yield
+    celery_app.conf.task_always_eager = False
+
+
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings: Any) -> None:
+    # PBKDF2's deliberate slowness costs ~0.3 s per user; tests do not need it.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _media_in_tmp(settings: Any, tmp_path: Any) -> None:
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture
+def superuser(db: None) -> Any:
+    return UserFactory(username="root", is_superuser=True, is_staff=True)
+
+
+@pytest.fixture
+def tree(db: None) -> SimpleNamespace:
+    sub_district = OrganizationFactory(name="测试街道党工委", code="SD", kind=K.SUB_DISTRICT)
+    community_a = OrganizationFactory(name="甲社区党委", code="SD-A", kind=K.COMMUNITY_COMMITTEE, parent=sub_district)
+    branch_a = OrganizationFactory(name="甲社区第一党支部", code="SD-A-1", kind=K.BRANCH, parent=community_a)
+    group_a = OrganizationFactory(name="甲社区第一党小组", code="SD-A-1-1", kind=K.GROUP, parent=branch_a)
+    community_b = OrganizationFactory(
+        name="乙社区党总支", code="SD-B", kind=K.COMMUNITY_GENERAL_BRANCH, parent=sub_district
+    )
+    branch_b = OrganizationFactory(name="乙社区第一党支部", code="SD-B-1", kind=K.BRANCH, parent=community_b)
+    group_b = OrganizationFactory(name="乙社区第一党小组", code="SD-B-1-1", kind=K.GROUP, parent=branch_b)
+    unit_a = UnitFactory(name="甲小学", community=community_a, party_organization__name="甲小学党支部", party_organization__code="U-A")
+    unit_b = UnitFactory(name="乙医院", community=community_b, party_organization__name="乙医院党委", party_organization__code="U-B")
+    unit_b.linked_communities.add(community_a)
+    unit_c = UnitFactory(name="丙公司", community=community_b, party_organization__name="丙公司党支部", party_organization__code="U-C")
+    return SimpleNamespace(**locals())
+
+
+@pytest.fixture
+def make_user(db: None, superuser: Any) -> Callable[..., Any]:
+    def make(role: str, organization: Organization, username: str | None = None) -> Any:
+        user = UserFactory(username=username or f"{role}-{organization.code}")
+        services.organization_access_grant(user=user, organization=organization, role=role, actor=superuser)
+        return type(user).objects.get(pk=user.pk)  # fresh object: no cached scope
+
+    return make
+
+
+@pytest.fixture
+def secretary_a(make_user: Callable[..., Any], tree: SimpleNamespace) -> Any:
+    return make_user(Role.COMMUNITY_SECRETARY, tree.community_a, "secretary_a")
+
+
+@pytest.fixture
+def secretary_b(make_user: Callable[..., Any], tree: SimpleNamespace) -> Any:
+    return make_user(Role.COMMUNITY_SECRETARY, tree.community_b, "secretary_b")
+
+
+@pytest.fixture
+def sub_district_officer(make_user: Callable[..., Any], tree: SimpleNamespace) -> Any:
+    return make_user(Role.SUB_DISTRICT_OFFICER, tree.sub_district, "jiedao")
+
+
+@pytest.fixture
+def branch_officer_a(make_user: Callable[..., Any], tree: SimpleNamespace) -> Any:
+    return make_user(Role.BRANCH_OFFICER, tree.branch_a, "branch_a")
+
+
+@pytest.fixture
+def reviewer_b(make_user: Callable[..., Any], tree: SimpleNamespace) -> Any:
+    return make_user(Role.UNIT_REVIEWER, tree.unit_b.party_organization, "reviewer_b")
