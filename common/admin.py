@@ -49,7 +49,9 @@ class ScopedQuerysetMixin:
         queryset = super().get_queryset(request)  # type: ignore[misc]
         return queryset.visible_to(request.user)
 
-    def _editable_choices(self, db_field: Any, request: HttpRequest, kwargs: dict[str, Any]) -> None:
+    def _editable_choices(
+        self, db_field: Any, request: HttpRequest, kwargs: dict[str, Any]
+    ) -> None:
         manager = _scoped_manager(db_field.related_model)
         if manager is not None and "queryset" not in kwargs:
             kwargs["queryset"] = manager.editable_by(request.user)
@@ -77,7 +79,9 @@ class ScopedAdmin(ScopedQuerysetMixin, admin.ModelAdmin):  # type: ignore[type-a
     model_services: Services | None = None
     inline_services: dict[type[models.Model], Services] = {}
 
-    def get_object(self, request: HttpRequest, object_id: str, from_field: str | None = None) -> Any:
+    def get_object(
+        self, request: HttpRequest, object_id: str, from_field: str | None = None
+    ) -> Any:
         obj = super().get_object(request, object_id, from_field)
         if obj is None:
             raise Http404("没有找到该记录，或您无权查看。")

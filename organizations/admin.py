@@ -17,7 +17,6 @@ from django.utils import timezone
 from django.utils.html import format_html
 from import_export import fields, resources
 from import_export.admin import ExportMixin
-from simple_history.admin import SimpleHistoryAdmin
 
 from common.admin import ScopedAdmin, ScopedHistoryAdmin, ScopedInline, Services
 from common.masking import mask_phone
@@ -78,7 +77,16 @@ class OrganizationAdmin(ExportMixin, ScopedHistoryAdmin):  # type: ignore[misc]
     search_fields = ("name", "code")
     list_select_related = ("parent",)
     autocomplete_fields = ("parent",)
-    fields = ("name", "code", "kind", "parent", "established_on", "address", "office_phone", "is_active")
+    fields = (
+        "name",
+        "code",
+        "kind",
+        "parent",
+        "established_on",
+        "address",
+        "office_phone",
+        "is_active",
+    )
     inlines = [PositionInline]
     inline_services = {
         Position: Services("position", services.position_save, services.position_delete)
@@ -90,8 +98,10 @@ class OrganizationAdmin(ExportMixin, ScopedHistoryAdmin):  # type: ignore[misc]
         secretary = Position.objects.current().filter(
             organization=OuterRef("pk"), title=PositionTitle.SECRETARY
         )
-        return super().get_queryset(request).annotate(
-            current_secretary=Subquery(secretary.values("holder_name")[:1])
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(current_secretary=Subquery(secretary.values("holder_name")[:1]))
         )
 
     @admin.display(description="书记")
@@ -119,12 +129,18 @@ class OrganizationAdmin(ExportMixin, ScopedHistoryAdmin):  # type: ignore[misc]
                 organization=organization, kind=ReportKind.ORGANIZATION_TREE, actor=request.user
             )
         self.message_user(
-            request, f"已为{queryset.count()}个党组织排队生成PDF，完成后在“PDF台账”中下载。", messages.SUCCESS
+            request,
+            f"已为{queryset.count()}个党组织排队生成PDF，完成后在“PDF台账”中下载。",
+            messages.SUCCESS,
         )
 
     def get_urls(self) -> list[Any]:
         urls = [
-            path("tree/", self.admin_site.admin_view(self.tree_view), name="organizations_organization_tree"),
+            path(
+                "tree/",
+                self.admin_site.admin_view(self.tree_view),
+                name="organizations_organization_tree",
+            ),
             path(
                 "<int:pk>/tree.pdf",
                 self.admin_site.admin_view(self.tree_pdf_view),
@@ -197,7 +213,14 @@ class UnitForm(forms.ModelForm):  # type: ignore[type-arg]
 @admin.register(Unit)
 class UnitAdmin(ScopedHistoryAdmin):
     form = UnitForm
-    list_display = ("name", "kind", "community", "party_organization", "contact_name", "masked_phone")
+    list_display = (
+        "name",
+        "kind",
+        "community",
+        "party_organization",
+        "contact_name",
+        "masked_phone",
+    )
     list_filter = ("kind",)
     search_fields = ("name", "party_organization__name", "party_organization__code")
     list_select_related = ("community", "party_organization")
@@ -243,13 +266,17 @@ class JointCommitteeAdmin(ScopedHistoryAdmin):
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[JointCommittee]:
         today = timezone.localdate()
-        return super().get_queryset(request).annotate(
-            units=Count("member_units", distinct=True),
-            current_members=Count(
-                "members",
-                filter=Q(members__term_start__lte=today, members__term_end__gte=today),
-                distinct=True,
-            ),
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                units=Count("member_units", distinct=True),
+                current_members=Count(
+                    "members",
+                    filter=Q(members__term_start__lte=today, members__term_end__gte=today),
+                    distinct=True,
+                ),
+            )
         )
 
     @admin.display(description="成员单位数", ordering="units")
@@ -263,7 +290,9 @@ class JointCommitteeAdmin(ScopedHistoryAdmin):
 
 @admin.register(CommitteeMember)
 class CommitteeMemberAdmin(ScopedHistoryAdmin):
-    model_services = Services("member", services.committee_member_save, services.committee_member_delete)
+    model_services = Services(
+        "member", services.committee_member_save, services.committee_member_delete
+    )
     list_display = ("person_name", "role", "committee", "unit", "term_start", "term_end")
     list_filter = ("role",)
     search_fields = ("person_name", "unit__name")
@@ -286,7 +315,15 @@ class ReportDocumentAdmin(ScopedAdmin):
     list_display = ("kind", "organization", "status", "created_at", "finished_at", "download")
     list_filter = ("kind", "status")
     list_select_related = ("organization",)
-    readonly_fields = ("kind", "organization", "requested_by", "status", "error", "created_at", "finished_at")
+    readonly_fields = (
+        "kind",
+        "organization",
+        "requested_by",
+        "status",
+        "error",
+        "created_at",
+        "finished_at",
+    )
     fields = readonly_fields
 
     def has_add_permission(self, request: HttpRequest) -> bool:
@@ -311,7 +348,9 @@ class ReportDocumentAdmin(ScopedAdmin):
 
     def download_view(self, request: HttpRequest, pk: int) -> FileResponse:
         report = get_object_or_404(self.get_queryset(request), pk=pk, status=ReportStatus.DONE)
-        return FileResponse(report.file.open("rb"), as_attachment=True, filename=report.file.name.rsplit("/", 1)[-1])
+        return FileResponse(
+            report.file.open("rb"), as_attachment=True, filename=report.file.name.rsplit("/", 1)[-1]
+        )
 
 
 class OrganizationAccessInline(admin.TabularInline):  # type: ignore[type-arg]

@@ -7,6 +7,7 @@ Every step looks up before it creates, so running it again changes nothing.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -26,7 +27,12 @@ COMMUNITIES = [
     ("CN-HP", "和平社区党总支", K.COMMUNITY_GENERAL_BRANCH),
 ]
 BRANCHES = {
-    "CN-CH": ["第一党支部（离退休）", "第二党支部（楼院）", "第三党支部（在职党员）", "流动党员党支部"],
+    "CN-CH": [
+        "第一党支部（离退休）",
+        "第二党支部（楼院）",
+        "第三党支部（在职党员）",
+        "流动党员党支部",
+    ],
     "CN-JX": ["第一党支部（离退休）", "第二党支部（楼院）", "非公企业联合党支部", "流动党员党支部"],
     "CN-HP": ["第一党支部", "第二党支部", "第三党支部"],
 }
@@ -46,9 +52,23 @@ UNITS = [
 ]
 
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗"
-GIVEN = ["建华", "丽萍", "志强", "秀英", "海涛", "桂兰", "国庆", "晓燕", "卫东", "春梅", "文杰", "玉兰"]
+GIVEN = [
+    "建华",
+    "丽萍",
+    "志强",
+    "秀英",
+    "海涛",
+    "桂兰",
+    "国庆",
+    "晓燕",
+    "卫东",
+    "春梅",
+    "文杰",
+    "玉兰",
+]
 
-DEMO_PASSWORD = "dangjian2026"
+# Published on purpose: the demo is for trying the system; `demo` refuses to run with DEBUG off.
+DEMO_PASSWORD = "dangjian2026"  # noqa: S105
 
 
 @dataclass(frozen=True)
@@ -59,7 +79,7 @@ class Login:
     organization_code: str
 
 
-LOGINS = [
+LOGINS: list[tuple[str, str, str]] = [
     ("superuser", "admin", "CN"),
     (Role.SUB_DISTRICT_OFFICER, "jiedao", "CN"),
     (Role.COMMUNITY_SECRETARY, "chunhui", "CN-CH"),
@@ -70,7 +90,7 @@ LOGINS = [
     (Role.UNIT_REVIEWER, "paichusuo", "U-PCS"),
     (Role.MEMBER, "dangyuan", "CN-CH-ZB2"),
 ]
-ROLE_LABELS = {Role.SUB_DISTRICT_OFFICER: "sub_district"}
+ROLE_LABELS: dict[str, str] = {Role.SUB_DISTRICT_OFFICER: "sub_district"}
 
 
 def person(seed: int) -> str:
@@ -81,11 +101,13 @@ def _org(actor: Any, code: str, name: str, kind: str, parent: Organization | Non
     existing = Organization.objects.filter(code=code).first()
     if existing:
         return existing
-    org = Organization(code=code, name=name, kind=kind, parent=parent, established_on=dt.date(2015, 7, 1))
+    org = Organization(
+        code=code, name=name, kind=kind, parent=parent, established_on=dt.date(2015, 7, 1)
+    )
     return services.organization_save(organization=org, actor=actor)
 
 
-def _positions(actor: Any, org: Organization, seed: int, titles: list[str]) -> None:
+def _positions(actor: Any, org: Organization, seed: int, titles: Sequence[str]) -> None:
     for offset, title in enumerate(titles):
         if not Position.objects.filter(organization=org, title=title).exists():
             position = Position(
@@ -98,7 +120,13 @@ def _positions(actor: Any, org: Organization, seed: int, titles: list[str]) -> N
 
 
 def _tree(actor: Any) -> Organization:
-    committee_titles = [T.SECRETARY, T.DEPUTY_SECRETARY, T.ORGANIZATION_MEMBER, T.PUBLICITY_MEMBER, T.DISCIPLINE_MEMBER]
+    committee_titles = [
+        T.SECRETARY,
+        T.DEPUTY_SECRETARY,
+        T.ORGANIZATION_MEMBER,
+        T.PUBLICITY_MEMBER,
+        T.DISCIPLINE_MEMBER,
+    ]
     root = _org(actor, SUB_DISTRICT[0], SUB_DISTRICT[1], K.SUB_DISTRICT, None)
     _positions(actor, root, 1, committee_titles)
     office = _org(actor, *SUB_DISTRICT_BRANCH, K.BRANCH, root)
@@ -107,10 +135,20 @@ def _tree(actor: Any) -> Organization:
         community = _org(actor, code, name, kind, root)
         _positions(actor, community, 10 * (c_index + 1), committee_titles)
         for b_index, branch_name in enumerate(BRANCHES[code], start=1):
+            community_short = name.removesuffix("党委").removesuffix("党总支")
+            branch_name = f"{community_short}{branch_name}"
             branch = _org(actor, f"{code}-ZB{b_index}", branch_name, K.BRANCH, community)
-            _positions(actor, branch, 50 + 10 * c_index + b_index, [T.SECRETARY, T.ORGANIZATION_MEMBER])
+            _positions(
+                actor, branch, 50 + 10 * c_index + b_index, [T.SECRETARY, T.ORGANIZATION_MEMBER]
+            )
             for g in range(1, GROUPS_PER_BRANCH + 1):
-                _org(actor, f"{code}-ZB{b_index}-XZ{g}", f"{branch_name}第{'一二三四'[g - 1]}党小组", K.GROUP, branch)
+                _org(
+                    actor,
+                    f"{code}-ZB{b_index}-XZ{g}",
+                    f"{branch_name.split('（')[0]}第{'一二三四'[g - 1]}党小组",
+                    K.GROUP,
+                    branch,
+                )
     return root
 
 
@@ -128,7 +166,9 @@ def _units(actor: Any) -> list[Unit]:
                 contact_name=person(100 + index),
                 contact_phone=f"1380571{index:04d}",
             )
-            services.unit_save(unit=unit, actor=actor, party_org_name=org_name, party_org_code=org_code)
+            services.unit_save(
+                unit=unit, actor=actor, party_org_name=org_name, party_org_code=org_code
+            )
             unit.linked_communities.set(Organization.objects.filter(code__in=linked))
             _positions(actor, unit.party_organization, 120 + index, [T.SECRETARY])  # type: ignore[arg-type]
         units.append(unit)
@@ -142,20 +182,37 @@ def _joint_committees(actor: Any, units: list[Unit]) -> None:
     big = JointCommittee.objects.filter(community=chunhui, kind="big_committee").first()
     if big is None:
         big = services.joint_committee_save(
-            committee=JointCommittee(community=chunhui, kind="big_committee", name="春晖社区大党委", established_on=start),
+            committee=JointCommittee(
+                community=chunhui, kind="big_committee", name="春晖社区大党委", established_on=start
+            ),
             actor=actor,
         )
         big.member_units.set(units[:7])
         secretary = chunhui.positions.get(title=T.SECRETARY).holder_name
-        roster = [(secretary, "secretary", None), (person(200), "deputy_secretary", None)]
+        roster: list[tuple[str, str, Unit | None]] = [
+            (secretary, "secretary", None),
+            (person(200), "deputy_secretary", None),
+        ]
         roster += [(f"{person(210 + i)}", "member", unit) for i, unit in enumerate(units[:7])]
         for name, role, unit in roster:
-            member = CommitteeMember(committee=big, person_name=name, role=role, unit=unit, term_start=start, term_end=end)
+            member = CommitteeMember(
+                committee=big,
+                person_name=name,
+                role=role,
+                unit=unit,
+                term_start=start,
+                term_end=end,
+            )
             services.committee_member_save(member=member, actor=actor)
     jinxiu = Organization.objects.get(code="CN-JX")
     if not JointCommittee.objects.filter(community=jinxiu, kind="joint_meeting").exists():
         meeting = services.joint_committee_save(
-            committee=JointCommittee(community=jinxiu, kind="joint_meeting", name="锦绣社区党建联席会", established_on=start),
+            committee=JointCommittee(
+                community=jinxiu,
+                kind="joint_meeting",
+                name="锦绣社区党建联席会",
+                established_on=start,
+            ),
             actor=actor,
         )
         meeting.member_units.set([u for u in units if u.community_id == jinxiu.pk])
@@ -170,7 +227,9 @@ def _logins(admin: Any) -> list[Login]:
             continue
         user = User.objects.filter(username=username).first()
         if user is None:
-            user = User.objects.create_user(username, password=DEMO_PASSWORD, first_name=person(len(logins) + 300))
+            user = User.objects.create_user(
+                username, password=DEMO_PASSWORD, first_name=person(len(logins) + 300)
+            )
         services.organization_access_grant(
             user=user, organization=Organization.objects.get(code=code), role=role, actor=admin
         )

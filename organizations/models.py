@@ -19,8 +19,8 @@ from tree_queries.query import TreeQuerySet
 
 from . import rules
 from .roles import Role
-from .scope import scoped
 from .rules import COMMUNITY_KINDS, OrganizationKind, PositionTitle
+from .scope import scoped
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -75,7 +75,9 @@ class Organization(TreeNode):
     established_on = models.DateField("成立日期", null=True, blank=True)
     address = models.CharField("办公地址", max_length=200, blank=True)
     office_phone = models.CharField("办公电话", max_length=32, blank=True)
-    is_active = models.BooleanField("在用", default=True, help_text="撤销的组织保留历史记录，不再使用。")
+    is_active = models.BooleanField(
+        "在用", default=True, help_text="撤销的组织保留历史记录，不再使用。"
+    )
     history = HistoricalRecords()
 
     objects = OrganizationQuerySet.as_manager(with_tree_fields=False)
@@ -164,8 +166,6 @@ class Position(models.Model):
         return self.start_date <= today and (self.end_date is None or self.end_date >= today)
 
 
-
-
 class UnitKind(models.TextChoices):
     AGENCY = "agency", "机关"
     INSTITUTION = "institution", "事业单位"
@@ -240,7 +240,9 @@ class Unit(models.Model):
             raise ValidationError({"community": "所在社区必须是社区党委或社区党总支。"})
         org = self.party_organization
         if org is not None and org.kind != OrganizationKind.UNIT_ORG:
-            raise ValidationError({"party_organization": "单位党组织的组织类型必须是“单位党组织”。"})
+            raise ValidationError(
+                {"party_organization": "单位党组织的组织类型必须是“单位党组织”。"}
+            )
 
 
 class JointCommitteeKind(models.TextChoices):
@@ -318,7 +320,10 @@ class CommitteeMember(models.Model):
     """One term of one person on a joint committee (004: at most 3 years, 9 consecutive)."""
 
     committee = models.ForeignKey(
-        JointCommittee, on_delete=models.CASCADE, related_name="members", verbose_name="联席会/大党委"
+        JointCommittee,
+        on_delete=models.CASCADE,
+        related_name="members",
+        verbose_name="联席会/大党委",
     )
     person_name = models.CharField("姓名", max_length=50)
     unit = models.ForeignKey(
@@ -356,9 +361,13 @@ class CommitteeMember(models.Model):
         if not (self.committee_id and self.term_start and self.term_end and self.person_name):
             return
         if self.unit_id and not self.committee.member_units.filter(pk=self.unit_id).exists():
-            raise ValidationError({"unit": f"{self.unit}不是{self.committee}的成员单位，请先把它加入成员单位。"})
+            raise ValidationError(
+                {"unit": f"{self.unit}不是{self.committee}的成员单位，请先把它加入成员单位。"}
+            )
         terms = list(
-            CommitteeMember.objects.filter(committee_id=self.committee_id, person_name=self.person_name)
+            CommitteeMember.objects.filter(
+                committee_id=self.committee_id, person_name=self.person_name
+            )
             .exclude(pk=self.pk)
             .values_list("term_start", "term_end")
         )

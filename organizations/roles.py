@@ -56,7 +56,9 @@ _MANAGE_COMMUNITY = _MANAGE_TREE | {
 }
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
-    Role.SUB_DISTRICT_OFFICER: frozenset(_MANAGE_COMMUNITY | {"organizations.view_organizationaccess"}),
+    Role.SUB_DISTRICT_OFFICER: frozenset(
+        _MANAGE_COMMUNITY | {"organizations.view_organizationaccess"}
+    ),
     Role.COMMUNITY_SECRETARY: frozenset(_MANAGE_COMMUNITY),
     Role.COMMUNITY_OFFICER: frozenset(_MANAGE_COMMUNITY),
     Role.BRANCH_OFFICER: frozenset(_MANAGE_TREE),

@@ -42,13 +42,14 @@ def parent_kind_error(kind: str, parent_kind: str | None) -> str | None:
     if parent_kind in allowed:
         return None
     label = OrganizationKind(kind).label
+    kinds = sorted(k for k in allowed if k is not None)
     if parent_kind is None:
-        names = "、".join(OrganizationKind(k).label for k in sorted(allowed - {None}))
+        names = "、".join(OrganizationKind(k).label for k in kinds)
         return f"{label}必须有上级党组织，请选择{names}作为上级。"
     parent_label = OrganizationKind(parent_kind).label
     if allowed == {None}:
         return f"{label}是最上级组织，不能设在{parent_label}之下，请清空上级党组织。"
-    names = "、".join(OrganizationKind(k).label for k in sorted(k for k in allowed if k))
+    names = "、".join(OrganizationKind(k).label for k in kinds)
     return f"{label}不能设在{parent_label}之下，上级只能是{names}。"
 
 

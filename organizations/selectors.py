@@ -29,7 +29,9 @@ def _tree_rows(nodes: OrganizationQuerySet, on: dt.date | None) -> list[TreeRow]
     found = list(nodes.with_tree_fields().order_siblings_by("code"))
     ids = {node.pk for node in found}
     positions: dict[int, list[Position]] = defaultdict(list)
-    current = Position.objects.current(on).filter(organization__in=ids).order_by("title", "start_date")
+    current = (
+        Position.objects.current(on).filter(organization__in=ids).order_by("title", "start_date")
+    )
     for position in current:
         positions[position.organization_id].append(position)
     return [
@@ -40,7 +42,9 @@ def _tree_rows(nodes: OrganizationQuerySet, on: dt.date | None) -> list[TreeRow]
 
 def organization_tree_get(*, root: Organization, on: dt.date | None = None) -> list[TreeRow]:
     """`root` and everything below it, each with its current positions."""
-    return _tree_rows(Organization.objects.with_tree_fields().filter(tree_path__contains=root.pk), on)
+    return _tree_rows(
+        Organization.objects.with_tree_fields().filter(tree_path__contains=root.pk), on
+    )
 
 
 def organization_forest_get(*, user: Any, on: dt.date | None = None) -> list[list[TreeRow]]:

@@ -59,7 +59,9 @@ def organization_save(
 
 
 @transaction.atomic
-def position_save(*, position: Position, actor: Any, update_fields: list[str] | None = None) -> Position:
+def position_save(
+    *, position: Position, actor: Any, update_fields: list[str] | None = None
+) -> Position:
     before = _original(position)
     if before is not None:
         _require_editable(actor, before.organization_id, "修改该班子成员")
@@ -133,7 +135,9 @@ def organization_access_grant(
     from .roles import STAFF_ROLES
 
     _require_editable(actor, organization.pk, "为该党组织分配用户")
-    access, _ = OrganizationAccess.objects.get_or_create(user=user, organization=organization, role=role)
+    access, _ = OrganizationAccess.objects.get_or_create(
+        user=user, organization=organization, role=role
+    )
     if role in STAFF_ROLES and not user.is_staff:
         user.is_staff = True
         user.save(update_fields=["is_staff"])
@@ -149,7 +153,9 @@ def report_request(*, organization: Organization, kind: str, actor: Any) -> Repo
     visible = scope_of(actor).visible
     if visible is not None and organization.pk not in visible:
         raise ScopeError("您无权为该党组织生成台账。")
-    report = model_save(ReportDocument(kind=kind, organization=organization, requested_by=actor), actor=actor)
+    report = model_save(
+        ReportDocument(kind=kind, organization=organization, requested_by=actor), actor=actor
+    )
     transaction.on_commit(lambda: render_report.delay(report.pk))
     return report
 

@@ -45,18 +45,43 @@ def superuser(db: None) -> Any:
 @pytest.fixture
 def tree(db: None) -> SimpleNamespace:
     sub_district = OrganizationFactory(name="测试街道党工委", code="SD", kind=K.SUB_DISTRICT)
-    community_a = OrganizationFactory(name="甲社区党委", code="SD-A", kind=K.COMMUNITY_COMMITTEE, parent=sub_district)
-    branch_a = OrganizationFactory(name="甲社区第一党支部", code="SD-A-1", kind=K.BRANCH, parent=community_a)
-    group_a = OrganizationFactory(name="甲社区第一党小组", code="SD-A-1-1", kind=K.GROUP, parent=branch_a)
+    community_a = OrganizationFactory(
+        name="甲社区党委", code="SD-A", kind=K.COMMUNITY_COMMITTEE, parent=sub_district
+    )
+    branch_a = OrganizationFactory(
+        name="甲社区第一党支部", code="SD-A-1", kind=K.BRANCH, parent=community_a
+    )
+    group_a = OrganizationFactory(
+        name="甲社区第一党小组", code="SD-A-1-1", kind=K.GROUP, parent=branch_a
+    )
     community_b = OrganizationFactory(
         name="乙社区党总支", code="SD-B", kind=K.COMMUNITY_GENERAL_BRANCH, parent=sub_district
     )
-    branch_b = OrganizationFactory(name="乙社区第一党支部", code="SD-B-1", kind=K.BRANCH, parent=community_b)
-    group_b = OrganizationFactory(name="乙社区第一党小组", code="SD-B-1-1", kind=K.GROUP, parent=branch_b)
-    unit_a = UnitFactory(name="甲小学", community=community_a, party_organization__name="甲小学党支部", party_organization__code="U-A")
-    unit_b = UnitFactory(name="乙医院", community=community_b, party_organization__name="乙医院党委", party_organization__code="U-B")
+    branch_b = OrganizationFactory(
+        name="乙社区第一党支部", code="SD-B-1", kind=K.BRANCH, parent=community_b
+    )
+    group_b = OrganizationFactory(
+        name="乙社区第一党小组", code="SD-B-1-1", kind=K.GROUP, parent=branch_b
+    )
+    unit_a = UnitFactory(
+        name="甲小学",
+        community=community_a,
+        party_organization__name="甲小学党支部",
+        party_organization__code="U-A",
+    )
+    unit_b = UnitFactory(
+        name="乙医院",
+        community=community_b,
+        party_organization__name="乙医院党委",
+        party_organization__code="U-B",
+    )
     unit_b.linked_communities.add(community_a)
-    unit_c = UnitFactory(name="丙公司", community=community_b, party_organization__name="丙公司党支部", party_organization__code="U-C")
+    unit_c = UnitFactory(
+        name="丙公司",
+        community=community_b,
+        party_organization__name="丙公司党支部",
+        party_organization__code="U-C",
+    )
     return SimpleNamespace(**locals())
 
 
@@ -64,7 +89,9 @@ def tree(db: None) -> SimpleNamespace:
 def make_user(db: None, superuser: Any) -> Callable[..., Any]:
     def make(role: str, organization: Organization, username: str | None = None) -> Any:
         user = UserFactory(username=username or f"{role}-{organization.code}")
-        services.organization_access_grant(user=user, organization=organization, role=role, actor=superuser)
+        services.organization_access_grant(
+            user=user, organization=organization, role=role, actor=superuser
+        )
         return type(user).objects.get(pk=user.pk)  # fresh object: no cached scope
 
     return make

@@ -47,9 +47,22 @@ def worker(tmp_path: Path, settings: Any) -> Iterator[tuple[str, Path]]:
         "MEDIA_ROOT": str(settings.MEDIA_ROOT),
         "CELERY_TASK_ALWAYS_EAGER": "false",
     }
-    command = [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool=solo", "-Q", queue, "--loglevel=INFO"]
+    command = [
+        sys.executable,
+        "-m",
+        "celery",
+        "-A",
+        "config",
+        "worker",
+        "--pool=solo",
+        "-Q",
+        queue,
+        "--loglevel=INFO",
+    ]
     with log.open("w") as out:
-        process = subprocess.Popen(command, cwd=settings.BASE_DIR, env=env, stdout=out, stderr=subprocess.STDOUT)
+        process = subprocess.Popen(
+            command, cwd=settings.BASE_DIR, env=env, stdout=out, stderr=subprocess.STDOUT
+        )
     eager = celery_app.conf.task_always_eager
     celery_app.conf.task_always_eager = False
     celery_app.conf.task_default_queue = queue
@@ -64,7 +77,9 @@ def worker(tmp_path: Path, settings: Any) -> Iterator[tuple[str, Path]]:
 
 def test_real_worker_renders_a_report_into_the_database(tree, secretary_a, worker) -> None:
     queue, log = worker
-    report = services.report_request(organization=tree.community_a, kind=ReportKind.ORGANIZATION_TREE, actor=secretary_a)
+    report = services.report_request(
+        organization=tree.community_a, kind=ReportKind.ORGANIZATION_TREE, actor=secretary_a
+    )
     deadline = time.monotonic() + WAIT_SECONDS
     while time.monotonic() < deadline:
         report = ReportDocument.objects.get(pk=report.pk)
@@ -72,8 +87,11 @@ def test_real_worker_renders_a_report_into_the_database(tree, secretary_a, worke
             break
         time.sleep(0.5)
     output = log.read_text()
-    assert report.status == ReportStatus.DONE, f"report {report.status}: {report.error}\n{output[-3000:]}"
+    assert report.status == ReportStatus.DONE, (
+        f"report {report.status}: {report.error}\n{output[-3000:]}"
+    )
     assert report.file.read().startswith(b"%PDF")
-    assert "organizations.tasks.render_report" in output and "succeeded" in output
+    assert "organizations.tasks.render_report" in output
+    assert "succeeded" in output
     broker = settings.CELERY_BROKER_URL.split(":", 1)[0]
     assert broker == ("redis" if settings.REDIS_URL else "filesystem")

@@ -46,7 +46,9 @@ class UnitFactory(DjangoModelFactory):
     name = factory.Sequence(lambda n: f"驻区单位{n}")
     kind = "agency"
     party_organization = factory.SubFactory(
-        OrganizationFactory, kind=OrganizationKind.UNIT_ORG, name=factory.Sequence(lambda n: f"单位党组织{n}")
+        OrganizationFactory,
+        kind=OrganizationKind.UNIT_ORG,
+        name=factory.Sequence(lambda n: f"单位党组织{n}"),
     )
 
 

@@ -17,7 +17,14 @@ from tests.organizations.factories import (
     UnitFactory,
 )
 
-ADMIN_MODELS = ["organization", "position", "unit", "jointcommittee", "committeemember", "reportdocument"]
+ADMIN_MODELS = [
+    "organization",
+    "position",
+    "unit",
+    "jointcommittee",
+    "committeemember",
+    "reportdocument",
+]
 
 
 def changelist(model: str) -> str:
@@ -50,7 +57,9 @@ def test_changelists_open(client, request, tree, committee_a, model, who) -> Non
     assert client.get(changelist(model)).status_code == 200
 
 
-@pytest.mark.parametrize("model", ["organization", "position", "unit", "jointcommittee", "committeemember"])
+@pytest.mark.parametrize(
+    "model", ["organization", "position", "unit", "jointcommittee", "committeemember"]
+)
 def test_add_pages_open_for_secretary(client, secretary_a, model) -> None:
     client.force_login(secretary_a)
     assert client.get(reverse(f"admin:organizations_{model}_add")).status_code == 200
@@ -67,8 +76,18 @@ def test_change_page_of_other_community_is_404(client, tree, secretary_a) -> Non
     client.force_login(secretary_a)
     for obj in (tree.community_b, tree.branch_b, tree.unit_c):
         assert client.get(change(obj)).status_code == 404
-    assert client.get(reverse("admin:organizations_organization_history", args=[tree.branch_b.pk])).status_code == 404
-    assert client.get(reverse("admin:organizations_organization_delete", args=[tree.branch_b.pk])).status_code == 404
+    assert (
+        client.get(
+            reverse("admin:organizations_organization_history", args=[tree.branch_b.pk])
+        ).status_code
+        == 404
+    )
+    assert (
+        client.get(
+            reverse("admin:organizations_organization_delete", args=[tree.branch_b.pk])
+        ).status_code
+        == 404
+    )
 
 
 def test_missing_and_hidden_objects_answer_the_same(client, tree, secretary_a) -> None:
@@ -83,7 +102,9 @@ def test_linked_unit_org_is_read_only_for_secretary(client, tree, secretary_a) -
     page = client.get(change(tree.unit_b.party_organization))
     assert page.status_code == 200
     assert not page.context["has_change_permission"]
-    response = client.post(change(tree.unit_b.party_organization), {"name": "改名", "code": "U-B", "kind": K.UNIT_ORG})
+    response = client.post(
+        change(tree.unit_b.party_organization), {"name": "改名", "code": "U-B", "kind": K.UNIT_ORG}
+    )
     assert response.status_code == 403
     assert Organization.objects.get(code="U-B").name == "乙医院党委"
 
@@ -107,8 +128,13 @@ def test_autocomplete_offers_only_editable_parents(client, tree, secretary_a) ->
 def test_posting_an_out_of_scope_parent_saves_nothing(client, tree, secretary_a) -> None:
     client.force_login(secretary_a)
     data = {
-        "name": "偷建的支部", "code": "SD-B-9", "kind": K.BRANCH, "parent": tree.community_b.pk, "is_active": "on",
-        "positions-TOTAL_FORMS": "0", "positions-INITIAL_FORMS": "0",
+        "name": "偷建的支部",
+        "code": "SD-B-9",
+        "kind": K.BRANCH,
+        "parent": tree.community_b.pk,
+        "is_active": "on",
+        "positions-TOTAL_FORMS": "0",
+        "positions-INITIAL_FORMS": "0",
     }
     response = client.post(reverse("admin:organizations_organization_add"), data)
     assert response.status_code == 200
@@ -119,9 +145,16 @@ def test_posting_an_out_of_scope_parent_saves_nothing(client, tree, secretary_a)
 def test_secretary_adds_branch_with_secretary_through_admin(client, tree, secretary_a) -> None:
     client.force_login(secretary_a)
     data = {
-        "name": "甲社区第二党支部", "code": "SD-A-2", "kind": K.BRANCH, "parent": tree.community_a.pk, "is_active": "on",
-        "positions-TOTAL_FORMS": "1", "positions-INITIAL_FORMS": "0",
-        "positions-0-title": "secretary", "positions-0-holder_name": "赵书记", "positions-0-start_date": "2025-01-01",
+        "name": "甲社区第二党支部",
+        "code": "SD-A-2",
+        "kind": K.BRANCH,
+        "parent": tree.community_a.pk,
+        "is_active": "on",
+        "positions-TOTAL_FORMS": "1",
+        "positions-INITIAL_FORMS": "0",
+        "positions-0-title": "secretary",
+        "positions-0-holder_name": "赵书记",
+        "positions-0-start_date": "2025-01-01",
     }
     response = client.post(reverse("admin:organizations_organization_add"), data)
     assert response.status_code == 302, response.content.decode()[:2000]
@@ -134,8 +167,13 @@ def test_secretary_adds_branch_with_secretary_through_admin(client, tree, secret
 def test_wrong_parent_kind_shows_chinese_error_in_admin(client, tree, secretary_a) -> None:
     client.force_login(secretary_a)
     data = {
-        "name": "错位小组", "code": "SD-A-X", "kind": K.GROUP, "parent": tree.community_a.pk, "is_active": "on",
-        "positions-TOTAL_FORMS": "0", "positions-INITIAL_FORMS": "0",
+        "name": "错位小组",
+        "code": "SD-A-X",
+        "kind": K.GROUP,
+        "parent": tree.community_a.pk,
+        "is_active": "on",
+        "positions-TOTAL_FORMS": "0",
+        "positions-INITIAL_FORMS": "0",
     }
     response = client.post(reverse("admin:organizations_organization_add"), data)
     assert "党小组不能设在社区党委之下，上级只能是党支部。" in response.content.decode()
@@ -152,11 +190,18 @@ def test_top_of_scope_cannot_be_moved_by_its_secretary(client, tree, secretary_a
 def test_history_page_shows_who_changed_what(client, tree, secretary_a) -> None:
     client.force_login(secretary_a)
     data = {
-        "name": "甲社区第一党支部（更名）", "code": "SD-A-1", "kind": K.BRANCH, "parent": tree.community_a.pk,
-        "is_active": "on", "positions-TOTAL_FORMS": "0", "positions-INITIAL_FORMS": "0",
+        "name": "甲社区第一党支部（更名）",
+        "code": "SD-A-1",
+        "kind": K.BRANCH,
+        "parent": tree.community_a.pk,
+        "is_active": "on",
+        "positions-TOTAL_FORMS": "0",
+        "positions-INITIAL_FORMS": "0",
     }
     assert client.post(change(tree.branch_a), data).status_code == 302
-    page = client.get(reverse("admin:organizations_organization_history", args=[tree.branch_a.pk])).content.decode()
+    page = client.get(
+        reverse("admin:organizations_organization_history", args=[tree.branch_a.pk])
+    ).content.decode()
     assert "secretary_a" in page
     assert "甲社区第一党支部（更名）" in page
 
@@ -165,14 +210,24 @@ def test_committee_term_error_shown_in_admin_inline(client, tree, secretary_a, c
     client.force_login(secretary_a)
     member = committee_a.members.get()
     data = {
-        "community": tree.community_a.pk, "kind": committee_a.kind, "name": committee_a.name,
+        "community": tree.community_a.pk,
+        "kind": committee_a.kind,
+        "name": committee_a.name,
         "member_units": [tree.unit_a.pk],
-        "members-TOTAL_FORMS": "2", "members-INITIAL_FORMS": "1",
-        "members-0-id": member.pk, "members-0-committee": committee_a.pk, "members-0-person_name": member.person_name,
-        "members-0-role": "member", "members-0-unit": tree.unit_a.pk,
-        "members-0-term_start": "2024-01-01", "members-0-term_end": "2026-12-31",
-        "members-1-committee": committee_a.pk, "members-1-person_name": "新委员", "members-1-role": "member",
-        "members-1-term_start": "2025-01-01", "members-1-term_end": "2028-06-30",
+        "members-TOTAL_FORMS": "2",
+        "members-INITIAL_FORMS": "1",
+        "members-0-id": member.pk,
+        "members-0-committee": committee_a.pk,
+        "members-0-person_name": member.person_name,
+        "members-0-role": "member",
+        "members-0-unit": tree.unit_a.pk,
+        "members-0-term_start": "2024-01-01",
+        "members-0-term_end": "2026-12-31",
+        "members-1-committee": committee_a.pk,
+        "members-1-person_name": "新委员",
+        "members-1-role": "member",
+        "members-1-term_start": "2025-01-01",
+        "members-1-term_end": "2028-06-30",
     }
     response = client.post(change(committee_a), data)
     assert "委员每届任期最长3年，本届最晚应于2028-01-01结束。" in response.content.decode()
@@ -202,12 +257,13 @@ def test_export_contains_only_visible_organizations(client, tree, secretary_a) -
     if response.status_code == 200 and response.get("Content-Type", "").startswith("text/html"):
         form = response.context["form"]
         data = {"format": "0"}
-        for name, field in form.fields.items():
+        for name, _field in form.fields.items():
             if name.startswith("organizationresource_") or name.endswith("_export"):
                 data[name] = "on"
         response = client.post(url, data)
     content = response.content.decode("utf-8-sig")
-    assert "名称" in content and "上级组织代码" in content
+    assert "名称" in content
+    assert "上级组织代码" in content
     assert "甲社区第一党支部" in content
     assert "乙社区" not in content
 
@@ -215,7 +271,9 @@ def test_export_contains_only_visible_organizations(client, tree, secretary_a) -
 def _grow(sub_district: Organization, start: int, n: int) -> None:
     """n more rows in every list: communities with a branch, a position, a unit and a committee."""
     for i in range(start, start + n):
-        community = OrganizationFactory(kind=K.COMMUNITY_COMMITTEE, parent=sub_district, code=f"G-{i}")
+        community = OrganizationFactory(
+            kind=K.COMMUNITY_COMMITTEE, parent=sub_district, code=f"G-{i}"
+        )
         PositionFactory(organization=community)
         unit = UnitFactory(community=community)
         committee = JointCommitteeFactory(community=community)
@@ -223,7 +281,9 @@ def _grow(sub_district: Organization, start: int, n: int) -> None:
         CommitteeMemberFactory(committee=committee, unit=unit)
 
 
-@pytest.mark.parametrize("model", ["organization", "position", "unit", "jointcommittee", "committeemember"])
+@pytest.mark.parametrize(
+    "model", ["organization", "position", "unit", "jointcommittee", "committeemember"]
+)
 def test_changelist_queries_do_not_grow_with_rows(
     client, tree, sub_district_officer, django_assert_max_num_queries, model
 ) -> None:
@@ -239,10 +299,13 @@ def test_changelist_queries_do_not_grow_with_rows(
 
 
 def test_tree_page_and_pdf_are_scoped(client, tree, secretary_a) -> None:
-    PositionFactory(organization=tree.community_a, holder_name="甲书记", start_date=dt.date(2020, 1, 1))
+    PositionFactory(
+        organization=tree.community_a, holder_name="甲书记", start_date=dt.date(2020, 1, 1)
+    )
     client.force_login(secretary_a)
     page = client.get(reverse("admin:organizations_organization_tree")).content.decode()
-    assert "甲社区第一党小组" in page and "甲书记" in page
+    assert "甲社区第一党小组" in page
+    assert "甲书记" in page
     assert "乙社区" not in page
     pdf_b = reverse("admin:organizations_organization_tree_pdf", args=[tree.community_b.pk])
     assert client.get(pdf_b).status_code == 404

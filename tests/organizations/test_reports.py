@@ -21,17 +21,33 @@ def pdf_text(data: bytes) -> tuple[int, str]:
 
 
 def test_tree_pdf_prints_chinese_names_positions_and_page_numbers(tree) -> None:
-    PositionFactory(organization=tree.community_a, holder_name="王建华", start_date=dt.date(2021, 3, 1))
+    PositionFactory(
+        organization=tree.community_a, holder_name="王建华", start_date=dt.date(2021, 3, 1)
+    )
     PositionFactory(organization=tree.branch_a, holder_name="李秀英", title="organization_member")
     pages, text = pdf_text(organization_tree_pdf(tree.community_a, on=dt.date(2026, 6, 30)))
     assert pages == 1
-    for expected in ("组织架构及班子成员", "甲社区党委", "甲社区第一党支部", "甲社区第一党小组", "书记：王建华", "组织委员：李秀英", "截至2026年06月30日", "第 1 页 / 共 1 页"):
+    for expected in (
+        "组织架构及班子成员",
+        "甲社区党委",
+        "甲社区第一党支部",
+        "甲社区第一党小组",
+        "书记：王建华",
+        "组织委员：李秀英",
+        "截至2026年06月30日",
+        "第 1 页 / 共 1 页",
+    ):
         assert expected in text, expected
     assert "乙社区" not in text
 
 
 def test_tree_pdf_leaves_out_former_positions(tree) -> None:
-    PositionFactory(organization=tree.branch_a, holder_name="前任书记", start_date=dt.date(2015, 1, 1), end_date=dt.date(2020, 12, 31))
+    PositionFactory(
+        organization=tree.branch_a,
+        holder_name="前任书记",
+        start_date=dt.date(2015, 1, 1),
+        end_date=dt.date(2020, 12, 31),
+    )
     _, text = pdf_text(organization_tree_pdf(tree.community_a, on=dt.date(2026, 6, 30)))
     assert "前任书记" not in text
     assert "未配备" in text
@@ -39,16 +55,22 @@ def test_tree_pdf_leaves_out_former_positions(tree) -> None:
 
 def test_long_tree_runs_over_pages_with_numbers(tree) -> None:
     for i in range(60):
-        OrganizationFactory(name=f"甲社区第{i + 2}党支部", code=f"SD-A-{i + 2}", parent=tree.community_a)
+        OrganizationFactory(
+            name=f"甲社区第{i + 2}党支部", code=f"SD-A-{i + 2}", parent=tree.community_a
+        )
     pages, text = pdf_text(organization_tree_pdf(tree.community_a))
     assert pages >= 2
     assert f"第 2 页 / 共 {pages} 页" in text
     assert "甲社区第61党支部" in text
 
 
-def test_queued_report_is_rendered_and_stored(tree, secretary_a, django_capture_on_commit_callbacks) -> None:
+def test_queued_report_is_rendered_and_stored(
+    tree, secretary_a, django_capture_on_commit_callbacks
+) -> None:
     with django_capture_on_commit_callbacks(execute=True):
-        report = services.report_request(organization=tree.community_a, kind=ReportKind.ORGANIZATION_TREE, actor=secretary_a)
+        report = services.report_request(
+            organization=tree.community_a, kind=ReportKind.ORGANIZATION_TREE, actor=secretary_a
+        )
     report.refresh_from_db()
     assert report.status == ReportStatus.DONE
     assert report.finished_at is not None
@@ -56,9 +78,13 @@ def test_queued_report_is_rendered_and_stored(tree, secretary_a, django_capture_
     assert "甲社区党委" in text
 
 
-def test_rendering_a_finished_report_again_changes_nothing(tree, secretary_a, django_capture_on_commit_callbacks) -> None:
+def test_rendering_a_finished_report_again_changes_nothing(
+    tree, secretary_a, django_capture_on_commit_callbacks
+) -> None:
     with django_capture_on_commit_callbacks(execute=True):
-        report = services.report_request(organization=tree.community_a, kind=ReportKind.ORGANIZATION_TREE, actor=secretary_a)
+        report = services.report_request(
+            organization=tree.community_a, kind=ReportKind.ORGANIZATION_TREE, actor=secretary_a
+        )
     report.refresh_from_db()
     name = report.file.name
     services.report_render(report_id=report.pk)
@@ -67,15 +93,21 @@ def test_rendering_a_finished_report_again_changes_nothing(tree, secretary_a, dj
 
 def test_report_for_invisible_organization_is_refused(tree, secretary_a) -> None:
     with pytest.raises(ScopeError):
-        services.report_request(organization=tree.community_b, kind=ReportKind.ORGANIZATION_TREE, actor=secretary_a)
+        services.report_request(
+            organization=tree.community_b, kind=ReportKind.ORGANIZATION_TREE, actor=secretary_a
+        )
     assert not ReportDocument.objects.exists()
 
 
-def test_download_of_other_communitys_report_is_404(client, tree, secretary_a, secretary_b, django_capture_on_commit_callbacks) -> None:
+def test_download_of_other_communitys_report_is_404(
+    client, tree, secretary_a, secretary_b, django_capture_on_commit_callbacks
+) -> None:
     from django.urls import reverse
 
     with django_capture_on_commit_callbacks(execute=True):
-        report = services.report_request(organization=tree.community_b, kind=ReportKind.ORGANIZATION_TREE, actor=secretary_b)
+        report = services.report_request(
+            organization=tree.community_b, kind=ReportKind.ORGANIZATION_TREE, actor=secretary_b
+        )
     url = reverse("admin:organizations_reportdocument_download", args=[report.pk])
     client.force_login(secretary_a)
     assert client.get(url).status_code == 404

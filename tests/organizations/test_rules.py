@@ -20,8 +20,12 @@ TERM = settings.JOINT_COMMITTEE_TERM_MAX_YEARS
 CONSECUTIVE = settings.JOINT_COMMITTEE_CONSECUTIVE_MAX_YEARS
 
 
-def term_error(start: dt.date, end: dt.date, earlier: list[tuple[dt.date, dt.date]] = ()) -> str | None:  # type: ignore[assignment]
-    return committee_term_error(start, end, earlier, max_years=TERM, max_consecutive_years=CONSECUTIVE)
+def term_error(
+    start: dt.date, end: dt.date, earlier: list[tuple[dt.date, dt.date]] = ()
+) -> str | None:  # type: ignore[assignment]
+    return committee_term_error(
+        start, end, earlier, max_years=TERM, max_consecutive_years=CONSECUTIVE
+    )
 
 
 @pytest.mark.parametrize(
@@ -55,7 +59,10 @@ def test_every_kind_has_a_parent_rule() -> None:
 
 
 def test_group_under_community_message_names_the_allowed_parent() -> None:
-    assert parent_kind_error(K.GROUP, K.COMMUNITY_COMMITTEE) == "党小组不能设在社区党委之下，上级只能是党支部。"
+    assert (
+        parent_kind_error(K.GROUP, K.COMMUNITY_COMMITTEE)
+        == "党小组不能设在社区党委之下，上级只能是党支部。"
+    )
 
 
 def test_root_kind_under_parent_message_says_to_clear_parent() -> None:
@@ -124,5 +131,9 @@ def test_a_gap_of_one_day_breaks_the_chain() -> None:
 
 
 def test_an_adjacent_term_continues_the_chain() -> None:
-    earlier = [(D(2013, 1, 1), D(2015, 12, 31)), (D(2016, 1, 1), D(2018, 12, 31)), (D(2019, 1, 1), D(2021, 12, 31))]
+    earlier = [
+        (D(2013, 1, 1), D(2015, 12, 31)),
+        (D(2016, 1, 1), D(2018, 12, 31)),
+        (D(2019, 1, 1), D(2021, 12, 31)),
+    ]
     assert term_error(D(2022, 1, 1), D(2022, 6, 30), earlier) is not None

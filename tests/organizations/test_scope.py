@@ -36,7 +36,18 @@ def test_other_community_secretary_sees_none_of_community_a(tree, secretary_b) -
 
 def test_sub_district_officer_sees_all_its_communities(tree, sub_district_officer) -> None:
     visible = codes(Organization.objects.visible_to(sub_district_officer))
-    assert visible == {"SD", "SD-A", "SD-A-1", "SD-A-1-1", "SD-B", "SD-B-1", "SD-B-1-1", "U-A", "U-B", "U-C"}
+    assert visible == {
+        "SD",
+        "SD-A",
+        "SD-A-1",
+        "SD-A-1-1",
+        "SD-B",
+        "SD-B-1",
+        "SD-B-1-1",
+        "U-A",
+        "U-B",
+        "U-C",
+    }
 
 
 def test_superuser_sees_everything(tree, superuser) -> None:
@@ -86,14 +97,18 @@ def test_positions_and_committees_follow_their_organization(tree, secretary_a) -
     assert member_b not in CommitteeMember.objects.visible_to(secretary_a)
 
 
-def test_scope_is_computed_once_per_user_object(tree, secretary_a, django_assert_num_queries) -> None:
+def test_scope_is_computed_once_per_user_object(
+    tree, secretary_a, django_assert_num_queries
+) -> None:
     list(Organization.objects.visible_to(secretary_a))
     with django_assert_num_queries(1):
         list(Organization.objects.visible_to(secretary_a))
         Organization.objects.editable_by(secretary_a)
 
 
-@pytest.mark.parametrize("role", [Role.COMMUNITY_SECRETARY, Role.COMMUNITY_OFFICER, Role.SUB_DISTRICT_OFFICER])
+@pytest.mark.parametrize(
+    "role", [Role.COMMUNITY_SECRETARY, Role.COMMUNITY_OFFICER, Role.SUB_DISTRICT_OFFICER]
+)
 def test_managing_roles_can_change_organizations(tree, make_user, role) -> None:
     user = make_user(role, tree.community_a)
     assert user.has_perm("organizations.change_organization")

@@ -16,7 +16,9 @@ from tests.organizations.factories import JointCommitteeFactory, PositionFactory
 
 
 def test_secretary_creates_branch_in_own_community(tree, secretary_a) -> None:
-    org = Organization(name="甲社区第二党支部", code="SD-A-2", kind=K.BRANCH, parent=tree.community_a)
+    org = Organization(
+        name="甲社区第二党支部", code="SD-A-2", kind=K.BRANCH, parent=tree.community_a
+    )
     services.organization_save(organization=org, actor=secretary_a)
     record = org.history.get()
     assert record.history_user == secretary_a
@@ -24,7 +26,9 @@ def test_secretary_creates_branch_in_own_community(tree, secretary_a) -> None:
 
 
 def test_secretary_cannot_create_under_another_community(tree, secretary_a) -> None:
-    org = Organization(name="乙社区第二党支部", code="SD-B-2", kind=K.BRANCH, parent=tree.community_b)
+    org = Organization(
+        name="乙社区第二党支部", code="SD-B-2", kind=K.BRANCH, parent=tree.community_b
+    )
     with pytest.raises(ScopeError, match="不在您的管理范围内"):
         services.organization_save(organization=org, actor=secretary_a)
     assert not Organization.objects.filter(code="SD-B-2").exists()
@@ -63,14 +67,29 @@ def test_update_writes_only_changed_fields(tree, secretary_a) -> None:
 
 def test_two_secretaries_at_once_are_refused(tree, secretary_a) -> None:
     PositionFactory(organization=tree.branch_a, holder_name="张三", start_date=dt.date(2022, 1, 1))
-    second = Position(organization=tree.branch_a, title="secretary", holder_name="李四", start_date=dt.date(2024, 1, 1))
+    second = Position(
+        organization=tree.branch_a,
+        title="secretary",
+        holder_name="李四",
+        start_date=dt.date(2024, 1, 1),
+    )
     with pytest.raises(ValidationError, match="张三在2022-01-01至现在任书记"):
         services.position_save(position=second, actor=secretary_a)
 
 
 def test_secretary_succession_after_end_date_is_allowed(tree, secretary_a) -> None:
-    PositionFactory(organization=tree.branch_a, holder_name="张三", start_date=dt.date(2022, 1, 1), end_date=dt.date(2023, 12, 31))
-    second = Position(organization=tree.branch_a, title="secretary", holder_name="李四", start_date=dt.date(2024, 1, 1))
+    PositionFactory(
+        organization=tree.branch_a,
+        holder_name="张三",
+        start_date=dt.date(2022, 1, 1),
+        end_date=dt.date(2023, 12, 31),
+    )
+    second = Position(
+        organization=tree.branch_a,
+        title="secretary",
+        holder_name="李四",
+        start_date=dt.date(2024, 1, 1),
+    )
     services.position_save(position=second, actor=secretary_a)
     assert [p.holder_name for p in Position.objects.current(dt.date(2024, 6, 1))] == ["李四"]
 
@@ -78,7 +97,12 @@ def test_secretary_succession_after_end_date_is_allowed(tree, secretary_a) -> No
 def test_several_deputy_secretaries_may_serve_together(tree, secretary_a) -> None:
     for name in ("甲", "乙"):
         services.position_save(
-            position=Position(organization=tree.branch_a, title="deputy_secretary", holder_name=name, start_date=dt.date(2024, 1, 1)),
+            position=Position(
+                organization=tree.branch_a,
+                title="deputy_secretary",
+                holder_name=name,
+                start_date=dt.date(2024, 1, 1),
+            ),
             actor=secretary_a,
         )
     assert Position.objects.filter(title="deputy_secretary").count() == 2
@@ -86,7 +110,9 @@ def test_several_deputy_secretaries_may_serve_together(tree, secretary_a) -> Non
 
 def test_unit_with_new_party_org_is_created_together(tree, secretary_a) -> None:
     unit = Unit(name="甲社区卫生服务站", kind="institution", community=tree.community_a)
-    services.unit_save(unit=unit, actor=secretary_a, party_org_name="卫生服务站党支部", party_org_code="U-WS")
+    services.unit_save(
+        unit=unit, actor=secretary_a, party_org_name="卫生服务站党支部", party_org_code="U-WS"
+    )
     assert unit.party_organization.kind == K.UNIT_ORG
     from organizations.scope import scope_of
 
@@ -95,17 +121,23 @@ def test_unit_with_new_party_org_is_created_together(tree, secretary_a) -> None:
 
 def test_unit_in_other_community_is_refused(tree, secretary_a) -> None:
     with pytest.raises(ScopeError):
-        services.unit_save(unit=Unit(name="越界单位", kind="agency", community=tree.community_b), actor=secretary_a)
+        services.unit_save(
+            unit=Unit(name="越界单位", kind="agency", community=tree.community_b), actor=secretary_a
+        )
 
 
 def _member(committee, start: dt.date, end: dt.date, name: str = "王委员") -> CommitteeMember:
-    return CommitteeMember(committee=committee, person_name=name, role="member", term_start=start, term_end=end)
+    return CommitteeMember(
+        committee=committee, person_name=name, role="member", term_start=start, term_end=end
+    )
 
 
 def test_committee_term_over_three_years_is_refused(tree, secretary_a) -> None:
     committee = JointCommitteeFactory(community=tree.community_a)
     with pytest.raises(ValidationError) as info:
-        services.committee_member_save(member=_member(committee, dt.date(2024, 1, 1), dt.date(2027, 1, 2)), actor=secretary_a)
+        services.committee_member_save(
+            member=_member(committee, dt.date(2024, 1, 1), dt.date(2027, 1, 2)), actor=secretary_a
+        )
     assert "委员每届任期最长3年" in info.value.message_dict["term_end"][0]
     assert not CommitteeMember.objects.exists()
 
@@ -116,21 +148,29 @@ def test_fourth_consecutive_term_is_refused(tree, secretary_a) -> None:
         term = _member(committee, dt.date(year, 1, 1), dt.date(year + 2, 12, 31))
         services.committee_member_save(member=term, actor=secretary_a)
     with pytest.raises(ValidationError, match="连续任职最长9年"):
-        services.committee_member_save(member=_member(committee, dt.date(2024, 1, 1), dt.date(2026, 12, 31)), actor=secretary_a)
+        services.committee_member_save(
+            member=_member(committee, dt.date(2024, 1, 1), dt.date(2026, 12, 31)), actor=secretary_a
+        )
 
 
 @override_settings(JOINT_COMMITTEE_TERM_MAX_YEARS=2)
 def test_term_limit_is_a_setting(tree, secretary_a) -> None:
     committee = JointCommitteeFactory(community=tree.community_a)
     with pytest.raises(ValidationError, match="最长2年"):
-        services.committee_member_save(member=_member(committee, dt.date(2024, 1, 1), dt.date(2026, 6, 1)), actor=secretary_a)
+        services.committee_member_save(
+            member=_member(committee, dt.date(2024, 1, 1), dt.date(2026, 6, 1)), actor=secretary_a
+        )
 
 
 def test_overlapping_terms_of_one_person_are_refused(tree, secretary_a) -> None:
     committee = JointCommitteeFactory(community=tree.community_a)
-    services.committee_member_save(member=_member(committee, dt.date(2024, 1, 1), dt.date(2026, 12, 31)), actor=secretary_a)
+    services.committee_member_save(
+        member=_member(committee, dt.date(2024, 1, 1), dt.date(2026, 12, 31)), actor=secretary_a
+    )
     with pytest.raises(ValidationError, match="重叠"):
-        services.committee_member_save(member=_member(committee, dt.date(2026, 1, 1), dt.date(2027, 12, 31)), actor=secretary_a)
+        services.committee_member_save(
+            member=_member(committee, dt.date(2026, 1, 1), dt.date(2027, 12, 31)), actor=secretary_a
+        )
 
 
 def test_committee_member_unit_must_be_a_member_unit(tree, secretary_a) -> None:
@@ -146,4 +186,6 @@ def test_committee_member_unit_must_be_a_member_unit(tree, secretary_a) -> None:
 def test_committee_in_other_community_is_refused(tree, secretary_a) -> None:
     committee = JointCommitteeFactory(community=tree.community_b)
     with pytest.raises(ScopeError):
-        services.committee_member_save(member=_member(committee, dt.date(2024, 1, 1), dt.date(2025, 1, 1)), actor=secretary_a)
+        services.committee_member_save(
+            member=_member(committee, dt.date(2024, 1, 1), dt.date(2025, 1, 1)), actor=secretary_a
+        )

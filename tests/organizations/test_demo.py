@@ -1,0 +1,70 @@
+"""python manage.py demo: a realistic sub-district, the same logins every time."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from django.core.management import call_command
+
+from organizations.models import CommitteeMember, Organization, OrganizationAccess, Position, Unit
+from organizations.rules import COMMUNITY_KINDS, OrganizationKind
+
+ROLES = {
+    "superuser",
+    "sub_district",
+    "community_secretary",
+    "branch_officer",
+    "unit_reviewer",
+    "member",
+}
+
+
+def run_demo() -> list[list[str]]:
+    out = io.StringIO()
+    call_command("demo", stdout=out, stderr=io.StringIO())
+    return [line.split("\t") for line in out.getvalue().splitlines()]
+
+
+def counts() -> tuple[int, ...]:
+    models = (Organization, Position, Unit, CommitteeMember, OrganizationAccess)
+    return tuple(m.objects.count() for m in models) + tuple(m.history.count() for m in models[:4])
+
+
+@pytest.mark.django_db
+def test_demo_prints_one_login_per_line_for_every_role() -> None:
+    logins = run_demo()
+    assert all(len(line) == 4 for line in logins)
+    assert {line[0] for line in logins} == ROLES
+    codes = set(Organization.objects.values_list("code", flat=True))
+    assert all(line[3] in codes for line in logins)
+    secretaries = [line[3] for line in logins if line[0] == "community_secretary"]
+    reviewers = [line[3] for line in logins if line[0] == "unit_reviewer"]
+    assert len(set(secretaries)) >= 2
+    assert len(set(reviewers)) >= 2
+
+
+@pytest.mark.django_db
+def test_demo_logins_work(client) -> None:
+    for role, username, password, _code in run_demo():
+        assert client.login(username=username, password=password), username
+        expected = 302 if role == "member" else 200  # members have no admin access
+        assert client.get("/admin/").status_code == expected, username
+
+
+@pytest.mark.django_db
+def test_demo_again_changes_nothing_and_prints_the_same() -> None:
+    first = run_demo()
+    before = counts()
+    assert run_demo() == first
+    assert counts() == before
+
+
+@pytest.mark.django_db
+def test_demo_is_a_realistic_sub_district() -> None:
+    run_demo()
+    assert Organization.objects.filter(kind__in=COMMUNITY_KINDS).count() == 3
+    assert 10 <= Organization.objects.filter(kind=OrganizationKind.BRANCH).count() <= 14
+    assert Organization.objects.filter(kind=OrganizationKind.GROUP).exists()
+    assert Unit.objects.filter(party_organization__isnull=False).count() == 8
+    assert CommitteeMember.objects.current().count() == 9
