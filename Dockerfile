@@ -51,9 +51,10 @@ RUN DJANGO_DEBUG=false \
     && chmod 755 /app/docker/entrypoint.sh
 
 # Unprivileged user. The code and the virtualenv stay owned by root (read-only for the app);
-# only /data (uploads, generated PDFs under /data/media) is writable.
+# only /data (uploads, generated PDFs under /data/media) and the home directory (gunicorn's
+# control socket, ~/.gunicorn/gunicorn.ctl) are writable.
 RUN groupadd --system --gid 1000 app \
-    && useradd --system --uid 1000 --gid app --home-dir /app --no-create-home --shell /usr/sbin/nologin app \
+    && useradd --system --uid 1000 --gid app --create-home --home-dir /home/app --shell /usr/sbin/nologin app \
     && mkdir -p /data/media \
     && chown -R app:app /data
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 
 from organizations.models import CommitteeMember, Organization, OrganizationAccess, Position, Unit
 from organizations.rules import COMMUNITY_KINDS, OrganizationKind
@@ -18,6 +18,11 @@ ROLES = {
     "unit_reviewer",
     "member",
 }
+
+
+@pytest.fixture(autouse=True)
+def _development(settings) -> None:
+    settings.DEBUG = True  # pytest-django turns DEBUG off; the demo is for development machines
 
 
 def run_demo() -> list[list[str]]:
@@ -68,3 +73,11 @@ def test_demo_is_a_realistic_sub_district() -> None:
     assert Organization.objects.filter(kind=OrganizationKind.GROUP).exists()
     assert Unit.objects.filter(party_organization__isnull=False).count() == 8
     assert CommitteeMember.objects.current().count() == 9
+
+
+@pytest.mark.django_db
+def test_demo_refuses_production_settings(settings) -> None:
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="正式环境"):
+        call_command("demo", stdout=io.StringIO())
+    assert not Organization.objects.exists()
