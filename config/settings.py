@@ -8,6 +8,7 @@ folder on disk as its broker and Django a local-memory cache.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import environ
@@ -92,8 +93,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA busy_timeout=5000;",
         "transaction_mode": "IMMEDIATE",
     }
-    # A file, not memory, so that a real Celery worker process can share the test database.
-    DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / "test.sqlite3")}
+    # A file, not memory, so that a real Celery worker process can share the test database; one
+    # per test run, so that two runs on one machine do not collide.
+    DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / f"test-{os.getpid()}.sqlite3")}
 else:
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True

@@ -106,6 +106,14 @@ class PositionQuerySet(models.QuerySet["Position"]):
         day = on or timezone.localdate()
         return self.filter(Q(end_date__isnull=True) | Q(end_date__gte=day), start_date__lte=day)
 
+    def in_title_order(self) -> PositionQuerySet:
+        """书记, 副书记, 组织委员, 宣传委员, 纪检委员, as a committee is listed."""
+        rank = models.Case(
+            *(models.When(title=t, then=i) for i, t in enumerate(PositionTitle.values)),
+            output_field=models.IntegerField(),
+        )
+        return self.order_by(rank, "start_date")
+
     def visible_to(self, user: Any) -> PositionQuerySet:
         return scoped(self, user, "organization_id")
 

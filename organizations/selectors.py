@@ -29,9 +29,7 @@ def _tree_rows(nodes: OrganizationQuerySet, on: dt.date | None) -> list[TreeRow]
     found = list(nodes.with_tree_fields().order_siblings_by("code"))
     ids = {node.pk for node in found}
     positions: dict[int, list[Position]] = defaultdict(list)
-    current = (
-        Position.objects.current(on).filter(organization__in=ids).order_by("title", "start_date")
-    )
+    current = Position.objects.current(on).filter(organization__in=ids).in_title_order()
     for position in current:
         positions[position.organization_id].append(position)
     return [

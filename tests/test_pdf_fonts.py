@@ -37,7 +37,9 @@ def render(tmp_path: Path, *, system_fonts: bool) -> bytes:
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings"}
     if not system_fonts:
         config = tmp_path / "fonts.conf"
-        config.write_text('<?xml version="1.0"?><fontconfig><cachedir>%s</cachedir></fontconfig>' % tmp_path)
+        config.write_text(
+            f'<?xml version="1.0"?><fontconfig><cachedir>{tmp_path}</cachedir></fontconfig>'
+        )
         env["FONTCONFIG_FILE"] = str(config)
     result = subprocess.run(
         [sys.executable, "-c", RENDER],

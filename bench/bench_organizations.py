@@ -1,0 +1,153 @@
+"""Benchmark: access scope and the tree pages on a generated district-scale tree.
+
+    python bench/bench_organizations.py [--communities 30] [--repeat 20]
+
+Builds, in a throw-away test database (SQLite by default, PostgreSQL with DATABASE_URL), one
+sub-district with N communities of 12 branches and 3 groups each plus 10 workplace units per
+community, then times what every admin request pays: computing a user's scope, and the organization
+change list and tree page for a sub-district officer and a community secretary. Prints one line
+per measurement: the median and worst time in milliseconds, and the number of queries.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.contrib.auth import get_user_model  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext, setup_test_environment  # noqa: E402
+
+from organizations.models import Organization, OrganizationAccess, Position, Unit  # noqa: E402
+from organizations.roles import Role  # noqa: E402
+from organizations.rules import OrganizationKind as K  # noqa: E402
+from organizations.scope import scope_of  # noqa: E402
+
+BRANCHES, GROUPS, UNITS = 12, 3, 10
+
+
+def generate(communities: int) -> None:
+    root = Organization.objects.create(name="基准街道党工委", code="B", kind=K.SUB_DISTRICT)
+    for c in range(communities):
+        community = Organization.objects.create(
+            name=f"第{c}社区党委", code=f"B-{c}", kind=K.COMMUNITY_COMMITTEE, parent=root
+        )
+        Position.objects.create(
+            organization=community,
+            title="secretary",
+            holder_name=f"书记{c}",
+            start_date="2022-01-01",
+        )
+        for b in range(BRANCHES):
+            branch = Organization.objects.create(
+                name=f"第{c}社区第{b}支部", code=f"B-{c}-{b}", kind=K.BRANCH, parent=community
+            )
+            Position.objects.create(
+                organization=branch,
+                title="secretary",
+                holder_name=f"支书{c}-{b}",
+                start_date="2022-01-01",
+            )
+            Organization.objects.bulk_create(
+                Organization(
+                    name=f"第{c}社区第{b}支部第{g}小组",
+                    code=f"B-{c}-{b}-{g}",
+                    kind=K.GROUP,
+                    parent=branch,
+                )
+                for g in range(GROUPS)
+            )
+        for u in range(UNITS):
+            org = Organization.objects.create(
+                name=f"单位{c}-{u}党支部", code=f"U-{c}-{u}", kind=K.UNIT_ORG
+            )
+            Unit.objects.create(
+                name=f"单位{c}-{u}", kind="agency", community=community, party_organization=org
+            )
+
+
+def user(username: str, role: str, code: str):  # type: ignore[no-untyped-def]
+    account = get_user_model().objects.create_user(username, password="bench-pass-1", is_staff=True)
+    OrganizationAccess.objects.create(
+        user=account, organization=Organization.objects.get(code=code), role=role
+    )
+    return account
+
+
+def measure(label: str, repeat: int, action: Callable[[], object]) -> None:
+    times, queries = [], 0
+    for _ in range(repeat):
+        with CaptureQueriesContext(connection) as captured:
+            start = time.perf_counter()
+            action()
+            times.append((time.perf_counter() - start) * 1000)
+        queries = len(captured.captured_queries)
+    print(
+        f"{label:<48} median {statistics.median(times):8.1f} ms   max {max(times):8.1f} ms   {queries:3d} queries"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--communities", type=int, default=30)
+    parser.add_argument("--repeat", type=int, default=20)
+    args = parser.parse_args()
+
+    setup_test_environment()
+    if connection.vendor == "sqlite":
+        connection.settings_dict["TEST"]["NAME"] = str(
+            Path(connection.settings_dict["NAME"]).with_name("bench.sqlite3")
+        )
+    else:
+        connection.settings_dict["TEST"]["NAME"] = f"bench_{connection.settings_dict['NAME']}"
+    old_name = connection.creation.create_test_db(verbosity=0)
+    try:
+        start = time.perf_counter()
+        generate(args.communities)
+        print(
+            f"generated {Organization.objects.count()} organizations, {Unit.objects.count()} units "
+            f"in {time.perf_counter() - start:.1f} s on {connection.vendor}"
+        )
+        officer = user("bench_jiedao", Role.SUB_DISTRICT_OFFICER, "B")
+        secretary = user("bench_secretary", Role.COMMUNITY_SECRETARY, "B-0")
+        model = get_user_model()
+        for label, account in (
+            ("sub-district officer", officer),
+            ("community secretary", secretary),
+        ):
+            measure(
+                f"scope of {label}",
+                args.repeat,
+                lambda a=account: scope_of(model.objects.get(pk=a.pk)),
+            )
+            client = Client()
+            client.force_login(account)
+            measure(
+                f"organization change list, {label}",
+                args.repeat,
+                lambda c=client: c.get("/admin/organizations/organization/"),
+            )
+            measure(
+                f"tree page, {label}",
+                max(3, args.repeat // 4),
+                lambda c=client: c.get("/admin/organizations/organization/tree/"),
+            )
+    finally:
+        connection.creation.destroy_test_db(old_name, verbosity=0)
+
+
+if __name__ == "__main__":
+    main()
