@@ -309,3 +309,26 @@ def test_tree_page_and_pdf_are_scoped(client, tree, secretary_a) -> None:
     assert "乙社区" not in page
     pdf_b = reverse("admin:organizations_organization_tree_pdf", args=[tree.community_b.pk])
     assert client.get(pdf_b).status_code == 404
+
+
+def test_admin_action_queues_tree_pdf_for_download(
+    client, tree, secretary_a, django_capture_on_commit_callbacks
+) -> None:
+    client.force_login(secretary_a)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            changelist("organization"),
+            {"action": "queue_tree_report", "_selected_action": [tree.community_a.pk]},
+            follow=True,
+        )
+    assert "已为1个党组织排队生成PDF" in response.content.decode()
+    page = client.get(changelist("reportdocument")).content.decode()
+    assert "已完成" in page
+    assert "下载PDF" in page
+
+
+def test_every_admin_page_links_to_the_tree(client, tree, secretary_a) -> None:
+    client.force_login(secretary_a)
+    page = client.get(reverse("admin:index")).content.decode()
+    assert reverse("admin:organizations_organization_tree") in page
+    assert "社区党建管理系统" in page
