@@ -332,3 +332,13 @@ def test_every_admin_page_links_to_the_tree(client, tree, secretary_a) -> None:
     page = client.get(reverse("admin:index")).content.decode()
     assert reverse("admin:organizations_organization_tree") in page
     assert "社区党建管理系统" in page
+
+
+def test_refusals_are_explained_in_chinese(client, tree, secretary_a, reviewer_b) -> None:
+    client.force_login(secretary_a)
+    not_found = client.get(change(tree.branch_b))
+    assert "没有找到该页面" in not_found.content.decode()
+    client.force_login(reviewer_b)
+    forbidden = client.get(reverse("admin:organizations_organization_add"))
+    assert forbidden.status_code == 403
+    assert "您无权进行此操作" in forbidden.content.decode()
