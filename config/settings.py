@@ -192,6 +192,13 @@ JOINT_COMMITTEE_CONSECUTIVE_MAX_YEARS = env.int("JOINT_COMMITTEE_CONSECUTIVE_MAX
 
 # `python manage.py demo` runs these builders in order; each app that has demo data adds its own.
 DEMO_BUILDERS = ["organizations.demo.build"]
+# Each app's roles module lists the model permissions every role holds (organizations.backends).
+ROLE_PERMISSION_MODULES = ["organizations.roles", "members.roles"]
+
+# 双联双管 and floating members (001, 002).
+IN_SERVICE_INACTIVE_MONTHS = env.int("IN_SERVICE_INACTIVE_MONTHS", default=6)
+FLOATING_TRANSFER_MONTHS = env.int("FLOATING_TRANSFER_MONTHS", default=6)
+FLOATING_NO_CONTACT_MONTHS = env.int("FLOATING_NO_CONTACT_MONTHS", default=6)
 
 # Audit trail (django-simple-history): reverting from the history page would bypass the services'
 # checks, so it is off; the history stays readable.

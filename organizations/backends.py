@@ -4,9 +4,21 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib.auth.backends import BaseBackend
+from functools import cache
 
-from .roles import ROLE_PERMISSIONS
+from django.conf import settings
+from django.contrib.auth.backends import BaseBackend
+from django.utils.module_loading import import_string
+
+
+@cache
+def role_permissions() -> dict[str, frozenset[str]]:
+    """Each app's ROLE_PERMISSIONS (settings.ROLE_PERMISSION_MODULES), merged per role."""
+    merged: dict[str, set[str]] = {}
+    for module in settings.ROLE_PERMISSION_MODULES:
+        for role, perms in import_string(f"{module}.ROLE_PERMISSIONS").items():
+            merged.setdefault(role, set()).update(perms)
+    return {role: frozenset(perms) for role, perms in merged.items()}
 
 
 class RoleBackend(BaseBackend):
@@ -18,7 +30,7 @@ class RoleBackend(BaseBackend):
         if not hasattr(user_obj, "_role_perm_cache"):
             roles = user_obj.organization_accesses.values_list("role", flat=True).distinct()
             user_obj._role_perm_cache = set().union(
-                *(ROLE_PERMISSIONS.get(role, frozenset()) for role in roles)
+                *(role_permissions().get(role, frozenset()) for role in roles)
             )
         return set(user_obj._role_perm_cache)
 

@@ -26,14 +26,23 @@ QS = TypeVar("QS", bound=QuerySet[Any])
 
 @dataclass(frozen=True)
 class Scope:
-    """Organization ids; None means no limit (a superuser)."""
+    """Organization ids; None means no limit (a superuser).
+
+    `visible` and `editable` are organizations. `people` are the organizations whose members'
+    personal records the user may see: the managed tree and the reviewed unit trees, but not the
+    unit organizations a community merely sees for 双联双管 (their members living elsewhere are
+    none of the community's business). `managed` is the managed tree alone: a member who lives in
+    one of its communities is visible there too.
+    """
 
     visible: frozenset[int] | None
     editable: frozenset[int] | None
+    people: frozenset[int] | None = None
+    managed: frozenset[int] | None = None
 
 
 EVERYTHING = Scope(visible=None, editable=None)
-NOTHING = Scope(visible=frozenset(), editable=frozenset())
+NOTHING = Scope(visible=frozenset(), editable=frozenset(), people=frozenset(), managed=frozenset())
 
 
 def scope_of(user: Any) -> Scope:
@@ -68,15 +77,36 @@ def _compute_scope(user: Any) -> Scope:
         for org_id, community_id in units:
             (located_orgs if community_id in managed else linked_orgs).add(org_id)
     located = Organization.objects.descendant_ids(located_orgs)
-    others = Organization.objects.descendant_ids(linked_orgs | reviewed_roots)
+    linked = Organization.objects.descendant_ids(linked_orgs)
+    reviewed = Organization.objects.descendant_ids(reviewed_roots)
     editable = frozenset(managed | located)
-    return Scope(visible=frozenset(editable | others | own_nodes), editable=editable)
+    return Scope(
+        visible=frozenset(editable | linked | reviewed | own_nodes),
+        editable=editable,
+        people=frozenset(managed | reviewed),
+        managed=frozenset(managed),
+    )
 
 
 def scoped(queryset: QS, user: Any, *lookups: str, editable: bool = False) -> QS:
     """Rows of `queryset` whose organization, reached through any of `lookups`, is in scope."""
     scope = scope_of(user)
-    ids = scope.editable if editable else scope.visible
+    return _filter(queryset, scope.editable if editable else scope.visible, lookups)
+
+
+def scoped_people(queryset: QS, user: Any, *, branch: str, residence: str | None = None) -> QS:
+    """Rows about people: those whose membership is held in the user's managed or reviewed
+    organizations (through `branch`), or who live in a community the user manages (`residence`)."""
+    scope = scope_of(user)
+    if scope.people is None:
+        return queryset
+    condition = Q(**{f"{branch}__in": scope.people})
+    if residence and scope.managed:
+        condition |= Q(**{f"{residence}__in": scope.managed})
+    return queryset.filter(condition) if scope.people or scope.managed else queryset.none()
+
+
+def _filter(queryset: QS, ids: frozenset[int] | None, lookups: tuple[str, ...]) -> QS:
     if ids is None:
         return queryset
     if not ids:

@@ -1,0 +1,3 @@
+"""Admin: dual."""
+
+from __future__ import annotations

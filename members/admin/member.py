@@ -1,0 +1,3 @@
+"""Admin: member."""
+
+from __future__ import annotations

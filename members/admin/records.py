@@ -1,0 +1,3 @@
+"""Admin: records."""
+
+from __future__ import annotations

@@ -1,0 +1,41 @@
+"""Models of the members app, one module per part of the domain."""
+
+from .dual import (
+    ActivityKind,
+    ActivityRecord,
+    PostClaim,
+    PostClaimStatus,
+    PostKind,
+    Registration,
+    RegistrationCampaign,
+)
+from .member import Member, MemberCategory, PersonalDataAccess
+from .records import (
+    Assessment,
+    AssessmentDeduction,
+    FloatingRecord,
+    MembershipTransfer,
+    Review,
+    TransferDirection,
+    TransferState,
+)
+
+__all__ = [
+    "ActivityKind",
+    "ActivityRecord",
+    "Assessment",
+    "AssessmentDeduction",
+    "FloatingRecord",
+    "Member",
+    "MemberCategory",
+    "MembershipTransfer",
+    "PersonalDataAccess",
+    "PostClaim",
+    "PostClaimStatus",
+    "PostKind",
+    "Registration",
+    "RegistrationCampaign",
+    "Review",
+    "TransferDirection",
+    "TransferState",
+]

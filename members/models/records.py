@@ -1,0 +1,256 @@
+"""Floating members, transfers of the membership record, annual review and the score sheet."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import Q
+from simple_history.models import HistoricalRecords
+
+from organizations.models import Organization
+from organizations.scope import scoped_people
+
+from .. import rules
+from ..rules import FloatingDirection, ReviewGrade
+from .member import Member
+
+
+class FloatingRecordQuerySet(models.QuerySet["FloatingRecord"]):
+    def visible_to(self, user: Any) -> FloatingRecordQuerySet:
+        return scoped_people(self, user, branch="member__branch_id", residence="placed_in_id")
+
+    def editable_by(self, user: Any) -> FloatingRecordQuerySet:
+        return scoped_people(self, user, branch="member__branch_id", residence="placed_in_id")
+
+    def current(self) -> FloatingRecordQuerySet:
+        return self.filter(ended_on__isnull=True)
+
+
+class FloatingRecord(models.Model):
+    """流动党员: a member gone out (外出) or come in (流入) (001, 002).
+
+    Out up to 6 months, or longer without a fixed place: keeps membership here with a 流动党员活动证.
+    An inflowing member takes part in organizational life where placed, without vote there.
+    """
+
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="floating_records", verbose_name="党员")
+    direction = models.CharField("方向", max_length=8, choices=FloatingDirection.choices)
+    place = models.CharField("流向/来自地点", max_length=200)
+    has_fixed_place = models.BooleanField("有固定住所或工作单位", default=False)
+    since = models.DateField("流动开始日期")
+    contact = models.CharField("联系方式", max_length=100, blank=True)
+    certificate_number = models.CharField("流动党员活动证编号", max_length=50, blank=True)
+    certificate_expires_on = models.DateField("活动证有效期至", null=True, blank=True)
+    certificate_checked = models.BooleanField("已查验活动证", default=False)
+    placed_in = models.ForeignKey(
+        Organization,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="inflowing_members",
+        verbose_name="编入党组织",
+        help_text="流入党员参加组织生活的党组织（无表决权、选举权和被选举权）。",
+    )
+    last_contact_on = models.DateField("最近联系日期")
+    ended_on = models.DateField("结束日期", null=True, blank=True)
+    history = HistoricalRecords()
+
+    objects = FloatingRecordQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "流动党员"
+        verbose_name_plural = "流动党员"
+        ordering = ["-since"]
+
+    def __str__(self) -> str:
+        return f"{self.member} {self.get_direction_display()} {self.place}"
+
+    has_vote_here = False  # 002: no vote, no right to elect or be elected where placed
+
+    def clean(self) -> None:
+        errors = {}
+        if self.direction == FloatingDirection.INFLOW:
+            if not self.certificate_checked:
+                errors["certificate_checked"] = "流入党员须先查验《流动党员活动证》。"
+            if not self.placed_in_id:
+                errors["placed_in"] = "请选择流入党员编入的党组织。"
+        if self.last_contact_on and self.since and self.last_contact_on < self.since:
+            errors["last_contact_on"] = "最近联系日期不能早于流动开始日期。"
+        if errors:
+            raise ValidationError(errors)
+
+
+class TransferDirection(models.TextChoices):
+    OUT = "out", "转出"
+    IN = "in", "转入"
+
+
+class TransferState(models.TextChoices):
+    SENT = "sent", "已开出介绍信"
+    RECEIVED = "received", "已接收"
+    CANCELLED = "cancelled", "已作废"
+
+
+class MembershipTransferQuerySet(models.QuerySet["MembershipTransfer"]):
+    def visible_to(self, user: Any) -> MembershipTransferQuerySet:
+        return scoped_people(self, user, branch="branch_id")
+
+    def editable_by(self, user: Any) -> MembershipTransferQuerySet:
+        return scoped_people(self, user, branch="branch_id")
+
+
+class MembershipTransfer(models.Model):
+    """组织关系接转: a membership record sent out or received, with its letter (介绍信)."""
+
+    member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="transfers", verbose_name="党员")
+    direction = models.CharField("方向", max_length=8, choices=TransferDirection.choices)
+    branch = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, related_name="transfers", verbose_name="本方党组织"
+    )
+    other_organization = models.CharField("对方党组织", max_length=200)
+    letter_number = models.CharField("介绍信编号", max_length=50)
+    issued_on = models.DateField("开具日期")
+    valid_until = models.DateField("有效期至", null=True, blank=True)
+    received_on = models.DateField("接收日期", null=True, blank=True)
+    state = models.CharField("状态", max_length=16, choices=TransferState.choices, default=TransferState.SENT)
+    history = HistoricalRecords()
+
+    objects = MembershipTransferQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "组织关系接转"
+        verbose_name_plural = "组织关系接转"
+        ordering = ["-issued_on"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["direction", "letter_number"],
+                name="transfer_letter_unique",
+                violation_error_message="该介绍信编号已登记。",
+            ),
+            models.CheckConstraint(
+                condition=~Q(state=TransferState.RECEIVED) | Q(received_on__isnull=False),
+                name="received_transfer_has_date",
+                violation_error_message="已接收的组织关系须填写接收日期。",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member} {self.get_direction_display()} {self.letter_number}"
+
+    def clean(self) -> None:
+        if self.received_on and self.issued_on and self.received_on < self.issued_on:
+            raise ValidationError({"received_on": "接收日期不能早于介绍信开具日期。"})
+        if self.state == TransferState.RECEIVED and not self.received_on:
+            raise ValidationError({"received_on": "已接收的组织关系须填写接收日期。"})
+
+
+class ReviewQuerySet(models.QuerySet["Review"]):
+    def visible_to(self, user: Any) -> ReviewQuerySet:
+        return scoped_people(self, user, branch="branch_id")
+
+    def editable_by(self, user: Any) -> ReviewQuerySet:
+        return scoped_people(self, user, branch="branch_id")
+
+
+class Review(models.Model):
+    """民主评议党员: one member's result in one branch's annual review (001, 002).
+
+    Probationary members take part but are not graded; 优秀 is at most one third of the graded.
+    """
+
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="reviews", verbose_name="党员")
+    branch = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="reviews", verbose_name="党支部")
+    year = models.PositiveSmallIntegerField("年度", validators=[MinValueValidator(2000)])
+    grade = models.CharField("评议等次", max_length=32, choices=ReviewGrade.choices, blank=True)
+    was_probationary = models.BooleanField("评议时为预备党员", default=False)
+    note = models.CharField("组织意见", max_length=200, blank=True)
+    history = HistoricalRecords()
+
+    objects = ReviewQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "民主评议"
+        verbose_name_plural = "民主评议"
+        ordering = ["-year", "branch__code", "member__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["member", "year"], name="one_review_per_member_and_year", violation_error_message="该党员本年度已有评议结果。"
+            ),
+            models.CheckConstraint(
+                condition=Q(was_probationary=False) | Q(grade=""),
+                name="probationary_member_not_graded",
+                violation_error_message="预备党员参加评议，但不评定等次。",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year} {self.member} {self.get_grade_display() or '不定等次'}"
+
+    def clean(self) -> None:
+        if self.was_probationary and self.grade:
+            raise ValidationError({"grade": "预备党员参加评议，但不评定等次。"})
+        if not self.was_probationary and not self.grade:
+            raise ValidationError({"grade": "请为正式党员评定等次。"})
+
+
+class AssessmentQuerySet(models.QuerySet["Assessment"]):
+    def visible_to(self, user: Any) -> AssessmentQuerySet:
+        return scoped_people(self, user, branch="member__branch_id")
+
+    def editable_by(self, user: Any) -> AssessmentQuerySet:
+        return scoped_people(self, user, branch="member__branch_id")
+
+
+class Assessment(models.Model):
+    """党员量化考核 (002): a score sheet of 100 points over ten items, one per member and year."""
+
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="assessments", verbose_name="党员")
+    year = models.PositiveSmallIntegerField("年度", validators=[MinValueValidator(2000)])
+    history = HistoricalRecords()
+
+    objects = AssessmentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "量化考核"
+        verbose_name_plural = "量化考核"
+        ordering = ["-year", "member__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["member", "year"], name="one_assessment_per_member_and_year", violation_error_message="该党员本年度已有考核表。"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year} {self.member}"
+
+
+class AssessmentDeduction(models.Model):
+    """A deduction on one item of a score sheet, with its reason."""
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="deductions", verbose_name="考核表")
+    item = models.PositiveSmallIntegerField(
+        "考核项目", choices=[(n, f"{n}. {title}（{points}分）") for n, title, points in rules.ASSESSMENT_ITEMS]
+    )
+    points = models.DecimalField("扣分", max_digits=4, decimal_places=1)
+    reason = models.CharField("扣分原因", max_length=200)
+
+    class Meta:
+        verbose_name = "扣分"
+        verbose_name_plural = "扣分"
+        ordering = ["item"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["assessment", "item"], name="one_deduction_per_item", violation_error_message="每个考核项目只记一条扣分。"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"第{self.item}项 扣{self.points}分"
+
+    def clean(self) -> None:
+        if self.item is not None and self.points is not None:
+            if error := rules.assessment_deduction_error(self.item, self.points):
+                raise ValidationError({"points": error})

@@ -1,0 +1,40 @@
+"""Model permissions that each role holds in the members app (merged by RoleBackend)."""
+
+from __future__ import annotations
+
+from organizations.roles import Role
+
+
+def _perms(models: tuple[str, ...], actions: tuple[str, ...]) -> set[str]:
+    return {f"members.{action}_{model}" for model in models for action in actions}
+
+
+_RECORDS = (
+    "member",
+    "registrationcampaign",
+    "registration",
+    "postkind",
+    "postclaim",
+    "activityrecord",
+    "floatingrecord",
+    "membershiptransfer",
+    "review",
+    "assessment",
+)
+_MANAGE = (
+    _perms(_RECORDS, ("view", "add", "change"))
+    | _perms(("activityrecord", "postkind", "assessmentdeduction"), ("delete",))
+    | _perms(("assessmentdeduction",), ("view", "add", "change"))
+    | {"members.view_personaldataaccess"}
+)
+
+ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
+    Role.SUB_DISTRICT_OFFICER: frozenset(_MANAGE | {"members.view_personal_data"}),
+    Role.COMMUNITY_SECRETARY: frozenset(_MANAGE | {"members.view_personal_data"}),
+    Role.COMMUNITY_OFFICER: frozenset(_MANAGE | {"members.view_personal_data"}),
+    Role.BRANCH_OFFICER: frozenset(_MANAGE - {"members.view_personaldataaccess"}),
+    Role.UNIT_REVIEWER: frozenset(
+        _perms(("member", "registration", "activityrecord", "postclaim"), ("view",))
+    ),
+    Role.MEMBER: frozenset(),
+}

@@ -1,0 +1,1 @@
+"""Writes of the members app, one module per part of the domain."""
