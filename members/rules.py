@@ -14,7 +14,9 @@ CITIZEN_ID_CHECK_CHARACTERS = "10X98765432"  # indexed by (weighted sum mod 11)
 
 def citizen_id_check_character(first17: str) -> str:
     """The 18th character that GB 11643 computes from the first 17 digits."""
-    total = sum(int(digit) * weight for digit, weight in zip(first17, CITIZEN_ID_WEIGHTS, strict=True))
+    total = sum(
+        int(digit) * weight for digit, weight in zip(first17, CITIZEN_ID_WEIGHTS, strict=True)
+    )
     return CITIZEN_ID_CHECK_CHARACTERS[total % 11]
 
 

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from functools import cache
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.backends import BaseBackend

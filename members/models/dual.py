@@ -77,7 +77,9 @@ class Registration(models.Model):
     unit's party organization.
     """
 
-    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="registrations", verbose_name="党员")
+    member = models.ForeignKey(
+        Member, on_delete=models.CASCADE, related_name="registrations", verbose_name="党员"
+    )
     community = models.ForeignKey(
         Organization,
         on_delete=models.PROTECT,
@@ -93,13 +95,20 @@ class Registration(models.Model):
         related_name="registrations",
         verbose_name="报到活动",
     )
-    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="registrations", verbose_name="工作单位")
+    unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, related_name="registrations", verbose_name="工作单位"
+    )
     residence = models.CharField("居住地址", max_length=200)
     speciality = models.CharField("职业特长", max_length=200, blank=True)
     service_offer = models.CharField("服务意愿", max_length=200, blank=True)
     registered_on = models.DateField("报到日期")
     receipt_returned_on = models.DateField("回执交回单位日期", null=True, blank=True)
-    ended_on = models.DateField("迁出日期", null=True, blank=True, help_text="党员搬离本社区时填写，应到新居住地社区重新报到。")
+    ended_on = models.DateField(
+        "迁出日期",
+        null=True,
+        blank=True,
+        help_text="党员搬离本社区时填写，应到新居住地社区重新报到。",
+    )
     history = HistoricalRecords()
 
     objects = RegistrationQuerySet.as_manager()
@@ -134,7 +143,9 @@ class Registration(models.Model):
 class PostKindQuerySet(models.QuerySet["PostKind"]):
     def visible_to(self, user: Any) -> PostKindQuerySet:
         """The ten kinds every community has, and the kinds the user's communities added."""
-        return self.filter(community__isnull=True) | scoped(self.filter(community__isnull=False), user, "community_id")
+        return self.filter(community__isnull=True) | scoped(
+            self.filter(community__isnull=False), user, "community_id"
+        )
 
     def editable_by(self, user: Any) -> PostKindQuerySet:
         return scoped(self, user, "community_id", editable=True)
@@ -195,7 +206,9 @@ class PostClaimQuerySet(models.QuerySet["PostClaim"]):
 class PostClaim(models.Model):
     """A member's claim of a service post, with a public commitment; the community approves it."""
 
-    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="post_claims", verbose_name="党员")
+    member = models.ForeignKey(
+        Member, on_delete=models.CASCADE, related_name="post_claims", verbose_name="党员"
+    )
     community = models.ForeignKey(
         Organization,
         on_delete=models.PROTECT,
@@ -203,13 +216,22 @@ class PostClaim(models.Model):
         limit_choices_to={"kind__in": COMMUNITY_KINDS},
         verbose_name="社区",
     )
-    kind = models.ForeignKey(PostKind, on_delete=models.PROTECT, related_name="claims", verbose_name="岗位")
+    kind = models.ForeignKey(
+        PostKind, on_delete=models.PROTECT, related_name="claims", verbose_name="岗位"
+    )
     commitment = models.TextField("公开承诺", help_text="在监督台上向居民公开。")
-    status = models.CharField("状态", max_length=16, choices=PostClaimStatus.choices, default=PostClaimStatus.PENDING)
+    status = models.CharField(
+        "状态", max_length=16, choices=PostClaimStatus.choices, default=PostClaimStatus.PENDING
+    )
     claimed_on = models.DateField("认领日期")
     decided_on = models.DateField("审核日期", null=True, blank=True)
     decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name="审核人"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="审核人",
     )
     history = HistoricalRecords()
 
@@ -253,7 +275,9 @@ class ActivityRecordQuerySet(models.QuerySet["ActivityRecord"]):
 class ActivityRecord(models.Model):
     """参与社区活动记录卡: one community activity a member took part in, with its hours."""
 
-    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="activity_records", verbose_name="党员")
+    member = models.ForeignKey(
+        Member, on_delete=models.CASCADE, related_name="activity_records", verbose_name="党员"
+    )
     community = models.ForeignKey(
         Organization,
         on_delete=models.PROTECT,
@@ -261,7 +285,9 @@ class ActivityRecord(models.Model):
         limit_choices_to={"kind__in": COMMUNITY_KINDS},
         verbose_name="社区",
     )
-    kind = models.CharField("类型", max_length=16, choices=ActivityKind.choices, default=ActivityKind.ACTIVITY)
+    kind = models.CharField(
+        "类型", max_length=16, choices=ActivityKind.choices, default=ActivityKind.ACTIVITY
+    )
     date = models.DateField("日期")
     title = models.CharField("活动内容", max_length=200)
     hours = models.DecimalField("时长（小时）", max_digits=5, decimal_places=1, default=0)

@@ -80,7 +80,9 @@ class Member(models.Model):
         verbose_name="所在党组织",
         help_text="组织关系所在的党组织。",
     )
-    categories = models.ManyToManyField(MemberCategory, blank=True, related_name="members", verbose_name="人员类别")
+    categories = models.ManyToManyField(
+        MemberCategory, blank=True, related_name="members", verbose_name="人员类别"
+    )
     work_unit = models.CharField("工作单位", max_length=100, blank=True)
     residence_community = models.ForeignKey(
         Organization,
@@ -92,7 +94,12 @@ class Member(models.Model):
         verbose_name="居住社区",
     )
     monthly_income = models.DecimalField(
-        "月收入", max_digits=10, decimal_places=2, null=True, blank=True, help_text="党费基数（税后月收入，元）；按固定数额交纳的类别留空。"
+        "月收入",
+        max_digits=10,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text="党费基数（税后月收入，元）；按固定数额交纳的类别留空。",
     )
     photo = models.ImageField("照片", upload_to="members/photos/", blank=True)
     user = models.OneToOneField(
@@ -144,7 +151,11 @@ class Member(models.Model):
             errors["full_member_on"] = "预备党员不应有转正日期"
         if self.full_member_on and self.joined_on and self.full_member_on < self.joined_on:
             errors["full_member_on"] = "转正日期不能早于入党日期"
-        if self.birth_date and self.joined_on and (error := rules.join_date_error(self.birth_date, self.joined_on)):
+        if (
+            self.birth_date
+            and self.joined_on
+            and (error := rules.join_date_error(self.birth_date, self.joined_on))
+        ):
             errors["joined_on"] = error
         if self.residence_community_id and self.residence_community.kind not in COMMUNITY_KINDS:
             errors["residence_community"] = "居住社区必须是社区党委或社区党总支"
@@ -173,7 +184,12 @@ class PersonalDataAccess(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="用户"
     )
     member = models.ForeignKey(
-        Member, on_delete=models.CASCADE, null=True, blank=True, related_name="+", verbose_name="党员"
+        Member,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="党员",
     )
     action = models.CharField("操作", max_length=16, choices=Action.choices)
     detail = models.CharField("说明", max_length=200, blank=True)

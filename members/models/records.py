@@ -36,7 +36,9 @@ class FloatingRecord(models.Model):
     An inflowing member takes part in organizational life where placed, without vote there.
     """
 
-    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="floating_records", verbose_name="党员")
+    member = models.ForeignKey(
+        Member, on_delete=models.CASCADE, related_name="floating_records", verbose_name="党员"
+    )
     direction = models.CharField("方向", max_length=8, choices=FloatingDirection.choices)
     place = models.CharField("流向/来自地点", max_length=200)
     has_fixed_place = models.BooleanField("有固定住所或工作单位", default=False)
@@ -105,7 +107,9 @@ class MembershipTransferQuerySet(models.QuerySet["MembershipTransfer"]):
 class MembershipTransfer(models.Model):
     """组织关系接转: a membership record sent out or received, with its letter (介绍信)."""
 
-    member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="transfers", verbose_name="党员")
+    member = models.ForeignKey(
+        Member, on_delete=models.PROTECT, related_name="transfers", verbose_name="党员"
+    )
     direction = models.CharField("方向", max_length=8, choices=TransferDirection.choices)
     branch = models.ForeignKey(
         Organization, on_delete=models.PROTECT, related_name="transfers", verbose_name="本方党组织"
@@ -115,7 +119,9 @@ class MembershipTransfer(models.Model):
     issued_on = models.DateField("开具日期")
     valid_until = models.DateField("有效期至", null=True, blank=True)
     received_on = models.DateField("接收日期", null=True, blank=True)
-    state = models.CharField("状态", max_length=16, choices=TransferState.choices, default=TransferState.SENT)
+    state = models.CharField(
+        "状态", max_length=16, choices=TransferState.choices, default=TransferState.SENT
+    )
     history = HistoricalRecords()
 
     objects = MembershipTransferQuerySet.as_manager()
@@ -161,8 +167,12 @@ class Review(models.Model):
     Probationary members take part but are not graded; 优秀 is at most one third of the graded.
     """
 
-    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="reviews", verbose_name="党员")
-    branch = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="reviews", verbose_name="党支部")
+    member = models.ForeignKey(
+        Member, on_delete=models.CASCADE, related_name="reviews", verbose_name="党员"
+    )
+    branch = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, related_name="reviews", verbose_name="党支部"
+    )
     year = models.PositiveSmallIntegerField("年度", validators=[MinValueValidator(2000)])
     grade = models.CharField("评议等次", max_length=32, choices=ReviewGrade.choices, blank=True)
     was_probationary = models.BooleanField("评议时为预备党员", default=False)
@@ -177,7 +187,9 @@ class Review(models.Model):
         ordering = ["-year", "branch__code", "member__name"]
         constraints = [
             models.UniqueConstraint(
-                fields=["member", "year"], name="one_review_per_member_and_year", violation_error_message="该党员本年度已有评议结果。"
+                fields=["member", "year"],
+                name="one_review_per_member_and_year",
+                violation_error_message="该党员本年度已有评议结果。",
             ),
             models.CheckConstraint(
                 condition=Q(was_probationary=False) | Q(grade=""),
@@ -207,7 +219,9 @@ class AssessmentQuerySet(models.QuerySet["Assessment"]):
 class Assessment(models.Model):
     """党员量化考核 (002): a score sheet of 100 points over ten items, one per member and year."""
 
-    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="assessments", verbose_name="党员")
+    member = models.ForeignKey(
+        Member, on_delete=models.CASCADE, related_name="assessments", verbose_name="党员"
+    )
     year = models.PositiveSmallIntegerField("年度", validators=[MinValueValidator(2000)])
     history = HistoricalRecords()
 
@@ -219,7 +233,9 @@ class Assessment(models.Model):
         ordering = ["-year", "member__name"]
         constraints = [
             models.UniqueConstraint(
-                fields=["member", "year"], name="one_assessment_per_member_and_year", violation_error_message="该党员本年度已有考核表。"
+                fields=["member", "year"],
+                name="one_assessment_per_member_and_year",
+                violation_error_message="该党员本年度已有考核表。",
             )
         ]
 
@@ -230,9 +246,12 @@ class Assessment(models.Model):
 class AssessmentDeduction(models.Model):
     """A deduction on one item of a score sheet, with its reason."""
 
-    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="deductions", verbose_name="考核表")
+    assessment = models.ForeignKey(
+        Assessment, on_delete=models.CASCADE, related_name="deductions", verbose_name="考核表"
+    )
     item = models.PositiveSmallIntegerField(
-        "考核项目", choices=[(n, f"{n}. {title}（{points}分）") for n, title, points in rules.ASSESSMENT_ITEMS]
+        "考核项目",
+        choices=[(n, f"{n}. {title}（{points}分）") for n, title, points in rules.ASSESSMENT_ITEMS],
     )
     points = models.DecimalField("扣分", max_digits=4, decimal_places=1)
     reason = models.CharField("扣分原因", max_length=200)
@@ -243,7 +262,9 @@ class AssessmentDeduction(models.Model):
         ordering = ["item"]
         constraints = [
             models.UniqueConstraint(
-                fields=["assessment", "item"], name="one_deduction_per_item", violation_error_message="每个考核项目只记一条扣分。"
+                fields=["assessment", "item"],
+                name="one_deduction_per_item",
+                violation_error_message="每个考核项目只记一条扣分。",
             )
         ]
 

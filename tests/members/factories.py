@@ -1,0 +1,70 @@
+from __future__ import annotations
+
+import datetime as dt
+import random
+
+import factory
+from factory.django import DjangoModelFactory
+
+from members.models import ActivityRecord, Member, MemberCategory, Registration
+from members.rules import Gender, MemberStatus, citizen_id_check_character
+from tests.organizations.factories import OrganizationFactory
+
+
+def make_citizen_id(birth_date: dt.date, gender: str, serial: int, region: str = "330102") -> str:
+    """A valid GB 11643 ID: region, birth date, a 3-digit serial whose parity gives the gender."""
+    sequence = serial % 500 * 2 + (1 if gender == Gender.MALE else 0)
+    first17 = f"{region}{birth_date:%Y%m%d}{sequence:03d}"
+    return first17 + citizen_id_check_character(first17)
+
+
+class MemberFactory(DjangoModelFactory):
+    class Meta:
+        model = Member
+        skip_postgeneration_save = True
+
+    name = factory.Sequence(lambda n: f"党员{n}")
+    gender = Gender.MALE
+    birth_date = factory.Sequence(lambda n: dt.date(1960 + n % 40, 1 + n % 12, 1 + n % 28))
+    citizen_id = factory.LazyAttributeSequence(
+        lambda o, n: make_citizen_id(o.birth_date, o.gender, n)
+    )
+    ethnicity = "汉族"
+    education = "bachelor"
+    phone = factory.Sequence(lambda n: f"139{n:08d}")
+    address = factory.Sequence(lambda n: f"测试小区{n}栋")
+    status = MemberStatus.FULL
+    joined_on = factory.LazyAttribute(lambda o: dt.date(o.birth_date.year + 25, 7, 1))
+    full_member_on = factory.LazyAttribute(
+        lambda o: dt.date(o.joined_on.year + 1, 7, 1) if o.status == MemberStatus.FULL else None
+    )
+    branch = factory.SubFactory(OrganizationFactory)
+
+    @factory.post_generation
+    def categories(self, create: bool, extracted: list[str] | None, **kwargs: object) -> None:
+        if create and extracted:
+            self.categories.set(MemberCategory.objects.filter(code__in=extracted))
+
+
+class RegistrationFactory(DjangoModelFactory):
+    class Meta:
+        model = Registration
+
+    member = factory.SubFactory(MemberFactory, categories=["in_service"])
+    residence = "测试小区1栋"
+    registered_on = dt.date(2026, 3, 1)
+
+
+class ActivityRecordFactory(DjangoModelFactory):
+    class Meta:
+        model = ActivityRecord
+
+    title = "社区环境整治"
+    date = dt.date(2026, 5, 1)
+    hours = 2
+
+
+def random_member_kwargs(rng: random.Random) -> dict[str, object]:
+    birth = dt.date(rng.randint(1950, 1995), rng.randint(1, 12), rng.randint(1, 28))
+    gender = rng.choice([Gender.MALE, Gender.FEMALE])
+    return {"birth_date": birth, "gender": gender}
