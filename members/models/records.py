@@ -272,6 +272,7 @@ class AssessmentDeduction(models.Model):
         return f"第{self.item}项 扣{self.points}分"
 
     def clean(self) -> None:
-        if self.item is not None and self.points is not None:
-            if error := rules.assessment_deduction_error(self.item, self.points):
-                raise ValidationError({"points": error})
+        if self.item is None or self.points is None:
+            return
+        if error := rules.assessment_deduction_error(self.item, self.points):
+            raise ValidationError({"points": error})
