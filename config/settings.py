@@ -191,7 +191,7 @@ JOINT_COMMITTEE_TERM_MAX_YEARS = env.int("JOINT_COMMITTEE_TERM_MAX_YEARS", defau
 JOINT_COMMITTEE_CONSECUTIVE_MAX_YEARS = env.int("JOINT_COMMITTEE_CONSECUTIVE_MAX_YEARS", default=9)
 
 # `python manage.py demo` runs these builders in order; each app that has demo data adds its own.
-DEMO_BUILDERS = ["organizations.demo.build"]
+DEMO_BUILDERS = ["organizations.demo.build", "members.demo.build"]
 # Each app's roles module lists the model permissions every role holds (organizations.backends).
 ROLE_PERMISSION_MODULES = ["organizations.roles", "members.roles"]
 

@@ -32,8 +32,30 @@ def run_demo() -> list[list[str]]:
 
 
 def counts() -> tuple[int, ...]:
-    models = (Organization, Position, Unit, CommitteeMember, OrganizationAccess)
-    return tuple(m.objects.count() for m in models) + tuple(m.history.count() for m in models[:4])
+    from members.models import (
+        ActivityRecord,
+        FloatingRecord,
+        Member,
+        PostClaim,
+        Registration,
+        Review,
+    )
+
+    models = (
+        Organization,
+        Position,
+        Unit,
+        CommitteeMember,
+        OrganizationAccess,
+        Member,
+        Registration,
+        PostClaim,
+        ActivityRecord,
+        FloatingRecord,
+        Review,
+    )
+    audited = (Organization, Position, Unit, CommitteeMember, Member, Registration, ActivityRecord)
+    return tuple(m.objects.count() for m in models) + tuple(m.history.count() for m in audited)
 
 
 @pytest.mark.django_db
@@ -81,3 +103,29 @@ def test_demo_refuses_production_settings(settings) -> None:
     with pytest.raises(CommandError, match="正式环境"):
         call_command("demo", stdout=io.StringIO())
     assert not Organization.objects.exists()
+
+
+@pytest.mark.django_db
+def test_demo_has_members_of_every_category_and_dual_registration() -> None:
+    from members.models import (
+        ActivityRecord,
+        Member,
+        MemberCategory,
+        PostClaim,
+        Registration,
+        Review,
+    )
+    from members.rules import Category
+
+    run_demo()
+    assert 250 <= Member.objects.count() <= 350
+    for category in MemberCategory.objects.all():
+        assert category.members.exists(), category.name
+    unit_members = Member.objects.in_service().filter(branch__kind=OrganizationKind.UNIT_ORG)
+    assert unit_members.count() == 80
+    assert 60 <= Registration.objects.count() < 80  # a few have not reported yet
+    assert PostClaim.objects.filter(status="approved").exists()
+    assert ActivityRecord.objects.count() > 200
+    assert Review.objects.exclude(grade="").exists()
+    assert Member.objects.filter(user__username="dangyuan").exists()
+    assert Member.objects.in_category(Category.FLOATING).exists()
