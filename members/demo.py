@@ -79,25 +79,21 @@ def _citizen_id(rng: random.Random, birth: dt.date, gender: str, serial: int) ->
     return first17 + citizen_id_check_character(first17)
 
 
-def _categories_for(rng: random.Random, *, in_unit: bool) -> list[str]:
-    if in_unit:
-        return [Category.IN_SERVICE]
+# Share of the community's own members in each main category, by cumulative threshold.
+CATEGORY_MIX = (
+    (0.45, Category.RETIRED),
+    (0.65, Category.IN_SERVICE),
+    (0.72, Category.UNEMPLOYED),
+    (0.77, Category.STUDENT),
+    (0.82, Category.FARMER),
+    (0.90, Category.FLOATING),
+    (1.00, Category.LOW_INCOME),
+)
+
+
+def _categories_for(rng: random.Random) -> list[str]:
     roll = rng.random()
-    categories = [
-        Category.RETIRED
-        if roll < 0.45
-        else Category.IN_SERVICE
-        if roll < 0.65
-        else Category.UNEMPLOYED
-        if roll < 0.72
-        else Category.STUDENT
-        if roll < 0.77
-        else Category.FARMER
-        if roll < 0.82
-        else Category.FLOATING
-        if roll < 0.90
-        else Category.LOW_INCOME
-    ]
+    categories = [next(str(c) for limit, c in CATEGORY_MIX if roll < limit)]
     if Category.RETIRED in categories and rng.random() < 0.15:
         categories.append(Category.AGED_OR_ILL)
     return categories
@@ -224,7 +220,7 @@ def _dual(
     records = []
     for _ in range(0 if idle else rng.randint(2, 9)):
         day = today - dt.timedelta(days=rng.randint(0, 360))
-        kind = rng.choice(
+        activity = rng.choice(
             (
                 ActivityKind.ACTIVITY,
                 ActivityKind.ACTIVITY,
@@ -232,12 +228,12 @@ def _dual(
                 ActivityKind.SERVICE,
             )
         )
-        title = "到社区报到" if kind == ActivityKind.REPORT else rng.choice(ACTIVITIES)
+        title = "到社区报到" if activity == ActivityKind.REPORT else rng.choice(ACTIVITIES)
         records.append(
             ActivityRecord(
                 member=member,
                 community=community,
-                kind=kind,
+                kind=activity,
                 date=day,
                 title=title,
                 hours=Decimal(rng.choice(("1.0", "2.0", "2.5", "3.0", "4.0"))),
@@ -348,7 +344,7 @@ def build() -> list[Any]:
         for _ in range(MEMBERS_PER_COMMUNITY):
             serial += 1
             rng = random.Random(f"{SEED}-{serial}")  # one stream per member: re-runs make the same
-            categories = _categories_for(rng, in_unit=False)
+            categories = _categories_for(rng)
             member, created = _member(
                 rng, serial, rng.choice(branches), community, categories, actor, today, None
             )
@@ -365,8 +361,8 @@ def build() -> list[Any]:
             member, created = _member(
                 rng,
                 serial,
-                unit.party_organization,
-                community,  # type: ignore[arg-type]
+                unit.party_organization,  # type: ignore[arg-type]
+                community,
                 [Category.IN_SERVICE],
                 actor,
                 today,

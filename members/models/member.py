@@ -157,7 +157,8 @@ class Member(models.Model):
             and (error := rules.join_date_error(self.birth_date, self.joined_on))
         ):
             errors["joined_on"] = error
-        if self.residence_community_id and self.residence_community.kind not in COMMUNITY_KINDS:
+        community = self.residence_community if self.residence_community_id else None
+        if community is not None and community.kind not in COMMUNITY_KINDS:
             errors["residence_community"] = "居住社区必须是社区党委或社区党总支"
         if errors:
             raise ValidationError(errors)
