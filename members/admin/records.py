@@ -1,3 +1,466 @@
-"""Admin: records."""
+"""Admin of floating members, transfers of the membership record, reviews and score sheets.
+
+Lists are scoped by `visible_to`, flags and scores are computed in the list's own query, and
+every write goes through members.services.records.
+"""
 
 from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django import forms
+from django.conf import settings
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q, QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
+
+from common.admin import ScopedHistoryAdmin, ScopedInline, Services
+from organizations.models import Organization
+from organizations.rules import OrganizationKind
+
+from ..models import (
+    Assessment,
+    AssessmentDeduction,
+    FloatingRecord,
+    MembershipTransfer,
+    Review,
+    TransferState,
+)
+from ..rules import FloatingDirection
+from ..selectors import records as selectors
+from ..services import records as services
+
+
+# --- shared pieces ------------------------------------------------------------------------------
+class ServiceCheckedForm(forms.ModelForm):  # type: ignore[type-arg]
+    """Shows the service's own checks as form errors, so that saving never fails afterwards."""
+
+    def service_errors(self, instance: Any) -> dict[str, str]:
+        raise NotImplementedError
+
+    def _post_clean(self) -> None:
+        super()._post_clean()  # type: ignore[misc]
+        if self.errors:
+            return
+        for field, message in self.service_errors(self.instance).items():
+            self.add_error(field if field in self.fields else None, message)
+
+
+class BranchFilter(admin.SimpleListFilter):
+    """党支部, offering only the organizations the user may see."""
+
+    title = "党支部"
+    parameter_name = "branch"
+    field = "branch_id"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        kinds = (OrganizationKind.BRANCH, OrganizationKind.UNIT_ORG)
+        found = Organization.objects.visible_to(request.user).filter(kind__in=kinds)
+        return [(str(pk), name) for pk, name in found.order_by("code").values_list("pk", "name")]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        value = self.value()
+        return queryset.filter(**{self.field: value}) if value else queryset
+
+
+class MemberBranchFilter(BranchFilter):
+    field = "member__branch_id"
+
+
+def _report(request: HttpRequest, admin_: admin.ModelAdmin, done: int, errors: list[str]) -> None:  # type: ignore[type-arg]
+    if done:
+        admin_.message_user(request, f"已处理{done}条记录。", messages.SUCCESS)
+    for error in errors:
+        admin_.message_user(request, error, messages.ERROR)
+
+
+def _error_text(error: Exception) -> str:
+    if isinstance(error, ValidationError):
+        return "；".join(error.messages)
+    return str(error)
+
+
+# --- 流动党员 ---------------------------------------------------------------------------------------
+class FloatingRecordForm(ServiceCheckedForm):
+    def service_errors(self, instance: Any) -> dict[str, str]:
+        return services.floating_record_errors(instance)
+
+    class Meta:
+        model = FloatingRecord
+        fields = (
+            "member",
+            "direction",
+            "place",
+            "since",
+            "last_contact_on",
+            "ended_on",
+            "has_fixed_place",
+            "contact",
+            "certificate_number",
+            "certificate_expires_on",
+            "certificate_checked",
+            "placed_in",
+        )
+
+
+class YesNoFilter(admin.SimpleListFilter):
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        return [("yes", "是"), ("no", "否")]
+
+    def condition(self) -> Q:
+        raise NotImplementedError
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        if self.value() == "yes":
+            return queryset.filter(self.condition())
+        if self.value() == "no":
+            return queryset.exclude(self.condition())
+        return queryset
+
+
+class ShouldTransferFilter(YesNoFilter):
+    title = "应转移组织关系"
+    parameter_name = "should_transfer"
+
+    def condition(self) -> Q:
+        return selectors.floating_should_transfer_q(timezone.localdate())
+
+
+class LostContactFilter(YesNoFilter):
+    parameter_name = "lost_contact"
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        self.title = f"失联满{settings.FLOATING_NO_CONTACT_MONTHS}个月"
+        super().__init__(*args, **kwargs)
+
+    def condition(self) -> Q:
+        return selectors.floating_lost_contact_q(timezone.localdate())
+
+
+class CurrentFilter(admin.SimpleListFilter):
+    title = "流动状态"
+    parameter_name = "current"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        return [("yes", "流动中"), ("no", "已结束")]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        if self.value() in ("yes", "no"):
+            return queryset.filter(ended_on__isnull=self.value() == "yes")
+        return queryset
+
+
+@admin.register(FloatingRecord)
+class FloatingRecordAdmin(ScopedHistoryAdmin):
+    form = FloatingRecordForm
+    model_services = Services("record", services.floating_record_save)
+    list_display = (
+        "member",
+        "member_branch",
+        "direction",
+        "place",
+        "since",
+        "has_fixed_place",
+        "last_contact_on",
+        "certificate_expires_on",
+        "placed_in",
+        "vote_right",
+        "should_transfer_flag",
+        "lost_contact_flag",
+    )
+    list_filter = (
+        "direction",
+        ShouldTransferFilter,
+        LostContactFilter,
+        CurrentFilter,
+        "has_fixed_place",
+        MemberBranchFilter,
+    )
+    search_fields = ("member__name", "place", "certificate_number")
+    list_select_related = ("member", "member__branch", "placed_in")
+    autocomplete_fields = ("member", "placed_in")
+    readonly_fields = ("vote_right",)
+    fieldsets = (
+        (
+            None,
+            {"fields": ("member", "direction", "place", "since", "last_contact_on", "ended_on")},
+        ),
+        (
+            "外出流动",
+            {
+                "fields": ("has_fixed_place", "contact"),
+                "description": (
+                    f"外出满{settings.FLOATING_TRANSFER_MONTHS}个月且有固定住所或工作单位的，"
+                    "应转移组织关系；否则保留组织关系，发给《流动党员活动证》。"
+                ),
+            },
+        ),
+        ("流动党员活动证", {"fields": ("certificate_number", "certificate_expires_on")}),
+        (
+            "流入",
+            {
+                "fields": ("certificate_checked", "placed_in", "vote_right"),
+                "description": "流入党员编入本地党组织参加组织生活，但没有表决权、选举权和被选举权。",
+            },
+        ),
+    )
+    actions = ["record_contact"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[FloatingRecord]:
+        return selectors.floating_records_flagged(super().get_queryset(request))
+
+    @admin.display(description="组织关系所在党组织", ordering="member__branch__code")
+    def member_branch(self, record: FloatingRecord) -> str:
+        return str(record.member.branch)
+
+    @admin.display(description="表决权")
+    def vote_right(self, record: FloatingRecord) -> str:
+        if record.direction == FloatingDirection.INFLOW and record.placed_in_id:
+            return "无表决权"
+        return "—"
+
+    @admin.display(description="应转移组织关系", boolean=True, ordering="should_transfer")
+    def should_transfer_flag(self, record: FloatingRecord) -> bool:
+        return bool(getattr(record, "should_transfer", False))
+
+    @admin.display(description="失联满期", boolean=True, ordering="lost_contact")
+    def lost_contact_flag(self, record: FloatingRecord) -> bool:
+        return bool(getattr(record, "lost_contact", False))
+
+    @admin.action(description="登记联系（联系日期为今天）", permissions=["change"])
+    def record_contact(self, request: HttpRequest, queryset: QuerySet[FloatingRecord]) -> None:
+        done, errors = 0, []
+        for record in queryset.select_related("member"):
+            try:
+                services.floating_record_contact(record=record, actor=request.user)
+                done += 1
+            except (ValidationError, PermissionDenied) as error:
+                errors.append(f"{record.member}：{_error_text(error)}")
+        _report(request, self, done, errors)
+
+
+# --- 组织关系接转 -----------------------------------------------------------------------------------
+class MembershipTransferForm(ServiceCheckedForm):
+    def service_errors(self, instance: Any) -> dict[str, str]:
+        return services.membership_transfer_errors(instance)
+
+    class Meta:
+        model = MembershipTransfer
+        fields = (
+            "member",
+            "direction",
+            "branch",
+            "other_organization",
+            "letter_number",
+            "issued_on",
+            "valid_until",
+        )
+
+
+@admin.register(MembershipTransfer)
+class MembershipTransferAdmin(ScopedHistoryAdmin):
+    form = MembershipTransferForm
+    model_services = Services("transfer", services.membership_transfer_save)
+    list_display = (
+        "letter_number",
+        "member",
+        "direction",
+        "branch",
+        "other_organization",
+        "issued_on",
+        "valid_until",
+        "received_on",
+        "state",
+    )
+    list_filter = ("direction", "state", BranchFilter)
+    search_fields = ("letter_number", "member__name", "other_organization")
+    list_select_related = ("member", "branch")
+    autocomplete_fields = ("member", "branch")
+    fields = (
+        "member",
+        "direction",
+        "branch",
+        "other_organization",
+        "letter_number",
+        "issued_on",
+        "valid_until",
+        "state",
+        "received_on",
+    )
+    readonly_fields = ("state", "received_on")
+    actions = ["receive_today", "cancel"]
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        # A received or cancelled transfer is final: its page is read-only.
+        if obj is not None and obj.state != TransferState.SENT:
+            return False
+        return super().has_change_permission(request, obj)
+
+    def _each(
+        self, request: HttpRequest, queryset: QuerySet[MembershipTransfer], service: Any
+    ) -> None:
+        done, errors = 0, []
+        for transfer in queryset.select_related("member"):
+            try:
+                service(transfer=transfer, actor=request.user)
+                done += 1
+            except (ValidationError, PermissionDenied) as error:
+                errors.append(f"介绍信{transfer.letter_number}：{_error_text(error)}")
+        _report(request, self, done, errors)
+
+    @admin.action(description="确认接收（接收日期为今天）", permissions=["change"])
+    def receive_today(self, request: HttpRequest, queryset: QuerySet[MembershipTransfer]) -> None:
+        self._each(request, queryset, services.membership_transfer_receive)
+
+    @admin.action(description="作废介绍信", permissions=["change"])
+    def cancel(self, request: HttpRequest, queryset: QuerySet[MembershipTransfer]) -> None:
+        self._each(request, queryset, services.membership_transfer_cancel)
+
+
+# --- 民主评议 --------------------------------------------------------------------------------------
+class ReviewForm(ServiceCheckedForm):
+    def service_errors(self, instance: Any) -> dict[str, str]:
+        return services.review_errors(instance)
+
+    class Meta:
+        model = Review
+        fields = ("member", "year", "grade", "note")
+        help_texts = {"grade": "预备党员参加评议，但不评定等次（留空）。"}
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if self.instance.pk is None and data.get("member"):
+            # The model checks the grade against was_probationary, which the service sets.
+            self.instance.member = data["member"]
+            services.review_prepare(self.instance)
+        return data
+
+
+@admin.register(Review)
+class ReviewAdmin(ScopedHistoryAdmin):
+    form = ReviewForm
+    model_services = Services("review", services.review_save)
+    list_display = ("year", "member", "branch", "grade_label", "note")
+    list_filter = ("year", "grade", BranchFilter)
+    search_fields = ("member__name", "note")
+    list_select_related = ("member", "branch")
+    autocomplete_fields = ("member",)
+    actions = ["summarize"]
+
+    def get_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        if obj is None:
+            return ["member", "year", "grade", "note"]
+        return ["member", "branch", "year", "was_probationary", "grade", "note"]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+        return [] if obj is None else ["member", "branch", "year", "was_probationary"]
+
+    @admin.display(description="评议等次", ordering="grade")
+    def grade_label(self, review: Review) -> str:
+        return review.get_grade_display() or "不定等次（预备党员）"
+
+    @admin.action(description="按支部汇总所选评议结果", permissions=["view"])
+    def summarize(self, request: HttpRequest, queryset: QuerySet[Review]) -> None:
+        for row in selectors.review_summary_list(reviews=queryset):
+            self.message_user(request, row.describe(), messages.INFO)
+
+
+# --- 量化考核 --------------------------------------------------------------------------------------
+def _points(value: Decimal | int) -> str:
+    """97, 82.5: points as a score sheet prints them."""
+    return format(Decimal(value).quantize(Decimal("0.1")).normalize(), "f")
+
+
+class DeductionInline(ScopedInline, admin.TabularInline):  # type: ignore[type-arg]
+    model = AssessmentDeduction
+    extra = 1
+    fields = ("item", "points", "reason")
+    verbose_name_plural = "扣分（各项扣分不超过该项满分）"
+
+    def get_queryset(self, request: HttpRequest) -> Any:
+        # The parent sheet is scoped already; deductions have no organization of their own.
+        return admin.TabularInline.get_queryset(self, request)
+
+
+@admin.register(Assessment)
+class AssessmentAdmin(ScopedHistoryAdmin):
+    model_services = Services("assessment", services.assessment_save)
+    list_display = ("year", "member", "member_branch", "deducted_points", "score", "sheet_link")
+    list_filter = ("year", MemberBranchFilter)
+    search_fields = ("member__name",)
+    list_select_related = ("member", "member__branch")
+    autocomplete_fields = ("member",)
+    fields = ("member", "year", "score", "items_table")
+    readonly_fields = ("score", "items_table")
+    inlines = [DeductionInline]
+    inline_services = {
+        AssessmentDeduction: Services(
+            "deduction", services.assessment_deduction_save, services.assessment_deduction_delete
+        )
+    }
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Assessment]:
+        return selectors.assessments_scored(super().get_queryset(request))
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+        readonly = list(super().get_readonly_fields(request, obj))
+        return readonly if obj is None else ["member", "year", *readonly]
+
+    @admin.display(description="组织关系所在党组织", ordering="member__branch__code")
+    def member_branch(self, assessment: Assessment) -> str:
+        return str(assessment.member.branch)
+
+    @admin.display(description="扣分合计", ordering="deducted")
+    def deducted_points(self, assessment: Assessment) -> str:
+        return _points(getattr(assessment, "deducted", 0))
+
+    @admin.display(description="得分", ordering="score")
+    def score(self, assessment: Assessment) -> str:
+        return _points(getattr(assessment, "score", selectors.ASSESSMENT_FULL_SCORE))
+
+    @admin.display(description="考核项目及分值")
+    def items_table(self, assessment: Assessment | None) -> SafeString:
+        rows = selectors.assessment_sheet_get(assessment=assessment or Assessment())
+        body = format_html_join(
+            "",
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            (
+                (r.number, r.title, r.maximum, _points(r.deducted), _points(r.score), r.reasons)
+                for r in rows
+            ),
+        )
+        return format_html(
+            "<table><thead><tr><th>序号</th><th>考核项目</th><th>满分</th><th>扣分</th>"
+            "<th>得分</th><th>扣分原因</th></tr></thead><tbody>{}</tbody></table>",
+            body,
+        )
+
+    @admin.display(description="考核表")
+    def sheet_link(self, assessment: Assessment) -> str:
+        url = reverse("admin:members_assessment_sheet_pdf", args=[assessment.pk])
+        return format_html('<a href="{}">打印PDF</a>', url)
+
+    def get_urls(self) -> list[Any]:
+        view = self.admin_site.admin_view(self.sheet_pdf_view)
+        return [
+            path("<int:pk>/sheet.pdf", view, name="members_assessment_sheet_pdf"),
+            *super().get_urls(),
+        ]
+
+    def sheet_pdf_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        from ..reports_records import assessment_sheet_pdf
+
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        assessment = get_object_or_404(self.get_queryset(request), pk=pk)
+        response = HttpResponse(assessment_sheet_pdf(assessment), content_type="application/pdf")
+        filename = f"assessment-{assessment.year}-{assessment.pk}.pdf"
+        response["Content-Disposition"] = f'inline; filename="{filename}"'
+        return response

@@ -255,6 +255,7 @@ class AssessmentDeduction(models.Model):
     )
     points = models.DecimalField("扣分", max_digits=4, decimal_places=1)
     reason = models.CharField("扣分原因", max_length=200)
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = "扣分"

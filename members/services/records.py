@@ -1,0 +1,250 @@
+"""Writes of floating members, transfers of the membership record, reviews and score sheets.
+
+Every service checks the actor's scope through the organization that holds the record:
+- a floating record: the member's branch for an outflow, the branch that placed the member for an
+  inflow (the inflowing member's own branch is usually elsewhere);
+- a transfer: its branch (本方党组织); a review: its branch; a score sheet: the member's branch.
+
+Transfers change state only through `membership_transfer_receive` / `membership_transfer_cancel`:
+sent → received, or sent → cancelled; a received or cancelled transfer is final. Receiving an
+incoming transfer moves the member's record into the receiving branch (if it is held elsewhere);
+receiving an outgoing one changes nothing else (removing the member from the registry is done
+there, not here).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from common.services import model_save
+from organizations.models import Organization
+from organizations.services import _require_editable
+
+from ..models import (
+    Assessment,
+    AssessmentDeduction,
+    FloatingRecord,
+    MembershipTransfer,
+    Review,
+    TransferDirection,
+    TransferState,
+)
+from ..rules import FloatingDirection, MemberStatus, ReviewGrade
+from ..selectors.records import review_excellent_quota_get
+
+
+class TransferStateError(ValidationError):
+    """A transfer was asked to change state in a way its current state does not allow."""
+
+
+class ReviewQuotaError(ValidationError):
+    """A 优秀 grade would exceed one third of a branch's graded members."""
+
+
+def _original(instance: Any) -> Any:
+    return type(instance)._default_manager.filter(pk=instance.pk).first() if instance.pk else None
+
+
+# --- 流动党员 ---------------------------------------------------------------------------------------
+def _floating_org_id(record: FloatingRecord) -> int | None:
+    if record.direction == FloatingDirection.INFLOW:
+        return record.placed_in_id
+    return record.member.branch_id if record.member_id else None
+
+
+def floating_record_errors(record: FloatingRecord) -> dict[str, str]:
+    """What is wrong with `record` beyond the model's own checks (also shown by the admin form)."""
+    if record.direction == FloatingDirection.OUTFLOW and record.placed_in_id:
+        return {"placed_in": "外出流动党员不填写编入党组织，请清空该项。"}
+    return {}
+
+
+@transaction.atomic
+def floating_record_save(
+    *, record: FloatingRecord, actor: Any, update_fields: list[str] | None = None
+) -> FloatingRecord:
+    """Register or change a floating member's outflow or inflow."""
+    before = _original(record)
+    if before is not None:
+        _require_editable(actor, _floating_org_id(before), "修改该流动党员记录")
+    if _floating_org_id(record) is None:
+        record.full_clean()  # says which field is missing rather than refusing the scope
+    _require_editable(actor, _floating_org_id(record), "登记该流动党员")
+    if errors := floating_record_errors(record):
+        raise ValidationError(errors)
+    return model_save(record, actor=actor, update_fields=update_fields)
+
+
+@transaction.atomic
+def floating_record_contact(
+    *, record: FloatingRecord, actor: Any, on: dt.date | None = None
+) -> FloatingRecord:
+    """登记联系: the organization reached the floating member on `on` (today by default)."""
+    _require_editable(actor, _floating_org_id(record), "为该流动党员登记联系")
+    day = on or timezone.localdate()
+    if record.ended_on is not None:
+        raise ValidationError(f"{record.member}的流动已于{record.ended_on}结束，无需登记联系。")
+    if day > timezone.localdate():
+        raise ValidationError({"last_contact_on": "联系日期不能晚于今天。"})
+    if day <= record.last_contact_on:
+        return record
+    record.last_contact_on = day
+    return model_save(record, actor=actor, update_fields=["last_contact_on"])
+
+
+# --- 组织关系接转 -----------------------------------------------------------------------------------
+def membership_transfer_errors(transfer: MembershipTransfer) -> dict[str, str]:
+    """What is wrong with `transfer` beyond the model's own checks (also shown by the admin form)."""
+    before = _original(transfer)
+    if before is None and transfer.state != TransferState.SENT:
+        return {"state": "新登记的组织关系接转状态应为“已开出介绍信”，接收请用“确认接收”操作。"}
+    if before is not None and before.state != TransferState.SENT:
+        return {"state": f"介绍信{before.letter_number}已{_state_word(before)}，不能再更改。"}
+    if before is not None and transfer.state != before.state:
+        return {"state": "状态只能通过“确认接收”或“作废”操作改变。"}
+    if (
+        transfer.direction == TransferDirection.OUT
+        and transfer.member_id
+        and transfer.member.branch_id != transfer.branch_id
+    ):
+        return {
+            "branch": f"{transfer.member}的组织关系在{transfer.member.branch}，应由该党组织转出。"
+        }
+    return {}
+
+
+@transaction.atomic
+def membership_transfer_save(
+    *, transfer: MembershipTransfer, actor: Any, update_fields: list[str] | None = None
+) -> MembershipTransfer:
+    """Register a letter (介绍信) sent out or come in, or correct it while it is still open."""
+    before = _original(transfer)
+    if before is not None:
+        _require_editable(actor, before.branch_id, "修改该组织关系接转")
+    _require_editable(actor, transfer.branch_id, "为该党组织登记组织关系接转")
+    if errors := membership_transfer_errors(transfer):
+        raise TransferStateError(errors)
+    return model_save(transfer, actor=actor, update_fields=update_fields)
+
+
+def _require_open(transfer: MembershipTransfer) -> None:
+    if transfer.state != TransferState.SENT:
+        raise TransferStateError(
+            f"介绍信{transfer.letter_number}已{_state_word(transfer)}，不能再更改。"
+        )
+
+
+def _state_word(transfer: MembershipTransfer) -> str:
+    return "接收" if transfer.state == TransferState.RECEIVED else "作废"
+
+
+@transaction.atomic
+def membership_transfer_receive(
+    *, transfer: MembershipTransfer, actor: Any, received_on: dt.date | None = None
+) -> MembershipTransfer:
+    """The membership record arrived at the other side (转出) or here (转入) on `received_on`."""
+    _require_editable(actor, transfer.branch_id, "确认接收该组织关系")
+    transfer = MembershipTransfer.objects.select_for_update().get(pk=transfer.pk)
+    _require_open(transfer)
+    day = received_on or timezone.localdate()
+    if day < transfer.issued_on:
+        raise TransferStateError(f"接收日期{day}不能早于介绍信开具日期{transfer.issued_on}。")
+    if day > timezone.localdate():
+        raise TransferStateError("接收日期不能晚于今天。")
+    transfer.state, transfer.received_on = TransferState.RECEIVED, day
+    model_save(transfer, actor=actor, update_fields=["state", "received_on"])
+    if transfer.direction == TransferDirection.IN:
+        _move_member_to(transfer, actor)
+    return transfer
+
+
+def _move_member_to(transfer: MembershipTransfer, actor: Any) -> None:
+    member = transfer.member
+    if member.branch_id == transfer.branch_id:
+        return
+    member.branch_id = transfer.branch_id
+    model_save(member, actor=actor, update_fields=["branch"])
+
+
+@transaction.atomic
+def membership_transfer_cancel(*, transfer: MembershipTransfer, actor: Any) -> MembershipTransfer:
+    """作废: the letter will not be used (lost, expired, the member stays)."""
+    _require_editable(actor, transfer.branch_id, "作废该组织关系接转")
+    transfer = MembershipTransfer.objects.select_for_update().get(pk=transfer.pk)
+    _require_open(transfer)
+    transfer.state = TransferState.CANCELLED
+    return model_save(transfer, actor=actor, update_fields=["state"])
+
+
+# --- 民主评议 --------------------------------------------------------------------------------------
+def review_prepare(review: Review) -> Review:
+    """A new review is held by the member's branch and records whether the member was then
+    probationary (such a member takes part but is not graded)."""
+    if review.pk is None and review.member_id:
+        if not review.branch_id:
+            review.branch_id = review.member.branch_id
+        review.was_probationary = review.member.status == MemberStatus.PROBATIONARY
+    return review
+
+
+def review_errors(review: Review) -> dict[str, str]:
+    """Why `review`'s 优秀 would exceed the branch's quota for the year (also shown by the admin)."""
+    if review.grade != ReviewGrade.EXCELLENT or not review.branch_id or not review.year:
+        return {}
+    quota = review_excellent_quota_get(
+        branch_id=review.branch_id,
+        year=review.year,
+        member_id=review.member_id,
+        exclude_review_id=review.pk,
+    )
+    if quota.is_full:
+        return {"grade": f"{quota.message()}，请改评其他等次。"}
+    return {}
+
+
+@transaction.atomic
+def review_save(*, review: Review, actor: Any, update_fields: list[str] | None = None) -> Review:
+    """Record a member's review result; 优秀 is refused beyond one third of the branch."""
+    before = _original(review)
+    if before is not None:
+        _require_editable(actor, before.branch_id, "修改该评议结果")
+    review_prepare(review)
+    _require_editable(actor, review.branch_id, "评议该党支部的党员")
+    # Serialize grading within a branch so that two 优秀 saved at once cannot both pass the quota.
+    Organization.objects.select_for_update().filter(pk=review.branch_id).first()
+    if errors := review_errors(review):
+        raise ReviewQuotaError(errors)
+    return model_save(review, actor=actor, update_fields=update_fields)
+
+
+# --- 量化考核 --------------------------------------------------------------------------------------
+@transaction.atomic
+def assessment_save(
+    *, assessment: Assessment, actor: Any, update_fields: list[str] | None = None
+) -> Assessment:
+    before = _original(assessment)
+    if before is not None:
+        _require_editable(actor, before.member.branch_id, "修改该考核表")
+    _require_editable(actor, assessment.member.branch_id, "为该党员建立考核表")
+    return model_save(assessment, actor=actor, update_fields=update_fields)
+
+
+@transaction.atomic
+def assessment_deduction_save(
+    *, deduction: AssessmentDeduction, actor: Any, update_fields: list[str] | None = None
+) -> AssessmentDeduction:
+    """Record a deduction; more than the item's maximum is refused by the model."""
+    _require_editable(actor, deduction.assessment.member.branch_id, "修改该考核表的扣分")
+    return model_save(deduction, actor=actor, update_fields=update_fields)
+
+
+@transaction.atomic
+def assessment_deduction_delete(*, deduction: AssessmentDeduction, actor: Any) -> None:
+    _require_editable(actor, deduction.assessment.member.branch_id, "删除该考核表的扣分")
+    deduction._history_user = actor  # type: ignore[attr-defined]
+    deduction.delete()
