@@ -1,0 +1,197 @@
+"""Writes of 双联双管: registration campaigns, registrations, service posts, activity records.
+
+Every service checks the actor's scope: the community it writes for must be one the actor manages,
+and the member it writes about must be visible to the actor.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from common.services import model_save
+from organizations.models import Unit
+from organizations.services import ScopeError, _require_editable
+
+from ..models import (
+    ActivityRecord,
+    Member,
+    PersonalDataAccess,
+    PostClaim,
+    PostClaimStatus,
+    PostKind,
+    Registration,
+    RegistrationCampaign,
+)
+from ..rules import Category
+
+
+class PostClaimError(ValidationError):
+    """A claim was asked to change state in a way its current state does not allow."""
+
+
+def _original(instance: Any) -> Any:
+    return type(instance)._default_manager.filter(pk=instance.pk).first() if instance.pk else None
+
+
+def _require_editable_community(actor: Any, instance: Any, what: str) -> None:
+    """The community before a change (if any) and after it must both be managed by the actor."""
+    before = _original(instance)
+    if before is not None:
+        _require_editable(actor, before.community_id, what)
+    _require_editable(actor, instance.community_id, what)
+
+
+def _require_visible_member(actor: Any, member_id: int | None, what: str) -> None:
+    if member_id is None:
+        return
+    if not Member.objects.visible_to(actor).filter(pk=member_id).exists():
+        raise ScopeError(f"您无权{what}：该党员不在您的管理范围内。")
+
+
+def _require_in_service(member: Member) -> None:
+    if not member.categories.filter(code=Category.IN_SERVICE).exists():
+        raise ValidationError({"member": f"{member.name}不是在职党员，无需到居住社区报到。"})
+
+
+# --- 报到 -----------------------------------------------------------------------------------------
+@transaction.atomic
+def registration_campaign_save(
+    *, campaign: RegistrationCampaign, actor: Any, update_fields: list[str] | None = None
+) -> RegistrationCampaign:
+    _require_editable_community(actor, campaign, "为该社区组织报到活动")
+    return model_save(campaign, actor=actor, update_fields=update_fields)
+
+
+@transaction.atomic
+def registration_save(
+    *, registration: Registration, actor: Any, update_fields: list[str] | None = None
+) -> Registration:
+    """Register (报到) an in-service member with a community the actor manages."""
+    _require_editable_community(actor, registration, "在该社区登记报到")
+    _require_visible_member(actor, registration.member_id, "为该党员登记报到")
+    units = Unit.objects.visible_to(actor)
+    if registration.unit_id is not None and not units.filter(pk=registration.unit_id).exists():
+        raise ScopeError("您无权选择该工作单位：该单位与本社区没有双联双管关系。")
+    _require_in_service(registration.member)
+    campaign = registration.campaign
+    if campaign is not None and campaign.community_id != registration.community_id:
+        raise ValidationError({"campaign": "所选报到活动属于其他社区。"})
+    return model_save(registration, actor=actor, update_fields=update_fields)
+
+
+@transaction.atomic
+def registration_end(*, registration: Registration, ended_on: dt.date, actor: Any) -> Registration:
+    """The member moved away (迁出); they register again at the new community (001)."""
+    _require_editable(actor, registration.community_id, "办理迁出")
+    if registration.ended_on is not None:
+        raise ValidationError(f"{registration.member}已于{registration.ended_on:%Y-%m-%d}迁出。")
+    registration.ended_on = ended_on
+    return model_save(registration, actor=actor, update_fields=["ended_on"])
+
+
+@transaction.atomic
+def registration_cards_print(*, registrations: Iterable[Registration], actor: Any) -> None:
+    """Record that the actor printed these registration cards (they carry personal data)."""
+    for registration in registrations:
+        _require_visible_member(actor, registration.member_id, "打印该党员的报到登记卡")
+    PersonalDataAccess.objects.bulk_create(
+        PersonalDataAccess(
+            user=actor,
+            member_id=registration.member_id,
+            action=PersonalDataAccess.Action.PRINT,
+            detail=f"报到登记卡 {registration.card_number}",
+        )
+        for registration in registrations
+    )
+
+
+# --- 设岗定责 -------------------------------------------------------------------------------------
+@transaction.atomic
+def post_kind_save(
+    *, kind: PostKind, actor: Any, update_fields: list[str] | None = None
+) -> PostKind:
+    """A community adds its own kind of post; the ten default kinds only a superuser changes."""
+    before = _original(kind)
+    is_default = kind.community_id is None or (before is not None and before.community_id is None)
+    if is_default:
+        if not actor.is_superuser:
+            raise ScopeError("十类通用服务岗位由系统统一设置，社区只能增设本社区的岗位。")
+    else:
+        _require_editable_community(actor, kind, "为该社区设置服务岗位")
+    return model_save(kind, actor=actor, update_fields=update_fields)
+
+
+@transaction.atomic
+def post_kind_delete(*, kind: PostKind, actor: Any) -> None:
+    if kind.community_id is None and not actor.is_superuser:
+        raise ScopeError("十类通用服务岗位不能删除。")
+    _require_editable(actor, kind.community_id, "删除该服务岗位")
+    if kind.claims.exists():
+        raise ValidationError(f"已有党员认领“{kind}”，不能删除。")
+    kind._history_user = actor  # type: ignore[attr-defined]
+    kind.delete()
+
+
+@transaction.atomic
+def post_claim_save(
+    *, claim: PostClaim, actor: Any, update_fields: list[str] | None = None
+) -> PostClaim:
+    """Record a member's claim of a post with a public commitment; it waits for approval."""
+    _require_editable_community(actor, claim, "在该社区认领岗位")
+    _require_visible_member(actor, claim.member_id, "为该党员认领岗位")
+    before = _original(claim)
+    if before is None:
+        claim.status, claim.decided_on, claim.decided_by = PostClaimStatus.PENDING, None, None
+    elif before.status != PostClaimStatus.PENDING:
+        raise PostClaimError(
+            f"该认领的状态是“{before.get_status_display()}”，只有待审核的认领可以修改。"
+        )
+    return model_save(claim, actor=actor, update_fields=update_fields)
+
+
+def _post_claim_decide(
+    claim: PostClaim, status: PostClaimStatus, actor: Any, on: dt.date | None
+) -> PostClaim:
+    _require_editable(actor, claim.community_id, "审核该岗位认领")
+    current = PostClaim.objects.select_for_update().get(pk=claim.pk)
+    if current.status != PostClaimStatus.PENDING:
+        raise PostClaimError(
+            f"{claim.member}认领的“{claim.kind}”状态是“{current.get_status_display()}”，"
+            "只有待审核的认领可以审核。"
+        )
+    claim.status, claim.decided_by = status, actor
+    claim.decided_on = on or timezone.localdate()
+    return model_save(claim, actor=actor, update_fields=["status", "decided_on", "decided_by"])
+
+
+@transaction.atomic
+def post_claim_approve(*, claim: PostClaim, actor: Any, on: dt.date | None = None) -> PostClaim:
+    return _post_claim_decide(claim, PostClaimStatus.APPROVED, actor, on)
+
+
+@transaction.atomic
+def post_claim_reject(*, claim: PostClaim, actor: Any, on: dt.date | None = None) -> PostClaim:
+    return _post_claim_decide(claim, PostClaimStatus.REJECTED, actor, on)
+
+
+# --- 参与社区活动记录 ------------------------------------------------------------------------------
+@transaction.atomic
+def activity_record_save(
+    *, record: ActivityRecord, actor: Any, update_fields: list[str] | None = None
+) -> ActivityRecord:
+    _require_editable_community(actor, record, "在该社区记录活动")
+    _require_visible_member(actor, record.member_id, "为该党员记录活动")
+    return model_save(record, actor=actor, update_fields=update_fields)
+
+
+@transaction.atomic
+def activity_record_delete(*, record: ActivityRecord, actor: Any) -> None:
+    _require_editable(actor, record.community_id, "删除该活动记录")
+    record._history_user = actor  # type: ignore[attr-defined]
+    record.delete()
