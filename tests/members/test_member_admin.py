@@ -1,0 +1,251 @@
+"""The member admin as each user sees it: masked lists, scoped search and filters, logged reads."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from members.models import Member, MemberCategory, PersonalDataAccess
+from tests.members.factories import MemberFactory
+from tests.organizations.factories import OrganizationFactory
+
+CHANGELIST = "admin:members_member_changelist"
+
+
+def change(member: Member) -> str:
+    return reverse("admin:members_member_change", args=[member.pk])
+
+
+@pytest.fixture
+def member_a(tree) -> Member:
+    return MemberFactory(
+        name="甲党员", branch=tree.branch_a, phone="13812345678", categories=["retired"]
+    )
+
+
+@pytest.fixture
+def member_b(tree) -> Member:
+    return MemberFactory(name="乙党员", branch=tree.branch_b, phone="13987654321")
+
+
+@pytest.fixture
+def member_ub(tree) -> Member:
+    """Held by unit B's party organization."""
+    return MemberFactory(
+        name="乙医院党员", branch=tree.unit_b.party_organization, categories=["in_service"]
+    )
+
+
+@pytest.mark.parametrize(
+    "who", ["superuser", "secretary_a", "sub_district_officer", "branch_officer_a", "reviewer_b"]
+)
+def test_changelist_opens_for_every_role(client, request, member_a, member_ub, who) -> None:
+    client.force_login(request.getfixturevalue(who))
+    assert client.get(reverse(CHANGELIST)).status_code == 200
+
+
+@pytest.mark.parametrize("page", ["add", "import", "export"])
+def test_secretary_pages_open(client, secretary_a, page) -> None:
+    client.force_login(secretary_a)
+    assert client.get(reverse(f"admin:members_member_{page}")).status_code == 200
+
+
+def test_list_masks_citizen_id_and_phone_and_shows_categories(client, secretary_a, member_a):
+    client.force_login(secretary_a)
+    page = client.get(reverse(CHANGELIST)).content.decode()
+    assert member_a.masked_citizen_id in page
+    assert member_a.citizen_id not in page
+    assert "13812345678" not in page
+    assert "离退休" in page
+    assert "甲社区第一党支部" in page
+
+
+def test_search_by_last_digits_full_id_name_and_phone(client, secretary_a, member_a, tree):
+    other = MemberFactory(name="另一党员", branch=tree.branch_a)
+    client.force_login(secretary_a)
+
+    def found(term: str) -> set[str]:
+        response = client.get(reverse(CHANGELIST), {"q": term})
+        return {m.name for m in response.context["cl"].result_list}
+
+    assert found(member_a.citizen_id[-4:]) == {"甲党员"}
+    assert found(member_a.citizen_id) == {"甲党员"}
+    assert found(member_a.citizen_id.lower()) == {"甲党员"}
+    assert found("甲党") == {"甲党员"}
+    assert found("13812345678") == {"甲党员"}
+    assert found(other.citizen_id[-6:]) == {"另一党员"}
+
+
+def test_secretary_b_never_sees_community_a_members(client, secretary_b, member_a, member_b):
+    client.force_login(secretary_b)
+    page = client.get(reverse(CHANGELIST)).content.decode()
+    assert "乙党员" in page
+    assert "甲党员" not in page
+    searched = client.get(reverse(CHANGELIST), {"q": member_a.citizen_id[-4:]})
+    assert list(searched.context["cl"].result_list) == []
+    assert client.get(change(member_a)).status_code == 404
+    history = reverse("admin:members_member_history", args=[member_a.pk])
+    assert client.get(history).status_code == 404
+
+
+def test_unit_reviewer_sees_only_its_units_members_masked(
+    client, reviewer_b, member_a, member_b, member_ub
+) -> None:
+    client.force_login(reviewer_b)
+    names = {m.name for m in client.get(reverse(CHANGELIST)).context["cl"].result_list}
+    assert names == {"乙医院党员"}
+    page = client.get(change(member_ub))
+    assert page.status_code == 200
+    assert member_ub.citizen_id not in page.content.decode()
+    assert member_ub.masked_citizen_id in page.content.decode()
+    assert not page.context["has_change_permission"]
+    assert client.get(change(member_b)).status_code == 404
+
+
+def test_branch_officer_sees_masked_id_and_cannot_change_it(client, branch_officer_a, member_a):
+    client.force_login(branch_officer_a)
+    response = client.get(change(member_a))
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert member_a.masked_citizen_id in page
+    assert member_a.citizen_id not in page
+    assert "13812345678" not in page
+    form = response.context["adminform"].form
+    assert "citizen_id" not in form.fields
+    assert "phone" not in form.fields
+    assert not PersonalDataAccess.objects.exists()
+
+
+def test_secretary_sees_full_id_and_the_view_is_logged(client, secretary_a, member_a) -> None:
+    client.force_login(secretary_a)
+    page = client.get(change(member_a)).content.decode()
+    assert member_a.citizen_id in page
+    assert "13812345678" in page
+    log = PersonalDataAccess.objects.get()
+    assert (log.user, log.member, log.action) == (secretary_a, member_a, "view")
+
+
+def _post_data(member: Member, **changes: object) -> dict[str, object]:
+    data: dict[str, object] = {
+        "name": member.name,
+        "gender": member.gender,
+        "ethnicity": member.ethnicity,
+        "birth_date": f"{member.birth_date:%Y-%m-%d}",
+        "citizen_id": member.citizen_id,
+        "education": member.education,
+        "phone": member.phone,
+        "address": member.address,
+        "status": member.status,
+        "joined_on": f"{member.joined_on:%Y-%m-%d}",
+        "full_member_on": f"{member.full_member_on:%Y-%m-%d}" if member.full_member_on else "",
+        "branch": member.branch_id,
+        "categories": list(member.categories.values_list("pk", flat=True)),
+        "work_unit": member.work_unit,
+        "residence_community": member.residence_community_id or "",
+        "monthly_income": member.monthly_income or "",
+    }
+    data.update(changes)
+    return data
+
+
+def test_secretary_changes_categories_with_checkboxes(client, secretary_a, member_a) -> None:
+    client.force_login(secretary_a)
+    form = client.get(change(member_a)).context["adminform"].form
+    assert form.fields["categories"].widget.widget.input_type == "checkbox"
+    floating = MemberCategory.objects.get(code="floating")
+    response = client.post(change(member_a), _post_data(member_a, categories=[floating.pk]))
+    assert response.status_code == 302, response.content.decode()[:3000]
+    assert list(member_a.categories.values_list("code", flat=True)) == ["floating"]
+    assert member_a.history.first().history_user == secretary_a
+
+
+def test_branch_officer_post_cannot_change_citizen_id(client, branch_officer_a, member_a):
+    client.force_login(branch_officer_a)
+    data = _post_data(member_a, citizen_id="110101199001011237", phone="13000000000")
+    data["name"] = "改名"
+    assert client.post(change(member_a), data).status_code == 302
+    member_a.refresh_from_db()
+    assert member_a.name == "改名"
+    assert member_a.phone == "13812345678"
+    assert member_a.citizen_id != "110101199001011237"
+
+
+def test_form_choices_are_the_users_organizations(client, tree, secretary_a, member_a) -> None:
+    client.force_login(secretary_a)
+    form = client.get(reverse("admin:members_member_add")).context["adminform"].form
+    branches = set(form.fields["branch"].queryset.values_list("code", flat=True))
+    assert branches == {"SD-A", "SD-A-1", "SD-A-1-1"}
+    communities = set(form.fields["residence_community"].queryset.values_list("code", flat=True))
+    assert communities == {"SD-A"}
+
+
+def test_posting_an_out_of_scope_branch_saves_nothing(client, tree, secretary_a, member_a):
+    client.force_login(secretary_a)
+    response = client.post(change(member_a), _post_data(member_a, branch=tree.branch_b.pk))
+    assert response.status_code == 200
+    assert Member.objects.get(pk=member_a.pk).branch == tree.branch_a
+
+
+def test_branch_filter_offers_only_visible_organizations(
+    client, tree, secretary_a, member_a, member_b
+) -> None:
+    MemberFactory(branch=tree.group_a)
+    client.force_login(secretary_a)
+    response = client.get(reverse(CHANGELIST))
+    spec = next(
+        s for s in response.context["cl"].filter_specs if getattr(s, "field_path", "") == "branch"
+    )
+    names = {label for _, label in spec.lookup_choices}
+    assert names == {"甲社区第一党支部", "甲社区第一党小组"}
+
+
+def test_personal_data_log_is_read_only_and_scoped(
+    client, superuser, secretary_a, secretary_b, member_a
+) -> None:
+    client.force_login(secretary_a)
+    client.get(change(member_a))
+    url = reverse("admin:members_personaldataaccess_changelist")
+    assert "甲党员" in client.get(url).content.decode()
+    assert client.get(reverse("admin:members_personaldataaccess_add")).status_code == 403
+    client.force_login(secretary_b)
+    assert "甲党员" not in client.get(url).content.decode()
+    client.force_login(superuser)
+    assert "甲党员" in client.get(url).content.decode()
+
+
+def _grow(branch, start: int, n: int) -> None:
+    categories = list(MemberCategory.objects.all())
+    for i in range(start, start + n):
+        member = MemberFactory(branch=branch, residence_community=branch.parent)
+        member.categories.set(categories[i % 3 : i % 3 + 2])
+
+
+def test_changelist_queries_do_not_grow_with_rows(
+    client, tree, sub_district_officer, django_assert_max_num_queries
+) -> None:
+    client.force_login(sub_district_officer)
+    second_branch = OrganizationFactory(parent=tree.community_b, code="SD-B-2", kind="branch")
+    _grow(tree.branch_a, 0, 5)
+    _grow(second_branch, 5, 5)
+    with django_assert_max_num_queries(25) as small:
+        assert client.get(reverse(CHANGELIST)).status_code == 200
+    _grow(tree.branch_a, 10, 190)
+    with django_assert_max_num_queries(len(small.captured_queries)):
+        page = client.get(reverse(CHANGELIST) + "?all=")
+    assert page.status_code == 200
+    assert page.context["cl"].result_count == 200
+
+
+def test_history_page_masks_personal_changes_for_branch_officer(
+    client, secretary_a, branch_officer_a, member_a
+) -> None:
+    client.force_login(secretary_a)
+    response = client.post(change(member_a), _post_data(member_a, phone="13011112222"))
+    assert response.status_code == 302
+    history = reverse("admin:members_member_history", args=[member_a.pk])
+    assert "13011112222" in client.get(history).content.decode()
+    client.force_login(branch_officer_a)
+    page = client.get(history).content.decode()
+    assert "13812345678" not in page
+    assert "13011112222" not in page
+    assert "130****2222" in page
