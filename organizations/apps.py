@@ -1,3 +1,5 @@
+from __future__ import annotations
+
 from django.apps import AppConfig
 
 
@@ -5,3 +7,9 @@ class OrganizationsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "organizations"
     verbose_name = "组织管理"
+
+    def ready(self) -> None:
+        from .scope import connect_scope_signals
+
+        # A change to the tree, a unit or an access starts a new version of every cached scope.
+        connect_scope_signals()

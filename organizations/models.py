@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from functools import reduce
-from operator import or_
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
@@ -20,7 +18,7 @@ from tree_queries.query import TreeQuerySet
 from . import rules
 from .roles import Role
 from .rules import COMMUNITY_KINDS, OrganizationKind, PositionTitle
-from .scope import scoped
+from .scope import ANY, NONE, Scope, ScopedMixin, ScopedQuerySet, subtrees
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -30,26 +28,27 @@ code_validator = RegexValidator(
 )
 
 
-class OrganizationQuerySet(TreeQuerySet):
+class OrganizationQuerySet(ScopedMixin, TreeQuerySet):
+    scope_lookups = ("pk",)
+
+    @classmethod
+    def write_targets(cls, instance: Any, before: Any) -> list[Any]:
+        """A new or moved node falls under its new parent's scope; an unmoved one keeps its own
+        (so a secretary may rename their own community, not move it)."""
+        if before is None or before.parent_id != instance.parent_id:
+            return [instance.parent if instance.parent_id else None]
+        return [instance]
+
     def active(self) -> OrganizationQuerySet:
         return self.filter(is_active=True)
 
     def communities(self) -> OrganizationQuerySet:
         return self.filter(kind__in=COMMUNITY_KINDS)
 
-    def visible_to(self, user: Any) -> OrganizationQuerySet:
-        return scoped(self, user, "pk")
-
-    def editable_by(self, user: Any) -> OrganizationQuerySet:
-        return scoped(self, user, "pk", editable=True)
-
     def descendant_ids(self, root_ids: Iterable[int]) -> set[int]:
         """The given nodes and everything below them, in one recursive query."""
-        roots = list(root_ids)
-        if not roots:
-            return set()
-        condition = reduce(or_, (Q(tree_path__contains=pk) for pk in roots))
-        return set(self.with_tree_fields().filter(condition).values_list("pk", flat=True))
+        trees, _ = subtrees({"roots": root_ids})
+        return trees["roots"]
 
 
 class Organization(TreeNode):
@@ -101,7 +100,9 @@ class Organization(TreeNode):
         return self.kind in COMMUNITY_KINDS
 
 
-class PositionQuerySet(models.QuerySet["Position"]):
+class PositionQuerySet(ScopedQuerySet["Position"]):
+    scope_lookups = ("organization_id",)
+
     def current(self, on: dt.date | None = None) -> PositionQuerySet:
         day = on or timezone.localdate()
         return self.filter(Q(end_date__isnull=True) | Q(end_date__gte=day), start_date__lte=day)
@@ -113,12 +114,6 @@ class PositionQuerySet(models.QuerySet["Position"]):
             output_field=models.IntegerField(),
         )
         return self.order_by(rank, "start_date")
-
-    def visible_to(self, user: Any) -> PositionQuerySet:
-        return scoped(self, user, "organization_id")
-
-    def editable_by(self, user: Any) -> PositionQuerySet:
-        return scoped(self, user, "organization_id", editable=True)
 
 
 class Position(models.Model):
@@ -184,12 +179,9 @@ class UnitKind(models.TextChoices):
     OTHER = "other", "其他"
 
 
-class UnitQuerySet(models.QuerySet["Unit"]):
-    def visible_to(self, user: Any) -> UnitQuerySet:
-        return scoped(self, user, "community_id", "party_organization_id")
-
-    def editable_by(self, user: Any) -> UnitQuerySet:
-        return scoped(self, user, "community_id", editable=True)
+class UnitQuerySet(ScopedQuerySet["Unit"]):
+    # Seen from its community and from its own party organization; changed by its community.
+    scope_lookups = ("community_id", "party_organization_id")
 
 
 class Unit(models.Model):
@@ -258,12 +250,8 @@ class JointCommitteeKind(models.TextChoices):
     BIG_COMMITTEE = "big_committee", "社区大党委"
 
 
-class JointCommitteeQuerySet(models.QuerySet["JointCommittee"]):
-    def visible_to(self, user: Any) -> JointCommitteeQuerySet:
-        return scoped(self, user, "community_id")
-
-    def editable_by(self, user: Any) -> JointCommitteeQuerySet:
-        return scoped(self, user, "community_id", editable=True)
+class JointCommitteeQuerySet(ScopedQuerySet["JointCommittee"]):
+    scope_lookups = ("community_id",)
 
 
 class JointCommittee(models.Model):
@@ -312,12 +300,8 @@ class CommitteeRole(models.TextChoices):
     MEMBER = "member", "委员"
 
 
-class CommitteeMemberQuerySet(models.QuerySet["CommitteeMember"]):
-    def visible_to(self, user: Any) -> CommitteeMemberQuerySet:
-        return scoped(self, user, "committee__community_id")
-
-    def editable_by(self, user: Any) -> CommitteeMemberQuerySet:
-        return scoped(self, user, "committee__community_id", editable=True)
+class CommitteeMemberQuerySet(ScopedQuerySet["CommitteeMember"]):
+    scope_lookups = ("committee__community_id",)
 
     def current(self, on: dt.date | None = None) -> CommitteeMemberQuerySet:
         day = on or timezone.localdate()
@@ -395,12 +379,13 @@ class CommitteeMember(models.Model):
             raise ValidationError({"term_end": error})
 
 
-class OrganizationAccessQuerySet(models.QuerySet["OrganizationAccess"]):
-    def visible_to(self, user: Any) -> OrganizationAccessQuerySet:
-        return scoped(self, user, "organization_id")
+class OrganizationAccessQuerySet(ScopedQuerySet["OrganizationAccess"]):
+    scope_lookups = ("organization_id",)
 
-    def editable_by(self, user: Any) -> OrganizationAccessQuerySet:
-        return self if user.is_superuser else self.none()
+    @classmethod
+    def editable_condition(cls, scope: Scope) -> Q:
+        """Access is granted by superusers only; the organization's managers read it."""
+        return ANY if scope.editable is None else NONE
 
 
 class OrganizationAccess(models.Model):
@@ -446,9 +431,13 @@ class ReportKind(models.TextChoices):
     ORGANIZATION_TREE = "organization_tree", "组织架构及班子成员"
 
 
-class ReportDocumentQuerySet(models.QuerySet["ReportDocument"]):
-    def visible_to(self, user: Any) -> ReportDocumentQuerySet:
-        return scoped(self, user, "organization_id")
+class ReportDocumentQuerySet(ScopedQuerySet["ReportDocument"]):
+    scope_lookups = ("organization_id",)
+
+    @classmethod
+    def editable_condition(cls, scope: Scope) -> Q:
+        """Whoever sees an organization may request (write) its ledgers."""
+        return cls.visible_condition(scope)
 
 
 class ReportDocument(models.Model):

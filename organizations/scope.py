@@ -1,27 +1,55 @@
-"""Which organizations a user may see and which they may change.
+"""Which organizations a user may see and change, and which rows of each model that reaches.
 
 A user's scope follows from their OrganizationAccess rows:
 - a managing role (sub-district, community, branch) reaches its organization and everything below
-  it, plus the party organizations of the workplace units located in those communities;
+  it (the managed tree), plus the party organizations of the workplace units located in those
+  communities;
 - it also sees (without changing) the party organizations of units linked to its communities for
   双联双管;
-- a unit reviewer sees its unit's party organization and what is below it;
+- a unit reviewer sees its unit's party organization and what is below it, and changes nothing;
 - a member sees the organization they belong to.
-A superuser reaches everything. Every model's `visible_to(user)` filters through `scoped()`.
+A superuser reaches everything; `actor=None` in a service is the command line: no limit.
+
+Each model declares once, on its QuerySet, how its rows reach organizations (`ScopedQuerySet`):
+`visible_to(user)`, `editable_by(user)` and the services' `require_editable(actor, instance, what)`
+all derive from that one declaration. Rows about people (members, reviews, score sheets, transfers,
+floating records) are written only where the keeping organization is in the managed tree.
+
+A scope is cached (the Django cache: Redis in production, locmem in development and tests) per
+user and per scope version; any change to an Organization, a Unit (and its linked communities) or
+an OrganizationAccess starts a new version (signals connected in OrganizationsConfig.ready()).
 """
 
 from __future__ import annotations
 
+import itertools
+import json
+import uuid
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import reduce
-from operator import or_
-from typing import Any, TypeVar
+from operator import and_, or_
+from typing import Any, ClassVar, Self, TypeVar, cast
 
+from django.core.cache import cache
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
+from django.db import connections, models, transaction
 from django.db.models import Q, QuerySet
+from django.db.models.constants import LOOKUP_SEP
+from django.db.models.expressions import RawSQL
+from django.db.models.signals import m2m_changed, post_delete, post_save
 
 from .roles import MANAGING_ROLES, Role
 
-QS = TypeVar("QS", bound=QuerySet[Any])
+M = TypeVar("M", bound=models.Model)
+
+# How long a computed scope is kept when nothing changes (a change starts a new version anyway).
+SCOPE_CACHE_SECONDS = 24 * 60 * 60
+_VERSION_KEY = "organizations:scope:version"
+
+
+class ScopeError(PermissionDenied):
+    """The actor tried to change something outside the organizations they manage."""
 
 
 @dataclass(frozen=True)
@@ -31,8 +59,9 @@ class Scope:
     `visible` and `editable` are organizations. `people` are the organizations whose members'
     personal records the user may see: the managed tree and the reviewed unit trees, but not the
     unit organizations a community merely sees for 双联双管 (their members living elsewhere are
-    none of the community's business). `managed` is the managed tree alone: a member who lives in
-    one of its communities is visible there too.
+    none of the community's business). `managed` is the managed tree alone: the only place where
+    the user writes records about people, and a member who lives in one of its communities is
+    visible there too.
     """
 
     visible: frozenset[int] | None
@@ -44,78 +73,399 @@ class Scope:
 EVERYTHING = Scope(visible=None, editable=None)
 NOTHING = Scope(visible=frozenset(), editable=frozenset(), people=frozenset(), managed=frozenset())
 
+# Conditions: ANY (the empty Q) lets every row through, NONE none.
+ANY = Q()
+NONE = Q(pk__in=())
+
+
+# --- One declaration per model ------------------------------------------------------------------
+@dataclass(frozen=True)
+class People:
+    """How a row about a person reaches organizations.
+
+    `branch`: the organization that holds the person's membership record; `residence`: the
+    community where the person lives or reported (optional). A row is visible where its branch is
+    among the user's people organizations or its residence is a community the user manages.
+    `keeper`: the organization that keeps (writes) the row, the first non-empty of these lookups;
+    by default the branch. It must be in the user's managed tree.
+    """
+
+    branch: str
+    residence: str | None = None
+    keeper: tuple[str, ...] = ()
+
+    @property
+    def keepers(self) -> tuple[str, ...]:
+        return self.keeper or (self.branch,)
+
+
+class ScopedMixin:
+    """A QuerySet whose scope is declared in one line of class attributes:
+
+        scope_lookups = ("community_id",)       # rows of an organization
+        scope_people = People(branch="member__branch_id", residence="community_id")
+
+    With `scope_lookups`, a row is visible when any lookup reaches a visible organization and
+    editable when every non-empty lookup reaches an editable one. Special cases override
+    `visible_condition` / `editable_condition` (both from a Scope) or `visible_to`; what a user
+    may write they must also be able to read (tests/test_scope_consistency.py).
+    """
+
+    scope_lookups: ClassVar[tuple[str, ...]] = ()
+    scope_people: ClassVar[People | None] = None
+
+    def visible_to(self, user: Any) -> Self:
+        return filter_by(self, self.visible_condition(scope_of(user)))
+
+    def editable_by(self, user: Any) -> Self:
+        return filter_by(self, self.editable_condition(scope_of(user)))
+
+    @classmethod
+    def visible_condition(cls, scope: Scope) -> Q:
+        people = cls.scope_people
+        if people is None:
+            return any_of(*(within(lookup, scope.visible) for lookup in cls.scope_lookups))
+        if scope.people is None:
+            return ANY
+        residence = within(people.residence, scope.managed) if people.residence else NONE
+        return any_of(within(people.branch, scope.people), residence)
+
+    @classmethod
+    def editable_condition(cls, scope: Scope) -> Q:
+        if cls.scope_people is not None:
+            return first_within(cls.scope_people.keepers, scope.managed)
+        return all_within(cls.scope_lookups, scope.editable)
+
+    @classmethod
+    def write_targets(cls, instance: Any, before: Any) -> list[Any]:
+        """The objects whose editability decides a write of `instance` besides the stored row
+        `before` (None for a new one); None in the list stands for no organization at all.
+        By default the instance itself, as it is about to be saved."""
+        return [instance]
+
+
+class ScopedQuerySet(ScopedMixin, QuerySet[M]):
+    """The base QuerySet of a model with a scope; a QuerySet that needs another base (the tree's
+    TreeQuerySet) mixes ScopedMixin in instead."""
+
+
+def scoped_queryset_class(model: type[models.Model]) -> type[ScopedMixin] | None:
+    """The scoped QuerySet class of a model's default manager, if it has one."""
+    queryset_class = getattr(model._default_manager, "_queryset_class", None)
+    if isinstance(queryset_class, type) and issubclass(queryset_class, ScopedMixin):
+        return queryset_class
+    return None
+
+
+def require_editable(actor: Any, instance: models.Model, what: str) -> None:
+    """Refuse (ScopeError) a write of `instance` that the actor's scope does not allow, judged on
+    the row as stored (if it exists) and as it is about to be saved. `what` completes "您无权…"."""
+    if actor is None:
+        return
+    queryset_class = scoped_queryset_class(type(instance))
+    if queryset_class is None:
+        raise TypeError(f"{type(instance).__name__} has no ScopedQuerySet")
+    condition = queryset_class.editable_condition(scope_of(actor))
+    if condition is ANY:
+        return
+    before = None
+    if instance.pk is not None:
+        before = type(instance)._base_manager.filter(pk=instance.pk).first()
+    targets = [before] if before is not None else []
+    targets += queryset_class.write_targets(instance, before)
+    if not all(target is not None and matches(condition, target) for target in targets):
+        raise ScopeError(f"您无权{what}：{_refusal_reason(queryset_class)}。")
+
+
+def _refusal_reason(queryset_class: type[ScopedMixin]) -> str:
+    people = queryset_class.scope_people
+    lookups = people.keepers if people else queryset_class.scope_lookups
+    if lookups and lookups[0].endswith("community_id"):
+        return "该社区不在您的管理范围内"
+    if people is not None and lookups[0] == people.branch:
+        return "其组织关系不在您管理的党组织"
+    return "该党组织不在您的管理范围内"
+
+
+# --- Conditions -----------------------------------------------------------------------------------
+def filter_by(queryset: Any, condition: Q) -> Any:
+    if condition is ANY:
+        return queryset
+    if condition is NONE:
+        return queryset.none()
+    return queryset.filter(condition)
+
+
+class IdSet(RawSQL):
+    """Many ids sent to the database as one parameter and unpacked there, rather than one
+    placeholder each: a sub-district's thousands of organizations cost Django a few
+    milliseconds per query to compile otherwise. `in` works on it as on the set."""
+
+    def __init__(self, ids: frozenset[int]) -> None:
+        self.ids = ids
+        super().__init__("", (), output_field=models.BigIntegerField())
+
+    def __contains__(self, value: object) -> bool:
+        return value in self.ids
+
+    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
+        if connection.vendor == "postgresql":
+            return "(SELECT unnest(%s::bigint[]))", [sorted(self.ids)]
+        if connection.vendor == "sqlite":
+            return "(SELECT value FROM json_each(%s))", [json.dumps(sorted(self.ids))]
+        return f"({', '.join(['%s'] * len(self.ids))})", sorted(self.ids)
+
+
+# Above this many ids a condition sends them as one IdSet parameter.
+ID_SET_THRESHOLD = 100
+
+
+def within(lookup: str, ids: frozenset[int] | None) -> Q:
+    """`lookup` reaches one of `ids` (None: anything)."""
+    if ids is None:
+        return ANY
+    if not ids:
+        return NONE
+    return Q(**{f"{lookup}__in": IdSet(ids) if len(ids) > ID_SET_THRESHOLD else ids})
+
+
+def any_of(*conditions: Q) -> Q:
+    if any(c is ANY for c in conditions):
+        return ANY
+    real = [c for c in conditions if c is not NONE]
+    return reduce(or_, real) if real else NONE
+
+
+def all_of(*conditions: Q) -> Q:
+    if any(c is NONE for c in conditions):
+        return NONE
+    real = [c for c in conditions if c is not ANY]
+    return reduce(and_, real) if real else ANY
+
+
+def all_within(lookups: Iterable[str], ids: frozenset[int] | None) -> Q:
+    """Every non-empty lookup reaches one of `ids`, and at least one is non-empty."""
+    lookups = tuple(lookups)
+    if ids is None or len(lookups) < 2:
+        return any_of(*(within(lookup, ids) for lookup in lookups))
+    return all_of(
+        any_of(*(within(lookup, ids) for lookup in lookups)),
+        *(any_of(within(lookup, ids), Q(**{f"{lookup}__isnull": True})) for lookup in lookups),
+    )
+
+
+def first_within(lookups: Iterable[str], ids: frozenset[int] | None) -> Q:
+    """The first non-empty lookup reaches one of `ids` (a coalesce of the lookups)."""
+    if ids is None:
+        return ANY
+    conditions, earlier_empty = [], ANY
+    for lookup in lookups:
+        conditions.append(all_of(earlier_empty, within(lookup, ids)))
+        earlier_empty = all_of(earlier_empty, Q(**{f"{lookup}__isnull": True}))
+    return any_of(*conditions)
+
+
+def matches(condition: Q, instance: Any) -> bool:
+    """Evaluate a condition made by the helpers above on one (possibly unsaved) instance."""
+    results = (
+        matches(child, instance)
+        if isinstance(child, Q)
+        else _lookup_matches(instance, *cast("tuple[str, Any]", child))
+        for child in condition.children
+    )
+    result = all(results) if condition.connector == Q.AND else any(results)
+    return not result if condition.negated else result
+
+
+def _lookup_matches(instance: Any, lookup: str, expected: Any) -> bool:
+    path, _, operator = lookup.rpartition(LOOKUP_SEP)
+    if operator not in ("in", "isnull"):
+        path, operator = lookup, "exact"
+    value = resolve(instance, path)
+    if operator == "in":
+        return value is not None and value in expected
+    if operator == "isnull":
+        return (value is None) == expected
+    return bool(value == expected)
+
+
+def resolve(instance: Any, path: str) -> Any:
+    """The value a lookup path (`member__branch_id`) reaches on an instance, or None."""
+    value = instance
+    for part in path.split(LOOKUP_SEP):
+        try:
+            value = getattr(value, part)
+        except ObjectDoesNotExist:
+            return None
+        if value is None:
+            return None
+    return value
+
+
+# --- Computing and caching a user's scope ---------------------------------------------------------
+_generation = itertools.count()
+_current_generation = next(_generation)
+
 
 def scope_of(user: Any) -> Scope:
-    """The user's scope, computed once per user object (so once per request)."""
+    """The user's scope: kept on the user object (a request), then in the cache (every request
+    until the tree or an access changes), computed only when both miss."""
     if user is None or not user.is_authenticated or not user.is_active:
         return NOTHING
     if user.is_superuser:
         return EVERYTHING
-    cached = getattr(user, "_organization_scope", None)
-    if cached is None:
-        cached = _compute_scope(user)
-        user._organization_scope = cached
-    return cached
+    kept = getattr(user, "_organization_scope", None)
+    if kept is not None and kept[0] == _current_generation:
+        return kept[1]
+    scope = _cached_scope(user)
+    user._organization_scope = (_current_generation, scope)
+    return scope
 
 
-def _compute_scope(user: Any) -> Scope:
-    from .models import Organization, Unit
+def _user_key(user: Any) -> str:
+    # date_joined guards against a reused id (SQLite reuses the ids of rolled-back rows).
+    joined = getattr(user, "date_joined", None)
+    stamp = f"{joined.timestamp():.6f}" if joined is not None else ""
+    return f"organizations:scope:user:{user.pk}:{stamp}"
+
+
+def _cached_scope(user: Any) -> Scope:
+    key = _user_key(user)
+    found = cache.get_many([_VERSION_KEY, key])
+    version = found.get(_VERSION_KEY)
+    if version is None:
+        cache.add(_VERSION_KEY, uuid.uuid4().hex, timeout=None)
+        # If it is gone again at once, store under a version that nothing will match.
+        version = cache.get(_VERSION_KEY) or f"unversioned-{uuid.uuid4().hex}"
+    entry = found.get(key)
+    if entry is not None and entry[0] == version:
+        return entry[1]
+    scope = compute_scope(user)
+    cache.set(key, (version, scope), timeout=SCOPE_CACHE_SECONDS)
+    return scope
+
+
+def compute_scope(user: Any) -> Scope:
+    """The scope from the database, in four queries whatever the size of the tree."""
+    from .models import Unit
 
     accesses = list(user.organization_accesses.values_list("role", "organization_id"))
-    managed_roots = {org for role, org in accesses if role in MANAGING_ROLES}
-    reviewed_roots = {org for role, org in accesses if role == Role.UNIT_REVIEWER}
+    roots = {
+        "managed": {org for role, org in accesses if role in MANAGING_ROLES},
+        "reviewed": {org for role, org in accesses if role == Role.UNIT_REVIEWER},
+    }
     own_nodes = {org for role, org in accesses if role == Role.MEMBER}
-
-    managed = Organization.objects.descendant_ids(managed_roots)
+    trees, communities = subtrees(roots)
+    managed = trees["managed"]
     located_orgs: set[int] = set()
     linked_orgs: set[int] = set()
-    if managed:
+    managed_communities = communities["managed"]
+    if managed_communities:
         units = Unit.objects.filter(
-            Q(community_id__in=managed) | Q(linked_communities__in=managed),
+            Q(community_id__in=managed_communities) | Q(linked_communities__in=managed_communities),
             party_organization__isnull=False,
         ).values_list("party_organization_id", "community_id")
         for org_id, community_id in units:
-            (located_orgs if community_id in managed else linked_orgs).add(org_id)
-    located = Organization.objects.descendant_ids(located_orgs)
-    linked = Organization.objects.descendant_ids(linked_orgs)
-    reviewed = Organization.objects.descendant_ids(reviewed_roots)
-    editable = frozenset(managed | located)
+            (located_orgs if community_id in managed_communities else linked_orgs).add(org_id)
+    unit_trees, _ = subtrees({"located": located_orgs, "linked": linked_orgs})
+    editable = frozenset(managed | unit_trees["located"])
     return Scope(
-        visible=frozenset(editable | linked | reviewed | own_nodes),
+        visible=frozenset(editable | unit_trees["linked"] | trees["reviewed"] | own_nodes),
         editable=editable,
-        people=frozenset(managed | reviewed),
+        people=frozenset(managed | trees["reviewed"]),
         managed=frozenset(managed),
     )
 
 
-def scoped(queryset: QS, user: Any, *lookups: str, editable: bool = False) -> QS:
-    """Rows of `queryset` whose organization, reached through any of `lookups`, is in scope."""
-    scope = scope_of(user)
-    return _filter(queryset, scope.editable if editable else scope.visible, lookups)
+def subtrees(
+    roots: Mapping[str, Iterable[int]],
+) -> tuple[dict[str, set[int]], dict[str, set[int]]]:
+    """For each named group of root organizations: the roots and everything below them, and the
+    communities among those; in one recursive query that walks only these subtrees."""
+    from .models import Organization
+    from .rules import COMMUNITY_KINDS
+
+    names = list(roots)
+    trees: dict[str, set[int]] = {name: set() for name in names}
+    communities: dict[str, set[int]] = {name: set() for name in names}
+    seeds = [(index, sorted(set(roots[name]))) for index, name in enumerate(names)]
+    seeds = [(index, ids) for index, ids in seeds if ids]
+    if not seeds:
+        return trees, communities
+    with connections[Organization.objects.db].cursor() as cursor:
+        cursor.execute(
+            _subtree_sql([len(ids) for _, ids in seeds], [i for i, _ in seeds]),
+            [pk for _, ids in seeds for pk in ids],
+        )
+        rows = cursor.fetchall()
+    for org_id, tag, org_kind in rows:
+        trees[names[tag]].add(org_id)
+        if org_kind in COMMUNITY_KINDS:
+            communities[names[tag]].add(org_id)
+    return trees, communities
 
 
-def scoped_people(queryset: QS, user: Any, *, branch: str, residence: str | None = None) -> QS:
-    """Rows about people: those whose membership is held in the user's managed or reviewed
-    organizations (through `branch`), or who live in a community the user manages (`residence`)."""
-    scope = scope_of(user)
-    if scope.people is None:
-        return queryset
-    condition = Q(**{f"{branch}__in": scope.people})
-    if residence and scope.managed:
-        condition |= Q(**{f"{residence}__in": scope.managed})
-    return queryset.filter(condition) if scope.people or scope.managed else queryset.none()
+def _subtree_sql(sizes: list[int], tags: list[int]) -> str:
+    """A recursive query from seed rows (tagged by integers) down through `parent`; UNION (not
+    ALL) drops repeats, so it ends even on a cycle."""
+    from .models import Organization
 
-
-def _filter(queryset: QS, ids: frozenset[int] | None, lookups: tuple[str, ...]) -> QS:
-    if ids is None:
-        return queryset
-    if not ids:
-        return queryset.none()
-    return queryset.filter(reduce(or_, (Q(**{f"{lookup}__in": ids}) for lookup in lookups)))
+    meta = Organization._meta
+    quote = connections[Organization.objects.db].ops.quote_name
+    table, pk = quote(meta.db_table), quote(meta.pk.column)
+    parent, kind = quote(meta.get_field("parent").column), quote(meta.get_field("kind").column)
+    # Only names from _meta and integers are formatted in; the ids are parameters.
+    seeds = " UNION ALL ".join(
+        f"SELECT {pk}, {tag}, {kind} FROM {table} WHERE {pk} IN ({', '.join(['%s'] * size)})"  # noqa: S608
+        for size, tag in zip(sizes, tags, strict=True)
+    )
+    return (
+        f"WITH RECURSIVE subtree(id, tag, kind) AS ({seeds} UNION "  # noqa: S608
+        f"SELECT child.{pk}, subtree.tag, child.{kind} FROM {table} child "
+        f"JOIN subtree ON child.{parent} = subtree.id) SELECT id, tag, kind FROM subtree"
+    )
 
 
 def forget_scope(user: Any) -> None:
-    """Drop the cached scope, after the user's accesses or the tree changed."""
+    """Drop the user's cached scope and permissions, after their accesses or the tree changed."""
     for attr in ("_organization_scope", "_role_perm_cache", "_perm_cache"):
         if hasattr(user, attr):
             delattr(user, attr)
+    if user is not None and getattr(user, "pk", None) is not None:
+        cache.delete(_user_key(user))
+
+
+def forget_all_scopes() -> None:
+    """Start a new scope version: every user's scope is computed afresh on next use. Called by
+    the signals below; a bulk write that sends no signals (bulk_create, update) calls it itself."""
+    global _current_generation
+    _current_generation = next(_generation)
+    cache.set(_VERSION_KEY, uuid.uuid4().hex, timeout=None)
+
+
+def _tree_changed(**kwargs: Any) -> None:
+    if str(kwargs.get("action", "")).startswith("pre_"):
+        return
+    # Now, for this transaction's own reads; again after commit, because a request that read
+    # the new version before the commit may have cached the old tree under it (once per
+    # transaction, however many rows it writes).
+    forget_all_scopes()
+    using = kwargs.get("using")
+    connection = transaction.get_connection(using)
+    pending = (entry[1] for entry in connection.run_on_commit)
+    if connection.in_atomic_block and forget_all_scopes not in pending:
+        transaction.on_commit(forget_all_scopes, using=using)
+
+
+def connect_scope_signals() -> None:
+    """Every change to the tree, the units or the accesses starts a new scope version."""
+    from .models import Organization, OrganizationAccess, Unit
+
+    for model in (Organization, Unit, OrganizationAccess):
+        post_save.connect(_tree_changed, sender=model, dispatch_uid=f"scope-save-{model.__name__}")
+        post_delete.connect(
+            _tree_changed, sender=model, dispatch_uid=f"scope-delete-{model.__name__}"
+        )
+    m2m_changed.connect(
+        _tree_changed, sender=Unit.linked_communities.through, dispatch_uid="scope-unit-links"
+    )

@@ -1,10 +1,13 @@
-"""Writes to the organization tree, units and joint committees. Each checks the actor's scope."""
+"""Writes to the organization tree, units and joint committees.
+
+Each checks the actor's scope with `require_editable(actor, instance, what)`, which judges the row
+as stored and as it is about to be saved by the declaration on the model's QuerySet.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
@@ -22,37 +25,18 @@ from .models import (
     Unit,
 )
 from .rules import OrganizationKind
-from .scope import forget_scope, scope_of
-
-
-class ScopeError(PermissionDenied):
-    """The actor tried to change something outside the organizations they manage."""
-
-
-def _require_editable(actor: Any, organization_id: int | None, what: str) -> None:
-    ids = scope_of(actor).editable
-    if ids is None:
-        return
-    if organization_id is None or organization_id not in ids:
-        raise ScopeError(f"您无权{what}：该党组织不在您的管理范围内。")
-
-
-def _original(instance: Any) -> Any:
-    return type(instance)._default_manager.filter(pk=instance.pk).first() if instance.pk else None
+from .scope import ScopeError as ScopeError  # re-exported: services raise it
+from .scope import forget_scope, require_editable
 
 
 @transaction.atomic
 def organization_save(
     *, organization: Organization, actor: Any, update_fields: list[str] | None = None
 ) -> Organization:
-    """Create or change an organization inside the actor's scope; it may not leave that scope."""
-    before = _original(organization)
-    if before is None:
-        _require_editable(actor, organization.parent_id, "在此上级之下新建党组织")
-    else:
-        _require_editable(actor, organization.pk, "修改此党组织")
-        if before.parent_id != organization.parent_id:
-            _require_editable(actor, organization.parent_id, "把党组织移到该上级之下")
+    """Create or change an organization inside the actor's scope; it may not leave that scope
+    (a new or moved node needs a parent the actor manages)."""
+    what = "修改此党组织或把它移到该上级之下" if organization.pk else "在此上级之下新建党组织"
+    require_editable(actor, organization, what)
     model_save(organization, actor=actor, update_fields=update_fields)
     forget_scope(actor)
     return organization
@@ -62,16 +46,13 @@ def organization_save(
 def position_save(
     *, position: Position, actor: Any, update_fields: list[str] | None = None
 ) -> Position:
-    before = _original(position)
-    if before is not None:
-        _require_editable(actor, before.organization_id, "修改该班子成员")
-    _require_editable(actor, position.organization_id, "任免该党组织的班子成员")
+    require_editable(actor, position, "任免该党组织的班子成员")
     return model_save(position, actor=actor, update_fields=update_fields)
 
 
 @transaction.atomic
 def position_delete(*, position: Position, actor: Any) -> None:
-    _require_editable(actor, position.organization_id, "删除该班子成员")
+    require_editable(actor, position, "删除该班子成员")
     position._history_user = actor  # type: ignore[attr-defined]
     position.delete()
 
@@ -86,10 +67,7 @@ def unit_save(
     update_fields: list[str] | None = None,
 ) -> Unit:
     """Save a workplace unit; with a name and code, also found its party organization."""
-    before = _original(unit)
-    if before is not None:
-        _require_editable(actor, before.community_id, "修改该驻区单位")
-    _require_editable(actor, unit.community_id, "在该社区登记驻区单位")
+    require_editable(actor, unit, "在该社区登记或修改驻区单位")
     if party_org_name and party_org_code and unit.party_organization_id is None:
         org = Organization(name=party_org_name, code=party_org_code, kind=OrganizationKind.UNIT_ORG)
         model_save(org, actor=actor)
@@ -105,10 +83,7 @@ def unit_save(
 def joint_committee_save(
     *, committee: JointCommittee, actor: Any, update_fields: list[str] | None = None
 ) -> JointCommittee:
-    before = _original(committee)
-    if before is not None:
-        _require_editable(actor, before.community_id, "修改该联席会/大党委")
-    _require_editable(actor, committee.community_id, "为该社区组建联席会/大党委")
+    require_editable(actor, committee, "为该社区组建或修改联席会/大党委")
     return model_save(committee, actor=actor, update_fields=update_fields)
 
 
@@ -116,13 +91,13 @@ def joint_committee_save(
 def committee_member_save(
     *, member: CommitteeMember, actor: Any, update_fields: list[str] | None = None
 ) -> CommitteeMember:
-    _require_editable(actor, member.committee.community_id, "任命该联席会/大党委的委员")
+    require_editable(actor, member, "任命该联席会/大党委的委员")
     return model_save(member, actor=actor, update_fields=update_fields)
 
 
 @transaction.atomic
 def committee_member_delete(*, member: CommitteeMember, actor: Any) -> None:
-    _require_editable(actor, member.committee.community_id, "删除该委员")
+    require_editable(actor, member, "删除该委员")
     member._history_user = actor  # type: ignore[attr-defined]
     member.delete()
 
@@ -134,10 +109,12 @@ def organization_access_grant(
     """Attach `user` to `organization` with `role`; staff roles get admin access."""
     from .roles import STAFF_ROLES
 
-    _require_editable(actor, organization.pk, "为该党组织分配用户")
-    access, _ = OrganizationAccess.objects.get_or_create(
+    access = OrganizationAccess.objects.filter(
         user=user, organization=organization, role=role
-    )
+    ).first() or OrganizationAccess(user=user, organization=organization, role=role)
+    require_editable(actor, access, "为该党组织分配用户")
+    if access.pk is None:
+        model_save(access, actor=actor)
     if role in STAFF_ROLES and not user.is_staff:
         user.is_staff = True
         user.save(update_fields=["is_staff"])
@@ -150,12 +127,9 @@ def report_request(*, organization: Organization, kind: str, actor: Any) -> Repo
     """Queue a PDF ledger for a visible organization; a Celery worker renders it after commit."""
     from .tasks import render_report
 
-    visible = scope_of(actor).visible
-    if visible is not None and organization.pk not in visible:
-        raise ScopeError("您无权为该党组织生成台账。")
-    report = model_save(
-        ReportDocument(kind=kind, organization=organization, requested_by=actor), actor=actor
-    )
+    report = ReportDocument(kind=kind, organization=organization, requested_by=actor)
+    require_editable(actor, report, "为该党组织生成台账")
+    model_save(report, actor=actor)
     transaction.on_commit(lambda: render_report.delay(report.pk))
     return report
 

@@ -2,27 +2,22 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
+from common.masking import mask_address
 from organizations.models import Organization, Unit
 from organizations.rules import COMMUNITY_KINDS
-from organizations.scope import scoped, scoped_people
+from organizations.scope import People, Scope, ScopedQuerySet, any_of
 
 from .member import Member
 
 
-class RegistrationCampaignQuerySet(models.QuerySet["RegistrationCampaign"]):
-    def visible_to(self, user: Any) -> RegistrationCampaignQuerySet:
-        return scoped(self, user, "community_id")
-
-    def editable_by(self, user: Any) -> RegistrationCampaignQuerySet:
-        return scoped(self, user, "community_id", editable=True)
+class RegistrationCampaignQuerySet(ScopedQuerySet["RegistrationCampaign"]):
+    scope_lookups = ("community_id",)
 
 
 class RegistrationCampaign(models.Model):
@@ -58,13 +53,12 @@ class RegistrationCampaign(models.Model):
         return self.name
 
 
-class RegistrationQuerySet(models.QuerySet["Registration"]):
-    def visible_to(self, user: Any) -> RegistrationQuerySet:
-        """The community where the member reported, and the member's own unit organization."""
-        return scoped_people(self, user, branch="member__branch_id", residence="community_id")
-
-    def editable_by(self, user: Any) -> RegistrationQuerySet:
-        return scoped(self, user, "community_id", editable=True)
+class RegistrationQuerySet(ScopedQuerySet["Registration"]):
+    # Seen by the community where the member reported and by the member's own unit organization;
+    # kept by the community.
+    scope_people = People(
+        branch="member__branch_id", residence="community_id", keeper=("community_id",)
+    )
 
     def active(self) -> RegistrationQuerySet:
         return self.filter(ended_on__isnull=True)
@@ -113,6 +107,8 @@ class Registration(models.Model):
 
     objects = RegistrationQuerySet.as_manager()
 
+    PERSONAL_FIELDS = {"residence": mask_address}
+
     class Meta:
         verbose_name = "报到登记"
         verbose_name_plural = "报到登记"
@@ -140,15 +136,14 @@ class Registration(models.Model):
             raise ValidationError({"ended_on": "迁出日期不能早于报到日期。"})
 
 
-class PostKindQuerySet(models.QuerySet["PostKind"]):
-    def visible_to(self, user: Any) -> PostKindQuerySet:
-        """The ten kinds every community has, and the kinds the user's communities added."""
-        return self.filter(community__isnull=True) | scoped(
-            self.filter(community__isnull=False), user, "community_id"
-        )
+class PostKindQuerySet(ScopedQuerySet["PostKind"]):
+    scope_lookups = ("community_id",)
 
-    def editable_by(self, user: Any) -> PostKindQuerySet:
-        return scoped(self, user, "community_id", editable=True)
+    @classmethod
+    def visible_condition(cls, scope: Scope) -> Q:
+        """The ten kinds every community has, and the kinds the user's communities added; the
+        ten are changed by a superuser only (no community: not editable by anyone else)."""
+        return any_of(Q(community_id__isnull=True), super().visible_condition(scope))
 
 
 class PostKind(models.Model):
@@ -192,12 +187,10 @@ class PostClaimStatus(models.TextChoices):
     ENDED = "ended", "已卸岗"
 
 
-class PostClaimQuerySet(models.QuerySet["PostClaim"]):
-    def visible_to(self, user: Any) -> PostClaimQuerySet:
-        return scoped_people(self, user, branch="member__branch_id", residence="community_id")
-
-    def editable_by(self, user: Any) -> PostClaimQuerySet:
-        return scoped(self, user, "community_id", editable=True)
+class PostClaimQuerySet(ScopedQuerySet["PostClaim"]):
+    scope_people = People(
+        branch="member__branch_id", residence="community_id", keeper=("community_id",)
+    )
 
     def approved(self) -> PostClaimQuerySet:
         return self.filter(status=PostClaimStatus.APPROVED)
@@ -264,12 +257,10 @@ class ActivityKind(models.TextChoices):
     SERVICE = "service", "为社区办实事"
 
 
-class ActivityRecordQuerySet(models.QuerySet["ActivityRecord"]):
-    def visible_to(self, user: Any) -> ActivityRecordQuerySet:
-        return scoped_people(self, user, branch="member__branch_id", residence="community_id")
-
-    def editable_by(self, user: Any) -> ActivityRecordQuerySet:
-        return scoped(self, user, "community_id", editable=True)
+class ActivityRecordQuerySet(ScopedQuerySet["ActivityRecord"]):
+    scope_people = People(
+        branch="member__branch_id", residence="community_id", keeper=("community_id",)
+    )
 
 
 class ActivityRecord(models.Model):

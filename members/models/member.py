@@ -10,10 +10,10 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
-from common.masking import mask_citizen_id, mask_phone
+from common.masking import mask_address, mask_citizen_id, mask_phone
 from organizations.models import Organization
 from organizations.rules import COMMUNITY_KINDS
-from organizations.scope import scoped_people
+from organizations.scope import People, ScopedQuerySet
 
 from .. import rules
 from ..rules import Category, Education, Gender, MemberStatus
@@ -34,17 +34,16 @@ class MemberCategory(models.Model):
         return self.name
 
 
-class MemberQuerySet(models.QuerySet["Member"]):
+class MemberQuerySet(ScopedQuerySet["Member"]):
+    scope_people = People(branch="branch_id", residence="residence_community_id")
+
     def visible_to(self, user: Any) -> MemberQuerySet:
         """Members held in the user's organizations or living in a community the user manages;
-        a member user sees their own record."""
-        queryset = scoped_people(self, user, branch="branch_id", residence="residence_community_id")
+        a member user also sees their own record."""
+        queryset = super().visible_to(user)
         if getattr(user, "is_authenticated", False) and not user.is_superuser:
             queryset = queryset | self.filter(user_id=user.pk)
         return queryset
-
-    def editable_by(self, user: Any) -> MemberQuerySet:
-        return scoped_people(self, user, branch="branch_id")
 
     def in_category(self, code: str) -> MemberQuerySet:
         return self.filter(categories__code=code)
@@ -66,7 +65,16 @@ class Member(models.Model):
     gender = models.CharField("性别", max_length=8, choices=Gender.choices)
     ethnicity = models.CharField("民族", max_length=16, default="汉族")
     birth_date = models.DateField("出生日期")
-    citizen_id = models.CharField("公民身份号码", max_length=18, unique=True)
+    citizen_id = models.CharField(
+        "公民身份号码",
+        max_length=18,
+        unique=True,
+        # Says nothing of where the member is held: an ID may be outside the user's scope.
+        error_messages={
+            "unique": "该公民身份号码已有党员档案，不能重复建档。"
+            "如需把此人的组织关系转入本组织，请办理组织关系转接。"
+        },
+    )
     education = models.CharField("学历", max_length=32, choices=Education.choices, blank=True)
     phone = models.CharField("联系电话", max_length=32, blank=True)
     address = models.CharField("家庭住址", max_length=200, blank=True)
@@ -114,6 +122,9 @@ class Member(models.Model):
     history = HistoricalRecords(m2m_fields=[categories])
 
     objects = MemberQuerySet.as_manager()
+
+    # Shown masked except to users with members.view_personal_data; never looked up by URL.
+    PERSONAL_FIELDS = {"citizen_id": mask_citizen_id, "phone": mask_phone, "address": mask_address}
 
     class Meta:
         verbose_name = "党员"
@@ -180,18 +191,21 @@ class PersonalDataAccess(models.Model):
         EXPORT = "export", "导出"
         IMPORT = "import", "导入"
         PRINT = "print", "打印"
+        SEARCH = "search", "按身份证号或电话搜索"
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="用户"
     )
+    # The log outlives its member: the link is cleared on deletion, the label stays.
     member = models.ForeignKey(
         Member,
-        on_delete=models.CASCADE,
+        on_delete=models.SET_NULL,
         null=True,
         blank=True,
         related_name="+",
         verbose_name="党员",
     )
+    member_label = models.CharField("党员（记录时）", max_length=80, blank=True)
     action = models.CharField("操作", max_length=16, choices=Action.choices)
     detail = models.CharField("说明", max_length=200, blank=True)
     at = models.DateTimeField("时间", auto_now_add=True)
@@ -202,4 +216,4 @@ class PersonalDataAccess(models.Model):
         ordering = ["-at"]
 
     def __str__(self) -> str:
-        return f"{self.user} {self.get_action_display()} {self.member or self.detail}"
+        return f"{self.user} {self.get_action_display()} {self.member_label or self.detail}"

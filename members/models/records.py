@@ -2,28 +2,28 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
+from common.masking import mask_phone
 from organizations.models import Organization
-from organizations.scope import scoped_people
+from organizations.scope import People, ScopedQuerySet
 
 from .. import rules
 from ..rules import FloatingDirection, ReviewGrade
 from .member import Member
 
 
-class FloatingRecordQuerySet(models.QuerySet["FloatingRecord"]):
-    def visible_to(self, user: Any) -> FloatingRecordQuerySet:
-        return scoped_people(self, user, branch="member__branch_id", residence="placed_in_id")
-
-    def editable_by(self, user: Any) -> FloatingRecordQuerySet:
-        return scoped_people(self, user, branch="member__branch_id", residence="placed_in_id")
+class FloatingRecordQuerySet(ScopedQuerySet["FloatingRecord"]):
+    # Kept by the branch an inflowing member is placed in, else by the member's own branch.
+    scope_people = People(
+        branch="member__branch_id",
+        residence="placed_in_id",
+        keeper=("placed_in_id", "member__branch_id"),
+    )
 
     def current(self) -> FloatingRecordQuerySet:
         return self.filter(ended_on__isnull=True)
@@ -62,6 +62,8 @@ class FloatingRecord(models.Model):
 
     objects = FloatingRecordQuerySet.as_manager()
 
+    PERSONAL_FIELDS = {"contact": mask_phone}
+
     class Meta:
         verbose_name = "流动党员"
         verbose_name_plural = "流动党员"
@@ -96,12 +98,8 @@ class TransferState(models.TextChoices):
     CANCELLED = "cancelled", "已作废"
 
 
-class MembershipTransferQuerySet(models.QuerySet["MembershipTransfer"]):
-    def visible_to(self, user: Any) -> MembershipTransferQuerySet:
-        return scoped_people(self, user, branch="branch_id")
-
-    def editable_by(self, user: Any) -> MembershipTransferQuerySet:
-        return scoped_people(self, user, branch="branch_id")
+class MembershipTransferQuerySet(ScopedQuerySet["MembershipTransfer"]):
+    scope_people = People(branch="branch_id")
 
 
 class MembershipTransfer(models.Model):
@@ -153,12 +151,8 @@ class MembershipTransfer(models.Model):
             raise ValidationError({"received_on": "已接收的组织关系须填写接收日期。"})
 
 
-class ReviewQuerySet(models.QuerySet["Review"]):
-    def visible_to(self, user: Any) -> ReviewQuerySet:
-        return scoped_people(self, user, branch="branch_id")
-
-    def editable_by(self, user: Any) -> ReviewQuerySet:
-        return scoped_people(self, user, branch="branch_id")
+class ReviewQuerySet(ScopedQuerySet["Review"]):
+    scope_people = People(branch="branch_id")
 
 
 class Review(models.Model):
@@ -208,12 +202,8 @@ class Review(models.Model):
             raise ValidationError({"grade": "请为正式党员评定等次。"})
 
 
-class AssessmentQuerySet(models.QuerySet["Assessment"]):
-    def visible_to(self, user: Any) -> AssessmentQuerySet:
-        return scoped_people(self, user, branch="member__branch_id")
-
-    def editable_by(self, user: Any) -> AssessmentQuerySet:
-        return scoped_people(self, user, branch="member__branch_id")
+class AssessmentQuerySet(ScopedQuerySet["Assessment"]):
+    scope_people = People(branch="member__branch_id")
 
 
 class Assessment(models.Model):
@@ -243,6 +233,10 @@ class Assessment(models.Model):
         return f"{self.year} {self.member}"
 
 
+class AssessmentDeductionQuerySet(ScopedQuerySet["AssessmentDeduction"]):
+    scope_people = People(branch="assessment__member__branch_id")
+
+
 class AssessmentDeduction(models.Model):
     """A deduction on one item of a score sheet, with its reason."""
 
@@ -256,6 +250,8 @@ class AssessmentDeduction(models.Model):
     points = models.DecimalField("扣分", max_digits=4, decimal_places=1)
     reason = models.CharField("扣分原因", max_length=200)
     history = HistoricalRecords()
+
+    objects = AssessmentDeductionQuerySet.as_manager()
 
     class Meta:
         verbose_name = "扣分"

@@ -1,7 +1,8 @@
 """Writes of 双联双管: registration campaigns, registrations, service posts, activity records.
 
-Every service checks the actor's scope: the community it writes for must be one the actor manages,
-and the member it writes about must be visible to the actor.
+Every service checks the actor's scope: the community it writes for must be one the actor manages
+(`require_editable`, by the declaration on each model's QuerySet), and the member it writes about
+must be visible to the actor.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from django.utils import timezone
 
 from common.services import model_save
 from organizations.models import Unit
-from organizations.services import ScopeError, _require_editable
+from organizations.scope import ScopeError, require_editable
 
 from ..models import (
     ActivityRecord,
@@ -39,14 +40,6 @@ def _original(instance: Any) -> Any:
     return type(instance)._default_manager.filter(pk=instance.pk).first() if instance.pk else None
 
 
-def _require_editable_community(actor: Any, instance: Any, what: str) -> None:
-    """The community before a change (if any) and after it must both be managed by the actor."""
-    before = _original(instance)
-    if before is not None:
-        _require_editable(actor, before.community_id, what)
-    _require_editable(actor, instance.community_id, what)
-
-
 def _require_visible_member(actor: Any, member_id: int | None, what: str) -> None:
     if member_id is None:
         return
@@ -64,7 +57,7 @@ def _require_in_service(member: Member) -> None:
 def registration_campaign_save(
     *, campaign: RegistrationCampaign, actor: Any, update_fields: list[str] | None = None
 ) -> RegistrationCampaign:
-    _require_editable_community(actor, campaign, "为该社区组织报到活动")
+    require_editable(actor, campaign, "为该社区组织报到活动")
     return model_save(campaign, actor=actor, update_fields=update_fields)
 
 
@@ -73,7 +66,7 @@ def registration_save(
     *, registration: Registration, actor: Any, update_fields: list[str] | None = None
 ) -> Registration:
     """Register (报到) an in-service member with a community the actor manages."""
-    _require_editable_community(actor, registration, "在该社区登记报到")
+    require_editable(actor, registration, "在该社区登记报到")
     _require_visible_member(actor, registration.member_id, "为该党员登记报到")
     units = Unit.objects.visible_to(actor)
     if registration.unit_id is not None and not units.filter(pk=registration.unit_id).exists():
@@ -88,7 +81,7 @@ def registration_save(
 @transaction.atomic
 def registration_end(*, registration: Registration, ended_on: dt.date, actor: Any) -> Registration:
     """The member moved away (迁出); they register again at the new community (001)."""
-    _require_editable(actor, registration.community_id, "办理迁出")
+    require_editable(actor, registration, "办理迁出")
     if registration.ended_on is not None:
         raise ValidationError(f"{registration.member}已于{registration.ended_on:%Y-%m-%d}迁出。")
     registration.ended_on = ended_on
@@ -123,7 +116,7 @@ def post_kind_save(
         if not actor.is_superuser:
             raise ScopeError("十类通用服务岗位由系统统一设置，社区只能增设本社区的岗位。")
     else:
-        _require_editable_community(actor, kind, "为该社区设置服务岗位")
+        require_editable(actor, kind, "为该社区设置服务岗位")
     return model_save(kind, actor=actor, update_fields=update_fields)
 
 
@@ -131,7 +124,7 @@ def post_kind_save(
 def post_kind_delete(*, kind: PostKind, actor: Any) -> None:
     if kind.community_id is None and not actor.is_superuser:
         raise ScopeError("十类通用服务岗位不能删除。")
-    _require_editable(actor, kind.community_id, "删除该服务岗位")
+    require_editable(actor, kind, "删除该服务岗位")
     if kind.claims.exists():
         raise ValidationError(f"已有党员认领“{kind}”，不能删除。")
     kind._history_user = actor  # type: ignore[attr-defined]
@@ -143,7 +136,7 @@ def post_claim_save(
     *, claim: PostClaim, actor: Any, update_fields: list[str] | None = None
 ) -> PostClaim:
     """Record a member's claim of a post with a public commitment; it waits for approval."""
-    _require_editable_community(actor, claim, "在该社区认领岗位")
+    require_editable(actor, claim, "在该社区认领岗位")
     _require_visible_member(actor, claim.member_id, "为该党员认领岗位")
     before = _original(claim)
     if before is None:
@@ -158,7 +151,7 @@ def post_claim_save(
 def _post_claim_decide(
     claim: PostClaim, status: PostClaimStatus, actor: Any, on: dt.date | None
 ) -> PostClaim:
-    _require_editable(actor, claim.community_id, "审核该岗位认领")
+    require_editable(actor, claim, "审核该岗位认领")
     current = PostClaim.objects.select_for_update().get(pk=claim.pk)
     if current.status != PostClaimStatus.PENDING:
         raise PostClaimError(
@@ -185,13 +178,13 @@ def post_claim_reject(*, claim: PostClaim, actor: Any, on: dt.date | None = None
 def activity_record_save(
     *, record: ActivityRecord, actor: Any, update_fields: list[str] | None = None
 ) -> ActivityRecord:
-    _require_editable_community(actor, record, "在该社区记录活动")
+    require_editable(actor, record, "在该社区记录活动")
     _require_visible_member(actor, record.member_id, "为该党员记录活动")
     return model_save(record, actor=actor, update_fields=update_fields)
 
 
 @transaction.atomic
 def activity_record_delete(*, record: ActivityRecord, actor: Any) -> None:
-    _require_editable(actor, record.community_id, "删除该活动记录")
+    require_editable(actor, record, "删除该活动记录")
     record._history_user = actor  # type: ignore[attr-defined]
     record.delete()

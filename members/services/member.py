@@ -1,8 +1,9 @@
 """Writes of the member registry: a member and its categories, and the log of personal-data reads.
 
 A member is written only by an actor who manages the branch that holds the membership record,
-both before and after the change. Changing the citizen ID or phone of an existing member needs the
-permission to see them (members.view_personal_data).
+both before and after the change (`require_editable`, by MemberQuerySet's declaration): the
+managed tree, never a unit party organization the actor only sees. Changing the citizen ID or
+phone of an existing member needs the permission to see them (members.view_personal_data).
 """
 
 from __future__ import annotations
@@ -14,8 +15,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
 from common.services import model_save
-from organizations.scope import scope_of
-from organizations.services import ScopeError
+from organizations.scope import require_editable, scope_of
 
 from ..models import Member, MemberCategory, PersonalDataAccess
 
@@ -24,30 +24,9 @@ PERSONAL_FIELDS = ("citizen_id", "phone")
 
 
 def member_branch_ids(actor: Any) -> frozenset[int] | None:
-    """Organizations where the actor may hold members (None: anywhere).
-
-    They must be both editable and among the organizations whose people the actor sees, so that
-    a member written by the actor stays visible to them afterwards.
-    """
-    if actor is None:
-        return None
-    scope = scope_of(actor)
-    if scope.editable is None:
-        return None
-    return scope.editable & (scope.people or frozenset())
-
-
-def _require_branch(actor: Any, branch_id: int | None) -> None:
-    allowed = member_branch_ids(actor)
-    if allowed is not None and branch_id not in allowed:
-        raise ScopeError("您无权在该党组织登记党员：该党组织不在您的管理范围内。")
-
-
-def _require_member_editable(actor: Any, member_id: int) -> None:
-    if actor is None or scope_of(actor).editable is None:
-        return
-    if not Member.objects.editable_by(actor).filter(pk=member_id).exists():
-        raise ScopeError("您无权修改该党员的信息：其组织关系不在您管理的党组织。")
+    """Organizations where the actor may hold members (None: anywhere): their managed tree, the
+    keeper MemberQuerySet declares, so a member written by the actor stays visible to them."""
+    return None if actor is None else scope_of(actor).managed
 
 
 def _require_personal_permission(actor: Any, before: Member, member: Member) -> None:
@@ -79,10 +58,10 @@ def member_save(
     `actor` None is the command line without a user: no scope limit.
     """
     before = _original(member)
+    what = "修改该党员的信息" if before is not None else "在该党组织登记党员"
+    require_editable(actor, member, what)
     if before is not None:
-        _require_member_editable(actor, before.pk)
         _require_personal_permission(actor, before, member)
-    _require_branch(actor, member.branch_id)
     model_save(member, actor=actor, update_fields=update_fields)
     if categories is not None:
         _set_categories(member, categories)
@@ -95,6 +74,7 @@ def personal_data_access_record(
     """Log that `actor` read members' personal data; an anonymous command line run is not logged."""
     if actor is None or not getattr(actor, "is_authenticated", False):
         return None
+    label = f"{member.name}（{member.masked_citizen_id}）" if member is not None else ""
     return PersonalDataAccess.objects.create(
-        user=actor, member=member, action=action, detail=detail[:200]
+        user=actor, member=member, member_label=label[:80], action=action, detail=detail[:200]
     )

@@ -1,8 +1,9 @@
 """Writes of floating members, transfers of the membership record, reviews and score sheets.
 
-Every service checks the actor's scope through the organization that holds the record:
-- a floating record: the member's branch for an outflow, the branch that placed the member for an
-  inflow (the inflowing member's own branch is usually elsewhere);
+Every service checks the actor's scope with `require_editable`, through the organization that
+keeps the record as each model's QuerySet declares it (always in the actor's managed tree, never a
+unit party organization merely located in or linked to their community):
+- a floating record: the branch that placed an inflowing member, else the member's own branch;
 - a transfer: its branch (本方党组织); a review: its branch; a score sheet: the member's branch.
 
 Transfers change state only through `membership_transfer_receive` / `membership_transfer_cancel`:
@@ -23,7 +24,7 @@ from django.utils import timezone
 
 from common.services import model_save
 from organizations.models import Organization
-from organizations.services import _require_editable
+from organizations.scope import require_editable
 
 from ..models import (
     Assessment,
@@ -51,12 +52,6 @@ def _original(instance: Any) -> Any:
 
 
 # --- 流动党员 ---------------------------------------------------------------------------------------
-def _floating_org_id(record: FloatingRecord) -> int | None:
-    if record.direction == FloatingDirection.INFLOW:
-        return record.placed_in_id
-    return record.member.branch_id if record.member_id else None
-
-
 def floating_record_errors(record: FloatingRecord) -> dict[str, str]:
     """What is wrong with `record` beyond the model's own checks (also shown by the admin form)."""
     if record.direction == FloatingDirection.OUTFLOW and record.placed_in_id:
@@ -69,12 +64,10 @@ def floating_record_save(
     *, record: FloatingRecord, actor: Any, update_fields: list[str] | None = None
 ) -> FloatingRecord:
     """Register or change a floating member's outflow or inflow."""
-    before = _original(record)
-    if before is not None:
-        _require_editable(actor, _floating_org_id(before), "修改该流动党员记录")
-    if _floating_org_id(record) is None:
+    is_inflow = record.direction == FloatingDirection.INFLOW
+    if record.member_id is None or (is_inflow and record.placed_in_id is None):
         record.full_clean()  # says which field is missing rather than refusing the scope
-    _require_editable(actor, _floating_org_id(record), "登记该流动党员")
+    require_editable(actor, record, "登记或修改该流动党员记录")
     if errors := floating_record_errors(record):
         raise ValidationError(errors)
     return model_save(record, actor=actor, update_fields=update_fields)
@@ -85,7 +78,7 @@ def floating_record_contact(
     *, record: FloatingRecord, actor: Any, on: dt.date | None = None
 ) -> FloatingRecord:
     """登记联系: the organization reached the floating member on `on` (today by default)."""
-    _require_editable(actor, _floating_org_id(record), "为该流动党员登记联系")
+    require_editable(actor, record, "为该流动党员登记联系")
     day = on or timezone.localdate()
     if record.ended_on is not None:
         raise ValidationError(f"{record.member}的流动已于{record.ended_on}结束，无需登记联系。")
@@ -123,10 +116,7 @@ def membership_transfer_save(
     *, transfer: MembershipTransfer, actor: Any, update_fields: list[str] | None = None
 ) -> MembershipTransfer:
     """Register a letter (介绍信) sent out or come in, or correct it while it is still open."""
-    before = _original(transfer)
-    if before is not None:
-        _require_editable(actor, before.branch_id, "修改该组织关系接转")
-    _require_editable(actor, transfer.branch_id, "为该党组织登记组织关系接转")
+    require_editable(actor, transfer, "为该党组织登记或修改组织关系接转")
     if errors := membership_transfer_errors(transfer):
         raise TransferStateError(errors)
     return model_save(transfer, actor=actor, update_fields=update_fields)
@@ -148,7 +138,7 @@ def membership_transfer_receive(
     *, transfer: MembershipTransfer, actor: Any, received_on: dt.date | None = None
 ) -> MembershipTransfer:
     """The membership record arrived at the other side (转出) or here (转入) on `received_on`."""
-    _require_editable(actor, transfer.branch_id, "确认接收该组织关系")
+    require_editable(actor, transfer, "确认接收该组织关系")
     transfer = MembershipTransfer.objects.select_for_update().get(pk=transfer.pk)
     _require_open(transfer)
     day = received_on or timezone.localdate()
@@ -174,7 +164,7 @@ def _move_member_to(transfer: MembershipTransfer, actor: Any) -> None:
 @transaction.atomic
 def membership_transfer_cancel(*, transfer: MembershipTransfer, actor: Any) -> MembershipTransfer:
     """作废: the letter will not be used (lost, expired, the member stays)."""
-    _require_editable(actor, transfer.branch_id, "作废该组织关系接转")
+    require_editable(actor, transfer, "作废该组织关系接转")
     transfer = MembershipTransfer.objects.select_for_update().get(pk=transfer.pk)
     _require_open(transfer)
     transfer.state = TransferState.CANCELLED
@@ -210,11 +200,8 @@ def review_errors(review: Review) -> dict[str, str]:
 @transaction.atomic
 def review_save(*, review: Review, actor: Any, update_fields: list[str] | None = None) -> Review:
     """Record a member's review result; 优秀 is refused beyond one third of the branch."""
-    before = _original(review)
-    if before is not None:
-        _require_editable(actor, before.branch_id, "修改该评议结果")
     review_prepare(review)
-    _require_editable(actor, review.branch_id, "评议该党支部的党员")
+    require_editable(actor, review, "评议该党支部的党员或修改评议结果")
     # Serialize grading within a branch so that two 优秀 saved at once cannot both pass the quota.
     Organization.objects.select_for_update().filter(pk=review.branch_id).first()
     if errors := review_errors(review):
@@ -227,10 +214,7 @@ def review_save(*, review: Review, actor: Any, update_fields: list[str] | None =
 def assessment_save(
     *, assessment: Assessment, actor: Any, update_fields: list[str] | None = None
 ) -> Assessment:
-    before = _original(assessment)
-    if before is not None:
-        _require_editable(actor, before.member.branch_id, "修改该考核表")
-    _require_editable(actor, assessment.member.branch_id, "为该党员建立考核表")
+    require_editable(actor, assessment, "为该党员建立或修改考核表")
     return model_save(assessment, actor=actor, update_fields=update_fields)
 
 
@@ -239,12 +223,12 @@ def assessment_deduction_save(
     *, deduction: AssessmentDeduction, actor: Any, update_fields: list[str] | None = None
 ) -> AssessmentDeduction:
     """Record a deduction; more than the item's maximum is refused by the model."""
-    _require_editable(actor, deduction.assessment.member.branch_id, "修改该考核表的扣分")
+    require_editable(actor, deduction, "修改该考核表的扣分")
     return model_save(deduction, actor=actor, update_fields=update_fields)
 
 
 @transaction.atomic
 def assessment_deduction_delete(*, deduction: AssessmentDeduction, actor: Any) -> None:
-    _require_editable(actor, deduction.assessment.member.branch_id, "删除该考核表的扣分")
+    require_editable(actor, deduction, "删除该考核表的扣分")
     deduction._history_user = actor  # type: ignore[attr-defined]
     deduction.delete()

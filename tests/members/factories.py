@@ -6,8 +6,28 @@ import random
 import factory
 from factory.django import DjangoModelFactory
 
-from members.models import ActivityRecord, Member, MemberCategory, Registration
-from members.rules import Gender, MemberStatus, citizen_id_check_character
+from members.models import (
+    ActivityRecord,
+    Assessment,
+    AssessmentDeduction,
+    FloatingRecord,
+    Member,
+    MemberCategory,
+    MembershipTransfer,
+    PostClaim,
+    PostKind,
+    Registration,
+    RegistrationCampaign,
+    Review,
+    TransferDirection,
+)
+from members.rules import (
+    FloatingDirection,
+    Gender,
+    MemberStatus,
+    ReviewGrade,
+    citizen_id_check_character,
+)
 from tests.organizations.factories import OrganizationFactory
 
 
@@ -68,3 +88,84 @@ def random_member_kwargs(rng: random.Random) -> dict[str, object]:
     birth = dt.date(rng.randint(1950, 1995), rng.randint(1, 12), rng.randint(1, 28))
     gender = rng.choice([Gender.MALE, Gender.FEMALE])
     return {"birth_date": birth, "gender": gender}
+
+
+class RegistrationCampaignFactory(DjangoModelFactory):
+    class Meta:
+        model = RegistrationCampaign
+
+    name = factory.Sequence(lambda n: f"在职党员报到活动{n}")
+    starts_on = dt.date(2026, 3, 1)
+    deadline = dt.date(2026, 4, 30)
+
+
+class PostKindFactory(DjangoModelFactory):
+    class Meta:
+        model = PostKind
+
+    name = factory.Sequence(lambda n: f"社区增设岗位{n}")
+
+
+class PostClaimFactory(DjangoModelFactory):
+    """Pass `community`; the kind defaults to one that community added."""
+
+    class Meta:
+        model = PostClaim
+
+    member = factory.SubFactory(MemberFactory, categories=["in_service"])
+    kind = factory.SubFactory(PostKindFactory, community=factory.SelfAttribute("..community"))
+    commitment = "每月参加一次社区环境整治。"
+    claimed_on = dt.date(2026, 3, 15)
+
+
+class FloatingRecordFactory(DjangoModelFactory):
+    class Meta:
+        model = FloatingRecord
+
+    member = factory.SubFactory(MemberFactory)
+    direction = FloatingDirection.OUTFLOW
+    place = "广东省深圳市"
+    has_fixed_place = True
+    since = dt.date(2026, 1, 1)
+    contact = "13900000000"
+    last_contact_on = dt.date(2026, 1, 1)
+
+
+class MembershipTransferFactory(DjangoModelFactory):
+    class Meta:
+        model = MembershipTransfer
+
+    member = factory.SubFactory(MemberFactory)
+    direction = TransferDirection.OUT
+    branch = factory.LazyAttribute(lambda o: o.member.branch)
+    other_organization = "某县某镇党委"
+    letter_number = factory.Sequence(lambda n: f"JS{n:05d}")
+    issued_on = dt.date(2026, 3, 1)
+
+
+class ReviewFactory(DjangoModelFactory):
+    class Meta:
+        model = Review
+
+    member = factory.SubFactory(MemberFactory)
+    branch = factory.LazyAttribute(lambda o: o.member.branch)
+    year = 2026
+    grade = ReviewGrade.QUALIFIED
+
+
+class AssessmentFactory(DjangoModelFactory):
+    class Meta:
+        model = Assessment
+
+    member = factory.SubFactory(MemberFactory)
+    year = 2026
+
+
+class AssessmentDeductionFactory(DjangoModelFactory):
+    class Meta:
+        model = AssessmentDeduction
+
+    assessment = factory.SubFactory(AssessmentFactory)
+    item = 3
+    points = 10
+    reason = "党费逾期未缴"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from members.models import Member
+from members.services.member import member_branch_ids
 from organizations.roles import Role
 from tests.members.factories import MemberFactory
 
@@ -84,3 +85,25 @@ def test_residents_are_visible_but_not_editable(people, secretary_a) -> None:
 
 def test_superuser_sees_everyone(people, superuser) -> None:
     assert Member.objects.visible_to(superuser).count() == len(people)
+
+
+def test_unit_reviewer_reads_its_members_and_writes_none(people, reviewer_b) -> None:
+    assert Member.objects.visible_to(reviewer_b).exists()
+    assert not Member.objects.editable_by(reviewer_b).exists()
+
+
+def test_located_unit_members_are_written_by_nobody_in_the_community(
+    people, secretary_a, sub_district_officer
+) -> None:
+    for user in (secretary_a, sub_district_officer):
+        assert not Member.objects.editable_by(user).filter(name="甲小学党员").exists()
+
+
+def test_members_are_held_only_in_the_managed_tree(tree, secretary_a, reviewer_b) -> None:
+    assert member_branch_ids(secretary_a) == {
+        tree.community_a.pk,
+        tree.branch_a.pk,
+        tree.group_a.pk,
+    }
+    assert member_branch_ids(reviewer_b) == set()
+    assert member_branch_ids(None) is None

@@ -6,7 +6,15 @@ import factory
 from django.contrib.auth import get_user_model
 from factory.django import DjangoModelFactory
 
-from organizations.models import CommitteeMember, JointCommittee, Organization, Position, Unit
+from organizations.models import (
+    CommitteeMember,
+    JointCommittee,
+    Organization,
+    OrganizationAccess,
+    Position,
+    ReportDocument,
+    Unit,
+)
 from organizations.rules import OrganizationKind
 
 
@@ -69,3 +77,20 @@ class CommitteeMemberFactory(DjangoModelFactory):
     role = "member"
     term_start = dt.date(2024, 1, 1)
     term_end = dt.date(2026, 12, 31)
+
+
+class OrganizationAccessFactory(DjangoModelFactory):
+    class Meta:
+        model = OrganizationAccess
+
+    user = factory.SubFactory(UserFactory)
+    organization = factory.SubFactory(OrganizationFactory)
+    role = "branch_officer"
+
+
+class ReportDocumentFactory(DjangoModelFactory):
+    class Meta:
+        model = ReportDocument
+
+    kind = "organization_tree"
+    organization = factory.SubFactory(OrganizationFactory)

@@ -5,9 +5,23 @@ from __future__ import annotations
 import pytest
 from django.contrib.auth.models import AnonymousUser
 
-from organizations.models import CommitteeMember, JointCommittee, Organization, Position, Unit
+from organizations import services
+from organizations.models import (
+    CommitteeMember,
+    JointCommittee,
+    Organization,
+    OrganizationAccess,
+    Position,
+    Unit,
+)
 from organizations.roles import Role
-from tests.organizations.factories import CommitteeMemberFactory, PositionFactory
+from organizations.rules import OrganizationKind as K
+from organizations.scope import forget_all_scopes, forget_scope, scope_of
+from tests.organizations.factories import (
+    CommitteeMemberFactory,
+    OrganizationFactory,
+    PositionFactory,
+)
 
 
 def codes(queryset) -> set[str]:
@@ -118,3 +132,106 @@ def test_managing_roles_can_change_organizations(tree, make_user, role) -> None:
 def test_unit_reviewer_has_no_change_permission(tree, reviewer_b) -> None:
     assert reviewer_b.has_perm("organizations.view_organization")
     assert not reviewer_b.has_perm("organizations.change_organization")
+
+
+# --- The cached scope: cheap on every request, new as soon as the tree or an access changes -------
+def fresh(user):
+    """The user as the next request loads it: nothing kept on the object."""
+    return type(user).objects.get(pk=user.pk)
+
+
+def test_a_later_request_reads_the_scope_from_the_cache(tree, secretary_a) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    expected = scope_of(secretary_a)
+    user = fresh(secretary_a)
+    with CaptureQueriesContext(connection) as queries:
+        assert scope_of(user) == expected
+    # Without Redis the cache is a database table (config/settings.py): reading it is no
+    # recomputation.
+    assert [q["sql"] for q in queries if "django_cache" not in q["sql"]] == []
+
+
+def test_each_user_has_their_own_cached_scope(tree, secretary_a, secretary_b) -> None:
+    assert scope_of(secretary_a) != scope_of(fresh(secretary_b))
+    assert scope_of(fresh(secretary_a)).managed == scope_of(secretary_a).managed
+
+
+def test_a_new_branch_is_in_scope_at_once(tree, secretary_a) -> None:
+    assert "SD-A-9" not in codes(Organization.objects.visible_to(secretary_a))
+    OrganizationFactory(code="SD-A-9", kind=K.BRANCH, parent=tree.community_a)
+    assert "SD-A-9" in codes(Organization.objects.visible_to(secretary_a))
+    assert "SD-A-9" in codes(Organization.objects.editable_by(fresh(secretary_a)))
+
+
+def test_a_moved_branch_leaves_the_scope_at_once(tree, secretary_a, superuser) -> None:
+    assert "SD-A-1" in codes(Organization.objects.visible_to(secretary_a))
+    branch = Organization.objects.get(pk=tree.branch_a.pk)
+    branch.parent = tree.community_b
+    services.organization_save(organization=branch, actor=superuser, update_fields=["parent"])
+    for user in (secretary_a, fresh(secretary_a)):
+        assert codes(Organization.objects.visible_to(user)).isdisjoint({"SD-A-1", "SD-A-1-1"})
+
+
+def test_a_granted_access_widens_the_scope_at_once(tree, secretary_a, superuser) -> None:
+    assert "SD-B" not in codes(Organization.objects.visible_to(secretary_a))
+    services.organization_access_grant(
+        user=fresh(secretary_a),
+        organization=tree.community_b,
+        role=Role.COMMUNITY_OFFICER,
+        actor=superuser,
+    )
+    for user in (secretary_a, fresh(secretary_a)):
+        assert "SD-B-1" in codes(Organization.objects.editable_by(user))
+
+
+def test_a_removed_access_narrows_the_scope_at_once(tree, secretary_a) -> None:
+    assert Organization.objects.visible_to(secretary_a).exists()
+    OrganizationAccess.objects.filter(user=secretary_a).delete()
+    for user in (secretary_a, fresh(secretary_a)):
+        assert not Organization.objects.visible_to(user).exists()
+
+
+def test_linking_a_unit_shows_its_party_org_at_once(tree, secretary_b) -> None:
+    assert "U-A" not in codes(Organization.objects.visible_to(secretary_b))
+    tree.unit_a.linked_communities.add(tree.community_b)
+    assert "U-A" in codes(Organization.objects.visible_to(fresh(secretary_b)))
+    tree.unit_a.linked_communities.clear()
+    assert "U-A" not in codes(Organization.objects.visible_to(secretary_b))
+
+
+def test_a_unit_moved_to_another_community_moves_its_party_org(tree, secretary_a) -> None:
+    assert "U-A" in codes(Organization.objects.editable_by(secretary_a))
+    unit = Unit.objects.get(pk=tree.unit_a.pk)
+    unit.community = tree.community_b
+    unit.save()
+    assert "U-A" not in codes(Organization.objects.visible_to(fresh(secretary_a)))
+
+
+def test_forget_scope_after_a_write_that_sends_no_signal(tree, secretary_a) -> None:
+    """A queryset update() sends no signal: the writer calls forget_scope (one user) or
+    forget_all_scopes (everyone)."""
+    assert "SD-A-1" in codes(Organization.objects.visible_to(secretary_a))
+    Organization.objects.filter(pk=tree.branch_a.pk).update(parent=tree.community_b)
+    forget_scope(secretary_a)
+    assert "SD-A-1" not in codes(Organization.objects.visible_to(secretary_a))
+    Organization.objects.filter(pk=tree.branch_a.pk).update(parent=tree.community_a)
+    forget_all_scopes()
+    assert "SD-A-1" in codes(Organization.objects.visible_to(fresh(secretary_a)))
+
+
+def test_scope_is_computed_in_a_few_queries_whatever_the_tree(tree, sub_district_officer) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    forget_all_scopes()
+    user = fresh(sub_district_officer)
+    with CaptureQueriesContext(connection) as queries:
+        scope = scope_of(user)
+    # Not counting the cache's own table (the cache without Redis, config/settings.py).
+    assert (
+        len([q for q in queries if "django_cache" not in q["sql"] and "SAVEPOINT" not in q["sql"]])
+        <= 4
+    )
+    assert len(scope.visible) == Organization.objects.count()

@@ -1,0 +1,275 @@
+"""One scope per model: lists (`visible_to`, `editable_by`) and services (`require_editable`) give
+the same answer, because both derive from the declaration on the model's ScopedQuerySet.
+
+The models are discovered from the app registry, so a new model with a ScopedQuerySet is covered
+as soon as it exists (and fails `test_every_scoped_model_is_populated` until `populated` below
+creates rows of it in and out of a secretary's scope).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from types import SimpleNamespace
+from typing import Any
+
+import pytest
+from django.apps import apps
+from django.db import models
+
+from members.models import Assessment, Member, MembershipTransfer, Review, TransferDirection
+from members.rules import FloatingDirection, ReviewGrade
+from members.services import records
+from organizations.models import Position
+from organizations.roles import Role
+from organizations.scope import ScopeError, require_editable, scoped_queryset_class
+from tests.members.factories import (
+    ActivityRecordFactory,
+    AssessmentDeductionFactory,
+    FloatingRecordFactory,
+    MemberFactory,
+    MembershipTransferFactory,
+    PostClaimFactory,
+    PostKindFactory,
+    RegistrationCampaignFactory,
+    RegistrationFactory,
+    ReviewFactory,
+)
+from tests.organizations.factories import (
+    CommitteeMemberFactory,
+    JointCommitteeFactory,
+    PositionFactory,
+    ReportDocumentFactory,
+)
+
+SCOPED_MODELS = sorted(
+    (model for model in apps.get_models() if scoped_queryset_class(model) is not None),
+    key=lambda model: model._meta.label,
+)
+ROLES = [
+    "secretary_a",
+    "secretary_b",
+    "sub_district_officer",
+    "branch_officer_a",
+    "reviewer_b",
+    "member_user",
+    "superuser",
+]
+
+
+def test_the_registry_finds_the_scoped_models() -> None:
+    labels = {model._meta.label for model in SCOPED_MODELS}
+    assert {"organizations.Organization", "members.Member", "members.Assessment"} <= labels
+    assert not any(
+        label.startswith(("members.Historical", "organizations.Historical")) for label in labels
+    )
+
+
+@pytest.fixture
+def member_user(make_user: Any, tree: SimpleNamespace) -> Any:
+    return make_user(Role.MEMBER, tree.branch_a, "member_a")
+
+
+def _people(tree: SimpleNamespace) -> SimpleNamespace:
+    in_service = ["in_service"]
+    return SimpleNamespace(
+        a=MemberFactory(name="甲支部党员", branch=tree.branch_a),
+        b=MemberFactory(name="乙支部党员", branch=tree.branch_b),
+        unit_a=MemberFactory(
+            name="甲小学党员住甲社区",
+            branch=tree.unit_a.party_organization,
+            residence_community=tree.community_a,
+            categories=in_service,
+        ),
+        unit_b_in_a=MemberFactory(
+            name="乙医院党员住甲社区",
+            branch=tree.unit_b.party_organization,
+            residence_community=tree.community_a,
+            categories=in_service,
+        ),
+        unit_b_in_b=MemberFactory(
+            name="乙医院党员住乙社区",
+            branch=tree.unit_b.party_organization,
+            residence_community=tree.community_b,
+            categories=in_service,
+        ),
+    )
+
+
+def _community_records(tree: SimpleNamespace, people: SimpleNamespace) -> None:
+    for community in (tree.community_a, tree.community_b):
+        RegistrationCampaignFactory(community=community)
+        committee = JointCommitteeFactory(community=community)
+        CommitteeMemberFactory(committee=committee)
+    RegistrationFactory(member=people.unit_a, community=tree.community_a, unit=tree.unit_a)
+    RegistrationFactory(member=people.unit_b_in_a, community=tree.community_a, unit=tree.unit_b)
+    RegistrationFactory(member=people.unit_b_in_b, community=tree.community_b, unit=tree.unit_b)
+    PostClaimFactory(member=people.unit_b_in_a, community=tree.community_a)
+    PostClaimFactory(member=people.unit_b_in_b, community=tree.community_b)
+    PostKindFactory(community=tree.community_b, name="乙社区增设岗位")
+    for member, community in (
+        (people.unit_b_in_a, tree.community_a),
+        (people.unit_a, tree.community_a),
+        (people.unit_b_in_b, tree.community_b),
+    ):
+        ActivityRecordFactory(member=member, community=community)
+
+
+def _people_records(tree: SimpleNamespace, people: SimpleNamespace) -> None:
+    for member in (people.a, people.b, people.unit_a, people.unit_b_in_a):
+        ReviewFactory(member=member)
+        MembershipTransferFactory(member=member)
+        AssessmentDeductionFactory(assessment__member=member)
+        FloatingRecordFactory(member=member)
+    inflow = {"direction": FloatingDirection.INFLOW, "certificate_checked": True}
+    FloatingRecordFactory(member=people.b, placed_in=tree.branch_a, **inflow)
+    FloatingRecordFactory(member=people.a, placed_in=tree.branch_b, **inflow)
+
+
+@pytest.fixture
+def populated(
+    tree: SimpleNamespace,
+    secretary_a: Any,
+    secretary_b: Any,
+    sub_district_officer: Any,
+    branch_officer_a: Any,
+    reviewer_b: Any,
+    member_user: Any,
+    superuser: Any,
+) -> SimpleNamespace:
+    """Rows of every scoped model in both communities, in their branches, in located and linked
+    unit organizations, and about residents held elsewhere."""
+    people = _people(tree)
+    Member.objects.filter(pk=people.a.pk).update(user=member_user)
+    for organization in (tree.branch_a, tree.branch_b, tree.unit_a.party_organization):
+        PositionFactory(organization=organization)
+        ReportDocumentFactory(organization=organization)
+    _community_records(tree, people)
+    _people_records(tree, people)
+    return SimpleNamespace(tree=tree, people=people)
+
+
+def _users(request: pytest.FixtureRequest) -> dict[str, Any]:
+    return {role: request.getfixturevalue(role) for role in ROLES}
+
+
+def _pks(queryset: models.QuerySet[Any]) -> set[int]:
+    return set(queryset.values_list("pk", flat=True))
+
+
+@pytest.mark.parametrize("model", SCOPED_MODELS, ids=lambda m: m._meta.label)
+def test_every_scoped_model_is_populated(
+    populated: SimpleNamespace, secretary_a: Any, model: type[models.Model]
+) -> None:
+    """Otherwise the tests below prove nothing for it: add its rows to `populated`."""
+    manager: Any = model._default_manager
+    total = manager.count()
+    visible = manager.visible_to(secretary_a).count()
+    assert 0 < visible < total, f"{model._meta.label}: {visible} of {total} rows visible"
+
+
+@pytest.mark.parametrize("model", SCOPED_MODELS, ids=lambda m: m._meta.label)
+def test_what_a_user_may_write_they_may_read(
+    populated: SimpleNamespace, request: pytest.FixtureRequest, model: type[models.Model]
+) -> None:
+    manager: Any = model._default_manager
+    for role, user in _users(request).items():
+        editable, visible = _pks(manager.editable_by(user)), _pks(manager.visible_to(user))
+        assert editable <= visible, (
+            f"{role} may write {model._meta.label} {editable - visible} unseen"
+        )
+
+
+@pytest.mark.parametrize("model", SCOPED_MODELS, ids=lambda m: m._meta.label)
+def test_services_and_lists_agree_on_every_row(
+    populated: SimpleNamespace, request: pytest.FixtureRequest, model: type[models.Model]
+) -> None:
+    """`require_editable` (what every service calls) passes exactly for the rows of
+    `editable_by` (what the admin offers)."""
+    manager: Any = model._default_manager
+    rows = list(manager.all())
+    for role, user in _users(request).items():
+        editable = _pks(manager.editable_by(user))
+        for row in rows:
+            try:
+                require_editable(user, row, "修改")
+                allowed = True
+            except ScopeError:
+                allowed = False
+            assert allowed == (row.pk in editable), f"{role}, {model._meta.label} {row}"
+
+
+def test_the_command_line_is_unlimited(populated: SimpleNamespace) -> None:
+    assessment = Assessment.objects.filter(member=populated.people.unit_a).get()
+    require_editable(None, assessment, "修改")  # the command line: no limit
+
+
+# --- The defect of issue 7: a community wrote records about a unit's member it cannot see ----------
+def test_secretary_cannot_score_a_located_unit_orgs_member(
+    populated: SimpleNamespace, secretary_a: Any
+) -> None:
+    member = populated.people.unit_a  # held by 甲小学党支部, located in community A
+    with pytest.raises(ScopeError, match="其组织关系不在您管理的党组织"):
+        records.assessment_save(assessment=Assessment(member=member, year=2025), actor=secretary_a)
+    assert not Assessment.objects.filter(member=member, year=2025).exists()
+
+
+def test_secretary_cannot_review_a_located_unit_orgs_member(
+    populated: SimpleNamespace, secretary_a: Any
+) -> None:
+    member = populated.people.unit_a
+    review = Review(member=member, year=2025, grade=ReviewGrade.QUALIFIED)
+    with pytest.raises(ScopeError):
+        records.review_save(review=review, actor=secretary_a)
+    assert not Review.objects.filter(member=member, year=2025).exists()
+
+
+def test_secretary_cannot_transfer_a_located_unit_orgs_member(
+    populated: SimpleNamespace, secretary_a: Any
+) -> None:
+    member = populated.people.unit_a
+    transfer = MembershipTransfer(
+        member=member,
+        direction=TransferDirection.OUT,
+        branch=member.branch,
+        other_organization="某县某镇党委",
+        letter_number="JS-UNIT-A",
+        issued_on=dt.date(2026, 3, 1),
+    )
+    with pytest.raises(ScopeError):
+        records.membership_transfer_save(transfer=transfer, actor=secretary_a)
+    assert not MembershipTransfer.objects.filter(letter_number="JS-UNIT-A").exists()
+
+
+def test_what_the_secretary_may_write_about_their_member_they_then_see(
+    populated: SimpleNamespace, secretary_a: Any
+) -> None:
+    member = populated.people.a
+    assessment = records.assessment_save(
+        assessment=Assessment(member=member, year=2025), actor=secretary_a
+    )
+    review = records.review_save(
+        review=Review(member=member, year=2025, grade=ReviewGrade.QUALIFIED), actor=secretary_a
+    )
+    assert Assessment.objects.visible_to(secretary_a).filter(pk=assessment.pk).exists()
+    assert Review.objects.visible_to(secretary_a).filter(pk=review.pk).exists()
+    assert Member.objects.visible_to(secretary_a).filter(pk=member.pk).exists()
+
+
+def test_unit_reviewer_reads_its_members_records_and_writes_none(
+    populated: SimpleNamespace, reviewer_b: Any
+) -> None:
+    member = populated.people.unit_b_in_a
+    assert Assessment.objects.visible_to(reviewer_b).filter(member=member).exists()
+    assert not Assessment.objects.editable_by(reviewer_b).exists()
+    with pytest.raises(ScopeError):
+        records.assessment_save(assessment=Assessment(member=member, year=2025), actor=reviewer_b)
+
+
+def test_moving_a_record_out_of_scope_is_refused(
+    populated: SimpleNamespace, secretary_a: Any
+) -> None:
+    """The row as it is about to be saved counts too, not only the stored one."""
+    position = Position.objects.get(organization=populated.tree.branch_a)
+    position.organization = populated.tree.branch_b
+    with pytest.raises(ScopeError, match="该党组织不在您的管理范围内"):
+        require_editable(secretary_a, position, "任免该党组织的班子成员")
