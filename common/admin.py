@@ -5,10 +5,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
 from django.db import models, transaction
+from django.db.models.constants import LOOKUP_SEP
 from django.http import Http404, HttpRequest
 from simple_history.admin import SimpleHistoryAdmin
+
+from .spreadsheets import SPREADSHEET_FORMATS, SpreadsheetError, check_file_size
 
 # Services are called as service(<entity>=obj, actor=user[, update_fields=[...]]).
 SaveService = Callable[..., Any]
@@ -70,10 +75,29 @@ class ScopedQuerysetMixin:
         return self.model._default_manager.editable_by(request.user).filter(pk=obj.pk).exists()  # type: ignore[attr-defined]
 
 
+def touches_personal_field(model: Any, lookup: str) -> bool:
+    """Whether a lookup (`member__citizen_id__startswith`) reaches a field that a model lists in
+    its PERSONAL_FIELDS, through any chain of relations."""
+    for part in lookup.split(LOOKUP_SEP):
+        if part in getattr(model, "PERSONAL_FIELDS", ()):
+            return True
+        try:
+            field = model._meta.get_field(part)
+        except FieldDoesNotExist:
+            return False
+        if not field.is_relation or field.related_model is None:
+            return False
+        model = field.related_model
+    return False
+
+
 class ScopedAdmin(ScopedQuerysetMixin, admin.ModelAdmin):  # type: ignore[type-arg]
     """A ModelAdmin whose writes go through the app's services and stay in the user's scope.
 
-    An object outside the user's scope answers 404, as if it did not exist.
+    An object outside the user's scope answers 404, as if it did not exist. No URL lookup may
+    touch a personal field (a citizen ID, phone, address or contact): `?citizen_id__startswith=`
+    digit by digit would recover what the list masks. Django allows any lookup on a model's own
+    fields by default; here those answer 400 like any other disallowed lookup.
     """
 
     model_services: Services | None = None
@@ -92,6 +116,11 @@ class ScopedAdmin(ScopedQuerysetMixin, admin.ModelAdmin):  # type: ignore[type-a
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return super().has_delete_permission(request, obj) and self.is_editable(request, obj)
+
+    def lookup_allowed(self, lookup: str, value: str, request: HttpRequest | None = None) -> bool:
+        if touches_personal_field(self.model, lookup):
+            return False
+        return bool(super().lookup_allowed(lookup, value, request))
 
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
         if self.model_services is None:
@@ -142,8 +171,11 @@ class ScopedHistoryAdmin(ScopedAdmin, SimpleHistoryAdmin):  # type: ignore[misc]
     """A scoped admin with the audit trail ("历史") of django-simple-history.
 
     The history pages answer 404 for objects outside the user's scope (the library would otherwise
-    show them from the historical table); reverting is disabled in settings, since it would bypass
-    the services and their checks.
+    show them from the historical table). They only read: the library's version page saves
+    whatever is posted to it, whatever SIMPLE_HISTORY_REVERT_DISABLED says, which would bypass
+    the services, their checks and the user's read-only rights. So any method but GET is refused
+    for every admin by common.middleware.ReadOnlyHistoryMiddleware, and the version page shows
+    every field as text.
     """
 
     def history_view(self, request: HttpRequest, object_id: str, extra_context: Any = None) -> Any:
@@ -156,4 +188,262 @@ class ScopedHistoryAdmin(ScopedAdmin, SimpleHistoryAdmin):  # type: ignore[misc]
     ) -> Any:
         if not request.user.is_superuser:
             self.get_object(request, object_id)
+        request._history_version = True  # type: ignore[attr-defined]
         return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        readonly = list(super().get_readonly_fields(request, obj))
+        if getattr(request, "_history_version", False):
+            opts = self.model._meta
+            readonly += [f.name for f in (*opts.concrete_fields, *opts.many_to_many)]
+        return readonly
+
+
+class PersonalFieldsMixin:
+    """Personal fields (a model's PERSONAL_FIELDS: field name -> mask) on lists, change pages and
+    history pages: masked for a user without `personal_data_permission`; shown in full to a user
+    with it, and every page that shows them in full is reported to `record_personal_view`.
+
+    A masked field is replaced by a read-only `masked_<field>` column, so the form of a user
+    without the permission does not hold the field at all and cannot change it.
+    """
+
+    personal_data_permission: str = ""
+    model: Any
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name, mask in self.personal_fields().items():
+            setattr(self, f"masked_{name}", _masked_display(self.model, name, mask))
+
+    def personal_fields(self) -> dict[str, Callable[[str], str]]:
+        return dict(getattr(self.model, "PERSONAL_FIELDS", {}))
+
+    def may_see_personal_data(self, request: HttpRequest) -> bool:
+        return bool(request.user.has_perm(self.personal_data_permission))
+
+    def record_personal_view(self, request: HttpRequest, obj: Any, detail: str) -> None:
+        """Log that `request.user` was shown `obj`'s personal fields in full."""
+        raise NotImplementedError
+
+    def _masked(self, request: HttpRequest, names: Any) -> list[Any]:
+        if self.may_see_personal_data(request):
+            return list(names)
+        personal = self.personal_fields()
+        return [f"masked_{n}" if isinstance(n, str) and n in personal else n for n in names]
+
+    def get_list_display(self, request: HttpRequest) -> Any:
+        return self._masked(request, super().get_list_display(request))  # type: ignore[misc]
+
+    def get_fieldsets(self, request: HttpRequest, obj: Any = None) -> Any:
+        return self.mask_fieldsets(request, super().get_fieldsets(request, obj))  # type: ignore[misc]
+
+    def mask_fieldsets(self, request: HttpRequest, fieldsets: Any) -> Any:
+        return [
+            (title, {**opts, "fields": self._masked(request, opts["fields"])})
+            for title, opts in fieldsets
+        ]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        readonly = list(super().get_readonly_fields(request, obj))  # type: ignore[misc]
+        if not self.may_see_personal_data(request):
+            readonly += [f"masked_{name}" for name in self.personal_fields()]
+        return readonly
+
+    def render_change_form(
+        self,
+        request: HttpRequest,
+        context: dict[str, Any],
+        add: bool = False,
+        change: bool = False,
+        form_url: str = "",
+        obj: Any = None,
+    ) -> Any:
+        if obj is not None and obj.pk and self._shows_personal_data(request, obj):
+            self.record_personal_view(
+                request, obj, f"查看{self.model._meta.verbose_name}信息页（完整个人信息）"
+            )
+        return super().render_change_form(request, context, add, change, form_url, obj)  # type: ignore[misc]
+
+    def history_view(self, request: HttpRequest, object_id: str, extra_context: Any = None) -> Any:
+        response = super().history_view(request, object_id, extra_context)  # type: ignore[misc]
+        obj = self.model._default_manager.filter(pk=object_id).first()
+        if obj is not None and self._shows_personal_data(request, obj):
+            self.record_personal_view(request, obj, "查看修改历史（完整个人信息）")
+        return response
+
+    def history_form_view(
+        self, request: HttpRequest, object_id: str, version_id: str, extra_context: Any = None
+    ) -> Any:
+        response = super().history_form_view(request, object_id, version_id, extra_context)  # type: ignore[misc]
+        obj = self.model._default_manager.filter(pk=object_id).first()
+        if obj is not None and self._shows_personal_data(request, obj):
+            self.record_personal_view(request, obj, f"查看历史版本{version_id}（完整个人信息）")
+        return response
+
+    def set_history_delta_changes(
+        self, request: HttpRequest, historical_records: Any, foreign_keys_are_objs: bool = True
+    ) -> None:
+        """The history list shows old and new values: mask the personal ones like the list."""
+        super().set_history_delta_changes(request, historical_records, foreign_keys_are_objs)  # type: ignore[misc]
+        if self.may_see_personal_data(request):
+            return
+        opts = self.model._meta
+        masks = {str(opts.get_field(n).verbose_name): m for n, m in self.personal_fields().items()}
+        masks.update(self.personal_fields())
+        for record in historical_records:
+            for delta in getattr(record, "history_delta_changes", None) or []:
+                if mask := masks.get(str(delta["field"])):
+                    delta["old"], delta["new"] = (
+                        mask(str(delta["old"] or "")),
+                        mask(str(delta["new"] or "")),
+                    )
+
+    def _shows_personal_data(self, request: HttpRequest, obj: Any) -> bool:
+        if not self.may_see_personal_data(request):
+            return False
+        return any(getattr(obj, name, "") for name in self.personal_fields())
+
+
+def _masked_display(model: Any, name: str, mask: Callable[[str], str]) -> Callable[[Any], str]:
+    def display(obj: Any) -> str:
+        return mask(str(getattr(obj, name) or ""))
+
+    display.short_description = model._meta.get_field(name).verbose_name  # type: ignore[attr-defined]
+    display.__name__ = f"masked_{name}"
+    return display
+
+
+class SpreadsheetAdminMixin:
+    """Imports and exports of an admin through the safe formats of common/spreadsheets.py.
+
+    The upload is checked for size before it is stored; a read error is said in Chinese; an
+    upload whose preview fails is removed from its store at once (one that is previewed but
+    never confirmed expires after IMPORT_PREVIEW_SECONDS).
+    """
+
+    import_formats = SPREADSHEET_FORMATS
+    export_formats = SPREADSHEET_FORMATS
+
+    def get_resource_kwargs(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+        """Resources import and export within the user's scope (common.imports)."""
+        return {**kwargs, "user": request.user}
+
+    def get_import_data_kwargs(self, **kwargs: Any) -> Any:
+        kwargs = super().get_import_data_kwargs(**kwargs)  # type: ignore[misc]
+        kwargs["rollback_on_validation_errors"] = True
+        return kwargs
+
+    def has_import_permission(self, request: HttpRequest) -> bool:
+        opts = self.model._meta  # type: ignore[attr-defined]
+        user = request.user
+        return bool(
+            user.has_perm(f"{opts.app_label}.add_{opts.model_name}")
+            and user.has_perm(f"{opts.app_label}.change_{opts.model_name}")
+        )
+
+    def get_import_form_class(self, request: HttpRequest) -> Any:
+        return _limited_import_form(super().get_import_form_class(request))  # type: ignore[misc]
+
+    def add_data_read_fail_error_to_form(self, form: Any, e: Exception) -> None:
+        if isinstance(e, SpreadsheetError):
+            form.add_error("import_file", str(e))
+        else:
+            form.add_error(
+                "import_file",
+                f"无法读取文件（{type(e).__name__}），请确认文件格式与所选的格式一致。",
+            )
+
+    def import_action(self, request: HttpRequest, **kwargs: Any) -> Any:
+        response = super().import_action(request, **kwargs)  # type: ignore[misc]
+        context = getattr(response, "context_data", None) or {}
+        form = context.get("form")
+        upload = getattr(form, "cleaned_data", {}).get("import_file") if form else None
+        name = getattr(upload, "tmp_storage_name", None)
+        if name and "confirm_form" not in context:
+            storage = self.get_tmp_storage_class()(name=name, **self.get_tmp_storage_class_kwargs())  # type: ignore[attr-defined]
+            storage.remove()
+        return response
+
+
+def _limited_import_form(base: type[forms.Form]) -> type[forms.Form]:
+    class LimitedImportForm(base):  # type: ignore[valid-type,misc]
+        def clean_import_file(self) -> Any:
+            upload = self.cleaned_data.get("import_file")
+            if upload is not None:
+                try:
+                    check_file_size(upload.size)
+                except SpreadsheetError as error:
+                    raise forms.ValidationError(str(error)) from None
+            return upload
+
+    return LimitedImportForm
+
+
+# --- forms, filters and actions every app uses ------------------------------------------------
+class ServiceCheckedForm(forms.ModelForm):  # type: ignore[type-arg]
+    """Shows the service's own checks as form errors, so that saving never fails afterwards."""
+
+    def service_errors(self, instance: Any) -> dict[str, str]:
+        raise NotImplementedError
+
+    def _post_clean(self) -> None:
+        super()._post_clean()  # type: ignore[misc]
+        if self.errors:
+            return
+        for field, message in self.service_errors(self.instance).items():
+            self.add_error(field if field in self.fields else None, message)
+
+
+class OrganizationFilter(admin.SimpleListFilter):
+    """An organization the rows belong to (through `field`), offering only the organizations of
+    `kinds` the user may see. Subclasses set `field`, and `title` / `kinds` where they differ."""
+
+    title = "党支部"
+    parameter_name = "branch"
+    field = "branch_id"
+    kinds: tuple[str, ...] = ("branch", "unit_org")
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        from organizations.models import Organization
+
+        found = Organization.objects.visible_to(request.user).filter(kind__in=self.kinds)
+        return [(str(pk), name) for pk, name in found.order_by("code").values_list("pk", "name")]
+
+    def queryset(self, request: HttpRequest, queryset: Any) -> Any:
+        value = self.value()
+        if value and not value.isdigit():
+            return queryset.none()
+        return queryset.filter(**{self.field: value}) if value else queryset
+
+
+def error_text(error: Exception) -> str:
+    """A domain error as one Chinese line for a message."""
+    if isinstance(error, ValidationError):
+        return "；".join(error.messages)
+    return str(error)
+
+
+def run_service_action(
+    model_admin: Any,
+    request: HttpRequest,
+    queryset: Any,
+    service: Callable[..., Any],
+    *,
+    entity: str,
+    done_message: str = "已处理{n}条记录。",
+    label: Callable[[Any], str] = str,
+) -> int:
+    """Run `service(<entity>=obj, actor=user)` for each selected row, each in its own
+    transaction; say how many succeeded and, row by row, why the others were refused."""
+    done = 0
+    for obj in queryset:
+        try:
+            with transaction.atomic():
+                service(**{entity: obj}, actor=request.user)
+            done += 1
+        except (ValidationError, PermissionDenied) as error:
+            model_admin.message_user(request, f"{label(obj)}：{error_text(error)}", messages.ERROR)
+    if done:
+        model_admin.message_user(request, done_message.format(n=done), messages.SUCCESS)
+    return done

@@ -19,3 +19,11 @@ def mask_citizen_id(citizen_id: str) -> str:
     if len(value) <= 8:
         return "*" * len(value)
     return f"{value[:4]}{'*' * (len(value) - 8)}{value[-4:]}"
+
+
+def mask_address(address: str) -> str:
+    """浙江省杭州市上城区春晖路12号3栋 -> 浙江省杭州市****: at most the first third, six characters."""
+    value = (address or "").strip()
+    if not value:
+        return ""
+    return f"{value[: min(6, len(value) // 3)]}****"

@@ -3,11 +3,12 @@
 One module; every value comes from the environment, with a safe development default. With
 DJANGO_DEBUG off, DJANGO_SECRET_KEY and DJANGO_ALLOWED_HOSTS have no default and must be set.
 Without DATABASE_URL the system runs on an embedded SQLite file; without REDIS_URL, Celery uses a
-folder on disk as its broker and Django a local-memory cache.
+folder on disk as its broker and Django a cache table in the database.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from pathlib import Path
 
@@ -43,6 +44,7 @@ INSTALLED_APPS = [
     "tree_queries",
     "simple_history",
     "django_celery_beat",
+    "config.apps.AxesConfig",  # django-axes, with a Chinese name
     "organizations",
     "members",
     "activities",
@@ -61,9 +63,14 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "common.middleware.ReadOnlyHistoryMiddleware",
+    # Last, as django-axes asks: turns a locked-out login into the Chinese lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 AUTHENTICATION_BACKENDS = [
+    # First: refuses a login while its username or address is locked out (django-axes).
+    "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
     # Grants model permissions from the user's roles in organizations (organizations/roles.py).
     "organizations.backends.RoleBackend",
@@ -107,7 +114,14 @@ if REDIS_URL:
         "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
     }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # Shared by the web process and the worker (user scopes are cached: organizations/scope.py);
+    # tests get it in their own database. `make run` creates the table.
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "django_cache",
+        }
+    }
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -121,6 +135,8 @@ LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文")]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
+# Chinese for the few third-party strings that ship without it (django-axes).
+LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_TZ = True
 
 STATIC_URL = "static/"
@@ -148,7 +164,24 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool(
     "DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS", default=not DEBUG
 )
 SECURE_HSTS_PRELOAD = env.bool("DJANGO_SECURE_HSTS_PRELOAD", default=not DEBUG)
-SESSION_COOKIE_AGE = env.int("DJANGO_SESSION_COOKIE_AGE", default=8 * 3600)
+# A session ends after this long without a request (each request renews it), and with the browser.
+SESSION_COOKIE_AGE = env.int("SESSION_IDLE_MINUTES", default=30) * 60
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+
+# Login throttling (django-axes): after LOGIN_FAILURE_LIMIT wrong passwords for one username, or
+# from one address, that username or address is locked out for LOGIN_LOCKOUT_MINUTES; a
+# sub-district officer can lift it earlier (admin → 登录锁定). Behind a reverse proxy the client's
+# address is the one the proxy adds to X-Forwarded-For (TRUSTED_PROXY_COUNT proxies in front).
+AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = dt.timedelta(minutes=env.int("LOGIN_LOCKOUT_MINUTES", default=30))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_ENABLE_ADMIN = False  # organizations/admin.py registers a scoped one
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_CLIENT_IP_CALLABLE = "common.security.client_ip"
+AXES_VERBOSE = False
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
@@ -208,3 +241,13 @@ FLOATING_NO_CONTACT_MONTHS = env.int("FLOATING_NO_CONTACT_MONTHS", default=6)
 # Audit trail (django-simple-history): reverting from the history page would bypass the services'
 # checks, so it is off; the history stays readable.
 SIMPLE_HISTORY_REVERT_DISABLED = True
+
+# Imports (common/spreadsheets.py): a file is refused before it is parsed when it is larger than
+# this, or (.xlsx) would unpack to more; while read, past the row or cell limits. An uploaded file
+# waits for its confirmation in the cache only, for IMPORT_PREVIEW_SECONDS.
+IMPORT_MAX_UPLOAD_BYTES = env.int("IMPORT_MAX_UPLOAD_BYTES", default=5 * 1024 * 1024)
+IMPORT_MAX_UNPACKED_BYTES = env.int("IMPORT_MAX_UNPACKED_BYTES", default=50 * 1024 * 1024)
+IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=20000)
+IMPORT_MAX_CELL_CHARS = env.int("IMPORT_MAX_CELL_CHARS", default=500)
+IMPORT_PREVIEW_SECONDS = env.int("IMPORT_PREVIEW_SECONDS", default=30 * 60)
+IMPORT_EXPORT_TMP_STORAGE_CLASS = "common.spreadsheets.ExpiringCacheStorage"

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 
-from common.masking import mask_phone
+from common.masking import mask_address, mask_phone
 from common.pdf import render_pdf
 from organizations.models import Organization
 
@@ -18,10 +18,12 @@ from .selectors.dual import ActivityCard
 
 @dataclass
 class RegistrationCard:
-    """What one card prints; the phone is masked unless the reader may see personal data."""
+    """What one card prints; phone and address are masked unless the reader may see personal
+    data."""
 
     registration: Registration
     phone: str
+    residence: str
 
 
 def _single_community(communities: Sequence[Organization]) -> Organization:
@@ -37,7 +39,9 @@ def registration_cards_pdf(
     """报到登记卡, one A4 page each: 主卡 for the community, then 回执 below the cut line."""
     community = _single_community([r.community for r in registrations])
     cards = [
-        RegistrationCard(r, r.member.phone if full_phone else mask_phone(r.member.phone))
+        RegistrationCard(r, r.member.phone, r.residence)
+        if full_phone
+        else RegistrationCard(r, mask_phone(r.member.phone), mask_address(r.residence))
         for r in registrations
     ]
     years = sorted({r.registered_on.year for r in registrations})

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 from decimal import Decimal
 
 from django.db import models
@@ -50,7 +51,9 @@ def gender_from_citizen_id(value: str) -> str:
 
 
 def normalize_citizen_id(value: str) -> str:
-    return (value or "").strip().upper()
+    """As typed or pasted: full-width digits and Ｘ (an input method's) become ASCII (NFKC), so a
+    correct ID passes its check and one person cannot be stored twice in two widths."""
+    return unicodedata.normalize("NFKC", value or "").strip().upper()
 
 
 # --- Membership ---------------------------------------------------------------------------------

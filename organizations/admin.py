@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from axes.models import AccessAttempt
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
@@ -15,11 +17,17 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
-from import_export import fields, resources
-from import_export.admin import ExportMixin
+from import_export.admin import ImportExportMixin
 
-from common.admin import ScopedAdmin, ScopedHistoryAdmin, ScopedInline, Services
+from common.admin import (
+    ScopedAdmin,
+    ScopedHistoryAdmin,
+    ScopedInline,
+    Services,
+    SpreadsheetAdminMixin,
+)
 from common.masking import mask_phone
+from common.pdf import pdf_response
 
 from . import services
 from .models import (
@@ -34,6 +42,7 @@ from .models import (
     Unit,
 )
 from .reports import organization_tree_pdf
+from .resources import OrganizationResource
 from .rules import PositionTitle
 from .scope import scope_of
 from .selectors import organization_forest_get
@@ -43,25 +52,6 @@ admin.site.site_title = "社区党建管理系统"
 admin.site.index_title = "工作台"
 
 
-class OrganizationResource(resources.ModelResource):
-    """党组织 export; the headers are Chinese and match what an import would read."""
-
-    name = fields.Field(attribute="name", column_name="名称")
-    code = fields.Field(attribute="code", column_name="组织代码")
-    kind = fields.Field(attribute="get_kind_display", column_name="组织类型", readonly=True)
-    parent = fields.Field(attribute="parent__code", column_name="上级组织代码", readonly=True)
-    established_on = fields.Field(attribute="established_on", column_name="成立日期")
-    is_active = fields.Field(column_name="在用", readonly=True)
-
-    class Meta:
-        model = Organization
-        fields = ("name", "code", "kind", "parent", "established_on", "is_active")
-        export_order = fields
-
-    def dehydrate_is_active(self, organization: Organization) -> str:
-        return "是" if organization.is_active else "否"
-
-
 class PositionInline(ScopedInline, admin.TabularInline):  # type: ignore[type-arg]
     model = Position
     extra = 0
@@ -69,7 +59,7 @@ class PositionInline(ScopedInline, admin.TabularInline):  # type: ignore[type-ar
 
 
 @admin.register(Organization)
-class OrganizationAdmin(ExportMixin, ScopedHistoryAdmin):  # type: ignore[misc]
+class OrganizationAdmin(SpreadsheetAdminMixin, ImportExportMixin, ScopedHistoryAdmin):  # type: ignore[misc]
     model_services = Services("organization", services.organization_save)
     resource_classes = [OrganizationResource]
     list_display = ("name", "code", "kind", "parent", "secretary_name", "is_active")
@@ -163,10 +153,10 @@ class OrganizationAdmin(ExportMixin, ScopedHistoryAdmin):  # type: ignore[misc]
 
     def tree_pdf_view(self, request: HttpRequest, pk: int) -> HttpResponse:
         organization = get_object_or_404(self.get_queryset(request), pk=pk)
-        pdf = organization_tree_pdf(organization)
-        response = HttpResponse(pdf, content_type="application/pdf")
-        response["Content-Disposition"] = f'inline; filename="{organization.code}-tree.pdf"'
-        return response
+        today = timezone.localdate().isoformat()
+        return pdf_response(
+            organization_tree_pdf(organization), f"组织架构-{organization.name}-{today}.pdf"
+        )
 
 
 @admin.register(Position)
@@ -367,3 +357,45 @@ admin.site.unregister(User)
 @admin.register(User)
 class PartyUserAdmin(UserAdmin):  # type: ignore[type-arg]
     inlines = [OrganizationAccessInline]
+
+
+# --- 登录锁定 (django-axes) ---------------------------------------------------------------------
+@admin.register(AccessAttempt)
+class LoginLockoutAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    """Failed logins and lockouts; a sub-district officer lifts those of the users in scope
+    (and of usernames that belong to nobody, the trace of an address being locked out)."""
+
+    list_display = ("username", "ip_address", "failures_since_start", "attempt_time", "locked")
+    list_filter = ("attempt_time",)
+    search_fields = ("username",)
+    fields = ("username", "ip_address", "user_agent", "failures_since_start", "attempt_time")
+    readonly_fields = fields
+    actions = ["unlock"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[AccessAttempt]:
+        queryset = super().get_queryset(request)
+        if request.user.is_superuser:
+            return queryset
+        in_scope = User.objects.filter(
+            organization_accesses__organization__in=Organization.objects.visible_to(request.user)
+        ).values("username")
+        unknown = ~Q(username__in=User.objects.values("username"))
+        return queryset.filter(Q(username__in=in_scope) | unknown)
+
+    @admin.display(description="已锁定", boolean=True)
+    def locked(self, attempt: AccessAttempt) -> bool:
+        return attempt.failures_since_start >= settings.AXES_FAILURE_LIMIT
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    @admin.action(description="解除锁定", permissions=["delete"])
+    def unlock(self, request: HttpRequest, queryset: QuerySet[AccessAttempt]) -> None:
+        names = sorted({a.username or a.ip_address or "" for a in queryset})
+        count, _ = queryset.delete()
+        self.message_user(
+            request, f"已解除{count}条登录锁定：{'、'.join(names)}。", messages.SUCCESS
+        )

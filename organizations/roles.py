@@ -57,7 +57,10 @@ _MANAGE_COMMUNITY = _MANAGE_TREE | {
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.SUB_DISTRICT_OFFICER: frozenset(
-        _MANAGE_COMMUNITY | {"organizations.view_organizationaccess"}
+        _MANAGE_COMMUNITY
+        | {"organizations.view_organizationaccess"}
+        # 登录锁定: see the lockouts of the users in scope and lift them (django-axes).
+        | {"axes.view_accessattempt", "axes.delete_accessattempt"}
     ),
     Role.COMMUNITY_SECRETARY: frozenset(_MANAGE_COMMUNITY),
     Role.COMMUNITY_OFFICER: frozenset(_MANAGE_COMMUNITY),

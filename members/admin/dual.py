@@ -9,7 +9,6 @@ from typing import Any
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
 from django.db.models import Count, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
@@ -18,9 +17,9 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
-from common.admin import ScopedAdmin, ScopedHistoryAdmin, Services
+from common.admin import ScopedAdmin, ScopedHistoryAdmin, Services, run_service_action
+from common.pdf import pdf_response
 from organizations.models import Organization, Unit
-from organizations.services import ScopeError
 
 from ..models import (
     ActivityRecord,
@@ -34,12 +33,7 @@ from ..models import (
 from ..reports import activity_cards_pdf, registration_cards_pdf
 from ..selectors import dual as selectors
 from ..services import dual as services
-
-
-def _pdf_response(pdf: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="{filename}"'
-    return response
+from .personal import PersonalDataAdminMixin
 
 
 def _editable_communities(user: Any) -> QuerySet[Organization]:
@@ -164,7 +158,7 @@ class RegistrationForm(forms.ModelForm):  # type: ignore[type-arg]
 
 
 @admin.register(Registration)
-class RegistrationAdmin(MemberPickerMixin, ScopedHistoryAdmin):
+class RegistrationAdmin(MemberPickerMixin, PersonalDataAdminMixin, ScopedHistoryAdmin):
     form = RegistrationForm
     model_services = Services("registration", services.registration_save)
     list_display = (
@@ -218,7 +212,7 @@ class RegistrationAdmin(MemberPickerMixin, ScopedHistoryAdmin):
     @admin.action(description="打印报到登记卡（主卡和回执）", permissions=["view"])
     def print_cards(self, request: HttpRequest, queryset: Any) -> HttpResponse | None:
         try:
-            return _pdf_response(self._cards_pdf(request, queryset), "registration-cards.pdf")
+            return pdf_response(self._cards_pdf(request, queryset), "报到登记卡.pdf")
         except ValueError as error:
             self.message_user(request, str(error), messages.ERROR)
             return None
@@ -242,7 +236,7 @@ class RegistrationAdmin(MemberPickerMixin, ScopedHistoryAdmin):
         queryset = self.get_queryset(request).filter(pk=pk)
         if not self.has_view_permission(request) or not queryset.exists():
             raise Http404("没有找到该记录，或您无权查看。")
-        return _pdf_response(self._cards_pdf(request, queryset), f"registration-card-{pk}.pdf")
+        return pdf_response(self._cards_pdf(request, queryset), f"报到登记卡-{pk}.pdf")
 
 
 # --- 设岗定责 -------------------------------------------------------------------------------------
@@ -278,17 +272,15 @@ class PostClaimDecision:
         self.service, self.verb = service, verb
 
     def __call__(self, model_admin: Any, request: HttpRequest, queryset: Any) -> None:
-        done = 0
-        for claim in queryset.select_related("member", "kind"):
-            try:
-                self.service(claim=claim, actor=request.user)
-                done += 1
-            except ValidationError as error:
-                model_admin.message_user(request, "；".join(error.messages), messages.ERROR)
-            except ScopeError as error:
-                model_admin.message_user(request, str(error), messages.ERROR)
-        if done:
-            model_admin.message_user(request, f"已{self.verb}{done}项岗位认领。", messages.SUCCESS)
+        run_service_action(
+            model_admin,
+            request,
+            queryset.select_related("member", "kind"),
+            self.service,
+            entity="claim",
+            done_message=f"已{self.verb}{{n}}项岗位认领。",
+            label=lambda claim: f"{claim.member}（{claim.kind}）",
+        )
 
 
 @admin.register(PostClaim)
@@ -355,7 +347,7 @@ class ActivityRecordAdmin(MemberPickerMixin, ScopedHistoryAdmin):
     def print_cards(self, request: HttpRequest, queryset: Any) -> HttpResponse | None:
         keys = selectors.activity_card_keys(queryset.only("member_id", "community_id", "date"))
         try:
-            return _pdf_response(self._cards_pdf(request, keys), "activity-cards.pdf")
+            return pdf_response(self._cards_pdf(request, keys), "参与社区活动记录卡.pdf")
         except ValueError as error:
             self.message_user(request, str(error), messages.ERROR)
             return None
@@ -376,5 +368,5 @@ class ActivityRecordAdmin(MemberPickerMixin, ScopedHistoryAdmin):
             raise Http404("没有找到该记录，或您无权查看。")
         record = get_object_or_404(self.get_queryset(request), pk=pk)
         keys = [(record.member_id, record.community_id, record.date.year)]
-        filename = f"activity-card-{record.member_id}-{record.date.year}.pdf"
-        return _pdf_response(self._cards_pdf(request, keys), filename)
+        filename = f"参与社区活动记录卡-{record.member.name}-{record.date.year}年.pdf"
+        return pdf_response(self._cards_pdf(request, keys), filename)

@@ -13,12 +13,11 @@ from typing import Any
 from django import forms
 from django.contrib import admin
 from django.db.models import Q, QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest
 from import_export.admin import ImportExportMixin
-from import_export.formats.base_formats import CSV, XLSX
 
-from common.admin import ScopedHistoryAdmin, changed_fields
-from common.masking import mask_citizen_id, mask_phone
+from common.admin import ScopedHistoryAdmin, SpreadsheetAdminMixin, changed_fields
+from common.masking import mask_citizen_id
 from organizations.models import Organization
 
 from ..models import Member, MemberCategory, PersonalDataAccess
@@ -29,9 +28,14 @@ from ..services.member import (
     member_save,
     personal_data_access_record,
 )
+from .personal import PersonalDataAdminMixin
 
 CITIZEN_ID_LENGTH = 18
 ID_DIGITS = re.compile(r"^\d{1,17}[0-9Xx]?$")
+# The list's masks show the last four characters of an ID and of a phone: a user without the
+# personal-data permission may search by those and nothing more (a longer suffix, a full ID or a
+# phone would let them recover or confirm what the mask hides).
+MASK_VISIBLE_DIGITS = 4
 
 
 def can_see_personal_data(request: HttpRequest) -> bool:
@@ -43,10 +47,10 @@ class BranchListFilter(admin.RelatedOnlyFieldListFilter):
 
 
 @admin.register(Member)
-class MemberAdmin(ImportExportMixin, ScopedHistoryAdmin):  # type: ignore[misc]
+class MemberAdmin(  # type: ignore[misc]
+    SpreadsheetAdminMixin, ImportExportMixin, PersonalDataAdminMixin, ScopedHistoryAdmin
+):
     resource_classes = [MemberRosterResource]
-    import_formats = [XLSX, CSV]
-    export_formats = [XLSX, CSV]
     import_template_name = "admin/members/member/import.html"
     list_display = (
         "name",
@@ -55,13 +59,12 @@ class MemberAdmin(ImportExportMixin, ScopedHistoryAdmin):  # type: ignore[misc]
         "category_names",
         "branch",
         "work_unit",
-        "masked_citizen_id",
+        "masked_id",
     )
     list_filter = ("status", "categories", ("branch", BranchListFilter), "gender")
     list_select_related = ("branch",)
     search_fields = ("name",)
-    search_help_text = "按姓名、公民身份号码（完整18位或末几位）或联系电话搜索"
-    readonly_fields = ("masked_citizen_id", "masked_phone")
+    search_help_text = "按姓名、工作单位、所在党组织、公民身份号码或联系电话（末4位）搜索"
 
     # --- list ---------------------------------------------------------------------------------
     def get_queryset(self, request: HttpRequest) -> QuerySet[Member]:
@@ -72,12 +75,8 @@ class MemberAdmin(ImportExportMixin, ScopedHistoryAdmin):  # type: ignore[misc]
         return "、".join(c.name for c in member.categories.all())
 
     @admin.display(description="公民身份号码")
-    def masked_citizen_id(self, member: Member) -> str:
+    def masked_id(self, member: Member) -> str:
         return member.masked_citizen_id
-
-    @admin.display(description="联系电话")
-    def masked_phone(self, member: Member) -> str:
-        return member.masked_phone
 
     def get_search_results(
         self, request: HttpRequest, queryset: QuerySet[Member], search_term: str
@@ -85,20 +84,28 @@ class MemberAdmin(ImportExportMixin, ScopedHistoryAdmin):  # type: ignore[misc]
         term = search_term.strip()
         if not term:
             return queryset, False
-        if ID_DIGITS.match(term):
-            term = term.upper()
-            if len(term) == CITIZEN_ID_LENGTH:
-                return queryset.filter(citizen_id=term), False
-            return queryset.filter(Q(citizen_id__endswith=term) | Q(phone__contains=term)), False
-        return queryset.filter(Q(name__icontains=term) | Q(phone=term)), False
+        if not ID_DIGITS.match(term):
+            text = Q(name__icontains=term) | Q(work_unit__icontains=term)
+            return queryset.filter(text | Q(branch__name__icontains=term)), False
+        term = term.upper()
+        personal_data_access_record(
+            actor=request.user,
+            action=PersonalDataAccess.Action.SEARCH,
+            detail=f"按证件号或电话搜索党员：{mask_citizen_id(term)}",
+        )
+        if not can_see_personal_data(request):
+            if len(term) > MASK_VISIBLE_DIGITS:
+                return queryset.none(), False
+            return queryset.filter(Q(citizen_id__endswith=term) | Q(phone__endswith=term)), False
+        if len(term) == CITIZEN_ID_LENGTH:
+            return queryset.filter(citizen_id=term), False
+        return queryset.filter(Q(citizen_id__endswith=term) | Q(phone__contains=term)), False
 
     # --- change page --------------------------------------------------------------------------
     def get_fieldsets(self, request: HttpRequest, obj: Any = None) -> Any:
-        personal = can_see_personal_data(request) or obj is None
-        identity = ("citizen_id", "phone") if personal else ("masked_citizen_id", "masked_phone")
-        basic = ("name", "gender", "ethnicity", "birth_date", identity[0], "education")
+        basic = ("name", "gender", "ethnicity", "birth_date", "citizen_id", "education")
         fieldsets: list[tuple[str, dict[str, Any]]] = [
-            ("基本信息", {"fields": (*basic, identity[1], "address", "photo")}),
+            ("基本信息", {"fields": (*basic, "phone", "address", "photo")}),
             (
                 "党籍",
                 {"fields": ("status", "joined_on", "full_member_on", "branch", "categories")},
@@ -107,50 +114,25 @@ class MemberAdmin(ImportExportMixin, ScopedHistoryAdmin):  # type: ignore[misc]
         ]
         if request.user.is_superuser:
             fieldsets.append(("登录", {"fields": ("user",)}))
-        return fieldsets
+        if obj is None:  # a new member is typed in full by whoever may add one
+            return fieldsets
+        return self.mask_fieldsets(request, fieldsets)
 
     def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
         organizations = Organization.objects.all()
         if db_field.name == "branch" and (allowed := member_branch_ids(request.user)) is not None:
             kwargs["queryset"] = organizations.filter(pk__in=allowed)
         if db_field.name == "residence_community":
-            kwargs["queryset"] = organizations.editable_by(request.user).communities()
+            # Where a member lives is a fact about them, not a scope: any community (the public
+            # site lists them all). The community lived in then sees the member too.
+            kwargs["queryset"] = organizations.communities()
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
-
-    def get_form(
-        self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any
-    ) -> Any:
-        form = super().get_form(request, obj, change, **kwargs)
-        current = obj.residence_community_id if obj is not None else None
-        field = form.base_fields.get("residence_community")
-        if current and isinstance(field, forms.ModelChoiceField):
-            # A member living outside the user's communities keeps that residence on save.
-            field.queryset = field.queryset | Organization.objects.filter(pk=current)
-        return form
 
     def formfield_for_manytomany(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
         if db_field.name == "categories":
             kwargs["widget"] = forms.CheckboxSelectMultiple
             kwargs["queryset"] = MemberCategory.objects.all()
         return super().formfield_for_manytomany(db_field, request, **kwargs)
-
-    def render_change_form(
-        self,
-        request: HttpRequest,
-        context: dict[str, Any],
-        add: bool = False,
-        change: bool = False,
-        form_url: str = "",
-        obj: Any = None,
-    ) -> HttpResponse:
-        if obj is not None and obj.pk and can_see_personal_data(request):
-            personal_data_access_record(
-                actor=request.user,
-                action=PersonalDataAccess.Action.VIEW,
-                member=obj,
-                detail="查看党员信息页（完整公民身份号码和联系电话）",
-            )
-        return super().render_change_form(request, context, add, change, form_url, obj)
 
     def save_model(self, request: HttpRequest, obj: Member, form: Any, change: bool) -> None:
         categories = form.cleaned_data.get("categories") if "categories" in form.fields else None
@@ -166,48 +148,19 @@ class MemberAdmin(ImportExportMixin, ScopedHistoryAdmin):  # type: ignore[misc]
         for formset in formsets:
             self.save_formset(request, form, formset, change=change)
 
-    def set_history_delta_changes(
-        self, request: HttpRequest, historical_records: Any, foreign_keys_are_objs: bool = True
-    ) -> None:
-        """The history list shows old and new values: mask the personal ones like the list."""
-        super().set_history_delta_changes(request, historical_records, foreign_keys_are_objs)
-        if can_see_personal_data(request):
-            return
-        masks = {"公民身份号码": mask_citizen_id, "联系电话": mask_phone}
-        for record in historical_records:
-            for change in getattr(record, "history_delta_changes", None) or []:
-                if mask := masks.get(str(change["field"])):
-                    change["old"], change["new"] = (
-                        mask(str(change["old"])),
-                        mask(str(change["new"])),
-                    )
-
     # --- import and export --------------------------------------------------------------------
-    def get_resource_kwargs(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
-        return {**kwargs, "user": request.user}
-
     def has_import_permission(self, request: HttpRequest) -> bool:
-        user = request.user
-        return bool(
-            user.has_perm("members.add_member")
-            and user.has_perm("members.change_member")
-            and can_see_personal_data(request)
-        )
+        return super().has_import_permission(request) and can_see_personal_data(request)
 
     def has_export_permission(self, request: HttpRequest) -> bool:
         return bool(self.has_view_permission(request) and can_see_personal_data(request))
-
-    def get_import_data_kwargs(self, **kwargs: Any) -> Any:
-        kwargs = super().get_import_data_kwargs(**kwargs)
-        kwargs["rollback_on_validation_errors"] = True
-        return kwargs
 
 
 @admin.register(PersonalDataAccess)
 class PersonalDataAccessAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     """Read-only: who saw which member's full citizen ID, and who exported or imported rosters."""
 
-    list_display = ("at", "user", "action", "member", "detail")
+    list_display = ("at", "user", "action", "member_label", "detail")
     list_filter = ("action",)
     list_select_related = ("user", "member")
     search_fields = ("member__name", "user__username", "detail")

@@ -9,21 +9,27 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
+from django.template.loader import render_to_string
 from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.html import format_html, format_html_join
+from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
-from common.admin import ScopedHistoryAdmin, ScopedInline, Services
-from organizations.models import Organization
-from organizations.rules import OrganizationKind
+from common.admin import (
+    OrganizationFilter,
+    ScopedHistoryAdmin,
+    ScopedInline,
+    ServiceCheckedForm,
+    Services,
+    run_service_action,
+)
+from common.pdf import pdf_response
 
 from ..models import (
     Assessment,
@@ -36,55 +42,11 @@ from ..models import (
 from ..rules import FloatingDirection
 from ..selectors import records as selectors
 from ..services import records as services
+from .personal import PersonalDataAdminMixin
 
 
-# --- shared pieces ------------------------------------------------------------------------------
-class ServiceCheckedForm(forms.ModelForm):  # type: ignore[type-arg]
-    """Shows the service's own checks as form errors, so that saving never fails afterwards."""
-
-    def service_errors(self, instance: Any) -> dict[str, str]:
-        raise NotImplementedError
-
-    def _post_clean(self) -> None:
-        super()._post_clean()  # type: ignore[misc]
-        if self.errors:
-            return
-        for field, message in self.service_errors(self.instance).items():
-            self.add_error(field if field in self.fields else None, message)
-
-
-class BranchFilter(admin.SimpleListFilter):
-    """党支部, offering only the organizations the user may see."""
-
-    title = "党支部"
-    parameter_name = "branch"
-    field = "branch_id"
-
-    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
-        kinds = (OrganizationKind.BRANCH, OrganizationKind.UNIT_ORG)
-        found = Organization.objects.visible_to(request.user).filter(kind__in=kinds)
-        return [(str(pk), name) for pk, name in found.order_by("code").values_list("pk", "name")]
-
-    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
-        value = self.value()
-        return queryset.filter(**{self.field: value}) if value else queryset
-
-
-class MemberBranchFilter(BranchFilter):
+class MemberBranchFilter(OrganizationFilter):
     field = "member__branch_id"
-
-
-def _report(request: HttpRequest, admin_: admin.ModelAdmin, done: int, errors: list[str]) -> None:  # type: ignore[type-arg]
-    if done:
-        admin_.message_user(request, f"已处理{done}条记录。", messages.SUCCESS)
-    for error in errors:
-        admin_.message_user(request, error, messages.ERROR)
-
-
-def _error_text(error: Exception) -> str:
-    if isinstance(error, ValidationError):
-        return "；".join(error.messages)
-    return str(error)
 
 
 # --- 流动党员 ---------------------------------------------------------------------------------------
@@ -158,7 +120,7 @@ class CurrentFilter(admin.SimpleListFilter):
 
 
 @admin.register(FloatingRecord)
-class FloatingRecordAdmin(ScopedHistoryAdmin):
+class FloatingRecordAdmin(PersonalDataAdminMixin, ScopedHistoryAdmin):
     form = FloatingRecordForm
     model_services = Services("record", services.floating_record_save)
     list_display = (
@@ -236,14 +198,14 @@ class FloatingRecordAdmin(ScopedHistoryAdmin):
 
     @admin.action(description="登记联系（联系日期为今天）", permissions=["change"])
     def record_contact(self, request: HttpRequest, queryset: QuerySet[FloatingRecord]) -> None:
-        done, errors = 0, []
-        for record in queryset.select_related("member"):
-            try:
-                services.floating_record_contact(record=record, actor=request.user)
-                done += 1
-            except (ValidationError, PermissionDenied) as error:
-                errors.append(f"{record.member}：{_error_text(error)}")
-        _report(request, self, done, errors)
+        run_service_action(
+            self,
+            request,
+            queryset.select_related("member"),
+            services.floating_record_contact,
+            entity="record",
+            label=lambda record: str(record.member),
+        )
 
 
 # --- 组织关系接转 -----------------------------------------------------------------------------------
@@ -279,7 +241,7 @@ class MembershipTransferAdmin(ScopedHistoryAdmin):
         "received_on",
         "state",
     )
-    list_filter = ("direction", "state", BranchFilter)
+    list_filter = ("direction", "state", OrganizationFilter)
     search_fields = ("letter_number", "member__name", "other_organization")
     list_select_related = ("member", "branch")
     autocomplete_fields = ("member", "branch")
@@ -306,14 +268,14 @@ class MembershipTransferAdmin(ScopedHistoryAdmin):
     def _each(
         self, request: HttpRequest, queryset: QuerySet[MembershipTransfer], service: Any
     ) -> None:
-        done, errors = 0, []
-        for transfer in queryset.select_related("member"):
-            try:
-                service(transfer=transfer, actor=request.user)
-                done += 1
-            except (ValidationError, PermissionDenied) as error:
-                errors.append(f"介绍信{transfer.letter_number}：{_error_text(error)}")
-        _report(request, self, done, errors)
+        run_service_action(
+            self,
+            request,
+            queryset.select_related("member"),
+            service,
+            entity="transfer",
+            label=lambda transfer: f"介绍信{transfer.letter_number}",
+        )
 
     @admin.action(description="确认接收（接收日期为今天）", permissions=["change"])
     def receive_today(self, request: HttpRequest, queryset: QuerySet[MembershipTransfer]) -> None:
@@ -348,7 +310,7 @@ class ReviewAdmin(ScopedHistoryAdmin):
     form = ReviewForm
     model_services = Services("review", services.review_save)
     list_display = ("year", "member", "branch", "grade_label", "note")
-    list_filter = ("year", "grade", BranchFilter)
+    list_filter = ("year", "grade", OrganizationFilter)
     search_fields = ("member__name", "note")
     list_select_related = ("member", "branch")
     autocomplete_fields = ("member",)
@@ -428,19 +390,10 @@ class AssessmentAdmin(ScopedHistoryAdmin):
     @admin.display(description="考核项目及分值")
     def items_table(self, assessment: Assessment | None) -> SafeString:
         rows = selectors.assessment_sheet_get(assessment=assessment or Assessment())
-        body = format_html_join(
-            "",
-            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
-            (
-                (r.number, r.title, r.maximum, _points(r.deducted), _points(r.score), r.reasons)
-                for r in rows
-            ),
-        )
-        return format_html(
-            "<table><thead><tr><th>序号</th><th>考核项目</th><th>满分</th><th>扣分</th>"
-            "<th>得分</th><th>扣分原因</th></tr></thead><tbody>{}</tbody></table>",
-            body,
-        )
+        shown = [
+            {**vars(r), "deducted": _points(r.deducted), "score": _points(r.score)} for r in rows
+        ]
+        return render_to_string("admin/members/assessment/items_table.html", {"rows": shown})
 
     @admin.display(description="考核表")
     def sheet_link(self, assessment: Assessment) -> str:
@@ -460,7 +413,5 @@ class AssessmentAdmin(ScopedHistoryAdmin):
         if not self.has_view_permission(request):
             raise PermissionDenied
         assessment = get_object_or_404(self.get_queryset(request), pk=pk)
-        response = HttpResponse(assessment_sheet_pdf(assessment), content_type="application/pdf")
-        filename = f"assessment-{assessment.year}-{assessment.pk}.pdf"
-        response["Content-Disposition"] = f'inline; filename="{filename}"'
-        return response
+        filename = f"量化考核表-{assessment.member.name}-{assessment.year}年.pdf"
+        return pdf_response(assessment_sheet_pdf(assessment), filename)

@@ -57,7 +57,7 @@ def test_registration_card_has_both_parts_on_one_page(tree, registration):
         "张卫国",
         "乙医院",
         "乙医院党委",
-        "甲小区3栋2单元501",
+        "甲小区****",
         "心内科医生",
         "每月一次义诊",
         "已于2026年3月8日到本社区报到",
@@ -71,12 +71,14 @@ def test_registration_card_has_both_parts_on_one_page(tree, registration):
         assert expected in text, expected
     assert registration.member.citizen_id not in text
     assert "13912345678" not in text
+    assert "甲小区3栋2单元501" not in text
 
 
 def test_full_phone_only_when_allowed(tree, registration):
     cards = registration_card_list(type(registration).objects.filter(pk=registration.pk))
     _, text = pdf_text(registration_cards_pdf(cards, full_phone=True))
     assert "13912345678" in text
+    assert "甲小区3栋2单元501" in text
 
 
 def test_several_cards_print_one_page_each(tree, registration):

@@ -94,6 +94,37 @@ def test_excel_date_cells_and_numeric_phone_are_accepted(tree, secretary_a, tmp_
     assert member.phone == "13812340001"
 
 
+def test_citizen_id_typed_as_an_excel_number_says_so(tree, secretary_a, tmp_path) -> None:
+    row = roster_row(1)
+    row["公民身份号码"] = float(row["公民身份号码"][:17] + "0")
+    _, errors = run_import(write_roster(tmp_path / "r.xlsx", [row]), secretary_a)
+    assert errors == [
+        "第2行: 公民身份号码是数字格式，Excel 会改动其末几位：请将公民身份号码列设为文本后重新填写"
+    ]
+
+
+def test_full_width_citizen_id_imports_as_ascii(tree, secretary_a, tmp_path) -> None:
+    row = roster_row(1)
+    ascii_id = row["公民身份号码"]
+    row["公民身份号码"] = "".join(chr(ord(c) + 0xFEE0) for c in ascii_id)
+    _, errors = run_import(write_roster(tmp_path / "r.xlsx", [row]), secretary_a)
+    assert errors == []
+    assert Member.objects.get().citizen_id == ascii_id
+
+
+def test_residence_in_a_community_the_user_does_not_manage_is_accepted(
+    tree, secretary_a, tmp_path
+) -> None:
+    """A member of 甲 living in 乙: the community exists, so the import says so by accepting it."""
+    path = write_roster(tmp_path / "r.xlsx", [roster_row(1, 居住社区="乙社区党总支")])
+    assert run_import(path, secretary_a)[1] == []
+    assert Member.objects.get().residence_community == tree.community_b
+    path = write_roster(tmp_path / "r2.xlsx", [roster_row(2, 居住社区="丁社区党委")])
+    assert run_import(path, secretary_a)[1] == [
+        "第2行: 居住社区“丁社区党委”不存在，请填写社区名称或组织代码"
+    ]
+
+
 def test_community_code_is_accepted_for_residence(tree, secretary_a, tmp_path) -> None:
     path = write_roster(tmp_path / "r.xlsx", [roster_row(1, 居住社区="SD-A", 月收入="")])
     assert run_import(path, secretary_a)[1] == []

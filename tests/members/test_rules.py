@@ -140,3 +140,14 @@ def test_six_months_without_contact_is_flagged() -> None:
 def test_quarter_start() -> None:
     assert rules.quarter_start(dt.date(2026, 11, 22)) == dt.date(2026, 10, 1)
     assert rules.quarter_start(dt.date(2026, 3, 31)) == dt.date(2026, 1, 1)
+
+
+# --- issue 9.7: full-width input -----------------------------------------------------------------
+def test_full_width_digits_and_x_are_normalized() -> None:
+    from members.rules import citizen_id_error, normalize_citizen_id
+
+    ascii_id = "11010519491231002X"
+    full_width = "".join(chr(ord(c) + 0xFEE0) for c in ascii_id)  # １１０…Ｘ
+    assert normalize_citizen_id(full_width) == ascii_id
+    assert citizen_id_error(normalize_citizen_id(full_width)) is None
+    assert normalize_citizen_id(" 11010519491231002x ") == ascii_id

@@ -98,3 +98,20 @@ def test_member_changes_are_audited(tree, secretary_a) -> None:
 def test_masked_values_keep_only_what_identifies(member) -> None:
     assert member.masked_citizen_id == member.citizen_id[:4] + "*" * 10 + member.citizen_id[-4:]
     assert member.masked_phone.count("*") == 4
+
+
+def test_same_id_in_full_width_is_the_same_member(tree) -> None:
+    """A full-width copy of an existing ID is that ID: refused as a duplicate, not stored twice."""
+    import pytest
+    from django.core.exceptions import ValidationError
+
+    from members.models import Member
+    from tests.members.factories import MemberFactory
+
+    existing = MemberFactory(branch=tree.branch_a)
+    twin = MemberFactory.build(branch=tree.branch_a, birth_date=existing.birth_date)
+    twin.citizen_id = "".join(chr(ord(c) + 0xFEE0) for c in existing.citizen_id)
+    with pytest.raises(ValidationError) as error:
+        twin.full_clean()
+    assert "citizen_id" in error.value.message_dict
+    assert Member.objects.filter(citizen_id=existing.citizen_id).count() == 1

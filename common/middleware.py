@@ -1,0 +1,29 @@
+"""Request guards that hold for every admin, registered or still to come."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+
+READ_METHODS = frozenset({"GET", "HEAD"})
+HISTORY_VIEWS = ("_history", "_simple_history")
+
+
+class ReadOnlyHistoryMiddleware:
+    """History pages only read. django-simple-history's version page saves whatever is posted to
+    it (whatever SIMPLE_HISTORY_REVERT_DISABLED says), which would bypass the services, their
+    checks and a user's read-only rights; so no method but GET reaches any history view."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_view(self, request: HttpRequest, view: Any, args: Any, kwargs: Any) -> None:
+        name = getattr(request.resolver_match, "url_name", "") or ""
+        if request.method not in READ_METHODS and name.endswith(HISTORY_VIEWS):
+            raise PermissionDenied("修改历史只能查看，不能通过历史页面修改或恢复数据。")

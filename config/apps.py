@@ -1,0 +1,9 @@
+"""App configs of third-party apps that need a Chinese name in the admin."""
+
+from __future__ import annotations
+
+from axes.apps import AppConfig as BaseAxesConfig
+
+
+class AxesConfig(BaseAxesConfig):
+    verbose_name = "登录安全"

@@ -1,0 +1,114 @@
+"""党组织 (organization tree): the spreadsheet a sub-district keeps, in and out (DOMAIN.md).
+
+Columns, in order: 组织代码, 名称, 组织类型, 上级组织代码, 成立日期. The code is the key. A parent is
+an existing organization the importing user manages, or one on an earlier row of the same file
+(rows are written in order, inside one transaction); the tree rules give a row's error. Rows are
+written through organizations.services.organization_save, with the user's scope.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import models
+from import_export import fields
+
+from common.imports import (
+    CodeWidget,
+    DateWidget,
+    LabelWidget,
+    RowNumberedResource,
+    cell_text,
+    column,
+)
+
+from .models import Organization
+from .rules import OrganizationKind
+from .services import organization_save
+
+ORGANIZATION_HEADERS: tuple[str, ...] = ("组织代码", "名称", "组织类型", "上级组织代码", "成立日期")
+
+
+class OrganizationResource(RowNumberedResource):
+    """党组织. Pass user= to import and export within that user's scope."""
+
+    HEADERS = ORGANIZATION_HEADERS
+    unit = "个"
+    title = "党组织"
+
+    code = column("code", "组织代码")
+    name = column("name", "名称")
+    kind = column("kind", "组织类型", LabelWidget(OrganizationKind, "组织类型"))
+    parent = column("parent", "上级组织代码", CodeWidget())
+    established_on = column("established_on", "成立日期", DateWidget("成立日期", required=False))
+
+    class Meta:
+        model = Organization
+        fields = ("code", "name", "kind", "parent", "established_on")
+        import_order = fields
+        export_order = fields
+        import_id_fields = ("code",)
+        skip_unchanged = True
+        report_skipped = True
+        clean_model_instances = True
+        use_transactions = True
+
+    def get_queryset(self) -> models.QuerySet[Organization]:
+        queryset = Organization.objects.all()
+        if self.user is not None:
+            queryset = queryset.visible_to(self.user)
+        return queryset.select_related("parent").order_by("code")
+
+    def export(self, queryset: Any = None, **kwargs: Any) -> Any:
+        """Parents before children, so that the file imports back in one pass."""
+        rows = list(self.get_queryset() if queryset is None else queryset.select_related("parent"))
+        return super().export(queryset=_parents_first(rows), **kwargs)
+
+    def read_column(self, field: fields.Field, instance: Any, row: Any) -> None:
+        if field.attribute == "code":
+            if not (code := cell_text(row[field.column_name])):
+                raise ValueError("组织代码不能为空")
+            instance.code = code
+        elif field.attribute == "name":
+            if not (name := cell_text(row[field.column_name])):
+                raise ValueError("名称不能为空")
+            instance.name = name
+        elif field.attribute == "parent":
+            instance.parent = self._parent(cell_text(row[field.column_name]), instance)
+        else:
+            super().read_column(field, instance, row)
+
+    def _parent(self, code: str, instance: Organization) -> Organization | None:
+        if not code:
+            return None
+        if code == instance.code:
+            raise ValueError("上级组织代码不能是本组织自己的代码")
+        parent = Organization.objects.filter(code=code).first()
+        visible = parent is not None and (
+            self.user is None
+            or Organization.objects.visible_to(self.user).filter(pk=parent.pk).exists()
+        )
+        if not visible:
+            raise ValueError(
+                f"上级组织代码“{code}”不存在：上级须是已有的党组织，或在本文件中更早的行"
+            )
+        return parent
+
+    def save_row(self, instance: Any, update_fields: list[str] | None) -> None:
+        organization_save(organization=instance, actor=self.user, update_fields=update_fields)
+
+
+def _parents_first(rows: list[Organization]) -> list[Organization]:
+    """The rows in tree order (each parent before its children), codes in order within a level."""
+    by_parent: dict[int | None, list[Organization]] = {}
+    ids = {row.pk for row in rows}
+    for row in rows:
+        key = row.parent_id if row.parent_id in ids else None
+        by_parent.setdefault(key, []).append(row)
+    ordered: list[Organization] = []
+    stack = sorted(by_parent.get(None, []), key=lambda o: o.code, reverse=True)
+    while stack:
+        node = stack.pop()
+        ordered.append(node)
+        stack += sorted(by_parent.get(node.pk, []), key=lambda o: o.code, reverse=True)
+    return ordered

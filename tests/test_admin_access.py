@@ -1,0 +1,194 @@
+"""Every registered admin, opened by every demo role (issue 6): the outcome of each URL against a
+table of what the role may do. An admin that is registered but missing from the table fails.
+
+For each admin and role the test opens the list, the page of an object the role can see, its
+history and one of its history versions; posts to the change, delete, history and version URLs;
+and opens the page and history of an object the role cannot see. History pages never write.
+"""
+
+from __future__ import annotations
+
+from io import StringIO
+from typing import Any
+
+import pytest
+from axes.models import AccessAttempt
+from django.contrib.admin.sites import site
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.db import transaction
+from django.test import Client, RequestFactory
+from django.urls import NoReverseMatch, reverse
+
+# v: list and pages open; a: the add page opens; c: may change (an object it may change); d: may
+# delete.
+# "" : refused (403); a user who is not staff (the member) is sent to the login page instead.
+ROLES = ("superuser", "sub_district", "secretary", "branch", "unit", "member")
+USERNAMES = dict(
+    zip(ROLES, ("admin", "jiedao", "chunhui", "chunhui_zb1", "yiyuan", "dangyuan"), strict=True)
+)
+ACCESS: dict[str, tuple[str, str, str, str, str, str]] = {
+    #                                    superuser sub_district secretary branch  unit  member
+    "auth.group":                         ("vacd", "",    "",    "",    "",   ""),
+    "auth.user":                          ("vacd", "",    "",    "",    "",   ""),
+    "axes.accessattempt":                 ("vd",   "vd",  "",    "",    "",   ""),
+    "django_celery_beat.clockedschedule": ("vacd", "",    "",    "",    "",   ""),
+    "django_celery_beat.crontabschedule": ("vacd", "",    "",    "",    "",   ""),
+    "django_celery_beat.intervalschedule": ("vacd", "",   "",    "",    "",   ""),
+    "django_celery_beat.periodictask":    ("vacd", "",    "",    "",    "",   ""),
+    "django_celery_beat.solarschedule":   ("vacd", "",    "",    "",    "",   ""),
+    "members.activityrecord":             ("vacd", "vacd", "vacd", "vacd", "v", ""),
+    "members.assessment":                 ("vacd", "vac", "vac", "vac", "",   ""),
+    "members.floatingrecord":             ("vacd", "vac", "vac", "vac", "",   ""),
+    "members.member":                     ("vacd", "vac", "vac", "vac", "v",  ""),
+    "members.membershiptransfer":         ("vacd", "vac", "vac", "vac", "",   ""),
+    "members.personaldataaccess":         ("v",    "v",   "v",   "",    "",   ""),
+    "members.postclaim":                  ("vacd", "vac", "vac", "vac", "v",  ""),
+    "members.postkind":                   ("vacd", "vacd", "vacd", "vacd", "", ""),
+    "members.registration":               ("vacd", "vac", "vac", "vac", "v",  ""),
+    "members.registrationcampaign":       ("vacd", "vac", "vac", "vac", "",   ""),
+    "members.review":                     ("vacd", "vac", "vac", "vac", "",   ""),
+    "organizations.committeemember":      ("vacd", "vacd", "vacd", "v", "",   ""),
+    "organizations.jointcommittee":       ("vacd", "vac", "vac", "v",   "",   ""),
+    "organizations.organization":         ("vacd", "vac", "vac", "vac", "v",  ""),
+    "organizations.organizationaccess":   ("vacd", "v",   "",    "",    "",   ""),
+    "organizations.position":             ("vacd", "vacd", "vacd", "vacd", "", ""),
+    "organizations.reportdocument":       ("vd",   "v",   "v",   "v",   "",   ""),
+    "organizations.unit":                 ("vacd", "vac", "vac", "v",   "v",  ""),
+}  # fmt: skip
+
+ADMINS = sorted(site._registry.items(), key=lambda item: item[0]._meta.label_lower)
+
+
+@pytest.fixture(scope="module")
+def demo(django_db_setup: Any, django_db_blocker: Any) -> Any:
+    """The demo sub-district, loaded once for the module and rolled back after it."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        call_command("demo", allow_production=True, stdout=StringIO(), stderr=StringIO())
+        _objects_the_demo_lacks()
+        yield
+        transaction.set_rollback(True)
+
+
+def _objects_the_demo_lacks() -> None:
+    """One row for each admin whose model the demo does not fill (yet)."""
+    from django.contrib.auth.models import Group
+    from django.utils import timezone
+    from django_celery_beat import models as beat
+
+    from members.models import Assessment, Member, PersonalDataAccess
+    from organizations.models import Organization, ReportDocument
+
+    AccessAttempt.objects.create(
+        username="chunhui", ip_address="10.0.0.1", failures_since_start=5,
+        user_agent="", http_accept="", path_info="/admin/login/", get_data="", post_data="",
+    )  # fmt: skip
+    Group.objects.create(name="测试组")
+    interval = beat.IntervalSchedule.objects.create(every=1, period="days")
+    beat.CrontabSchedule.objects.create(minute="0", hour="1")
+    beat.SolarSchedule.objects.create(event="sunrise", latitude=30, longitude=120)
+    beat.ClockedSchedule.objects.create(clocked_time=timezone.now())
+    beat.PeriodicTask.objects.create(
+        name="测试任务", task="celery.backend_cleanup", interval=interval
+    )
+    for organization in Organization.objects.order_by("pk")[:40]:
+        ReportDocument.objects.create(kind="organization_tree", organization=organization)
+    for member in Member.objects.order_by("pk")[:40]:  # members of several organizations
+        Assessment.objects.create(member=member, year=2025)
+        user = get_user_model().objects.get(username="chunhui")
+        PersonalDataAccess.objects.create(user=user, member=member, action="view")
+
+
+def test_every_registered_admin_is_in_the_table() -> None:
+    assert sorted(m._meta.label_lower for m, _ in ADMINS) == sorted(ACCESS)
+
+
+def _url(model: Any, view: str, *args: Any) -> str:
+    return reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_{view}", args=args)
+
+
+def _request(user: Any) -> Any:
+    request = RequestFactory().get("/admin/")
+    request.user = user
+    return request
+
+
+def _objects(model_admin: Any, user: Any) -> tuple[Any, Any, Any]:
+    """An object the user sees, one they may change (if any), one they cannot see (if any)."""
+    request = _request(user)
+    visible = model_admin.get_queryset(request).order_by("pk")
+    seen = visible.first()
+    changeable = next(
+        (obj for obj in visible[:50] if model_admin.has_change_permission(request, obj)), None
+    )
+    hidden = model_admin.model._default_manager.exclude(pk__in=visible.values("pk")).first()
+    return seen, changeable, hidden
+
+
+def _refused(response: Any, staff: bool) -> bool:
+    if not staff:
+        return response.status_code == 302 and "/login/" in response["Location"]
+    return response.status_code == 403
+
+
+def _has_history(model: Any) -> bool:
+    try:
+        _url(model, "history", 1)
+    except NoReverseMatch:
+        return False
+    return True
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize(
+    ("model", "model_admin"), ADMINS, ids=[m._meta.label_lower for m, _ in ADMINS]
+)
+def test_admin_outcomes_match_the_table(
+    demo: Any, db: None, model: Any, model_admin: Any, role: str
+) -> None:
+    allowed = ACCESS[model._meta.label_lower][ROLES.index(role)]
+    user = get_user_model().objects.get(username=USERNAMES[role])
+    client = Client()
+    client.force_login(user)
+    staff = user.is_staff
+    seen, changeable, hidden = _objects(model_admin, user)
+
+    listing = client.get(_url(model, "changelist"))
+    assert (listing.status_code == 200) if "v" in allowed else _refused(listing, staff)
+    if role == "superuser":
+        assert seen is not None, f"the demo has no {model._meta.verbose_name}"
+    if seen is not None:
+        page = client.get(_url(model, "change", seen.pk))
+        assert (page.status_code == 200) if "v" in allowed else _refused(page, staff)
+        if "c" not in allowed:
+            assert _refused(client.post(_url(model, "change", seen.pk), {}), staff)
+        if "d" not in allowed:
+            assert _refused(client.post(_url(model, "delete", seen.pk), {"post": "yes"}), staff)
+            assert model._default_manager.filter(pk=seen.pk).exists()
+    if changeable is not None and "c" in allowed:
+        assert client.post(_url(model, "change", changeable.pk), {}).status_code in (200, 302)
+    adding = client.get(_url(model, "add"))
+    assert (adding.status_code == 200) if "a" in allowed else _refused(adding, staff)
+    if seen is not None and _has_history(model):
+        _check_history(client, model, seen, allowed, staff)
+    if hidden is not None and role != "superuser" and "v" in allowed:
+        assert client.get(_url(model, "change", hidden.pk)).status_code == 404
+        if _has_history(model):
+            assert client.get(_url(model, "history", hidden.pk)).status_code == 404
+
+
+def _check_history(client: Any, model: Any, obj: Any, allowed: str, staff: bool) -> None:
+    history = _url(model, "history", obj.pk)
+    response = client.get(history)
+    assert (response.status_code == 200) if "v" in allowed else _refused(response, staff)
+    assert client.post(history, {}).status_code == 403  # for everyone: history never writes
+    records = getattr(obj, "history", None)
+    if records is None or not records.exists():
+        return
+    version = _url(model, "simple_history", obj.pk, records.latest().history_id)
+    response = client.get(version)
+    assert (response.status_code == 200) if "v" in allowed else _refused(response, staff)
+    before = {f.attname: getattr(obj, f.attname) for f in model._meta.concrete_fields}
+    assert client.post(version, {}).status_code == 403
+    obj.refresh_from_db()
+    assert {f.attname: getattr(obj, f.attname) for f in model._meta.concrete_fields} == before
