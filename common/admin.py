@@ -447,3 +447,71 @@ def run_service_action(
     if done:
         model_admin.message_user(request, done_message.format(n=done), messages.SUCCESS)
     return done
+
+
+# --- PDF台账: every app's background documents ----------------------------------------------------
+def _register_document_admin() -> None:
+    from django.http import FileResponse
+    from django.shortcuts import get_object_or_404
+    from django.urls import path, reverse
+    from django.utils.html import format_html
+
+    from .models import Document, DocumentStatus
+
+    @admin.register(Document)
+    class DocumentAdmin(ScopedAdmin):
+        list_display = (
+            "kind_label", "organization", "status", "progress_bar", "created_at", "download",
+        )  # fmt: skip
+        list_filter = ("status",)
+        list_select_related = ("organization",)
+        readonly_fields = (
+            "kind_label", "organization", "requested_by", "status", "progress", "error",
+            "created_at", "finished_at",
+        )  # fmt: skip
+        fields = readonly_fields
+
+        def has_add_permission(self, request: HttpRequest) -> bool:
+            return False
+
+        def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+            return False
+
+        @admin.display(description="台账")
+        def kind_label(self, document: Document) -> str:
+            return document.kind_label
+
+        @admin.display(description="进度")
+        def progress_bar(self, document: Document) -> str:
+            return format_html(
+                '<progress max="100" value="{}">{}%</progress> {}%',
+                document.progress,
+                document.progress,
+                document.progress,
+            )
+
+        @admin.display(description="下载")
+        def download(self, document: Document) -> str:
+            if document.status != DocumentStatus.DONE:
+                return document.get_status_display()
+            url = reverse("admin:common_document_download", args=[document.pk])
+            return format_html('<a href="{}">下载PDF</a>', url)
+
+        def get_urls(self) -> list[Any]:
+            view = self.admin_site.admin_view(self.download_view)
+            return [
+                path("<int:pk>/download/", view, name="common_document_download"),
+                *super().get_urls(),
+            ]
+
+        def download_view(self, request: HttpRequest, pk: int) -> FileResponse:
+            found = self.get_queryset(request)
+            document = get_object_or_404(found, pk=pk, status=DocumentStatus.DONE)
+            return FileResponse(
+                document.file.open("rb"),
+                as_attachment=True,
+                filename=document.file.name.rsplit("/", 1)[-1],
+            )
+
+
+_register_document_admin()

@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "django_celery_beat",
     "config.apps.AxesConfig",  # django-axes, with a Chinese name
     "organizations",
+    "common",
     "members",
     "activities",
     "finance",

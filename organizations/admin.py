@@ -11,21 +11,20 @@ from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
-from django.urls import path, reverse
+from django.urls import path
 from django.utils import timezone
-from django.utils.html import format_html
 from import_export.admin import ImportExportMixin
 
 from common.admin import (
-    ScopedAdmin,
     ScopedHistoryAdmin,
     ScopedInline,
     Services,
     SpreadsheetAdminMixin,
 )
+from common.documents import document_request
 from common.masking import mask_phone
 from common.pdf import pdf_response
 
@@ -36,12 +35,9 @@ from .models import (
     Organization,
     OrganizationAccess,
     Position,
-    ReportDocument,
-    ReportKind,
-    ReportStatus,
     Unit,
 )
-from .reports import organization_tree_pdf
+from .reports import ORGANIZATION_TREE, organization_tree_pdf
 from .resources import OrganizationResource
 from .rules import PositionTitle
 from .scope import scope_of
@@ -115,9 +111,7 @@ class OrganizationAdmin(SpreadsheetAdminMixin, ImportExportMixin, ScopedHistoryA
     @admin.action(description="生成组织架构PDF（后台生成）", permissions=["view"])
     def queue_tree_report(self, request: HttpRequest, queryset: QuerySet[Organization]) -> None:
         for organization in queryset:
-            services.report_request(
-                organization=organization, kind=ReportKind.ORGANIZATION_TREE, actor=request.user
-            )
+            document_request(organization=organization, kind=ORGANIZATION_TREE, actor=request.user)
         self.message_user(
             request,
             f"已为{queryset.count()}个党组织排队生成PDF，完成后在“PDF台账”中下载。",
@@ -298,49 +292,6 @@ class OrganizationAccessAdmin(ScopedHistoryAdmin):
     search_fields = ("user__username", "user__first_name", "user__last_name", "organization__name")
     list_select_related = ("user", "organization")
     autocomplete_fields = ("user", "organization")
-
-
-@admin.register(ReportDocument)
-class ReportDocumentAdmin(ScopedAdmin):
-    list_display = ("kind", "organization", "status", "created_at", "finished_at", "download")
-    list_filter = ("kind", "status")
-    list_select_related = ("organization",)
-    readonly_fields = (
-        "kind",
-        "organization",
-        "requested_by",
-        "status",
-        "error",
-        "created_at",
-        "finished_at",
-    )
-    fields = readonly_fields
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    @admin.display(description="下载")
-    def download(self, report: ReportDocument) -> str:
-        if report.status != ReportStatus.DONE:
-            return "—"
-        url = reverse("admin:organizations_reportdocument_download", args=[report.pk])
-        return format_html('<a href="{}">下载PDF</a>', url)
-
-    def get_urls(self) -> list[Any]:
-        view = self.admin_site.admin_view(self.download_view)
-        return [
-            path("<int:pk>/download/", view, name="organizations_reportdocument_download"),
-            *super().get_urls(),
-        ]
-
-    def download_view(self, request: HttpRequest, pk: int) -> FileResponse:
-        report = get_object_or_404(self.get_queryset(request), pk=pk, status=ReportStatus.DONE)
-        return FileResponse(
-            report.file.open("rb"), as_attachment=True, filename=report.file.name.rsplit("/", 1)[-1]
-        )
 
 
 class OrganizationAccessInline(admin.TabularInline):  # type: ignore[type-arg]

@@ -8,8 +8,10 @@ from django.utils import timezone
 
 from common.pdf import render_pdf
 
-from .models import Organization, ReportDocument, ReportKind
+from .models import Organization
 from .selectors import organization_tree_get
+
+ORGANIZATION_TREE = "organization_tree"
 
 
 def organization_tree_pdf(organization: Organization, *, on: dt.date | None = None) -> bytes:
@@ -27,8 +29,17 @@ def organization_tree_pdf(organization: Organization, *, on: dt.date | None = No
     )
 
 
-RENDERERS = {ReportKind.ORGANIZATION_TREE: organization_tree_pdf}
+def register_documents() -> None:
+    """The background documents this app renders (common/documents.py)."""
+    from common.documents import DocumentKind, register
 
-
-def render_report_pdf(report: ReportDocument) -> bytes:
-    return RENDERERS[ReportKind(report.kind)](report.organization)
+    register(
+        DocumentKind(
+            ORGANIZATION_TREE,
+            "组织架构及班子成员",
+            render=lambda document, progress: organization_tree_pdf(document.organization),
+            filename=lambda document: (
+                f"组织架构-{document.organization.name}-{document.created_at:%Y-%m-%d}.pdf"
+            ),
+        )
+    )

@@ -35,8 +35,8 @@ _VIEW_TREE = {
     "organizations.view_unit",
     "organizations.view_jointcommittee",
     "organizations.view_committeemember",
-    "organizations.view_reportdocument",
-    "organizations.add_reportdocument",
+    "common.view_document",
+    "common.add_document",
 }
 _MANAGE_TREE = _VIEW_TREE | {
     "organizations.add_organization",

@@ -9,7 +9,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import transaction
-from django.utils import timezone
 
 from common.services import model_save
 
@@ -19,9 +18,6 @@ from .models import (
     Organization,
     OrganizationAccess,
     Position,
-    ReportDocument,
-    ReportKind,
-    ReportStatus,
     Unit,
 )
 from .rules import OrganizationKind
@@ -120,41 +116,3 @@ def organization_access_grant(
         user.save(update_fields=["is_staff"])
     forget_scope(user)
     return access
-
-
-@transaction.atomic
-def report_request(*, organization: Organization, kind: str, actor: Any) -> ReportDocument:
-    """Queue a PDF ledger for a visible organization; a Celery worker renders it after commit."""
-    from .tasks import render_report
-
-    report = ReportDocument(kind=kind, organization=organization, requested_by=actor)
-    require_editable(actor, report, "为该党组织生成台账")
-    model_save(report, actor=actor)
-    transaction.on_commit(lambda: render_report.delay(report.pk))
-    return report
-
-
-def report_render(*, report_id: int) -> ReportDocument:
-    """Render a queued report. Running it again for a finished report does nothing."""
-    from django.core.files.base import ContentFile
-
-    from .reports import render_report_pdf
-
-    with transaction.atomic():
-        report = ReportDocument.objects.select_for_update().get(pk=report_id)
-        if report.status == ReportStatus.DONE:
-            return report
-        report.status = ReportStatus.RUNNING
-        report.save(update_fields=["status"])
-    try:
-        pdf = render_report_pdf(report)
-    except Exception as exc:
-        report.status, report.error = ReportStatus.FAILED, f"{type(exc).__name__}: {exc}"
-        report.finished_at = timezone.now()
-        report.save(update_fields=["status", "error", "finished_at"])
-        raise
-    name = f"{report.organization.code}-{ReportKind(report.kind).value}.pdf"
-    report.file.save(name, ContentFile(pdf), save=False)
-    report.status, report.error, report.finished_at = ReportStatus.DONE, "", timezone.now()
-    report.save(update_fields=["file", "status", "error", "finished_at"])
-    return report

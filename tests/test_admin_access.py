@@ -30,6 +30,7 @@ USERNAMES = dict(
 ACCESS: dict[str, tuple[str, str, str, str, str, str]] = {
     #                                    superuser sub_district secretary branch  unit  member
     "auth.group":                         ("vacd", "",    "",    "",    "",   ""),
+    "common.document":                    ("vd",   "v",   "v",   "v",   "",   ""),
     "auth.user":                          ("vacd", "",    "",    "",    "",   ""),
     "axes.accessattempt":                 ("vd",   "vd",  "",    "",    "",   ""),
     "django_celery_beat.clockedschedule": ("vacd", "",    "",    "",    "",   ""),
@@ -53,7 +54,6 @@ ACCESS: dict[str, tuple[str, str, str, str, str, str]] = {
     "organizations.organization":         ("vacd", "vac", "vac", "vac", "v",  ""),
     "organizations.organizationaccess":   ("vacd", "v",   "",    "",    "",   ""),
     "organizations.position":             ("vacd", "vacd", "vacd", "vacd", "", ""),
-    "organizations.reportdocument":       ("vd",   "v",   "v",   "v",   "",   ""),
     "organizations.unit":                 ("vacd", "vac", "vac", "v",   "v",  ""),
 }  # fmt: skip
 
@@ -76,8 +76,9 @@ def _objects_the_demo_lacks() -> None:
     from django.utils import timezone
     from django_celery_beat import models as beat
 
+    from common.models import Document
     from members.models import Assessment, Member, PersonalDataAccess
-    from organizations.models import Organization, ReportDocument
+    from organizations.models import Organization
 
     AccessAttempt.objects.create(
         username="chunhui", ip_address="10.0.0.1", failures_since_start=5,
@@ -92,7 +93,7 @@ def _objects_the_demo_lacks() -> None:
         name="测试任务", task="celery.backend_cleanup", interval=interval
     )
     for organization in Organization.objects.order_by("pk")[:40]:
-        ReportDocument.objects.create(kind="organization_tree", organization=organization)
+        Document.objects.create(kind="organization_tree", organization=organization)
     for member in Member.objects.order_by("pk")[:40]:  # members of several organizations
         Assessment.objects.create(member=member, year=2025)
         user = get_user_model().objects.get(username="chunhui")

@@ -36,9 +36,9 @@ from tests.members.factories import (
 )
 from tests.organizations.factories import (
     CommitteeMemberFactory,
+    DocumentFactory,
     JointCommitteeFactory,
     PositionFactory,
-    ReportDocumentFactory,
 )
 
 SCOPED_MODELS = sorted(
@@ -142,7 +142,7 @@ def populated(
     Member.objects.filter(pk=people.a.pk).update(user=member_user)
     for organization in (tree.branch_a, tree.branch_b, tree.unit_a.party_organization):
         PositionFactory(organization=organization)
-        ReportDocumentFactory(organization=organization)
+        DocumentFactory(organization=organization)
     _community_records(tree, people)
     _people_records(tree, people)
     return SimpleNamespace(tree=tree, people=people)

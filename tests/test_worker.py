@@ -19,9 +19,10 @@ import pytest
 from django.conf import settings
 from django.db import connection
 
+from common.documents import document_request
+from common.models import Document, DocumentStatus
 from config.celery_app import app as celery_app
-from organizations import services
-from organizations.models import ReportDocument, ReportKind, ReportStatus
+from organizations.reports import ORGANIZATION_TREE
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
@@ -77,21 +78,21 @@ def worker(tmp_path: Path, settings: Any) -> Iterator[tuple[str, Path]]:
 
 def test_real_worker_renders_a_report_into_the_database(tree, secretary_a, worker) -> None:
     queue, log = worker
-    report = services.report_request(
-        organization=tree.community_a, kind=ReportKind.ORGANIZATION_TREE, actor=secretary_a
+    report = document_request(
+        organization=tree.community_a, kind=ORGANIZATION_TREE, actor=secretary_a
     )
     deadline = time.monotonic() + WAIT_SECONDS
     while time.monotonic() < deadline:
-        report = ReportDocument.objects.get(pk=report.pk)
-        if report.status in (ReportStatus.DONE, ReportStatus.FAILED):
+        report = Document.objects.get(pk=report.pk)
+        if report.status in (DocumentStatus.DONE, DocumentStatus.FAILED):
             break
         time.sleep(0.5)
     output = log.read_text()
-    assert report.status == ReportStatus.DONE, (
+    assert report.status == DocumentStatus.DONE, (
         f"report {report.status}: {report.error}\n{output[-3000:]}"
     )
     assert report.file.read().startswith(b"%PDF")
-    assert "organizations.tasks.render_report" in output
+    assert "common.tasks.render_document" in output
     assert "succeeded" in output
     broker = settings.CELERY_BROKER_URL.split(":", 1)[0]
     assert broker == ("redis" if settings.REDIS_URL else "filesystem")

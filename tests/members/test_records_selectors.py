@@ -12,10 +12,10 @@ from members import rules
 from members.models import AssessmentDeduction, FloatingRecord, Review
 from members.rules import FloatingDirection, ReviewGrade
 from members.selectors import records as selectors
-from tests.members.factories import MemberFactory
-from tests.members.test_records_services import (
+from tests.members.factories import (
     AssessmentFactory,
     FloatingRecordFactory,
+    MemberFactory,
     ReviewFactory,
 )
 

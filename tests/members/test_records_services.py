@@ -5,11 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-import factory
 import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
-from factory.django import DjangoModelFactory
 
 from members.models import (
     Assessment,
@@ -25,50 +23,13 @@ from members.rules import FloatingDirection, MemberStatus, ReviewGrade
 from members.services import records as services
 from members.services.records import ReviewQuotaError, TransferStateError
 from organizations.services import ScopeError
-from tests.members.factories import MemberFactory
-
-
-class FloatingRecordFactory(DjangoModelFactory):
-    class Meta:
-        model = FloatingRecord
-
-    member = factory.SubFactory(MemberFactory)
-    direction = FloatingDirection.OUTFLOW
-    place = "广东省深圳市"
-    has_fixed_place = True
-    since = dt.date(2026, 1, 1)
-    contact = "13900000000"
-    last_contact_on = dt.date(2026, 1, 1)
-
-
-class TransferFactory(DjangoModelFactory):
-    class Meta:
-        model = MembershipTransfer
-
-    member = factory.SubFactory(MemberFactory)
-    direction = TransferDirection.OUT
-    branch = factory.LazyAttribute(lambda o: o.member.branch)
-    other_organization = "某县某镇党委"
-    letter_number = factory.Sequence(lambda n: f"JS{n:05d}")
-    issued_on = dt.date(2026, 3, 1)
-
-
-class ReviewFactory(DjangoModelFactory):
-    class Meta:
-        model = Review
-
-    member = factory.SubFactory(MemberFactory)
-    branch = factory.LazyAttribute(lambda o: o.member.branch)
-    year = 2026
-    grade = ReviewGrade.QUALIFIED
-
-
-class AssessmentFactory(DjangoModelFactory):
-    class Meta:
-        model = Assessment
-
-    member = factory.SubFactory(MemberFactory)
-    year = 2026
+from tests.members.factories import (
+    AssessmentFactory,
+    FloatingRecordFactory,
+    MemberFactory,
+    ReviewFactory,
+)
+from tests.members.factories import MembershipTransferFactory as TransferFactory
 
 
 # --- 流动党员 ---------------------------------------------------------------------------------------

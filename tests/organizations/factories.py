@@ -6,13 +6,13 @@ import factory
 from django.contrib.auth import get_user_model
 from factory.django import DjangoModelFactory
 
+from common.models import Document
 from organizations.models import (
     CommitteeMember,
     JointCommittee,
     Organization,
     OrganizationAccess,
     Position,
-    ReportDocument,
     Unit,
 )
 from organizations.rules import OrganizationKind
@@ -88,9 +88,9 @@ class OrganizationAccessFactory(DjangoModelFactory):
     role = "branch_officer"
 
 
-class ReportDocumentFactory(DjangoModelFactory):
+class DocumentFactory(DjangoModelFactory):
     class Meta:
-        model = ReportDocument
+        model = Document
 
     kind = "organization_tree"
     organization = factory.SubFactory(OrganizationFactory)

@@ -8,9 +8,9 @@ import io
 import pytest
 from pypdf import PdfReader
 
-from organizations import services
-from organizations.models import ReportDocument, ReportKind, ReportStatus
-from organizations.reports import organization_tree_pdf
+from common.documents import document_render, document_request
+from common.models import Document, DocumentStatus
+from organizations.reports import ORGANIZATION_TREE, organization_tree_pdf
 from organizations.services import ScopeError
 from tests.organizations.factories import OrganizationFactory, PositionFactory
 
@@ -68,11 +68,14 @@ def test_queued_report_is_rendered_and_stored(
     tree, secretary_a, django_capture_on_commit_callbacks
 ) -> None:
     with django_capture_on_commit_callbacks(execute=True):
-        report = services.report_request(
-            organization=tree.community_a, kind=ReportKind.ORGANIZATION_TREE, actor=secretary_a
+        report = document_request(
+            organization=tree.community_a, kind=ORGANIZATION_TREE, actor=secretary_a
         )
     report.refresh_from_db()
-    assert report.status == ReportStatus.DONE
+    assert report.status == DocumentStatus.DONE
+    assert report.progress == 100
+    assert report.file.name.endswith(".pdf")
+    assert "组织架构-甲社区党委-" in report.file.name
     assert report.finished_at is not None
     _, text = pdf_text(report.file.read())
     assert "甲社区党委" in text
@@ -82,21 +85,19 @@ def test_rendering_a_finished_report_again_changes_nothing(
     tree, secretary_a, django_capture_on_commit_callbacks
 ) -> None:
     with django_capture_on_commit_callbacks(execute=True):
-        report = services.report_request(
-            organization=tree.community_a, kind=ReportKind.ORGANIZATION_TREE, actor=secretary_a
+        report = document_request(
+            organization=tree.community_a, kind=ORGANIZATION_TREE, actor=secretary_a
         )
     report.refresh_from_db()
     name = report.file.name
-    services.report_render(report_id=report.pk)
-    assert ReportDocument.objects.get(pk=report.pk).file.name == name
+    document_render(document_id=report.pk)
+    assert Document.objects.get(pk=report.pk).file.name == name
 
 
 def test_report_for_invisible_organization_is_refused(tree, secretary_a) -> None:
     with pytest.raises(ScopeError):
-        services.report_request(
-            organization=tree.community_b, kind=ReportKind.ORGANIZATION_TREE, actor=secretary_a
-        )
-    assert not ReportDocument.objects.exists()
+        document_request(organization=tree.community_b, kind=ORGANIZATION_TREE, actor=secretary_a)
+    assert not Document.objects.exists()
 
 
 def test_download_of_other_communitys_report_is_404(
@@ -105,13 +106,43 @@ def test_download_of_other_communitys_report_is_404(
     from django.urls import reverse
 
     with django_capture_on_commit_callbacks(execute=True):
-        report = services.report_request(
-            organization=tree.community_b, kind=ReportKind.ORGANIZATION_TREE, actor=secretary_b
+        report = document_request(
+            organization=tree.community_b, kind=ORGANIZATION_TREE, actor=secretary_b
         )
-    url = reverse("admin:organizations_reportdocument_download", args=[report.pk])
+    url = reverse("admin:common_document_download", args=[report.pk])
     client.force_login(secretary_a)
     assert client.get(url).status_code == 404
     client.force_login(secretary_b)
     response = client.get(url)
     assert response.status_code == 200
     assert b"".join(response.streaming_content).startswith(b"%PDF")
+
+
+def test_unknown_kind_is_refused_in_chinese(tree, secretary_a) -> None:
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError, match="没有这种台账"):
+        document_request(organization=tree.community_a, kind="nothing", actor=secretary_a)
+
+
+def test_a_failed_render_keeps_its_reason_and_no_file(
+    tree, secretary_a, monkeypatch, django_capture_on_commit_callbacks
+) -> None:
+    from common import documents
+
+    kind = documents.kind_get(ORGANIZATION_TREE)
+
+    def broken(document, progress):
+        progress(40)
+        raise RuntimeError("字体缺失")
+
+    monkeypatch.setitem(documents._KINDS, ORGANIZATION_TREE, documents.DocumentKind(
+        kind.code, kind.label, render=broken, filename=kind.filename
+    ))  # fmt: skip
+    with pytest.raises(RuntimeError), django_capture_on_commit_callbacks(execute=True):
+        document_request(organization=tree.community_a, kind=ORGANIZATION_TREE, actor=secretary_a)
+    document = Document.objects.get()
+    assert document.status == DocumentStatus.FAILED
+    assert "字体缺失" in document.error
+    assert document.progress == 40
+    assert not document.file
