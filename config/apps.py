@@ -3,6 +3,11 @@
 from __future__ import annotations
 
 from axes.apps import AppConfig as BaseAxesConfig
+from django.contrib.admin.apps import AdminConfig
+
+
+class PartyAdminConfig(AdminConfig):
+    default_site = "config.admin.PartyAdminSite"
 
 
 class AxesConfig(BaseAxesConfig):

@@ -43,10 +43,6 @@ from .rules import PositionTitle
 from .scope import scope_of
 from .selectors import organization_forest_get
 
-admin.site.site_header = "社区党建管理系统"
-admin.site.site_title = "社区党建管理系统"
-admin.site.index_title = "工作台"
-
 
 class PositionInline(ScopedInline, admin.TabularInline):  # type: ignore[type-arg]
     model = Position

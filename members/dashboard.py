@@ -1,0 +1,139 @@
+"""The members app's panel on the 工作台 (common/dashboard.py): who needs the secretary's action,
+key figures and charts of the community, each read through the user's scope, in a fixed number of
+queries."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.conf import settings
+from django.db.models import Count, Q
+from django.db.models.functions import TruncMonth
+from django.http import HttpRequest
+from django.utils import timezone
+
+from common.dashboard import Chart, Figure, Panel, Todo, changelist_url
+
+from .models import ActivityRecord, FloatingRecord, Member, PostClaim, Registration
+from .models.dual import PostClaimStatus
+from .rules import MemberStatus, months_before
+from .selectors import dual as dual_selectors
+from .selectors import records as record_selectors
+
+ACTIVITY_CHART_MONTHS = 12
+
+
+def members_panel(request: HttpRequest) -> Panel | None:
+    user = request.user
+    if not user.has_perm("members.view_member"):
+        return None
+    today = timezone.localdate()
+    panel = Panel(title="党员管理", order=10)
+    if user.has_perm("members.view_floatingrecord"):
+        panel.todos += _floating_todos(user, today)
+    if user.has_perm("members.view_registration"):
+        panel.todos += _registration_todos(user, today)
+    panel.figures += _member_figures(user)
+    panel.charts += [_category_chart(user), _activity_chart(user, today)]
+    return panel
+
+
+def _floating_todos(user: Any, today: dt.date) -> list[Todo]:
+    counts = FloatingRecord.objects.visible_to(user).aggregate(
+        transfer=Count("pk", filter=record_selectors.floating_should_transfer_q(today)),
+        lost=Count("pk", filter=record_selectors.floating_lost_contact_q(today)),
+    )
+    months = settings.FLOATING_TRANSFER_MONTHS
+    lost_months = settings.FLOATING_NO_CONTACT_MONTHS
+    return [
+        Todo(
+            "名流动党员应转移组织关系",
+            counts["transfer"],
+            changelist_url("members.floatingrecord", should_transfer="yes"),
+            f"外出满{months}个月且有固定住所或工作单位（001）",
+        ),
+        Todo(
+            f"名流动党员失联满{lost_months}个月",
+            counts["lost"],
+            changelist_url("members.floatingrecord", lost_contact="yes"),
+            "按党章有关规定处理前，先设法联系（002）",
+        ),
+    ]
+
+
+def _registration_todos(user: Any, today: dt.date) -> list[Todo]:
+    registrations = Registration.objects.visible_to(user)
+    not_reported = dual_selectors.registrations_not_reported(registrations, today=today).count()
+    inactive = dual_selectors.registrations_inactive(registrations, today=today).count()
+    months = settings.IN_SERVICE_INACTIVE_MONTHS
+    todos = [
+        Todo(
+            "名在职党员本季度未到社区报到",
+            not_reported,
+            changelist_url("members.registration", contact="not_reported"),
+            "在职党员每季度至少到社区报到一次（001）",
+        ),
+        Todo(
+            f"名在职党员{months}个月未参加社区活动",
+            inactive,
+            changelist_url("members.registration", contact="inactive"),
+            "应与其所在单位党组织联系（001）",
+        ),
+    ]
+    if user.has_perm("members.change_postclaim"):
+        pending = PostClaim.objects.visible_to(user).filter(status=PostClaimStatus.PENDING)
+        todos.append(
+            Todo(
+                "项岗位认领待审核",
+                pending.count(),
+                changelist_url("members.postclaim", status__exact=PostClaimStatus.PENDING),
+            )
+        )
+    return todos
+
+
+def _member_figures(user: Any) -> list[Figure]:
+    counts = Member.objects.visible_to(user).aggregate(
+        total=Count("pk"),
+        full=Count("pk", filter=Q(status=MemberStatus.FULL)),
+        probationary=Count("pk", filter=Q(status=MemberStatus.PROBATIONARY)),
+    )
+    floating = FloatingRecord.objects.visible_to(user).current().count()
+    return [
+        Figure("党员", counts["total"], changelist_url("members.member")),
+        Figure("正式党员", counts["full"], changelist_url("members.member", status__exact="full")),
+        Figure(
+            "预备党员",
+            counts["probationary"],
+            changelist_url("members.member", status__exact="probationary"),
+        ),
+        Figure("流动党员", floating, changelist_url("members.floatingrecord", current="yes")),
+    ]
+
+
+def _category_chart(user: Any) -> Chart:
+    rows = (
+        Member.objects.visible_to(user)
+        .values("categories__name")
+        .annotate(n=Count("pk"))
+        .filter(categories__name__isnull=False)
+        .order_by("categories__id")
+    )
+    return Chart("党员人员类别", [(row["categories__name"], row["n"]) for row in rows])
+
+
+def _activity_chart(user: Any, today: dt.date) -> Chart:
+    start = months_before(today.replace(day=1), ACTIVITY_CHART_MONTHS - 1)
+    rows = (
+        ActivityRecord.objects.visible_to(user)
+        .filter(date__gte=start, date__lte=today)
+        .annotate(month=TruncMonth("date"))
+        .values("month")
+        .annotate(n=Count("pk"))
+        .order_by("month")
+    )
+    by_month = {row["month"]: row["n"] for row in rows}
+    months = [months_before(today.replace(day=1), k) for k in range(ACTIVITY_CHART_MONTHS)][::-1]
+    bars = [(f"{m:%Y-%m}", by_month.get(m, 0)) for m in months]
+    return Chart(f"近{ACTIVITY_CHART_MONTHS}个月在职党员参加社区活动", bars, unit="人次")

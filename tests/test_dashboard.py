@@ -1,0 +1,141 @@
+"""工作台 (issue 8): each role's to-dos on its first screen, each linking to exactly its rows,
+read through the user's scope, in a number of queries that does not grow with the district."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+from django.urls import reverse
+
+from common.dashboard import Chart, panel_list
+from members.models import PostClaim
+from members.models.dual import PostClaimStatus
+from tests.members import factories as mf
+
+TODAY = dt.date(2026, 12, 1)
+
+
+@pytest.fixture
+def busy_a(tree: Any) -> None:
+    """Community A: two floating members who should transfer, one lost, a pending claim."""
+    for _ in range(2):
+        mf.FloatingRecordFactory(
+            member=mf.MemberFactory(branch=tree.branch_a),
+            since=dt.date(2025, 1, 1),
+            has_fixed_place=True,
+            last_contact_on=dt.date(2026, 11, 1),
+        )
+    mf.FloatingRecordFactory(
+        member=mf.MemberFactory(branch=tree.branch_a),
+        since=dt.date(2026, 10, 1),
+        has_fixed_place=False,
+        last_contact_on=dt.date(2026, 1, 1),
+    )
+    mf.PostClaimFactory(
+        member=mf.MemberFactory(branch=tree.branch_a, categories=["in_service"]),
+        community=tree.community_a,
+    )
+
+
+def _index(client: Any, user: Any) -> Any:
+    client.force_login(user)
+    response = client.get(reverse("admin:index"))
+    assert response.status_code == 200
+    return response
+
+
+def _todos(response: Any) -> dict[str, Any]:
+    return {t.label: t for p in response.context["panels"] for t in p.todos}
+
+
+@pytest.mark.usefixtures("busy_a")
+def test_secretary_sees_the_communitys_to_dos_first(client: Any, secretary_a: Any) -> None:
+    page = _index(client, secretary_a)
+    todos = _todos(page)
+    assert todos["名流动党员应转移组织关系"].count == 2
+    assert todos["名流动党员失联满6个月"].count == 1
+    assert todos["项岗位认领待审核"].count == 1
+    html = page.content.decode()
+    assert html.index("名流动党员应转移组织关系") < html.index("全部功能")
+    assert 'class="todo due"' in html
+
+
+@pytest.mark.usefixtures("busy_a")
+def test_each_to_do_opens_exactly_its_rows(client: Any, secretary_a: Any) -> None:
+    for todo in _todos(_index(client, secretary_a)).values():
+        listing = client.get(todo.url)
+        assert listing.status_code == 200, todo.url
+        assert listing.context["cl"].result_count == todo.count, todo.label
+
+
+@pytest.mark.usefixtures("busy_a")
+def test_another_community_counts_none_of_them(client: Any, secretary_b: Any) -> None:
+    assert all(t.count == 0 for t in _todos(_index(client, secretary_b)).values())
+    assert PostClaim.objects.filter(status=PostClaimStatus.PENDING).count() == 1
+
+
+@pytest.mark.usefixtures("busy_a")
+def test_unit_reviewer_and_branch_officer_get_their_own_workbench(
+    client: Any, reviewer_b: Any, branch_officer_a: Any
+) -> None:
+    assert _todos(_index(client, branch_officer_a))["名流动党员应转移组织关系"].count == 2
+    assert "名流动党员应转移组织关系" not in _todos(_index(client, reviewer_b))
+
+
+def test_workbench_queries_do_not_grow_with_the_district(
+    client: Any, tree: Any, secretary_a: Any, django_assert_max_num_queries: Any
+) -> None:
+    client.force_login(secretary_a)
+    mf.FloatingRecordFactory(member=mf.MemberFactory(branch=tree.branch_a))
+    with django_assert_max_num_queries(60) as small:
+        client.get(reverse("admin:index"))
+    for _ in range(40):
+        member = mf.MemberFactory(branch=tree.branch_a, categories=["in_service", "retired"])
+        mf.FloatingRecordFactory(member=member)
+        mf.ActivityRecordFactory(member=member, community=tree.community_a)
+        mf.RegistrationFactory(member=member, community=tree.community_a, unit=tree.unit_a)
+    with django_assert_max_num_queries(len(small.captured_queries)):
+        assert client.get(reverse("admin:index")).status_code == 200
+
+
+def test_chart_bars_scale_to_the_largest() -> None:
+    chart = Chart("类别", [("在职", 10), ("离退休", 5), ("学生", 0)])
+    assert chart.rows == [("在职", 10, 100), ("离退休", 5, 50), ("学生", 0, 0)]
+
+
+def test_panels_come_in_their_order(rf: Any, superuser: Any) -> None:
+    request = rf.get("/admin/")
+    request.user = superuser
+    titles = [p.title for p in panel_list(request)]
+    assert titles.index("党员管理") < titles.index("组织架构")
+
+
+def test_member_with_the_right_password_is_told_why_not_wrong(client: Any, db: None) -> None:
+    from tests.organizations.factories import UserFactory
+
+    UserFactory(username="dangyuan_t", is_staff=False)
+    response = client.post(
+        reverse("admin:login"),
+        {"username": "dangyuan_t", "password": "secret-pass-123", "next": "/admin/"},
+    )
+    page = response.content.decode()
+    assert "密码正确，但这是党员个人账号" in page
+    assert "请输入一个正确的" not in page
+
+
+def test_a_refused_request_logs_one_line(client: Any, secretary_a: Any, caplog: Any) -> None:
+    import logging
+
+    from common.logging import OneLineDenied
+
+    client.force_login(secretary_a)
+    with caplog.at_level(logging.WARNING, logger="django.request"):
+        assert client.get(reverse("admin:auth_user_changelist")).status_code == 403
+    records = [r for r in caplog.records if r.name == "django.request"]
+    assert records
+    for record in records:
+        OneLineDenied().filter(record)
+        assert record.exc_info is None
+        assert "\n" not in logging.Formatter().format(record)
