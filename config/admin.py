@@ -40,6 +40,6 @@ class PartyAdminSite(admin.AdminSite):
 
     def index(
         self, request: HttpRequest, extra_context: dict[str, Any] | None = None
-    ) -> HttpResponse:
+    ) -> TemplateResponse:
         context = {"panels": panel_list(request), **(extra_context or {})}
         return super().index(request, context)
