@@ -242,3 +242,45 @@ def test_pending_preview_waits_only_in_the_expiring_cache(
     assert cache.get(f"django-import-export-{name}") is not None
     assert _temp_files() - before == set()
     assert settings.IMPORT_EXPORT_TMP_STORAGE_CLASS == "common.spreadsheets.ExpiringCacheStorage"
+
+
+# --- exports and imports in Chinese (issue 8) ----------------------------------------------------
+def test_export_file_is_named_in_chinese_and_the_form_speaks_chinese(
+    client: Any, tree: Any, secretary_a: Any
+) -> None:
+    from urllib.parse import unquote
+
+    from django.utils import timezone
+
+    MemberFactory(branch=tree.branch_a)
+    client.force_login(secretary_a)
+    url = reverse("admin:members_member_export")
+    form = client.get(url).context["form"]
+    labels = [str(f.label) for f in form.fields.values()]
+    assert "公民身份号码" in labels
+    assert not [label for label in labels if "Citizen" in label]
+    assert form.fields["format"].initial == "0"
+    fields = {name: "on" for name in form.fields if name.startswith("memberrosterresource_")}
+    response = client.post(url, {"format": "0", "resource": "0", **fields})
+    disposition = unquote(response["Content-Disposition"])
+    assert f"党员花名册-甲社区党委-{timezone.localdate().isoformat()}.xlsx" in disposition
+    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    assert sheet.title == "党员花名册"
+    assert sheet.column_dimensions["A"].width >= 8
+
+
+def test_import_page_offers_a_blank_template_with_the_headers(
+    client: Any, tree: Any, secretary_a: Any
+) -> None:
+    client.force_login(secretary_a)
+    page = client.get(reverse("admin:members_member_import")).content.decode()
+    assert "下载空白模板" in page
+    response = client.get(reverse("admin:members_member_import_template"))
+    assert response.status_code == 200
+    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    assert [c.value for c in sheet[1]] == list(ROSTER_HEADERS)
+
+
+def test_import_template_needs_the_import_permission(client: Any, reviewer_b: Any) -> None:
+    client.force_login(reviewer_b)
+    assert client.get(reverse("admin:members_member_import_template")).status_code == 403

@@ -12,16 +12,22 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.template.response import TemplateResponse
+from django.urls import path
+from django.utils import timezone
 from import_export.admin import ImportExportMixin
 
 from common.admin import ScopedHistoryAdmin, SpreadsheetAdminMixin, changed_fields
 from common.masking import mask_citizen_id
 from organizations.models import Organization
+from organizations.rules import OrganizationKind
 
 from ..models import Member, MemberCategory, PersonalDataAccess
 from ..resources import MemberRosterResource
+from ..selectors.lapse import self_lapse_report
 from ..services.member import (
     PERSONAL_DATA_PERMISSION,
     member_branch_ids,
@@ -46,12 +52,54 @@ class BranchListFilter(admin.RelatedOnlyFieldListFilter):
     """所在党组织: only organizations that hold members the user can see."""
 
 
+class RosterFilter(admin.SimpleListFilter):
+    """在册 by default: a member whose 转出 was received is kept, and found as 已转出."""
+
+    title = "在册情况"
+    parameter_name = "roster"
+    default = "current"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        return [("current", "在册"), ("out", "已转出"), ("all", "全部")]
+
+    def choices(self, changelist: Any) -> Any:
+        selected = self.value() or self.default
+        for lookup, title in self.lookup_choices:
+            yield {
+                "selected": selected == lookup,
+                "query_string": changelist.get_query_string({self.parameter_name: lookup}),
+                "display": title,
+            }
+
+    def queryset(self, request: HttpRequest, queryset: Any) -> Any:
+        value = self.value()
+        if value == "out":
+            return queryset.transferred_out()
+        if value == "all":
+            return queryset
+        return queryset.current()
+
+
+class ProbationFilter(admin.SimpleListFilter):
+    title = "预备期"
+    parameter_name = "probation"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        return [("overdue", "预备期已满一年未转正")]
+
+    def queryset(self, request: HttpRequest, queryset: Any) -> Any:
+        if self.value() == "overdue":
+            return queryset.probation_overdue(timezone.localdate())
+        return queryset
+
+
 @admin.register(Member)
 class MemberAdmin(  # type: ignore[misc]
     SpreadsheetAdminMixin, ImportExportMixin, PersonalDataAdminMixin, ScopedHistoryAdmin
 ):
     resource_classes = [MemberRosterResource]
-    import_template_name = "admin/members/member/import.html"
+    import_template_name = "admin/members/member/import.html"  # the shared one, with ID help
+    change_list_template = "admin/members/member/change_list.html"
     list_display = (
         "name",
         "gender",
@@ -60,8 +108,16 @@ class MemberAdmin(  # type: ignore[misc]
         "branch",
         "work_unit",
         "masked_id",
+        "notes",
     )
-    list_filter = ("status", "categories", ("branch", BranchListFilter), "gender")
+    list_filter = (
+        RosterFilter,
+        ProbationFilter,
+        "status",
+        "categories",
+        ("branch", BranchListFilter),
+        "gender",
+    )
     list_select_related = ("branch",)
     search_fields = ("name",)
     search_help_text = "按姓名、工作单位、所在党组织、公民身份号码或联系电话（末4位）搜索"
@@ -77,6 +133,10 @@ class MemberAdmin(  # type: ignore[misc]
     @admin.display(description="公民身份号码")
     def masked_id(self, member: Member) -> str:
         return member.masked_citizen_id
+
+    @admin.display(description="提示")
+    def notes(self, member: Member) -> str:
+        return "；".join(member.notes(timezone.localdate())) or "—"
 
     def get_search_results(
         self, request: HttpRequest, queryset: QuerySet[Member], search_term: str
@@ -108,7 +168,17 @@ class MemberAdmin(  # type: ignore[misc]
             ("基本信息", {"fields": (*basic, "phone", "address", "photo")}),
             (
                 "党籍",
-                {"fields": ("status", "joined_on", "full_member_on", "branch", "categories")},
+                {
+                    "fields": (
+                        "status",
+                        "joined_on",
+                        "full_member_on",
+                        "branch",
+                        "group",
+                        "categories",
+                        "transferred_out_on",
+                    )
+                },
             ),
             ("工作与居住", {"fields": ("work_unit", "residence_community", "monthly_income")}),
         ]
@@ -118,10 +188,19 @@ class MemberAdmin(  # type: ignore[misc]
             return fieldsets
         return self.mask_fieldsets(request, fieldsets)
 
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        return [*super().get_readonly_fields(request, obj), "transferred_out_on"]
+
     def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
         organizations = Organization.objects.all()
-        if db_field.name == "branch" and (allowed := member_branch_ids(request.user)) is not None:
-            kwargs["queryset"] = organizations.filter(pk__in=allowed)
+        allowed = member_branch_ids(request.user)
+        if db_field.name in ("branch", "group") and allowed is not None:
+            organizations = organizations.filter(pk__in=allowed)
+        if db_field.name == "branch":
+            kinds = (OrganizationKind.BRANCH, OrganizationKind.UNIT_ORG)
+            kwargs["queryset"] = organizations.filter(kind__in=kinds)
+        if db_field.name == "group":
+            kwargs["queryset"] = organizations.filter(kind=OrganizationKind.GROUP)
         if db_field.name == "residence_community":
             # Where a member lives is a fact about them, not a scope: any community (the public
             # site lists them all). The community lived in then sees the member too.
@@ -147,6 +226,25 @@ class MemberAdmin(  # type: ignore[misc]
         """Categories were set by member_save; Member has no inlines."""
         for formset in formsets:
             self.save_formset(request, form, formset, change=change)
+
+    # --- 自行脱党提示 ---------------------------------------------------------------------------
+    def get_urls(self) -> list[Any]:
+        view = self.admin_site.admin_view(self.lapse_view)
+        return [path("lapse/", view, name="members_member_lapse"), *super().get_urls()]
+
+    def lapse_view(self, request: HttpRequest) -> HttpResponse:
+        """The current members a 自行脱党 condition flags (002), and which conditions could be
+        checked with the records the system has."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        report = self_lapse_report(members=Member.objects.visible_to(request.user))
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "自行脱党提示",
+            "opts": self.model._meta,
+            "report": report,
+        }
+        return TemplateResponse(request, "admin/members/member/lapse.html", context)
 
     # --- import and export --------------------------------------------------------------------
     def has_import_permission(self, request: HttpRequest) -> bool:
