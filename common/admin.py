@@ -15,7 +15,7 @@ from django.http import Http404, HttpRequest
 from import_export.forms import SelectableFieldsExportForm
 from simple_history.admin import SimpleHistoryAdmin
 
-from .spreadsheets import SPREADSHEET_FORMATS, SpreadsheetError, check_file_size
+from .spreadsheets import SPREADSHEET_FORMATS, SafeXLSX, SpreadsheetError, check_file_size
 
 # Services are called as service(<entity>=obj, actor=user[, update_fields=[...]]).
 SaveService = Callable[..., Any]
@@ -367,8 +367,8 @@ class SpreadsheetAdminMixin:
         resource = self.get_import_resource_classes(request)[0]  # type: ignore[attr-defined]
         headers = list(getattr(resource, "HEADERS", ()))
         dataset = tablib.Dataset(headers=headers, title=getattr(resource, "title", "Sheet1"))
-        data = SPREADSHEET_FORMATS[0]().export_data(dataset)
-        response = HttpResponse(data, content_type=SPREADSHEET_FORMATS[0]().get_content_type())
+        data = SafeXLSX().export_data(dataset)
+        response = HttpResponse(data, content_type=SafeXLSX().get_content_type())
         filename = f"{getattr(resource, 'title', '导入')}-导入模板.xlsx"
         response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
         return response
