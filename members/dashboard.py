@@ -15,7 +15,14 @@ from django.utils import timezone
 
 from common.dashboard import Chart, Figure, Panel, Todo, changelist_url
 
-from .models import ActivityRecord, FloatingRecord, Member, PostClaim, Registration
+from .models import (
+    ActivityRecord,
+    FloatingRecord,
+    Member,
+    MemberCategory,
+    PostClaim,
+    Registration,
+)
 from .models.dual import PostClaimStatus
 from .rules import MemberStatus, months_before
 from .selectors import dual as dual_selectors
@@ -94,10 +101,14 @@ def _registration_todos(user: Any, today: dt.date) -> list[Todo]:
 
 
 def _member_figures(user: Any) -> list[Figure]:
-    counts = Member.objects.visible_to(user).aggregate(
-        total=Count("pk"),
-        full=Count("pk", filter=Q(status=MemberStatus.FULL)),
-        probationary=Count("pk", filter=Q(status=MemberStatus.PROBATIONARY)),
+    counts = (
+        Member.objects.visible_to(user)
+        .current()
+        .aggregate(
+            total=Count("pk"),
+            full=Count("pk", filter=Q(status=MemberStatus.FULL)),
+            probationary=Count("pk", filter=Q(status=MemberStatus.PROBATIONARY)),
+        )
     )
     floating = FloatingRecord.objects.visible_to(user).current().count()
     return [
@@ -113,14 +124,11 @@ def _member_figures(user: Any) -> list[Figure]:
 
 
 def _category_chart(user: Any) -> Chart:
-    rows = (
-        Member.objects.visible_to(user)
-        .values("categories__name")
-        .annotate(n=Count("pk"))
-        .filter(categories__name__isnull=False)
-        .order_by("categories__id")
-    )
-    return Chart("党员人员类别", [(row["categories__name"], row["n"]) for row in rows])
+    visible = Member.objects.visible_to(user).values("pk")
+    rows = MemberCategory.objects.annotate(
+        n=Count("members", filter=Q(members__in=visible))
+    ).order_by("id")
+    return Chart("党员人员类别", [(row.name, row.n) for row in rows])
 
 
 def _activity_chart(user: Any, today: dt.date) -> Chart:

@@ -139,3 +139,15 @@ def test_a_refused_request_logs_one_line(client: Any, secretary_a: Any, caplog: 
         OneLineDenied().filter(record)
         assert record.exc_info is None
         assert "\n" not in logging.Formatter().format(record)
+
+
+def test_category_chart_counts_each_category_once(tree: Any, secretary_a: Any, rf: Any) -> None:
+    mf.MemberFactory(branch=tree.branch_a, categories=["in_service", "floating"])
+    mf.MemberFactory(branch=tree.branch_a, categories=["retired"])
+    mf.MemberFactory(branch=tree.branch_b, categories=["retired"])  # another community's
+    request = rf.get("/admin/")
+    request.user = secretary_a
+    members = next(p for p in panel_list(request) if p.title == "党员管理")
+    bars = dict(members.charts[0].bars)
+    assert len(members.charts[0].bars) == len(bars)
+    assert (bars["在职"], bars["流动"], bars["离退休"], bars["学生"]) == (1, 1, 1, 0)
