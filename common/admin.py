@@ -104,6 +104,8 @@ class ScopedAdmin(ScopedQuerysetMixin, admin.ModelAdmin):  # type: ignore[type-a
 
     model_services: Services | None = None
     inline_services: dict[type[models.Model], Services] = {}
+    # A page a secretary can read without scrolling forever (Django's default is 100 rows).
+    list_per_page = 40
 
     def get_object(
         self, request: HttpRequest, object_id: str, from_field: str | None = None
