@@ -151,3 +151,13 @@ def test_category_chart_counts_each_category_once(tree: Any, secretary_a: Any, r
     bars = dict(members.charts[0].bars)
     assert len(members.charts[0].bars) == len(bars)
     assert (bars["在职"], bars["流动"], bars["离退休"], bars["学生"]) == (1, 1, 1, 0)
+
+
+def test_sidebar_groups_models_by_the_secretarys_work(client: Any, secretary_a: Any) -> None:
+    groups = _index(client, secretary_a).context["app_list"]
+    names = [g["name"] for g in groups]
+    assert names[:3] == ["党员队伍", "在职党员双联双管", "组织建设"]
+    first = [m["object_name"] for m in groups[0]["models"]]
+    assert first[:2] == ["Member", "FloatingRecord"]
+    listed = [m["object_name"] for g in groups for m in g["models"]]
+    assert len(listed) == len(set(listed))  # each model once
