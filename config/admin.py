@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 from django.contrib import admin
 from django.contrib.admin.forms import AdminAuthenticationForm
+from django.contrib.admin.views.autocomplete import AutocompleteJsonView
 from django.http import HttpRequest
 from django.template.response import TemplateResponse
 
@@ -100,11 +101,29 @@ def work_groups(app_list: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return groups
 
 
+class LabelledAutocompleteView(AutocompleteJsonView):
+    """A picker's option says what tells two people apart: an admin may define
+    `autocomplete_label(obj)` (e.g. 何丽（第一党支部，3301**********123X）) and
+    `autocomplete_select_related` for what that label reads."""
+
+    def get_queryset(self) -> Any:
+        related = getattr(self.model_admin, "autocomplete_select_related", ())
+        queryset = super().get_queryset()
+        return queryset.select_related(*related) if related else queryset
+
+    def serialize_result(self, obj: Any, to_field_name: str) -> dict[str, str]:
+        label = getattr(self.model_admin, "autocomplete_label", str)
+        return {"id": str(getattr(obj, to_field_name)), "text": label(obj)}
+
+
 class PartyAdminSite(admin.AdminSite):
     site_header = "社区党建管理系统"
     site_title = "社区党建管理系统"
     index_title = "工作台"
     login_form = PartyAuthenticationForm
+
+    def autocomplete_view(self, request: HttpRequest) -> Any:
+        return LabelledAutocompleteView.as_view(admin_site=self)(request)
 
     def get_app_list(self, request: HttpRequest, app_label: str | None = None) -> list[Any]:
         app_list = super().get_app_list(request, app_label)

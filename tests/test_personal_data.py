@@ -332,8 +332,25 @@ def test_autocomplete_is_no_way_around_the_search_limits(
             },
         )
         assert response.status_code == 200
-        return [r["text"] for r in response.json()["results"]]
+        return [r["text"].split("（")[0] for r in response.json()["results"]]
 
     assert found(member_a.citizen_id[-4:]) == ["甲党员"]
     assert found(member_a.citizen_id) == []
     assert found("13812345678") == []
+
+
+def test_member_picker_tells_namesakes_apart_without_the_full_id(
+    client: Any, tree: Any, member_a: Member, branch_officer_a: Any
+) -> None:
+    twin = MemberFactory(name="甲党员", branch=tree.branch_a)
+    client.force_login(branch_officer_a)
+    response = client.get(
+        reverse("admin:autocomplete"),
+        {"term": "甲党员", "app_label": "members", "model_name": "floatingrecord",
+         "field_name": "member"},
+    )  # fmt: skip
+    texts = sorted(r["text"] for r in response.json()["results"])
+    assert texts == sorted(
+        f"甲党员（甲社区第一党支部，{m.masked_citizen_id}）" for m in (member_a, twin)
+    )
+    assert member_a.citizen_id not in "".join(texts)
