@@ -242,6 +242,14 @@ IN_SERVICE_INACTIVE_MONTHS = env.int("IN_SERVICE_INACTIVE_MONTHS", default=6)
 FLOATING_TRANSFER_MONTHS = env.int("FLOATING_TRANSFER_MONTHS", default=6)
 FLOATING_NO_CONTACT_MONTHS = env.int("FLOATING_NO_CONTACT_MONTHS", default=6)
 
+# Member rules of issue 9. The Party's own numbers (probation of one year, an extension of 6 to 12
+# months, 18 years on 入党日期, six months for 自行脱党, the 量化考核 deductions of 002) are named
+# constants in members/rules.py; what a community may set differently is here.
+# 社区大党委委员 (004: 连聘连任…一般不超过9年): a new term that starts within this many days of the
+# end of the previous one continues it, so a re-appointment a few weeks late does not restart the
+# nine-year count.
+JOINT_COMMITTEE_TERM_GAP_DAYS = env.int("JOINT_COMMITTEE_TERM_GAP_DAYS", default=31)
+
 # Audit trail (django-simple-history): reverting from the history page would bypass the services'
 # checks, so it is off; the history stays readable.
 SIMPLE_HISTORY_REVERT_DISABLED = True

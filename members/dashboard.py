@@ -124,7 +124,7 @@ def _member_figures(user: Any) -> list[Figure]:
 
 
 def _category_chart(user: Any) -> Chart:
-    visible = Member.objects.visible_to(user).values("pk")
+    visible = Member.objects.visible_to(user).current().values("pk")
     rows = MemberCategory.objects.annotate(
         n=Count("members", filter=Q(members__in=visible))
     ).order_by("id")

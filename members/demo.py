@@ -2,6 +2,11 @@
 eight demo units registered with the communities where they live, service posts claimed, a year of
 activity records, floating members, transfers and last year's review.
 
+It shows the member rules of issue 9: a member whose 转出 was received has left (已转出, out of
+the roster); each campaign's 未报到 list holds only in-service members of the unit party
+organizations (the communities' own branch members never register); last year's review of every
+branch grades exactly its 优秀 quota, counted on 31 December.
+
 Deterministic (a fixed random seed, dates counted back from today) and idempotent: a member that
 already exists (by citizen ID) is left alone together with everything made for it.
 """
@@ -46,7 +51,9 @@ from .rules import (
     ReviewGrade,
     citizen_id_check_character,
     excellent_quota,
+    review_year_end,
 )
+from .services.records import membership_transfer_receive
 
 SEED = 2026
 MEMBERS_PER_COMMUNITY = 75
@@ -269,15 +276,15 @@ def _reviews(actor: Any, year: int, rng: random.Random) -> None:
     branches = Organization.objects.filter(kind=OrganizationKind.BRANCH).annotate(
         n=Count("members")
     )
+    last_day = review_year_end(year)
     for branch in branches.filter(n__gt=0):
-        members = list(
-            Member.objects.filter(branch=branch, joined_on__lt=dt.date(year, 12, 1)).order_by("pk")
-        )
         if Review.objects.filter(branch=branch, year=year).exists():
             continue
-        graded = [
-            m for m in members if m.full_member_on and m.full_member_on <= dt.date(year, 12, 31)
-        ]
+        members = list(Member.objects.filter(branch=branch).on_roster(last_day).order_by("pk"))
+        full = set(
+            Member.objects.filter(branch=branch).full_on(last_day).values_list("pk", flat=True)
+        )
+        graded = [m for m in members if m.pk in full]
         excellent = set(rng.sample(graded, excellent_quota(len(graded)))) if graded else set()
         reviews = []
         for member in members:
@@ -306,11 +313,12 @@ def _reviews(actor: Any, year: int, rng: random.Random) -> None:
 
 
 def _transfers(actor: Any, today: dt.date, members: list[Member]) -> None:
+    """Four letters: the first 转出 is received, so that member has left (已转出); a 转入 is
+    received; one of each is still open."""
     for index, member in enumerate(members[:4]):
         outgoing = index % 2 == 0
         issued = today - dt.timedelta(days=30 * (index + 1))
-        received = index < 2
-        model_save(
+        transfer = model_save(
             MembershipTransfer(
                 member=member,
                 direction="out" if outgoing else "in",
@@ -321,11 +329,13 @@ def _transfers(actor: Any, today: dt.date, members: list[Member]) -> None:
                 letter_number=f"{today.year}-ZZ-{index + 1:03d}",
                 issued_on=issued,
                 valid_until=issued + dt.timedelta(days=90),
-                received_on=issued + dt.timedelta(days=10) if received else None,
-                state="received" if received else "sent",
             ),
             actor=actor,
         )
+        if index < 2:
+            membership_transfer_receive(
+                transfer=transfer, actor=actor, received_on=issued + dt.timedelta(days=10)
+            )
 
 
 def build() -> list[Any]:
@@ -389,7 +399,7 @@ def build() -> list[Any]:
 def _link_member_login() -> None:
     """The demo login `dangyuan` is the first member of 春晖社区第二党支部 (self-service comes later)."""
     user = get_user_model().objects.filter(username="dangyuan").first()
-    member = Member.objects.filter(branch__code="CN-CH-ZB2").order_by("pk").first()
+    member = Member.objects.current().filter(branch__code="CN-CH-ZB2").order_by("pk").first()
     if user and member and member.user_id is None and not Member.objects.filter(user=user).exists():
         member.user = user
         model_save(member, actor=None, update_fields=["user"])

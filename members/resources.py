@@ -11,6 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models
 from import_export import fields, widgets
 from import_export.instance_loaders import BaseInstanceLoader
@@ -33,6 +34,7 @@ from common.imports import (
 from organizations.models import Organization
 
 from .models import Member, MemberCategory, PersonalDataAccess
+from .models.member import MemberQuerySet
 from .rules import (
     CATEGORY_SEPARATOR,
     Education,
@@ -89,7 +91,7 @@ class RosterInstanceLoader(BaseInstanceLoader):
         ids: set[str] = set()
         if dataset is not None and self.field.column_name in (dataset.headers or []):
             ids = {self.field.clean(row) for row in dataset.dict} - {""}
-        queryset = resource.get_queryset().filter(citizen_id__in=ids)
+        queryset = resource.visible_members().filter(citizen_id__in=ids)
         self.members = {member.citizen_id: member for member in queryset}
 
     def get_instance(self, row: Any) -> Member | None:
@@ -155,13 +157,18 @@ class MemberRosterResource(RowNumberedResource):
         self._lookups: dict[str, Any] | None = None
 
     # --- reading ------------------------------------------------------------------------------
-    def get_queryset(self) -> models.QuerySet[Member]:
+    def visible_members(self) -> MemberQuerySet:
+        """Every member the user sees, transferred-out ones included (an import row names them)."""
         queryset = Member.objects.all()
         if self.user is not None:
             queryset = queryset.visible_to(self.user)
         return queryset.select_related("branch", "residence_community").prefetch_related(
             "categories"
         )
+
+    def get_queryset(self) -> models.QuerySet[Member]:
+        """The roster: current members only (a member transferred out is kept, not listed)."""
+        return self.visible_members().current()
 
     def _lookup(self) -> dict[str, Any]:
         """Organizations and categories a row may name, loaded once per import."""
@@ -190,6 +197,13 @@ class MemberRosterResource(RowNumberedResource):
 
     def import_instance(self, instance: Member, row: Any, **kwargs: Any) -> None:
         instance._roster_categories = None  # type: ignore[attr-defined]
+        if instance.pk and instance.transferred_out_on is not None:
+            raise ValidationError(
+                {
+                    NON_FIELD_ERRORS: f"{instance.name}已于{instance.transferred_out_on:%Y-%m-%d}"
+                    "转出本组织，花名册不再包含该党员；如已转回，请办理组织关系转入"
+                }
+            )
         super().import_instance(instance, row, **kwargs)
 
     def read_column(self, field: fields.Field, instance: Any, row: Any) -> None:

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import unicodedata
-from decimal import Decimal
+from dataclasses import dataclass
+from decimal import ROUND_CEILING, Decimal
 
 from django.db import models
+
+from organizations.rules import OrganizationKind
 
 # --- 公民身份号码 (GB 11643-1999) -------------------------------------------------------------
 CITIZEN_ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
@@ -63,6 +66,11 @@ class MemberStatus(models.TextChoices):
 
 
 MIN_JOIN_AGE = 18  # 发展党员工作细则: an applicant is at least 18 years old
+# 党章 and 发展党员工作细则: probation lasts one year from the branch meeting (入党日期); it may be
+# extended once, by at least six months and at most one year.
+PROBATION_MONTHS = 12
+PROBATION_EXTENSION_MIN_MONTHS = 6
+PROBATION_EXTENSION_MAX_MONTHS = 12
 
 
 def age_on(birth_date: dt.date, day: dt.date) -> int:
@@ -73,6 +81,121 @@ def join_date_error(birth_date: dt.date, joined_on: dt.date) -> str | None:
     if age_on(birth_date, joined_on) < MIN_JOIN_AGE:
         return f"入党日期早于本人年满{MIN_JOIN_AGE}周岁的日期"
     return None
+
+
+def months_after(day: dt.date, months: int) -> dt.date:
+    """The same day `months` later (the month's last day where the day does not exist)."""
+    return months_before(day, -months)
+
+
+def probation_end(joined_on: dt.date) -> dt.date:
+    """The day a probation without extension ends: one year after 入党日期 (29 Feb: 28 Feb)."""
+    return months_after(joined_on, PROBATION_MONTHS)
+
+
+def _extended_ends(joined_on: dt.date) -> tuple[dt.date, dt.date]:
+    """The earliest and latest end of a probation extended once (by 6 to 12 months)."""
+    return (
+        months_after(joined_on, PROBATION_MONTHS + PROBATION_EXTENSION_MIN_MONTHS),
+        months_after(joined_on, PROBATION_MONTHS + PROBATION_EXTENSION_MAX_MONTHS),
+    )
+
+
+def full_member_date_error(joined_on: dt.date, full_member_on: dt.date) -> str | None:
+    """转正日期 is the day probation ended: one year after 入党日期, or after one extension."""
+    one_year = probation_end(joined_on)
+    earliest, latest = _extended_ends(joined_on)
+    if full_member_on == one_year or earliest <= full_member_on <= latest:
+        return None
+    return (
+        f"转正日期应为预备期满之日：入党满一年的{one_year:%Y-%m-%d}，或延长预备期"
+        f"{PROBATION_EXTENSION_MIN_MONTHS}至{PROBATION_EXTENSION_MAX_MONTHS}个月后的"
+        f"{earliest:%Y-%m-%d}至{latest:%Y-%m-%d}之间"
+    )
+
+
+def membership_date_errors(
+    *, birth_date: dt.date, joined_on: dt.date, full_member_on: dt.date | None, today: dt.date
+) -> dict[str, str]:
+    """What is wrong with a member's 入党日期 and 转正日期, by field."""
+    errors: dict[str, str] = {}
+    if joined_on > today:
+        errors["joined_on"] = "入党日期不能晚于今天"
+    elif error := join_date_error(birth_date, joined_on):
+        errors["joined_on"] = error
+    if full_member_on is None:
+        return errors
+    if full_member_on > today:
+        errors["full_member_on"] = "转正日期不能晚于今天"
+    elif full_member_on < joined_on:
+        errors["full_member_on"] = "转正日期不能早于入党日期"
+    elif error := full_member_date_error(joined_on, full_member_on):
+        errors["full_member_on"] = error
+    return errors
+
+
+def probation_overdue(joined_on: dt.date, today: dt.date) -> bool:
+    """A 预备党员 whose year of probation is over: the branch owes a decision (转正 or 延长).
+
+    The system does not record extensions, so the flag stays on during one; its message gives
+    the latest day an extended probation ends (see probation_overdue_message).
+    """
+    return today > probation_end(joined_on)
+
+
+def probation_overdue_message(joined_on: dt.date, today: dt.date) -> str:
+    one_year = probation_end(joined_on)
+    _, latest = _extended_ends(joined_on)
+    if today > latest:
+        return (
+            f"预备期已于{one_year:%Y-%m-%d}满一年，最长延长期也已于{latest:%Y-%m-%d}届满，仍未转正"
+        )
+    return (
+        f"预备期已于{one_year:%Y-%m-%d}满一年，未见转正决定：请办理转正，"
+        f"延长预备期的最迟于{latest:%Y-%m-%d}转正"
+    )
+
+
+def latest_join_date_full_by(day: dt.date) -> dt.date:
+    """The latest 入党日期 whose probation without extension has ended by `day` (the SQL twin of
+    is_full_member_on for a 正式党员 with no 转正日期 on file)."""
+    cutoff = months_before(day, PROBATION_MONTHS)
+    following = cutoff + dt.timedelta(days=1)
+    return following if probation_end(following) <= day else cutoff
+
+
+def holder_error(*, name: str, kind: str, parent_name: str, has_branch_below: bool) -> str | None:
+    """Why an organization of `kind` may not hold members' records, or None: only a 党支部, or a
+    单位党组织 with no 党支部 below it (which works as one), holds members; a 党小组 is a part
+    of its branch that members are placed in."""
+    if kind == OrganizationKind.BRANCH:
+        return None
+    if kind == OrganizationKind.UNIT_ORG:
+        return f"{name}下设党支部，党员的组织关系应在其下的党支部。" if has_branch_below else None
+    if kind == OrganizationKind.GROUP:
+        return (
+            f"党小组不是组织关系所在的党组织：请把所在党组织选为“{parent_name}”，"
+            f"再把党员编入党小组“{name}”。"
+        )
+    return (
+        f"{name}是{OrganizationKind(kind).label}，不直接管理党员："
+        "党员的组织关系只能在党支部（或下设无党支部的单位党组织）。"
+    )
+
+
+def review_year_end(year: int) -> dt.date:
+    """The day whose roster a year's 民主评议 grades: 31 December of that year."""
+    return dt.date(year, 12, 31)
+
+
+def is_full_member_on(
+    day: dt.date, status: str, joined_on: dt.date, full_member_on: dt.date | None
+) -> bool:
+    """Whether a member was a 正式党员 on `day`. A 正式党员 with no 转正日期 on file counts from
+    the end of a probation without extension."""
+    if status != MemberStatus.FULL:
+        return False
+    return (full_member_on or probation_end(joined_on)) <= day
 
 
 class Category(models.TextChoices):
@@ -147,8 +270,64 @@ def floating_should_transfer(
 
 
 def floating_lost_contact(*, last_contact_on: dt.date, today: dt.date, months: int) -> bool:
-    """No contact for `months` consecutive months: flagged for 自行脱党 handling (001, 002)."""
+    """No contact for `months` months (失联): the branch should reach the member. Contact alone
+    decides nothing about 自行脱党 (see floating_needs_handling and absent_for)."""
     return last_contact_on <= months_before(today, months)
+
+
+def floating_needs_handling(
+    *, last_life_on: dt.date, last_contact_on: dt.date, today: dt.date, months: int
+) -> bool:
+    """002 流动党员管理制度 五: more than `months` months with no organizational life AND no
+    contact with the organization: handled under the Party Constitution. Exactly `months`
+    months is not yet "more than"."""
+    cutoff = months_before(today, months)
+    return last_life_on < cutoff and last_contact_on < cutoff
+
+
+def floating_certificate_problem(
+    *,
+    direction: str,
+    is_current: bool,
+    certificate_number: str,
+    expires_on: dt.date | None,
+    today: dt.date,
+) -> str | None:
+    """An outflowing member who keeps membership here carries a 流动党员活动证 (001, 002)."""
+    if direction != FloatingDirection.OUTFLOW or not is_current:
+        return None
+    if not certificate_number:
+        return "未发《流动党员活动证》"
+    if expires_on is not None and expires_on < today:
+        return "活动证已过期"
+    return None
+
+
+# --- 自行脱党 (002 社区党员管理制度 8; 党费收缴规定 第十三条) -------------------------------------------
+# Six consecutive months without paying dues, OR without organizational life, OR without doing
+# the work the Party assigned, without good reason: the branch meeting decides.
+SELF_LAPSE_MONTHS = 6
+
+
+def _month_index(day: dt.date) -> int:
+    return day.year * 12 + day.month - 1
+
+
+def unpaid_months(last_paid_month: dt.date | None, *, owed_from: dt.date, today: dt.date) -> int:
+    """Whole months without dues: those after the last month paid (or from the first month
+    owed) and before the current month, which is still open for payment."""
+    first_unpaid = _month_index(last_paid_month) + 1 if last_paid_month else _month_index(owed_from)
+    return max(0, _month_index(today) - first_unpaid)
+
+
+def dues_lapsed(last_paid_month: dt.date | None, *, owed_from: dt.date, today: dt.date) -> bool:
+    return unpaid_months(last_paid_month, owed_from=owed_from, today=today) >= SELF_LAPSE_MONTHS
+
+
+def absent_for(last_on: dt.date, *, today: dt.date, months: int) -> bool:
+    """Nothing since `last_on` for `months` consecutive months: the day exactly `months` months
+    ago counts as outside the period (as for 失联 and in-service members)."""
+    return last_on <= months_before(today, months)
 
 
 # --- 民主评议 and 量化考核 --------------------------------------------------------------------------
@@ -182,6 +361,101 @@ ASSESSMENT_ITEMS: tuple[tuple[int, str, int], ...] = (
     (10, "计划生育、移风易俗", 8),
 )
 ASSESSMENT_MAX = {number: points for number, _, points in ASSESSMENT_ITEMS}
+
+
+@dataclass(frozen=True)
+class DeductionRule:
+    """One deduction of 002's score sheet: on `item`, `points` (None: the item scores nothing)
+    for `condition`, once or `per` occurrence or step."""
+
+    code: str
+    item: int
+    condition: str
+    points: Decimal | None
+    per: str = ""
+
+    def describe(self) -> str:
+        if self.points is None:
+            return f"{self.condition}：该项不得分"
+        return f"{self.condition}：{self.per}扣{self.points}分"
+
+
+ORGANIZATIONAL_LIFE_TARGET = Decimal(95)  # 002 item 4: 参加组织生活在95%以上的记15分
+ORGANIZATIONAL_LIFE_STEP = Decimal(5)  # … 每下降5%扣1分
+
+ASSESSMENT_DEDUCTIONS: tuple[DeductionRule, ...] = (
+    DeductionRule("study_absent", 1, "在岗无故不参加学习", None),
+    DeductionRule("against_the_line", 2, "有危害党的路线、方针、政策和不利于团结的言行", None),
+    DeductionRule("dues_overdue", 3, "逾期不交党费", Decimal(10)),
+    DeductionRule("not_obeying", 3, "不服从组织分配", None),
+    DeductionRule("no_exemplary_role", 3, "不发挥党员作用", Decimal(3)),
+    DeductionRule("no_thought_report", 3, "不交汇报思想材料", Decimal(2)),
+    DeductionRule(
+        "organizational_life_below_target",
+        4,
+        "参加总支大会、党小组会、组织生活会低于95%",
+        Decimal(1),
+        "每下降5%",
+    ),
+    DeductionRule("lecture_missed", 4, "听党课每少一次", Decimal(3), "每次"),
+    DeductionRule("no_self_criticism", 5, "不能接受批评和自我批评", Decimal(4)),
+    DeductionRule("tasks_50_to_80", 6, "完成全年工作任务50%以上80%以下", Decimal(2)),
+    DeductionRule("tasks_below_50", 6, "完成全年工作任务50%以下", Decimal(3)),
+    DeductionRule("attendance_short", 6, "出勤率达不到规定天数", Decimal(5)),
+    DeductionRule("absent_without_leave", 6, "无故旷工", None),
+    DeductionRule("late_or_early", 6, "迟到、早退", Decimal(1), "每次"),
+    DeductionRule("law_broken", 7, "发现违法行为", None),
+    DeductionRule("gambling_superstition", 7, "参加封建迷信和赌博活动", Decimal(4), "每次"),
+    DeductionRule("abuse_of_power", 8, "以权谋私、违纪", Decimal(8)),
+    DeductionRule("personal_gain", 8, "不能正确对待个人得失", Decimal(4)),
+    DeductionRule("accident_direct", 9, "造成重大事故的直接责任者", None),
+    DeductionRule("accident_indirect", 9, "造成重大事故的间接责任者", Decimal(5)),
+    DeductionRule("family_planning", 10, "有违犯计划生育政策行为", None),
+)
+DEDUCTION_RULES = {rule.code: rule for rule in ASSESSMENT_DEDUCTIONS}
+
+
+def _rule_points(code: str) -> Decimal:
+    """The points of a deduction counted in points (not one that voids the item)."""
+    return DEDUCTION_RULES[code].points or Decimal(0)
+
+
+def organizational_life_deduction(rate: Decimal) -> Decimal:
+    """Points off item 4 for attending `rate` % of organizational life: below the target, one
+    step for each 5 % or part of it (94 %: one step; 90 %: one; 89.9 %: two)."""
+    if rate >= ORGANIZATIONAL_LIFE_TARGET:
+        return Decimal(0)
+    steps = ((ORGANIZATIONAL_LIFE_TARGET - rate) / ORGANIZATIONAL_LIFE_STEP).to_integral_value(
+        rounding=ROUND_CEILING
+    )
+    return steps * _rule_points("organizational_life_below_target")
+
+
+def prefilled_deductions(
+    *,
+    overdue_dues_months: int | None,
+    life_rate: Decimal | None,
+    lectures_missed: int | None,
+) -> dict[int, tuple[Decimal, str]]:
+    """The deductions a year's records give, by item: (points within the item's maximum, the
+    reason as the sheet prints it). A figure that is None has no records and gives nothing."""
+    found: dict[int, tuple[Decimal, str]] = {}
+    if overdue_dues_months:
+        points = _rule_points("dues_overdue")
+        found[3] = (points, f"逾期不交党费（{overdue_dues_months}个月），扣{points}分")
+    parts: list[tuple[Decimal, str]] = []
+    if life_rate is not None and (points := organizational_life_deduction(life_rate)):
+        target = ORGANIZATIONAL_LIFE_TARGET
+        parts.append(
+            (points, f"参加组织生活{life_rate.normalize():f}%，低于{target}%，扣{points}分")
+        )
+    if lectures_missed:
+        points = lectures_missed * _rule_points("lecture_missed")
+        parts.append((points, f"缺席党课{lectures_missed}次，扣{points}分"))
+    if parts:
+        total = min(sum((p for p, _ in parts), Decimal(0)), Decimal(ASSESSMENT_MAX[4]))
+        found[4] = (total, "；".join(text for _, text in parts))
+    return found
 
 
 def assessment_deduction_error(item: int, deduction: Decimal) -> str | None:

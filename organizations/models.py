@@ -94,6 +94,10 @@ class Organization(TreeNode):
         parent_kind = self.parent.kind if self.parent_id else None
         if self.kind and (error := rules.parent_kind_error(self.kind, parent_kind)):
             raise ValidationError({"parent": error})
+        if self.pk and self.kind:
+            child_kinds = set(self.children.values_list("kind", flat=True))
+            if error := rules.children_kind_error(self.kind, child_kinds):
+                raise ValidationError({"kind": error})
 
     @property
     def is_community(self) -> bool:
@@ -293,6 +297,10 @@ class JointCommittee(models.Model):
         if self.community_id and not self.community.is_community:
             raise ValidationError({"community": "联席会/大党委只能由社区党委或社区党总支组建。"})
 
+    @property
+    def is_big_committee(self) -> bool:
+        return self.kind == JointCommitteeKind.BIG_COMMITTEE
+
 
 class CommitteeRole(models.TextChoices):
     SECRETARY = "secretary", "书记"
@@ -374,9 +382,46 @@ class CommitteeMember(models.Model):
             terms,
             max_years=settings.JOINT_COMMITTEE_TERM_MAX_YEARS,
             max_consecutive_years=settings.JOINT_COMMITTEE_CONSECUTIVE_MAX_YEARS,
+            gap_days=settings.JOINT_COMMITTEE_TERM_GAP_DAYS,
         )
         if error:
             raise ValidationError({"term_end": error})
+        if self.role == CommitteeRole.SECRETARY and self.committee.is_big_committee:
+            self._check_big_committee_secretary()
+
+    def _check_big_committee_secretary(self) -> None:
+        """004: a 大党委 has one 书记 at a time, and it is the community's own 书记 (兼任)."""
+        others = CommitteeMember.objects.filter(
+            committee_id=self.committee_id, role=CommitteeRole.SECRETARY
+        ).exclude(pk=self.pk)
+        for other in others:
+            if rules.periods_overlap(
+                (self.term_start, self.term_end), (other.term_start, other.term_end)
+            ):
+                raise ValidationError(
+                    f"大党委只设一名书记：{other.person_name}任书记至{other.term_end:%Y-%m-%d}，"
+                    "与本届任期重叠。"
+                )
+        community = self.committee.community
+        position = (
+            community.positions.current(on=self.term_start)
+            .filter(title=PositionTitle.SECRETARY)
+            .first()
+        )
+        if position is None:
+            raise ValidationError(
+                f"请先在班子成员中登记{community}{self.term_start:%Y-%m-%d}在任的书记"
+                "（大党委书记由社区党委书记兼任）。"
+            )
+        if position.holder_name != self.person_name:
+            raise ValidationError(
+                {
+                    "person_name": f"大党委书记由社区党委书记兼任：{self.term_start:%Y-%m-%d}"
+                    f"{community}的书记是{position.holder_name}。"
+                }
+            )
+        if self.unit_id:
+            raise ValidationError({"unit": "大党委书记由社区党委书记兼任，所在成员单位应留空。"})
 
 
 class OrganizationAccessQuerySet(ScopedQuerySet["OrganizationAccess"]):

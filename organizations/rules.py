@@ -53,6 +53,24 @@ def parent_kind_error(kind: str, parent_kind: str | None) -> str | None:
     return f"{label}不能设在{parent_label}之下，上级只能是{names}。"
 
 
+def children_kind_error(kind: str, child_kinds: Iterable[str]) -> str | None:
+    """Why a node with children of `child_kinds` may not become a `kind` (retyping a 党支部 that
+    has 党小组 into a 社区党委 would leave the groups under a node they may not sit under)."""
+    for child_kind in sorted(child_kinds):
+        if parent_kind_error(child_kind, kind) is None:
+            continue
+        child = OrganizationKind(child_kind).label
+        allowed = "、".join(
+            OrganizationKind(k).label
+            for k in sorted(k for k in ALLOWED_PARENT_KINDS[child_kind] if k)
+        )
+        return (
+            f"该党组织下设有{child}，{child}只能设在{allowed}之下，"
+            f"不能把本组织改为{OrganizationKind(kind).label}。"
+        )
+    return None
+
+
 class PositionTitle(models.TextChoices):
     SECRETARY = "secretary", "书记"
     DEPUTY_SECRETARY = "deputy_secretary", "副书记"
@@ -96,12 +114,14 @@ def committee_term_error(
     *,
     max_years: int,
     max_consecutive_years: int,
+    gap_days: int,
 ) -> str | None:
     """Why a joint-committee member's term is not allowed, or None.
 
     A term lasts at most `max_years` (its end may fall on that anniversary of its start). Terms
-    that follow each other without a gap of a day or more are consecutive; together with the new
-    term they may span at most `max_consecutive_years` (004).
+    that follow each other with at most `gap_days` days between them are consecutive (a
+    re-appointment a few weeks late does not restart the count); together with the new term they
+    may span at most `max_consecutive_years` (004).
     """
     if end < start:
         return "任期结束日期不能早于开始日期。"
@@ -110,7 +130,7 @@ def committee_term_error(
     terms = sorted((s, e) for s, e in earlier_terms if e is not None and s < start)
     chain_start = start
     for term_start, term_end in reversed(terms):
-        if term_end >= chain_start - dt.timedelta(days=1):
+        if term_end >= chain_start - dt.timedelta(days=gap_days + 1):
             chain_start = min(chain_start, term_start)
     limit = add_years(chain_start, max_consecutive_years)
     if end > limit:

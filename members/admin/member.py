@@ -134,6 +134,12 @@ class MemberAdmin(  # type: ignore[misc]
     def masked_id(self, member: Member) -> str:
         return member.masked_citizen_id
 
+    autocomplete_select_related = ("branch",)
+
+    def autocomplete_label(self, member: Member) -> str:
+        """Two 何丽 told apart in every member picker: branch and masked ID."""
+        return f"{member.name}（{member.branch.name}，{member.masked_citizen_id}）"
+
     @admin.display(description="提示")
     def notes(self, member: Member) -> str:
         return "；".join(member.notes(timezone.localdate())) or "—"

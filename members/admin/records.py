@@ -11,7 +11,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
@@ -27,6 +27,7 @@ from common.admin import (
     ScopedInline,
     ServiceCheckedForm,
     Services,
+    error_text,
     run_service_action,
 )
 from common.pdf import pdf_response
@@ -39,7 +40,7 @@ from ..models import (
     Review,
     TransferState,
 )
-from ..rules import FloatingDirection
+from ..rules import FloatingDirection, floating_certificate_problem
 from ..selectors import records as selectors
 from ..services import records as services
 from .personal import PersonalDataAdminMixin
@@ -106,6 +107,19 @@ class LostContactFilter(YesNoFilter):
         return selectors.floating_lost_contact_q(timezone.localdate())
 
 
+class CertificateFilter(admin.SimpleListFilter):
+    title = "流动党员活动证"
+    parameter_name = "certificate"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        return [("missing", "未持有效活动证的外出党员")]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        if self.value() == "missing":
+            return queryset.filter(selectors.floating_certificate_problem_q(timezone.localdate()))
+        return queryset
+
+
 class CurrentFilter(admin.SimpleListFilter):
     title = "流动状态"
     parameter_name = "current"
@@ -134,6 +148,7 @@ class FloatingRecordAdmin(PersonalDataAdminMixin, ScopedHistoryAdmin):
         "certificate_expires_on",
         "placed_in",
         "vote_right",
+        "certificate_flag",
         "should_transfer_flag",
         "lost_contact_flag",
     )
@@ -141,6 +156,7 @@ class FloatingRecordAdmin(PersonalDataAdminMixin, ScopedHistoryAdmin):
         "direction",
         ShouldTransferFilter,
         LostContactFilter,
+        CertificateFilter,
         CurrentFilter,
         "has_fixed_place",
         MemberBranchFilter,
@@ -187,6 +203,17 @@ class FloatingRecordAdmin(PersonalDataAdminMixin, ScopedHistoryAdmin):
         if record.direction == FloatingDirection.INFLOW and record.placed_in_id:
             return "无表决权"
         return "—"
+
+    @admin.display(description="活动证")
+    def certificate_flag(self, record: FloatingRecord) -> str:
+        problem = floating_certificate_problem(
+            direction=record.direction,
+            is_current=record.ended_on is None,
+            certificate_number=record.certificate_number,
+            expires_on=record.certificate_expires_on,
+            today=timezone.localdate(),
+        )
+        return problem or "—"
 
     @admin.display(description="应转移组织关系", boolean=True, ordering="should_transfer")
     def should_transfer_flag(self, record: FloatingRecord) -> bool:
@@ -298,9 +325,10 @@ class ReviewForm(ServiceCheckedForm):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        if self.instance.pk is None and data.get("member"):
-            # The model checks the grade against was_probationary, which the service sets.
-            self.instance.member = data["member"]
+        if self.instance.pk is None and data.get("member") and data.get("year"):
+            # The model checks the grade against was_probationary, which the service sets from
+            # the member's status on the review year's last day.
+            self.instance.member, self.instance.year = data["member"], data["year"]
             services.review_prepare(self.instance)
         return data
 
@@ -362,6 +390,7 @@ class AssessmentAdmin(ScopedHistoryAdmin):
     fields = ("member", "year", "score", "items_table")
     readonly_fields = ("score", "items_table")
     inlines = [DeductionInline]
+    actions = ["prefill"]
     inline_services = {
         AssessmentDeduction: Services(
             "deduction", services.assessment_deduction_save, services.assessment_deduction_delete
@@ -393,7 +422,22 @@ class AssessmentAdmin(ScopedHistoryAdmin):
         shown = [
             {**vars(r), "deducted": _points(r.deducted), "score": _points(r.score)} for r in rows
         ]
-        return render_to_string("admin/members/assessment/items_table.html", {"rows": shown})
+        context = {"rows": shown, "prefill_note": selectors.assessment_prefill_note()}
+        return render_to_string("admin/members/assessment/items_table.html", context)
+
+    @admin.action(description="按系统记录预填扣分（第3、4项）", permissions=["change"])
+    def prefill(self, request: HttpRequest, queryset: QuerySet[Assessment]) -> None:
+        """One call for all the selected sheets: the providers answer once per year."""
+        try:
+            result = services.assessment_prefill(
+                assessments=queryset.select_related("member"), actor=request.user
+            )
+        except (ValidationError, PermissionDenied) as error:
+            self.message_user(request, error_text(error), messages.ERROR)
+            return
+        for note in result.notes:
+            self.message_user(request, note, messages.WARNING)
+        self.message_user(request, f"已按系统记录预填{len(result.created)}项扣分。", messages.INFO)
 
     @admin.display(description="考核表")
     def sheet_link(self, assessment: Assessment) -> str:

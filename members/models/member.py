@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from common.masking import mask_address, mask_citizen_id, mask_phone
 from organizations.models import Organization
-from organizations.rules import COMMUNITY_KINDS
+from organizations.rules import COMMUNITY_KINDS, OrganizationKind
 from organizations.scope import People, ScopedQuerySet
 
 from .. import rules
@@ -57,6 +59,53 @@ class MemberQuerySet(ScopedQuerySet["Member"]):
     def full(self) -> MemberQuerySet:
         return self.filter(status=MemberStatus.FULL)
 
+    # --- who is on the roster: every count, list, quota and export starts from one of these ---
+    def current(self) -> MemberQuerySet:
+        """在册: members whose transfer out (转出) has not been received."""
+        return self.filter(transferred_out_on__isnull=True)
+
+    def transferred_out(self) -> MemberQuerySet:
+        """已转出: kept with their history, out of the roster."""
+        return self.filter(transferred_out_on__isnull=False)
+
+    def on_roster(self, day: dt.date) -> MemberQuerySet:
+        """Members on `day`: accepted by then and not yet transferred out."""
+        gone_later = Q(transferred_out_on__isnull=True) | Q(transferred_out_on__gt=day)
+        return self.filter(gone_later, joined_on__lte=day)
+
+    def full_on(self, day: dt.date) -> MemberQuerySet:
+        """正式党员 on `day` (SQL twin of rules.is_full_member_on), among those on the roster."""
+        undated = Q(full_member_on__isnull=True, joined_on__lte=rules.latest_join_date_full_by(day))
+        return self.on_roster(day).full().filter(Q(full_member_on__lte=day) | undated)
+
+    def probation_overdue(self, today: dt.date) -> MemberQuerySet:
+        """预备党员 a year past 入党日期 with no decision (SQL twin of rules.probation_overdue)."""
+        yesterday = today - dt.timedelta(days=1)
+        return (
+            self.current()
+            .probationary()
+            .filter(joined_on__lte=rules.latest_join_date_full_by(yesterday))
+        )
+
+    def held_by_unit_org(self) -> MemberQuerySet:
+        """非隶属 here: held by a workplace unit's party organization or a branch directly under it
+        (members are held no deeper, see rules.holder_error)."""
+        unit_org = OrganizationKind.UNIT_ORG
+        return self.filter(
+            Q(branch__kind=unit_org, branch__unit__isnull=False)
+            | Q(branch__parent__kind=unit_org, branch__parent__unit__isnull=False)
+        )
+
+    def due_to_register_in(self, community_id: int) -> MemberQuerySet:
+        """Who must register (报到) with a community (001, 002): current in-service members held by
+        a unit party organization who live there; the community's own branches' members never."""
+        return (
+            self.current()
+            .in_service()
+            .held_by_unit_org()
+            .filter(residence_community_id=community_id)
+        )
+
 
 class Member(models.Model):
     """A party member. The citizen ID is the key that imports match on."""
@@ -86,7 +135,24 @@ class Member(models.Model):
         on_delete=models.PROTECT,
         related_name="members",
         verbose_name="所在党组织",
-        help_text="组织关系所在的党组织。",
+        help_text="组织关系所在的党支部（或下设无党支部的单位党组织）。",
+    )
+    group = models.ForeignKey(
+        Organization,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="group_members",
+        limit_choices_to={"kind": OrganizationKind.GROUP},
+        verbose_name="党小组",
+        help_text="编入所在党支部的哪个党小组（可不填）。",
+    )
+    transferred_out_on = models.DateField(
+        "转出日期",
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="组织关系转出、对方已接收的日期：此后不在本组织的花名册、统计和名额内。",
     )
     categories = models.ManyToManyField(
         MemberCategory, blank=True, related_name="members", verbose_name="人员类别"
@@ -158,21 +224,53 @@ class Member(models.Model):
             errors["citizen_id"] = error
         else:
             errors.update(self._id_mismatches())
+        if self.birth_date and self.joined_on:
+            errors.update(
+                rules.membership_date_errors(
+                    birth_date=self.birth_date,
+                    joined_on=self.joined_on,
+                    full_member_on=self.full_member_on,
+                    today=timezone.localdate(),
+                )
+            )
         if self.status == MemberStatus.PROBATIONARY and self.full_member_on:
             errors["full_member_on"] = "预备党员不应有转正日期"
-        if self.full_member_on and self.joined_on and self.full_member_on < self.joined_on:
-            errors["full_member_on"] = "转正日期不能早于入党日期"
-        if (
-            self.birth_date
-            and self.joined_on
-            and (error := rules.join_date_error(self.birth_date, self.joined_on))
-        ):
-            errors["joined_on"] = error
         community = self.residence_community if self.residence_community_id else None
         if community is not None and community.kind not in COMMUNITY_KINDS:
             errors["residence_community"] = "居住社区必须是社区党委或社区党总支"
+        if self.branch_id:
+            errors.update(self._holder_errors())
         if errors:
             raise ValidationError(errors)
+
+    def _holder_errors(self) -> dict[str, str]:
+        branch = self.branch
+        has_branch_below = (
+            branch.kind == OrganizationKind.UNIT_ORG
+            and branch.children.filter(kind=OrganizationKind.BRANCH).exists()
+        )
+        parent_name = branch.parent.name if branch.parent_id else ""
+        if error := rules.holder_error(
+            name=branch.name,
+            kind=branch.kind,
+            parent_name=parent_name,
+            has_branch_below=has_branch_below,
+        ):
+            return {"branch": error}
+        group = self.group if self.group_id else None
+        if group is not None and group.parent_id != self.branch_id:
+            return {"group": f"党小组“{group}”不属于{branch}，请选择本支部的党小组。"}
+        return {}
+
+    def notes(self, today: dt.date) -> list[str]:
+        """What a secretary should see about this member on the list (no query)."""
+        if self.transferred_out_on is not None:
+            return [f"已转出（{self.transferred_out_on:%Y-%m-%d}）"]
+        if self.status == MemberStatus.PROBATIONARY and rules.probation_overdue(
+            self.joined_on, today
+        ):
+            return [rules.probation_overdue_message(self.joined_on, today)]
+        return []
 
     def _id_mismatches(self) -> dict[str, str]:
         errors = {}

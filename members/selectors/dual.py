@@ -26,9 +26,9 @@ from ..models import (
     RegistrationCampaign,
 )
 from ..models.dual import ActivityRecordQuerySet, RegistrationQuerySet
-from ..rules import Category, months_before, quarter_start
+from ..rules import months_before, quarter_start
 
-OTHER_UNIT_LABEL = "未登记工作单位"
+OTHER_UNIT_LABEL = "未登记驻区单位"  # a unit org whose unit was removed since
 
 
 # --- 需联系单位党组织 -------------------------------------------------------------------------------
@@ -66,6 +66,7 @@ def registrations_inactive(
     return (
         registrations_with_last_dates(queryset, today=day)
         .active()
+        .filter(member__transferred_out_on__isnull=True)
         .filter(registered_on__lte=cutoff)
         .filter(Q(last_activity_on__isnull=True) | Q(last_activity_on__lte=cutoff))
     )
@@ -81,6 +82,7 @@ def registrations_not_reported(
     return (
         registrations_with_last_dates(queryset, today=day)
         .active()
+        .filter(member__transferred_out_on__isnull=True)
         .filter(registered_on__lt=start)
         .filter(Q(last_report_on__isnull=True) | Q(last_report_on__lt=start))
     )
@@ -89,7 +91,7 @@ def registrations_not_reported(
 def registration_flags(registration: Registration, *, today: dt.date | None = None) -> list[str]:
     """The reasons to contact the unit org, from a registration annotated by
     registrations_with_last_dates (no query); the same tests as the two filters above."""
-    if registration.ended_on is not None:
+    if registration.ended_on is not None or registration.member.transferred_out_on is not None:
         return []
     day = today or timezone.localdate()
     last_activity = getattr(registration, "last_activity_on", None)
@@ -139,26 +141,25 @@ def _units_by_organization(members: list[Member]) -> dict[int, Unit]:
 def campaign_unregistered_list(
     *, campaign: RegistrationCampaign, user: Any = None
 ) -> list[UnitUnregistered]:
-    """In-service members living in the campaign's community who had no registration there on
-    the deadline, grouped by work unit: registered units by name, then the free-text work units,
-    then members without one. Three queries."""
+    """Who had to register with the campaign's community (Member.objects.due_to_register_in:
+    current in-service members held by a unit party organization who live there) and had no
+    registration there on the deadline, grouped by unit, units by name. Three queries."""
     registered = Registration.objects.filter(
         community_id=campaign.community_id, registered_on__lte=campaign.deadline
     ).filter(Q(ended_on__isnull=True) | Q(ended_on__gt=campaign.deadline))
-    members = Member.objects.in_service().filter(residence_community_id=campaign.community_id)
+    members = Member.objects.due_to_register_in(campaign.community_id)
     if user is not None:
         members = members.filter(pk__in=Member.objects.visible_to(user).values("pk"))
     found = list(
         members.exclude(pk__in=registered.values("member_id")).order_by("name", "pk").distinct()
     )
     units = _units_by_organization(found)
-    groups: dict[tuple[int, str], UnitUnregistered] = {}
+    groups: dict[str, UnitUnregistered] = {}
     for member in found:
         unit = units.get(member.branch_id)
-        label = unit.name if unit else (member.work_unit or OTHER_UNIT_LABEL)
-        key = (0 if unit else 1 if member.work_unit else 2, label)
-        groups.setdefault(key, UnitUnregistered(label=label, unit=unit)).members.append(member)
-    return [groups[key] for key in sorted(groups)]
+        label = unit.name if unit else OTHER_UNIT_LABEL
+        groups.setdefault(label, UnitUnregistered(label=label, unit=unit)).members.append(member)
+    return [groups[label] for label in sorted(groups)]
 
 
 # --- 在职党员监督台 -------------------------------------------------------------------------------
@@ -180,23 +181,31 @@ class BoardEntry:
 
 
 def supervision_board_list(community: Organization) -> list[BoardEntry]:
-    """在职党员监督台: in-service members with approved posts in `community`. Two queries."""
-    claims = (
-        PostClaim.objects.approved()
-        .filter(community=community, member__categories__code=Category.IN_SERVICE)
-        .select_related("member", "kind")
-        .order_by("member__name", "member_id", "kind_id")
+    """在职党员监督台: every current in-service member registered with `community` (001: 在职党员
+    全部在监督台予以标注), with the work unit they registered from and their approved posts
+    there, if any. Two queries."""
+    registrations = (
+        Registration.objects.active()
+        .filter(community=community, member__in=Member.objects.current().in_service())
+        .select_related("member", "unit")
+        .order_by("member__name", "member_id", "pk")
     )
     entries: dict[int, BoardEntry] = {}
-    for claim in claims:
-        member = claim.member
+    for registration in registrations:
+        member = registration.member
         if member.pk not in entries:
             photo_url = member.photo.url if member.photo else ""
-            entries[member.pk] = BoardEntry(member.pk, member.name, photo_url, member.work_unit)
-        entries[member.pk].posts.append(BoardPost(claim.kind.name, claim.commitment))
-    units = Registration.objects.active().filter(community=community, member_id__in=entries)
-    for member_id, unit_name in units.values_list("member_id", "unit__name"):
-        entries[member_id].work_unit = unit_name
+            entries[member.pk] = BoardEntry(
+                member.pk, member.name, photo_url, registration.unit.name
+            )
+    claims = (
+        PostClaim.objects.approved()
+        .filter(community=community, member_id__in=list(entries))
+        .select_related("kind")
+        .order_by("member_id", "kind_id")
+    )
+    for claim in claims:
+        entries[claim.member_id].posts.append(BoardPost(claim.kind.name, claim.commitment))
     return list(entries.values())
 
 

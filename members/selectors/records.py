@@ -24,14 +24,17 @@ from django.utils import timezone
 
 from organizations.models import Organization
 
+from .. import participation
 from ..models import Assessment, FloatingRecord, Member, Review
 from ..rules import (
+    ASSESSMENT_DEDUCTIONS,
     ASSESSMENT_ITEMS,
+    ORGANIZATIONAL_LIFE_TARGET,
     FloatingDirection,
-    MemberStatus,
     ReviewGrade,
     excellent_quota,
     months_before,
+    review_year_end,
 )
 
 ASSESSMENT_FULL_SCORE = sum(points for _, _, points in ASSESSMENT_ITEMS)
@@ -53,6 +56,13 @@ def floating_lost_contact_q(today: dt.date) -> Q:
     """SQL twin of rules.floating_lost_contact, for current records."""
     cutoff = months_before(today, settings.FLOATING_NO_CONTACT_MONTHS)
     return Q(last_contact_on__lte=cutoff, ended_on__isnull=True)
+
+
+def floating_certificate_problem_q(today: dt.date) -> Q:
+    """SQL twin of rules.floating_certificate_problem: a current outflow without a valid
+    流动党员活动证."""
+    invalid = Q(certificate_number="") | Q(certificate_expires_on__lt=today)
+    return Q(direction=FloatingDirection.OUTFLOW, ended_on__isnull=True) & invalid
 
 
 def _flag(condition: Q) -> Case:
@@ -96,24 +106,28 @@ class ExcellentQuota:
 
     def message(self) -> str:
         return (
-            f"本支部{self.year}年度参加评定等次的正式党员{self.graded}人，"
+            f"本支部{review_year_end(self.year):%Y年%m月%d日}在册的正式党员{self.graded}人，"
             f"优秀最多{self.quota}人，已有{self.excellent}人"
         )
 
 
 def review_graded_member_count(*, branch_id: int, year: int, extra_member_id: int | None) -> int:
-    """The denominator of the 优秀 quota for a branch and year.
+    """The denominator of the 优秀 quota for a branch and year: who was a 正式党员 there on the
+    review year's last day.
 
-    Counted: the branch's current 正式党员, plus any member already graded there that year (one who
-    has since moved keeps counting for the year they were reviewed), plus the member being graded.
-    Probationary members take part but are never graded, so they do not count.
+    Counted: the branch's members who were full members on 31 December of `year` (a member who
+    was still probationary then, had not joined, or had already been transferred out does not
+    count), plus any member graded there that year who has since moved to another branch, plus
+    the member being graded if they were a full member that day.
     """
-    condition = Q(branch_id=branch_id, status=MemberStatus.FULL) | Q(
+    last_day = review_year_end(year)
+    full_then = Member.objects.full_on(last_day)
+    condition = Q(branch_id=branch_id) | Q(
         reviews__branch_id=branch_id, reviews__year=year, reviews__was_probationary=False
     )
     if extra_member_id is not None:
         condition |= Q(pk=extra_member_id)
-    return Member.objects.filter(condition).values("pk").distinct().count()
+    return full_then.filter(condition).values("pk").distinct().count()
 
 
 def review_excellent_quota_get(
@@ -189,6 +203,7 @@ class AssessmentItemRow:
     maximum: int
     deducted: Decimal
     reasons: str
+    rules: tuple[str, ...] = ()  # the item's deductions (002), as the sheet prints them
 
     @property
     def score(self) -> Decimal:
@@ -208,6 +223,26 @@ def assessment_sheet_get(*, assessment: Assessment) -> list[AssessmentItemRow]:
                 maximum=maximum,
                 deducted=found.points if found else Decimal("0"),
                 reasons=found.reason if found else "",
+                rules=tuple(r.describe() for r in ASSESSMENT_DEDUCTIONS if r.item == number),
             )
         )
     return rows
+
+
+# The deductions the year's records pre-fill (002 items 3 and 4), with the fact answering each.
+PREFILLED = (
+    (participation.DUES_OVERDUE_MONTHS, 3, "逾期不交党费"),
+    (participation.ORGANIZATIONAL_LIFE_RATE, 4, f"组织生活低于{ORGANIZATIONAL_LIFE_TARGET}%"),
+    (participation.LECTURES_MISSED, 4, "缺席党课"),
+)
+
+
+def assessment_prefill_note() -> str:
+    """What 预填 can do today: which records are missing, and which deductions are then typed."""
+    missing = [entry for entry in PREFILLED if not participation.is_registered(entry[0])]
+    if not missing:
+        return "第3、4项的扣分可按党费和组织生活记录预填（“按系统记录预填扣分”）。"
+    records = "、".join(dict.fromkeys(fact.records for fact, _, _ in missing))
+    items = "、".join(str(item) for item in dict.fromkeys(item for _, item, _ in missing))
+    what = "、".join(label for _, _, label in missing)
+    return f"{records}尚未接入本系统，第{items}项的扣分（{what}）请手工填写。"

@@ -47,9 +47,21 @@ def _require_visible_member(actor: Any, member_id: int | None, what: str) -> Non
         raise ScopeError(f"您无权{what}：该党员不在您的管理范围内。")
 
 
-def _require_in_service(member: Member) -> None:
+def _require_due_to_register(member: Member) -> None:
+    """Who registers (001, 002): a current in-service member held by a unit party organization."""
+    if member.transferred_out_on is not None:
+        raise ValidationError(
+            {"member": f"{member.name}已于{member.transferred_out_on:%Y-%m-%d}转出，不再登记报到。"}
+        )
     if not member.categories.filter(code=Category.IN_SERVICE).exists():
         raise ValidationError({"member": f"{member.name}不是在职党员，无需到居住社区报到。"})
+    if not Member.objects.held_by_unit_org().filter(pk=member.pk).exists():
+        raise ValidationError(
+            {
+                "member": f"{member.name}的组织关系在{member.branch}，不在驻区单位党组织，"
+                "由所在党支部管理，无需到居住社区报到。"
+            }
+        )
 
 
 # --- 报到 -----------------------------------------------------------------------------------------
@@ -71,7 +83,7 @@ def registration_save(
     units = Unit.objects.visible_to(actor)
     if registration.unit_id is not None and not units.filter(pk=registration.unit_id).exists():
         raise ScopeError("您无权选择该工作单位：该单位与本社区没有双联双管关系。")
-    _require_in_service(registration.member)
+    _require_due_to_register(registration.member)
     campaign = registration.campaign
     if campaign is not None and campaign.community_id != registration.community_id:
         raise ValidationError({"campaign": "所选报到活动属于其他社区。"})

@@ -8,14 +8,18 @@ unit party organization merely located in or linked to their community):
 
 Transfers change state only through `membership_transfer_receive` / `membership_transfer_cancel`:
 sent → received, or sent → cancelled; a received or cancelled transfer is final. Receiving an
-incoming transfer moves the member's record into the receiving branch (if it is held elsewhere);
-receiving an outgoing one changes nothing else (removing the member from the registry is done
-there, not here).
+incoming transfer moves the member's record into the receiving branch (if it is held elsewhere)
+and makes a member who had left current again; receiving an outgoing one makes the member leave
+(`Member.transferred_out_on`): kept with their history, out of the roster, every count, quota and
+the default export, and their outflow (if any) ends that day.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -26,6 +30,7 @@ from common.services import model_save
 from organizations.models import Organization
 from organizations.scope import require_editable
 
+from .. import participation
 from ..models import (
     Assessment,
     AssessmentDeduction,
@@ -35,8 +40,14 @@ from ..models import (
     TransferDirection,
     TransferState,
 )
-from ..rules import FloatingDirection, MemberStatus, ReviewGrade
-from ..selectors.records import review_excellent_quota_get
+from ..rules import (
+    FloatingDirection,
+    ReviewGrade,
+    is_full_member_on,
+    prefilled_deductions,
+    review_year_end,
+)
+from ..selectors.records import PREFILLED, assessment_prefill_note, review_excellent_quota_get
 
 
 class TransferStateError(ValidationError):
@@ -100,14 +111,17 @@ def membership_transfer_errors(transfer: MembershipTransfer) -> dict[str, str]:
         return {"state": f"介绍信{before.letter_number}已{_state_word(before)}，不能再更改。"}
     if before is not None and transfer.state != before.state:
         return {"state": "状态只能通过“确认接收”或“作废”操作改变。"}
-    if (
-        transfer.direction == TransferDirection.OUT
-        and transfer.member_id
-        and transfer.member.branch_id != transfer.branch_id
-    ):
-        return {
-            "branch": f"{transfer.member}的组织关系在{transfer.member.branch}，应由该党组织转出。"
-        }
+    if transfer.direction == TransferDirection.OUT and transfer.member_id:
+        return _transfer_out_errors(transfer)
+    return {}
+
+
+def _transfer_out_errors(transfer: MembershipTransfer) -> dict[str, str]:
+    member = transfer.member
+    if member.transferred_out_on is not None:
+        return {"member": f"{member}已于{member.transferred_out_on:%Y-%m-%d}转出，不能再次转出。"}
+    if member.branch_id != transfer.branch_id:
+        return {"branch": f"{member}的组织关系在{member.branch}，应由该党组织转出。"}
     return {}
 
 
@@ -150,15 +164,29 @@ def membership_transfer_receive(
     model_save(transfer, actor=actor, update_fields=["state", "received_on"])
     if transfer.direction == TransferDirection.IN:
         _move_member_to(transfer, actor)
+    else:
+        _member_leaves(transfer, actor)
     return transfer
 
 
 def _move_member_to(transfer: MembershipTransfer, actor: Any) -> None:
     member = transfer.member
-    if member.branch_id == transfer.branch_id:
+    if member.branch_id == transfer.branch_id and member.transferred_out_on is None:
         return
-    member.branch_id = transfer.branch_id
-    model_save(member, actor=actor, update_fields=["branch"])
+    if member.branch_id != transfer.branch_id:
+        member.branch_id, member.group = transfer.branch_id, None
+    member.transferred_out_on = None
+    model_save(member, actor=actor, update_fields=["branch", "group", "transferred_out_on"])
+
+
+def _member_leaves(transfer: MembershipTransfer, actor: Any) -> None:
+    """转出 received: the member leaves on that day, and an outflow ends with it."""
+    member, day = transfer.member, transfer.received_on
+    member.transferred_out_on = day
+    model_save(member, actor=actor, update_fields=["transferred_out_on"])
+    for record in FloatingRecord.objects.current().filter(member=member):
+        record.ended_on = day
+        model_save(record, actor=actor, update_fields=["ended_on"])
 
 
 @transaction.atomic
@@ -173,19 +201,28 @@ def membership_transfer_cancel(*, transfer: MembershipTransfer, actor: Any) -> M
 
 # --- 民主评议 --------------------------------------------------------------------------------------
 def review_prepare(review: Review) -> Review:
-    """A new review is held by the member's branch and records whether the member was then
-    probationary (such a member takes part but is not graded)."""
-    if review.pk is None and review.member_id:
+    """A new review is held by the member's branch and records whether the member was still
+    probationary on the review year's last day (such a member takes part but is not graded)."""
+    if review.pk is None and review.member_id and review.year:
+        member = review.member
         if not review.branch_id:
-            review.branch_id = review.member.branch_id
-        review.was_probationary = review.member.status == MemberStatus.PROBATIONARY
+            review.branch_id = member.branch_id
+        review.was_probationary = not is_full_member_on(
+            review_year_end(review.year), member.status, member.joined_on, member.full_member_on
+        )
     return review
 
 
 def review_errors(review: Review) -> dict[str, str]:
-    """Why `review`'s 优秀 would exceed the branch's quota for the year (also shown by the admin)."""
+    """Why `review` may not be saved: a member not on the roster on the review year's last day,
+    or a 优秀 beyond the branch's quota for the year (also shown by the admin)."""
+    is_new = review.pk is None and review.member_id and review.year
+    if is_new and (error := _not_on_roster_error(review)):
+        return {"member": error}
     if review.grade != ReviewGrade.EXCELLENT or not review.branch_id or not review.year:
         return {}
+    if review.was_probationary:
+        return {}  # the model refuses any grade
     quota = review_excellent_quota_get(
         branch_id=review.branch_id,
         year=review.year,
@@ -197,6 +234,16 @@ def review_errors(review: Review) -> dict[str, str]:
     return {}
 
 
+def _not_on_roster_error(review: Review) -> str | None:
+    member, last_day = review.member, review_year_end(review.year)
+    if member.joined_on > last_day:
+        return f"{member}{last_day:%Y年%m月%d日}尚未入党，不参加{review.year}年度评议。"
+    left = member.transferred_out_on
+    if left is not None and left <= last_day:
+        return f"{member}已于{left:%Y-%m-%d}转出，不参加本支部{review.year}年度评议。"
+    return None
+
+
 @transaction.atomic
 def review_save(*, review: Review, actor: Any, update_fields: list[str] | None = None) -> Review:
     """Record a member's review result; 优秀 is refused beyond one third of the branch."""
@@ -205,7 +252,8 @@ def review_save(*, review: Review, actor: Any, update_fields: list[str] | None =
     # Serialize grading within a branch so that two 优秀 saved at once cannot both pass the quota.
     Organization.objects.select_for_update().filter(pk=review.branch_id).first()
     if errors := review_errors(review):
-        raise ReviewQuotaError(errors)
+        error_class = ReviewQuotaError if "grade" in errors else ValidationError
+        raise error_class(errors)
     return model_save(review, actor=actor, update_fields=update_fields)
 
 
@@ -232,3 +280,62 @@ def assessment_deduction_delete(*, deduction: AssessmentDeduction, actor: Any) -
     require_editable(actor, deduction, "删除该考核表的扣分")
     deduction._history_user = actor  # type: ignore[attr-defined]
     deduction.delete()
+
+
+@dataclass
+class PrefillResult:
+    created: list[AssessmentDeduction] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+@transaction.atomic
+def assessment_prefill(*, assessments: Iterable[Assessment], actor: Any) -> PrefillResult:
+    """预填: the deductions of items 3 and 4 that a year's dues and meeting records give (002),
+    asked of the participation providers once per year for all the sheets. An item that already
+    has a deduction is left as it is; without providers nothing is produced, and a note says so."""
+    sheets = list(assessments)
+    for sheet in sheets:
+        require_editable(actor, sheet, "预填该考核表的扣分")
+    result = PrefillResult()
+    if not all(participation.is_registered(fact) for fact, _, _ in PREFILLED):
+        result.notes.append(assessment_prefill_note())
+    if not any(participation.is_registered(fact) for fact, _, _ in PREFILLED):
+        return result
+    existing = set(
+        AssessmentDeduction.objects.filter(assessment__in=sheets).values_list(
+            "assessment_id", "item"
+        )
+    )
+    for year in sorted({sheet.year for sheet in sheets}):
+        of_year = [sheet for sheet in sheets if sheet.year == year]
+        for sheet, found in _prefilled_for_year(of_year, year).items():
+            for item, (points, reason) in found.items():
+                if (sheet.pk, item) in existing:
+                    result.notes.append(f"{sheet.member}：第{item}项已有扣分，未按系统记录改动。")
+                    continue
+                deduction = AssessmentDeduction(
+                    assessment=sheet, item=item, points=points, reason=reason
+                )
+                result.created.append(model_save(deduction, actor=actor))
+    return result
+
+
+def _prefilled_for_year(
+    sheets: list[Assessment], year: int
+) -> dict[Assessment, dict[int, tuple[Decimal, str]]]:
+    ids = [sheet.member_id for sheet in sheets]
+    start, end = dt.date(year, 1, 1), review_year_end(year)
+    answers = [participation.ask(fact, ids, start=start, end=end) for fact, _, _ in PREFILLED]
+
+    def value(index: int, member_id: int) -> Any:
+        answer = answers[index]
+        return None if answer is None else answer.values.get(member_id)
+
+    return {
+        sheet: prefilled_deductions(
+            overdue_dues_months=value(0, sheet.member_id),
+            life_rate=value(1, sheet.member_id),
+            lectures_missed=value(2, sheet.member_id),
+        )
+        for sheet in sheets
+    }

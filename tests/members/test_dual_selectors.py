@@ -8,7 +8,6 @@ import pytest
 
 from members.models import PostClaim, PostClaimStatus, PostKind, Registration
 from members.selectors import dual as selectors
-from members.selectors.dual import OTHER_UNIT_LABEL
 from organizations.rules import OrganizationKind as K
 from tests.members.factories import ActivityRecordFactory, MemberFactory, RegistrationFactory
 from tests.organizations.factories import OrganizationFactory
@@ -62,9 +61,7 @@ def test_unregistered_members_are_listed_per_unit(tree, campaign, django_assert_
     )
     resident(tree, "外科党员", branch=sub_branch)
     resident(tree, "甲小学教师", branch=tree.unit_a.party_organization)
-    resident(tree, "无单位组织", branch=tree.branch_a, work_unit="某律师事务所")
-    resident(tree, "空白单位", branch=tree.branch_a, work_unit="")
-    resident(tree, "退休党员", branch=tree.branch_a, categories=("retired",))
+    resident(tree, "退休党员", categories=("retired",))
     resident(tree, "住在乙社区", community=tree.community_b)
 
     with django_assert_num_queries(3):
@@ -73,10 +70,28 @@ def test_unregistered_members_are_listed_per_unit(tree, campaign, django_assert_
     assert [(g.label, sorted(m.name for m in g.members)) for g in groups] == [
         ("乙医院", sorted(["外科党员", "已迁出", "从未报到", "逾期报到", "乙社区报到"])),
         ("甲小学", ["甲小学教师"]),
-        ("某律师事务所", ["无单位组织"]),
-        (OTHER_UNIT_LABEL, ["空白单位"]),
     ]
     assert groups[0].unit == tree.unit_b
+
+
+def test_members_of_the_communitys_own_branches_never_register(tree, campaign):
+    """Issue 9.1: in the demo 47 of 54 names were the community's own members."""
+    resident(tree, "本社区支部党员", branch=tree.branch_a, work_unit="某律师事务所")
+    resident(tree, "本社区支部无单位", branch=tree.branch_a, work_unit="")
+    office = OrganizationFactory(name="街道机关党支部", kind=K.BRANCH, parent=tree.sub_district)
+    resident(tree, "街道机关党员", branch=office)
+    loose_unit_org = OrganizationFactory(name="未登记单位的党组织", kind=K.UNIT_ORG)
+    resident(tree, "无单位的单位党组织党员", branch=loose_unit_org)
+    resident(tree, "乙医院党员")
+    groups = selectors.campaign_unregistered_list(campaign=campaign)
+    assert [m.name for g in groups for m in g.members] == ["乙医院党员"]
+
+
+def test_transferred_out_members_are_not_on_the_unregistered_list(tree, campaign):
+    resident(tree, "已转出", transferred_out_on=dt.date(2026, 2, 1))
+    resident(tree, "在册")
+    groups = selectors.campaign_unregistered_list(campaign=campaign)
+    assert [m.name for g in groups for m in g.members] == ["在册"]
 
 
 def test_unregistered_list_is_limited_to_what_the_user_sees(tree, campaign, reviewer_b):
@@ -88,7 +103,8 @@ def test_unregistered_list_is_limited_to_what_the_user_sees(tree, campaign, revi
 
 def test_unregistered_query_count_does_not_grow(tree, campaign, django_assert_num_queries):
     for i in range(30):
-        resident(tree, f"党员{i}", branch=OrganizationFactory(kind=K.BRANCH, parent=tree.branch_a))
+        unit_org = tree.unit_b.party_organization
+        resident(tree, f"党员{i}", branch=OrganizationFactory(kind=K.BRANCH, parent=unit_org))
     with django_assert_num_queries(3):
         groups = selectors.campaign_unregistered_list(campaign=campaign)
     assert sum(len(g.members) for g in groups) == 30
@@ -144,6 +160,13 @@ def test_ended_registrations_are_never_flagged(tree):
     register(tree, resident(tree, "已迁出"), dt.date(2025, 1, 1), ended_on=dt.date(2025, 6, 1))
     assert flagged(tree) == (set(), set())
     assert flags_of("已迁出") == []
+
+
+def test_transferred_out_members_are_never_flagged(tree):
+    left = resident(tree, "已转出", transferred_out_on=dt.date(2026, 5, 1))
+    register(tree, left, dt.date(2025, 1, 1))
+    assert flagged(tree) == (set(), set())
+    assert flags_of("已转出") == []
 
 
 def test_inactive_period_is_the_setting(tree, settings):
@@ -217,34 +240,51 @@ def claim(tree, member, kind_name: str, status: str, community=None) -> PostClai
     )
 
 
-def test_supervision_board_shows_approved_in_service_members(tree, django_assert_num_queries):
+def test_supervision_board_shows_every_registered_in_service_member(
+    tree, django_assert_num_queries
+):
+    """Issue 9.6: 001 在职党员全部在监督台予以标注, with their post where they have one."""
     wang = resident(tree, "王医生", work_unit="旧单位", photo="members/photos/wang.jpg")
     register(tree, wang, dt.date(2026, 3, 1))
     claim(tree, wang, "政策宣传岗", PostClaimStatus.APPROVED)
     claim(tree, wang, "党建联络岗", PostClaimStatus.APPROVED)
     claim(tree, wang, "环境维护岗", PostClaimStatus.PENDING)
     li = resident(tree, "李老师", branch=tree.unit_a.party_organization, work_unit="甲小学")
-    claim(tree, li, "文化传播岗", PostClaimStatus.APPROVED)
-    rejected = resident(tree, "赵未批")
-    claim(tree, rejected, "治安防范岗", PostClaimStatus.REJECTED)
-    retired = resident(tree, "钱退休", categories=("retired",), branch=tree.branch_a)
-    claim(tree, retired, "民事调解岗", PostClaimStatus.APPROVED)
+    register(tree, li, dt.date(2026, 3, 2), unit=tree.unit_a)
+    zhao = resident(tree, "赵未批")
+    register(tree, zhao, dt.date(2026, 3, 3))
+    claim(tree, zhao, "治安防范岗", PostClaimStatus.REJECTED)
+    unregistered = resident(tree, "周未报到")
+    claim(tree, unregistered, "文化传播岗", PostClaimStatus.APPROVED)
+    moved = resident(tree, "吴已迁出")
+    register(tree, moved, dt.date(2025, 3, 1), ended_on=dt.date(2026, 1, 1))
+    left = resident(tree, "郑已转出", transferred_out_on=dt.date(2026, 5, 1))
+    register(tree, left, dt.date(2026, 3, 1))
     other = resident(tree, "孙乙社区", community=tree.community_b)
-    claim(tree, other, "扶贫帮困岗", PostClaimStatus.APPROVED, community=tree.community_b)
+    register(tree, other, dt.date(2026, 3, 1), community=tree.community_b)
 
     with django_assert_num_queries(2):
         board = selectors.supervision_board_list(tree.community_a)
 
-    assert [entry.name for entry in board] == ["李老师", "王医生"]
-    li_entry, wang_entry = board
-    assert li_entry.work_unit == "甲小学"
-    assert li_entry.photo_url == ""
+    assert [entry.name for entry in board] == ["李老师", "王医生", "赵未批"]
+    li_entry, wang_entry, zhao_entry = board
+    assert (li_entry.work_unit, li_entry.photo_url, li_entry.posts) == ("甲小学", "", [])
     assert wang_entry.work_unit == "乙医院"  # from the registration, not the free text
     assert wang_entry.photo_url.endswith("members/photos/wang.jpg")
     assert [(p.name, p.commitment) for p in wang_entry.posts] == [
         ("党建联络岗", "王医生承诺做好党建联络岗"),
         ("政策宣传岗", "王医生承诺做好政策宣传岗"),
     ]
+    assert zhao_entry.posts == []
+
+
+def test_supervision_board_query_count_does_not_grow(tree, django_assert_num_queries):
+    for i in range(15):
+        member = resident(tree, f"党员{i}")
+        register(tree, member, dt.date(2026, 3, 1))
+        claim(tree, member, "政策宣传岗", PostClaimStatus.APPROVED)
+    with django_assert_num_queries(2):
+        assert len(selectors.supervision_board_list(tree.community_a)) == 15
 
 
 def test_supervision_board_of_empty_community_is_empty(tree):

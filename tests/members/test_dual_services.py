@@ -332,3 +332,27 @@ def test_activity_hours_over_a_day_are_refused(tree, secretary_a, resident):
     )
     with pytest.raises(ValidationError, match="时长应在0到24小时之间"):
         services.activity_record_save(record=record, actor=secretary_a)
+
+
+# --- issue 9.1: who registers ----------------------------------------------------------------------
+def test_a_member_of_the_communitys_own_branch_does_not_register(tree, secretary_a):
+    own = MemberFactory(
+        name="王本社区",
+        categories=["in_service"],
+        branch=tree.branch_a,
+        residence_community=tree.community_a,
+    )
+    with pytest.raises(ValidationError) as info:
+        services.registration_save(registration=new_registration(tree, own), actor=secretary_a)
+    assert info.value.message_dict["member"] == [
+        "王本社区的组织关系在甲社区第一党支部，不在驻区单位党组织，由所在党支部管理，"
+        "无需到居住社区报到。"
+    ]
+    assert not Registration.objects.exists()
+
+
+def test_a_transferred_out_member_does_not_register(tree, secretary_a, resident):
+    resident.transferred_out_on = dt.date(2026, 2, 1)
+    resident.save(update_fields=["transferred_out_on"])
+    with pytest.raises(ValidationError, match="张在职已于2026-02-01转出"):
+        services.registration_save(registration=new_registration(tree, resident), actor=secretary_a)

@@ -173,7 +173,9 @@ def test_form_choices_are_the_users_organizations(client, tree, secretary_a, mem
     client.force_login(secretary_a)
     form = client.get(reverse("admin:members_member_add")).context["adminform"].form
     branches = set(form.fields["branch"].queryset.values_list("code", flat=True))
-    assert branches == {"SD-A", "SD-A-1", "SD-A-1-1"}
+    assert branches == {"SD-A-1"}  # a branch holds members, not the community or a group (9.5)
+    groups = set(form.fields["group"].queryset.values_list("code", flat=True))
+    assert groups == {"SD-A-1-1"}
     communities = set(form.fields["residence_community"].queryset.values_list("code", flat=True))
     assert communities == {"SD-A", "SD-B"}  # where a member lives is not a matter of scope
 

@@ -254,7 +254,7 @@ def test_excellent_beyond_quota_is_explained_in_form(client, tree, secretary_a) 
     data = {"member": members[1].pk, "year": 2026, "grade": ReviewGrade.EXCELLENT}
     response = client.post(reverse("admin:members_review_add"), data)
     assert response.status_code == 200
-    assert "本支部2026年度参加评定等次的正式党员3人，优秀最多1人，已有1人" in (
+    assert "本支部2026年12月31日在册的正式党员3人，优秀最多1人，已有1人" in (
         response.content.decode()
     )
     assert not Review.objects.filter(member=members[1]).exists()

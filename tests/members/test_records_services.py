@@ -240,7 +240,7 @@ def test_excellent_quota_is_one_third_of_full_members(
     with pytest.raises(ReviewQuotaError) as caught:
         _grade(members[allowed], ReviewGrade.EXCELLENT, secretary_a)
     assert caught.value.message_dict["grade"] == [
-        f"本支部2026年度参加评定等次的正式党员{full_members}人，优秀最多{allowed}人，"
+        f"本支部2026年12月31日在册的正式党员{full_members}人，优秀最多{allowed}人，"
         f"已有{allowed}人，请改评其他等次。"
     ]
     assert Review.objects.filter(grade=ReviewGrade.EXCELLENT).count() == allowed

@@ -151,3 +151,239 @@ def test_full_width_digits_and_x_are_normalized() -> None:
     assert normalize_citizen_id(full_width) == ascii_id
     assert citizen_id_error(normalize_citizen_id(full_width)) is None
     assert normalize_citizen_id(" 11010519491231002x ") == ascii_id
+
+
+# --- issue 9.9: membership dates -----------------------------------------------------------------
+JOINED = dt.date(2024, 3, 15)
+
+
+@pytest.mark.parametrize(
+    ("full_member_on", "allowed"),
+    [
+        (dt.date(2025, 3, 15), True),  # exactly one year
+        (dt.date(2025, 3, 14), False),
+        (dt.date(2025, 3, 16), False),
+        (dt.date(2024, 4, 15), False),  # one month after 入党
+        (dt.date(2025, 9, 14), False),  # an extension shorter than 6 months
+        (dt.date(2025, 9, 15), True),  # extended by 6 months
+        (dt.date(2026, 3, 15), True),  # extended by 12 months
+        (dt.date(2026, 3, 16), False),  # beyond the longest extension
+    ],
+)
+def test_full_membership_is_one_year_after_joining_or_after_one_extension(
+    full_member_on: dt.date, allowed: bool
+) -> None:
+    error = rules.full_member_date_error(JOINED, full_member_on)
+    assert (error is None) is allowed
+    if not allowed:
+        assert error == (
+            "转正日期应为预备期满之日：入党满一年的2025-03-15，"
+            "或延长预备期6至12个月后的2025-09-15至2026-03-15之间"
+        )
+
+
+def test_leap_day_joining_has_its_probation_end_on_28_february() -> None:
+    assert rules.probation_end(dt.date(2024, 2, 29)) == dt.date(2025, 2, 28)
+    assert rules.full_member_date_error(dt.date(2024, 2, 29), dt.date(2025, 2, 28)) is None
+
+
+def test_membership_dates_may_not_lie_in_the_future() -> None:
+    today = dt.date(2026, 12, 1)
+    errors = rules.membership_date_errors(
+        birth_date=dt.date(1990, 1, 1),
+        joined_on=dt.date(2026, 12, 2),
+        full_member_on=None,
+        today=today,
+    )
+    assert errors == {"joined_on": "入党日期不能晚于今天"}
+    errors = rules.membership_date_errors(
+        birth_date=dt.date(1990, 1, 1),
+        joined_on=dt.date(2025, 12, 2),
+        full_member_on=dt.date(2026, 12, 2),
+        today=today,
+    )
+    assert errors == {"full_member_on": "转正日期不能晚于今天"}
+    assert not rules.membership_date_errors(
+        birth_date=dt.date(1990, 1, 1),
+        joined_on=dt.date(2025, 12, 1),
+        full_member_on=dt.date(2026, 12, 1),
+        today=today,
+    )
+
+
+def test_a_member_sixteen_when_accepted_is_refused() -> None:
+    errors = rules.membership_date_errors(
+        birth_date=dt.date(2008, 6, 1),
+        joined_on=dt.date(2024, 6, 1),
+        full_member_on=None,
+        today=dt.date(2026, 12, 1),
+    )
+    assert errors == {"joined_on": "入党日期早于本人年满18周岁的日期"}
+
+
+def test_probation_is_overdue_the_day_after_its_first_anniversary() -> None:
+    assert not rules.probation_overdue(JOINED, dt.date(2025, 3, 15))
+    assert rules.probation_overdue(JOINED, dt.date(2025, 3, 16))
+
+
+def test_overdue_probation_says_what_to_do() -> None:
+    within = rules.probation_overdue_message(JOINED, dt.date(2025, 6, 1))
+    assert (
+        within
+        == "预备期已于2025-03-15满一年，未见转正决定：请办理转正，延长预备期的最迟于2026-03-15转正"
+    )
+    beyond = rules.probation_overdue_message(dt.date(2019, 5, 1), dt.date(2026, 12, 1))
+    assert beyond == "预备期已于2020-05-01满一年，最长延长期也已于2021-05-01届满，仍未转正"
+
+
+@pytest.mark.parametrize(
+    ("full_member_on", "status", "expected"),
+    [
+        (dt.date(2025, 12, 31), rules.MemberStatus.FULL, True),
+        (dt.date(2026, 1, 1), rules.MemberStatus.FULL, False),
+        (None, rules.MemberStatus.PROBATIONARY, False),
+        (None, rules.MemberStatus.FULL, True),  # no 转正日期 on file: one year after 入党
+    ],
+)
+def test_full_member_on_the_review_years_last_day(
+    full_member_on: dt.date | None, status: str, expected: bool
+) -> None:
+    day = rules.review_year_end(2025)
+    assert day == dt.date(2025, 12, 31)
+    joined = dt.date(2024, 12, 31)
+    assert rules.is_full_member_on(day, status, joined, full_member_on) is expected
+
+
+def test_full_member_without_date_counts_from_one_year_after_joining() -> None:
+    status = rules.MemberStatus.FULL
+    assert not rules.is_full_member_on(dt.date(2025, 12, 31), status, dt.date(2025, 1, 1), None)
+
+
+# --- issue 9.4: 自行脱党 ----------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("today", "unpaid"),
+    [(dt.date(2026, 7, 31), 5), (dt.date(2026, 8, 1), 6), (dt.date(2026, 2, 1), 0)],
+)
+def test_unpaid_months_are_the_whole_months_after_the_last_paid_one(
+    today: dt.date, unpaid: int
+) -> None:
+    last_paid = dt.date(2026, 1, 1)
+    assert rules.unpaid_months(last_paid, owed_from=dt.date(2020, 1, 1), today=today) == unpaid
+    assert rules.dues_lapsed(last_paid, owed_from=dt.date(2020, 1, 1), today=today) is (
+        unpaid >= rules.SELF_LAPSE_MONTHS
+    )
+
+
+def test_never_paid_counts_from_the_month_owed() -> None:
+    owed_from = dt.date(2026, 1, 15)
+    assert rules.unpaid_months(None, owed_from=owed_from, today=dt.date(2026, 6, 30)) == 5
+    assert rules.unpaid_months(None, owed_from=owed_from, today=dt.date(2026, 7, 1)) == 6
+
+
+def test_six_months_without_organizational_life_is_a_lapse_one_day_less_is_not() -> None:
+    today = dt.date(2026, 7, 15)
+    assert rules.absent_for(dt.date(2026, 1, 15), today=today, months=rules.SELF_LAPSE_MONTHS)
+    assert not rules.absent_for(dt.date(2026, 1, 16), today=today, months=6)
+
+
+def test_floating_member_needs_both_no_life_and_no_contact_for_more_than_six_months() -> None:
+    today = dt.date(2026, 7, 15)
+    six_months = dt.date(2026, 1, 15)
+    longer = dt.date(2026, 1, 14)
+
+    def needs(life: dt.date, contact: dt.date) -> bool:
+        return rules.floating_needs_handling(
+            last_life_on=life, last_contact_on=contact, today=today, months=6
+        )
+
+    assert needs(longer, longer)
+    assert not needs(six_months, longer)  # exactly six months: not yet "more than"
+    assert not needs(longer, six_months)
+    assert not needs(longer, today)  # a call keeps contact, so the floating rule is not met
+
+
+# --- issue 9.10: 量化考核 deductions as data ---------------------------------------------------------
+def test_the_seeds_deductions_are_data() -> None:
+    by_code = {rule.code: rule for rule in rules.ASSESSMENT_DEDUCTIONS}
+    dues = by_code["dues_overdue"]
+    assert (dues.item, dues.condition, dues.points) == (3, "逾期不交党费", Decimal(10))
+    life = by_code["organizational_life_below_target"]
+    assert (life.item, life.points, life.per) == (4, Decimal(1), "每下降5%")
+    lecture = by_code["lecture_missed"]
+    assert (lecture.item, lecture.points, lecture.per) == (4, Decimal(3), "每次")
+    assert {rule.item for rule in rules.ASSESSMENT_DEDUCTIONS} == set(rules.ASSESSMENT_MAX)
+    for rule in rules.ASSESSMENT_DEDUCTIONS:
+        assert rule.points is None or rule.points <= rules.ASSESSMENT_MAX[rule.item]
+
+
+@pytest.mark.parametrize(
+    ("rate", "points"),
+    [
+        (Decimal(100), 0),
+        (Decimal(95), 0),
+        (Decimal("94.9"), 1),
+        (Decimal(90), 1),
+        (Decimal("89.9"), 2),
+        (Decimal(85), 2),
+        (Decimal(0), 19),
+    ],
+)
+def test_organizational_life_below_95_percent_costs_one_point_per_5_percent(
+    rate: Decimal, points: int
+) -> None:
+    assert rules.organizational_life_deduction(rate) == Decimal(points)
+
+
+def test_prefill_combines_item_4_and_stays_within_its_maximum() -> None:
+    found = rules.prefilled_deductions(
+        overdue_dues_months=2, life_rate=Decimal(85), lectures_missed=1
+    )
+    assert found == {
+        3: (Decimal(10), "逾期不交党费（2个月），扣10分"),
+        4: (
+            Decimal(5),
+            "参加组织生活85%，低于95%，扣2分；缺席党课1次，扣3分",
+        ),
+    }
+    capped = rules.prefilled_deductions(
+        overdue_dues_months=0, life_rate=Decimal(0), lectures_missed=4
+    )
+    assert capped[4][0] == Decimal(15)
+    assert 3 not in capped
+
+
+def test_prefill_without_records_produces_nothing() -> None:
+    assert (
+        rules.prefilled_deductions(overdue_dues_months=None, life_rate=None, lectures_missed=None)
+        == {}
+    )
+
+
+@pytest.mark.parametrize(
+    "day", [dt.date(2025, 2, 28), dt.date(2024, 2, 29), dt.date(2025, 3, 1), dt.date(2025, 12, 31)]
+)
+def test_latest_join_date_full_by_is_the_twin_of_the_probation_end(day: dt.date) -> None:
+    latest = rules.latest_join_date_full_by(day)
+    assert rules.probation_end(latest) <= day
+    assert rules.probation_end(latest + dt.timedelta(days=1)) > day
+
+
+@pytest.mark.parametrize(
+    ("kind", "has_branch", "allowed"),
+    [
+        ("branch", False, True),
+        ("unit_org", False, True),
+        ("unit_org", True, False),
+        ("group", False, False),
+        ("community_committee", False, False),
+        ("community_general_branch", False, False),
+        ("sub_district", False, False),
+    ],
+)
+def test_only_a_branch_or_a_unit_org_without_branches_holds_members(
+    kind: str, has_branch: bool, allowed: bool
+) -> None:
+    error = rules.holder_error(
+        name="某组织", kind=kind, parent_name="上级", has_branch_below=has_branch
+    )
+    assert (error is None) is allowed

@@ -70,6 +70,7 @@ def test_join_date_before_18th_birthday_is_refused(member) -> None:
     member.full_member_on = dt.date(1999, 5, 19)
     assert errors_of(member)["joined_on"] == ["入党日期早于本人年满18周岁的日期"]
     member.joined_on = dt.date(1998, 5, 20)
+    member.full_member_on = dt.date(1999, 5, 20)  # one year after (issue 9.9)
     member.full_clean()
 
 

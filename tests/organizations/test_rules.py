@@ -18,13 +18,14 @@ K = OrganizationKind
 D = dt.date
 TERM = settings.JOINT_COMMITTEE_TERM_MAX_YEARS
 CONSECUTIVE = settings.JOINT_COMMITTEE_CONSECUTIVE_MAX_YEARS
+GAP = settings.JOINT_COMMITTEE_TERM_GAP_DAYS
 
 
 def term_error(
     start: dt.date, end: dt.date, earlier: list[tuple[dt.date, dt.date]] = ()
 ) -> str | None:  # type: ignore[assignment]
     return committee_term_error(
-        start, end, earlier, max_years=TERM, max_consecutive_years=CONSECUTIVE
+        start, end, earlier, max_years=TERM, max_consecutive_years=CONSECUTIVE, gap_days=GAP
     )
 
 
@@ -125,9 +126,32 @@ def test_consecutive_terms_beyond_the_limit_are_refused() -> None:
     assert "2015-01-01" in message
 
 
-def test_a_gap_of_one_day_breaks_the_chain() -> None:
-    earlier = [(D(2015, 1, 1), D(2017, 12, 31)), (D(2018, 1, 1), D(2020, 12, 30))]
-    assert term_error(D(2021, 1, 1), D(2024, 1, 1), earlier) is None
+def test_a_gap_within_the_setting_keeps_the_terms_consecutive() -> None:
+    """Issue 9.9: a one-day gap reset the 9-year count; a short gap (the setting) does not."""
+    assert GAP == 31
+    earlier = [(D(2015, 1, 1), D(2017, 12, 31)), (D(2018, 1, 1), D(2020, 12, 31))]
+    start = D(2020, 12, 31) + dt.timedelta(days=GAP + 1)  # exactly GAP days between
+    message = term_error(start, D(2024, 1, 31), earlier)
+    assert message is not None
+    assert "自2015-01-01起连续任职" in message
+    assert term_error(start, D(2024, 1, 1), earlier) is None
+
+
+def test_a_gap_longer_than_the_setting_breaks_the_chain() -> None:
+    earlier = [(D(2015, 1, 1), D(2017, 12, 31)), (D(2018, 1, 1), D(2020, 12, 31))]
+    start = D(2020, 12, 31) + dt.timedelta(days=GAP + 2)  # GAP + 1 days between
+    assert term_error(start, D(2024, 1, 31), earlier) is None
+
+
+def test_retyping_a_node_checks_the_kinds_of_its_children() -> None:
+    from organizations.rules import children_kind_error
+
+    assert children_kind_error(K.COMMUNITY_COMMITTEE, [K.GROUP]) == (
+        "该党组织下设有党小组，党小组只能设在党支部之下，不能把本组织改为社区党委。"
+    )
+    assert children_kind_error(K.BRANCH, [K.GROUP]) is None
+    assert children_kind_error(K.COMMUNITY_COMMITTEE, [K.BRANCH]) is None
+    assert children_kind_error(K.COMMUNITY_COMMITTEE, []) is None
 
 
 def test_an_adjacent_term_continues_the_chain() -> None:

@@ -189,3 +189,94 @@ def test_committee_in_other_community_is_refused(tree, secretary_a) -> None:
         services.committee_member_save(
             member=_member(committee, dt.date(2024, 1, 1), dt.date(2025, 1, 1)), actor=secretary_a
         )
+
+
+# --- issue 9.9: retyping, the 大党委's 书记 and the gap between terms ------------------------------
+def test_retyping_a_branch_with_groups_into_a_community_is_refused(tree, superuser) -> None:
+    branch = Organization.objects.get(pk=tree.branch_a.pk)
+    branch.kind = K.COMMUNITY_COMMITTEE
+    branch.parent = tree.sub_district
+    with pytest.raises(ValidationError, match="党小组只能设在党支部之下，不能把本组织改为社区党委"):
+        services.organization_save(
+            organization=branch, actor=superuser, update_fields=["kind", "parent"]
+        )
+    assert Organization.objects.get(pk=tree.branch_a.pk).kind == K.BRANCH
+
+
+def _secretary(committee, name: str, start=dt.date(2025, 1, 1), end=dt.date(2027, 12, 31)):
+    return CommitteeMember(
+        committee=committee, person_name=name, role="secretary", term_start=start, term_end=end
+    )
+
+
+@pytest.fixture
+def big_committee(tree):
+    PositionFactory(
+        organization=tree.community_a,
+        title="secretary",
+        holder_name="甲书记",
+        start_date=dt.date(2020, 1, 1),
+    )
+    return JointCommitteeFactory(community=tree.community_a, kind="big_committee")
+
+
+def test_big_committee_secretary_is_the_communitys_secretary(
+    tree, secretary_a, big_committee
+) -> None:
+    with pytest.raises(ValidationError) as info:
+        services.committee_member_save(member=_secretary(big_committee, "别人"), actor=secretary_a)
+    assert info.value.message_dict["person_name"] == [
+        "大党委书记由社区党委书记兼任：2025-01-01甲社区党委的书记是甲书记。"
+    ]
+    services.committee_member_save(member=_secretary(big_committee, "甲书记"), actor=secretary_a)
+    assert CommitteeMember.objects.get().person_name == "甲书记"
+
+
+def test_big_committee_secretary_needs_the_communitys_secretary_on_file(tree, secretary_a) -> None:
+    committee = JointCommitteeFactory(community=tree.community_a, kind="big_committee")
+    with pytest.raises(ValidationError, match="请先在班子成员中登记甲社区党委2025-01-01在任的书记"):
+        services.committee_member_save(member=_secretary(committee, "甲书记"), actor=secretary_a)
+
+
+def test_big_committee_has_one_secretary_at_a_time(tree, secretary_a, big_committee) -> None:
+    services.committee_member_save(member=_secretary(big_committee, "甲书记"), actor=secretary_a)
+    Position.objects.filter(holder_name="甲书记").update(end_date=dt.date(2025, 12, 31))
+    PositionFactory(
+        organization=tree.community_a,
+        title="secretary",
+        holder_name="新书记",
+        start_date=dt.date(2026, 1, 1),
+    )
+    second = _secretary(big_committee, "新书记", start=dt.date(2026, 1, 1))
+    with pytest.raises(ValidationError, match="大党委只设一名书记：甲书记任书记至2027-12-31"):
+        services.committee_member_save(member=second, actor=secretary_a)
+    assert CommitteeMember.objects.count() == 1
+
+
+def test_terms_after_a_short_gap_count_as_consecutive(tree, secretary_a) -> None:
+    committee = JointCommitteeFactory(community=tree.community_a)
+    for start, end in (
+        (dt.date(2015, 1, 1), dt.date(2017, 12, 31)),
+        (dt.date(2018, 1, 2), dt.date(2020, 12, 31)),  # one day between
+        (dt.date(2021, 1, 1), dt.date(2023, 12, 1)),
+    ):
+        services.committee_member_save(member=_member(committee, start, end), actor=secretary_a)
+    with pytest.raises(ValidationError, match="自2015-01-01起连续任职"):
+        services.committee_member_save(
+            member=_member(committee, dt.date(2024, 1, 1), dt.date(2024, 6, 30)),
+            actor=secretary_a,
+        )
+
+
+@override_settings(JOINT_COMMITTEE_TERM_GAP_DAYS=0)
+def test_the_gap_is_a_setting(tree, secretary_a) -> None:
+    committee = JointCommitteeFactory(community=tree.community_a)
+    for start, end in (
+        (dt.date(2015, 1, 1), dt.date(2017, 12, 31)),
+        (dt.date(2018, 1, 2), dt.date(2020, 12, 31)),
+        (dt.date(2021, 1, 1), dt.date(2023, 12, 31)),
+    ):
+        services.committee_member_save(member=_member(committee, start, end), actor=secretary_a)
+    services.committee_member_save(
+        member=_member(committee, dt.date(2024, 1, 1), dt.date(2024, 6, 30)), actor=secretary_a
+    )

@@ -1,0 +1,97 @@
+"""What the records of higher apps will say about members' participation, asked from here.
+
+The 自行脱党 flags (002: six consecutive months without paying dues, OR without organizational
+life, OR without doing the work the Party assigned) and the 量化考核 pre-fill need dues and meeting
+records, which the members app does not keep: finance keeps dues, activities keeps meetings, and
+apps only import downwards. So the members app names the facts it needs (`Fact`), and a higher app
+answers one by registering a provider when it starts:
+
+    class FinanceConfig(AppConfig):
+        def ready(self) -> None:
+            from members import participation
+            from .selectors import last_paid_months
+
+            participation.register(participation.DUES_LAST_PAID, last_paid_months)
+
+A provider is called once for all the members of a list, never once per member:
+`provider(member_ids, start, end)` answers in one query with an `Answer`: for each member it has
+records of, the value (a date for the "last" facts, a number for the yearly ones), and the first
+day its records cover (a member without a record is counted from that day, not from the day they
+joined 30 years ago). `start` is None for the "last" facts; for the yearly ones it is 1 January.
+
+A fact no app has registered cannot be checked: the pages that use it say so, in Chinese.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Collection, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Fact:
+    """Something a higher app's records answer about each member."""
+
+    code: str
+    label: str  # what is checked, as the pages say it
+    records: str  # which records answer it, as the pages say it
+
+
+# For the 自行脱党 flags: the latest day (for dues, the first day of the latest month paid).
+DUES_LAST_PAID = Fact("dues_last_paid", "交纳党费", "党费收缴记录")
+ORGANIZATIONAL_LIFE_LAST = Fact("organizational_life_last", "参加组织生活", "组织生活签到记录")
+ASSIGNED_WORK_LAST = Fact("assigned_work_last", "做党组织分配的工作", "党组织分配工作的记录")
+# For the 量化考核 pre-fill, per member over one year.
+DUES_OVERDUE_MONTHS = Fact("dues_overdue_months", "逾期未交党费的月数", "党费收缴记录")
+ORGANIZATIONAL_LIFE_RATE = Fact(
+    "organizational_life_rate", "参加支部大会、党小组会、组织生活会的比例（%）", "组织生活签到记录"
+)
+LECTURES_MISSED = Fact("lectures_missed", "缺席党课次数（不含出差、病事假）", "党课签到记录")
+
+
+@dataclass(frozen=True)
+class Answer:
+    values: Mapping[int, Any] = field(default_factory=dict)
+    recorded_since: dt.date | None = None
+
+
+Provider = Callable[[Collection[int], dt.date | None, dt.date], Answer]
+
+
+class ProviderError(Exception):
+    """A fact was registered twice, or unregistered without being registered."""
+
+
+_providers: dict[str, Provider] = {}
+
+
+def register(fact: Fact, provider: Provider) -> None:
+    """Answer `fact` with `provider` (once per fact, from an AppConfig.ready())."""
+    if fact.code in _providers:
+        raise ProviderError(f"“{fact.label}”已经登记了数据来源。")
+    _providers[fact.code] = provider
+
+
+def unregister(fact: Fact) -> None:
+    if _providers.pop(fact.code, None) is None:
+        raise ProviderError(f"“{fact.label}”没有登记数据来源。")
+
+
+def is_registered(fact: Fact) -> bool:
+    return fact.code in _providers
+
+
+def registered_facts() -> list[str]:
+    return sorted(_providers)
+
+
+def ask(
+    fact: Fact, member_ids: Collection[int], *, start: dt.date | None, end: dt.date
+) -> Answer | None:
+    """The registered provider's answer for all `member_ids` at once; None if none is registered."""
+    provider = _providers.get(fact.code)
+    if provider is None:
+        return None
+    return provider(member_ids, start, end) if member_ids else Answer()
