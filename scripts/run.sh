@@ -8,7 +8,6 @@ source scripts/bootstrap.sh
 
 PORT="${PORT:-8000}"
 python manage.py migrate --noinput -v0
-python manage.py createcachetable
 echo "==> 载入演示数据。登录账号（角色、用户名、密码、组织代码）："
 python manage.py demo
 echo
