@@ -492,6 +492,14 @@ class OrganizationFilter(admin.SimpleListFilter):
         return queryset.filter(**{self.field: value}) if value else queryset
 
 
+def problem_flag(on: bool, text: str) -> str:
+    """A list column that marks a problem: red text when it applies, empty otherwise (a green
+    tick would read as good news)."""
+    from django.utils.html import format_html
+
+    return format_html('<span class="flag-on">⚠ {}</span>', text) if on else ""
+
+
 def error_text(error: Exception) -> str:
     """A domain error as one Chinese line for a message."""
     if isinstance(error, ValidationError):

@@ -28,6 +28,7 @@ from common.admin import (
     ServiceCheckedForm,
     Services,
     error_text,
+    problem_flag,
     run_service_action,
 )
 from common.pdf import pdf_response
@@ -137,8 +138,11 @@ class CurrentFilter(admin.SimpleListFilter):
 class FloatingRecordAdmin(PersonalDataAdminMixin, ScopedHistoryAdmin):
     form = FloatingRecordForm
     model_services = Services("record", services.floating_record_save)
-    list_display = (
+    list_display = (  # the problems first: they must be visible without scrolling
         "member",
+        "should_transfer_flag",
+        "lost_contact_flag",
+        "certificate_flag",
         "member_branch",
         "direction",
         "place",
@@ -148,9 +152,6 @@ class FloatingRecordAdmin(PersonalDataAdminMixin, ScopedHistoryAdmin):
         "certificate_expires_on",
         "placed_in",
         "vote_right",
-        "certificate_flag",
-        "should_transfer_flag",
-        "lost_contact_flag",
     )
     list_filter = (
         "direction",
@@ -213,15 +214,15 @@ class FloatingRecordAdmin(PersonalDataAdminMixin, ScopedHistoryAdmin):
             expires_on=record.certificate_expires_on,
             today=timezone.localdate(),
         )
-        return problem or "—"
+        return problem_flag(bool(problem), problem or "")
 
-    @admin.display(description="应转移组织关系", boolean=True, ordering="should_transfer")
-    def should_transfer_flag(self, record: FloatingRecord) -> bool:
-        return bool(getattr(record, "should_transfer", False))
+    @admin.display(description="应转移组织关系", ordering="should_transfer")
+    def should_transfer_flag(self, record: FloatingRecord) -> str:
+        return problem_flag(getattr(record, "should_transfer", False), "应转移")
 
-    @admin.display(description="失联满期", boolean=True, ordering="lost_contact")
-    def lost_contact_flag(self, record: FloatingRecord) -> bool:
-        return bool(getattr(record, "lost_contact", False))
+    @admin.display(description="失联满期", ordering="lost_contact")
+    def lost_contact_flag(self, record: FloatingRecord) -> str:
+        return problem_flag(getattr(record, "lost_contact", False), "已失联")
 
     @admin.action(description="登记联系（联系日期为今天）", permissions=["change"])
     def record_contact(self, request: HttpRequest, queryset: QuerySet[FloatingRecord]) -> None:

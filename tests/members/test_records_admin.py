@@ -351,3 +351,19 @@ def test_member_autocomplete_offers_only_visible_members(client, records_a, secr
         "term": "甲",
     }
     assert client.get(reverse("admin:autocomplete"), params).json()["results"] == []
+
+
+def test_problem_flags_are_red_text_in_the_first_columns(client, tree, secretary_a) -> None:
+    """A green tick would read as good news: a problem is red text, shown before the details."""
+    FloatingRecordFactory(
+        member=MemberFactory(branch=tree.branch_a, name="待转党员"),
+        since=dt.date(2024, 1, 1),
+        has_fixed_place=True,
+        last_contact_on=timezone.localdate(),
+    )
+    client.force_login(secretary_a)
+    page = client.get(changelist("floatingrecord"))
+    html = page.content.decode()
+    assert '<td class="field-should_transfer_flag"><span class="flag-on">⚠ 应转移</span>' in html
+    columns = list(page.context["cl"].list_display)
+    assert columns.index("should_transfer_flag") < columns.index("place")
