@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import quote
 
 from django import forms
 from django.conf import settings
@@ -18,7 +19,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 
 from common.admin import ScopedAdmin, ScopedHistoryAdmin, Services, run_service_action
-from common.pdf import pdf_response
+from common.pdf import pdf_response, render_pdf
 from organizations.models import Organization, Unit
 
 from ..models import (
@@ -33,6 +34,8 @@ from ..models import (
 from ..reports import activity_cards_pdf, registration_cards_pdf
 from ..selectors import dual as selectors
 from ..services import dual as services
+from ..services import member as member_services
+from ..services.member import PERSONAL_DATA_PERMISSION
 from .personal import PersonalDataAdminMixin
 
 
@@ -98,19 +101,58 @@ class RegistrationCampaignAdmin(CommunityDefaultMixin, ScopedHistoryAdmin):
         ]
 
     def unregistered_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        """未报到名单 as a call list: on screen, printed (?format=pdf) or as a sheet
+        (?format=xlsx); phones in full for users allowed to see them, and then logged."""
         campaign = get_object_or_404(self.get_queryset(request), pk=pk)
         groups = selectors.campaign_unregistered_list(campaign=campaign, user=request.user)
+        full = request.user.has_perm(PERSONAL_DATA_PERMISSION)
+        kind = request.GET.get("format", "")
+        members = [m for group in groups for m in group.members]
+        if full and members:
+            action = {"pdf": "print", "xlsx": "export"}.get(kind, "view")
+            member_services.personal_data_access_bulk_record(
+                actor=request.user, action=action, members=members,
+                detail=f"未报到名单（{campaign.name}，含完整联系电话）",
+            )  # fmt: skip
+        title = f"{campaign.name}：截至{campaign.deadline:%Y年%m月%d日}未报到的在职党员"
         context = {
-            **self.admin_site.each_context(request),
-            "title": f"{campaign.name}：截至{campaign.deadline:%Y年%m月%d日}未报到的在职党员",
-            "opts": self.model._meta,
+            "title": title,
             "campaign": campaign,
             "groups": groups,
-            "total": sum(len(group.members) for group in groups),
+            "full_phones": full,
+            "total": len(members),
+            "organization": campaign.community,
+            "period": f"截至{campaign.deadline:%Y年%m月%d日}",
         }
+        if kind == "pdf":
+            pdf = render_pdf("reports/members/unregistered.html", context)
+            return pdf_response(pdf, f"未报到名单-{campaign.name}.pdf")
+        if kind == "xlsx":
+            return _unregistered_sheet(campaign, groups, full)
+        context.update(self.admin_site.each_context(request), opts=self.model._meta)
         return TemplateResponse(
             request, "admin/members/registrationcampaign/unregistered.html", context
         )
+
+
+def _unregistered_sheet(campaign: Any, groups: Any, full: bool) -> HttpResponse:
+    import tablib
+
+    from common.spreadsheets import SafeXLSX
+
+    dataset = tablib.Dataset(
+        headers=["单位", "姓名", "所在党组织", "工作单位", "联系电话"], title="未报到名单"
+    )
+    for group in groups:
+        for m in group.members:
+            phone = m.phone if full else m.masked_phone
+            dataset.append([group.label, m.name, m.branch.name, m.work_unit, phone])
+    response = HttpResponse(
+        SafeXLSX().export_data(dataset), content_type=SafeXLSX().get_content_type()
+    )
+    filename = quote(f"未报到名单-{campaign.name}.xlsx")
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{filename}"
+    return response
 
 
 # --- 报到登记 -------------------------------------------------------------------------------------

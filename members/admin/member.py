@@ -27,7 +27,15 @@ from organizations.rules import OrganizationKind
 
 from ..models import Member, MemberCategory, PersonalDataAccess
 from ..resources import MemberRosterResource
+from ..rules import (
+    birth_date_from_citizen_id,
+    citizen_id_error,
+    gender_from_citizen_id,
+    normalize_citizen_id,
+)
 from ..selectors.lapse import self_lapse_report
+from ..selectors.member import member_record_tabs
+from ..selectors.member import party_standing as standing_of
 from ..services.member import (
     PERSONAL_DATA_PERMISSION,
     member_branch_ids,
@@ -93,13 +101,43 @@ class ProbationFilter(admin.SimpleListFilter):
         return queryset
 
 
+class MemberForm(forms.ModelForm):  # type: ignore[type-arg]
+    """Sex and birth date come from the citizen ID when left empty (GB 11643 holds both)."""
+
+    class Meta:
+        model = Member
+        fields = ("name", "gender", "birth_date", "citizen_id")  # the admin's fieldsets add the rest
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name in ("gender", "birth_date"):
+            if name in self.fields:
+                self.fields[name].required = False
+                self.fields[name].help_text = "可不填：按公民身份号码自动填写。"
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        citizen_id = normalize_citizen_id(data.get("citizen_id") or "")
+        if citizen_id and not citizen_id_error(citizen_id):
+            if "gender" in self.fields and not data.get("gender"):
+                data["gender"] = gender_from_citizen_id(citizen_id)
+            if "birth_date" in self.fields and not data.get("birth_date"):
+                data["birth_date"] = birth_date_from_citizen_id(citizen_id)
+        for name in ("gender", "birth_date"):
+            if name in self.fields and not data.get(name) and name not in self.errors:
+                self.add_error(name, "请填写，或填写正确的公民身份号码以自动填写。")
+        return data
+
+
 @admin.register(Member)
 class MemberAdmin(  # type: ignore[misc]
     SpreadsheetAdminMixin, ImportExportMixin, PersonalDataAdminMixin, ScopedHistoryAdmin
 ):
+    form = MemberForm
     resource_classes = [MemberRosterResource]
     import_template_name = "admin/members/member/import.html"  # the shared one, with ID help
     change_list_template = "admin/members/member/change_list.html"
+    change_form_template = "admin/members/member/change_form.html"
     list_display = (
         "name",
         "gender",
@@ -192,10 +230,36 @@ class MemberAdmin(  # type: ignore[misc]
             fieldsets.append(("登录", {"fields": ("user",)}))
         if obj is None:  # a new member is typed in full by whoever may add one
             return fieldsets
+        fieldsets[0][1]["fields"] = (
+            *fieldsets[0][1]["fields"][:4],
+            "age",
+            *fieldsets[0][1]["fields"][4:],
+        )
+        party = fieldsets[1][1]["fields"]
+        fieldsets[1][1]["fields"] = (*party[:3], "party_standing", *party[3:])
         return self.mask_fieldsets(request, fieldsets)
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
-        return [*super().get_readonly_fields(request, obj), "transferred_out_on"]
+        standing = ["age", "party_standing"] if obj is not None else []
+        return [*super().get_readonly_fields(request, obj), "transferred_out_on", *standing]
+
+    @admin.display(description="年龄")
+    def age(self, member: Member) -> str:
+        return standing_of(member, timezone.localdate())["age"]
+
+    @admin.display(description="党龄")
+    def party_standing(self, member: Member) -> str:
+        return standing_of(member, timezone.localdate())["party_standing"]
+
+    def change_view(
+        self, request: HttpRequest, object_id: str, form_url: str = "", extra_context: Any = None
+    ) -> Any:
+        """The page holds every record of the member the user may see, a tab for each kind."""
+        member = self.get_object(request, object_id)
+        tabs = member_record_tabs(member=member, user=request.user)
+        return super().change_view(
+            request, object_id, form_url, {**(extra_context or {}), "record_tabs": tabs}
+        )
 
     def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
         organizations = Organization.objects.all()

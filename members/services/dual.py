@@ -109,6 +109,7 @@ def registration_cards_print(*, registrations: Iterable[Registration], actor: An
         PersonalDataAccess(
             user=actor,
             member_id=registration.member_id,
+            member_label=f"{registration.member.name}（{registration.member.masked_citizen_id}）",
             action=PersonalDataAccess.Action.PRINT,
             detail=f"报到登记卡 {registration.card_number}",
         )

@@ -78,3 +78,23 @@ def personal_data_access_record(
     return PersonalDataAccess.objects.create(
         user=actor, member=member, member_label=label[:80], action=action, detail=detail[:200]
     )
+
+
+def personal_data_access_bulk_record(
+    *, actor: Any, action: str, members: Iterable[Member], detail: str
+) -> int:
+    """Log one read of personal data per member (a list shown, printed or exported in full)."""
+    if actor is None or not getattr(actor, "is_authenticated", False):
+        return 0
+    rows = [
+        PersonalDataAccess(
+            user=actor,
+            member=member,
+            member_label=f"{member.name}（{member.masked_citizen_id}）"[:80],
+            action=action,
+            detail=detail[:200],
+        )
+        for member in members
+    ]
+    PersonalDataAccess.objects.bulk_create(rows)
+    return len(rows)

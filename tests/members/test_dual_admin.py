@@ -409,3 +409,51 @@ def test_contact_filter_query_count_does_not_grow(
     _grow(tree, 10, 190)
     with django_assert_max_num_queries(len(small.captured_queries)):
         assert client.get(url).status_code == 200
+
+
+# --- the 未报到名单 as a call list (issue 8) --------------------------------------------------------
+def _campaign_with_one_unregistered(tree):
+    import datetime as dt
+
+    from tests.members.factories import RegistrationCampaignFactory
+
+    campaign = RegistrationCampaignFactory(
+        community=tree.community_a, starts_on=dt.date(2026, 3, 1), deadline=dt.date(2026, 4, 30)
+    )
+    member = MemberFactory(
+        name="未报到者", branch=tree.unit_b.party_organization, categories=["in_service"],
+        residence_community=tree.community_a, phone="13700001234",
+    )  # fmt: skip
+    return campaign, member
+
+
+def test_call_list_shows_full_phones_to_the_secretary_and_logs_it(client, tree, secretary_a):
+    from members.models import PersonalDataAccess
+
+    campaign, member = _campaign_with_one_unregistered(tree)
+    client.force_login(secretary_a)
+    url = reverse("admin:members_registrationcampaign_unregistered", args=[campaign.pk])
+    page = client.get(url).content.decode()
+    assert "未报到者" in page
+    assert "13700001234" in page
+    assert PersonalDataAccess.objects.filter(user=secretary_a, member=member).exists()
+
+
+def test_call_list_prints_and_exports(client, tree, secretary_a):
+    import io
+
+    import openpyxl
+
+    from tests.organizations.test_reports import pdf_text
+
+    campaign, _ = _campaign_with_one_unregistered(tree)
+    client.force_login(secretary_a)
+    url = reverse("admin:members_registrationcampaign_unregistered", args=[campaign.pk])
+    pdf = client.get(url + "?format=pdf")
+    assert pdf["Content-Type"] == "application/pdf"
+    _, text = pdf_text(pdf.content)
+    assert "未报到者" in text
+    assert "13700001234" in text
+    sheet = openpyxl.load_workbook(io.BytesIO(client.get(url + "?format=xlsx").content)).active
+    assert [c.value for c in sheet[1]] == ["单位", "姓名", "所在党组织", "工作单位", "联系电话"]
+    assert sheet["B2"].value == "未报到者"

@@ -227,3 +227,57 @@ def test_history_page_masks_personal_changes_for_branch_officer(
     assert "13812345678" not in page
     assert "13011112222" not in page
     assert "130****2222" in page
+
+
+# --- the member page (issue 8) --------------------------------------------------------------------
+def test_member_page_shows_age_standing_and_a_tab_per_record_kind(
+    client, tree, secretary_a, member_a
+) -> None:
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from members.rules import age_on
+    from tests.members.factories import FloatingRecordFactory, ReviewFactory
+
+    FloatingRecordFactory(member=member_a, place="广东省深圳市")
+    ReviewFactory(member=member_a, year=2025)
+    client.force_login(secretary_a)
+    page = client.get(change(member_a))
+    html = page.content.decode()
+    assert f"{age_on(member_a.birth_date, timezone.localdate())}岁" in html
+    assert f"自{member_a.full_member_on:%Y年%m月%d日}转正起" in html
+    titles = [tab.title for tab in page.context["record_tabs"]]
+    assert titles == ["报到登记", "服务岗位", "社区活动", "民主评议", "量化考核", "流动党员", "组织关系接转"]
+    assert "广东省深圳市" in html
+    assert "查看修改历史" in html
+    assert dt.date  # (the module is used above)
+
+
+def test_member_page_tabs_hold_only_what_the_user_may_see(
+    client, tree, reviewer_b, member_ub
+) -> None:
+    from tests.members.factories import FloatingRecordFactory
+
+    FloatingRecordFactory(member=member_ub, place="不该看到的地点")
+    client.force_login(reviewer_b)
+    html = client.get(change(member_ub)).content.decode()
+    assert "不该看到的地点" not in html
+
+
+def test_sex_and_birth_date_come_from_the_id_when_left_empty(client, tree, secretary_a) -> None:
+    import datetime as dt
+
+    from members.rules import Gender
+    from tests.members.factories import make_citizen_id
+
+    citizen_id = make_citizen_id(dt.date(1985, 6, 7), Gender.FEMALE, 11)
+    client.force_login(secretary_a)
+    response = client.post(
+        reverse("admin:members_member_add"),
+        {"name": "新党员", "ethnicity": "汉族", "citizen_id": citizen_id, "status": "full",
+         "joined_on": "2010-07-01", "full_member_on": "2011-07-01", "branch": tree.branch_a.pk},
+    )  # fmt: skip
+    assert response.status_code == 302, response.content.decode()[-3000:]
+    member = Member.objects.get(citizen_id=citizen_id)
+    assert (member.gender, member.birth_date) == (Gender.FEMALE, dt.date(1985, 6, 7))
