@@ -106,7 +106,12 @@ class MemberForm(forms.ModelForm):  # type: ignore[type-arg]
 
     class Meta:
         model = Member
-        fields = ("name", "gender", "birth_date", "citizen_id")  # the admin's fieldsets add the rest
+        fields = (
+            "name",
+            "gender",
+            "birth_date",
+            "citizen_id",
+        )  # the admin's fieldsets add the rest
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

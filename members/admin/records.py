@@ -16,6 +16,7 @@ from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
+from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
@@ -31,7 +32,7 @@ from common.admin import (
     problem_flag,
     run_service_action,
 )
-from common.pdf import pdf_response
+from common.pdf import pdf_response, render_pdf
 
 from ..models import (
     Assessment,
@@ -41,7 +42,7 @@ from ..models import (
     Review,
     TransferState,
 )
-from ..rules import FloatingDirection, floating_certificate_problem
+from ..rules import FloatingDirection, ReviewGrade, floating_certificate_problem
 from ..selectors import records as selectors
 from ..services import records as services
 from .personal import PersonalDataAdminMixin
@@ -357,10 +358,46 @@ class ReviewAdmin(ScopedHistoryAdmin):
     def grade_label(self, review: Review) -> str:
         return review.get_grade_display() or "不定等次（预备党员）"
 
-    @admin.action(description="按支部汇总所选评议结果", permissions=["view"])
-    def summarize(self, request: HttpRequest, queryset: QuerySet[Review]) -> None:
-        for row in selectors.review_summary_list(reviews=queryset):
-            self.message_user(request, row.describe(), messages.INFO)
+    @admin.action(description="按支部汇总所选评议结果（汇总表）", permissions=["view"])
+    def summarize(self, request: HttpRequest, queryset: QuerySet[Review]) -> HttpResponse:
+        return self._summary_page(request, queryset)
+
+    def get_urls(self) -> list[Any]:
+        view = self.admin_site.admin_view(self.summary_view)
+        return [path("summary/", view, name="members_review_summary"), *super().get_urls()]
+
+    def summary_view(self, request: HttpRequest) -> HttpResponse:
+        """民主评议汇总表 of a year (?year=, default last year): per branch, each grade, on screen or
+        as a PDF (?format=pdf) to file with the ledger."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        raw = request.GET.get("year", "")
+        year = int(raw) if raw.isdigit() else timezone.localdate().year - 1
+        return self._summary_page(request, self.get_queryset(request).filter(year=year), year)
+
+    def _summary_page(self, request: HttpRequest, reviews: Any, year: int | None = None) -> Any:
+        rows = selectors.review_summary_list(reviews=reviews)
+        years = sorted({row.year for row in rows}) or ([year] if year else [])
+        context = {
+            "title": "民主评议党员结果汇总表",
+            "rows": rows,
+            "grades": list(ReviewGrade),
+            "period": "、".join(f"{y}年度" for y in years),
+            "organization": _summary_organization(request.user, rows),
+        }
+        if request.GET.get("format") == "pdf":
+            pdf = render_pdf("reports/members/review_summary.html", context)
+            return pdf_response(pdf, f"民主评议汇总表-{context['period']}.pdf")
+        context.update(self.admin_site.each_context(request), opts=self.model._meta, year=year)
+        return TemplateResponse(request, "admin/members/review/summary.html", context)
+
+
+def _summary_organization(user: Any, rows: list[Any]) -> Any:
+    """The organization a summary's header names: the user's own, or the branches' parent."""
+    access = user.organization_accesses.select_related("organization").first()
+    if access is not None:
+        return access.organization
+    return rows[0].branch if rows else None
 
 
 # --- 量化考核 --------------------------------------------------------------------------------------

@@ -248,7 +248,15 @@ def test_member_page_shows_age_standing_and_a_tab_per_record_kind(
     assert f"{age_on(member_a.birth_date, timezone.localdate())}岁" in html
     assert f"自{member_a.full_member_on:%Y年%m月%d日}转正起" in html
     titles = [tab.title for tab in page.context["record_tabs"]]
-    assert titles == ["报到登记", "服务岗位", "社区活动", "民主评议", "量化考核", "流动党员", "组织关系接转"]
+    assert titles == [
+        "报到登记",
+        "服务岗位",
+        "社区活动",
+        "民主评议",
+        "量化考核",
+        "流动党员",
+        "组织关系接转",
+    ]
     assert "广东省深圳市" in html
     assert "查看修改历史" in html
     assert dt.date  # (the module is used above)

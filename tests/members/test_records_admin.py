@@ -284,7 +284,10 @@ def test_summary_action_counts_grades(client, tree, secretary_a) -> None:
         {"action": "summarize", "_selected_action": [r.pk for r in reviews]},
         follow=True,
     )
-    assert "甲社区第一党支部2026年度：优秀1人、合格1人" in response.content.decode()
+    row = response.context["rows"][0]  # the action opens the summary table of the selection
+    assert (row.branch.name, row.year) == ("甲社区第一党支部", 2026)
+    assert (row.counts["excellent"], row.counts["qualified"]) == (1, 1)
+    assert "民主评议党员结果汇总表" in response.content.decode()
 
 
 # --- 量化考核 --------------------------------------------------------------------------------------
@@ -367,3 +370,26 @@ def test_problem_flags_are_red_text_in_the_first_columns(client, tree, secretary
     assert '<td class="field-should_transfer_flag"><span class="flag-on">⚠ 应转移</span>' in html
     columns = list(page.context["cl"].list_display)
     assert columns.index("should_transfer_flag") < columns.index("place")
+
+
+def test_review_summary_is_a_page_and_a_pdf(client, tree, secretary_a) -> None:
+    from tests.organizations.test_reports import pdf_text
+
+    for grade in ("excellent", "qualified", "qualified"):
+        ReviewFactory(member=MemberFactory(branch=tree.branch_a), year=2025, grade=grade)
+    client.force_login(secretary_a)
+    url = reverse("admin:members_review_summary") + "?year=2025"
+    page = client.get(url)
+    assert page.status_code == 200
+    row = page.context["rows"][0]
+    assert (row.branch, row.counts["excellent"], row.counts["qualified"]) == (tree.branch_a, 1, 2)
+    _, text = pdf_text(client.get(url + "&format=pdf").content)
+    assert "民主评议党员结果汇总表" in text
+    assert "甲社区第一党支部" in text
+
+
+def test_review_summary_of_another_community_is_empty(client, tree, secretary_b) -> None:
+    ReviewFactory(member=MemberFactory(branch=tree.branch_a), year=2025)
+    client.force_login(secretary_b)
+    page = client.get(reverse("admin:members_review_summary") + "?year=2025")
+    assert page.context["rows"] == []
