@@ -466,3 +466,13 @@ def assessment_deduction_error(item: int, deduction: Decimal) -> str | None:
     if deduction > ASSESSMENT_MAX[item]:
         return f"第{item}项满分{ASSESSMENT_MAX[item]}分，扣分不能超过满分"
     return None
+
+
+# 民主评议 is held at the turn of the year: until the end of this month a new review or score
+# sheet is for the year just past, afterwards for the current year.
+REVIEW_SEASON_LAST_MONTH = 3
+
+
+def review_year_for(day: dt.date) -> int:
+    """The year a review or score sheet started on `day` is most likely for."""
+    return day.year - 1 if day.month <= REVIEW_SEASON_LAST_MONTH else day.year

@@ -42,7 +42,12 @@ from ..models import (
     Review,
     TransferState,
 )
-from ..rules import FloatingDirection, ReviewGrade, floating_certificate_problem
+from ..rules import (
+    FloatingDirection,
+    ReviewGrade,
+    floating_certificate_problem,
+    review_year_for,
+)
 from ..selectors import records as selectors
 from ..services import records as services
 from .personal import PersonalDataAdminMixin
@@ -437,6 +442,11 @@ class AssessmentAdmin(ScopedHistoryAdmin):
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Assessment]:
         return selectors.assessments_scored(super().get_queryset(request))
+
+    def get_changeform_initial_data(self, request: HttpRequest) -> dict[str, Any]:
+        initial = super().get_changeform_initial_data(request)
+        initial.setdefault("year", review_year_for(timezone.localdate()))
+        return initial
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
         readonly = list(super().get_readonly_fields(request, obj))

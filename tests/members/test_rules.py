@@ -387,3 +387,24 @@ def test_only_a_branch_or_a_unit_org_without_branches_holds_members(
         name="某组织", kind=kind, parent_name="上级", has_branch_below=has_branch
     )
     assert (error is None) is allowed
+
+
+def test_review_year_is_last_year_until_the_end_of_march() -> None:
+    import datetime as dt
+
+    from members.rules import review_year_for
+
+    assert review_year_for(dt.date(2026, 3, 31)) == 2025
+    assert review_year_for(dt.date(2026, 4, 1)) == 2026
+    assert review_year_for(dt.date(2026, 12, 1)) == 2026
+
+
+def test_a_new_score_sheet_has_its_year_filled_in(client, secretary_a) -> None:
+    from django.urls import reverse
+    from django.utils import timezone
+
+    from members.rules import review_year_for
+
+    client.force_login(secretary_a)
+    form = client.get(reverse("admin:members_assessment_add")).context["adminform"].form
+    assert form.initial["year"] == review_year_for(timezone.localdate())
