@@ -445,7 +445,7 @@ class AssessmentAdmin(ScopedHistoryAdmin):
 
     def get_changeform_initial_data(self, request: HttpRequest) -> dict[str, Any]:
         initial = super().get_changeform_initial_data(request)
-        initial.setdefault("year", review_year_for(timezone.localdate()))
+        initial.setdefault("year", str(review_year_for(timezone.localdate())))
         return initial
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:

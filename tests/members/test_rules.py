@@ -407,4 +407,4 @@ def test_a_new_score_sheet_has_its_year_filled_in(client, secretary_a) -> None:
 
     client.force_login(secretary_a)
     form = client.get(reverse("admin:members_assessment_add")).context["adminform"].form
-    assert form.initial["year"] == review_year_for(timezone.localdate())
+    assert form.initial["year"] == str(review_year_for(timezone.localdate()))
