@@ -222,6 +222,8 @@ LOGGING = {
     # WeasyPrint and fontTools report every rendering step at INFO.
     "loggers": {
         "weasyprint": {"level": "WARNING"},
+        # django-axes reports every login at INFO; lockouts come at WARNING.
+        "axes": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
     },
 }
