@@ -37,6 +37,8 @@ def members_panel(request: HttpRequest) -> Panel | None:
         return None
     today = timezone.localdate()
     panel = Panel(title="党员管理", order=10)
+    if user.has_perm("members.change_member"):
+        panel.todos.append(_probation_todo(user, today))
     if user.has_perm("members.view_floatingrecord"):
         panel.todos += _floating_todos(user, today)
     if user.has_perm("members.view_registration"):
@@ -98,6 +100,16 @@ def _registration_todos(user: Any, today: dt.date) -> list[Todo]:
             )
         )
     return todos
+
+
+def _probation_todo(user: Any, today: dt.date) -> Todo:
+    overdue = Member.objects.visible_to(user).probation_overdue(today).count()
+    return Todo(
+        "名预备党员预备期已满一年未作决定",
+        overdue,
+        changelist_url("members.member", probation="overdue"),
+        "支部大会讨论转正或延长预备期（发展党员工作细则）",
+    )
 
 
 def _member_figures(user: Any) -> list[Figure]:

@@ -37,6 +37,10 @@ def busy_a(tree: Any) -> None:
         member=mf.MemberFactory(branch=tree.branch_a, categories=["in_service"]),
         community=tree.community_a,
     )
+    mf.MemberFactory(
+        branch=tree.branch_a, status="probationary", joined_on=dt.date(2024, 7, 1),
+        birth_date=dt.date(1990, 1, 1),
+    )  # fmt: skip
 
 
 def _index(client: Any, user: Any) -> Any:
@@ -57,6 +61,7 @@ def test_secretary_sees_the_communitys_to_dos_first(client: Any, secretary_a: An
     assert todos["名流动党员应转移组织关系"].count == 2
     assert todos["名流动党员失联满6个月"].count == 1
     assert todos["项岗位认领待审核"].count == 1
+    assert todos["名预备党员预备期已满一年未作决定"].count == 1
     html = page.content.decode()
     assert html.index("名流动党员应转移组织关系") < html.index("全部功能")
     assert 'class="todo due"' in html
