@@ -39,6 +39,8 @@ def members_panel(request: HttpRequest) -> Panel | None:
     panel = Panel(title="党员管理", order=10)
     if user.has_perm("members.change_member"):
         panel.todos.append(_probation_todo(user, today))
+    if user.has_perm("members.add_review"):
+        panel.todos.append(_review_todo(user, today.year - 1))
     if user.has_perm("members.view_floatingrecord"):
         panel.todos += _floating_todos(user, today)
     if user.has_perm("members.view_registration"):
@@ -109,6 +111,16 @@ def _probation_todo(user: Any, today: dt.date) -> Todo:
         overdue,
         changelist_url("members.member", probation="overdue"),
         "支部大会讨论转正或延长预备期（发展党员工作细则）",
+    )
+
+
+def _review_todo(user: Any, year: int) -> Todo:
+    missing = Member.objects.visible_to(user).review_missing(year).count()
+    return Todo(
+        f"名党员尚未录入{year}年度民主评议结果",
+        missing,
+        changelist_url("members.member", review_missing=year),
+        "每年开展民主评议党员（001、002）",
     )
 
 

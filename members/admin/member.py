@@ -101,6 +101,21 @@ class ProbationFilter(admin.SimpleListFilter):
         return queryset
 
 
+class ReviewMissingFilter(admin.SimpleListFilter):
+    """尚未评议: who takes part in a year's 民主评议 and has no result yet (?review_missing=2025)."""
+
+    title = "民主评议"
+    parameter_name = "review_missing"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        year = timezone.localdate().year - 1
+        return [(str(y), f"{y}年度尚未评议") for y in (year, year - 1)]
+
+    def queryset(self, request: HttpRequest, queryset: Any) -> Any:
+        value = self.value() or ""
+        return queryset.review_missing(int(value)) if value.isdigit() else queryset
+
+
 class MemberForm(forms.ModelForm):  # type: ignore[type-arg]
     """Sex and birth date come from the citizen ID when left empty (GB 11643 holds both)."""
 
@@ -156,6 +171,7 @@ class MemberAdmin(  # type: ignore[misc]
     list_filter = (
         RosterFilter,
         ProbationFilter,
+        ReviewMissingFilter,
         "status",
         "categories",
         ("branch", BranchListFilter),

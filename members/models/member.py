@@ -78,6 +78,12 @@ class MemberQuerySet(ScopedQuerySet["Member"]):
         undated = Q(full_member_on__isnull=True, joined_on__lte=rules.latest_join_date_full_by(day))
         return self.on_roster(day).full().filter(Q(full_member_on__lte=day) | undated)
 
+    def review_missing(self, year: int) -> MemberQuerySet:
+        """Current members who were on the roster on 31 December of `year` (so take part in that
+        year's 民主评议) and have no review for it yet."""
+        on_roster = self.on_roster(dt.date(year, 12, 31)).current()
+        return on_roster.exclude(reviews__year=year)
+
     def probation_overdue(self, today: dt.date) -> MemberQuerySet:
         """预备党员 a year past 入党日期 with no decision (SQL twin of rules.probation_overdue)."""
         yesterday = today - dt.timedelta(days=1)
