@@ -121,6 +121,11 @@ class ScopedAdmin(ScopedQuerysetMixin, admin.ModelAdmin):  # type: ignore[type-a
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return super().has_delete_permission(request, obj) and self.is_editable(request, obj)
 
+    def changelist_view(self, request: HttpRequest, extra_context: Any = None) -> Any:
+        """The list is titled by what it lists (党员), not Django's "选择 党员 来修改"."""
+        title = {"title": str(self.model._meta.verbose_name_plural)}
+        return super().changelist_view(request, {**title, **(extra_context or {})})
+
     def lookup_allowed(self, lookup: str, value: str, request: HttpRequest | None = None) -> bool:
         if touches_personal_field(self.model, lookup):
             return False

@@ -169,3 +169,10 @@ def test_sidebar_groups_models_by_the_secretarys_work(client: Any, secretary_a: 
     assert first[:2] == ["Member", "FloatingRecord"]
     listed = [m["object_name"] for g in groups for m in g["models"]]
     assert len(listed) == len(set(listed))  # each model once
+
+
+def test_lists_are_titled_by_what_they_list(client: Any, secretary_a: Any) -> None:
+    client.force_login(secretary_a)
+    page = client.get(reverse("admin:members_member_changelist")).content.decode()
+    assert "<h1>党员</h1>" in page
+    assert "来修改" not in page
