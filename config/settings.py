@@ -235,9 +235,21 @@ JOINT_COMMITTEE_TERM_MAX_YEARS = env.int("JOINT_COMMITTEE_TERM_MAX_YEARS", defau
 JOINT_COMMITTEE_CONSECUTIVE_MAX_YEARS = env.int("JOINT_COMMITTEE_CONSECUTIVE_MAX_YEARS", default=9)
 
 # `python manage.py demo` runs these builders in order; each app that has demo data adds its own.
-DEMO_BUILDERS = ["organizations.demo.build", "members.demo.build"]
+DEMO_BUILDERS = [
+    "organizations.demo.build",
+    "members.demo.build",
+    "activities.demo.build",
+    "finance.demo.build",
+    "publicity.demo.build",
+]
 # Each app's roles module lists the model permissions every role holds (organizations.backends).
-ROLE_PERMISSION_MODULES = ["organizations.roles", "members.roles"]
+ROLE_PERMISSION_MODULES = [
+    "organizations.roles",
+    "members.roles",
+    "activities.roles",
+    "finance.roles",
+    "publicity.roles",
+]
 
 # 双联双管 and floating members (001, 002).
 IN_SERVICE_INACTIVE_MONTHS = env.int("IN_SERVICE_INACTIVE_MONTHS", default=6)
@@ -265,3 +277,11 @@ IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=20000)
 IMPORT_MAX_CELL_CHARS = env.int("IMPORT_MAX_CELL_CHARS", default=500)
 IMPORT_PREVIEW_SECONDS = env.int("IMPORT_PREVIEW_SECONDS", default=30 * 60)
 IMPORT_EXPORT_TMP_STORAGE_CLASS = "common.spreadsheets.ExpiringCacheStorage"
+
+# --- Activities (activities/, issue 10): 三会一课 frequencies, quorum, attendance targets.
+
+# --- Finance (finance/, issue 11): dues and 党建经费.
+
+# --- Publicity (publicity/, issue 12): development time limits, 公示 and the public boards.
+
+# --- Feedback cards and reports (issue 13).

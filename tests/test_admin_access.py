@@ -20,6 +20,8 @@ from django.db import transaction
 from django.test import Client, RequestFactory
 from django.urls import NoReverseMatch, reverse
 
+from tests.registries import app_registries
+
 # v: list and pages open; a: the add page opens; c: may change (an object it may change); d: may
 # delete.
 # "" : refused (403); a user who is not staff (the member) is sent to the login page instead.
@@ -56,6 +58,8 @@ ACCESS: dict[str, tuple[str, str, str, str, str, str]] = {
     "organizations.position":             ("vacd", "vacd", "vacd", "vacd", "", ""),
     "organizations.unit":                 ("vacd", "vac", "vac", "v",   "v",  ""),
 }  # fmt: skip
+for _registry in app_registries():
+    ACCESS.update(getattr(_registry, "ACCESS", {}))
 
 ADMINS = sorted(site._registry.items(), key=lambda item: item[0]._meta.label_lower)
 
@@ -98,6 +102,9 @@ def _objects_the_demo_lacks() -> None:
         Assessment.objects.create(member=member, year=2025)
         user = get_user_model().objects.get(username="chunhui")
         PersonalDataAccess.objects.create(user=user, member=member, action="view")
+    for registry in app_registries():
+        if hasattr(registry, "objects_the_demo_lacks"):
+            registry.objects_the_demo_lacks()
 
 
 def test_every_registered_admin_is_in_the_table() -> None:

@@ -25,6 +25,7 @@ from members.models import PersonalDataAccess
 from organizations.rules import OrganizationKind as K
 from tests.members import factories as mf
 from tests.organizations import factories as of
+from tests.registries import app_registries
 
 Maker = Callable[[SimpleNamespace, int], Any]
 
@@ -123,6 +124,8 @@ MAKERS: dict[str, Maker] = {
     "organizations.position": lambda t, i: of.PositionFactory(organization=_branch(t, i)),
     "organizations.unit": lambda t, i: of.UnitFactory(community=t.community_a),
 }
+for _registry in app_registries():
+    MAKERS.update(getattr(_registry, "MAKERS", {}))
 
 ADMINS = sorted(site._registry.items(), key=lambda item: item[0]._meta.label_lower)
 SMALL, LARGE = 10, 200

@@ -1,0 +1,19 @@
+"""Per-app additions to the registry-driven admin tests.
+
+An app with admins puts `tests/<app>/admin_registry.py` next to its tests, defining any of:
+- `ACCESS`: rows of tests/test_admin_access.py's table (admin label -> what each role may do);
+- `MAKERS`: row makers of tests/test_admin_queries.py (admin label -> maker(t, i));
+- `objects_the_demo_lacks()`: rows for admins whose model the demo does not fill.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from importlib import import_module
+from pathlib import Path
+from types import ModuleType
+
+
+def app_registries() -> Iterator[ModuleType]:
+    for path in sorted(Path(__file__).parent.glob("*/admin_registry.py")):
+        yield import_module(f"tests.{path.parent.name}.admin_registry")
