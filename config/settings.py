@@ -239,6 +239,7 @@ DEMO_BUILDERS = [
     "organizations.demo.build",
     "members.demo.build",
     "activities.demo.build",
+    "activities.demo_feedback.build",
     "finance.demo.build",
     "publicity.demo.build",
 ]
@@ -247,6 +248,7 @@ ROLE_PERMISSION_MODULES = [
     "organizations.roles",
     "members.roles",
     "activities.roles",
+    "activities.roles_feedback",
     "finance.roles",
     "publicity.roles",
 ]

@@ -1,0 +1,1 @@
+"""Admins of the activities app: meetings (meetings.py), feedback cards (feedback.py)."""

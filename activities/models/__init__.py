@@ -1,0 +1,1 @@
+"""Models of the activities app: meetings and attendance (meetings.py), feedback cards (feedback.py)."""
