@@ -12,8 +12,11 @@ from django.core.exceptions import FieldDoesNotExist, PermissionDenied, Validati
 from django.db import models, transaction
 from django.db.models.constants import LOOKUP_SEP
 from django.http import Http404, HttpRequest
-from import_export.forms import SelectableFieldsExportForm
 from simple_history.admin import SimpleHistoryAdmin
+from unfold.admin import ModelAdmin as UnfoldModelAdmin
+from unfold.admin import StackedInline as UnfoldStackedInline
+from unfold.admin import TabularInline as UnfoldTabularInline
+from unfold.contrib.import_export.forms import ImportForm, SelectableFieldsExportForm
 
 from .spreadsheets import SPREADSHEET_FORMATS, SafeXLSX, SpreadsheetError, check_file_size
 
@@ -93,8 +96,8 @@ def touches_personal_field(model: Any, lookup: str) -> bool:
     return False
 
 
-class ScopedAdmin(ScopedQuerysetMixin, admin.ModelAdmin):  # type: ignore[type-arg]
-    """A ModelAdmin whose writes go through the app's services and stay in the user's scope.
+class ScopedAdmin(ScopedQuerysetMixin, UnfoldModelAdmin):
+    """A ModelAdmin (django-unfold's, so every page has the same theme) whose writes go through the app's services and stay in the user's scope.
 
     An object outside the user's scope answers 404, as if it did not exist. No URL lookup may
     touch a personal field (a citizen ID, phone, address or contact): `?citizen_id__startswith=`
@@ -174,6 +177,14 @@ class ScopedInline(ScopedQuerysetMixin):
         if obj is None or obj.pk is None:
             return True
         return type(obj)._default_manager.editable_by(request.user).filter(pk=obj.pk).exists()
+
+
+class ScopedTabularInline(ScopedInline, UnfoldTabularInline):  # type: ignore[misc]
+    """A scoped table of related rows, in the theme."""
+
+
+class ScopedStackedInline(ScopedInline, UnfoldStackedInline):  # type: ignore[misc]
+    """Scoped related rows one below the other, in the theme."""
 
 
 class ScopedHistoryAdmin(ScopedAdmin, SimpleHistoryAdmin):  # type: ignore[misc]
@@ -334,6 +345,7 @@ class SpreadsheetAdminMixin:
     import_formats = SPREADSHEET_FORMATS
     export_formats = SPREADSHEET_FORMATS
     import_template_name = "admin/import_export/spreadsheet_import.html"
+    import_form_class = ImportForm
 
     def get_export_form_class(self) -> Any:
         return ChineseExportForm
@@ -603,3 +615,45 @@ def _register_document_admin() -> None:
 
 
 _register_document_admin()
+
+
+# --- django-celery-beat's admins in the theme (its schedules are edited in the admin) ----------
+def _register_beat_admins() -> None:
+    from django_celery_beat import admin as beat_admin
+    from django_celery_beat import models as beat
+    from unfold.widgets import UnfoldAdminSelectWidget, UnfoldAdminTextInputWidget
+
+    class TaskSelectWidget(UnfoldAdminSelectWidget, beat_admin.TaskSelectWidget):
+        pass
+
+    class PeriodicTaskForm(beat_admin.PeriodicTaskForm):
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            self.fields["task"].widget = UnfoldAdminTextInputWidget()
+            self.fields["regtask"].widget = TaskSelectWidget()
+
+    class PeriodicTaskAdmin(beat_admin.PeriodicTaskAdmin, UnfoldModelAdmin):  # type: ignore[misc]
+        form = PeriodicTaskForm
+
+    themed = {
+        beat.PeriodicTask: PeriodicTaskAdmin,
+        beat.ClockedSchedule: type(
+            "ClockedScheduleAdmin", (beat_admin.ClockedScheduleAdmin, UnfoldModelAdmin), {}
+        ),
+        beat.CrontabSchedule: type(
+            "CrontabScheduleAdmin", (beat_admin.CrontabScheduleAdmin, UnfoldModelAdmin), {}
+        ),
+        beat.SolarSchedule: type(
+            "SolarScheduleAdmin", (beat_admin.SolarScheduleAdmin, UnfoldModelAdmin), {}
+        ),
+        beat.IntervalSchedule: type(
+            "IntervalScheduleAdmin", (beat_admin.IntervalScheduleAdmin, UnfoldModelAdmin), {}
+        ),
+    }
+    for model, model_admin in themed.items():
+        if admin.site.is_registered(model):
+            admin.site.unregister(model)
+        admin.site.register(model, model_admin)
+
+
+_register_beat_admins()

@@ -9,7 +9,8 @@ from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
-from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.admin import GroupAdmin, UserAdmin
+from django.contrib.auth.models import Group
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
@@ -17,10 +18,12 @@ from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils import timezone
 from import_export.admin import ImportExportMixin
+from unfold.admin import ModelAdmin, TabularInline
+from unfold.forms import AdminPasswordChangeForm, UserChangeForm, UserCreationForm
 
 from common.admin import (
     ScopedHistoryAdmin,
-    ScopedInline,
+    ScopedTabularInline,
     Services,
     SpreadsheetAdminMixin,
 )
@@ -44,7 +47,7 @@ from .scope import scope_of
 from .selectors import organization_forest_get
 
 
-class PositionInline(ScopedInline, admin.TabularInline):  # type: ignore[type-arg]
+class PositionInline(ScopedTabularInline):
     model = Position
     extra = 0
     fields = ("title", "holder_name", "start_date", "end_date")
@@ -223,7 +226,7 @@ class UnitAdmin(ScopedHistoryAdmin):
         )
 
 
-class CommitteeMemberInline(ScopedInline, admin.TabularInline):  # type: ignore[type-arg]
+class CommitteeMemberInline(ScopedTabularInline):
     model = CommitteeMember
     extra = 0
     fields = ("person_name", "role", "unit", "term_start", "term_end")
@@ -290,7 +293,7 @@ class OrganizationAccessAdmin(ScopedHistoryAdmin):
     autocomplete_fields = ("user", "organization")
 
 
-class OrganizationAccessInline(admin.TabularInline):  # type: ignore[type-arg]
+class OrganizationAccessInline(TabularInline):
     model = OrganizationAccess
     extra = 0
     autocomplete_fields = ("organization",)
@@ -299,16 +302,26 @@ class OrganizationAccessInline(admin.TabularInline):  # type: ignore[type-arg]
 
 User = get_user_model()
 admin.site.unregister(User)
+admin.site.unregister(Group)
 
 
 @admin.register(User)
-class PartyUserAdmin(UserAdmin):  # type: ignore[type-arg]
+class PartyUserAdmin(UserAdmin, ModelAdmin):  # type: ignore[type-arg]
+    # The theme's forms (django-unfold), so the user pages look like every other page.
+    form = UserChangeForm
+    add_form = UserCreationForm
+    change_password_form = AdminPasswordChangeForm
     inlines = [OrganizationAccessInline]
+
+
+@admin.register(Group)
+class PartyGroupAdmin(GroupAdmin, ModelAdmin):  # type: ignore[type-arg]
+    pass
 
 
 # --- 登录锁定 (django-axes) ---------------------------------------------------------------------
 @admin.register(AccessAttempt)
-class LoginLockoutAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class LoginLockoutAdmin(ModelAdmin):
     """Failed logins and lockouts; a sub-district officer lifts those of the users in scope
     (and of usernames that belong to nobody, the trace of an address being locked out)."""
 

@@ -4,6 +4,7 @@ read through the user's scope, in a number of queries that does not grow with th
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
 import pytest
@@ -66,7 +67,8 @@ def test_secretary_sees_the_communitys_to_dos_first(client: Any, secretary_a: An
     assert last_year  # every member of the fixture took part last year and has no result
     assert last_year[0].count >= 4
     html = page.content.decode()
-    assert html.index("名流动党员应转移组织关系") < html.index("全部功能")
+    # to-dos come before the key figures and the charts
+    assert html.index("名流动党员应转移组织关系") < html.index("党员人员类别")
     assert 'class="todo due"' in html
 
 
@@ -171,8 +173,23 @@ def test_sidebar_groups_models_by_the_secretarys_work(client: Any, secretary_a: 
     assert len(listed) == len(set(listed))  # each model once
 
 
+def test_sidebar_shows_the_work_pages_then_the_groups_the_user_may_open(
+    client: Any, secretary_a: Any, branch_officer_a: Any
+) -> None:
+    sidebar = _index(client, secretary_a).context["sidebar_navigation"]
+    assert [i["title"] for i in sidebar[0]["items"]] == ["工作台", "组织架构图"]
+    titles = [g["title"] for g in sidebar[1:]]
+    assert titles[:3] == ["党员队伍", "在职党员双联双管", "组织建设"]
+    links = [i["link"] for g in sidebar for i in g["items"]]
+    assert reverse("admin:members_member_changelist") in links
+    assert reverse("admin:auth_user_changelist") not in links  # only the superuser manages users
+    officer = _index(client, branch_officer_a).context["sidebar_navigation"]
+    officer_links = [i["link"] for g in officer for i in g["items"]]
+    assert reverse("admin:members_personaldataaccess_changelist") not in officer_links
+
+
 def test_lists_are_titled_by_what_they_list(client: Any, secretary_a: Any) -> None:
     client.force_login(secretary_a)
     page = client.get(reverse("admin:members_member_changelist")).content.decode()
-    assert "<h1>党员</h1>" in page
+    assert re.search(r"<title>\s*党员 \| 社区党建管理系统</title>", page)
     assert "来修改" not in page

@@ -19,6 +19,8 @@ from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils import timezone
 from import_export.admin import ImportExportMixin
+from unfold.admin import ModelAdmin
+from unfold.widgets import UnfoldAdminCheckboxSelectMultipleWidget
 
 from common.admin import ScopedHistoryAdmin, SpreadsheetAdminMixin, changed_fields
 from common.masking import mask_citizen_id
@@ -300,7 +302,7 @@ class MemberAdmin(  # type: ignore[misc]
 
     def formfield_for_manytomany(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
         if db_field.name == "categories":
-            kwargs["widget"] = forms.CheckboxSelectMultiple
+            kwargs["widget"] = UnfoldAdminCheckboxSelectMultipleWidget
             kwargs["queryset"] = MemberCategory.objects.all()
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
@@ -346,7 +348,7 @@ class MemberAdmin(  # type: ignore[misc]
 
 
 @admin.register(PersonalDataAccess)
-class PersonalDataAccessAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class PersonalDataAccessAdmin(ModelAdmin):
     """Read-only: who saw which member's full citizen ID, and who exported or imported rosters."""
 
     list_display = ("at", "user", "action", "member_label", "detail")

@@ -21,11 +21,12 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
+from unfold.admin import TabularInline as UnfoldTabularInline
 
 from common.admin import (
     OrganizationFilter,
     ScopedHistoryAdmin,
-    ScopedInline,
+    ScopedTabularInline,
     ServiceCheckedForm,
     Services,
     error_text,
@@ -411,7 +412,7 @@ def _points(value: Decimal | int) -> str:
     return format(Decimal(value).quantize(Decimal("0.1")).normalize(), "f")
 
 
-class DeductionInline(ScopedInline, admin.TabularInline):  # type: ignore[type-arg]
+class DeductionInline(ScopedTabularInline):
     model = AssessmentDeduction
     extra = 1
     fields = ("item", "points", "reason")
@@ -419,7 +420,7 @@ class DeductionInline(ScopedInline, admin.TabularInline):  # type: ignore[type-a
 
     def get_queryset(self, request: HttpRequest) -> Any:
         # The parent sheet is scoped already; deductions have no organization of their own.
-        return admin.TabularInline.get_queryset(self, request)
+        return UnfoldTabularInline.get_queryset(self, request)
 
 
 @admin.register(Assessment)

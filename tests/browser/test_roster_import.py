@@ -54,6 +54,10 @@ def _rows(branch_code: str) -> list[dict[str, Any]]:
     ]
 
 
+# The preview's "确认导入" button.
+CONFIRM = "form[action$='/process_import/'] button[type=submit]"
+
+
 def _write(path: Path, rows: list[dict[str, Any]]) -> Path:
     book = openpyxl.Workbook()
     book.active.append(list(ROSTER_HEADERS))
@@ -67,7 +71,7 @@ def _upload(page: Page, path: Path) -> None:
     page.goto(IMPORT)
     page.locator("#id_import_file").set_input_files(str(path))
     page.locator("#id_format").select_option(label="xlsx")
-    page.locator("#content form input[type=submit]").first.click()
+    page.locator("#content form button[type=submit]").first.click()
     page.wait_for_load_state()
 
 
@@ -87,17 +91,17 @@ def test_secretary_imports_roster_and_finds_member(
     errors = page.locator("ul.roster-errors li")
     expect(errors).to_have_count(1)
     expect(errors.first).to_have_text("第3行: 公民身份号码校验位错误")
-    expect(page.locator("input[name=confirm]")).to_have_count(0)
+    expect(page.locator(CONFIRM)).to_have_count(0)
     page.screenshot(path=str(results_dir / "roster-import-error.png"), full_page=True)
     assert not Member.objects.filter(name__in=[r["姓名"] for r in rows]).exists()
 
     _upload(page, _write(tmp_path / "花名册.xlsx", rows))
     expect(page.locator("ul.roster-errors")).to_have_count(0)
-    expect(page.locator("table.import-preview")).to_contain_text("周建国")
+    expect(page.locator(".import-preview table")).to_contain_text("周建国")
     assert not Member.objects.filter(name="周建国").exists()
-    page.locator("input[name=confirm]").click()
+    page.locator(CONFIRM).click()
     page.wait_for_load_state()
-    expect(page.locator("ul.messagelist")).to_contain_text("3")
+    expect(page.locator(".bg-green-100").first).to_contain_text("3")  # the success message
     assert Member.objects.filter(branch=branch, name__in=[r["姓名"] for r in rows]).count() == 3
 
     page.goto(MEMBERS)

@@ -26,7 +26,7 @@ TREE = "/admin/organizations/organization/tree/"
 def secretary_page(demo: Any, login: Callable[[str, str], Page]) -> Page:
     """春晖社区's secretary, logged in through the login form."""
     page = login("chunhui", DEMO_PASSWORD)
-    expect(page.get_by_role("button", name="注销")).to_be_visible()
+    expect(page.get_by_role("heading", name="工作", exact=True)).to_be_visible()  # the sidebar
     return page
 
 
@@ -47,11 +47,11 @@ def test_secretary_sees_own_community_tree_only(
 ) -> None:
     page = login("chunhui", DEMO_PASSWORD)
     expect(page).to_have_url(re.compile(r"/admin/$"))
-    expect(page.locator("#site-name")).to_have_text("社区党建管理系统")
+    expect(page.get_by_role("link", name="社区党建管理系统")).to_be_visible()
 
     page.goto(ORGANIZATIONS)
-    # The changelist's own button (the header may link the tree too).
-    page.locator(".object-tools").get_by_role("link", name="组织架构图").click()
+    # The changelist's own button (the sidebar links the tree too).
+    page.locator("#header-inner").get_by_role("link", name=re.compile("组织架构图")).click()
     expect(page).to_have_url(re.compile(re.escape(TREE) + "$"))
     expect(page.locator("#content h1")).to_have_text("组织架构")
 
