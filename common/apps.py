@@ -9,3 +9,11 @@ class CommonConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "common"
     verbose_name = "台账文档"
+
+    def ready(self) -> None:
+        from django.db.models.signals import m2m_changed, post_delete, post_save
+
+        from .dashboard import data_changed
+
+        for signal in (post_save, post_delete, m2m_changed):
+            signal.connect(data_changed, dispatch_uid=f"common.dashboard.{signal!r}")

@@ -7,6 +7,12 @@ size of the district. A to-do links to the list filtered to exactly its rows.
 
 The 2023 guidance against "formalism at the fingertips": a panel shows the user's own
 organizations' status and what is due, never a ranking of organizations.
+
+A sub-district's panels aggregate over its whole district (100,000 members: about a second of
+queries), so a user's panels are kept in the cache for DASHBOARD_CACHE_SECONDS, under a data
+version that any save or delete of a domain row moves on (`data_changed`): a count is never stale
+after a change made through the system; only a bulk write (which sends no signal) waits for the
+timeout, and the date is part of the key, so "this quarter" turns over at midnight.
 """
 
 from __future__ import annotations
@@ -15,7 +21,14 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
+from django.core.cache import cache
 from django.http import HttpRequest
+from django.utils import timezone
+
+VERSION_KEY = "common:dashboard:version"
+# The apps whose rows the panels count; a save in another (sessions, login attempts) changes none.
+DOMAIN_APPS = frozenset({"organizations", "members", "activities", "finance", "publicity"})
 
 
 @dataclass(frozen=True)
@@ -68,8 +81,37 @@ def register(provider: Provider) -> Provider:
 
 
 def panel_list(request: HttpRequest) -> list[Panel]:
+    seconds = settings.DASHBOARD_CACHE_SECONDS
+    if not seconds:
+        return _computed_panels(request)
+    key = _panels_key(request.user)
+    panels = cache.get(key)
+    if panels is None:
+        panels = _computed_panels(request)
+        cache.set(key, panels, seconds)
+    return panels
+
+
+def _computed_panels(request: HttpRequest) -> list[Panel]:
     panels = [panel for provider in _PROVIDERS if (panel := provider(request)) is not None]
     return sorted(panels, key=lambda panel: panel.order)
+
+
+def _panels_key(user: Any) -> str:
+    from organizations.scope import _user_key
+
+    version = cache.get_or_set(VERSION_KEY, 1, None)
+    return f"common:dashboard:{_user_key(user)}:{version}:{timezone.localdate().isoformat()}"
+
+
+def data_changed(sender: Any, **kwargs: Any) -> None:
+    """A domain row was saved or deleted: every cached panel is out of date. (Not for the
+    historical models of a migration, which may run before the cache table exists.)"""
+    if sender._meta.app_label in DOMAIN_APPS and sender.__module__ != "__fake__":
+        try:
+            cache.incr(VERSION_KEY)
+        except ValueError:  # not set yet (or evicted): the next page sets it
+            cache.set(VERSION_KEY, 1, None)
 
 
 def todo_count(request: HttpRequest) -> int:

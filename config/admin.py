@@ -30,7 +30,7 @@ class PartyAuthenticationForm(AdminAuthenticationForm):
         if not user.is_staff:
             raise forms.ValidationError(
                 "密码正确，但这是党员个人账号，不能进入党务工作后台。"
-                "党员本人的报到、活动和反馈卡请在党员自助页面查看。",
+                "党员本人的报到、活动和反馈卡请在党员自助页面（/portal/）查看。",
                 code="not_staff",
             )
 
@@ -56,6 +56,32 @@ WORK_GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "members.postkind",
             "members.postclaim",
             "members.activityrecord",
+            "activities.feedbackcard",
+        ),
+    ),
+    ("组织生活", ("activities.meeting", "activities.notification")),
+    (
+        "发展党员与公示",
+        (
+            "publicity.developmentcase",
+            "publicity.branchvote",
+            "publicity.notice",
+            "publicity.opinion",
+            "publicity.boarditem",
+        ),
+    ),
+    (
+        "党费与经费",
+        (
+            "finance.memberdues",
+            "finance.duespayment",
+            "finance.duesassessment",
+            "finance.incomechange",
+            "finance.duesrelief",
+            "finance.duespublication",
+            "finance.spendingplan",
+            "finance.fundbudget",
+            "finance.fundapprover",
         ),
     ),
     (
@@ -127,10 +153,20 @@ WORK_PAGES: tuple[tuple[str, str, str, str], ...] = (
         "admin:organizations_organization_tree",
         "organizations.view_organization",
     ),
+    (
+        "三会一课落实情况",
+        "event_available",
+        "admin:activities_meeting_compliance",
+        "activities.view_meeting",
+    ),
+    ("报表中心", "print", "report_center", "common.view_document"),
 )
 
 # Material Symbols names (bundled with django-unfold) for each group of WORK_GROUPS.
 GROUP_ICONS = {
+    "组织生活": "event",
+    "发展党员与公示": "campaign",
+    "党费与经费": "payments",
     "党员队伍": "groups",
     "在职党员双联双管": "handshake",
     "组织建设": "corporate_fare",
@@ -162,6 +198,23 @@ MODEL_ICONS = {
     "auth.user": "manage_accounts",
     "auth.group": "groups",
     "axes.accessattempt": "lock_person",
+    "activities.meeting": "event",
+    "activities.notification": "notifications",
+    "activities.feedbackcard": "rate_review",
+    "publicity.developmentcase": "person_add",
+    "publicity.branchvote": "how_to_vote",
+    "publicity.notice": "campaign",
+    "publicity.opinion": "forum",
+    "publicity.boarditem": "article",
+    "finance.memberdues": "account_balance_wallet",
+    "finance.duespayment": "payments",
+    "finance.duesassessment": "calculate",
+    "finance.incomechange": "trending_up",
+    "finance.duesrelief": "volunteer_activism",
+    "finance.duespublication": "campaign",
+    "finance.spendingplan": "request_quote",
+    "finance.fundbudget": "savings",
+    "finance.fundapprover": "approval",
 }
 
 

@@ -261,6 +261,10 @@ UNFOLD = {
     },
 }
 
+# 工作台: a user's panels are kept this long in the cache; any change made through the system
+# refreshes them at once (common/dashboard.py). 0 computes them on every visit.
+DASHBOARD_CACHE_SECONDS = env.int("DASHBOARD_CACHE_SECONDS", default=600)
+
 # --- Domain rules (../shared/DOMAIN.md). Each number lives here once; a community overrides
 # it through the environment, never by editing code.
 # 社区大党委委员: one term lasts at most 3 years, renewable, at most 9 consecutive years (004).
@@ -271,10 +275,18 @@ JOINT_COMMITTEE_CONSECUTIVE_MAX_YEARS = env.int("JOINT_COMMITTEE_CONSECUTIVE_MAX
 DEMO_BUILDERS = [
     "organizations.demo.build",
     "members.demo.build",
+    # publicity first: the members its approved cases create are then placed in groups, meet,
+    # get incomes and owe dues like the others.
+    "publicity.demo.build",
     "activities.demo.build",
     "activities.demo_feedback.build",
     "finance.demo.build",
-    "publicity.demo.build",
+]
+# `python manage.py generate_district` (bench/) runs these steps in order (common/district.py).
+DISTRICT_GENERATORS = [
+    "organizations.district.generate",
+    "members.district.generate",
+    "activities.district.generate",
 ]
 # Each app's roles module lists the model permissions every role holds (organizations.backends).
 ROLE_PERMISSION_MODULES = [
@@ -314,9 +326,123 @@ IMPORT_PREVIEW_SECONDS = env.int("IMPORT_PREVIEW_SECONDS", default=30 * 60)
 IMPORT_EXPORT_TMP_STORAGE_CLASS = "common.spreadsheets.ExpiringCacheStorage"
 
 # --- Activities (activities/, issue 10): 三会一课 frequencies, quorum, attendance targets.
+# Required meetings, "count/unit" (unit: month, quarter, year). Defaults: the 2018 支部工作条例
+# (党员大会 quarterly, 支委会 and 党小组会 monthly), 党课 quarterly (common practice), 主题党日 monthly
+# (002), 组织生活会 yearly, 联席会 and 大党委会议 quarterly (004). DOMAIN.md "会议落实情况".
+ACTIVITIES_BRANCH_REQUIREMENTS = {
+    "general_meeting": env("ACTIVITIES_GENERAL_MEETING", default="1/quarter"),
+    "committee_meeting": env("ACTIVITIES_COMMITTEE_MEETING", default="1/month"),
+    "lecture": env("ACTIVITIES_LECTURE", default="1/quarter"),
+    "theme_day": env("ACTIVITIES_THEME_DAY", default="1/month"),
+    "organizational_life": env("ACTIVITIES_ORGANIZATIONAL_LIFE", default="1/year"),
+}
+ACTIVITIES_GROUP_REQUIREMENTS = {
+    "group_meeting": env("ACTIVITIES_GROUP_MEETING", default="1/month"),
+}
+ACTIVITIES_COMMUNITY_REQUIREMENTS = {  # only where the community has that joint committee
+    "joint_meeting": env("ACTIVITIES_JOINT_MEETING", default="1/quarter"),
+    "big_committee_meeting": env("ACTIVITIES_BIG_COMMITTEE_MEETING", default="1/quarter"),
+}
+# 支部工作条例: a branch with 7 or more full members has a committee (so owes 支部委员会).
+ACTIVITIES_COMMITTEE_MIN_FULL_MEMBERS = env.int("ACTIVITIES_COMMITTEE_MIN_FULL_MEMBERS", default=7)
+# Quorum per kind: ">1/2" more than half of those who should attend (002; the 会议台账 import
+# applies it to every kind it lists), ">=4/5" at least 4/5 (004, 大党委); a kind absent needs none.
+ACTIVITIES_QUORUMS = {
+    "general_meeting": ">1/2",
+    "committee_meeting": ">1/2",
+    "group_meeting": ">1/2",
+    "lecture": ">1/2",
+    "theme_day": ">1/2",
+    "organizational_life": ">1/2",
+    "democratic_life": ">1/2",
+    "joint_meeting": ">1/2",
+    "big_committee_meeting": env("ACTIVITIES_BIG_COMMITTEE_QUORUM", default=">=4/5"),
+}
+# 003: attendance target of members 80%, in-service members' participation 50%.
+ACTIVITIES_ATTENDANCE_TARGET = env.int("ACTIVITIES_ATTENDANCE_TARGET", default=80)
+ACTIVITIES_IN_SERVICE_TARGET = env.int("ACTIVITIES_IN_SERVICE_TARGET", default=50)
+# Reminders: what falls due within this many days, and what is overdue (issue 10 point 4).
+ACTIVITIES_REMINDER_DAYS = env.int("ACTIVITIES_REMINDER_DAYS", default=7)
+ACTIVITIES_REMINDER_EMAIL = env.bool("ACTIVITIES_REMINDER_EMAIL", default=False)
+ACTIVITIES_REMINDER_HOUR = env.int("ACTIVITIES_REMINDER_HOUR", default=7)
+# Celery beat (django-celery-beat's DatabaseScheduler copies this entry into its table at start):
+# the reminders every morning. Extends any schedule defined above.
+from celery.schedules import crontab  # noqa: E402
+
+CELERY_BEAT_SCHEDULE = {
+    **globals().get("CELERY_BEAT_SCHEDULE", {}),
+    "activities-meeting-reminders": {
+        "task": "activities.tasks.send_meeting_reminders",
+        "schedule": crontab(minute=0, hour=ACTIVITIES_REMINDER_HOUR),
+    },
+}
+# QR sign-in is open from this long before the meeting's start to its end (never required).
+ACTIVITIES_SIGN_IN_EARLY_MINUTES = env.int("ACTIVITIES_SIGN_IN_EARLY_MINUTES", default=30)
+ACTIVITIES_SIGN_IN_DEFAULT_HOURS = env.int("ACTIVITIES_SIGN_IN_DEFAULT_HOURS", default=2)
+# Where a member who scans the code logs in (the members' portal, not the staff admin).
+ACTIVITIES_SIGN_IN_LOGIN_URL = env("ACTIVITIES_SIGN_IN_LOGIN_URL", default="portal:login")
 
 # --- Finance (finance/, issue 11): dues and 党建经费.
+# 党建经费 (000 item 四): 10,000 yuan per community per year in the sub-district budget, paid monthly.
+FINANCE_FUND_YEARLY_BUDGET = env.int("FINANCE_FUND_YEARLY_BUDGET", default=10000)
+# 001: 100 yuan per member per year for organization activities, 30 for education and training.
+FINANCE_ACTIVITY_PER_MEMBER = env.int("FINANCE_ACTIVITY_PER_MEMBER", default=100)
+FINANCE_EDUCATION_PER_MEMBER = env.int("FINANCE_EDUCATION_PER_MEMBER", default=30)
+# 001 names a hardship fund without an amount: the sub-district sets it per community (default 0).
+FINANCE_HARDSHIP_FUND = env.int("FINANCE_HARDSHIP_FUND", default=0)
+# The first month the dues records of this system cover (YYYY-MM): a member with no payment is
+# counted as unpaid from then, not from the day they joined. Empty: the earliest month recorded.
+FINANCE_DUES_RECORDS_SINCE = env("FINANCE_DUES_RECORDS_SINCE", default="")
+# Months shown by the workbench's collection-rate chart.
+FINANCE_CHART_MONTHS = env.int("FINANCE_CHART_MONTHS", default=12)
 
 # --- Publicity (publicity/, issue 12): development time limits, 公示 and the public boards.
+# 发展党员工作细则 (2014) and DOMAIN.md "Publicity": every time limit of the 25 steps. The age of 18
+# and the probation of one year (extended once by 6 to 12 months) are the member record's own
+# constants (members/rules.py), which publicity/rules.py uses too.
+PUBLICITY_TALK_WITHIN_MONTHS = env.int("PUBLICITY_TALK_WITHIN_MONTHS", default=1)  # 一个月内谈话
+PUBLICITY_CULTIVATORS_MIN = env.int("PUBLICITY_CULTIVATORS_MIN", default=1)  # 1至2名培养联系人
+PUBLICITY_CULTIVATORS_MAX = env.int("PUBLICITY_CULTIVATORS_MAX", default=2)
+PUBLICITY_ACTIVIST_MIN_MONTHS = env.int("PUBLICITY_ACTIVIST_MIN_MONTHS", default=12)  # 一年以上
+PUBLICITY_INTRODUCERS = env.int("PUBLICITY_INTRODUCERS", default=2)  # 两名正式党员作介绍人
+PUBLICITY_TRAINING_MIN_DAYS = env.int("PUBLICITY_TRAINING_MIN_DAYS", default=3)  # 不少于3天
+PUBLICITY_TRAINING_MIN_HOURS = env.int("PUBLICITY_TRAINING_MIN_HOURS", default=24)  # 或24学时
+PUBLICITY_APPROVAL_WITHIN_MONTHS = env.int("PUBLICITY_APPROVAL_WITHIN_MONTHS", default=3)
+PUBLICITY_APPROVAL_EXTENDED_MONTHS = env.int("PUBLICITY_APPROVAL_EXTENDED_MONTHS", default=6)
+PUBLICITY_FULL_APPROVAL_WITHIN_MONTHS = env.int("PUBLICITY_FULL_APPROVAL_WITHIN_MONTHS", default=3)
+# 公示 (000 item 八: 7 to 10 days; some places 5 working days): the period, and whether it counts
+# working days of the Chinese holiday calendar (the chinesecalendar package) instead of calendar days.
+PUBLICITY_NOTICE_DAYS = env.int("PUBLICITY_NOTICE_DAYS", default=7)
+PUBLICITY_NOTICE_WORKING_DAYS = env.bool("PUBLICITY_NOTICE_WORKING_DAYS", default=False)
+# The workbench's "公示即将结束" and "步骤即将到期" look this many days ahead.
+PUBLICITY_DUE_SOON_DAYS = env.int("PUBLICITY_DUE_SOON_DAYS", default=7)
+# The public opinion form: at most this many opinions from one address per window (Django's cache).
+PUBLICITY_OPINION_RATE = env.int("PUBLICITY_OPINION_RATE", default=5)
+PUBLICITY_OPINION_WINDOW_SECONDS = env.int("PUBLICITY_OPINION_WINDOW_SECONDS", default=3600)
+PUBLICITY_CAPTCHA_MAX_AGE_SECONDS = env.int("PUBLICITY_CAPTCHA_MAX_AGE_SECONDS", default=1800)
+# Public pages are kept rendered this long at most (a change to a notice or an item shows at once).
+PUBLICITY_PUBLIC_CACHE_SECONDS = env.int("PUBLICITY_PUBLIC_CACHE_SECONDS", default=300)
+# The address printed in the poster's QR code (the public site's root), e.g. https://dangjian.example.cn
+PUBLICITY_PUBLIC_BASE_URL = env("PUBLICITY_PUBLIC_BASE_URL", default="http://localhost:8000")
 
 # --- Feedback cards and reports (issue 13).
+# 在职党员社区表现反馈卡 (002 在职党员社区活动反馈制度): one card per registered in-service member and
+# period. One source says quarterly, the others half-yearly: half-yearly (6) is the default, 3 makes
+# the periods quarters (codes 2026H1/2026H2, or 2026Q1..2026Q4).
+FEEDBACK_PERIOD_MONTHS = env.int("FEEDBACK_PERIOD_MONTHS", default=6)
+# The periodic task (django-celery-beat, editable in the admin once created) generates the cards
+# of the period just ended: by default on 1 January and 1 July at 02:00 (DOMAIN "Reports and batch
+# work"). These are the defaults of the schedule it is created with after `migrate`.
+FEEDBACK_SCHEDULE_MONTHS = env("FEEDBACK_SCHEDULE_MONTHS", default="1,7")
+FEEDBACK_SCHEDULE_DAY = env.int("FEEDBACK_SCHEDULE_DAY", default=1)
+FEEDBACK_SCHEDULE_HOUR = env.int("FEEDBACK_SCHEDULE_HOUR", default=2)
+# Registrations per generation task: a killed worker redoes at most one chunk.
+FEEDBACK_CHUNK_SIZE = env.int("FEEDBACK_CHUNK_SIZE", default=50)
+CELERY_IMPORTS = ["activities.feedback.tasks"]
+# A worker killed with SIGKILL never acknowledges its task (CELERY_TASK_ACKS_LATE): Redis hands it
+# to a worker again after this many seconds.
+if REDIS_URL:
+    CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"] = env.int(
+        "CELERY_VISIBILITY_TIMEOUT", default=3600
+    )
+CELERY_TASK_DEFAULT_QUEUE = env("CELERY_TASK_DEFAULT_QUEUE", default="celery")

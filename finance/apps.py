@@ -1,3 +1,5 @@
+from __future__ import annotations
+
 from django.apps import AppConfig
 
 
@@ -5,3 +7,19 @@ class FinanceConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "finance"
     verbose_name = "党费与经费"
+
+    def ready(self) -> None:
+        from common.dashboard import register
+        from members import participation
+
+        from .dashboard import finance_panel
+        from .reports import register_documents
+        from .selectors import dues_last_paid, dues_overdue_months
+
+        # The members app asks these facts for the 自行脱党 flags and the 量化考核 pre-fill.
+        if not participation.is_registered(participation.DUES_LAST_PAID):
+            participation.register(participation.DUES_LAST_PAID, dues_last_paid)
+        if not participation.is_registered(participation.DUES_OVERDUE_MONTHS):
+            participation.register(participation.DUES_OVERDUE_MONTHS, dues_overdue_months)
+        register_documents()
+        register(finance_panel)

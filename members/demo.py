@@ -397,9 +397,15 @@ def build() -> list[Any]:
 
 
 def _link_member_login() -> None:
-    """The demo login `dangyuan` is the first member of 春晖社区第二党支部 (self-service comes later)."""
+    """The demo login `dangyuan` is an in-service member held by 区人民医院党委 who registered with
+    春晖社区: their own page (/portal/me/) then has a registration, posts, activities and cards."""
     user = get_user_model().objects.filter(username="dangyuan").first()
-    member = Member.objects.current().filter(branch__code="CN-CH-ZB2").order_by("pk").first()
+    member = (
+        Member.objects.current()
+        .filter(branch__code="U-RMYY", registrations__community__code="CN-CH")
+        .order_by("pk")
+        .first()
+    )
     if user and member and member.user_id is None and not Member.objects.filter(user=user).exists():
         member.user = user
         model_save(member, actor=None, update_fields=["user"])

@@ -88,7 +88,7 @@ LOGINS: list[tuple[str, str, str]] = [
     (Role.BRANCH_OFFICER, "chunhui_zb1", "CN-CH-ZB1"),
     (Role.UNIT_REVIEWER, "yiyuan", "U-RMYY"),
     (Role.UNIT_REVIEWER, "paichusuo", "U-PCS"),
-    (Role.MEMBER, "dangyuan", "CN-CH-ZB2"),
+    (Role.MEMBER, "dangyuan", "U-RMYY"),
 ]
 ROLE_LABELS: dict[str, str] = {Role.SUB_DISTRICT_OFFICER: "sub_district"}
 

@@ -3,7 +3,10 @@
 An app with admins puts `tests/<app>/admin_registry.py` next to its tests, defining any of:
 - `ACCESS`: rows of tests/test_admin_access.py's table (admin label -> what each role may do);
 - `MAKERS`: row makers of tests/test_admin_queries.py (admin label -> maker(t, i));
-- `objects_the_demo_lacks()`: rows for admins whose model the demo does not fill.
+- `objects_the_demo_lacks()`: rows for admins whose model the demo does not fill;
+- `scope_rows(tree, people, users)`: rows of the app's scoped models in both communities, for
+  tests/test_scope_consistency.py (`people.a`/`people.b`: members of branch A/B; `users`: the
+  secretaries of A and B, the sub-district officer, branch A's officer, unit B's reviewer).
 """
 
 from __future__ import annotations

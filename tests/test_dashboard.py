@@ -8,6 +8,7 @@ import re
 from typing import Any
 
 import pytest
+from django.test import RequestFactory
 from django.urls import reverse
 
 from common.dashboard import Chart, panel_list
@@ -166,7 +167,7 @@ def test_category_chart_counts_each_category_once(tree: Any, secretary_a: Any, r
 def test_sidebar_groups_models_by_the_secretarys_work(client: Any, secretary_a: Any) -> None:
     groups = _index(client, secretary_a).context["app_list"]
     names = [g["name"] for g in groups]
-    assert names[:3] == ["党员队伍", "在职党员双联双管", "组织建设"]
+    assert names[:3] == ["党员队伍", "在职党员双联双管", "组织生活"]
     first = [m["object_name"] for m in groups[0]["models"]]
     assert first[:2] == ["Member", "FloatingRecord"]
     listed = [m["object_name"] for g in groups for m in g["models"]]
@@ -177,9 +178,11 @@ def test_sidebar_shows_the_work_pages_then_the_groups_the_user_may_open(
     client: Any, secretary_a: Any, branch_officer_a: Any
 ) -> None:
     sidebar = _index(client, secretary_a).context["sidebar_navigation"]
-    assert [i["title"] for i in sidebar[0]["items"]] == ["工作台", "组织架构图"]
+    assert [i["title"] for i in sidebar[0]["items"]] == [
+        "工作台", "组织架构图", "三会一课落实情况", "报表中心",
+    ]  # fmt: skip
     titles = [g["title"] for g in sidebar[1:]]
-    assert titles[:3] == ["党员队伍", "在职党员双联双管", "组织建设"]
+    assert titles[:3] == ["党员队伍", "在职党员双联双管", "组织生活"]
     links = [i["link"] for g in sidebar for i in g["items"]]
     assert reverse("admin:members_member_changelist") in links
     assert reverse("admin:auth_user_changelist") not in links  # only the superuser manages users
@@ -193,3 +196,24 @@ def test_lists_are_titled_by_what_they_list(client: Any, secretary_a: Any) -> No
     page = client.get(reverse("admin:members_member_changelist")).content.decode()
     assert re.search(r"<title>\s*党员 \| 社区党建管理系统</title>", page)
     assert "来修改" not in page
+
+
+@pytest.mark.usefixtures("busy_a")
+def test_panels_come_from_the_cache_until_a_row_changes(
+    client: Any, tree: Any, secretary_a: Any, django_assert_max_num_queries: Any
+) -> None:
+    """A district's panels take a second of queries: they are kept, but never shown stale after
+    a change made through the system."""
+    first = _todos(_index(client, secretary_a))["名流动党员应转移组织关系"].count
+    request = RequestFactory().get("/admin/")
+    request.user = secretary_a
+    with django_assert_max_num_queries(3):  # the cache (a table without Redis), not the panels
+        cached = panel_list(request)
+    assert {t.label: t.count for p in cached for t in p.todos}["名流动党员应转移组织关系"] == first
+    mf.FloatingRecordFactory(
+        member=mf.MemberFactory(branch=tree.branch_a),
+        since=dt.date(2024, 1, 1),
+        has_fixed_place=True,
+        last_contact_on=dt.date(2026, 11, 1),
+    )
+    assert _todos(_index(client, secretary_a))["名流动党员应转移组织关系"].count == first + 1

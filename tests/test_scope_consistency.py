@@ -40,6 +40,7 @@ from tests.organizations.factories import (
     JointCommitteeFactory,
     PositionFactory,
 )
+from tests.registries import app_registries
 
 SCOPED_MODELS = sorted(
     (model for model in apps.get_models() if scoped_queryset_class(model) is not None),
@@ -145,6 +146,10 @@ def populated(
         DocumentFactory(organization=organization)
     _community_records(tree, people)
     _people_records(tree, people)
+    users = (secretary_a, secretary_b, sub_district_officer, branch_officer_a, reviewer_b)
+    for registry in app_registries():  # the higher apps' rows (tests/registries.py)
+        if hasattr(registry, "scope_rows"):
+            registry.scope_rows(tree, people, users)
     return SimpleNamespace(tree=tree, people=people)
 
 

@@ -189,6 +189,7 @@ class RegistrationForm(forms.ModelForm):  # type: ignore[type-arg]
             "registered_on",
             "receipt_returned_on",
             "ended_on",
+            "is_section_level_cadre",
         )
 
     def clean(self) -> dict[str, Any]:

@@ -20,6 +20,7 @@ from django.urls import path
 from django.utils import timezone
 from import_export.admin import ImportExportMixin
 from unfold.admin import ModelAdmin
+from unfold.contrib.filters.admin import AutocompleteSelectFilter
 from unfold.widgets import UnfoldAdminCheckboxSelectMultipleWidget
 
 from common.admin import ScopedHistoryAdmin, SpreadsheetAdminMixin, changed_fields
@@ -58,8 +59,9 @@ def can_see_personal_data(request: HttpRequest) -> bool:
     return bool(request.user.has_perm(PERSONAL_DATA_PERMISSION))
 
 
-class BranchListFilter(admin.RelatedOnlyFieldListFilter):
-    """所在党组织: only organizations that hold members the user can see."""
+class BranchListFilter(AutocompleteSelectFilter):
+    """所在党组织: typed and picked (a sub-district holds thousands of branches; a list of links
+    to every one of them took most of the page's time), among the organizations the user sees."""
 
 
 class RosterFilter(admin.SimpleListFilter):
@@ -179,6 +181,7 @@ class MemberAdmin(  # type: ignore[misc]
         ("branch", BranchListFilter),
         "gender",
     )
+    list_filter_submit = True  # the branch picker is a form field (unfold.contrib.filters)
     list_select_related = ("branch",)
     search_fields = ("name",)
     search_help_text = "按姓名、工作单位、所在党组织、公民身份号码或联系电话（末4位）搜索"

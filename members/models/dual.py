@@ -103,6 +103,11 @@ class Registration(models.Model):
         blank=True,
         help_text="党员搬离本社区时填写，应到新居住地社区重新报到。",
     )
+    is_section_level_cadre = models.BooleanField(
+        "副科级及以上干部",
+        default=False,
+        help_text="其社区表现反馈卡同时报送组织部门（本系统中为街道党工委工作人员）。",
+    )
     history = HistoricalRecords()
 
     objects = RegistrationQuerySet.as_manager()

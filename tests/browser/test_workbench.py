@@ -10,8 +10,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from django.conf import settings
-from django.utils.module_loading import import_string
 from playwright.sync_api import Page, expect
 
 from organizations.demo import DEMO_PASSWORD
@@ -20,23 +18,6 @@ pytestmark = pytest.mark.browser
 
 DESKTOP = {"width": 1366, "height": 900}
 PHONE = {"width": 390, "height": 844}
-
-
-@pytest.fixture
-def full_demo(transactional_db: None) -> None:
-    """Every app's demo (organizations, members, ...), as `python manage.py demo` loads it.
-
-    A transactional test empties the tables after itself, migration-seeded rows included: put
-    those back first (categories and the ten service posts of 001)."""
-    from importlib import import_module
-
-    from django.apps import apps
-    from django.db import connection
-
-    seeds = import_module("members.migrations.0002_seed_categories_and_post_kinds")
-    seeds.seed(apps, connection.schema_editor())
-    for builder in settings.DEMO_BUILDERS:
-        import_string(builder)()
 
 
 def _overflows(page: Page) -> bool:

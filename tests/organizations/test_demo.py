@@ -96,7 +96,8 @@ def test_demo_is_a_realistic_sub_district() -> None:
     assert 10 <= Organization.objects.filter(kind=OrganizationKind.BRANCH).count() <= 14
     assert Organization.objects.filter(kind=OrganizationKind.GROUP).exists()
     assert Unit.objects.filter(party_organization__isnull=False).count() == 8
-    assert CommitteeMember.objects.current().count() == 9
+    # 春晖's 大党委 (9) and 锦绣's 联席会 (4 named members, for its quarterly meetings)
+    assert CommitteeMember.objects.current().count() == 13
 
 
 @pytest.mark.django_db

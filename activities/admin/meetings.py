@@ -1,0 +1,432 @@
+"""Admin of meetings (with their pre-filled attendance), the compliance page, notifications.
+
+Saving a meeting: the meeting's own fields are validated with its attendance as posted (so that
+"no decisions without a quorum" is said on the form, at once), the attendance is written
+through activities.services, then the meeting is recounted and says whether it counts as held.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from types import SimpleNamespace
+from typing import Any
+from urllib.parse import quote
+
+from django.conf import settings
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import QuerySet
+from django.forms.models import BaseInlineFormSet
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html, format_html_join
+from import_export.admin import ImportExportMixin
+
+from common.admin import (
+    OrganizationFilter,
+    ScopedAdmin,
+    ScopedHistoryAdmin,
+    ScopedTabularInline,
+    ServiceCheckedForm,
+    Services,
+    SpreadsheetAdminMixin,
+    changed_fields,
+    problem_flag,
+)
+from common.spreadsheets import SafeXLSX
+from organizations.models import Organization
+
+from .. import services
+from ..models import (
+    Attendance,
+    AttendanceStatus,
+    Meeting,
+    MeetingAttachment,
+    MeetingSource,
+    Notification,
+)
+from ..resources import MeetingLedgerResource, compliance_dataset
+from ..rules import Counts, Status, attendance_counts, is_due_soon
+from ..selectors import compliance as compliance_selectors
+from ..views import sign_in
+
+PENDING = "_activities_meeting_fields"
+
+
+class MeetingOrganizationFilter(OrganizationFilter):
+    title = "党组织"
+    parameter_name = "organization"
+    field = "organization_id"
+    kinds = ("branch", "unit_org", "group", "community_committee", "community_general_branch")
+
+
+class HeldFilter(admin.SimpleListFilter):
+    title = "是否有效"
+    parameter_name = "held"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        return [("yes", "已召开（达到法定人数）"), ("no", "未达到法定人数"), ("planned", "计划中")]
+
+    def queryset(self, request: HttpRequest, queryset: Any) -> Any:
+        today = timezone.localdate()
+        if self.value() == "yes":
+            return queryset.filter(is_quorate=True, held_on__lte=today)
+        if self.value() == "no":
+            return queryset.filter(is_quorate=False, held_on__lte=today)
+        if self.value() == "planned":
+            return queryset.filter(held_on__gt=today)
+        return queryset
+
+
+class MeetingForm(ServiceCheckedForm):
+    class Meta:
+        model = Meeting
+        fields = "__all__"
+
+    def service_errors(self, instance: Any) -> dict[str, str]:
+        errors = services.meeting_errors(instance)
+        if instance.pk is None and instance.organization_id and instance.decisions.strip():
+            errors.setdefault(
+                "decisions", "请先保存会议、逐人登记出席情况；达到法定人数后才能填写决议。"
+            )
+        return errors
+
+
+class AttendanceFormSet(BaseInlineFormSet):  # type: ignore[type-arg]
+    """Checks the decisions against the attendance as posted: a meeting without its quorum is
+    recorded as not held and no decision is recorded on it."""
+
+    def clean(self) -> None:
+        super().clean()
+        meeting = self.instance
+        if any(self.errors) or meeting.pk is None or meeting.source != MeetingSource.RECORDED:
+            return
+        rows = []
+        for form in self.forms:
+            data = getattr(form, "cleaned_data", None) or {}
+            if not data or data.get("DELETE"):
+                continue
+            is_guest = data.get("is_guest", form.instance.is_guest)
+            rows.append((data.get("status", form.instance.status), is_guest))
+        if error := services.decisions_error(meeting, attendance_counts(rows)):
+            raise ValidationError(error)
+
+
+class AttendanceInline(ScopedTabularInline):
+    model = Attendance
+    formset = AttendanceFormSet
+    extra = 0
+    # Added rows are guests by name (列席); members come from the pre-filled list or QR sign-in.
+    fields = ("name", "status", "reason", "is_guest", "has_vote", "signed_in_at")
+    readonly_fields = ("has_vote", "signed_in_at")
+    verbose_name_plural = "出席情况（按应到名单预填，逐人标记出席、请假或缺席）"
+
+
+class AttachmentInline(ScopedTabularInline):
+    model = MeetingAttachment
+    extra = 1
+    fields = ("file", "caption", "is_photo")
+    verbose_name_plural = "照片和附件"
+
+
+@admin.register(Meeting)
+class MeetingAdmin(SpreadsheetAdminMixin, ImportExportMixin, ScopedHistoryAdmin):  # type: ignore[misc]
+    form = MeetingForm
+    resource_classes = [MeetingLedgerResource]
+    model_services = Services("meeting", services.meeting_save, services.meeting_delete)
+    inline_services = {
+        Attendance: Services("attendance", services.attendance_save, services.attendance_delete),
+        MeetingAttachment: Services(
+            "attachment", services.meeting_attachment_save, services.meeting_attachment_delete
+        ),
+    }
+    change_list_template = "admin/activities/meeting/change_list.html"
+    list_display = (
+        "held_on", "organization", "kind", "topic", "counts", "held_flag", "source", "printables",
+    )  # fmt: skip
+    list_filter = ("kind", HeldFilter, MeetingOrganizationFilter, "source")
+    list_select_related = ("organization",)
+    search_fields = ("topic", "organization__name", "organization__code", "host")
+    # No date_hierarchy: its year links took 0.7 s of a sub-district's list of 500,000 meetings
+    # (bench/bench_pages.py); the compliance page is where a year is looked at.
+    autocomplete_fields = ("organization",)
+    readonly_fields = ("quorum_status", "excused_list", "qr_sign_in")
+
+    def get_fieldsets(self, request: HttpRequest, obj: Any = None) -> Any:
+        basics = ["organization", "kind", "held_on", "starts_at", "ends_at", "place"]
+        basics += ["host", "recorder", "topic"]
+        content = ["agenda", "minutes", "decisions"]
+        if obj is None:
+            return [(None, {"fields": basics + content})]
+        counted = ["quorum_status"]
+        if obj.source == MeetingSource.IMPORTED:
+            counted = ["expected_count", "present_count", "leave_count", *counted]
+        else:
+            counted += ["excused_list", "qr_sign_in"]
+        return [
+            (None, {"fields": basics}),
+            ("会议内容", {"fields": content}),
+            ("出席统计", {"fields": counted}),
+        ]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        readonly = list(super().get_readonly_fields(request, obj))
+        return readonly if obj is None else [*readonly, "organization", "kind"]
+
+    def get_inlines(self, request: HttpRequest, obj: Any = None) -> Any:
+        if obj is None or obj.source == MeetingSource.IMPORTED:
+            return [AttachmentInline] if obj is not None else []
+        return [AttendanceInline, AttachmentInline]
+
+    def get_changeform_initial_data(self, request: HttpRequest) -> dict[str, Any]:
+        initial = super().get_changeform_initial_data(request)
+        initial.setdefault("held_on", timezone.localdate())
+        return initial
+
+    # --- saving: the meeting after its attendance --------------------------------------------
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        if not change:
+            return super().save_model(request, obj, form, change)
+        setattr(request, PENDING, changed_fields(form))  # written after the attendance
+        return None
+
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        super().save_related(request, form, formsets, change)
+        meeting = form.instance
+        if change:
+            fields = getattr(request, PENDING, [])
+            services.meeting_save(meeting=meeting, actor=request.user, update_fields=fields)
+        self._say_held(request, meeting, change)
+
+    def _say_held(self, request: HttpRequest, meeting: Meeting, change: bool) -> None:
+        if not change and meeting.source == MeetingSource.RECORDED:
+            self.message_user(
+                request,
+                f"已按应到名单预填{meeting.attendances.count()}人的出席情况（默认缺席），"
+                "请逐人标记出席、请假或缺席后保存。",
+                messages.INFO,
+            )
+            return
+        if not meeting.is_quorate and not meeting.is_planned:
+            counts = attendance_counts(meeting.attendances.values_list("status", "is_guest"))
+            if meeting.source == MeetingSource.IMPORTED:
+                counts = Counts(meeting.expected_count, meeting.present_count, meeting.leave_count)
+            message = services.quorum_error(meeting, counts) or "会议未达到法定人数。"
+            self.message_user(request, message, messages.WARNING)
+
+    # --- columns ------------------------------------------------------------------------------
+    @admin.display(description="应到/实到/请假")
+    def counts(self, meeting: Meeting) -> str:
+        return f"{meeting.expected_count}/{meeting.present_count}/{meeting.leave_count}"
+
+    @admin.display(description="是否有效", ordering="is_quorate")
+    def held_flag(self, meeting: Meeting) -> str:
+        if meeting.is_planned:
+            return "计划中"
+        return problem_flag(not meeting.is_quorate, "未达到法定人数，不计入已召开") or "有效"
+
+    @admin.display(description="打印")
+    def printables(self, meeting: Meeting) -> str:
+        links = [("sign_in_sheet", "签到表"), ("record", "会议记录")]
+        return format_html_join(
+            " ",
+            '<a href="{}">{}</a>',
+            (
+                (reverse(f"admin:activities_meeting_{name}_pdf", args=[meeting.pk]), label)
+                for name, label in links
+            ),
+        )
+
+    @admin.display(description="法定人数")
+    def quorum_status(self, meeting: Meeting) -> str:
+        counts = f"应到{meeting.expected_count}人、实到{meeting.present_count}人、请假{meeting.leave_count}人"
+        if meeting.is_planned:
+            return f"计划中（{counts}）"
+        if meeting.is_quorate:
+            return f"{counts}：有效，计入已召开。"
+        return format_html("{}：{}", counts, problem_flag(True, "未达到法定人数，记为未召开"))
+
+    @admin.display(description="免于参加、会后送学的党员")
+    def excused_list(self, meeting: Meeting) -> str:
+        names = [a.name for a in meeting.attendances.all() if a.status == AttendanceStatus.EXCUSED]
+        return "、".join(names) if names else "无"
+
+    @admin.display(description="扫码签到（可选）")
+    def qr_sign_in(self, meeting: Meeting) -> str:
+        url = reverse("admin:activities_meeting_qr", args=[meeting.pk])
+        return format_html(
+            '<img src="{}" alt="签到二维码" width="160" height="160"><br>'
+            "党员可在会议时间内扫码登记本人出席；不强制扫码，纸质签到表同样有效。",
+            url,
+        )
+
+    # --- pages --------------------------------------------------------------------------------
+    def get_urls(self) -> list[Any]:
+        wrap = self.admin_site.admin_view
+        return [
+            path("compliance/", wrap(self.compliance_view), name="activities_meeting_compliance"),
+            path("ledger.pdf", wrap(self.ledger_pdf_view), name="activities_meeting_ledger_pdf"),
+            path(
+                "<int:pk>/sign-in-sheet.pdf",
+                wrap(self.sign_in_sheet_view),
+                name="activities_meeting_sign_in_sheet_pdf",
+            ),
+            path(
+                "<int:pk>/record.pdf", wrap(self.record_view), name="activities_meeting_record_pdf"
+            ),
+            path("<int:pk>/qr.svg", wrap(self.qr_view), name="activities_meeting_qr"),
+            # A member (not staff) signs in here, logged in through the portal: no admin_view.
+            path("sign-in/<str:token>/", sign_in, name="activities_meeting_sign_in"),
+            *super().get_urls(),
+        ]
+
+    def _meeting(self, request: HttpRequest, pk: int) -> Meeting:
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        queryset = self.get_queryset(request).select_related("organization")
+        return get_object_or_404(queryset, pk=pk)
+
+    def sign_in_sheet_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        from ..reports import sign_in_sheet_response
+
+        return sign_in_sheet_response(self._meeting(request, pk))
+
+    def record_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        from ..reports import meeting_record_response
+
+        return meeting_record_response(self._meeting(request, pk))
+
+    def ledger_pdf_view(self, request: HttpRequest) -> HttpResponse:
+        from ..reports import ledger_response
+
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        raw = request.GET.get("organization", "")
+        organizations = Organization.objects.visible_to(request.user)
+        organization = get_object_or_404(organizations, pk=raw if raw.isdigit() else 0)
+        return ledger_response(organization, _year(request))
+
+    def qr_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        from ..reports import sign_in_qr_svg
+
+        meeting = self._meeting(request, pk)
+        return HttpResponse(sign_in_qr_svg(request, meeting), content_type="image/svg+xml")
+
+    def compliance_view(self, request: HttpRequest) -> HttpResponse:
+        """会议落实情况: the secretary's status of each organization in scope, on screen or as the
+        DOMAIN.md export (?format=xlsx)."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        year, as_of = _year(request), _as_of(request)
+        organizations = Organization.objects.visible_to(request.user)
+        entries = compliance_selectors.compliance_list(organizations, year, as_of)
+        if request.GET.get("format") == "xlsx":
+            return _xlsx(compliance_dataset(compliance_selectors.compliance_rows(entries), year))
+        status = request.GET.get("status", "")
+        shown = _shown(entries, status, as_of)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"会议落实情况（{year}年，截至{as_of:%Y-%m-%d}）",
+            "opts": self.model._meta,
+            "year": year,
+            "as_of": as_of,
+            "status": status,
+            "statuses": [(s.value, s.label) for s in Status] + [(DUE, DUE_LABEL)],
+            "entries": shown,
+            # The rows listed, counted like a change list's (a to-do opens exactly its rows).
+            "cl": SimpleNamespace(result_count=sum(len(e.shown) for e in shown)),
+            "trend": _trend(organizations, year, as_of),
+            "targets": (
+                settings.ACTIVITIES_ATTENDANCE_TARGET,
+                settings.ACTIVITIES_IN_SERVICE_TARGET,
+            ),
+        }
+        return TemplateResponse(request, "admin/activities/meeting/compliance.html", context)
+
+
+DUE = "due"
+DUE_LABEL = f"{settings.ACTIVITIES_REMINDER_DAYS}天内到期"
+
+
+def _shown(
+    entries: list[compliance_selectors.OrganizationCompliance], status: str, as_of: dt.date
+) -> list[compliance_selectors.OrganizationCompliance]:
+    """The organizations with rows of `status` (or due within the reminder days), each with
+    those rows in `shown`; all of them, with all their rows, without a status."""
+    days = settings.ACTIVITIES_REMINDER_DAYS
+    for entry in entries:
+        if status == DUE:
+            entry.shown = [
+                r
+                for r in entry.rows
+                if r.status == Status.IN_PROGRESS and is_due_soon(r.period.end, as_of, days)
+            ]
+        elif status in Status.values:
+            entry.shown = [row for row in entry.rows if row.status == status]
+        else:
+            entry.shown = list(entry.rows)
+    if status == DUE or status in Status.values:
+        return [entry for entry in entries if entry.shown]
+    return entries
+
+
+def _trend(organizations: Any, year: int, as_of: dt.date) -> list[tuple[str, int, int, int]]:
+    """(month, held, attendance %, bar width %) for the chart: the district's own trend."""
+    trend = compliance_selectors.monthly_trend(organizations, year, as_of)
+    top = max((held for _, held, _ in trend), default=0) or 1
+    return [(f"{m}月", held, rate or 0, round(100 * held / top)) for m, held, rate in trend]
+
+
+def _year(request: HttpRequest) -> int:
+    raw = request.GET.get("year", "")
+    return int(raw) if raw.isdigit() and 2000 <= int(raw) <= 2100 else timezone.localdate().year
+
+
+def _as_of(request: HttpRequest) -> dt.date:
+    try:
+        return dt.date.fromisoformat(request.GET.get("as_of", ""))
+    except ValueError:
+        return timezone.localdate()
+
+
+def _xlsx(dataset: Any) -> HttpResponse:
+    response = HttpResponse(
+        SafeXLSX().export_data(dataset), content_type=SafeXLSX().get_content_type()
+    )
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(dataset.title)}.xlsx"
+    return response
+
+
+# --- notifications ----------------------------------------------------------------------------------
+@admin.register(Notification)
+class NotificationAdmin(ScopedAdmin):
+    list_display = ("created_at", "title", "organization", "read_label", "link")
+    list_filter = (("read_at", admin.EmptyFieldListFilter),)
+    list_select_related = ("organization",)
+    readonly_fields = ("title", "body", "organization", "link", "created_at", "read_at")
+    fields = readonly_fields
+    actions = ["mark_read"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    @admin.display(description="状态", ordering="read_at")
+    def read_label(self, notification: Notification) -> str:
+        return "已读" if notification.read_at else "未读"
+
+    @admin.display(description="去处理")
+    def link(self, notification: Notification) -> str:
+        return format_html('<a href="{}">查看</a>', notification.url) if notification.url else ""
+
+    @admin.action(description="标记为已读", permissions=["view"])
+    def mark_read(self, request: HttpRequest, queryset: QuerySet[Notification]) -> None:
+        done = services.notifications_read(
+            notifications=queryset.filter(recipient_id=request.user.pk), actor=request.user
+        )
+        self.message_user(request, f"已将{done}条提醒标记为已读。", messages.SUCCESS)

@@ -1,0 +1,174 @@
+"""会议台账 (三会一课 ledger) in and out, and the 会议落实情况 (compliance) export (DOMAIN.md).
+
+Ledger columns, in order: 党组织代码, 会议类型, 召开日期, 主题, 应到人数, 实到人数, 请假人数. The key is
+(党组织代码, 会议类型, 召开日期, 主题): re-importing the same file changes nothing. A meeting whose
+实到人数 is not more than half of 应到人数 (大党委会议: less than 4/5) is kept but marked 未达到法定人数
+and does not count as held. Rows are written through activities.services.meeting_save.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import tablib
+from django.core.exceptions import ValidationError
+from django.db import models
+from import_export import fields, widgets
+
+from common.imports import (
+    CodeWidget,
+    DateWidget,
+    LabelWidget,
+    RowNumberedResource,
+    cell_text,
+    column,
+)
+from organizations.models import Organization
+
+from .models import Meeting, MeetingSource
+from .rules import IMPORT_KINDS, MeetingKind
+from .selectors.compliance import HEADERS as COMPLIANCE_HEADERS
+from .selectors.compliance import ComplianceRow
+from .services import meeting_save
+
+LEDGER_HEADERS: tuple[str, ...] = (
+    "党组织代码", "会议类型", "召开日期", "主题", "应到人数", "实到人数", "请假人数",
+)  # fmt: skip
+
+
+class ImportKind(models.TextChoices):
+    """The kinds the ledger names (DOMAIN.md 会议台账): not the volunteer services or screenings."""
+
+    GENERAL_MEETING = MeetingKind.GENERAL_MEETING.value, MeetingKind.GENERAL_MEETING.label
+    COMMITTEE_MEETING = MeetingKind.COMMITTEE_MEETING.value, MeetingKind.COMMITTEE_MEETING.label
+    GROUP_MEETING = MeetingKind.GROUP_MEETING.value, MeetingKind.GROUP_MEETING.label
+    LECTURE = MeetingKind.LECTURE.value, MeetingKind.LECTURE.label
+    THEME_DAY = MeetingKind.THEME_DAY.value, MeetingKind.THEME_DAY.label
+    ORGANIZATIONAL_LIFE = (
+        MeetingKind.ORGANIZATIONAL_LIFE.value,
+        MeetingKind.ORGANIZATIONAL_LIFE.label,
+    )
+    JOINT_MEETING = MeetingKind.JOINT_MEETING.value, MeetingKind.JOINT_MEETING.label
+    BIG_COMMITTEE_MEETING = (
+        MeetingKind.BIG_COMMITTEE_MEETING.value,
+        MeetingKind.BIG_COMMITTEE_MEETING.label,
+    )
+
+
+assert set(ImportKind.values) == set(IMPORT_KINDS)  # noqa: S101 (the two lists agree)
+
+
+class CountWidget(widgets.Widget):
+    """A whole number of people, not negative."""
+
+    def __init__(self, column: str) -> None:
+        super().__init__()
+        self.column = column
+
+    def clean(self, value: Any, row: Any = None, **kwargs: Any) -> int:
+        text = cell_text(value)
+        if not text:
+            raise ValueError(f"{self.column}不能为空")
+        if not text.isdigit():
+            raise ValueError(f"{self.column}“{text}”应为不小于0的整数")
+        return int(text)
+
+    def render(self, value: Any, obj: Any = None, **kwargs: Any) -> str:
+        return "" if value is None else str(value)
+
+
+class MeetingLedgerResource(RowNumberedResource):
+    """会议台账. Pass user= to import and export within that user's scope."""
+
+    HEADERS = LEDGER_HEADERS
+    unit = "次会议"
+    title = "会议台账"
+
+    organization = column("organization", "党组织代码", CodeWidget())
+    kind = column("kind", "会议类型", LabelWidget(ImportKind, "会议类型"))
+    held_on = column("held_on", "召开日期", DateWidget("召开日期"))
+    topic = column("topic", "主题")
+    expected_count = column("expected_count", "应到人数", CountWidget("应到人数"))
+    present_count = column("present_count", "实到人数", CountWidget("实到人数"))
+    leave_count = column("leave_count", "请假人数", CountWidget("请假人数"))
+
+    class Meta:
+        model = Meeting
+        fields = (
+            "organization", "kind", "held_on", "topic",
+            "expected_count", "present_count", "leave_count",
+        )  # fmt: skip
+        import_order = fields
+        export_order = fields
+        import_id_fields = ("organization", "kind", "held_on", "topic")
+        skip_unchanged = True
+        report_skipped = True
+        clean_model_instances = True
+        use_transactions = True
+
+    def get_queryset(self) -> models.QuerySet[Meeting]:
+        queryset = Meeting.objects.all()
+        if self.user is not None:
+            queryset = queryset.visible_to(self.user)
+        return queryset.select_related("organization").order_by(
+            "organization__code", "held_on", "kind"
+        )
+
+    def export(self, queryset: Any = None, **kwargs: Any) -> Any:
+        base = self.get_queryset() if queryset is None else queryset
+        ledger = base.filter(kind__in=IMPORT_KINDS).select_related("organization")
+        return super().export(queryset=ledger, **kwargs)
+
+    def get_instance(self, instance_loader: Any, row: Any) -> Meeting | None:
+        """The meeting of the row's key, if it exists (a bad key cell is reported later)."""
+        try:
+            organization = self._organization(cell_text(row.get("党组织代码")))
+            kind = self.fields["kind"].clean(row)
+            held_on = self.fields["held_on"].clean(row)
+        except ValueError:
+            return None
+        topic = cell_text(row.get("主题"))
+        return Meeting.objects.filter(
+            organization=organization, kind=kind, held_on=held_on, topic=topic
+        ).first()
+
+    def read_column(self, field: fields.Field, instance: Any, row: Any) -> None:
+        value = row[field.column_name]
+        if field.attribute == "organization":
+            instance.organization = self._organization(cell_text(value))
+        elif field.attribute == "topic":
+            if not (topic := cell_text(value)):
+                raise ValueError("主题不能为空")
+            instance.topic = topic
+        else:
+            super().read_column(field, instance, row)
+
+    def import_instance(self, instance: Any, row: Any, **kwargs: Any) -> None:
+        if instance.pk and instance.source != MeetingSource.IMPORTED:
+            raise ValidationError({"topic": "该会议已在系统中登记（含出席名单），不能用台账覆盖"})
+        instance.source = MeetingSource.IMPORTED
+        super().import_instance(instance, row, **kwargs)
+
+    def _organization(self, code: str) -> Organization:
+        if not code:
+            raise ValueError("党组织代码不能为空")
+        organization = Organization.objects.filter(code=code).first()
+        visible = organization is not None and (
+            self.user is None
+            or Organization.objects.visible_to(self.user).filter(pk=organization.pk).exists()
+        )
+        if organization is None or not visible:
+            raise ValueError(f"党组织代码“{code}”不存在或不在您的管理范围内")
+        return organization
+
+    def save_row(self, instance: Any, update_fields: list[str] | None) -> None:
+        meeting_save(meeting=instance, actor=self.user, update_fields=update_fields)
+
+
+# --- 会议落实情况 ---------------------------------------------------------------------------------
+def compliance_dataset(rows: list[ComplianceRow], year: int) -> tablib.Dataset:
+    """The compliance export (DOMAIN.md): one row per organization, kind and period begun."""
+    dataset = tablib.Dataset(headers=list(COMPLIANCE_HEADERS), title=f"会议落实情况{year}")
+    for row in rows:
+        dataset.append(row.as_export_row())
+    return dataset

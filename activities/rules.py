@@ -1,0 +1,284 @@
+"""Pure rules of meetings: kinds, quorum, required frequencies and periods (no database).
+
+The numbers live in settings (config/settings.py, "# --- Activities"); the functions here take
+them as arguments so that the tests can use them at their boundaries.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from fractions import Fraction
+
+from django.db import models
+
+
+class MeetingKind(models.TextChoices):
+    GENERAL_MEETING = "general_meeting", "支部党员大会"
+    COMMITTEE_MEETING = "committee_meeting", "支部委员会"
+    GROUP_MEETING = "group_meeting", "党小组会"
+    LECTURE = "lecture", "党课"
+    THEME_DAY = "theme_day", "主题党日"
+    ORGANIZATIONAL_LIFE = "organizational_life", "组织生活会"
+    DEMOCRATIC_LIFE = "democratic_life", "民主生活会"
+    JOINT_MEETING = "joint_meeting", "联席会"
+    BIG_COMMITTEE_MEETING = "big_committee_meeting", "大党委会议"
+    VOLUNTEER_SERVICE = "volunteer_service", "志愿服务"
+    SCREENING = "screening", "电化教育"
+
+
+K = MeetingKind
+
+# 三会一课 and the meetings that are organizational life (自行脱党 "组织生活", 量化考核 item 2:
+# 支部大会、党小组会、组织生活会; 党课 is asked separately).
+ORGANIZATIONAL_LIFE_KINDS = frozenset(
+    {K.GENERAL_MEETING, K.GROUP_MEETING, K.LECTURE, K.THEME_DAY, K.ORGANIZATIONAL_LIFE}
+)
+LIFE_RATE_KINDS = frozenset({K.GENERAL_MEETING, K.GROUP_MEETING, K.ORGANIZATIONAL_LIFE})
+
+# The kinds of the 会议台账 import (DOMAIN.md), by their Chinese label.
+IMPORT_KINDS = (
+    K.GENERAL_MEETING,
+    K.COMMITTEE_MEETING,
+    K.GROUP_MEETING,
+    K.LECTURE,
+    K.THEME_DAY,
+    K.ORGANIZATIONAL_LIFE,
+    K.JOINT_MEETING,
+    K.BIG_COMMITTEE_MEETING,
+)
+KIND_BY_LABEL = {MeetingKind(kind).label: MeetingKind(kind) for kind in MeetingKind.values}
+
+
+class Attendee(models.TextChoices):
+    """Who should attend a meeting of a kind: its organization's members, its committee, the
+    members of the group, or the joint committee's members."""
+
+    MEMBERS = "members", "全体党员"
+    COMMITTEE = "committee", "支部委员"
+    JOINT_COMMITTEE = "joint_committee", "联席会/大党委成员"
+
+
+ATTENDEES: dict[str, Attendee] = {
+    K.COMMITTEE_MEETING: Attendee.COMMITTEE,
+    K.DEMOCRATIC_LIFE: Attendee.COMMITTEE,
+    K.JOINT_MEETING: Attendee.JOINT_COMMITTEE,
+    K.BIG_COMMITTEE_MEETING: Attendee.JOINT_COMMITTEE,
+}
+
+
+def attendees_of(kind: str) -> Attendee:
+    return ATTENDEES.get(kind, Attendee.MEMBERS)
+
+
+# --- Quorum -----------------------------------------------------------------------------------
+# 002: a committee meeting needs more than half of the committee present and decides by majority;
+# the 会议台账 import (DOMAIN.md) applies "more than half" to every kind it lists; 004: a 大党委
+# meeting needs at least 4/5 of its 委员.
+MORE_THAN = "more_than"
+AT_LEAST = "at_least"
+
+
+@dataclass(frozen=True)
+class Quorum:
+    share: Fraction
+    comparison: str  # MORE_THAN or AT_LEAST
+
+    @property
+    def label(self) -> str:
+        share = (
+            "半数"
+            if self.share == Fraction(1, 2)
+            else f"{self.share.numerator}/{self.share.denominator}"
+        )
+        return (
+            f"超过应到人数的{share}" if self.comparison == MORE_THAN else f"应到人数的{share}以上"
+        )
+
+
+def quorum_of(kind: str, quorums: Mapping[str, str]) -> Quorum | None:
+    """The quorum a meeting of `kind` needs, from the setting `{kind: ">1/2" | ">=4/5"}`;
+    None for a kind that needs none (a volunteer service, a screening)."""
+    spec = quorums.get(kind)
+    if not spec:
+        return None
+    comparison = AT_LEAST if spec.startswith(">=") else MORE_THAN
+    return Quorum(Fraction(spec.lstrip(">=")), comparison)
+
+
+def is_quorate(quorum: Quorum | None, *, expected: int, present: int) -> bool:
+    """Whether `present` of `expected` voting attendees is enough. Exactly half is not more than
+    half; 4 of 5 is 4/5. A meeting nobody was expected at is not held when it needs a quorum."""
+    if quorum is None:
+        return present > 0 or expected == 0
+    if expected <= 0:
+        return False
+    share = Fraction(present, expected)
+    return share > quorum.share if quorum.comparison == MORE_THAN else share >= quorum.share
+
+
+def quorum_message(kind: str, quorum: Quorum, *, expected: int, present: int) -> str:
+    label = MeetingKind(kind).label
+    return (
+        f"{label}应到{expected}人、实到{present}人，未达到法定人数（须{quorum.label}），"
+        "会议记为未召开，不能形成决议。"
+    )
+
+
+@dataclass(frozen=True)
+class Counts:
+    """应到 (expected: not guests, not excused), 实到 (present among them), 请假 (on leave)."""
+
+    expected: int
+    present: int
+    on_leave: int
+
+
+def attendance_counts(rows: Iterable[tuple[str, bool]]) -> Counts:
+    """Counts from (status, is_guest) rows. A guest (a floating member placed here, someone from
+    another organization) is not expected and has no vote: never counted towards the quorum."""
+    expected = present = on_leave = 0
+    for status, is_guest in rows:
+        if is_guest or status == "excused":
+            continue
+        expected += 1
+        present += status == "present"
+        on_leave += status == "leave"
+    return Counts(expected, present, on_leave)
+
+
+def counts_error(*, expected: int, present: int, on_leave: int) -> str | None:
+    if min(expected, present, on_leave) < 0:
+        return "人数不能为负数。"
+    if present + on_leave > expected:
+        return f"实到人数与请假人数之和（{present + on_leave}）超过了应到人数（{expected}）。"
+    return None
+
+
+# --- Periods and required frequencies ------------------------------------------------------------
+MONTHLY = "month"
+QUARTERLY = "quarter"
+YEARLY = "year"
+PERIOD_LABELS = {MONTHLY: "每月", QUARTERLY: "每季度", YEARLY: "每年"}
+
+
+@dataclass(frozen=True)
+class Period:
+    label: str  # YYYY-MM, YYYYQn or YYYY (the compliance export's 期间)
+    start: dt.date
+    end: dt.date  # inclusive
+
+
+def periods_of(year: int, unit: str) -> list[Period]:
+    if unit == YEARLY:
+        return [Period(str(year), dt.date(year, 1, 1), dt.date(year, 12, 31))]
+    if unit == QUARTERLY:
+        return [
+            Period(f"{year}Q{q}", dt.date(year, 3 * q - 2, 1), _month_end(year, 3 * q))
+            for q in range(1, 5)
+        ]
+    if unit == MONTHLY:
+        return [
+            Period(f"{year}-{m:02d}", dt.date(year, m, 1), _month_end(year, m))
+            for m in range(1, 13)
+        ]
+    raise ValueError(f"unknown period unit {unit!r}")
+
+
+def _month_end(year: int, month: int) -> dt.date:
+    first_of_next = dt.date(year + month // 12, month % 12 + 1, 1)
+    return first_of_next - dt.timedelta(days=1)
+
+
+def period_of(day: dt.date, unit: str) -> str:
+    if unit == YEARLY:
+        return str(day.year)
+    if unit == QUARTERLY:
+        return f"{day.year}Q{(day.month - 1) // 3 + 1}"
+    return f"{day.year}-{day.month:02d}"
+
+
+class Status(models.TextChoices):
+    DONE = "done", "已完成"
+    IN_PROGRESS = "in_progress", "进行中"
+    OVERDUE = "overdue", "逾期"
+
+
+def compliance_status(*, required: int, held: int, period_end: dt.date, as_of: dt.date) -> Status:
+    """已完成 when enough were held; short: 进行中 while the period runs, 逾期 once it is over."""
+    if held >= required:
+        return Status.DONE
+    return Status.IN_PROGRESS if as_of <= period_end else Status.OVERDUE
+
+
+def is_due_soon(period_end: dt.date, as_of: dt.date, days: int) -> bool:
+    """A period still short within `days` of its end (the reminder's window)."""
+    return as_of <= period_end <= as_of + dt.timedelta(days=days)
+
+
+@dataclass(frozen=True)
+class Requirement:
+    kind: MeetingKind
+    unit: str
+    count: int
+
+
+def parse_requirement(kind: str, spec: str) -> Requirement:
+    """`"1/quarter"` → one meeting of `kind` a quarter."""
+    count, unit = spec.split("/")
+    if unit not in PERIOD_LABELS:
+        raise ValueError(f"unknown period unit {unit!r} for {kind}")
+    return Requirement(MeetingKind(kind), unit, int(count))
+
+
+def has_committee(full_members: int, minimum: int) -> bool:
+    """支部工作条例: a branch with 7 or more full members sets up a committee (支部委员会)."""
+    return full_members >= minimum
+
+
+def rate(part: int, whole: int) -> int | None:
+    """A whole percentage, rounded down (80% means 80% reached); None when nothing was due."""
+    return None if whole <= 0 else part * 100 // whole
+
+
+# Which organizations hold a meeting of each kind (by organization kind, organizations.rules).
+_BRANCHES = frozenset({"branch", "unit_org"})
+_COMMUNITIES = frozenset({"community_committee", "community_general_branch"})
+HOLDERS: dict[str, frozenset[str]] = {
+    K.GENERAL_MEETING: _BRANCHES,
+    K.COMMITTEE_MEETING: _BRANCHES,
+    K.GROUP_MEETING: frozenset({"group"}),
+    K.LECTURE: _BRANCHES | _COMMUNITIES,
+    K.THEME_DAY: _BRANCHES | _COMMUNITIES,
+    K.ORGANIZATIONAL_LIFE: _BRANCHES,
+    K.DEMOCRATIC_LIFE: _COMMUNITIES | {"sub_district"},
+    K.JOINT_MEETING: _COMMUNITIES,
+    K.BIG_COMMITTEE_MEETING: _COMMUNITIES,
+    K.VOLUNTEER_SERVICE: _BRANCHES | _COMMUNITIES | {"group"},
+    K.SCREENING: _BRANCHES | _COMMUNITIES,
+}
+HOLDER_LABELS = {
+    "branch": "党支部",
+    "unit_org": "单位党组织",
+    "group": "党小组",
+    "community_committee": "社区党委",
+    "community_general_branch": "社区党总支",
+    "sub_district": "街道党工委",
+}
+
+
+def holder_error(kind: str, organization_kind: str) -> str | None:
+    """Why an organization of `organization_kind` does not hold a meeting of `kind`."""
+    allowed = HOLDERS[kind]
+    if organization_kind in allowed:
+        return None
+    names = "、".join(HOLDER_LABELS[k] for k in HOLDER_LABELS if k in allowed)
+    return f"{MeetingKind(kind).label}由{names}召开，请选择相应的党组织。"
+
+
+# The joint committee (organizations.models.JointCommitteeKind) a community's meeting is of.
+JOINT_COMMITTEE_KINDS = {
+    K.JOINT_MEETING: "joint_meeting",
+    K.BIG_COMMITTEE_MEETING: "big_committee",
+}

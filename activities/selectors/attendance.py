@@ -1,0 +1,137 @@
+"""Reads of attendance: per-member summaries, and the participation facts the members app asks."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Collection
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from django.db.models import Count, Max, Min, Q, Subquery
+from django.utils import timezone
+
+from members.participation import Answer
+
+from ..models import Attendance, AttendanceStatus
+from ..models.meetings import AttendanceQuerySet
+from ..rules import LIFE_RATE_KINDS, ORGANIZATIONAL_LIFE_KINDS, MeetingKind, rate
+
+PRESENT = Q(status=AttendanceStatus.PRESENT)
+EXPECTED = Q(is_guest=False) & ~Q(status=AttendanceStatus.EXCUSED)
+
+
+@dataclass(frozen=True)
+class AttendanceSummary:
+    """One member's attendance over a date range. `expected`: meetings they should have attended
+    (not as a guest, not excused); `attended`: meetings they were present at (a guest's too: a
+    floating member takes part in organizational life where they are); `on_leave`: expected
+    meetings they were on leave from."""
+
+    expected: int = 0
+    attended: int = 0
+    on_leave: int = 0
+    excused: int = 0
+
+    @property
+    def absent(self) -> int:
+        return max(self.expected - self.attended - self.on_leave, 0)
+
+    @property
+    def rate(self) -> int | None:
+        """Attendance of expected meetings in whole percent (None when none was expected)."""
+        return rate(min(self.attended, self.expected), self.expected)
+
+
+def _attendances(
+    member_ids: Collection[int], start: dt.date | None, end: dt.date
+) -> AttendanceQuerySet:
+    end = min(end, timezone.localdate())  # a planned meeting has no attendance yet
+    queryset = Attendance.objects.filter(member_id__in=list(member_ids), meeting__held_on__lte=end)
+    return queryset if start is None else queryset.filter(meeting__held_on__gte=start)
+
+
+def attendance_summary(
+    member_ids: Collection[int], start: dt.date, end: dt.date
+) -> dict[int, AttendanceSummary]:
+    """Per member with any attendance record from `start` to `end` (inclusive), in one query.
+    A member without a record is absent from the result (not "0 of 0")."""
+    rows = (
+        _attendances(member_ids, start, end)
+        .values("member_id")
+        .annotate(
+            expected=Count("id", filter=EXPECTED),
+            attended=Count("id", filter=PRESENT),
+            on_leave=Count("id", filter=EXPECTED & Q(status=AttendanceStatus.LEAVE)),
+            excused=Count("id", filter=Q(status=AttendanceStatus.EXCUSED)),
+        )
+        .order_by()
+    )
+    return {
+        row["member_id"]: AttendanceSummary(
+            row["expected"], row["attended"], row["on_leave"], row["excused"]
+        )
+        for row in rows
+    }
+
+
+FIRST_RECORD = Subquery(
+    Attendance.objects.order_by("meeting__held_on").values("meeting__held_on")[:1]
+)
+
+
+def _answer(rows: list[dict[str, Any]], value: str) -> Answer:
+    """The values of `rows` (each with the records' first day, asked in the same query; asked
+    alone only when none of the members has a record)."""
+    if rows:
+        since = rows[0]["since"]
+    else:
+        since = Attendance.objects.aggregate(first=Min("meeting__held_on"))["first"]
+    return Answer({row["member_id"]: row[value] for row in rows}, since)
+
+
+def organizational_life_last(
+    member_ids: Collection[int], start: dt.date | None, end: dt.date
+) -> Answer:
+    """自行脱党: the last day each member took part in organizational life (present, or on leave
+    or excused: a good reason is not a lapse)."""
+    took_part = PRESENT | Q(status__in=[AttendanceStatus.LEAVE, AttendanceStatus.EXCUSED])
+    rows = (
+        _attendances(member_ids, start, end)
+        .filter(took_part, meeting__kind__in=ORGANIZATIONAL_LIFE_KINDS)
+        .values("member_id")
+        .annotate(last=Max("meeting__held_on"), since=FIRST_RECORD)
+        .order_by()
+    )
+    return _answer(list(rows), "last")
+
+
+def organizational_life_rate(
+    member_ids: Collection[int], start: dt.date | None, end: dt.date
+) -> Answer:
+    """量化考核 item 2: the share (%) of expected 支部大会, 党小组会 and 组织生活会 attended."""
+    rows = (
+        _attendances(member_ids, start, end)
+        .filter(EXPECTED, meeting__kind__in=LIFE_RATE_KINDS)
+        .values("member_id")
+        .annotate(expected=Count("id"), attended=Count("id", filter=PRESENT), since=FIRST_RECORD)
+        .order_by()
+    )
+    found = [{**row, "rate": _percent(row["attended"], row["expected"])} for row in rows]
+    return _answer(found, "rate")
+
+
+def _percent(part: int, whole: int) -> Decimal:
+    return (Decimal(100 * part) / whole).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+
+def lectures_missed(member_ids: Collection[int], start: dt.date | None, end: dt.date) -> Answer:
+    """量化考核 item 4: 党课 missed without leave (出差、病事假 are 请假, not missed)."""
+    rows = (
+        _attendances(member_ids, start, end)
+        .filter(meeting__kind=MeetingKind.LECTURE, is_guest=False, status=AttendanceStatus.ABSENT)
+        .values("member_id")
+        .annotate(missed=Count("id"), since=FIRST_RECORD)
+        .order_by()
+    )
+    return _answer(list(rows), "missed")

@@ -1,0 +1,335 @@
+"""会议落实情况: for each organization and period, the required meetings held, due and overdue.
+
+The whole of a sub-district is computed in a fixed number of queries (the organizations, their
+full members, their joint committees, the meetings held by month, the attendance, the reviews),
+aggregated in the database, whatever the number of branches. Each organization is shown its own
+status; nothing here ranks organizations (2023 guidance against formalism).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.conf import settings
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
+from django.db.models.functions import ExtractMonth
+
+from members.models import Member
+from members.rules import Category
+from organizations.models import JointCommittee, Organization
+from organizations.rules import COMMUNITY_KINDS, OrganizationKind
+
+from ..models import Attendance, AttendanceStatus, Meeting
+from ..rules import (
+    JOINT_COMMITTEE_KINDS,
+    MeetingKind,
+    Period,
+    Requirement,
+    Status,
+    compliance_status,
+    has_committee,
+    is_due_soon,
+    parse_requirement,
+    periods_of,
+    rate,
+)
+
+HEADERS = ("党组织代码", "党组织名称", "会议类型", "期间", "要求次数", "有效次数", "状态")
+COMPLIANCE_KINDS = (OrganizationKind.BRANCH, OrganizationKind.GROUP, *sorted(COMMUNITY_KINDS))
+
+
+@dataclass(frozen=True)
+class ComplianceRow:
+    organization_id: int
+    code: str
+    name: str
+    kind: MeetingKind
+    period: Period
+    required: int
+    held: int
+    status: Status
+
+    def as_export_row(self) -> tuple[Any, ...]:
+        return (
+            self.code,
+            self.name,
+            self.kind.label,
+            self.period.label,
+            self.required,
+            self.held,
+            self.status.label,
+        )
+
+
+@dataclass
+class OrganizationCompliance:
+    """One organization's status: its rows, attendance rates and last year's 民主评议."""
+
+    organization: Organization
+    rows: list[ComplianceRow] = field(default_factory=list)
+    attendance_rate: int | None = None
+    in_service_rate: int | None = None
+    reviewed: int = 0
+    to_review: int = 0
+    shown: list[ComplianceRow] = field(default_factory=list)  # the rows a page lists
+
+    def count(self, status: Status) -> int:
+        return sum(1 for row in self.rows if row.status == status)
+
+    @property
+    def overdue(self) -> int:
+        return self.count(Status.OVERDUE)
+
+    @property
+    def in_progress(self) -> int:
+        return self.count(Status.IN_PROGRESS)
+
+    @property
+    def done(self) -> int:
+        return self.count(Status.DONE)
+
+    @property
+    def attendance_ok(self) -> bool | None:
+        if self.attendance_rate is None:
+            return None
+        return self.attendance_rate >= settings.ACTIVITIES_ATTENDANCE_TARGET
+
+    @property
+    def in_service_ok(self) -> bool | None:
+        if self.in_service_rate is None:
+            return None
+        return self.in_service_rate >= settings.ACTIVITIES_IN_SERVICE_TARGET
+
+
+def requirements(setting: Mapping[str, str]) -> list[Requirement]:
+    found = [parse_requirement(kind, spec) for kind, spec in setting.items() if spec]
+    return [requirement for requirement in found if requirement.count > 0]
+
+
+def compliance_organizations(organizations: QuerySet[Organization]) -> QuerySet[Organization]:
+    """The organizations that owe meetings: branches, groups, communities (query 1)."""
+    return organizations.filter(kind__in=COMPLIANCE_KINDS, is_active=True).order_by("code")
+
+
+def _requirements_of(
+    organization: Organization, members: tuple[int, int], joint_kinds: set[str]
+) -> list[Requirement]:
+    """What `organization` owes, given its (members, full members) on the roster and its
+    community's joint committees. A branch or group with nobody on its roster owes nothing
+    (there is no one to meet; it shows as soon as its roster is entered)."""
+    on_roster, full = members
+    if organization.kind == OrganizationKind.GROUP:
+        return requirements(settings.ACTIVITIES_GROUP_REQUIREMENTS) if on_roster else []
+    if organization.kind in COMMUNITY_KINDS:
+        owed = requirements(settings.ACTIVITIES_COMMUNITY_REQUIREMENTS)
+        return [r for r in owed if JOINT_COMMITTEE_KINDS[r.kind] in joint_kinds]
+    if not on_roster:
+        return []
+    owed = requirements(settings.ACTIVITIES_BRANCH_REQUIREMENTS)
+    minimum = settings.ACTIVITIES_COMMITTEE_MIN_FULL_MEMBERS
+    if not has_committee(full, minimum):
+        owed = [r for r in owed if r.kind != MeetingKind.COMMITTEE_MEETING]
+    return owed
+
+
+@dataclass
+class _Held:
+    by_month: dict[tuple[int, str], dict[int, int]] = field(
+        default_factory=lambda: defaultdict(dict)
+    )
+    expected: dict[int, int] = field(default_factory=lambda: defaultdict(int))
+    present: dict[int, int] = field(default_factory=lambda: defaultdict(int))
+
+
+def _held_by_month(ids: Any, year: int, as_of: dt.date) -> _Held:
+    """Meetings held with their quorum by (organization, kind) and month, and the attendance
+    counts of all meetings (recorded or imported) by organization: one query."""
+    rows = (
+        Meeting.objects.filter(organization_id__in=ids, held_on__year=year, held_on__lte=as_of)
+        .annotate(month=ExtractMonth("held_on"))
+        .values("organization_id", "kind", "month")
+        .annotate(
+            n=Count("id", filter=Q(is_quorate=True)),
+            expected=Sum("expected_count"),
+            present=Sum("present_count"),
+        )
+        .order_by()
+    )
+    found = _Held()
+    for row in rows:
+        org = row["organization_id"]
+        found.by_month[(org, row["kind"])][row["month"]] = row["n"]
+        found.expected[org] += row["expected"] or 0
+        found.present[org] += row["present"] or 0
+    return found
+
+
+def _members(ids: Any, as_of: dt.date) -> dict[int, tuple[int, int]]:
+    """(members on the roster, full members) of each branch and each group on `as_of` (two
+    queries: by the branch that holds them, by the group they are placed in)."""
+    on_roster = Member.objects.on_roster(as_of)
+    full = Q(pk__in=Member.objects.full_on(as_of).values("pk"))
+    found: dict[int, tuple[int, int]] = {}
+    for lookup in ("branch_id", "group_id"):
+        rows = (
+            on_roster.filter(**{f"{lookup}__in": ids})
+            .values(lookup)
+            .annotate(n=Count("id"), full=Count("id", filter=full))
+            .order_by()
+        )
+        found.update({row[lookup]: (row["n"], row["full"]) for row in rows})
+    return found
+
+
+def _joint_kinds(ids: Any) -> dict[int, set[str]]:
+    found: dict[int, set[str]] = defaultdict(set)
+    for community_id, kind in JointCommittee.objects.filter(community_id__in=ids).values_list(
+        "community_id", "kind"
+    ):
+        found[community_id].add(kind)
+    return found
+
+
+def _rows_of(
+    organization: Organization,
+    owed: list[Requirement],
+    held: dict[tuple[int, str], dict[int, int]],
+    year: int,
+    as_of: dt.date,
+) -> list[ComplianceRow]:
+    rows = []
+    for requirement in owed:
+        by_month = held.get((organization.pk, requirement.kind), {})
+        for period in periods_of(year, requirement.unit):
+            if period.start > as_of:
+                break
+            count = sum(
+                n for m, n in by_month.items() if period.start.month <= m <= period.end.month
+            )
+            status = compliance_status(
+                required=requirement.count, held=count, period_end=period.end, as_of=as_of
+            )
+            rows.append(
+                ComplianceRow(
+                    organization.pk,
+                    organization.code,
+                    organization.name,
+                    requirement.kind,
+                    period,
+                    requirement.count,
+                    count,
+                    status,
+                )  # fmt: skip
+            )
+    return rows
+
+
+def compliance_list(
+    organizations: QuerySet[Organization], year: int, as_of: dt.date
+) -> list[OrganizationCompliance]:
+    """Each organization's status for `year` as of `as_of`, in a fixed number of queries."""
+    orgs = compliance_organizations(organizations)
+    ids = orgs.values("pk")
+    held = _held_by_month(ids, year, as_of)
+    members = _members(ids, as_of)
+    joint = _joint_kinds(ids)
+    in_service = _in_service_rates(ids, year, as_of)
+    reviews = _reviews(ids, year - 1)
+    found = []
+    for organization in orgs:
+        counts = members.get(organization.pk, (0, 0))
+        owed = _requirements_of(organization, counts, joint[organization.pk])
+        rows = _rows_of(organization, owed, held.by_month, year, as_of)
+        entry = OrganizationCompliance(organization, rows)
+        entry.attendance_rate = rate(held.present[organization.pk], held.expected[organization.pk])
+        entry.in_service_rate = in_service.get(organization.pk)
+        entry.reviewed, entry.to_review = reviews.get(organization.pk, (0, 0))
+        found.append(entry)
+    return found
+
+
+def compliance_rows(entries: list[OrganizationCompliance]) -> list[ComplianceRow]:
+    return [row for entry in entries for row in entry.rows]
+
+
+def _in_service_rates(ids: Any, year: int, as_of: dt.date) -> dict[int, int | None]:
+    """Per organization: in-service members' attendance of its activities (%, against 50%, 003),
+    from the recorded attendance (an imported ledger has counts, not names)."""
+    expected = Q(is_guest=False) & ~Q(status=AttendanceStatus.EXCUSED)
+    in_service = Exists(
+        Member.categories.through.objects.filter(
+            member_id=OuterRef("member_id"), membercategory__code=Category.IN_SERVICE
+        )
+    )
+    rows = (
+        Attendance.objects.filter(
+            meeting__organization_id__in=ids,
+            meeting__held_on__year=year,
+            meeting__held_on__lte=as_of,
+        )
+        .filter(expected, in_service)
+        .values("meeting__organization_id")
+        .annotate(
+            expected=Count("id"), present=Count("id", filter=Q(status=AttendanceStatus.PRESENT))
+        )
+        .order_by()
+    )
+    return {row["meeting__organization_id"]: rate(row["present"], row["expected"]) for row in rows}
+
+
+def _reviews(ids: Any, year: int) -> dict[int, tuple[int, int]]:
+    """Per branch: members reviewed in `year`'s 民主评议, of those who take part (members app)."""
+    rows = (
+        Member.objects.on_roster(dt.date(year, 12, 31))
+        .current()
+        .filter(branch_id__in=ids)
+        .values("branch_id")
+        .annotate(
+            total=Count("id", distinct=True),
+            reviewed=Count("id", filter=Q(reviews__year=year), distinct=True),
+        )
+        .order_by()
+    )
+    return {row["branch_id"]: (row["reviewed"], row["total"]) for row in rows}
+
+
+def due_rows(
+    entries: list[OrganizationCompliance], as_of: dt.date, days: int
+) -> tuple[list[ComplianceRow], list[ComplianceRow]]:
+    """(due within `days`, overdue): what the reminders and the workbench show."""
+    rows = compliance_rows(entries)
+    due = [
+        r for r in rows if r.status == Status.IN_PROGRESS and is_due_soon(r.period.end, as_of, days)
+    ]
+    overdue = [r for r in rows if r.status == Status.OVERDUE]
+    return due, overdue
+
+
+def monthly_trend(
+    organizations: QuerySet[Organization], year: int, as_of: dt.date
+) -> list[tuple[int, int, int | None]]:
+    """(month, meetings held with their quorum, attendance %) for each month begun by `as_of`,
+    in one query: the compliance page's trend chart."""
+    ids = compliance_organizations(organizations).values("pk")
+    rows = (
+        Meeting.objects.filter(organization_id__in=ids, held_on__year=year, held_on__lte=as_of)
+        .annotate(month=ExtractMonth("held_on"))
+        .values("month")
+        .annotate(
+            held=Count("id", filter=Q(is_quorate=True)),
+            expected=Sum("expected_count"),
+            present=Sum("present_count"),
+        )
+        .order_by("month")
+    )
+    by_month = {row["month"]: row for row in rows}
+    last = 12 if as_of.year > year else (as_of.month if as_of.year == year else 0)
+    trend = []
+    for month in range(1, last + 1):
+        row = by_month.get(month) or {"held": 0, "expected": 0, "present": 0}
+        trend.append((month, row["held"], rate(row["present"] or 0, row["expected"] or 0)))
+    return trend

@@ -1,0 +1,115 @@
+"""Reads of meetings: who should attend one (the pre-filled attendance)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from members.models import FloatingRecord, Member
+from members.rules import Category, FloatingDirection
+from organizations.models import JointCommittee, JointCommitteeKind, Organization
+from organizations.rules import COMMUNITY_KINDS, OrganizationKind
+
+from ..models import Attendance, AttendanceStatus, Meeting
+from ..rules import Attendee, MeetingKind, attendees_of
+
+EXCUSED_REASON = "年老病重，免于参加，会后送学上门"
+JOINT_COMMITTEE_KIND = {
+    MeetingKind.JOINT_MEETING: JointCommitteeKind.JOINT_MEETING,
+    MeetingKind.BIG_COMMITTEE_MEETING: JointCommitteeKind.BIG_COMMITTEE,
+}
+
+
+def joint_committee_of(meeting: Meeting) -> JointCommittee | None:
+    """The joint committee a 联席会 or 大党委会议 of a community is a meeting of."""
+    kind = JOINT_COMMITTEE_KIND.get(MeetingKind(meeting.kind))
+    if kind is None or not meeting.organization_id:
+        return None
+    return JointCommittee.objects.filter(community_id=meeting.organization_id, kind=kind).first()
+
+
+def attendee_list(meeting: Meeting) -> list[Attendance]:
+    """The attendance to pre-fill (unsaved): everyone who should attend `meeting`, marked absent
+    (aged or seriously ill members excused, 002), then the floating members placed here as
+    guests without vote."""
+    attendees = attendees_of(meeting.kind)
+    if attendees == Attendee.JOINT_COMMITTEE:
+        return _joint_committee_attendees(meeting)
+    if attendees == Attendee.COMMITTEE:
+        return _committee_attendees(meeting)
+    return _member_attendees(meeting)
+
+
+def _members_of(organization: Organization) -> Iterable[Member]:
+    members = Member.objects.all()
+    if organization.kind == OrganizationKind.GROUP:
+        return members.filter(group_id=organization.pk)
+    if organization.kind in COMMUNITY_KINDS or organization.kind == OrganizationKind.SUB_DISTRICT:
+        below = Organization.objects.descendant_ids([organization.pk])
+        return members.filter(branch_id__in=below)
+    return members.filter(branch_id=organization.pk)
+
+
+def _member_attendees(meeting: Meeting) -> list[Attendance]:
+    day = meeting.held_on
+    roster = _members_of(meeting.organization)
+    full = set(Member.objects.full_on(day).filter(pk__in=roster).values_list("pk", flat=True))
+    aged = set(
+        Member.objects.in_category(Category.AGED_OR_ILL)
+        .filter(pk__in=roster)
+        .values_list("pk", flat=True)
+    )
+    found = []
+    for member in Member.objects.on_roster(day).filter(pk__in=roster).order_by("name"):
+        excused = member.pk in aged
+        found.append(
+            Attendance(
+                meeting=meeting,
+                member=member,
+                name=member.name,
+                status=AttendanceStatus.EXCUSED if excused else AttendanceStatus.ABSENT,
+                reason=EXCUSED_REASON if excused else "",
+                has_vote=member.pk in full,
+            )
+        )
+    return found + _guests(meeting, {a.member_id for a in found})
+
+
+def _guests(meeting: Meeting, present: set[int | None]) -> list[Attendance]:
+    inflow = (
+        FloatingRecord.objects.current()
+        .filter(direction=FloatingDirection.INFLOW, placed_in_id=meeting.organization_id)
+        .exclude(member_id__in=[pk for pk in present if pk])
+        .select_related("member")
+    )
+    return [
+        Attendance(
+            meeting=meeting,
+            member=record.member,
+            name=record.member.name,
+            is_guest=True,
+            has_vote=False,  # 002: no vote where placed
+        )
+        for record in inflow
+    ]
+
+
+def _committee_attendees(meeting: Meeting) -> list[Attendance]:
+    positions = meeting.organization.positions.current(on=meeting.held_on).in_title_order()
+    names = list(dict.fromkeys(position.holder_name for position in positions))
+    members = {
+        m.name: m
+        for m in Member.objects.on_roster(meeting.held_on).filter(name__in=names)
+        if m.branch_id == meeting.organization_id
+    }
+    return [Attendance(meeting=meeting, member=members.get(name), name=name) for name in names]
+
+
+def _joint_committee_attendees(meeting: Meeting) -> list[Attendance]:
+    committee = joint_committee_of(meeting)
+    if committee is None:
+        return []
+    current = committee.members.current(on=meeting.held_on).order_by("role", "person_name")
+    return [
+        Attendance(meeting=meeting, committee_member=person, name=person.person_name)
+        for person in current
+    ]

@@ -1,0 +1,393 @@
+"""Writes of meetings and their attendance, QR sign-in and notifications.
+
+A meeting's counts (应到, 实到, 请假) and whether it counts as held (`is_quorate`) are kept from
+its attendance by `meeting_save`; an imported one (台账导入) keeps the ledger's counts. A meeting
+without its quorum is recorded as not held, and no decision may be recorded on it (002, 004).
+Every write checks the actor's scope through the meeting's organization.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from simple_history.utils import bulk_create_with_history
+
+from common.services import model_save
+from members.models import Member
+from organizations.scope import require_editable
+
+from .models import (
+    Attendance,
+    AttendanceStatus,
+    Meeting,
+    MeetingAttachment,
+    MeetingSource,
+    Notification,
+)
+from .rules import (
+    Counts,
+    MeetingKind,
+    attendance_counts,
+    counts_error,
+    holder_error,
+    is_quorate,
+    quorum_message,
+    quorum_of,
+)
+from .selectors.meetings import JOINT_COMMITTEE_KIND, attendee_list, joint_committee_of
+
+COUNT_FIELDS = ["expected_count", "present_count", "leave_count", "is_quorate"]
+
+
+class QuorumError(ValidationError):
+    """A decision was recorded on a meeting that did not reach its quorum."""
+
+
+class SignInError(ValidationError):
+    """A QR sign-in outside the meeting's window or by someone who may not sign in."""
+
+
+# --- checks shared by the services and the admin's forms ---------------------------------------
+def meeting_errors(meeting: Meeting) -> dict[str, str]:
+    """What is wrong with `meeting` beyond the model's own checks (kind, holder, committee)."""
+    if not (meeting.kind and meeting.organization_id):
+        return {}
+    if error := holder_error(meeting.kind, meeting.organization.kind):
+        return {"organization": error}
+    if meeting.kind in JOINT_COMMITTEE_KIND and joint_committee_of(meeting) is None:
+        label = JOINT_COMMITTEE_KIND[MeetingKind(meeting.kind)].label
+        return {"kind": f"{meeting.organization}尚未组建{label}，请先在“联席会/大党委”中登记。"}
+    if meeting.source == MeetingSource.IMPORTED:
+        error = counts_error(
+            expected=meeting.expected_count,
+            present=meeting.present_count,
+            on_leave=meeting.leave_count,
+        )
+        return {"present_count": error} if error else {}
+    return {}
+
+
+def quorum_error(meeting: Meeting, counts: Counts) -> str | None:
+    """The message when `counts` leave `meeting` without its quorum (None when it has it)."""
+    quorum = quorum_of(meeting.kind, settings.ACTIVITIES_QUORUMS)
+    if is_quorate(quorum, expected=counts.expected, present=counts.present):
+        return None
+    if quorum is None:
+        return f"{meeting.get_kind_display()}无人出席，记为未开展。"
+    return quorum_message(meeting.kind, quorum, expected=counts.expected, present=counts.present)
+
+
+def decisions_error(meeting: Meeting, counts: Counts) -> str | None:
+    """A decision may be recorded only on a meeting that reached its quorum."""
+    if not meeting.decisions.strip():
+        return None
+    return quorum_error(meeting, counts)
+
+
+def _apply_counts(meeting: Meeting, counts: Counts) -> None:
+    meeting.expected_count = counts.expected
+    meeting.present_count = counts.present
+    meeting.leave_count = counts.on_leave
+    meeting.is_quorate = quorum_error(meeting, counts) is None
+
+
+def _stored_counts(meeting: Meeting) -> Counts:
+    if meeting.source == MeetingSource.IMPORTED:
+        return Counts(meeting.expected_count, meeting.present_count, meeting.leave_count)
+    rows = meeting.attendances.values_list("status", "is_guest")
+    return attendance_counts(rows)
+
+
+# --- meetings ------------------------------------------------------------------------------------
+@transaction.atomic
+def meeting_save(
+    *,
+    meeting: Meeting,
+    actor: Any,
+    update_fields: list[str] | None = None,
+    mark: Callable[[list[Attendance]], None] | None = None,
+) -> Meeting:
+    """Record a meeting (its attendance pre-filled from who should attend, then marked by `mark`
+    if given: a record entered after the fact), or save a change to one and recount it from its
+    attendance as stored."""
+    is_new = meeting.pk is None
+    if meeting.organization_id is None:
+        meeting.full_clean()
+    require_editable(actor, meeting, "登记或修改该党组织的会议")
+    if errors := meeting_errors(meeting):
+        raise ValidationError(errors)
+    meeting.joint_committee = joint_committee_of(meeting)
+    prefill = attendee_list(meeting) if is_new and meeting.source == MeetingSource.RECORDED else []
+    if prefill and mark is not None:
+        mark(prefill)
+    if is_new and meeting.source == MeetingSource.RECORDED:
+        counts = attendance_counts((a.status, a.is_guest) for a in prefill)
+    else:
+        counts = _stored_counts(meeting)
+    if error := decisions_error(meeting, counts):
+        raise QuorumError({"decisions": error})
+    _apply_counts(meeting, counts)
+    fields = None if update_fields is None else [*update_fields, "joint_committee", *COUNT_FIELDS]
+    model_save(meeting, actor=actor, update_fields=fields)
+    if prefill:
+        bulk_create_with_history(prefill, Attendance, default_user=_user(actor))
+    return meeting
+
+
+def meeting_recount(*, meeting: Meeting, actor: Any) -> Meeting:
+    """Keep the counts and `is_quorate` after the attendance changed."""
+    return meeting_save(meeting=meeting, actor=actor, update_fields=[])
+
+
+@transaction.atomic
+def meeting_delete(*, meeting: Meeting, actor: Any) -> None:
+    require_editable(actor, meeting, "删除该党组织的会议")
+    meeting.delete()
+
+
+def _user(actor: Any) -> Any:
+    return actor if getattr(actor, "is_authenticated", False) else None
+
+
+# --- attendance --------------------------------------------------------------------------------
+def attendance_errors(attendance: Attendance) -> dict[str, str]:
+    listed = attendance.member_id or attendance.committee_member_id or attendance.pk
+    if not listed and not attendance.is_guest:
+        return {"is_guest": "名单以外的人员请勾选“列席/外来”：不计应到人数，无表决权。"}
+    if attendance.is_guest and attendance.has_vote:
+        attendance.has_vote = False  # 002: a guest has no vote here
+    return {}
+
+
+@transaction.atomic
+def attendance_save(
+    *, attendance: Attendance, actor: Any, update_fields: list[str] | None = None
+) -> Attendance:
+    """Mark one person present, on leave (with the reason) or absent; the caller recounts."""
+    require_editable(actor, attendance, "登记该会议的出席情况")
+    if attendance.member is not None and not attendance.name:
+        attendance.name = attendance.member.name
+    if errors := attendance_errors(attendance):
+        raise ValidationError(errors)
+    fields = None if update_fields is None else sorted({*update_fields, "has_vote"})
+    return model_save(attendance, actor=actor, update_fields=fields)
+
+
+@transaction.atomic
+def attendance_delete(*, attendance: Attendance, actor: Any) -> None:
+    require_editable(actor, attendance, "修改该会议的出席名单")
+    attendance.delete()
+
+
+@transaction.atomic
+def attendance_mark(
+    *, meeting: Meeting, statuses: dict[int, str], actor: Any, reasons: dict[int, str] | None = None
+) -> Meeting:
+    """Mark many at once ({attendance id: status}) and recount the meeting."""
+    reasons = reasons or {}
+    for attendance in meeting.attendances.filter(pk__in=list(statuses)):
+        attendance.status = statuses[attendance.pk]
+        attendance.reason = reasons.get(attendance.pk, attendance.reason)
+        attendance_save(attendance=attendance, actor=actor, update_fields=["status", "reason"])
+    return meeting_recount(meeting=meeting, actor=actor)
+
+
+# --- QR sign-in (optional, never required) -------------------------------------------------------
+def sign_in_open(meeting: Meeting, at: dt.datetime) -> bool:
+    start, end = meeting.sign_in_window()
+    return start <= at <= end
+
+
+@transaction.atomic
+def attendance_sign_in(*, meeting: Meeting, user: Any, at: dt.datetime | None = None) -> Attendance:
+    """A member scans the meeting's QR code and marks themself present during its window. A
+    member not on the list (from another organization) signs in as a guest, without vote."""
+    at = at or timezone.now()
+    if not sign_in_open(meeting, at):
+        start, end = meeting.sign_in_window()
+        raise SignInError(
+            f"扫码签到时间为{timezone.localtime(start):%Y-%m-%d %H:%M}至"
+            f"{timezone.localtime(end):%H:%M}，现在不能签到。也可以在纸质签到表上签到。"
+        )
+    member = Member.objects.filter(user_id=user.pk).first() if user.pk else None
+    if member is None:
+        raise SignInError("您的账号没有关联党员档案，请在纸质签到表上签到。")
+    attendance = meeting.attendances.filter(member=member).first()
+    if attendance is None:
+        attendance = Attendance(
+            meeting=meeting, member=member, name=member.name, is_guest=True, has_vote=False
+        )
+    if attendance.status != AttendanceStatus.PRESENT:
+        attendance.status = AttendanceStatus.PRESENT
+        attendance.signed_in_at = at
+        attendance._history_user = user  # type: ignore[attr-defined]
+        attendance.full_clean()
+        attendance.save()
+        _apply_counts(meeting, _stored_counts(meeting))
+        meeting.save(update_fields=COUNT_FIELDS)
+    return attendance
+
+
+# --- attachments ---------------------------------------------------------------------------------
+@transaction.atomic
+def meeting_attachment_save(
+    *, attachment: MeetingAttachment, actor: Any, update_fields: list[str] | None = None
+) -> MeetingAttachment:
+    require_editable(actor, attachment, "为该会议上传附件")
+    attachment.full_clean()
+    if update_fields is None or attachment.pk is None:
+        attachment.save()
+    elif update_fields:
+        attachment.save(update_fields=update_fields)
+    return attachment
+
+
+@transaction.atomic
+def meeting_attachment_delete(*, attachment: MeetingAttachment, actor: Any) -> None:
+    require_editable(actor, attachment, "删除该会议的附件")
+    attachment.delete()
+
+
+# --- imported ledgers ----------------------------------------------------------------------------
+def meeting_import_prepare(meeting: Meeting) -> None:
+    """An imported ledger row: its counts as given, held only with its quorum (DOMAIN.md)."""
+    meeting.source = MeetingSource.IMPORTED
+    counts = Counts(meeting.expected_count, meeting.present_count, meeting.leave_count)
+    meeting.is_quorate = quorum_error(meeting, counts) is None
+
+
+# --- notifications -------------------------------------------------------------------------------
+def notifications_read(*, notifications: Any, actor: Any) -> int:
+    """Mark the actor's own notifications read; returns how many were unread."""
+    own = notifications.filter(recipient_id=getattr(actor, "pk", None), read_at__isnull=True)
+    return int(own.update(read_at=timezone.now()))
+
+
+# --- reminders -----------------------------------------------------------------------------------
+@dataclass
+class ReminderResult:
+    created: int = 0
+    existing: int = 0
+    emailed: int = 0
+
+
+def _officers(organization_ids: set[int]) -> dict[int, list[Any]]:
+    """The users who manage each organization directly (its officers), one query."""
+    from organizations.models import OrganizationAccess
+    from organizations.roles import MANAGING_ROLES, Role
+
+    roles = MANAGING_ROLES - {Role.SUB_DISTRICT_OFFICER}
+    found: dict[int, list[Any]] = {}
+    accesses = OrganizationAccess.objects.filter(
+        organization_id__in=organization_ids, role__in=roles, user__is_active=True
+    ).select_related("user")
+    for access in accesses:
+        found.setdefault(access.organization_id, []).append(access.user)
+    return found
+
+
+def _reminder(row: Any, overdue: bool, url: str) -> tuple[str, str, str, str]:
+    state = "overdue" if overdue else "due"
+    key = f"meeting:{row.code}:{row.kind}:{row.period.label}:{state}"
+    if overdue:
+        title = f"{row.name}{row.period.label}{row.kind.label}已逾期"
+        body = f"要求{row.required}次，有效{row.held}次，期间已于{row.period.end:%Y-%m-%d}结束。"
+    else:
+        title = f"{row.name}{row.period.label}{row.kind.label}将于{row.period.end:%m月%d日}到期"
+        body = f"要求{row.required}次，目前有效{row.held}次，请在{row.period.end:%Y-%m-%d}前召开。"
+    return key, title, body, url
+
+
+@transaction.atomic
+def meeting_reminders_send(*, today: dt.date | None = None) -> ReminderResult:
+    """Notify the responsible officers (the organization's own, else its parent's) of what falls
+    due within ACTIVITIES_REMINDER_DAYS and what is overdue; each once (by its key). E-mail
+    when ACTIVITIES_REMINDER_EMAIL is on and the officer has an address."""
+    from organizations.models import Organization
+
+    from .selectors.compliance import compliance_list, due_rows
+
+    today = today or timezone.localdate()
+    entries = compliance_list(Organization.objects.all(), today.year, today)
+    due, overdue = due_rows(entries, today, settings.ACTIVITIES_REMINDER_DAYS)
+    parents = dict(Organization.objects.values_list("pk", "parent_id"))
+    officers = _officers(set(parents))
+    wanted = []
+    for is_overdue, rows in ((False, due), (True, overdue)):
+        for row in rows:
+            url = _compliance_link(is_overdue)
+            reminder = _reminder(row, is_overdue, url)
+            users = _responsible(row.organization_id, parents, officers)
+            wanted += [(user, row.organization_id, *reminder) for user in users]
+    return _notify(wanted)
+
+
+def _responsible(
+    organization_id: int, parents: dict[int, int | None], officers: dict[int, list[Any]]
+) -> list[Any]:
+    """The organization's own officers, else the nearest parent's (a group's branch, a branch's
+    community)."""
+    current: int | None = organization_id
+    while current is not None:
+        if found := officers.get(current):
+            return found
+        current = parents.get(current)
+    return []
+
+
+def _compliance_link(overdue: bool) -> str:
+    from django.urls import reverse
+
+    status = "overdue" if overdue else "due"
+    return f"{reverse('admin:activities_meeting_compliance')}?status={status}"
+
+
+def _notify(wanted: list[tuple[Any, ...]]) -> ReminderResult:
+    result = ReminderResult()
+    existing = set(
+        Notification.objects.filter(key__in={w[2] for w in wanted}).values_list(
+            "recipient_id", "key"
+        )
+    )
+    new = []
+    for user, organization_id, key, title, body, url in wanted:
+        if (user.pk, key) in existing:
+            result.existing += 1
+            continue
+        existing.add((user.pk, key))
+        new.append(
+            Notification(
+                recipient=user,
+                organization_id=organization_id,
+                key=key,
+                title=title,
+                body=body,
+                url=url,
+            )  # fmt: skip
+        )
+    Notification.objects.bulk_create(new)
+    result.created = len(new)
+    if settings.ACTIVITIES_REMINDER_EMAIL:
+        result.emailed = _email(new)
+    return result
+
+
+def _email(notifications: list[Notification]) -> int:
+    from django.core.mail import send_mail
+
+    by_user: dict[Any, list[Notification]] = {}
+    for notification in notifications:
+        if notification.recipient.email:
+            by_user.setdefault(notification.recipient, []).append(notification)
+    for user, items in by_user.items():
+        lines = [f"{n.title}：{n.body}" for n in items]
+        send_mail(f"三会一课提醒（{len(items)}项）", "\n".join(lines), None, [user.email])
+        Notification.objects.filter(pk__in=[n.pk for n in items]).update(emailed=True)
+    return len(by_user)

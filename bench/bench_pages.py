@@ -1,0 +1,176 @@
+"""Benchmark: the admin pages a secretary opens most, on the generated district, side by side with
+the same pages on an empty database (issue 14).
+
+    python manage.py generate_district --members 100000      # once, on DATABASE_URL
+    python bench/bench_pages.py [--repeat 15] [--reference-url URL]
+
+Measures, for a sub-district officer of the generated sub-district (GD<seed>) and a secretary of
+its first community: the member change list (first page, a search, a filter), the meeting change
+list when the activities app has one, the 工作台 with all its panels, and the user's scope as a
+request finds it. The reference is the same request in a second process on an empty database
+(migrated, holding only the sub-district, one community and the two users). Goals: lists and
+工作台 at most 2x the empty database, 工作台 median at most 300 ms, the query count of a list the
+same on both, the scope at most 5 ms.
+"""
+
+from __future__ import annotations
+
+import argparse
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+from harness import Timing, emit, in_subprocess, setup, table, timed
+
+# label: (URL name, query string)
+PAGES = {
+    "党员列表（首页）": ("admin:members_member_changelist", ""),
+    "党员列表（搜索姓名）": ("admin:members_member_changelist", "?q=王"),
+    "党员列表（筛选预备党员）": ("admin:members_member_changelist", "?status__exact=probationary"),
+    "会议列表（首页）": ("admin:activities_meeting_changelist", ""),
+    "三会一课落实情况": ("admin:activities_meeting_compliance", ""),
+    "工作台": ("admin:index", ""),
+}
+# Measured twice: as a user finds it (panels from the cache until a row changes) and computed on
+# every request (DASHBOARD_CACHE_SECONDS=0), the first visit of the day.
+UNCACHED = "工作台（每次重算）"
+
+
+def users(seed: int, empty: bool) -> dict[str, Any]:
+    from django.contrib.auth import get_user_model
+
+    from organizations.models import Organization, OrganizationAccess
+    from organizations.roles import Role
+    from organizations.rules import OrganizationKind as K
+
+    code = f"GD{seed}"
+    root, _ = Organization.objects.get_or_create(
+        code=code, defaults={"name": "生成街道党工委", "kind": K.SUB_DISTRICT}
+    )
+    community, _ = Organization.objects.get_or_create(
+        code=f"{code}-C00",
+        defaults={"name": "第1社区党委", "kind": K.COMMUNITY_COMMITTEE, "parent": root},
+    )
+    found = {}
+    for username, role, org in (
+        ("bench_officer", Role.SUB_DISTRICT_OFFICER, root),
+        ("bench_secretary", Role.COMMUNITY_SECRETARY, community),
+    ):
+        user, created = get_user_model().objects.get_or_create(
+            username=username, defaults={"is_staff": True}
+        )
+        if created:
+            user.set_password("bench-pass-1")
+            user.save()
+        OrganizationAccess.objects.get_or_create(user=user, organization=org, role=role)
+        found[username] = user
+    return found
+
+
+def measure(seed: int, repeat: int, empty: bool) -> list[Timing]:
+    from django.contrib.auth import get_user_model
+    from django.test import Client, override_settings
+    from django.urls import NoReverseMatch, reverse
+
+    from organizations.scope import scope_of
+
+    timings = []
+    for username, user in users(seed, empty).items():
+        client = Client()
+        client.force_login(user)
+        for label, (name, query) in PAGES.items():
+            try:
+                url = reverse(name) + query
+            except NoReverseMatch:  # the app has no such list (yet)
+                continue
+            timings.append(timed(f"{label} · {username}", repeat, lambda u=url, c=client: c.get(u)))
+        with override_settings(DASHBOARD_CACHE_SECONDS=0):
+            timings.append(
+                timed(
+                    f"{UNCACHED} · {username}",
+                    repeat,
+                    lambda c=client: c.get(reverse("admin:index")),
+                )
+            )
+        model = get_user_model()
+        timings.append(
+            timed(
+                f"权限范围 · {username}",
+                repeat * 4,
+                lambda u=user, m=model: scope_of(m.objects.get(pk=u.pk)),
+            )
+        )
+    return timings
+
+
+def reference_url(url: str | None) -> str:
+    from django.db import connection
+
+    if url:
+        return url
+    if connection.vendor == "postgresql":
+        s = connection.settings_dict
+        return f"postgres://{s['USER']}@{s['HOST']}:{s['PORT'] or 5432}/bench_empty"
+    return f"sqlite:///{Path('/tmp/bench_empty.sqlite3')}"
+
+
+def prepare_reference(url: str) -> None:
+    import os
+
+    env = {**os.environ, "DATABASE_URL": url}
+    if url.startswith("postgres"):
+        name = url.rsplit("/", 1)[1]
+        admin = url.rsplit("/", 1)[0] + "/postgres"
+        subprocess.run(["psql", admin, "-qc", f"DROP DATABASE IF EXISTS {name}"], check=True)  # noqa: S603,S607
+        subprocess.run(["psql", admin, "-qc", f"CREATE DATABASE {name}"], check=True)  # noqa: S603,S607
+    else:
+        Path(url.removeprefix("sqlite:///")).unlink(missing_ok=True)
+    manage = Path(__file__).resolve().parent.parent / "manage.py"
+    subprocess.run([sys.executable, str(manage), "migrate", "-v0"], env=env, check=True)  # noqa: S603
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--repeat", type=int, default=15)
+    parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument("--reference-url")
+    parser.add_argument("--emit-json", action="store_true")
+    args = parser.parse_args()
+    setup()
+    if args.emit_json:
+        emit(measure(args.seed, args.repeat, empty=True))
+        return
+    url = reference_url(args.reference_url)
+    prepare_reference(url)
+    reference = in_subprocess(Path(__file__), url, "--repeat", str(args.repeat))
+    rows = []
+    for t in measure(args.seed, args.repeat, empty=False):
+        ref = reference.get(t.label)
+        if t.label.startswith("权限范围"):
+            rows.append((t.label, f"{t.median_ms:.2f} ms", "—", "—", "≤ 5 ms", t.median_ms <= 5))
+            continue
+        ratio = t.median_ms / ref["median_ms"] if ref else float("nan")
+        if t.label.startswith("三会一课落实情况"):
+            rows.append(
+                (t.label, f"{t.median_ms:.0f} ms, {t.queries} q", "—", "—", "≤ 300 ms",
+                 t.median_ms <= 300)
+            )  # fmt: skip
+            continue
+        goal_ms = t.label.startswith("工作台")
+        met = ratio <= 2 and (not goal_ms or t.median_ms <= 300) and ref["queries"] == t.queries
+        rows.append(
+            (
+                t.label,
+                f"{t.median_ms:.0f} ms, {t.queries} q",
+                f"{ref['median_ms']:.0f} ms, {ref['queries']} q" if ref else "—",
+                f"{ratio:.2f}×",
+                "≤ 2×, ≤ 300 ms, queries equal" if goal_ms else "≤ 2×, queries equal",
+                met,
+            )
+        )
+    table("Admin pages on the generated district (bench/bench_pages.py)", rows)
+
+
+if __name__ == "__main__":
+    main()

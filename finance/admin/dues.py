@@ -1,0 +1,427 @@
+"""Admin of 党费: incomes, 核定, reductions and waivers, payments (with the spreadsheet import),
+each member's dues status (arrears flags, the yearly 核定 and the ledger export) and the 公示."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+from urllib.parse import quote
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.urls import path
+from django.utils import timezone
+from import_export.admin import ImportMixin
+
+from common.admin import (
+    OrganizationFilter,
+    ScopedAdmin,
+    ScopedHistoryAdmin,
+    ScopedTabularInline,
+    ServiceCheckedForm,
+    Services,
+    SpreadsheetAdminMixin,
+    error_text,
+    problem_flag,
+    run_service_action,
+)
+from common.spreadsheets import SafeXLSX
+from members.admin.personal import PersonalDataAdminMixin
+
+from .. import rules, selectors
+from ..models import (
+    DuesAssessment,
+    DuesPayment,
+    DuesPublication,
+    DuesPublicationLine,
+    DuesRelief,
+    IncomeChange,
+    MemberDues,
+    PaymentKind,
+    ReliefStatus,
+)
+from ..resources import DuesPaymentResource, ledger_xlsx
+from ..rules import ARREARS_LAPSE_MONTHS, ARREARS_WARN_MONTHS
+from ..services import dues as services
+
+
+class MemberBranchFilter(OrganizationFilter):
+    field = "member__branch_id"
+
+
+class MonthField(forms.DateField):
+    """A month typed as YYYY-MM (or a day of it): stored as its first day."""
+
+    input_formats = ["%Y-%m", "%Y-%m-%d"]
+
+    def to_python(self, value: Any) -> dt.date | None:
+        day = super().to_python(value)
+        return day.replace(day=1) if day else None
+
+
+# --- 收入变化 ----------------------------------------------------------------------------------------
+class IncomeChangeForm(forms.ModelForm):  # type: ignore[type-arg]
+    effective_month = MonthField(label="起算月份", help_text="新收入第一次发放的月份，如2026-03。")
+
+    class Meta:
+        model = IncomeChange
+        fields = ("member", "effective_month", "monthly_income", "note")
+
+
+@admin.register(IncomeChange)
+class IncomeChangeAdmin(ScopedHistoryAdmin):
+    form = IncomeChangeForm
+    model_services = Services("change", services.income_change_save, services.income_change_delete)
+    list_display = ("member", "member_branch", "effective_month", "monthly_income", "note")
+    list_filter = (MemberBranchFilter,)
+    search_fields = ("member__name",)
+    list_select_related = ("member", "member__branch")
+    autocomplete_fields = ("member",)
+
+    @admin.display(description="所在党组织", ordering="member__branch__code")
+    def member_branch(self, change: IncomeChange) -> str:
+        return str(change.member.branch)
+
+
+# --- 核定 -----------------------------------------------------------------------------------------------
+@admin.register(DuesAssessment)
+class DuesAssessmentAdmin(ScopedHistoryAdmin):
+    """Read only: a 核定 is computed by the action on 党员党费情况, never typed."""
+
+    list_display = ("member", "member_branch", "year", "basis", "monthly_income", "rate",
+                    "monthly_amount", "fixed_on")  # fmt: skip
+    list_filter = ("year", "basis", MemberBranchFilter)
+    search_fields = ("member__name",)
+    list_select_related = ("member", "member__branch")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    @admin.display(description="所在党组织", ordering="member__branch__code")
+    def member_branch(self, assessment: DuesAssessment) -> str:
+        return str(assessment.member.branch)
+
+
+# --- 减交、免交 ------------------------------------------------------------------------------------------
+class DuesReliefForm(ServiceCheckedForm):
+    first_month = MonthField(label="起始月份", help_text="如2026-03。")
+    last_month = MonthField(label="截止月份", help_text="如2026-06。")
+
+    def service_errors(self, instance: Any) -> dict[str, str]:
+        return services.dues_relief_errors(instance)
+
+    class Meta:
+        model = DuesRelief
+        fields = ("member", "kind", "first_month", "last_month", "monthly_amount", "reason",
+                  "branch_decided_on", "branch_decision")  # fmt: skip
+
+
+@admin.register(DuesRelief)
+class DuesReliefAdmin(ScopedHistoryAdmin):
+    form = DuesReliefForm
+    model_services = Services("relief", services.dues_relief_save)
+    list_display = ("member", "kind", "first_month", "last_month", "monthly_amount", "reason",
+                    "branch_decided_on", "status", "approved_by", "approved_on")  # fmt: skip
+    list_filter = ("status", "kind", MemberBranchFilter)
+    search_fields = ("member__name", "reason")
+    list_select_related = ("member", "approved_by")
+    autocomplete_fields = ("member",)
+    readonly_fields = ("status", "approved_by", "approved_on", "approval_comment")
+    actions = ["approve", "reject"]
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        pending = obj is None or obj.status == ReliefStatus.PENDING
+        return super().has_change_permission(request, obj) and pending
+
+    @admin.action(description="上级党委批准所选减免", permissions=["view"])
+    def approve(self, request: HttpRequest, queryset: QuerySet[DuesRelief]) -> None:
+        run_service_action(self, request, queryset.select_related("member__branch"),
+                           services.dues_relief_approve, entity="relief", done_message="已批准{n}项减免。")  # fmt: skip
+
+    @admin.action(description="上级党委不批准所选减免", permissions=["view"])
+    def reject(self, request: HttpRequest, queryset: QuerySet[DuesRelief]) -> None:
+        run_service_action(self, request, queryset.select_related("member__branch"),
+                           services.dues_relief_reject, entity="relief", done_message="已不批准{n}项减免。")  # fmt: skip
+
+
+# --- 党费交纳 --------------------------------------------------------------------------------------------
+class DuesPaymentForm(ServiceCheckedForm):
+    period = MonthField(
+        label="所属月份",
+        required=False,
+        help_text="按月党费所属的月份，如2026-03；自愿多交的不填。",
+    )
+    amount = forms.DecimalField(label="金额", required=False, max_digits=12, decimal_places=2,
+                                help_text="按月党费按应缴金额自动计算，不用填写；自愿多交的填写金额。")  # fmt: skip
+
+    def service_errors(self, instance: Any) -> dict[str, str]:
+        return services.dues_payment_errors(instance)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if self.instance.pk is not None:  # only the note may change
+            return data
+        if data.get("kind") == PaymentKind.VOLUNTARY:
+            data["period"] = rules.month_start(data.get("paid_on") or timezone.localdate())
+            if not data.get("amount"):
+                self.add_error("amount", "请填写自愿多交的金额")
+        elif not data.get("period"):
+            self.add_error("period", "请填写所属月份")
+        elif data.get("member"):
+            owed = selectors.member_month_dues(data["member"], data["period"])
+            if owed.amount <= 0:
+                self.add_error(
+                    "period", f"{rules.month_label(data['period'])}不需交纳党费：{owed.note}"
+                )
+            data["amount"] = owed.amount
+        return data
+
+    class Meta:
+        model = DuesPayment
+        fields = ("member", "kind", "period", "paid_on", "method", "proxy_name", "amount", "note")
+
+
+@admin.register(DuesPayment)
+class DuesPaymentAdmin(SpreadsheetAdminMixin, ImportMixin, ScopedHistoryAdmin):  # type: ignore[misc]
+    form = DuesPaymentForm
+    resource_classes = [DuesPaymentResource]
+    model_services = Services("payment", services.dues_payment_save, services.dues_payment_delete)
+    list_display = ("member", "member_branch", "kind", "period", "amount", "paid_on", "method",
+                    "proxy_name", "central_flag", "recorded_by")  # fmt: skip
+    list_filter = ("kind", "period", "method", "is_central_remittance", MemberBranchFilter)
+    search_fields = ("member__name", "proxy_name")
+    list_select_related = ("member", "member__branch", "recorded_by")
+    autocomplete_fields = ("member",)
+    date_hierarchy = "period"
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        if obj is not None and obj.pk:
+            return ("member", "kind", "period", "paid_on", "method", "proxy_name", "amount",
+                    "is_central_remittance", "recorded_by")  # fmt: skip
+        return ()
+
+    @admin.display(description="所在党组织", ordering="member__branch__code")
+    def member_branch(self, payment: DuesPayment) -> str:
+        return str(payment.member.branch)
+
+    @admin.display(description="全额上缴中央", ordering="is_central_remittance")
+    def central_flag(self, payment: DuesPayment) -> str:
+        return problem_flag(payment.is_central_remittance, "全额上缴中央")
+
+
+# --- 党员党费情况: arrears, 核定 and the ledger ----------------------------------------------------------
+class ArrearsFilter(admin.SimpleListFilter):
+    title = "欠交党费"
+    parameter_name = "arrears"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        return [
+            ("warned", f"连续{ARREARS_WARN_MONTHS}个月未交（应提醒）"),
+            ("lapsed", f"连续{ARREARS_LAPSE_MONTHS}个月以上未交（按自行脱党处理）"),
+        ]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        today, since = timezone.localdate(), selectors.records_since()
+        lapsed = selectors.arrears_q(ARREARS_LAPSE_MONTHS, today, since)
+        if self.value() == "lapsed":
+            return queryset.filter(lapsed)
+        if self.value() == "warned":
+            return queryset.filter(selectors.arrears_q(ARREARS_WARN_MONTHS, today, since)).exclude(
+                lapsed
+            )
+        return queryset
+
+
+class MemberDuesBranchFilter(OrganizationFilter):
+    field = "branch_id"
+
+
+@admin.register(MemberDues)
+class MemberDuesAdmin(PersonalDataAdminMixin, ScopedAdmin):  # type: ignore[misc]
+    """Each current member's dues: last month settled, months unpaid, the flag; the year's 核定
+    as an action; the month's ledger as a spreadsheet (the same as `manage.py dues_ledger`).
+
+    Its pages show no personal field (the member's own page is in the members app), so nothing
+    is masked and no full view is logged."""
+
+    fields = ("name", "branch", "status", "joined_on", "monthly_income")
+
+    change_list_template = "finance/memberdues_change_list.html"
+    list_display = ("name", "branch", "status", "last_settled_month", "unpaid", "arrears_flag")
+    list_filter = (ArrearsFilter, MemberDuesBranchFilter, "status")
+    search_fields = ("name",)
+    list_select_related = ("branch",)
+    actions = ["fix_year"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
+        self._today, self._since = timezone.localdate(), selectors.records_since()
+        queryset = super().get_queryset(request).current()
+        return selectors.with_dues_status(queryset, self._today)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def record_personal_view(self, request: HttpRequest, obj: Any, detail: str) -> None:
+        """No personal field is shown here: nothing to log."""
+
+    @admin.display(description="最近交纳（或免交）月份", ordering="last_settled")
+    def last_settled_month(self, member: Any) -> str:
+        if member.last_settled == selectors.NEVER:
+            return "无记录"
+        return f"{member.last_settled:%Y-%m}"
+
+    @admin.display(description="连续未交月数")
+    def unpaid(self, member: Any) -> int:
+        return selectors.member_unpaid_months(member, self._today, self._since)
+
+    @admin.display(description="提示")
+    def arrears_flag(self, member: Any) -> str:
+        level = rules.arrears_level(self.unpaid(member))
+        return problem_flag(level is not None, str(level.label) if level else "")
+
+    @admin.action(description="核定所选党员本年度的党费", permissions=["view"])
+    def fix_year(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
+        if not request.user.has_perm("finance.add_duesassessment"):
+            self.message_user(request, "您无权核定党费。", messages.ERROR)
+            return
+        year = timezone.localdate().year
+        members = list(queryset.model._base_manager.filter(pk__in=queryset.values("pk")))
+        done, problems = services.dues_year_fix(members=members, year=year, actor=request.user)
+        for problem in problems:
+            self.message_user(request, problem, messages.ERROR)
+        self.message_user(request, f"已核定{len(done)}名党员{year}年度的党费。", messages.SUCCESS)
+
+    def get_urls(self) -> list[Any]:
+        view = self.admin_site.admin_view(self.ledger_view)
+        pdf = self.admin_site.admin_view(self.ledger_pdf_view)
+        return [
+            path("ledger/", view, name="finance_memberdues_ledger"),
+            path("ledger-pdf/", pdf, name="finance_memberdues_ledger_pdf"),
+            *super().get_urls(),
+        ]
+
+    def ledger_pdf_view(self, request: HttpRequest) -> HttpResponse:
+        """党费台账 PDF of a month for the organization the user works for, in the background
+        (common/documents.py); it is downloaded from 台账下载."""
+        from django.shortcuts import redirect
+
+        from common.documents import document_request
+        from organizations.models import Organization, OrganizationAccess
+
+        from ..reports import DUES_LEDGER
+
+        try:
+            month = rules.parse_month(request.GET.get("month") or f"{timezone.localdate():%Y-%m}")
+        except ValueError as error:
+            self.message_user(request, error_text(error), messages.ERROR)
+            return redirect("admin:finance_memberdues_changelist")
+        access = (
+            OrganizationAccess.objects.filter(user_id=request.user.pk or 0)
+            .select_related("organization")
+            .first()
+        )
+        organization = access.organization if access else Organization.objects.filter(
+            parent__isnull=True).order_by("code").first()  # fmt: skip
+        if organization is None:
+            self.message_user(request, "没有可生成台账的党组织。", messages.ERROR)
+            return redirect("admin:finance_memberdues_changelist")
+        try:
+            document_request(organization=organization, kind=DUES_LEDGER, actor=request.user,
+                             params={"month": f"{month:%Y-%m}"})  # fmt: skip
+        except (ValidationError, PermissionDenied) as error:
+            self.message_user(request, error_text(error), messages.ERROR)
+        else:
+            self.message_user(request, f"已提交{organization}{rules.month_label(month)}党费台账，"
+                                       "生成后在“台账下载”中下载。", messages.SUCCESS)  # fmt: skip
+        return redirect("admin:common_document_changelist")
+
+    def ledger_view(self, request: HttpRequest) -> HttpResponse:
+        """党费台账 of a month (?month=YYYY-MM, default this month), for the members the user sees."""
+        try:
+            month = rules.parse_month(request.GET.get("month") or f"{timezone.localdate():%Y-%m}")
+        except ValueError as error:
+            self.message_user(request, error_text(error), messages.ERROR)
+            from django.shortcuts import redirect
+
+            return redirect("admin:finance_memberdues_changelist")
+        rows = selectors.dues_ledger(month, MemberDues.objects.visible_to(request.user))
+        data = ledger_xlsx(rows, month)
+        response = HttpResponse(data, content_type=SafeXLSX().get_content_type())
+        filename = f"党费台账-{month:%Y-%m}.xlsx"
+        response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
+        return response
+
+
+# --- 党费收缴公示 ------------------------------------------------------------------------------------
+class DuesPublicationLineInline(ScopedTabularInline):
+    model = DuesPublicationLine
+    fields = ("position", "member_name", "amount")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+class DuesPublicationForm(forms.ModelForm):  # type: ignore[type-arg]
+    first_month = MonthField(label="起始月份", help_text="如2026-01。")
+    last_month = MonthField(label="截止月份", help_text="如2026-03。")
+
+    class Meta:
+        model = DuesPublication
+        fields = ("branch", "first_month", "last_month")
+
+
+@admin.register(DuesPublication)
+class DuesPublicationAdmin(ScopedAdmin):
+    """A summary is drawn up from the payments when it is added (names and amounts only), then
+    published to the public board or withdrawn."""
+
+    form = DuesPublicationForm
+    inlines = [DuesPublicationLineInline]
+    list_display = ("branch", "period", "published", "published_on", "created_at")
+    list_filter = ("published", OrganizationFilter)
+    list_select_related = ("branch",)
+    actions = ["publish", "withdraw"]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        return ("branch", "first_month", "last_month", "published", "published_on") if obj else ()
+
+    @admin.display(description="期间")
+    def period(self, publication: DuesPublication) -> str:
+        return publication.period_label
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        if not change:
+            created = services.dues_publication_create(
+                branch=obj.branch, first_month=obj.first_month, last_month=obj.last_month,
+                actor=request.user,
+            )  # fmt: skip
+            obj.pk = created.pk
+
+    def get_inlines(self, request: HttpRequest, obj: Any = None) -> Any:
+        """The lines are drawn up by the service when the summary is added, never edited."""
+        return self.inlines if obj is not None and obj.pk else []
+
+    @admin.action(description="公示所选党费收缴情况", permissions=["change"])
+    def publish(self, request: HttpRequest, queryset: QuerySet[DuesPublication]) -> None:
+        run_service_action(self, request, queryset, services.dues_publication_publish,
+                           entity="publication", done_message="已公示{n}期。")  # fmt: skip
+
+    @admin.action(description="撤回所选公示", permissions=["change"])
+    def withdraw(self, request: HttpRequest, queryset: QuerySet[DuesPublication]) -> None:
+        run_service_action(self, request, queryset, services.dues_publication_withdraw,
+                           entity="publication", done_message="已撤回{n}期。")  # fmt: skip

@@ -1,0 +1,220 @@
+"""Admin of 党建经费: budgets (set by the sub-district), the chain's step holders, and monthly
+spending plans with their items, their signatures, the page that takes a step, and the PDF."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html
+
+from common.admin import (
+    OrganizationFilter,
+    ScopedHistoryAdmin,
+    ScopedTabularInline,
+    Services,
+    error_text,
+)
+from common.documents import document_request
+
+from .. import rules, selectors
+from ..models import FundApprover, FundBudget, PlanSignature, SpendingItem, SpendingPlan
+from ..reports import SPENDING_PLAN
+from ..services import funds as services
+from .dues import MonthField
+
+
+class CommunityFilter(OrganizationFilter):
+    title = "社区"
+    parameter_name = "community"
+    field = "community_id"
+    kinds = ("community_committee", "community_general_branch")
+
+
+@admin.register(FundBudget)
+class FundBudgetAdmin(ScopedHistoryAdmin):
+    model_services = Services("budget", services.fund_budget_save)
+    list_display = ("community", "year", "amount", "monthly", "activity_per_member",
+                    "education_per_member", "hardship_fund")  # fmt: skip
+    list_filter = ("year", CommunityFilter)
+    list_select_related = ("community",)
+
+    @admin.display(description="每月拨付")
+    def monthly(self, budget: FundBudget) -> str:
+        return f"{rules.monthly_installment(budget.amount)}"
+
+
+@admin.register(FundApprover)
+class FundApproverAdmin(ScopedHistoryAdmin):
+    """Who holds each sub-district step of the chain; the community head's step is held by the
+    community's 社区党组织书记 (their access role)."""
+
+    model_services = Services(
+        "approver", services.fund_approver_save, services.fund_approver_delete
+    )
+    list_display = ("sub_district", "step", "user", "user_name", "is_active")
+    list_filter = ("step", "is_active")
+    list_select_related = ("sub_district", "user")
+    autocomplete_fields = ("user",)
+
+    @admin.display(description="姓名")
+    def user_name(self, approver: FundApprover) -> str:
+        return approver.user.get_full_name()
+
+    def get_autocomplete_fields(self, request: HttpRequest) -> Any:
+        from django.contrib.admin.sites import site
+        from django.contrib.auth import get_user_model
+
+        user_admin = site._registry.get(get_user_model())
+        return ("user",) if user_admin is not None and user_admin.get_search_fields(request) else ()
+
+
+class SpendingItemInline(ScopedTabularInline):
+    model = SpendingItem
+    fields = ("description", "use", "amount")
+    extra = 1
+
+    def _parent_editable(self, request: HttpRequest, obj: Any) -> bool:
+        return (obj is None or obj.is_editable_draft) and super()._parent_editable(request, obj)
+
+
+class PlanSignatureInline(ScopedTabularInline):
+    model = PlanSignature
+    fields = ("step", "signer_name", "approved", "signed_at", "comment")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    verbose_name_plural = "审批签署"
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return True
+
+
+class SpendingPlanForm(forms.ModelForm):  # type: ignore[type-arg]
+    month = MonthField(label="月份", help_text="如2026-05。")
+
+    class Meta:
+        model = SpendingPlan
+        fields = ("community", "month")
+
+
+class ActForm(forms.Form):
+    decision = forms.ChoiceField(label="办理", choices=[("approve", "同意（签署）"), ("return", "退回修改")],
+                                 widget=forms.RadioSelect, initial="approve")  # fmt: skip
+    comment = forms.CharField(label="意见", required=False, max_length=200,
+                              widget=forms.Textarea(attrs={"rows": 3}))  # fmt: skip
+
+
+@admin.register(SpendingPlan)
+class SpendingPlanAdmin(ScopedHistoryAdmin):
+    form = SpendingPlanForm
+    model_services = Services("plan", services.spending_plan_save, services.spending_plan_delete)
+    inline_services = {
+        SpendingItem: Services("item", services.spending_item_save, services.spending_item_delete)
+    }
+    inlines = [SpendingItemInline, PlanSignatureInline]
+    list_display = ("community", "month_label", "total", "status", "next_step", "act_link")
+    list_filter = ("status", CommunityFilter)
+    list_select_related = ("community",)
+    actions = ["print_plans"]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        return ("community", "month", "status", "total") if obj and obj.pk else ("status",)
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        draft = obj is None or obj.is_editable_draft
+        return super().has_change_permission(request, obj) and draft
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        draft = obj is None or obj.is_editable_draft
+        return super().has_delete_permission(request, obj) and draft
+
+    @admin.display(description="月份", ordering="month")
+    def month_label(self, plan: SpendingPlan) -> str:
+        return rules.month_label(plan.month)
+
+    @admin.display(description="待办环节")
+    def next_step(self, plan: SpendingPlan) -> str:
+        step = rules.chain_step(plan.status)
+        return str(step.label) if step else "—"
+
+    @admin.display(description="审批")
+    def act_link(self, plan: SpendingPlan) -> str:
+        if rules.chain_step(plan.status) is None:
+            return "—"
+        url = reverse("admin:finance_spendingplan_act", args=[plan.pk])
+        return format_html('<a href="{}">办理</a>', url)
+
+    def change_view(
+        self, request: HttpRequest, object_id: str, form_url: str = "", extra_context: Any = None
+    ) -> Any:
+        plan = self.get_object(request, object_id)
+        balance = selectors.fund_balance(plan.community_id, plan.month.year)
+        extra = {"subtitle": f"{plan.get_status_display()}；本年度预算{balance.budget}元，"
+                             f"已列入审批或拨付{balance.committed}元，余额{balance.remaining}元"}  # fmt: skip
+        return super().change_view(request, object_id, form_url, {**extra, **(extra_context or {})})
+
+    def get_urls(self) -> list[Any]:
+        view = self.admin_site.admin_view(self.act_view)
+        return [path("<int:pk>/act/", view, name="finance_spendingplan_act"), *super().get_urls()]
+
+    def act_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        """Take the plan's current step: sign or send back, with a comment."""
+        plan = get_object_or_404(self.get_queryset(request).select_related("community"), pk=pk)
+        step = rules.chain_step(plan.status)
+        form = ActForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                services.spending_plan_act(
+                    plan=plan, actor=request.user, approve=form.cleaned_data["decision"] == "approve",
+                    comment=form.cleaned_data["comment"],
+                )  # fmt: skip
+            except (ValidationError, PermissionDenied) as error:
+                self.message_user(request, error_text(error), messages.ERROR)
+            else:
+                self.message_user(
+                    request, f"已办理“{step.label if step else ''}”。", messages.SUCCESS
+                )
+                return redirect("admin:finance_spendingplan_changelist")
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": f"办理：{plan}",
+            "plan": plan,
+            "step": step,
+            "form": form,
+            "items": plan.items.order_by("pk"),
+            "signatures": plan.signatures.order_by("signed_at", "pk"),
+            "balance": selectors.fund_balance(plan.community_id, plan.month.year),
+        }
+        return TemplateResponse(request, "finance/spendingplan_act.html", context)
+
+    @admin.action(description="打印所选支出计划（PDF，含审批签署）", permissions=["view"])
+    def print_plans(self, request: HttpRequest, queryset: QuerySet[SpendingPlan]) -> None:
+        done = 0
+        for plan in queryset.select_related("community"):
+            try:
+                document_request(organization=plan.community, kind=SPENDING_PLAN, actor=request.user,
+                                 params={"plan": plan.pk})  # fmt: skip
+                done += 1
+            except (ValidationError, PermissionDenied) as error:
+                self.message_user(request, f"{plan}：{error_text(error)}", messages.ERROR)
+        if done:
+            url = reverse("admin:common_document_changelist")
+            self.message_user(
+                request,
+                format_html('已提交{}份，生成后在<a href="{}">台账下载</a>中下载。', done, url),
+            )

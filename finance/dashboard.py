@@ -1,0 +1,141 @@
+"""The finance panel of the 工作台 (common/dashboard.py): arrears to act on, reliefs and plans
+waiting for the user, the collection rate per month and fund spending per use against the
+budget. Each number is read through the user's scope, in a fixed number of queries."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.conf import settings
+from django.db.models import Count, Q, Sum
+from django.http import HttpRequest
+from django.utils import timezone
+
+from common.dashboard import Chart, Panel, Todo, changelist_url
+from organizations.models import OrganizationAccess
+from organizations.roles import Role
+
+from . import rules, selectors
+from .models import (
+    DuesPayment,
+    DuesRelief,
+    FundApprover,
+    FundBudget,
+    MemberDues,
+    ReliefStatus,
+    SpendingItem,
+    SpendingPlan,
+)
+from .rules import ARREARS_LAPSE_MONTHS, ARREARS_WARN_MONTHS, FundUse, PlanStatus
+
+
+def finance_panel(request: HttpRequest) -> Panel | None:
+    user = request.user
+    if not user.has_perm("finance.view_memberdues"):
+        return None
+    today = timezone.localdate()
+    panel = Panel(title="党费与经费", order=40)
+    panel.todos += _arrears_todos(user, today)
+    if user.has_perm("finance.change_duesrelief"):
+        panel.todos.append(_relief_todo(user))
+    if user.has_perm("finance.view_spendingplan"):
+        panel.todos.append(_plan_todo(user))
+        panel.charts.append(_fund_chart(user, today.year))
+    panel.charts.append(_collection_chart(user, today))
+    return panel
+
+
+def _arrears_todos(user: Any, today: dt.date) -> list[Todo]:
+    since = selectors.records_since()
+    members = selectors.with_dues_status(MemberDues.objects.visible_to(user).current(), today)
+    lapsed_q = selectors.arrears_q(ARREARS_LAPSE_MONTHS, today, since)
+    counts = members.aggregate(
+        lapsed=Count("pk", filter=lapsed_q),
+        warned=Count(
+            "pk", filter=selectors.arrears_q(ARREARS_WARN_MONTHS, today, since) & ~lapsed_q
+        ),
+    )
+    return [
+        Todo(
+            f"名党员连续{ARREARS_LAPSE_MONTHS}个月以上未交党费",
+            counts["lapsed"],
+            changelist_url("finance.memberdues", arrears="lapsed"),
+            "无正当理由的，提交支部大会按自行脱党处理（002）",
+        ),
+        Todo(
+            f"名党员已连续{ARREARS_WARN_MONTHS}个月未交党费",
+            counts["warned"],
+            changelist_url("finance.memberdues", arrears="warned"),
+            "及时提醒，下月仍未交纳的按自行脱党处理",
+        ),
+    ]
+
+
+def _relief_todo(user: Any) -> Todo:
+    pending = DuesRelief.objects.visible_to(user).filter(status=ReliefStatus.PENDING).count()
+    return Todo(
+        "项党费减免待上级党委批准",
+        pending,
+        changelist_url("finance.duesrelief", status__exact=ReliefStatus.PENDING),
+        "减交、免交须经支部决定、上级党委批准",
+        urgent=False,
+    )
+
+
+def _plan_todo(user: Any) -> Todo:
+    """Plans waiting for a step this user holds."""
+    steps = set(
+        FundApprover.objects.filter(user=user, is_active=True).values_list("step", flat=True)
+    )
+    statuses = [s for s, (step, _) in rules.CHAIN.items() if step in steps]
+    heads = OrganizationAccess.objects.filter(user=user, role=Role.COMMUNITY_SECRETARY)
+    mine = Q(status__in=statuses) | Q(
+        status__in=[PlanStatus.DRAFT, PlanStatus.RETURNED],
+        community_id__in=heads.values("organization_id"),
+    )
+    waiting = SpendingPlan.objects.visible_to(user).filter(mine).count()
+    return Todo("份党建经费支出计划待您办理", waiting, changelist_url("finance.spendingplan"))
+
+
+def _collection_chart(user: Any, today: dt.date) -> Chart:
+    """Of the members on the roster each month, the share who paid that month's dues."""
+    count = settings.FINANCE_CHART_MONTHS
+    this_month = rules.month_start(today)
+    months = [rules.add_months(this_month, -k) for k in range(count)][::-1]
+    members = MemberDues.objects.visible_to(user)
+    roster = members.aggregate(
+        **{
+            f"m{i}": Count("pk", filter=Q(joined_on__lt=rules.add_months(m, 1))
+                           & (Q(transferred_out_on__isnull=True) | Q(transferred_out_on__gte=m)))
+            for i, m in enumerate(months)
+        }
+    )  # fmt: skip
+    paid = dict(
+        DuesPayment.objects.regular()
+        .filter(member__in=members.values("pk"), period__gte=months[0], period__lte=this_month)
+        .values("period")
+        .annotate(n=Count("member", distinct=True))
+        .order_by()
+        .values_list("period", "n")
+    )
+    bars = [
+        (f"{m:%Y-%m}", round(100 * paid.get(m, 0) / roster[f"m{i}"]) if roster[f"m{i}"] else 0)
+        for i, m in enumerate(months)
+    ]
+    return Chart(f"近{count}个月党费收缴率", bars, unit="%")
+
+
+def _fund_chart(user: Any, year: int) -> Chart:
+    budget = FundBudget.objects.visible_to(user).filter(year=year).aggregate(total=Sum("amount"))
+    plans = SpendingPlan.objects.visible_to(user).committed().filter(month__year=year)
+    per_use = dict(
+        SpendingItem.objects.filter(plan__in=plans.values("pk"))
+        .values("use")
+        .annotate(total=Sum("amount"))
+        .order_by()
+        .values_list("use", "total")
+    )
+    bars = [("全年预算", int(budget["total"] or 0))]
+    bars += [(str(label), int(per_use.get(use) or 0)) for use, label in FundUse.choices]
+    return Chart(f"{year}年党建经费：各用途支出与预算", bars, unit="元")

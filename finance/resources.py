@@ -1,0 +1,260 @@
+"""Spreadsheets of the finance app: the 党费台账 export (a contract, DOMAIN.md "Import and
+export") and the import of a month's payments from the list a branch keeps or its bank gives.
+
+The payment import uses the shared toolkit (common/imports.py): a preview, row-numbered Chinese
+errors, nothing written while any row is bad, and a re-import of the same file changes nothing.
+Its key is the member (by citizen ID) and the month; every row goes through
+finance.services.dues.dues_payment_record, so the amount is checked against what is owed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+from typing import Any
+from xml.sax.saxutils import escape
+
+import tablib
+from django.core.exceptions import ValidationError
+from import_export import fields
+from import_export.instance_loaders import BaseInstanceLoader
+
+from common.imports import (
+    AmountWidget,
+    DateWidget,
+    LabelWidget,
+    RowNumberedResource,
+    TextWidget,
+    cell_text,
+    column,
+)
+from members.models import Member
+from members.rules import normalize_citizen_id
+
+from . import rules
+from .models import DuesPayment, PaymentKind
+from .rules import PaymentMethod
+from .selectors import LEDGER_HEADERS, LedgerRow, member_month_dues
+from .services.dues import dues_payment_record
+
+LEDGER_TITLE = "党费台账"
+
+
+def ledger_dataset(rows: list[LedgerRow], month: dt.date) -> tablib.Dataset:
+    """The 党费台账 of a month: the contract's columns, in order."""
+    dataset = tablib.Dataset(headers=list(LEDGER_HEADERS), title=f"{LEDGER_TITLE}{month:%Y-%m}")
+    for row in rows:
+        dataset.append(row.cells())
+    return dataset
+
+
+# A whole sub-district's ledger is 100,000 rows: openpyxl takes minutes for that on a small
+# server, so the sheet is written here as plain SpreadsheetML, every cell an inline string (text:
+# never a formula, whatever it begins with; the amounts stay "0.20" as the contract writes them).
+LEDGER_COLUMN_WIDTHS = (12, 16, 10, 18, 12, 10, 12, 40)
+_XML_INVALID = dict.fromkeys(c for c in range(32) if c not in (9, 10, 13))
+_PACKAGE = {
+    "[Content_Types].xml": (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+        '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+        '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+        '<Default Extension="xml" ContentType="application/xml"/>'
+        '<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
+        '<Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
+        "</Types>"
+    ),
+    "_rels/.rels": (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+        '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+        '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/>'
+        "</Relationships>"
+    ),
+    "xl/_rels/workbook.xml.rels": (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+        '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+        '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/>'
+        "</Relationships>"
+    ),
+}
+
+
+@functools.lru_cache(maxsize=4096)  # codes, statuses, rates and amounts repeat row after row
+def _xml_text(value: str) -> str:
+    return escape(value.translate(_XML_INVALID))
+
+
+def _sheet_row(cells: tuple[str, ...]) -> str:
+    return (
+        "<row>"
+        + "".join(
+            f'<c t="inlineStr"><is><t xml:space="preserve">{_xml_text(v)}</t></is></c>'
+            if v
+            else "<c/>"
+            for v in cells
+        )
+        + "</row>"
+    )
+
+
+def ledger_xlsx(rows: list[LedgerRow], month: dt.date) -> bytes:
+    """The 党费台账 as .xlsx bytes: one sheet named for the month, the contract's header row."""
+    import io
+    import zipfile
+
+    columns = "".join(
+        f'<col min="{n}" max="{n}" width="{w}" customWidth="1"/>'
+        for n, w in enumerate(LEDGER_COLUMN_WIDTHS, start=1)
+    )
+    body = "".join([_sheet_row(LEDGER_HEADERS), *(_sheet_row(row.cells()) for row in rows)])
+    sheet = (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+        '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+        f"<cols>{columns}</cols><sheetData>{body}</sheetData></worksheet>"
+    )
+    workbook = (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+        '<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+        'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
+        f'<sheets><sheet name="{_xml_text(f"{LEDGER_TITLE}{month:%Y-%m}")}" sheetId="1" r:id="rId1"/>'
+        "</sheets></workbook>"
+    )
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as package:
+        for name, text in {**_PACKAGE, "xl/workbook.xml": workbook}.items():
+            package.writestr(name, text)
+        package.writestr("xl/worksheets/sheet1.xml", sheet)
+    return buffer.getvalue()
+
+
+def ledger_file(path: Any, rows: list[LedgerRow], month: dt.date) -> None:
+    """Write the ledger to `path` (.xlsx streamed; .csv through the shared safe format)."""
+    from common.imports import write_spreadsheet
+
+    if str(path).lower().endswith(".xlsx"):
+        path.write_bytes(ledger_xlsx(rows, month))
+    else:
+        write_spreadsheet(path, ledger_dataset(rows, month))
+
+
+# --- the payment import --------------------------------------------------------------------------
+PAYMENT_HEADERS = ("姓名", "公民身份号码", "所属月份", "交纳金额", "交纳日期", "交纳方式", "代交人")
+
+
+class MonthWidget(TextWidget):
+    def clean(self, value: Any, row: Any = None, **kwargs: Any) -> dt.date:  # type: ignore[override]
+        if isinstance(value, dt.datetime | dt.date):
+            return dt.date(value.year, value.month, 1)
+        text = cell_text(value)
+        if not text:
+            raise ValueError("所属月份不能为空")
+        return rules.parse_month(text)
+
+    def render(self, value: Any, obj: Any = None, **kwargs: Any) -> str:
+        return f"{value:%Y-%m}" if value else ""
+
+
+class PaymentInstanceLoader(BaseInstanceLoader):
+    """The rows' members (among those the user sees) and their payments, in two queries."""
+
+    def __init__(self, resource: DuesPaymentResource, dataset: Any = None) -> None:
+        super().__init__(resource, dataset)
+        ids: set[str] = set()
+        if dataset is not None and "公民身份号码" in (dataset.headers or []):
+            ids = {normalize_citizen_id(cell_text(v)) for v in dataset["公民身份号码"]} - {""}
+        resource.members = {
+            m.citizen_id: m for m in resource.visible_members().filter(citizen_id__in=ids)
+        }
+        found = DuesPayment.objects.regular().filter(member__in=resource.members.values())
+        self.payments = {(p.member_id, p.period): p for p in found.select_related("member")}
+        self.resource = resource
+
+    def get_instance(self, row: Any) -> DuesPayment | None:
+        member = self.resource.members.get(normalize_citizen_id(cell_text(row.get("公民身份号码"))))
+        try:
+            period = MonthWidget().clean(row.get("所属月份"))
+        except ValueError:
+            return None
+        return self.payments.get((member.pk, period)) if member else None
+
+
+class DuesPaymentResource(RowNumberedResource):
+    """党费收缴登记 of a month. Pass user= to import within that user's scope."""
+
+    HEADERS = PAYMENT_HEADERS
+    unit = "笔"
+    title = "党费收缴登记"
+
+    name = fields.Field(attribute="member_name", column_name="姓名", widget=TextWidget())
+    citizen_id = fields.Field(attribute="member", column_name="公民身份号码", widget=TextWidget())
+    period = column("period", "所属月份", MonthWidget())
+    amount = column("amount", "交纳金额", AmountWidget("交纳金额", required=True))
+    paid_on = column("paid_on", "交纳日期", DateWidget("交纳日期"))
+    method = column("method", "交纳方式", LabelWidget(PaymentMethod, "交纳方式"))
+    proxy_name = column("proxy_name", "代交人")
+
+    class Meta:
+        model = DuesPayment
+        fields = ("name", "citizen_id", "period", "amount", "paid_on", "method", "proxy_name")
+        import_order = fields
+        import_id_fields = ("citizen_id", "period")
+        skip_unchanged = True
+        report_skipped = True
+        clean_model_instances = True
+        use_transactions = True
+        instance_loader_class = PaymentInstanceLoader
+
+    def __init__(self, user: Any = None, **kwargs: Any) -> None:
+        super().__init__(user=user, **kwargs)
+        self.members: dict[str, Member] = {}
+
+    def visible_members(self) -> Any:
+        queryset = Member.objects.all()
+        return queryset.visible_to(self.user) if self.user is not None else queryset
+
+    def read_column(self, field: fields.Field, instance: Any, row: Any) -> None:
+        if field.attribute == "member_name":
+            instance._row_name = cell_text(row[field.column_name])  # checked with the ID
+        elif field.attribute == "member":
+            instance.member = self._member(cell_text(row[field.column_name]), instance)
+        else:
+            super().read_column(field, instance, row)
+
+    def _member(self, text: str, instance: Any) -> Member:
+        if not text:
+            raise ValueError("公民身份号码不能为空")
+        member = self.members.get(normalize_citizen_id(text))
+        if member is None:
+            raise ValueError("没有该公民身份号码的党员，或其组织关系不在您的管理范围内")
+        name = getattr(instance, "_row_name", "")
+        if name and name != member.name:
+            raise ValueError(f"姓名“{name}”与该公民身份号码登记的姓名不符")
+        return member
+
+    def import_instance(self, instance: Any, row: Any, **kwargs: Any) -> None:
+        instance.kind = PaymentKind.DUES
+        super().import_instance(instance, row, **kwargs)
+
+    def validate_instance(
+        self, instance: Any, import_validation_errors: Any = None, validate_unique: bool = True
+    ) -> None:
+        errors = dict(import_validation_errors or {})
+        if not errors and instance.pk is None and instance.member_id and instance.period:
+            owed = member_month_dues(instance.member, instance.period)
+            if owed.amount > 0 and instance.amount != owed.amount:
+                errors["amount"] = f"交纳金额{instance.amount}元与应缴金额{owed.amount}元不符"
+        super().validate_instance(instance, errors, validate_unique=False)
+
+    def save_row(self, instance: Any, update_fields: list[str] | None) -> None:
+        if instance.pk is not None:
+            raise ValidationError(
+                f"{instance.member.name}{rules.month_label(instance.period)}的党费已登记，"
+                "与本行不同：请在党费交纳记录中核对"
+            )
+        created = dues_payment_record(
+            member=instance.member, period=instance.period, paid_on=instance.paid_on,
+            method=instance.method, proxy_name=instance.proxy_name, actor=self.user,
+        )  # fmt: skip
+        instance.pk = created.pk
+
+    def export(self, queryset: Any = None, **kwargs: Any) -> Any:
+        return tablib.Dataset(headers=list(self.HEADERS), title=self.title)

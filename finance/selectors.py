@@ -1,0 +1,408 @@
+"""Reads of the finance app that cross models or feed reports: the dues ledger (in bulk), what a
+member has settled (the participation facts), the published summaries and the fund balances."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Collection
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+from django.db.models import Max, Min, Q, Sum
+from django.utils import timezone
+
+from members.models import Member
+from members.participation import Answer
+from members.rules import Category, MemberStatus
+
+from . import rules
+from .models import (
+    DuesAssessment,
+    DuesPayment,
+    DuesPublication,
+    DuesRelief,
+    FundBudget,
+    IncomeChange,
+    ReliefStatus,
+    SpendingItem,
+    SpendingPlan,
+)
+from .rules import ZERO, DuesBasis, FundUse, LedgerLine, MonthFacts
+
+LEDGER_HEADERS = (
+    "姓名",
+    "所在党组织",
+    "党员状态",
+    "人员类别",
+    "月收入",
+    "缴纳比例",
+    "应缴金额",
+    "备注",
+)
+CATEGORY_LABELS = dict(Category.choices)
+STATUS_LABELS = dict(MemberStatus.choices)
+
+
+# --- the dues ledger ------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class LedgerRow:
+    member_id: int
+    name: str
+    branch_id: int
+    branch_code: str
+    status: str
+    categories: tuple[str, ...]
+    line: LedgerLine
+
+    def cells(self) -> tuple[str, ...]:
+        """The row as the 党费台账 contract writes it (DOMAIN.md, "Import and export")."""
+        income = self.line.income
+        return (
+            self.name,
+            self.branch_code,
+            STATUS_LABELS.get(self.status, self.status),
+            "、".join(CATEGORY_LABELS[c] for c in self.categories if c in CATEGORY_LABELS),
+            "" if income is None else f"{income:.2f}",
+            self.line.rate,
+            f"{self.line.amount:.2f}",
+            self.line.note,
+        )
+
+
+def ledger_members(members: Any, month: dt.date) -> Any:
+    """The members a month's ledger lists: those not transferred out before the month."""
+    gone_later = Q(transferred_out_on__isnull=True) | Q(transferred_out_on__gte=month)
+    return members.filter(gone_later)
+
+
+def dues_ledger(month: dt.date, members: Any = None) -> list[LedgerRow]:
+    """What every member of `members` (default: all) owes in `month`, in six queries whatever
+    their number: the members, their categories, incomes, fixed amounts and reliefs."""
+    month = rules.month_start(month)
+    chosen = ledger_members(members if members is not None else Member.objects.all(), month)
+    people = list(
+        chosen.order_by("branch__code", "name", "pk").values_list(
+            "pk", "name", "branch_id", "branch__code", "status", "joined_on", "monthly_income"
+        )
+    )
+    facts = _month_records(chosen.values("pk"), month)
+    rows = []
+    for pk, name, branch_id, code, status, joined_on, income in people:
+        categories = facts.categories.get(pk, ())
+        line = rules.month_dues(
+            facts.for_member(pk, month, joined_on, frozenset(categories), income)
+        )
+        rows.append(LedgerRow(pk, name, branch_id, code, status, tuple(categories), line))
+    return rows
+
+
+@dataclass
+class _Records:
+    categories: dict[int, list[str]]
+    incomes: dict[int, list[tuple[dt.date, Decimal]]]
+    assessments: dict[int, tuple[str, Decimal, Decimal | None]]  # rate, amount, income
+    farmer_amounts: dict[int, Decimal]
+    reliefs: dict[int, tuple[Decimal, str]]  # amount, reason
+
+    def for_member(
+        self,
+        pk: int,
+        month: dt.date,
+        joined_on: dt.date,
+        categories: frozenset[str],
+        current: Decimal | None,
+    ) -> MonthFacts:
+        changes = self.incomes.get(pk, [])
+        fixed, relief = self.assessments.get(pk), self.reliefs.get(pk)
+        year_start = dt.date(month.year, 1, 1)
+        return MonthFacts(
+            month=month,
+            joined_on=joined_on,
+            categories=categories,
+            income=rules.income_in_effect(changes, month, current),
+            income_changed_this_year=any(year_start <= e <= month for e, _ in changes),
+            fixed_amount=fixed[1] if fixed else None,
+            fixed_rate=fixed[0] if fixed else "",
+            fixed_income=fixed[2] if fixed else None,
+            farmer_amount=self.farmer_amounts.get(pk),
+            relief_amount=relief[0] if relief else None,
+            relief_reason=relief[1] if relief else "",
+        )
+
+
+def _month_records(member_ids: Any, month: dt.date) -> _Records:
+    through = Member.categories.through
+    categories: dict[int, list[str]] = defaultdict(list)
+    for member_id, code in (
+        through.objects.filter(member_id__in=member_ids)
+        .order_by("membercategory_id")
+        .values_list("member_id", "membercategory__code")
+    ):
+        categories[member_id].append(code)
+    incomes: dict[int, list[tuple[dt.date, Decimal]]] = defaultdict(list)
+    for member_id, effective, amount in IncomeChange.objects.filter(
+        member_id__in=member_ids, effective_month__lte=month
+    ).values_list("member_id", "effective_month", "monthly_income"):
+        incomes[member_id].append((effective, amount))
+    assessments: dict[int, tuple[str, Decimal, Decimal | None]] = {}
+    farmer_amounts: dict[int, Decimal] = {}
+    for member_id, year, basis, rate, amount, income in (
+        DuesAssessment.objects.filter(member_id__in=member_ids, year__lte=month.year)
+        .order_by("year")
+        .values_list("member_id", "year", "basis", "rate", "monthly_amount", "monthly_income")
+    ):
+        if year == month.year:
+            assessments[member_id] = (rate, amount, income)
+        if basis == DuesBasis.FARMER:
+            farmer_amounts[member_id] = amount
+    reliefs = {
+        member_id: (amount, reason)
+        for member_id, amount, reason in DuesRelief.objects.filter(
+            member_id__in=member_ids,
+            status=ReliefStatus.APPROVED,
+            first_month__lte=month,
+            last_month__gte=month,
+        )
+        .order_by("pk")
+        .values_list("member_id", "monthly_amount", "reason")
+    }
+    return _Records(categories, incomes, assessments, farmer_amounts, reliefs)
+
+
+def member_month_dues(member: Member, month: dt.date) -> LedgerLine:
+    """What one member owes in `month` (the ledger's rule for one row)."""
+    rows = dues_ledger(month, Member.objects.filter(pk=member.pk))
+    if not rows:
+        return LedgerLine("", ZERO, None, "本月已不在本组织")
+    return rows[0].line
+
+
+# --- what members have settled: the participation facts --------------------------------------------
+def records_since() -> dt.date | None:
+    """The first month the dues records cover (setting, else the earliest payment)."""
+    if text := settings.FINANCE_DUES_RECORDS_SINCE:
+        return rules.parse_month(text)
+    return DuesPayment.objects.aggregate(first=Min("period"))["first"]
+
+
+def last_settled_months(member_ids: Any, end: dt.date) -> dict[int, dt.date]:
+    """Each member's latest month paid or waived (by approval) by `end`, in two queries."""
+    settled: dict[int, dt.date] = {}
+    paid = (
+        DuesPayment.objects.regular()
+        .filter(member_id__in=member_ids, period__lte=end)
+        .values("member_id")
+        .annotate(last=Max("period"))
+        .order_by()
+    )
+    for row in paid:
+        settled[row["member_id"]] = row["last"]
+    waived = (
+        DuesRelief.objects.filter(
+            member_id__in=member_ids,
+            status=ReliefStatus.APPROVED,
+            monthly_amount=0,
+            first_month__lte=end,
+        )
+        .values("member_id")
+        .annotate(last=Max("last_month"))
+        .order_by()
+    )
+    for row in waived:
+        last = min(row["last"], rules.month_start(end))
+        settled[row["member_id"]] = max(settled.get(row["member_id"], last), last)
+    return settled
+
+
+def dues_last_paid(member_ids: Collection[int], start: dt.date | None, end: dt.date) -> Answer:
+    """The DUES_LAST_PAID fact (members/participation.py): the first day of each member's latest
+    month settled (paid, or waived with approval: a good reason), and the records' first day."""
+    return Answer(values=last_settled_months(list(member_ids), end), recorded_since=records_since())
+
+
+def dues_overdue_months(member_ids: Collection[int], start: dt.date | None, end: dt.date) -> Answer:
+    """The DUES_OVERDUE_MONTHS fact (量化考核 item 3): for a year, the months owed and past (the
+    current month is still open) with no payment and no approved waiver."""
+    ids = list(member_ids)
+    first = rules.month_start(start or dt.date(end.year, 1, 1))
+    last = min(
+        rules.month_start(end), rules.add_months(rules.month_start(timezone.localdate()), -1)
+    )
+    since = records_since()
+    if since is not None:
+        first = max(first, since)
+    months = _months(first, last)
+    covered = _covered_months(ids, first, last)
+    values = {}
+    for pk, joined_on in Member.objects.filter(pk__in=ids).values_list("pk", "joined_on"):
+        owed = [m for m in months if rules.month_index(m) >= rules.month_index(joined_on)]
+        values[pk] = sum(1 for m in owed if m not in covered.get(pk, set()))
+    return Answer(values=values, recorded_since=since)
+
+
+def _months(first: dt.date, last: dt.date) -> list[dt.date]:
+    return [
+        rules.month_from_index(i)
+        for i in range(rules.month_index(first), rules.month_index(last) + 1)
+    ]
+
+
+def _covered_months(ids: list[int], first: dt.date, last: dt.date) -> dict[int, set[dt.date]]:
+    covered: dict[int, set[dt.date]] = defaultdict(set)
+    for member_id, period in (
+        DuesPayment.objects.regular()
+        .filter(member_id__in=ids, period__gte=first, period__lte=last)
+        .values_list("member_id", "period")
+    ):
+        covered[member_id].add(period)
+    for member_id, start, stop in DuesRelief.objects.filter(
+        member_id__in=ids, status=ReliefStatus.APPROVED, monthly_amount=0,
+        first_month__lte=last, last_month__gte=first,
+    ).values_list("member_id", "first_month", "last_month"):  # fmt: skip
+        covered[member_id].update(_months(max(start, first), min(stop, last)))
+    return covered
+
+
+# --- 党费收缴公示 ----------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class PublishedDues:
+    """A published summary as a public board shows it: names and amounts only."""
+
+    branch: str
+    period: str
+    published_on: dt.date
+    lines: tuple[tuple[str, Decimal], ...]
+    total: Decimal
+
+
+def dues_publication_list(community_id: int) -> list[PublishedDues]:
+    """The published 党费收缴公示 of the branches under a community, newest first (for the
+    publicity app's public board). Two queries."""
+    found = (
+        DuesPublication.objects.published()
+        .filter(Q(branch__parent_id=community_id) | Q(branch_id=community_id))
+        .select_related("branch")
+        .prefetch_related("lines")
+        .order_by("-last_month", "branch__code")
+    )
+    result = []
+    for publication in found:
+        lines = tuple((line.member_name, line.amount) for line in publication.lines.all())
+        result.append(
+            PublishedDues(
+                branch=publication.branch.name,
+                period=publication.period_label,
+                published_on=publication.published_on or publication.created_at.date(),
+                lines=lines,
+                total=sum((amount for _, amount in lines), ZERO),
+            )
+        )
+    return result
+
+
+def publication_lines(branch_id: int, first: dt.date, last: dt.date) -> list[tuple[str, Decimal]]:
+    """What a branch's members paid in a period (dues and voluntary), by name."""
+    rows = (
+        DuesPayment.objects.filter(member__branch_id=branch_id, period__gte=first, period__lte=last)
+        .values("member_id", "member__name")
+        .annotate(total=Sum("amount"))
+        .order_by("member__name", "member_id")
+    )
+    return [(row["member__name"], row["total"]) for row in rows]
+
+
+# --- 党建经费 ------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class FundBalance:
+    budget: Decimal
+    committed: Decimal
+    by_use: tuple[tuple[str, Decimal], ...]  # (use label, amount committed)
+
+    @property
+    def remaining(self) -> Decimal:
+        return self.budget - self.committed
+
+
+def fund_balance(community_id: int, year: int, *, excluding_plan: int | None = None) -> FundBalance:
+    """A community's budget for the year, what the plans in the chain or paid commit of it, per
+    use, and the balance. Two queries."""
+    budget = (
+        FundBudget.objects.filter(community_id=community_id, year=year)
+        .values_list("amount", flat=True)
+        .first()
+    )
+    plans = SpendingPlan.objects.committed().filter(community_id=community_id, month__year=year)
+    if excluding_plan is not None:
+        plans = plans.exclude(pk=excluding_plan)
+    per_use = dict(
+        SpendingItem.objects.filter(plan__in=plans)
+        .values("use")
+        .annotate(total=Sum("amount"))
+        .order_by()
+        .values_list("use", "total")
+    )
+    by_use = tuple((str(label), per_use.get(use, ZERO)) for use, label in FundUse.choices)
+    return FundBalance(
+        budget=budget if budget is not None else ZERO,
+        committed=sum(per_use.values(), ZERO),
+        by_use=by_use,
+    )
+
+
+# --- arrears, in the list's own query ---------------------------------------------------------------
+NEVER = dt.date(1900, 1, 1)
+
+
+def with_dues_status(members: Any, today: dt.date) -> Any:
+    """Members annotated with `last_settled`: their latest month paid or waived (NEVER if none),
+    a waiver running into the current month counting up to it."""
+    from django.db.models import DateField, OuterRef, Subquery, Value
+    from django.db.models.functions import Coalesce, Greatest, Least
+
+    this_month = rules.month_start(today)
+    paid = (
+        DuesPayment.objects.regular()
+        .filter(member_id=OuterRef("pk"), period__lte=this_month)
+        .order_by("-period")
+        .values("period")[:1]
+    )
+    waived = (
+        DuesRelief.objects.filter(
+            member_id=OuterRef("pk"), status=ReliefStatus.APPROVED, monthly_amount=0,
+            first_month__lte=this_month,
+        )
+        .order_by("-last_month")
+        .values("last_month")[:1]
+    )  # fmt: skip
+    never = Value(NEVER, output_field=DateField())
+    return members.annotate(
+        last_settled=Greatest(
+            Coalesce(Subquery(paid, output_field=DateField()), never),
+            Least(
+                Coalesce(Subquery(waived, output_field=DateField()), never),
+                Value(this_month, output_field=DateField()),
+            ),
+        )
+    )
+
+
+def arrears_q(months: int, today: dt.date, since: dt.date | None) -> Q:
+    """Members (annotated by with_dues_status) with at least `months` consecutive months unpaid
+    before the current one: the SQL twin of rules.unpaid_months."""
+    this_month = rules.month_start(today)
+    latest_start = rules.add_months(this_month, -months)  # the first unpaid month is by then
+    settled = Q(last_settled__gt=NEVER, last_settled__lte=rules.arrears_cutoff(today, months))
+    if since is not None and since > latest_start:
+        return settled
+    never = Q(last_settled=NEVER, joined_on__lt=rules.add_months(latest_start, 1))
+    return settled | never
+
+
+def member_unpaid_months(member: Any, today: dt.date, since: dt.date | None) -> int:
+    """Unpaid months of a member annotated by with_dues_status (no query)."""
+    last = member.last_settled if member.last_settled != NEVER else None
+    owed_from = max(member.joined_on, since) if since else member.joined_on
+    return rules.unpaid_months(last, owed_from=owed_from, today=today)

@@ -1,0 +1,1 @@
+"""Writes of the finance app: dues (dues.py) and party-building funds (funds.py)."""

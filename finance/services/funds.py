@@ -1,0 +1,185 @@
+"""Writes of 党建经费: budgets, approvers, spending plans and their items, and the chain.
+
+The chain (000 item 四): the community party head signs and submits, the sub-district 组织委员
+and the 党工委 deputy secretary in charge sign, the director approves, the finance office pays.
+Each step is taken by a user who holds it: the community head through a 社区党组织书记 access to
+the plan's community, the sub-district steps through a FundApprover row of the community's
+sub-district. No one signs two steps of one round, so no one approves their own submission.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Sum
+from django.utils import timezone
+
+from common.services import model_save
+from organizations.models import OrganizationAccess
+from organizations.roles import Role
+from organizations.scope import ScopeError, require_editable, scope_of
+
+from .. import rules
+from ..models import FundApprover, FundBudget, PlanSignature, SpendingItem, SpendingPlan
+from ..rules import ZERO, ChainStep
+from ..selectors import fund_balance
+
+
+class ApprovalError(PermissionDenied):
+    """The actor may not take this step of the chain."""
+
+
+@transaction.atomic
+def fund_budget_save(
+    *, budget: FundBudget, actor: Any, update_fields: list[str] | None = None
+) -> FundBudget:
+    """The sub-district sets each community's budget: a community does not set its own."""
+    require_editable(actor, budget, "设置该社区的党建经费预算")
+    managed = scope_of(actor).managed if actor is not None else None
+    if managed is not None and budget.community.parent_id not in managed:
+        raise ScopeError("您无权设置该社区的党建经费预算：预算由街道党工委设置。")
+    return model_save(budget, actor=actor, update_fields=update_fields)
+
+
+@transaction.atomic
+def fund_approver_save(
+    *, approver: FundApprover, actor: Any, update_fields: list[str] | None = None
+) -> FundApprover:
+    require_editable(actor, approver, "设置该街道的经费审批人")
+    return model_save(approver, actor=actor, update_fields=update_fields)
+
+
+@transaction.atomic
+def fund_approver_delete(*, approver: FundApprover, actor: Any) -> None:
+    require_editable(actor, approver, "删除该街道的经费审批人")
+    approver._history_user = actor  # type: ignore[attr-defined]
+    approver.delete()
+
+
+# --- plans and items ----------------------------------------------------------------------------------
+def _require_draft(plan: SpendingPlan) -> None:
+    if not plan.is_editable_draft:
+        raise ValidationError(f"支出计划{plan.get_status_display()}，不能再修改；退回后可修改")
+
+
+@transaction.atomic
+def spending_plan_save(
+    *, plan: SpendingPlan, actor: Any, update_fields: list[str] | None = None
+) -> SpendingPlan:
+    if plan.pk:
+        _require_draft(SpendingPlan.objects.get(pk=plan.pk))
+    require_editable(actor, plan, "编制该社区的支出计划")
+    return model_save(plan, actor=actor, update_fields=update_fields)
+
+
+@transaction.atomic
+def spending_plan_delete(*, plan: SpendingPlan, actor: Any) -> None:
+    _require_draft(plan)
+    require_editable(actor, plan, "删除该社区的支出计划")
+    plan._history_user = actor  # type: ignore[attr-defined]
+    plan.delete()
+
+
+def _refresh_total(plan: SpendingPlan) -> None:
+    plan.total = plan.items.aggregate(total=Sum("amount"))["total"] or ZERO
+    plan.save(update_fields=["total"])
+
+
+@transaction.atomic
+def spending_item_save(
+    *, item: SpendingItem, actor: Any, update_fields: list[str] | None = None
+) -> SpendingItem:
+    _require_draft(item.plan)
+    require_editable(actor, item, "修改该社区的支出计划")
+    model_save(item, actor=actor, update_fields=update_fields)
+    _refresh_total(item.plan)
+    return item
+
+
+@transaction.atomic
+def spending_item_delete(*, item: SpendingItem, actor: Any) -> None:
+    _require_draft(item.plan)
+    require_editable(actor, item, "修改该社区的支出计划")
+    plan = item.plan
+    item._history_user = actor  # type: ignore[attr-defined]
+    item.delete()
+    _refresh_total(plan)
+
+
+# --- the chain ------------------------------------------------------------------------------------
+def holds_step(user: Any, plan: SpendingPlan, step: str) -> bool:
+    """Whether `user` holds `step` for the plan's community."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return False
+    if step == ChainStep.COMMUNITY_HEAD:
+        return OrganizationAccess.objects.filter(
+            user=user, organization_id=plan.community_id, role=Role.COMMUNITY_SECRETARY
+        ).exists()
+    return FundApprover.objects.filter(
+        user=user, step=step, is_active=True, sub_district_id=plan.community.parent_id
+    ).exists()
+
+
+def _round_signatures(plan: SpendingPlan) -> list[PlanSignature]:
+    """The signatures since the plan was last submitted (a return starts a new round)."""
+    signatures = list(plan.signatures.order_by("signed_at", "pk"))
+    starts = [i for i, s in enumerate(signatures) if s.step == ChainStep.COMMUNITY_HEAD]
+    return signatures[starts[-1] :] if starts else []
+
+
+def _check_signer(plan: SpendingPlan, step: ChainStep, actor: Any) -> None:
+    if not holds_step(actor, plan, step):
+        raise ApprovalError(f"您不是“{step.label}”环节的审批人，不能办理这一步。")
+    if step == ChainStep.COMMUNITY_HEAD:
+        return
+    if plan.submitted_by_id == actor.pk:
+        raise ApprovalError("不能审批自己提交的支出计划。")
+    if any(s.user_id == actor.pk for s in _round_signatures(plan)):
+        raise ApprovalError("同一人不能签署同一支出计划的两个环节。")
+
+
+def _check_budget(plan: SpendingPlan) -> None:
+    balance = fund_balance(plan.community_id, plan.month.year, excluding_plan=plan.pk)
+    if not FundBudget.objects.filter(community_id=plan.community_id, year=plan.month.year).exists():
+        raise ValidationError(f"{plan.community}尚未设立{plan.month.year}年度党建经费预算")
+    items = plan.items.order_by("pk").values_list("description", "use", "amount")
+    if errors := rules.plan_errors(items, remaining=balance.remaining):
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def spending_plan_act(
+    *, plan: SpendingPlan, actor: Any, approve: bool = True, comment: str = ""
+) -> SpendingPlan:
+    """Take the plan's current step: sign (submit, approve, pay) or send it back."""
+    plan = SpendingPlan.objects.select_for_update().select_related("community").get(pk=plan.pk)
+    step = rules.chain_step(plan.status)
+    if step is None:
+        raise ValidationError("该支出计划已拨付，审批流程已结束")
+    require_editable(actor, plan, "办理该社区的支出计划")
+    _check_signer(plan, step, actor)
+    if not approve and not comment.strip():
+        raise ValidationError("退回时请填写退回理由")
+    if approve and step in (ChainStep.COMMUNITY_HEAD, ChainStep.DIRECTOR):
+        _check_budget(plan)
+    try:
+        plan.status = rules.status_after(plan.status, approved=approve)
+    except ValueError as error:
+        raise ValidationError(str(error)) from None
+    fields = ["status"]
+    if step == ChainStep.COMMUNITY_HEAD:
+        plan.submitted_by = actor
+        fields.append("submitted_by")
+    model_save(plan, actor=actor, update_fields=fields)
+    PlanSignature.objects.create(
+        plan=plan, step=step, approved=approve, user=actor,
+        signer_name=actor.get_full_name() or actor.get_username(), signed_at=timezone.now(),
+        comment=comment,
+    )  # fmt: skip
+    return plan
+
+
+def spending_plan_approve(*, plan: SpendingPlan, actor: Any) -> SpendingPlan:
+    return spending_plan_act(plan=plan, actor=actor, approve=True)

@@ -1,0 +1,447 @@
+"""Admin of 发展党员 (cases with their steps, branch votes), 公示 with its record book, 党务公开.
+
+Every write goes through publicity.services; a case's list shows its stage, next step and due
+date from the steps prefetched in one query.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.conf import settings
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.forms.models import BaseInlineFormSet
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html
+
+from common.admin import (
+    OrganizationFilter,
+    ScopedAdmin,
+    ScopedHistoryAdmin,
+    ScopedTabularInline,
+    ServiceCheckedForm,
+    Services,
+    SpreadsheetAdminMixin,
+    problem_flag,
+    run_service_action,
+)
+from members.admin.personal import PersonalDataAdminMixin
+from organizations.models import Organization
+
+from . import services
+from .models import (
+    BoardItem,
+    BranchVote,
+    DevelopmentCase,
+    DevelopmentStep,
+    Notice,
+    Opinion,
+    OpinionStatus,
+)
+from .resources import DevelopmentResource
+
+
+class BranchFilter(OrganizationFilter):
+    field = "branch_id"
+
+
+class CaseBranchFilter(OrganizationFilter):
+    field = "case__branch_id"
+
+
+class DueFilter(admin.SimpleListFilter):
+    """下一步期限: overdue, or due within PUBLICITY_DUE_SOON_DAYS (the 工作台's to-dos)."""
+
+    title = "下一步期限"
+    parameter_name = "due"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        return [("overdue", "已超期"), ("soon", f"{settings.PUBLICITY_DUE_SOON_DAYS}天内到期")]
+
+    def queryset(self, request: HttpRequest, queryset: Any) -> Any:
+        today = timezone.localdate()
+        in_progress = queryset.filter(deferred_on__isnull=True)
+        if self.value() == "overdue":
+            return in_progress.filter(due_on__lt=today)
+        if self.value() == "soon":
+            soon = today + dt.timedelta(days=settings.PUBLICITY_DUE_SOON_DAYS)
+            return in_progress.filter(due_on__gte=today, due_on__lte=soon)
+        return queryset
+
+
+# --- 发展党员 ----------------------------------------------------------------------------------------
+class StepForm(ServiceCheckedForm):
+    def service_errors(self, instance: Any) -> dict[str, str]:
+        if instance.pk is not None:
+            if {"number", "date"} & set(self.changed_data):
+                return {"date": "已记录步骤的步骤和日期不能修改；如有误，请删除最后一步后重新记录"}
+            return {}
+        if not instance.case_id:
+            return {}
+        error = services.development_step_error(instance)
+        return {"date": error} if error else {}
+
+    class Meta:
+        model = DevelopmentStep
+        fields = ("number", "date", "people", "training_days", "training_hours",
+                  "extended_approval", "document", "note")  # fmt: skip
+
+
+class StepFormSet(BaseInlineFormSet):  # type: ignore[type-arg]
+    """A recorded step is taken back one at a time, the last one only (the service's rule, shown
+    before anything is saved: the errors of a form marked for deletion are not shown)."""
+
+    def clean(self) -> None:
+        super().clean()
+        deleted = self.deleted_forms
+        if len(deleted) > 1:
+            raise ValidationError("一次只能删除最后一步")
+        for form in deleted:
+            if form.instance.pk and (
+                error := services.development_step_delete_error(form.instance)
+            ):
+                raise ValidationError(error)
+
+
+class StepInline(ScopedTabularInline):
+    model = DevelopmentStep
+    form = StepForm
+    formset = StepFormSet
+    extra = 1
+    fields = StepForm.Meta.fields
+    verbose_name_plural = "发展步骤（按顺序逐步记录；违反时限的步骤不予记录）"
+
+    def get_queryset(self, request: HttpRequest) -> Any:
+        return super().get_queryset(request).order_by("number")
+
+    def get_formset(self, request: HttpRequest, obj: Any = None, **kwargs: Any) -> Any:
+        formset = super().get_formset(request, obj, **kwargs)
+        if obj is not None and (step := obj.next_step()) is not None:
+            formset.form.base_fields["number"].initial = step.number
+        return formset
+
+
+class CaseForm(ServiceCheckedForm):
+    def service_errors(self, instance: Any) -> dict[str, str]:
+        return services.development_case_errors(instance)
+
+    class Meta:
+        model = DevelopmentCase
+        fields = ("name", "gender", "ethnicity", "birth_date", "citizen_id", "education",
+                  "position", "phone", "address", "work_unit", "residence_community", "branch",
+                  "assessment")  # fmt: skip
+
+
+@admin.register(DevelopmentCase)
+class DevelopmentCaseAdmin(SpreadsheetAdminMixin, PersonalDataAdminMixin, ScopedHistoryAdmin):
+    form = CaseForm
+    resource_classes = [DevelopmentResource]
+    model_services = Services("case", services.development_case_save)
+    inline_services = {
+        DevelopmentStep: Services(
+            "step", services.development_step_record, services.development_step_delete
+        )
+    }
+    inlines = [StepInline]
+    list_display = ("name", "branch", "stage", "next_step_label", "due_label", "deferred_flag")
+    list_filter = ("stage", DueFilter, BranchFilter)
+    search_fields = ("name",)
+    list_select_related = ("branch",)
+    readonly_fields = ("stage_summary", "deferred_summary", "member")
+    actions = ["extend_probation_6", "extend_probation_12"]
+
+    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        if db_field.name == "residence_community":  # where a person lives is a fact, not a scope
+            kwargs["queryset"] = Organization.objects.communities()
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[DevelopmentCase]:
+        steps = Prefetch("steps", queryset=DevelopmentStep.objects.order_by("number"))
+        return super().get_queryset(request).prefetch_related(steps)
+
+    def get_fieldsets(self, request: HttpRequest, obj: Any = None) -> Any:
+        fields = list(CaseForm.Meta.fields)
+        status = ("stage_summary", "deferred_summary", "member") if obj else ()
+        return (
+            self.mask_fieldsets(request, [(None, {"fields": fields}), ("进度", {"fields": status})])
+            if obj
+            else [(None, {"fields": fields})]
+        )
+
+    @admin.display(description="下一步")
+    def next_step_label(self, case: DevelopmentCase) -> str:
+        step = case.next_step()
+        if case.is_deferred:
+            return "暂缓发展"
+        return step.label if step else "已完成"
+
+    @admin.display(description="期限", ordering="due_on")
+    def due_label(self, case: DevelopmentCase) -> str:
+        step = case.next_step()
+        if step is None:
+            return ""
+        if step.due_on:
+            late = step.due_on < timezone.localdate()
+            text = f"{step.due_on:%Y-%m-%d}前"
+            return problem_flag(late, f"{text}（已超期）") or text
+        return f"{step.not_before:%Y-%m-%d}起" if step.not_before else ""
+
+    @admin.display(description="暂缓发展")
+    def deferred_flag(self, case: DevelopmentCase) -> str:
+        return problem_flag(case.is_deferred, "暂缓发展")
+
+    @admin.display(description="阶段和下一步")
+    def stage_summary(self, case: DevelopmentCase) -> str:
+        step = case.next_step()
+        text = f"{case.get_stage_display()}；已完成{case.last_step}步。"
+        if step is not None:
+            text += f"下一步：{step.label}"
+            text += f"，期限{step.due_on:%Y-%m-%d}前" if step.due_on else ""
+            text += f"，{step.not_before:%Y-%m-%d}起方可进行" if step.not_before else ""
+        if case.extension_months:
+            text += f"（预备期已延长{case.extension_months}个月）"
+        return text
+
+    @admin.display(description="暂缓发展")
+    def deferred_summary(self, case: DevelopmentCase) -> str:
+        if not case.is_deferred:
+            return "否"
+        return f"{case.deferred_on:%Y-%m-%d}起暂缓发展：{case.deferred_reason}"
+
+    def _extend(self, request: HttpRequest, queryset: Any, months: int) -> None:
+        run_service_action(
+            self,
+            request,
+            queryset,
+            lambda case, actor: services.development_case_extend_probation(
+                case=case, months=months, actor=actor
+            ),
+            entity="case",
+            done_message=f"已为{{n}}名预备党员延长预备期{months}个月。",
+        )
+
+    @admin.action(description="延长预备期6个月", permissions=["change"])
+    def extend_probation_6(self, request: HttpRequest, queryset: Any) -> None:
+        self._extend(request, queryset, 6)
+
+    @admin.action(description="延长预备期12个月", permissions=["change"])
+    def extend_probation_12(self, request: HttpRequest, queryset: Any) -> None:
+        self._extend(request, queryset, 12)
+
+
+class VoteForm(ServiceCheckedForm):
+    def service_errors(self, instance: Any) -> dict[str, str]:
+        data = self.cleaned_data
+        if not instance.case_id or not instance.held_on:
+            return {}
+        return services.branch_vote_errors(
+            instance, data.get("entitled") or [], data.get("attended") or []
+        )
+
+    class Meta:
+        model = BranchVote
+        fields = ("case", "step", "held_on", "entitled", "attended", "written_count",
+                  "written_opinions", "yes", "no", "abstain")  # fmt: skip
+
+
+@admin.register(BranchVote)
+class BranchVoteAdmin(ScopedHistoryAdmin):
+    form = VoteForm
+    list_display = ("case", "step", "held_on", "entitled_count", "attended_count", "yes", "no",
+                    "abstain", "outcome")  # fmt: skip
+    list_filter = ("step", CaseBranchFilter)
+    search_fields = ("case__name",)
+    list_select_related = ("case",)
+    autocomplete_fields = ("case",)
+    filter_horizontal = ("entitled", "attended")
+
+    @admin.display(description="表决结果")
+    def outcome(self, vote: BranchVote) -> str:
+        return vote.failure or "通过"
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        services.branch_vote_save(
+            vote=obj,
+            actor=request.user,
+            entitled=form.cleaned_data.get("entitled") or [],
+            attended=form.cleaned_data.get("attended") or [],
+        )
+
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        """The service has set the voters already."""
+        for formset in formsets:
+            self.save_formset(request, form, formset, change=change)
+
+
+# --- 公示 and its record book ------------------------------------------------------------------
+class OpinionInline(ScopedTabularInline):
+    model = Opinion
+    extra = 0
+    fields = ("received_at", "source", "text", "sender_name", "status", "checker", "finding",
+              "closed_on")  # fmt: skip
+    readonly_fields = ("received_at", "closed_on")
+    verbose_name_plural = "公示记录簿：收到的意见及核实情况"
+
+
+class NoticeForm(ServiceCheckedForm):
+    def service_errors(self, instance: Any) -> dict[str, str]:
+        if (
+            instance.is_published
+            and instance.pk
+            and {"starts_on", "case", "community"} & set(self.changed_data)
+        ):
+            return {"starts_on": "已发布的公示不能修改公示对象、社区和开始日期"}
+        return {}
+
+    class Meta:
+        model = Notice
+        fields = ("case", "community", "starts_on", "contact")
+
+
+@admin.register(Notice)
+class NoticeAdmin(ScopedHistoryAdmin):
+    form = NoticeForm
+    model_services = Services("notice", services.notice_save)
+    inline_services = {Opinion: Services("opinion", services.opinion_save)}
+    inlines = [OpinionInline]
+    list_display = ("case", "community", "starts_on", "ends_on", "state", "open_opinions",
+                    "printouts")  # fmt: skip
+    list_filter = ("community",)
+    search_fields = ("case__name",)
+    list_select_related = ("case", "community")
+    autocomplete_fields = ("case",)
+    readonly_fields = ("ends_on", "published_at", "public_preview")
+    actions = ["publish"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Notice]:
+        still_open = Q(opinions__status__in=[OpinionStatus.OPEN, OpinionStatus.CHECKING])
+        return (
+            super().get_queryset(request).annotate(open_count=Count("opinions", filter=still_open))
+        )
+
+    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        if db_field.name == "community":  # the candidate's residence: any community
+            kwargs["queryset"] = Organization.objects.communities()
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def get_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        extra = ("ends_on", "published_at", "public_preview") if obj else ()
+        return (*NoticeForm.Meta.fields, *extra)
+
+    @admin.display(description="状态")
+    def state(self, notice: Notice) -> str:
+        if not notice.is_published:
+            return "未发布"
+        today = timezone.localdate()
+        if notice.starts_on > today:
+            return "待开始"
+        return "已结束" if notice.has_ended(today) else f"公示中（剩{notice.days_left(today)}天）"
+
+    @admin.display(description="未办结意见")
+    def open_opinions(self, notice: Notice) -> str:
+        count = getattr(notice, "open_count", 0)
+        return problem_flag(count > 0, f"{count}条") or "0"
+
+    @admin.display(description="打印")
+    def printouts(self, notice: Notice) -> str:
+        return format_html(
+            '<a href="{}">公示（A4）</a> · <a href="{}">公示记录簿</a>',
+            reverse("admin:publicity_notice_poster", args=[notice.pk]),
+            reverse("admin:publicity_notice_record_book", args=[notice.pk]),
+        )
+
+    @admin.display(description="居民看到的内容")
+    def public_preview(self, notice: Notice) -> str:
+        if not notice.is_published:
+            return "发布后生成（只含姓名、性别、年龄、民族、学历、职务、确定为积极分子时间和培养考察情况）"
+        return format_html(
+            "{}，{}，{}岁，{}，{}，{}；{}确定为入党积极分子。{}",
+            notice.name, notice.gender, notice.age, notice.ethnicity, notice.education,
+            notice.position, notice.activist_on, notice.assessment,
+        )  # fmt: skip
+
+    @admin.action(description="发布所选公示", permissions=["change"])
+    def publish(self, request: HttpRequest, queryset: Any) -> None:
+        run_service_action(
+            self,
+            request,
+            queryset.select_related("case", "case__branch"),
+            services.notice_publish,
+            entity="notice",
+            done_message="已发布{n}条公示。",
+        )
+
+    def get_urls(self) -> list[Any]:
+        poster = self.admin_site.admin_view(self.poster_view)
+        book = self.admin_site.admin_view(self.record_book_view)
+        return [
+            path("<int:pk>/poster.pdf", poster, name="publicity_notice_poster"),
+            path("<int:pk>/record-book.pdf", book, name="publicity_notice_record_book"),
+            *super().get_urls(),
+        ]
+
+    def _notice(self, request: HttpRequest, pk: int) -> Notice:
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        return get_object_or_404(self.get_queryset(request), pk=pk)
+
+    def poster_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        from .reports import notice_poster_pdf
+
+        notice = self._notice(request, pk)
+        if not notice.is_published:
+            self.message_user(request, "公示尚未发布，不能打印。", messages.ERROR)
+            return HttpResponse(status=409)
+        return notice_poster_pdf(notice, request)
+
+    def record_book_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        from .reports import record_book_pdf
+
+        return record_book_pdf(self._notice(request, pk))
+
+
+class OpinionForm(ServiceCheckedForm):
+    def service_errors(self, instance: Any) -> dict[str, str]:
+        return services.opinion_errors(instance)
+
+    class Meta:
+        model = Opinion
+        fields = ("notice", "source", "text", "sender_name", "sender_phone", "received_at",
+                  "status", "checker", "finding", "closed_on")  # fmt: skip
+
+
+@admin.register(Opinion)
+class OpinionAdmin(PersonalDataAdminMixin, ScopedHistoryAdmin):
+    form = OpinionForm
+    model_services = Services("opinion", services.opinion_save)
+    list_display = ("notice", "received_at", "source", "short_text", "status", "checker",
+                    "closed_on")  # fmt: skip
+    list_filter = ("status", "source")
+    search_fields = ("notice__name", "text")
+    list_select_related = ("notice", "notice__case")
+    autocomplete_fields = ("notice",)
+
+    @admin.display(description="反映内容")
+    def short_text(self, opinion: Opinion) -> str:
+        return opinion.text[:40]
+
+
+# --- 党务公开 -------------------------------------------------------------------------------------
+class CommunityFilter(OrganizationFilter):
+    field = "community_id"
+
+
+@admin.register(BoardItem)
+class BoardItemAdmin(ScopedAdmin):
+    model_services = Services("item", services.board_item_save)
+    list_display = ("title", "community", "kind", "publish_on", "end_on", "published")
+    list_filter = ("kind", "published", CommunityFilter)
+    search_fields = ("title",)
+    list_select_related = ("community",)
+    fields = ("community", "kind", "title", "body", "publish_on", "end_on", "published")

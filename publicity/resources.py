@@ -1,0 +1,252 @@
+"""发展党员 cases begun before the system (DOMAIN.md, "发展党员" import), in and out.
+
+Columns, in order: 姓名, 公民身份号码, 所在党组织, 申请入党日期, 谈话日期, 确定积极分子日期, 培养联系人,
+确定发展对象日期, 入党介绍人, 培训学时, 支部大会日期, 上级审批日期. A row fills the columns up to the step
+its case reached. Each column becomes the step it names; the steps between (备案, 政治审查, 预审…)
+were done on paper and are recorded with the date of the column before them. Every step goes through
+services.development_step_record, so the order and every time limit are checked as when recorded one
+by one; only the evidence that paper holds (the vote's counts, the 公示) is not asked for. The
+citizen ID is the key: a row whose steps are already recorded changes nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from import_export import fields
+
+from common.imports import (
+    NAME_SEPARATOR,
+    AmountWidget,
+    CodeWidget,
+    DateWidget,
+    RowNumberedResource,
+    cell_text,
+    column,
+    split_names,
+)
+from members import rules as member_rules
+from members.services.member import member_branch_ids
+from organizations.models import Organization
+
+from . import rules
+from .models import DevelopmentCase, DevelopmentStep
+from .services import development_case_save, development_step_record
+
+DEVELOPMENT_HEADERS: tuple[str, ...] = (
+    "姓名", "公民身份号码", "所在党组织", "申请入党日期", "谈话日期", "确定积极分子日期", "培养联系人",
+    "确定发展对象日期", "入党介绍人", "培训学时", "支部大会日期", "上级审批日期",
+)  # fmt: skip
+# The date columns in order: the step each records, and the last step recorded with its date
+# (the cultivators are named when the activist is chosen).
+DATE_COLUMNS = (
+    ("applied_on", "申请入党日期", rules.APPLICATION, rules.APPLICATION),
+    ("talk_on", "谈话日期", rules.TALK, rules.TALK),
+    ("activist_on", "确定积极分子日期", rules.ACTIVIST, rules.CULTIVATORS),
+    ("candidate_on", "确定发展对象日期", rules.CANDIDATE, rules.CANDIDATE),
+    ("meeting_on", "支部大会日期", rules.ACCEPTANCE_MEETING, rules.ACCEPTANCE_MEETING),
+    ("approved_on", "上级审批日期", rules.APPROVAL, rules.APPROVAL),
+)
+LEGACY_NOTE = "系统启用前已完成（导入）"
+
+
+@dataclass
+class PlannedStep:
+    number: int
+    date: dt.date
+    people: str = ""
+    training_hours: int = 0
+
+
+def planned_steps(row: dict[str, Any]) -> list[PlannedStep]:
+    """The steps a row records: each filled date column, and the paper steps before it dated as
+    the column before."""
+    steps: list[PlannedStep] = []
+    for attribute, _, number, through in DATE_COLUMNS:
+        day = row.get(attribute)
+        if day is None:
+            break
+        first = steps[-1].number + 1 if steps else 1
+        steps += [PlannedStep(n, steps[-1].date) for n in range(first, number)]
+        steps += [PlannedStep(n, day) for n in range(number, through + 1)]
+    _fill_people(steps, row)
+    return steps
+
+
+def _fill_people(steps: list[PlannedStep], row: dict[str, Any]) -> None:
+    for step in steps:
+        if step.number == rules.CULTIVATORS:
+            step.people = row.get("cultivators", "")
+        elif step.number == rules.INTRODUCERS:
+            step.people = row.get("introducers", "")
+        elif step.number == rules.TRAINING:
+            step.training_hours = int(row.get("training_hours") or 0)
+
+
+class DevelopmentResource(RowNumberedResource):
+    """发展党员. Pass user= to import and export within that user's scope."""
+
+    HEADERS = DEVELOPMENT_HEADERS
+    unit = "人"
+    title = "发展党员"
+
+    name = column("name", "姓名")
+    citizen_id = column("citizen_id", "公民身份号码")
+    branch = column("branch", "所在党组织", CodeWidget())
+    applied_on = column("applied_on", "申请入党日期", DateWidget("申请入党日期"))
+    talk_on = column("talk_on", "谈话日期", DateWidget("谈话日期", required=False))
+    activist_on = column("activist_on", "确定积极分子日期", DateWidget("确定积极分子日期", False))
+    cultivators = column("cultivators", "培养联系人")
+    candidate_on = column("candidate_on", "确定发展对象日期", DateWidget("确定发展对象日期", False))
+    introducers = column("introducers", "入党介绍人")
+    training_hours = column("training_hours", "培训学时", AmountWidget("培训学时", unit="学时"))
+    meeting_on = column("meeting_on", "支部大会日期", DateWidget("支部大会日期", required=False))
+    approved_on = column("approved_on", "上级审批日期", DateWidget("上级审批日期", required=False))
+
+    class Meta:
+        model = DevelopmentCase
+        fields = ("name", "citizen_id", "branch", "applied_on", "talk_on", "activist_on",
+                  "cultivators", "candidate_on", "introducers", "training_hours", "meeting_on",
+                  "approved_on")  # fmt: skip
+        import_order = fields
+        export_order = fields
+        import_id_fields = ("citizen_id",)
+        skip_unchanged = True
+        report_skipped = True
+        clean_model_instances = True
+        use_transactions = True
+
+    def __init__(self, user: Any = None, **kwargs: Any) -> None:
+        super().__init__(user=user, **kwargs)
+        self._branches: dict[str, Organization] | None = None
+
+    def get_queryset(self) -> models.QuerySet[DevelopmentCase]:
+        queryset = DevelopmentCase.objects.all()
+        if self.user is not None:
+            queryset = queryset.visible_to(self.user)
+        return queryset.select_related("branch").prefetch_related("steps").order_by("branch__code")
+
+    # --- reading ---------------------------------------------------------------------------------
+    def import_instance(self, instance: Any, row: Any, **kwargs: Any) -> None:
+        instance._row = {}
+        super().import_instance(instance, row, **kwargs)
+        self._check_gaps(instance._row)
+
+    def read_column(self, field: fields.Field, instance: Any, row: Any) -> None:
+        raw = row[field.column_name]
+        if field.attribute == "branch":
+            instance.branch = self._branch(cell_text(raw))
+        elif field.attribute == "citizen_id":
+            self._read_citizen_id(instance, raw, field.clean(row))
+        elif field.attribute == "name":
+            instance.name = field.clean(row)
+        elif field.attribute in ("cultivators", "introducers"):
+            instance._row[field.attribute] = NAME_SEPARATOR.join(split_names(cell_text(raw)))
+        else:
+            instance._row[field.attribute] = field.clean(row)
+
+    def _read_citizen_id(self, instance: Any, raw: Any, value: str) -> None:
+        if isinstance(raw, int | float):
+            raise ValueError(
+                "公民身份号码是数字格式，Excel 会改动其末几位：请将该列设为文本后重新填写"
+            )
+        value = member_rules.normalize_citizen_id(value)
+        if error := member_rules.citizen_id_error(value):
+            # The row is refused for its ID alone: the fields read from it are not missing too.
+            instance.birth_date, instance.gender = dt.date.min, member_rules.Gender.MALE
+            raise ValueError(error)
+        instance.citizen_id = value
+        instance.birth_date = member_rules.birth_date_from_citizen_id(value)
+        instance.gender = member_rules.gender_from_citizen_id(value)
+
+    def _branch(self, code: str) -> Organization:
+        if self._branches is None:
+            allowed = member_branch_ids(self.user)
+            branches = Organization.objects.all()
+            if allowed is not None:
+                branches = branches.filter(pk__in=allowed)
+            self._branches = {org.code: org for org in branches}
+        if not code:
+            raise ValueError("所在党组织不能为空，请填写党支部的组织代码")
+        if code not in self._branches:
+            raise ValueError(f"所在党组织代码“{code}”不存在或不在您的管理范围内")
+        return self._branches[code]
+
+    def _check_gaps(self, row: dict[str, Any]) -> None:
+        empty = None
+        for attribute, header, _, _ in DATE_COLUMNS:
+            if row.get(attribute) is None:
+                empty = empty or header
+            elif empty:
+                raise ValidationError({attribute: f"已填写{header}，但之前的{empty}为空"})
+
+    # --- unchanged rows ------------------------------------------------------------------------
+    def has_other_changes(self, instance: Any) -> bool:
+        return bool(self._new_steps(instance))
+
+    def _new_steps(self, instance: Any) -> list[PlannedStep]:
+        recorded = {s.number: s for s in instance.steps.all()} if instance.pk else {}
+        planned = planned_steps(instance._row)
+        for step in planned:
+            old = recorded.get(step.number)
+            if old is not None and old.date != step.date and old.note == LEGACY_NOTE:
+                raise ValidationError(
+                    f"{rules.step_label(step.number)}已记录为{old.date:%Y-%m-%d}，与表中日期不符"
+                )
+        return [step for step in planned if step.number not in recorded]
+
+    # --- writing -------------------------------------------------------------------------------
+    def save_row(self, instance: Any, update_fields: list[str] | None) -> None:
+        development_case_save(case=instance, actor=self.user, update_fields=update_fields)
+        for planned in self._new_steps(instance):
+            step = DevelopmentStep(
+                case=instance,
+                number=planned.number,
+                date=planned.date,
+                people=planned.people,
+                training_hours=planned.training_hours,
+                note=LEGACY_NOTE,
+            )
+            development_step_record(step=step, actor=self.user, legacy=True)
+
+    # --- export --------------------------------------------------------------------------------
+    def _step(self, case: DevelopmentCase, number: int) -> DevelopmentStep | None:
+        return next((s for s in case.steps.all() if s.number == number), None)
+
+    def _date(self, case: DevelopmentCase, number: int) -> str:
+        step = self._step(case, number)
+        return f"{step.date:%Y-%m-%d}" if step else ""
+
+    def dehydrate_applied_on(self, case: DevelopmentCase) -> str:
+        return self._date(case, rules.APPLICATION)
+
+    def dehydrate_talk_on(self, case: DevelopmentCase) -> str:
+        return self._date(case, rules.TALK)
+
+    def dehydrate_activist_on(self, case: DevelopmentCase) -> str:
+        return self._date(case, rules.ACTIVIST)
+
+    def dehydrate_cultivators(self, case: DevelopmentCase) -> str:
+        step = self._step(case, rules.CULTIVATORS)
+        return step.people if step else ""
+
+    def dehydrate_candidate_on(self, case: DevelopmentCase) -> str:
+        return self._date(case, rules.CANDIDATE)
+
+    def dehydrate_introducers(self, case: DevelopmentCase) -> str:
+        step = self._step(case, rules.INTRODUCERS)
+        return step.people if step else ""
+
+    def dehydrate_training_hours(self, case: DevelopmentCase) -> str:
+        step = self._step(case, rules.TRAINING)
+        return str(step.training_hours) if step else ""
+
+    def dehydrate_meeting_on(self, case: DevelopmentCase) -> str:
+        return self._date(case, rules.ACCEPTANCE_MEETING)
+
+    def dehydrate_approved_on(self, case: DevelopmentCase) -> str:
+        return self._date(case, rules.APPROVAL)

@@ -1,0 +1,35 @@
+"""The public site's cache version: any change to what it shows starts a new one (views.py)."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django.core.cache import cache
+from django.db.models.signals import post_delete, post_save
+
+PUBLIC_VERSION_KEY = "publicity:public:version"
+
+
+def public_version() -> str:
+    version = cache.get(PUBLIC_VERSION_KEY)
+    if version is None:
+        version = uuid.uuid4().hex
+        cache.set(PUBLIC_VERSION_KEY, version, None)
+    return str(version)
+
+
+def public_changed(**kwargs: Any) -> None:
+    cache.set(PUBLIC_VERSION_KEY, uuid.uuid4().hex, None)
+
+
+def connect() -> None:
+    from members.models import Member, PostClaim, Registration
+    from organizations.models import Organization
+
+    from .models import BoardItem, Notice
+
+    for model in (Notice, BoardItem, Registration, PostClaim, Member, Organization):
+        uid = f"publicity-public-{model._meta.label_lower}"
+        post_save.connect(public_changed, sender=model, dispatch_uid=f"{uid}-save")
+        post_delete.connect(public_changed, sender=model, dispatch_uid=f"{uid}-delete")

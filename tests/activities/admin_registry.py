@@ -1,0 +1,75 @@
+"""The activities app's rows of the registry-driven admin tests (tests/registries.py)."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+from typing import Any
+
+from tests.members import factories as mf
+
+ACCESS: dict[str, tuple[str, str, str, str, str, str]] = {
+    #                                    superuser sub_district secretary branch  unit  member
+    # 反馈卡: generated, never added; the unit and the member use the portal instead.
+    "activities.feedbackcard":            ("vcd",  "vc",  "vc",  "",    "",   ""),
+    # 会议活动: recorded by the officers of the organizations in their scope.
+    "activities.meeting":                 ("vacd", "vacd", "vacd", "vacd", "",  ""),
+    # 提醒通知: each user's own (reminders create them), read only.
+    "activities.notification":            ("vd",   "v",   "v",   "v",   "v",  ""),
+}  # fmt: skip
+
+
+def _feedback_card(t: SimpleNamespace, i: int) -> Any:
+    from activities.feedback import services
+
+    member = mf.MemberFactory(
+        branch=t.unit_b.party_organization,
+        residence_community=t.community_a,
+        categories=["in_service"],
+    )
+    registration = mf.RegistrationFactory(member=member, community=t.community_a, unit=t.unit_b)
+    services.feedback_cards_generate_for(
+        registration_ids=[registration.pk], period=services.period_get("2026H1")
+    )
+
+
+def _meeting(t: SimpleNamespace, i: int) -> Any:
+    from tests.activities.factories import AttendanceFactory, MeetingFactory
+
+    meeting = MeetingFactory(organization=t.branch_a, topic=f"会议{i}", expected_count=1)
+    AttendanceFactory(meeting=meeting, member=mf.MemberFactory(branch=t.branch_a))
+
+
+def _notification(t: SimpleNamespace, i: int) -> Any:
+    from tests.activities.factories import NotificationFactory
+
+    NotificationFactory(recipient=t.secretary, organization=t.branch_a)
+
+
+MAKERS: dict[str, Any] = {
+    "activities.feedbackcard": _feedback_card,
+    "activities.meeting": _meeting,
+    "activities.notification": _notification,
+}
+
+
+def populate_scope(tree: SimpleNamespace, people: SimpleNamespace) -> None:
+    """Rows for tests/test_scope_consistency.py's `populated` (once it calls this hook): a card
+    for every registration it made, in both communities, for units A and B."""
+    from activities.feedback import services
+
+    services.feedback_cards_generate(period=services.period_get("2026H1"))
+
+
+def scope_rows(tree: Any, people: Any, users: Any) -> None:
+    """tests/test_scope_consistency.py's hook: feedback cards, and meetings, attendance,
+    attachments and notifications in both communities."""
+    populate_scope(tree, people)
+    from activities.models import MeetingAttachment
+    from tests.activities.factories import AttendanceFactory, MeetingFactory, NotificationFactory
+
+    for branch, member in ((tree.branch_a, people.a), (tree.branch_b, people.b)):
+        meeting = MeetingFactory(organization=branch)
+        AttendanceFactory(meeting=meeting, member=member)
+        MeetingAttachment.objects.create(meeting=meeting, file="x.pdf")
+    for user in users[:2]:
+        NotificationFactory(recipient=user)

@@ -1,0 +1,72 @@
+"""The finance admins in the registry-driven tests (tests/registries.py)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from types import SimpleNamespace
+from typing import Any
+
+from tests.finance import factories as ff
+from tests.members.factories import MemberFactory
+from tests.organizations.factories import OrganizationFactory
+
+ACCESS: dict[str, tuple[str, str, str, str, str, str]] = {
+    #                             superuser sub_district secretary branch unit  member
+    "finance.duesassessment":    ("vd",   "v",    "v",    "v",    "",   ""),
+    "finance.duespayment":       ("vacd", "vacd", "vacd", "vacd", "",   ""),
+    "finance.duespublication":   ("vacd", "vac",  "vac",  "vac",  "",   ""),
+    "finance.duesrelief":        ("vacd", "vac",  "vac",  "vac",  "",   ""),
+    "finance.fundapprover":      ("vacd", "vacd", "",     "",     "",   ""),
+    "finance.fundbudget":        ("vacd", "vacd", "v",    "",     "",   ""),
+    "finance.incomechange":      ("vacd", "vacd", "vacd", "vacd", "",   ""),
+    "finance.memberdues":        ("v",    "v",    "v",    "v",    "",   ""),
+    "finance.spendingplan":      ("vacd", "vacd", "vacd", "",     "",   ""),
+}  # fmt: skip
+
+
+def _member(t: SimpleNamespace, i: int) -> Any:
+    return MemberFactory(branch=t.branch_a, residence_community=t.community_a)
+
+
+def _community(t: SimpleNamespace, i: int) -> Any:
+    """Plans and budgets are one per community and month/year: a new month each in A."""
+    return t.community_a
+
+
+MAKERS = {
+    "finance.duesassessment": lambda t, i: ff.DuesAssessmentFactory(member=_member(t, i)),
+    "finance.duespayment": lambda t, i: ff.DuesPaymentFactory(member=_member(t, i)),
+    "finance.duespublication": lambda t, i: ff.DuesPublicationFactory(branch=t.branch_a),
+    "finance.duesrelief": lambda t, i: ff.DuesReliefFactory(member=_member(t, i)),
+    "finance.fundapprover": lambda t, i: ff.FundApproverFactory(sub_district=t.sub_district),
+    "finance.fundbudget": lambda t, i: ff.FundBudgetFactory(community=t.community_a, year=1900 + i),
+    "finance.incomechange": lambda t, i: ff.IncomeChangeFactory(member=_member(t, i)),
+    "finance.memberdues": _member,
+    "finance.spendingplan": lambda t, i: (
+        ff.SpendingItemFactory(plan=ff.SpendingPlanFactory(community=t.community_a)).plan
+    ),
+}
+
+
+def populate_scope(tree: SimpleNamespace, people: SimpleNamespace) -> None:
+    """Rows of every finance model in and out of community A's scope, for
+    tests/test_scope_consistency.py's `populated` (the lead wires it in)."""
+    for member in (people.a, people.b, people.unit_a, people.unit_b_in_a):
+        ff.IncomeChangeFactory(member=member)
+        ff.DuesAssessmentFactory(member=member)
+        ff.DuesReliefFactory(member=member)
+        ff.DuesPaymentFactory(member=member, period=dt.date(2026, 3, 1))
+    for branch in (tree.branch_a, tree.branch_b):
+        ff.DuesPublicationLineFactory(publication=ff.DuesPublicationFactory(branch=branch))
+    for community in (tree.community_a, tree.community_b):
+        ff.FundBudgetFactory(community=community)
+        plan = ff.SpendingPlanFactory(community=community)
+        ff.SpendingItemFactory(plan=plan)
+        ff.PlanSignatureFactory(plan=plan)
+    ff.FundApproverFactory(sub_district=tree.sub_district)
+    ff.FundApproverFactory(sub_district=OrganizationFactory(kind="sub_district", code="SD2"))
+
+
+def scope_rows(tree: Any, people: Any, users: Any) -> None:
+    """tests/test_scope_consistency.py's hook (tests/registries.py)."""
+    populate_scope(tree, people)

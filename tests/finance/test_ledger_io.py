@@ -1,0 +1,336 @@
+"""The dues_ledger command and admin export (the 党费台账 contract), the payment import with its
+row-numbered errors, the 公示 list for the public board, the plan PDF and the workbench panel."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal as D
+from io import StringIO
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
+
+import openpyxl
+import pytest
+import tablib
+from django.core.management import CommandError, call_command
+from django.urls import reverse
+
+from common.dashboard import panel_list
+from finance import selectors
+from finance.dashboard import finance_panel
+from finance.models import DuesPayment, FundApprover, FundBudget, SpendingItem, SpendingPlan
+from finance.reports import spending_plan_pdf
+from finance.resources import DuesPaymentResource
+from finance.rules import ChainStep, FundUse, PaymentMethod
+from finance.services import dues as dues_services
+from finance.services import funds as fund_services
+from members.models import Member
+from members.rules import MemberStatus
+from organizations.roles import Role
+from tests.members.factories import MemberFactory
+
+MARCH = dt.date(2026, 3, 1)
+
+
+def _members(tree: SimpleNamespace) -> SimpleNamespace:
+    return SimpleNamespace(
+        worker=MemberFactory(name="张在职", branch=tree.branch_a, categories=["in_service"], monthly_income=D("10000.01")),
+        student=MemberFactory(name="李学生", branch=tree.branch_a, categories=["student"]),
+        newcomer=MemberFactory(
+            name="王新", branch=tree.branch_b, categories=["retired"], monthly_income=D("5000"),
+            status=MemberStatus.PROBATIONARY, joined_on=dt.date(2026, 5, 8), full_member_on=None,
+        ),
+    )  # fmt: skip
+
+
+def _sheet(path: Path) -> list[tuple[Any, ...]]:
+    return list(openpyxl.load_workbook(path).active.iter_rows(values_only=True))
+
+
+def test_dues_ledger_command_writes_the_contract(tree: SimpleNamespace, tmp_path: Path) -> None:
+    _members(tree)
+    out = StringIO()
+    call_command("dues_ledger", "2026-03", str(tmp_path / "l.xlsx"), stdout=out)
+    rows = _sheet(tmp_path / "l.xlsx")
+    assert rows[0] == (
+        "姓名",
+        "所在党组织",
+        "党员状态",
+        "人员类别",
+        "月收入",
+        "缴纳比例",
+        "应缴金额",
+        "备注",
+    )
+    assert rows[1:] == [  # by branch code, then name
+        ("张在职", "SD-A-1", "正式党员", "在职", "10000.01", "2%", "200.00", None),
+        ("李学生", "SD-A-1", "正式党员", "学生", None, "固定", "0.20", None),
+        (
+            "王新",
+            "SD-B-1",
+            "预备党员",
+            "离退休",
+            None,
+            None,
+            "0.00",
+            "2026-05-08入党，本月尚不需交纳",
+        ),
+    ]
+    assert "党费台账2026-03：3人，应缴合计200.20元" in out.getvalue()
+
+
+def test_dues_ledger_command_refuses_a_bad_month(tmp_path: Path) -> None:
+    with pytest.raises(CommandError, match="YYYY-MM"):
+        call_command("dues_ledger", "2026-13", str(tmp_path / "l.xlsx"))
+
+
+def test_admin_export_is_the_same_ledger_within_scope(
+    tree: SimpleNamespace, client: Any, secretary_a: Any, tmp_path: Path
+) -> None:
+    _members(tree)
+    client.force_login(secretary_a)
+    response = client.get(reverse("admin:finance_memberdues_ledger") + "?month=2026-03")
+    assert response.status_code == 200
+    path = tmp_path / "a.xlsx"
+    path.write_bytes(response.content)
+    names = [row[0] for row in _sheet(path)[1:]]
+    assert names == ["张在职", "李学生"]  # not 王新 of community B
+
+
+# --- payment import ------------------------------------------------------------------------------
+def _dataset(*rows: tuple[str, ...]) -> tablib.Dataset:
+    return tablib.Dataset(
+        *rows,
+        headers=["姓名", "公民身份号码", "所属月份", "交纳金额", "交纳日期", "交纳方式", "代交人"],
+    )
+
+
+def test_payment_import_records_and_reimport_changes_nothing(
+    tree: SimpleNamespace, secretary_a: Any
+) -> None:
+    people = _members(tree)
+    w, s = people.worker, people.student
+    data = _dataset(
+        (w.name, w.citizen_id, "2026-03", "200.00", "2026-03-10", "本人按月交纳", ""),
+        (s.name, s.citizen_id, "2026-03", "0.20", "2026-03-12", "委托他人代交", "李父"),
+    )
+    result = DuesPaymentResource(user=secretary_a).import_data(
+        data, dry_run=False, raise_errors=False
+    )
+    assert not result.has_errors()
+    assert not result.has_validation_errors()
+    assert DuesPayment.objects.count() == 2
+    assert DuesPayment.objects.get(member=s).proxy_name == "李父"
+    again = DuesPaymentResource(user=secretary_a)
+    result = again.import_data(data, dry_run=False, raise_errors=False)
+    assert again.error_lines(result) == []
+    assert DuesPayment.objects.count() == 2
+    assert "未变 2 笔" in again.summary(result)
+
+
+def test_payment_import_names_each_bad_row_and_writes_nothing(
+    tree: SimpleNamespace, secretary_a: Any
+) -> None:
+    people = _members(tree)
+    w, s, n = people.worker, people.student, people.newcomer
+    data = _dataset(
+        (w.name, w.citizen_id, "2026-03", "150.00", "2026-03-10", "本人按月交纳", ""),
+        (s.name, s.citizen_id, "2025-08", "0.20", "2026-03-12", "本人按月交纳", ""),
+        ("错名", s.citizen_id, "2026-03", "0.20", "2026-03-12", "本人按月交纳", ""),
+        (n.name, n.citizen_id, "2026-03", "25.00", "2026-03-12", "本人按月交纳", ""),
+    )
+    resource = DuesPaymentResource(user=secretary_a)
+    result = resource.import_data(data, dry_run=False, raise_errors=False)
+    lines = resource.error_lines(result)
+    assert "第2行: 交纳金额150.00元与应缴金额200.00元不符" in lines
+    assert any(line.startswith("第3行:") and "最多补交6个月" in line for line in lines)
+    assert any(
+        line.startswith("第4行:") and "姓名“错名”与该公民身份号码登记的姓名不符" in line
+        for line in lines
+    )
+    assert any(line.startswith("第5行:") and "管理范围" in line for line in lines)
+    assert DuesPayment.objects.count() == 0
+
+
+# --- 公示 -------------------------------------------------------------------------------------------
+def test_publication_list_shows_published_names_and_amounts_only(
+    tree: SimpleNamespace, branch_officer_a: Any
+) -> None:
+    people = _members(tree)
+    for month in (1, 2, 3):
+        dues_services.dues_payment_record(
+            member=people.worker, period=dt.date(2026, month, 1), paid_on=dt.date(2026, 3, 20),
+            method=PaymentMethod.IN_PERSON, actor=branch_officer_a,
+        )  # fmt: skip
+    publication = dues_services.dues_publication_create(
+        branch=tree.branch_a,
+        first_month=dt.date(2026, 1, 1),
+        last_month=MARCH,
+        actor=branch_officer_a,
+    )
+    assert selectors.dues_publication_list(tree.community_a.pk) == []  # not yet published
+    dues_services.dues_publication_publish(
+        publication=publication, actor=branch_officer_a, on=dt.date(2026, 4, 2)
+    )
+    [shown] = selectors.dues_publication_list(tree.community_a.pk)
+    assert shown == selectors.PublishedDues(
+        branch="甲社区第一党支部", period="2026年1月至2026年3月", published_on=dt.date(2026, 4, 2),
+        lines=(("张在职", D("600.00")),), total=D("600.00"),
+    )  # fmt: skip
+    assert selectors.dues_publication_list(tree.community_b.pk) == []
+    dues_services.dues_publication_withdraw(publication=publication, actor=branch_officer_a)
+    assert selectors.dues_publication_list(tree.community_a.pk) == []
+
+
+# --- the plan PDF and the workbench ----------------------------------------------------------------
+@pytest.fixture
+def paid_plan(
+    tree: SimpleNamespace, make_user: Any, secretary_a: Any, superuser: Any
+) -> SpendingPlan:
+    FundBudget.objects.create(community=tree.community_a, year=2026)
+    plan = fund_services.spending_plan_save(
+        plan=SpendingPlan(community=tree.community_a, month=MARCH), actor=secretary_a
+    )
+    fund_services.spending_item_save(
+        item=SpendingItem(
+            plan=plan, description="党报党刊", use=FundUse.EDUCATION_MATERIALS, amount=D("300")
+        ),
+        actor=secretary_a,
+    )
+    users = [secretary_a]
+    for step in (
+        ChainStep.ORGANIZATION_MEMBER,
+        ChainStep.DEPUTY_SECRETARY,
+        ChainStep.DIRECTOR,
+        ChainStep.FINANCE_OFFICE,
+    ):
+        user = make_user(Role.SUB_DISTRICT_OFFICER, tree.sub_district, f"u-{step}")
+        user.first_name = {"organization_member": "周组织", "deputy_secretary": "吴副书记",
+                           "director": "郑主任", "finance_office": "王财政"}[step]  # fmt: skip
+        user.save()
+        FundApprover.objects.create(user=user, sub_district=tree.sub_district, step=step)
+        users.append(user)
+    for user in users:
+        plan = fund_services.spending_plan_act(plan=plan, actor=user)
+    return plan
+
+
+def test_plan_pdf_carries_the_four_signatures(paid_plan: SpendingPlan) -> None:
+    import io
+
+    from pypdf import PdfReader
+
+    text = "".join(
+        page.extract_text() for page in PdfReader(io.BytesIO(spending_plan_pdf(paid_plan))).pages
+    )
+    for label in (
+        "社区党组织书记",
+        "街道组织委员",
+        "党工委分管副书记",
+        "街道主任",
+        "周组织",
+        "吴副书记",
+        "郑主任",
+    ):
+        assert label in text
+    assert "王财政" in text  # the payment line
+
+
+def test_plan_pdf_is_a_registered_document(
+    paid_plan: SpendingPlan, secretary_a: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    from common.documents import document_request
+    from common.models import Document
+
+    with django_capture_on_commit_callbacks(execute=True):
+        document_request(
+            organization=paid_plan.community,
+            kind="spending_plan",
+            actor=secretary_a,
+            params={"plan": paid_plan.pk},
+        )
+    document = Document.objects.get(kind="spending_plan")
+    assert document.status == "done"
+    assert document.file.name.endswith(".pdf")
+
+
+def test_workbench_panel_links_arrears_and_charts(
+    tree: SimpleNamespace,
+    rf: Any,
+    secretary_a: Any,
+    django_assert_max_num_queries: Any,
+    settings: Any,
+) -> None:
+    settings.FINANCE_DUES_RECORDS_SINCE = "2025-01"
+    member = MemberFactory(
+        branch=tree.branch_a, categories=["student"], joined_on=dt.date(2010, 1, 1)
+    )
+    request = rf.get("/admin/")
+    request.user = secretary_a
+    finance_panel(request)  # the user's permissions and scope, cached on the user
+    with django_assert_max_num_queries(10) as few:
+        panel = finance_panel(request)
+    for _ in range(5):
+        MemberFactory(branch=tree.branch_a, categories=["retired"], monthly_income=D("4000"))
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        finance_panel(request)
+    assert panel is not None
+    assert panel.title in [p.title for p in panel_list(request)]
+    lapsed = panel.todos[0]
+    assert lapsed.count == 1
+    assert lapsed.url.endswith("/admin/finance/memberdues/?arrears=lapsed")
+    titles = [chart.title for chart in panel.charts]
+    assert any("党费收缴率" in t for t in titles)
+    assert any("各用途支出与预算" in t for t in titles)
+    assert member.pk
+
+
+def test_arrears_list_is_filtered_like_the_todo(
+    tree: SimpleNamespace,
+    client: Any,
+    secretary_a: Any,
+    settings: Any,
+    django_assert_max_num_queries: Any,
+) -> None:
+    settings.FINANCE_DUES_RECORDS_SINCE = "2025-01"
+    lapsed = MemberFactory(
+        name="久未交", branch=tree.branch_a, categories=["student"], joined_on=dt.date(2010, 1, 1)
+    )
+    paying = MemberFactory(
+        name="按时交", branch=tree.branch_a, categories=["student"], joined_on=dt.date(2010, 1, 1)
+    )
+    from django.utils import timezone
+
+    from finance.rules import add_months, month_start
+
+    last = add_months(month_start(timezone.localdate()), -1)
+    DuesPayment.objects.create(
+        member=paying, period=last, amount=D("0.20"), paid_on=last, method="in_person"
+    )
+    client.force_login(secretary_a)
+    response = client.get(reverse("admin:finance_memberdues_changelist") + "?arrears=lapsed")
+    assert response.status_code == 200
+    names = [m.name for m in response.context["cl"].result_list]
+    assert names == ["久未交"]
+    assert lapsed.pk
+    assert "按时交" not in names
+    assert Member.objects.count() == 2
+
+
+def test_ledger_sheet_keeps_a_formula_like_name_as_text(
+    tree: SimpleNamespace, tmp_path: Path
+) -> None:
+    MemberFactory(name="=HYPERLINK(1)", branch=tree.branch_a, categories=["student"])
+    call_command("dues_ledger", "2026-03", str(tmp_path / "l.xlsx"), stdout=StringIO())
+    sheet = openpyxl.load_workbook(tmp_path / "l.xlsx").active
+    assert sheet.title == "党费台账2026-03"
+    assert (sheet.cell(2, 1).value, sheet.cell(2, 1).data_type) == ("=HYPERLINK(1)", "s")
+
+
+def test_ledger_csv_is_written_too(tree: SimpleNamespace, tmp_path: Path) -> None:
+    _members(tree)
+    call_command("dues_ledger", "2026-03", str(tmp_path / "l.csv"), stdout=StringIO())
+    text = (tmp_path / "l.csv").read_text(encoding="utf-8-sig")
+    assert text.splitlines()[0] == "姓名,所在党组织,党员状态,人员类别,月收入,缴纳比例,应缴金额,备注"
+    assert "张在职,SD-A-1,正式党员,在职,10000.01,2%,200.00," in text

@@ -1,0 +1,44 @@
+"""The publicity demo: cases at every stage, two notices running (one with an opinion being
+checked), one deferred case, a populated 党务公开 board and 监督台; a second run changes nothing."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.conf import settings
+from django.utils import timezone
+from django.utils.module_loading import import_string
+
+from members.selectors.dual import supervision_board_list
+from organizations.models import Organization
+from publicity.models import BoardItem, DevelopmentCase, Notice, Opinion
+from publicity.rules import Stage
+
+
+def _counts() -> list[int]:
+    return [m.objects.count() for m in (DevelopmentCase, Notice, Opinion, BoardItem)]
+
+
+@pytest.fixture
+def demo(db: None) -> None:
+    for builder in settings.DEMO_BUILDERS:
+        import_string(builder)()
+
+
+def test_the_demo_shows_every_stage_and_running_it_again_changes_nothing(demo: Any) -> None:
+    today = timezone.localdate()
+    assert DevelopmentCase.objects.count() >= 12
+    assert set(DevelopmentCase.objects.values_list("stage", flat=True)) == set(Stage.values)
+    running = Notice.objects.running_on(today)
+    assert running.count() == 2
+    assert Opinion.objects.filter(notice__in=running, status="checking").count() == 1
+    assert DevelopmentCase.objects.filter(deferred_on__isnull=False).count() == 1
+    assert DevelopmentCase.objects.filter(member__isnull=False).count() == 3
+    chunhui = Organization.objects.get(code="CN-CH")
+    assert BoardItem.objects.filter(community=chunhui).showing_on(today).count() == 3
+    assert supervision_board_list(chunhui)
+    # One test, since the whole demo takes a minute to build: a second run changes nothing.
+    before = _counts()
+    import_string("publicity.demo.build")()
+    assert _counts() == before

@@ -1,0 +1,336 @@
+"""The public site (no login): only what is published and running, only the public fields,
+cacheable, a constant number of queries; the opinion form with its captcha and rate limit."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from types import SimpleNamespace
+from typing import Any
+
+import pytest
+from django.core.cache import cache
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from publicity.forms import challenge_new
+from publicity.models import Notice, Opinion
+from tests.members.factories import MemberFactory, PostClaimFactory, RegistrationFactory
+from tests.publicity.factories import (
+    BoardItemFactory,
+    DevelopmentCaseFactory,
+    publish_notice,
+    record_steps,
+)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache(db: None) -> Any:
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def running(tree: SimpleNamespace) -> Notice:
+    case = DevelopmentCaseFactory(
+        name="林晓雨", branch=tree.branch_a, residence_community=tree.community_a,
+        phone="13900001111", address="幸福小区8幢302室", position="网格员",
+    )  # fmt: skip
+    record_steps(case, 15)
+    return publish_notice(case, timezone.localdate() - dt.timedelta(days=2))
+
+
+def board_url(tree: SimpleNamespace) -> str:
+    return reverse("public:board", args=[tree.community_a.code])
+
+
+def test_the_root_lists_the_communities_without_login(
+    client: Client, tree: SimpleNamespace, running: Notice
+) -> None:
+    page = client.get("/")
+    text = page.content.decode()
+    assert page.status_code == 200
+    assert "甲社区党委" in text
+    assert "乙社区党总支" in text
+    assert "公示中 1" in text
+
+
+def test_the_board_shows_a_running_notice_with_its_countdown(
+    client: Client, tree: SimpleNamespace, running: Notice
+) -> None:
+    text = client.get(board_url(tree)).content.decode()
+    assert "林晓雨同志拟发展为预备党员的公示" in text
+    assert "公示还剩 <strong>5</strong> 天" in text
+
+
+def test_the_notice_shows_the_public_fields_and_never_the_personal_ones(
+    client: Client, running: Notice
+) -> None:
+    case = running.case
+    text = client.get(reverse("public:notice", args=[running.pk])).content.decode()
+    for shown in (
+        case.name,
+        "女",
+        f"{running.age}岁",
+        "汉族",
+        "大学本科",
+        "网格员",
+        case.assessment,
+    ):
+        assert shown in text
+    assert f"{running.activist_on:%Y年%-m月%-d日}" in text
+    for hidden in (
+        case.citizen_id,
+        case.phone,
+        case.address,
+        f"{case.birth_date:%Y-%m-%d}",
+        f"{case.birth_date:%Y年%-m月%-d日}",
+        case.citizen_id[6:14],
+    ):
+        assert hidden not in text, hidden
+
+
+def test_the_board_never_shows_personal_fields(
+    client: Client, tree: SimpleNamespace, running: Notice
+) -> None:
+    case = running.case
+    text = client.get(board_url(tree)).content.decode()
+    for hidden in (case.citizen_id, case.phone, case.address, case.citizen_id[6:14]):
+        assert hidden not in text
+
+
+def test_an_unpublished_notice_is_not_reachable(client: Client, tree: SimpleNamespace) -> None:
+    case = DevelopmentCaseFactory(
+        name="未发布", branch=tree.branch_a, residence_community=tree.community_a
+    )
+    draft = Notice.objects.create(
+        case=case, community=tree.community_a, starts_on=timezone.localdate()
+    )
+    assert client.get(reverse("public:notice", args=[draft.pk])).status_code == 404
+    assert "未发布" not in client.get(board_url(tree)).content.decode()
+
+
+def test_an_ended_notice_comes_down_by_itself(
+    client: Client, tree: SimpleNamespace, running: Notice
+) -> None:
+    Notice.objects.filter(pk=running.pk).update(ends_on=timezone.localdate() - dt.timedelta(days=1))
+    cache.clear()
+    assert client.get(reverse("public:notice", args=[running.pk])).status_code == 404
+    assert "林晓雨" not in client.get(board_url(tree)).content.decode()
+
+
+def test_a_notice_not_yet_begun_is_not_shown(
+    client: Client, tree: SimpleNamespace, running: Notice
+) -> None:
+    Notice.objects.filter(pk=running.pk).update(
+        starts_on=timezone.localdate() + dt.timedelta(days=1)
+    )
+    assert client.get(reverse("public:notice", args=[running.pk])).status_code == 404
+
+
+def test_board_items_show_between_their_dates_and_only_when_published(
+    client: Client, tree: SimpleNamespace
+) -> None:
+    today = timezone.localdate()
+    BoardItemFactory(community=tree.community_a, title="正在公开")
+    BoardItemFactory(community=tree.community_a, title="已过期", end_on=today - dt.timedelta(days=1),
+                     publish_on=today - dt.timedelta(days=9))  # fmt: skip
+    BoardItemFactory(
+        community=tree.community_a, title="还没到", publish_on=today + dt.timedelta(days=1)
+    )
+    BoardItemFactory(community=tree.community_a, title="草稿", published=False)
+    BoardItemFactory(community=tree.community_b, title="别的社区")
+    text = client.get(board_url(tree)).content.decode()
+    assert "正在公开" in text
+    for hidden in ("已过期", "还没到", "草稿", "别的社区"):
+        assert hidden not in text
+
+
+def test_the_supervision_board_shows_registered_in_service_members(
+    client: Client, tree: SimpleNamespace
+) -> None:
+    member = MemberFactory(name="在职甲", branch=tree.unit_a.party_organization, categories=["in_service"],
+                           phone="13711112222", address="秘密地址1号")  # fmt: skip
+    RegistrationFactory(member=member, community=tree.community_a, unit=tree.unit_a)
+    PostClaimFactory(member=member, community=tree.community_a, commitment="每月参加一次楼院清扫",
+                     status="approved")  # fmt: skip
+    text = client.get(board_url(tree)).content.decode()
+    assert "在职甲" in text
+    assert "甲小学" in text
+    assert "每月参加一次楼院清扫" in text
+    for hidden in (member.citizen_id, member.phone, member.address):
+        assert hidden not in text
+
+
+def test_a_change_to_a_notice_shows_at_once(
+    client: Client, tree: SimpleNamespace, running: Notice
+) -> None:
+    assert "林晓雨" in client.get(board_url(tree)).content.decode()
+    running.name = "林晓雨改"
+    running.save(update_fields=["name"])
+    assert "林晓雨改" in client.get(board_url(tree)).content.decode()
+
+
+def test_the_board_answers_a_conditional_request_with_304(
+    client: Client, tree: SimpleNamespace, running: Notice
+) -> None:
+    first = client.get(board_url(tree))
+    assert first["ETag"]
+    again = client.get(board_url(tree), HTTP_IF_NONE_MATCH=first["ETag"])
+    assert again.status_code == 304
+
+
+def test_an_unknown_community_is_404(client: Client, tree: SimpleNamespace) -> None:
+    assert client.get(reverse("public:board", args=["NOPE"])).status_code == 404
+    assert client.get(reverse("public:board", args=[tree.branch_a.code])).status_code == 404
+
+
+@pytest.mark.parametrize("rows", [10, 500])
+def test_the_board_runs_a_constant_number_of_queries(
+    client: Client, tree: SimpleNamespace, rows: int, django_assert_max_num_queries: Any
+) -> None:
+    case = DevelopmentCaseFactory(branch=tree.branch_a, residence_community=tree.community_a)
+    today = timezone.localdate()
+    Notice.objects.bulk_create(
+        Notice(case=case, community=tree.community_a, starts_on=today, ends_on=today,
+               published_at=timezone.now(), name=f"候选{i}")
+        for i in range(rows)
+    )  # fmt: skip
+    BoardItemFactory.create_batch(rows // 10, community=tree.community_a)
+    with django_assert_max_num_queries(12):
+        page = client.get(board_url(tree))
+    assert page.status_code == 200
+    assert f"候选{rows - 1}同志" in page.content.decode()
+
+
+@pytest.mark.parametrize("rows", [10, 500])
+def test_the_home_runs_a_constant_number_of_queries(
+    client: Client, tree: SimpleNamespace, rows: int, django_assert_max_num_queries: Any
+) -> None:
+    from tests.organizations.factories import OrganizationFactory
+
+    for i in range(rows // 10):
+        OrganizationFactory(kind="community_committee", parent=tree.sub_district, code=f"SD-X{i}")
+    with django_assert_max_num_queries(10):
+        assert client.get("/").status_code == 200
+
+
+# --- the opinion form -------------------------------------------------------------------------
+def _form(client: Client, notice: Notice) -> tuple[str, str]:
+    text = client.get(reverse("public:notice", args=[notice.pk])).content.decode()
+    a, b = map(int, re.search(r"验证题：(\d) 加 (\d) 等于几", text).groups())
+    token = re.search(r'name="captcha_token" value="([^"]+)"', text).group(1)
+    return token, str(a + b)
+
+
+def _send(client: Client, notice: Notice, token: str, answer: str, **extra: str) -> Any:
+    data = {"text": "该同志在小区里乱停车，请核实。", "captcha_token": token, "captcha_answer": answer,
+            "sender_name": "张大爷", "sender_phone": "13800001234", "website": "", **extra}  # fmt: skip
+    return client.post(reverse("public:notice", args=[notice.pk]), data)
+
+
+def test_a_resident_sends_an_opinion_into_the_record_book(client: Client, running: Notice) -> None:
+    token, answer = _form(client, running)
+    response = _send(client, running, token, answer)
+    assert response.status_code == 302
+    opinion = Opinion.objects.get(notice=running)
+    assert opinion.source == Opinion.Source.WEB
+    assert opinion.sender_name == "张大爷"
+    assert opinion.status == "open"
+    assert "您的意见已收到" in client.get(response["Location"]).content.decode()
+
+
+def test_a_wrong_captcha_answer_is_refused(client: Client, running: Notice) -> None:
+    token, answer = _form(client, running)
+    response = _send(client, running, token, str(int(answer) + 1))
+    assert response.status_code == 400
+    assert "验证题答案不对" in response.content.decode()
+    assert not Opinion.objects.exists()
+
+
+def test_a_captcha_is_accepted_once(client: Client, running: Notice) -> None:
+    token, answer = _form(client, running)
+    assert _send(client, running, token, answer).status_code == 302
+    again = _send(client, running, token, answer)
+    assert "已经使用过" in again.content.decode()
+    assert Opinion.objects.count() == 1
+
+
+def test_a_forged_captcha_is_refused(client: Client, running: Notice) -> None:
+    assert "验证题无效" in _send(client, running, "forged", "3").content.decode()
+
+
+def test_a_robot_filling_the_hidden_field_is_refused(client: Client, running: Notice) -> None:
+    token, answer = _form(client, running)
+    assert _send(client, running, token, answer, website="http://spam").status_code == 400
+    assert not Opinion.objects.exists()
+
+
+def test_the_rate_limit_stops_a_flood(client: Client, running: Notice, settings: Any) -> None:
+    settings.PUBLICITY_OPINION_RATE = 2
+    for _ in range(2):
+        token, answer = _form(client, running)
+        assert _send(client, running, token, answer).status_code == 302
+    token, answer = _form(client, running)
+    response = _send(client, running, token, answer)
+    assert response.status_code == 429
+    assert "太频繁" in response.content.decode()
+    assert Opinion.objects.count() == 2
+
+
+def test_no_opinion_on_an_ended_notice(client: Client, running: Notice) -> None:
+    token, answer = _form(client, running)
+    Notice.objects.filter(pk=running.pk).update(ends_on=timezone.localdate() - dt.timedelta(days=1))
+    assert _send(client, running, token, answer).status_code == 404
+    assert not Opinion.objects.exists()
+
+
+def test_the_challenge_is_signed_not_stored() -> None:
+    first, second = challenge_new(), challenge_new()
+    assert first.token != second.token
+    assert "加" in first.question
+
+
+def test_the_board_shows_the_dues_summary_when_finance_publishes_one(
+    client: Client, tree: SimpleNamespace, monkeypatch: Any
+) -> None:
+    from decimal import Decimal
+
+    from publicity import selectors
+
+    row = SimpleNamespace(
+        branch="甲社区第一党支部", period="2026年第三季度", published_on=dt.date(2026, 10, 8),
+        lines=(("张三", Decimal("12.50")),), total=Decimal("12.50"),
+    )  # fmt: skip
+    monkeypatch.setattr(selectors, "_dues_publication_source", lambda: lambda pk: [row])
+    text = client.get(board_url(tree)).content.decode()
+    assert "党费收缴公示" in text
+    assert "2026年第三季度" in text
+    assert "12.50" in text
+
+
+def test_the_board_has_no_dues_section_without_finance(
+    client: Client, tree: SimpleNamespace, monkeypatch: Any
+) -> None:
+    from publicity import selectors
+
+    monkeypatch.setattr(selectors, "_dues_publication_source", lambda: None)
+    assert "党费收缴公示" not in client.get(board_url(tree)).content.decode()
+
+
+def test_the_rate_limit_counts_each_resident_behind_the_proxy(
+    client: Client, running: Notice, settings: Any
+) -> None:
+    settings.PUBLICITY_OPINION_RATE = 1
+    settings.TRUSTED_PROXY_COUNT = 1
+    for resident in ("203.0.113.7", "203.0.113.8"):
+        token, answer = _form(client, running)
+        response = client.post(
+            reverse("public:notice", args=[running.pk]),
+            {"text": "请核实该同志的情况。", "captcha_token": token, "captcha_answer": answer},
+            HTTP_X_FORWARDED_FOR=resident,
+        )
+        assert response.status_code == 302
+    assert Opinion.objects.count() == 2

@@ -1,0 +1,150 @@
+"""报表中心: every registered ledger on one page, generated in the background for an organization
+and period, with its progress, a download link when ready and the reason in Chinese when not."""
+
+from __future__ import annotations
+
+import io
+from types import SimpleNamespace
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from pypdf import PdfReader
+
+from activities.feedback import services
+from activities.feedback.reports import FEEDBACK_CARDS
+from common import documents
+from common.models import Document, DocumentStatus
+from organizations.reports import ORGANIZATION_TREE
+from tests.activities.test_feedback import H1, rate, registered
+
+URL = "/admin/reports/"
+
+
+def logged_in(user: Any) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def test_the_report_center_lives_under_the_admin(db: None) -> None:
+    assert reverse("report_center") == URL
+    response = Client().get(URL)
+    assert response.status_code == 302
+    assert "/admin/login/" in response["Location"]
+
+
+def test_a_user_who_is_not_staff_is_sent_to_the_login(make_user: Any, tree: Any) -> None:
+    from organizations.roles import Role
+
+    member = make_user(Role.MEMBER, tree.branch_a, "member_a")
+    response = logged_in(member).get(URL)
+    assert response.status_code == 302
+    assert "/admin/login/" in response["Location"]
+
+
+def test_every_registered_kind_is_listed(secretary_a: Any) -> None:
+    text = logged_in(secretary_a).get(URL).content.decode()
+    for kind in documents.kind_list():
+        assert kind.label in text
+    assert "在职党员社区表现反馈卡" in text
+    assert "组织架构及班子成员" in text
+
+
+def test_the_organizations_offered_are_the_users_own(
+    secretary_a: Any, tree: SimpleNamespace
+) -> None:
+    text = logged_in(secretary_a).get(URL).content.decode()
+    assert tree.community_a.name in text
+    assert tree.community_b.name not in text
+
+
+def test_a_ledger_is_generated_for_the_organization_and_period(
+    tree: SimpleNamespace, secretary_a: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    registered(tree, "张卫国")
+    services.feedback_cards_generate(period=H1)
+    rate(services.selectors.document_card_list(tree.community_a, "2026H1")[0], secretary_a)
+    client = logged_in(secretary_a)
+    data = {"organization": tree.community_a.pk, "period": "2026H1", "kind": FEEDBACK_CARDS}
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(URL, data, follow=True)
+    assert "已开始生成“在职党员社区表现反馈卡”" in response.content.decode()
+    document = Document.objects.get()
+    assert (document.status, document.params) == (DocumentStatus.DONE, {"period": "2026H1"})
+    text = client.get(URL).content.decode()
+    download = reverse("admin:common_document_download", args=[document.pk])
+    assert download in text
+    pdf = b"".join(client.get(download).streaming_content)
+    page_text = PdfReader(io.BytesIO(pdf)).pages[0].extract_text()
+    assert "张卫国" in page_text
+    assert "甲社区党委" in page_text
+
+
+def test_a_failure_is_shown_in_chinese_and_keeps_no_file(
+    tree: SimpleNamespace, secretary_a: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    client = logged_in(secretary_a)
+    data = {"organization": tree.community_a.pk, "period": "2025H2", "kind": FEEDBACK_CARDS}
+    # Eager: the task's error propagates to the test; the page shows what a worker records.
+    with (
+        pytest.raises(ValueError, match="没有可打印的反馈卡"),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        client.post(URL, data)
+    document = Document.objects.get()
+    assert document.status == DocumentStatus.FAILED
+    assert not document.file
+    text = client.get(URL).content.decode()
+    assert "生成失败：甲社区党委2025年下半年没有可打印的反馈卡。" in text
+    assert "ValueError" not in text
+
+
+def test_a_running_ledger_shows_its_progress_and_the_page_refreshes(
+    tree: SimpleNamespace, secretary_a: Any
+) -> None:
+    client = logged_in(secretary_a)
+    client.post(URL, {"organization": tree.community_a.pk, "kind": ORGANIZATION_TREE})
+    Document.objects.update(status=DocumentStatus.RUNNING, progress=40)
+    text = client.get(URL).content.decode()
+    assert '<progress max="100" value="40">' in text
+    assert 'http-equiv="refresh"' in text
+
+
+def test_an_organization_out_of_scope_is_refused(tree: SimpleNamespace, secretary_a: Any) -> None:
+    data = {"organization": tree.community_b.pk, "kind": ORGANIZATION_TREE}
+    response = logged_in(secretary_a).post(URL, data, follow=True)
+    assert "请选择党组织" in response.content.decode()
+    assert not Document.objects.exists()
+
+
+def test_the_page_runs_the_same_queries_for_many_documents(
+    tree: SimpleNamespace, secretary_a: Any, django_assert_max_num_queries: Any
+) -> None:
+    client = logged_in(secretary_a)
+    client.post(URL, {"organization": tree.community_a.pk, "kind": ORGANIZATION_TREE})
+    with django_assert_max_num_queries(60) as few:
+        client.get(URL)
+    count = len(few.captured_queries)  # now: the next request clears Django's query log
+    for _ in range(15):
+        client.post(URL, {"organization": tree.branch_a.pk, "kind": ORGANIZATION_TREE})
+    with django_assert_max_num_queries(count):
+        client.get(URL)
+
+
+def test_a_month_is_also_passed_as_the_dues_ledgers_month(
+    tree: SimpleNamespace, secretary_a: Any
+) -> None:
+    client = logged_in(secretary_a)
+    data = {"organization": tree.community_a.pk, "period": "2026-11", "kind": ORGANIZATION_TREE}
+    client.post(URL, data)
+    assert Document.objects.get().params == {"period": "2026-11", "month": "2026-11"}
+
+
+def test_a_ledger_that_needs_more_than_a_period_says_so_in_chinese(db: None) -> None:
+    from common.reportcenter import error_reason
+
+    assert error_reason(Document(error="KeyError: 'plan'")) == (
+        "该台账需从其业务页面生成（缺少参数'plan'）。"
+    )
