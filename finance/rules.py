@@ -14,7 +14,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import models
 
-from members.rules import Category
+from members.rules import SELF_LAPSE_MONTHS, Category
 
 FEN = Decimal("0.01")
 ZERO = Decimal("0.00")
@@ -42,7 +42,8 @@ FIXED_LABEL = "固定"
 BACK_PAY_MAX_MONTHS = 6  # back payment reaches at most 6 months
 CENTRAL_REMITTANCE_THRESHOLD = Decimal("1000")  # a single voluntary payment this large or more
 ARREARS_WARN_MONTHS = 5  # 5 months unpaid: the member is warned
-ARREARS_LAPSE_MONTHS = 6  # 6 consecutive months unpaid: flagged for 自行脱党 handling (002)
+# 6 consecutive months unpaid: flagged for 自行脱党 handling (002): the members app's own number.
+ARREARS_LAPSE_MONTHS = SELF_LAPSE_MONTHS
 QUARTER_MONTHS = 3
 
 
