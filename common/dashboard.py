@@ -19,13 +19,15 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
+T = TypeVar("T")
 VERSION_KEY = "common:dashboard:version"
 # The apps whose rows the panels count; a save in another (sessions, login attempts) changes none.
 DOMAIN_APPS = frozenset({"organizations", "members", "activities", "finance", "publicity"})
@@ -81,15 +83,22 @@ def register(provider: Provider) -> Provider:
 
 
 def panel_list(request: HttpRequest) -> list[Panel]:
+    return kept_until_changed(request.user, "dashboard", lambda: _computed_panels(request))
+
+
+def kept_until_changed(user: Any, name: str, compute: Callable[[], T], *parts: object) -> T:
+    """`compute()` for `user` (their scope), kept in the cache under the data version and the
+    date for DASHBOARD_CACHE_SECONDS (0: computed every time). For what aggregates a whole
+    district: the 工作台's panels, the compliance page's summary."""
     seconds = settings.DASHBOARD_CACHE_SECONDS
     if not seconds:
-        return _computed_panels(request)
-    key = _panels_key(request.user)
-    panels = cache.get(key)
-    if panels is None:
-        panels = _computed_panels(request)
-        cache.set(key, panels, seconds)
-    return panels
+        return compute()
+    key = ":".join([_kept_key(user, name), *map(str, parts)])
+    found = cache.get(key)
+    if found is None:
+        found = compute()
+        cache.set(key, found, seconds)
+    return found
 
 
 def _computed_panels(request: HttpRequest) -> list[Panel]:
@@ -97,21 +106,29 @@ def _computed_panels(request: HttpRequest) -> list[Panel]:
     return sorted(panels, key=lambda panel: panel.order)
 
 
-def _panels_key(user: Any) -> str:
+def _kept_key(user: Any, name: str) -> str:
     from organizations.scope import _user_key
 
     version = cache.get_or_set(VERSION_KEY, 1, None)
-    return f"common:dashboard:{_user_key(user)}:{version}:{timezone.localdate().isoformat()}"
+    return f"common:{name}:{_user_key(user)}:{version}:{timezone.localdate().isoformat()}"
 
 
 def data_changed(sender: Any, **kwargs: Any) -> None:
-    """A domain row was saved or deleted: every cached panel is out of date. (Not for the
-    historical models of a migration, which may run before the cache table exists.)"""
-    if sender._meta.app_label in DOMAIN_APPS and sender.__module__ != "__fake__":
-        try:
-            cache.incr(VERSION_KEY)
-        except ValueError:  # not set yet (or evicted): the next page sets it
-            cache.set(VERSION_KEY, 1, None)
+    """A domain row was saved or deleted: every kept figure is out of date once the change is
+    committed. The version moves on commit: moved before, a request
+    between the move and the commit would keep figures of the old data under the new version
+    (and, with the database cache, the version's row stayed locked for the whole transaction,
+    holding up every page). Not for the historical models of a migration."""
+    if sender._meta.app_label not in DOMAIN_APPS or sender.__module__ == "__fake__":
+        return
+    transaction.on_commit(_move_version)  # at once outside a transaction
+
+
+def _move_version() -> None:
+    try:
+        cache.incr(VERSION_KEY)
+    except ValueError:  # not set yet (or evicted): the next page sets it
+        cache.set(VERSION_KEY, 1, None)
 
 
 def todo_count(request: HttpRequest) -> int:

@@ -23,3 +23,11 @@ def model_save(instance: M, *, actor: Any, update_fields: list[str] | None = Non
     elif update_fields:
         instance.save(update_fields=update_fields)
     return instance
+
+
+def model_delete(instance: models.Model, *, actor: Any) -> None:
+    """Delete `instance`, recording `actor` as the author of the audit record (call inside the
+    service's transaction, after its checks)."""
+    if actor is not None and getattr(actor, "is_authenticated", False):
+        instance._history_user = actor  # type: ignore[attr-defined]
+    instance.delete()

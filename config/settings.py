@@ -287,6 +287,8 @@ DISTRICT_GENERATORS = [
     "organizations.district.generate",
     "members.district.generate",
     "activities.district.generate",
+    "publicity.district.generate",  # before finance: an approved case makes a member who pays
+    "finance.district.generate",
 ]
 # Each app's roles module lists the model permissions every role holds (organizations.backends).
 ROLE_PERMISSION_MODULES = [

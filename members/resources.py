@@ -2,8 +2,11 @@
 
 The columns, their order and their formats are a contract: an export can be edited and imported
 back. The citizen ID is the key. Every error is a row error that names the spreadsheet's own row
-(the header is row 1); rows are written only through members.services.member.member_save, with
-the importing user's scope (no user: the command line, no scope limit).
+(the header is row 1); every row is read and checked first (the resource's checks, the model's
+through common.imports' bulk twin of full_clean, and members.services.member.member_check), then,
+if none is wrong, all are written at once by members.services.member.member_bulk_save, with the
+importing user's scope (no user: the command line, no scope limit). The queries of an import do
+not grow with its rows.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ from typing import Any
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models
+from django.db.models import Exists, OuterRef
 from import_export import fields, widgets
 from import_export.instance_loaders import BaseInstanceLoader
 from import_export.results import Result
@@ -21,6 +25,7 @@ from common.imports import (
     AmountWidget,
     CodeWidget,
     DateWidget,
+    ImportedRow,
     LabelWidget,
     NameWidget,
     RowNumberedResource,
@@ -32,6 +37,7 @@ from common.imports import (
     spreadsheet_format,
 )
 from organizations.models import Organization
+from organizations.rules import OrganizationKind
 
 from .models import Member, MemberCategory, PersonalDataAccess
 from .models.member import MemberQuerySet
@@ -43,7 +49,13 @@ from .rules import (
     citizen_id_error,
     normalize_citizen_id,
 )
-from .services.member import member_branch_ids, member_save, personal_data_access_record
+from .services.member import (
+    MemberWrite,
+    member_branch_ids,
+    member_bulk_save,
+    member_check,
+    personal_data_access_record,
+)
 
 ROSTER_HEADERS: tuple[str, ...] = (
     "姓名",
@@ -78,7 +90,19 @@ class CategoriesWidget(widgets.ManyToManyWidget):
         super().__init__(MemberCategory, separator=CATEGORY_SEPARATOR, field="name")
 
     def render(self, value: Any, obj: Any = None, **kwargs: Any) -> str:
-        return "" if value is None else CATEGORY_SEPARATOR.join(c.name for c in value.all())
+        if value is None:
+            return ""
+        return CATEGORY_SEPARATOR.join(
+            c.name for c in (value.all() if hasattr(value, "all") else value)
+        )
+
+
+class CategoriesField(fields.Field):
+    """A row's categories as read (the preview shows them before the member is written)."""
+
+    def get_value(self, instance: Any) -> Any:
+        wanted = getattr(instance, "_roster_categories", None)
+        return wanted if wanted is not None else super().get_value(instance)
 
 
 # --- loading existing members -------------------------------------------------------------------
@@ -91,8 +115,15 @@ class RosterInstanceLoader(BaseInstanceLoader):
         ids: set[str] = set()
         if dataset is not None and self.field.column_name in (dataset.headers or []):
             ids = {self.field.clean(row) for row in dataset.dict} - {""}
-        queryset = resource.visible_members().filter(citizen_id__in=ids)
-        self.members = {member.citizen_id: member for member in queryset}
+        members = list(
+            resource.visible_members().select_related("group").filter(citizen_id__in=ids)
+        )
+        # Their branches as the checks read them (Member.clean), in one query.
+        held = {member.branch_id for member in members}
+        branches = {org.pk: org for org in resource.organizations().filter(pk__in=held)}
+        for member in members:
+            member.branch = branches[member.branch_id]
+        self.members = {member.citizen_id: member for member in members}
 
     def get_instance(self, row: Any) -> Member | None:
         if self.field.column_name not in row:
@@ -106,6 +137,7 @@ class MemberRosterResource(RowNumberedResource):
     HEADERS = ROSTER_HEADERS
     unit = "人"
     title = "党员花名册"
+    bulk_import = True
 
     name = column("name", "姓名")
     gender = column("gender", "性别", LabelWidget(Gender, "性别"))
@@ -117,7 +149,9 @@ class MemberRosterResource(RowNumberedResource):
     joined_on = column("joined_on", "入党日期", DateWidget("入党日期"))
     full_member_on = column("full_member_on", "转正日期", DateWidget("转正日期", required=False))
     branch = column("branch", "所在党组织", CodeWidget())
-    categories = column("categories", "人员类别", CategoriesWidget())
+    categories = CategoriesField(
+        attribute="categories", column_name="人员类别", widget=CategoriesWidget()
+    )
     work_unit = column("work_unit", "工作单位")
     residence_community = column("residence_community", "居住社区", NameWidget())
     phone = column("phone", "联系电话")
@@ -170,17 +204,32 @@ class MemberRosterResource(RowNumberedResource):
         """The roster: current members only (a member transferred out is kept, not listed)."""
         return self.visible_members().current()
 
+    def organizations(self) -> models.QuerySet[Organization]:
+        """Organizations with what Member.clean reads of a holder: its parent, and whether it
+        has branches below (a unit party organization), loaded with them."""
+        branch_below = Organization.objects.filter(
+            parent=OuterRef("pk"), kind=OrganizationKind.BRANCH
+        )
+        return Organization.objects.select_related("parent").annotate(
+            has_branch_below=Exists(branch_below)
+        )
+
     def _lookup(self) -> dict[str, Any]:
         """Organizations and categories a row may name, loaded once per import."""
         if self._lookups is None:
             allowed = member_branch_ids(self.user)
-            branches = Organization.objects.all()
+            branches = self.organizations()
             if allowed is not None:
                 branches = branches.filter(pk__in=allowed)
+            # Any community: where a member lives is a fact, not a scope (issue 9.8).
+            communities = list(Organization.objects.communities())
+            by_name: dict[str, list[Organization]] = {}
+            for community in communities:
+                by_name.setdefault(community.name, []).append(community)
             self._lookups = {
                 "branches": {org.code: org for org in branches},
-                # Any community: where a member lives is a fact, not a scope (issue 9.8).
-                "communities": list(Organization.objects.communities()),
+                "communities_by_code": {c.code: c for c in reversed(communities)},
+                "communities_by_name": by_name,
                 "categories": {c.name: c for c in MemberCategory.objects.all()},
             }
         return self._lookups
@@ -247,16 +296,15 @@ class MemberRosterResource(RowNumberedResource):
     def _community(self, text: str, instance: Member) -> Organization | None:
         if not text:
             return None
-        candidates = self._lookup()["communities"]
-        by_code = [c for c in candidates if c.code == text]
-        by_name = {c.pk: c for c in candidates if c.name == text}
-        if by_code:
-            return by_code[0]  # type: ignore[no-any-return]
+        lookups = self._lookup()
+        if text in lookups["communities_by_code"]:
+            return lookups["communities_by_code"][text]  # type: ignore[no-any-return]
+        by_name = lookups["communities_by_name"].get(text, [])
         if len(by_name) > 1:
             raise ValueError(f"居住社区“{text}”有重名，请填写该社区的组织代码")
         if not by_name:
             raise ValueError(f"居住社区“{text}”不存在，请填写社区名称或组织代码")
-        return next(iter(by_name.values()))
+        return by_name[0]  # type: ignore[no-any-return]
 
     def _categories(self, text: str) -> list[MemberCategory]:
         names = split_names(text)
@@ -273,13 +321,20 @@ class MemberRosterResource(RowNumberedResource):
             return False
         return {c.pk for c in wanted} != self._before["categories"]
 
-    def save_row(self, instance: Any, update_fields: list[str] | None) -> None:
-        member_save(
-            member=instance,
-            actor=self.user,
-            categories=getattr(instance, "_roster_categories", None),
-            update_fields=update_fields,
-        )
+    # --- writing: every row checked first, then all written at once -------------------------
+    def check_row(self, row: ImportedRow) -> None:
+        member_check(member=row.instance, stored=row.stored, actor=self.user)
+
+    def save_rows(self, rows: list[ImportedRow]) -> None:
+        writes = [
+            MemberWrite(
+                member=row.instance,
+                update_fields=row.update_fields,
+                categories=getattr(row.instance, "_roster_categories", None),
+            )
+            for row in rows
+        ]
+        member_bulk_save(writes=writes, actor=self.user)
 
     # --- messages -----------------------------------------------------------------------------
     def messages_of(self, key: Any, errors: list[Any]) -> list[tuple[str, Any]]:

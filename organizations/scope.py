@@ -157,9 +157,13 @@ def scoped_queryset_class(model: type[models.Model]) -> type[ScopedMixin] | None
     return None
 
 
-def require_editable(actor: Any, instance: models.Model, what: str) -> None:
+_LOAD: Any = object()
+
+
+def require_editable(actor: Any, instance: models.Model, what: str, *, stored: Any = _LOAD) -> None:
     """Refuse (ScopeError) a write of `instance` that the actor's scope does not allow, judged on
-    the row as stored (if it exists) and as it is about to be saved. `what` completes "您无权…"."""
+    the row as stored (if it exists) and as it is about to be saved. `what` completes "您无权…".
+    `stored`: the row as stored, when the caller has it already (a bulk import: no query)."""
     if actor is None:
         return
     queryset_class = scoped_queryset_class(type(instance))
@@ -168,8 +172,8 @@ def require_editable(actor: Any, instance: models.Model, what: str) -> None:
     condition = queryset_class.editable_condition(scope_of(actor))
     if condition is ANY:
         return
-    before = None
-    if instance.pk is not None:
+    before = None if stored is _LOAD else stored
+    if stored is _LOAD and instance.pk is not None:
         before = type(instance)._base_manager.filter(pk=instance.pk).first()
     targets = [before] if before is not None else []
     targets += queryset_class.write_targets(instance, before)

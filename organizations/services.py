@@ -10,7 +10,7 @@ from typing import Any
 
 from django.db import transaction
 
-from common.services import model_save
+from common.services import model_delete, model_save
 
 from .models import (
     CommitteeMember,
@@ -49,8 +49,7 @@ def position_save(
 @transaction.atomic
 def position_delete(*, position: Position, actor: Any) -> None:
     require_editable(actor, position, "删除该班子成员")
-    position._history_user = actor  # type: ignore[attr-defined]
-    position.delete()
+    model_delete(position, actor=actor)
 
 
 @transaction.atomic
@@ -94,8 +93,7 @@ def committee_member_save(
 @transaction.atomic
 def committee_member_delete(*, member: CommitteeMember, actor: Any) -> None:
     require_editable(actor, member, "删除该委员")
-    member._history_user = actor  # type: ignore[attr-defined]
-    member.delete()
+    model_delete(member, actor=actor)
 
 
 @transaction.atomic

@@ -96,17 +96,23 @@ def test_unit_reviewer_and_branch_officer_get_their_own_workbench(
 
 
 def test_workbench_queries_do_not_grow_with_the_district(
-    client: Any, tree: Any, secretary_a: Any, django_assert_max_num_queries: Any
+    client: Any,
+    tree: Any,
+    secretary_a: Any,
+    django_assert_max_num_queries: Any,
+    django_capture_on_commit_callbacks: Any,
 ) -> None:
     client.force_login(secretary_a)
-    mf.FloatingRecordFactory(member=mf.MemberFactory(branch=tree.branch_a))
+    with django_capture_on_commit_callbacks(execute=True):  # committed: the panels are recounted
+        mf.FloatingRecordFactory(member=mf.MemberFactory(branch=tree.branch_a))
     with django_assert_max_num_queries(60) as small:
         client.get(reverse("admin:index"))
-    for _ in range(40):
-        member = mf.MemberFactory(branch=tree.branch_a, categories=["in_service", "retired"])
-        mf.FloatingRecordFactory(member=member)
-        mf.ActivityRecordFactory(member=member, community=tree.community_a)
-        mf.RegistrationFactory(member=member, community=tree.community_a, unit=tree.unit_a)
+    with django_capture_on_commit_callbacks(execute=True):
+        for _ in range(40):
+            member = mf.MemberFactory(branch=tree.branch_a, categories=["in_service", "retired"])
+            mf.FloatingRecordFactory(member=member)
+            mf.ActivityRecordFactory(member=member, community=tree.community_a)
+            mf.RegistrationFactory(member=member, community=tree.community_a, unit=tree.unit_a)
     with django_assert_max_num_queries(len(small.captured_queries)):
         assert client.get(reverse("admin:index")).status_code == 200
 
@@ -200,7 +206,11 @@ def test_lists_are_titled_by_what_they_list(client: Any, secretary_a: Any) -> No
 
 @pytest.mark.usefixtures("busy_a")
 def test_panels_come_from_the_cache_until_a_row_changes(
-    client: Any, tree: Any, secretary_a: Any, django_assert_max_num_queries: Any
+    client: Any,
+    tree: Any,
+    secretary_a: Any,
+    django_assert_max_num_queries: Any,
+    django_capture_on_commit_callbacks: Any,
 ) -> None:
     """A district's panels take a second of queries: they are kept, but never shown stale after
     a change made through the system."""
@@ -210,10 +220,11 @@ def test_panels_come_from_the_cache_until_a_row_changes(
     with django_assert_max_num_queries(3):  # the cache (a table without Redis), not the panels
         cached = panel_list(request)
     assert {t.label: t.count for p in cached for t in p.todos}["名流动党员应转移组织关系"] == first
-    mf.FloatingRecordFactory(
-        member=mf.MemberFactory(branch=tree.branch_a),
-        since=dt.date(2024, 1, 1),
-        has_fixed_place=True,
-        last_contact_on=dt.date(2026, 11, 1),
-    )
+    with django_capture_on_commit_callbacks(execute=True):  # the change is committed
+        mf.FloatingRecordFactory(
+            member=mf.MemberFactory(branch=tree.branch_a),
+            since=dt.date(2024, 1, 1),
+            has_fixed_place=True,
+            last_contact_on=dt.date(2026, 11, 1),
+        )
     assert _todos(_index(client, secretary_a))["名流动党员应转移组织关系"].count == first + 1

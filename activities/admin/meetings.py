@@ -15,6 +15,7 @@ from urllib.parse import quote
 from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest, HttpResponse
@@ -36,6 +37,7 @@ from common.admin import (
     changed_fields,
     problem_flag,
 )
+from common.dashboard import kept_until_changed
 from common.spreadsheets import SafeXLSX
 from organizations.models import Organization
 
@@ -49,7 +51,7 @@ from ..models import (
     Notification,
 )
 from ..resources import MeetingLedgerResource, compliance_dataset
-from ..rules import Counts, Status, attendance_counts, is_due_soon
+from ..rules import Counts, Status, attendance_counts
 from ..selectors import compliance as compliance_selectors
 from ..views import sign_in
 
@@ -153,6 +155,9 @@ class MeetingAdmin(SpreadsheetAdminMixin, ImportExportMixin, ScopedHistoryAdmin)
     # No date_hierarchy: its year links took 0.7 s of a sub-district's list of 500,000 meetings
     # (bench/bench_pages.py); the compliance page is where a year is looked at.
     autocomplete_fields = ("organization",)
+    # Newest first by the (held_on, kind) index; the model's ordering by organization code sorted
+    # a sub-district's 500,000 meetings on every page.
+    ordering = ("-held_on", "-pk")
     readonly_fields = ("quorum_status", "excused_list", "qr_sign_in")
 
     def get_fieldsets(self, request: HttpRequest, obj: Any = None) -> Any:
@@ -316,17 +321,30 @@ class MeetingAdmin(SpreadsheetAdminMixin, ImportExportMixin, ScopedHistoryAdmin)
         return HttpResponse(sign_in_qr_svg(request, meeting), content_type="image/svg+xml")
 
     def compliance_view(self, request: HttpRequest) -> HttpResponse:
-        """会议落实情况: the secretary's status of each organization in scope, on screen or as the
-        DOMAIN.md export (?format=xlsx)."""
+        """会议落实情况: the secretary's status of each organization in scope, on screen (a page
+        of organizations at a time; the counts of all of them kept until the data changes) or as
+        the DOMAIN.md export (?format=xlsx)."""
         if not self.has_view_permission(request):
             raise PermissionDenied
         year, as_of = _year(request), _as_of(request)
         organizations = Organization.objects.visible_to(request.user)
-        entries = compliance_selectors.compliance_list(organizations, year, as_of)
         if request.GET.get("format") == "xlsx":
+            entries = compliance_selectors.compliance_list(organizations, year, as_of)
             return _xlsx(compliance_dataset(compliance_selectors.compliance_rows(entries), year))
         status = request.GET.get("status", "")
-        shown = _shown(entries, status, as_of)
+        status = status if status in _COUNTED else ""
+        days = settings.ACTIVITIES_REMINDER_DAYS
+        summary = kept_until_changed(
+            request.user,
+            "compliance",
+            lambda: compliance_selectors.compliance_summary_list(organizations, year, as_of, days),
+            year,
+            as_of,
+        )
+        listed = [s for s in summary if _counted(s, status) or not status]
+        page = Paginator(listed, COMPLIANCE_PER_PAGE).get_page(request.GET.get("page"))
+        on_page = organizations.filter(pk__in=[s.pk for s in page])
+        entries = compliance_selectors.compliance_list(on_page, year, as_of)
         context = {
             **self.admin_site.each_context(request),
             "title": f"会议落实情况（{year}年，截至{as_of:%Y-%m-%d}）",
@@ -335,10 +353,20 @@ class MeetingAdmin(SpreadsheetAdminMixin, ImportExportMixin, ScopedHistoryAdmin)
             "as_of": as_of,
             "status": status,
             "statuses": [(s.value, s.label) for s in Status] + [(DUE, DUE_LABEL)],
-            "entries": shown,
+            "due_label": DUE_LABEL,
+            "entries": _shown(entries, status, as_of),
+            "page": page,
+            "totals": {key: sum(_counted(s, key) for s in summary) for key in _COUNTED},
+            "organization_count": len(summary),
             # The rows listed, counted like a change list's (a to-do opens exactly its rows).
-            "cl": SimpleNamespace(result_count=sum(len(e.shown) for e in shown)),
-            "trend": _trend(organizations, year, as_of),
+            "cl": SimpleNamespace(result_count=sum(_counted(s, status) for s in listed)),
+            "trend": kept_until_changed(
+                request.user,
+                "compliance-trend",
+                lambda: _trend(organizations, year, as_of),
+                year,
+                as_of,
+            ),
             "targets": (
                 settings.ACTIVITIES_ATTENDANCE_TARGET,
                 settings.ACTIVITIES_IN_SERVICE_TARGET,
@@ -349,6 +377,22 @@ class MeetingAdmin(SpreadsheetAdminMixin, ImportExportMixin, ScopedHistoryAdmin)
 
 DUE = "due"
 DUE_LABEL = f"{settings.ACTIVITIES_REMINDER_DAYS}天内到期"
+COMPLIANCE_PER_PAGE = 50  # organizations a page shows (a sub-district has 6,000)
+
+
+# A status filter's field of the summary (looked up for each of 6,000 organizations).
+_COUNTED = {
+    str(Status.DONE): "done",
+    str(Status.IN_PROGRESS): "in_progress",
+    str(Status.OVERDUE): "overdue",
+    DUE: "due_soon",
+}
+
+
+def _counted(summary: compliance_selectors.ComplianceSummary, status: str) -> int:
+    """How many of an organization's rows a status filter lists (0 for no or an unknown one)."""
+    name = _COUNTED.get(status)
+    return int(getattr(summary, name)) if name else 0
 
 
 def _shown(
@@ -359,11 +403,7 @@ def _shown(
     days = settings.ACTIVITIES_REMINDER_DAYS
     for entry in entries:
         if status == DUE:
-            entry.shown = [
-                r
-                for r in entry.rows
-                if r.status == Status.IN_PROGRESS and is_due_soon(r.period.end, as_of, days)
-            ]
+            entry.shown = [r for r in entry.rows if compliance_selectors.is_due(r, as_of, days)]
         elif status in Status.values:
             entry.shown = [row for row in entry.rows if row.status == status]
         else:

@@ -98,7 +98,11 @@ class Meeting(models.Model):
                 violation_error_message="未达到法定人数的会议不能形成决议。",
             ),
         ]
-        indexes = [models.Index(fields=["held_on", "kind"])]
+        indexes = [
+            models.Index(fields=["held_on", "kind"]),
+            # The admin list, newest first (-held_on, -pk), read backwards: no sort of the rows.
+            models.Index(fields=["held_on", "id"], name="meeting_newest_first"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.held_on:%Y-%m-%d} {self.organization} {self.get_kind_display()}"

@@ -12,13 +12,14 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.conf import settings
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
 from django.db.models.functions import ExtractMonth
 
 from members.models import Member
+from members.models.member import MemberQuerySet
 from members.rules import Category
 from organizations.models import JointCommittee, Organization
 from organizations.rules import COMMUNITY_KINDS, OrganizationKind
@@ -172,7 +173,7 @@ def _members(ids: Any, as_of: dt.date) -> dict[int, tuple[int, int]]:
     """(members on the roster, full members) of each branch and each group on `as_of` (two
     queries: by the branch that holds them, by the group they are placed in)."""
     on_roster = Member.objects.on_roster(as_of)
-    full = Q(pk__in=Member.objects.full_on(as_of).values("pk"))
+    full = MemberQuerySet.full_on_condition(as_of)
     found: dict[int, tuple[int, int]] = {}
     for lookup in ("branch_id", "group_id"):
         rows = (
@@ -252,6 +253,38 @@ def compliance_list(
     return found
 
 
+def is_due(row: ComplianceRow, as_of: dt.date, days: int) -> bool:
+    """In progress and its period ends within `days`: what the reminders remind of."""
+    return row.status == Status.IN_PROGRESS and is_due_soon(row.period.end, as_of, days)
+
+
+class ComplianceSummary(NamedTuple):
+    """One organization's counts, small enough to keep a whole sub-district's in the cache
+    (6,000 of them; the rows themselves are built again only for the page that shows them)."""
+
+    pk: int
+    overdue: int
+    in_progress: int
+    done: int
+    due_soon: int
+
+
+def compliance_summary_list(
+    organizations: QuerySet[Organization], year: int, as_of: dt.date, days: int
+) -> list[ComplianceSummary]:
+    """Per organization, in code order: its rows counted by status, and those due within
+    `days` (the reminders' window)."""
+    found = []
+    for entry in compliance_list(organizations, year, as_of):
+        due = sum(1 for row in entry.rows if is_due(row, as_of, days))
+        found.append(
+            ComplianceSummary(
+                entry.organization.pk, entry.overdue, entry.in_progress, entry.done, due
+            )
+        )
+    return found
+
+
 def compliance_rows(entries: list[OrganizationCompliance]) -> list[ComplianceRow]:
     return [row for entry in entries for row in entry.rows]
 
@@ -302,9 +335,7 @@ def due_rows(
 ) -> tuple[list[ComplianceRow], list[ComplianceRow]]:
     """(due within `days`, overdue): what the reminders and the workbench show."""
     rows = compliance_rows(entries)
-    due = [
-        r for r in rows if r.status == Status.IN_PROGRESS and is_due_soon(r.period.end, as_of, days)
-    ]
+    due = [row for row in rows if is_due(row, as_of, days)]
     overdue = [r for r in rows if r.status == Status.OVERDUE]
     return due, overdue
 

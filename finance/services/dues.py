@@ -15,7 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from common.services import model_save
+from common.services import model_delete, model_save
 from members.models import Member
 from organizations.models import Organization
 from organizations.scope import ScopeError, require_editable, scope_of
@@ -46,8 +46,7 @@ def income_change_save(
 @transaction.atomic
 def income_change_delete(*, change: IncomeChange, actor: Any) -> None:
     require_editable(actor, change, "删除该党员的收入变化")
-    change._history_user = actor  # type: ignore[attr-defined]
-    change.delete()
+    model_delete(change, actor=actor)
 
 
 # --- 核定 ---------------------------------------------------------------------------------------------
@@ -271,8 +270,7 @@ def dues_payment_save(
 @transaction.atomic
 def dues_payment_delete(*, payment: DuesPayment, actor: Any) -> None:
     require_editable(actor, payment, "删除该党员的党费记录")
-    payment._history_user = actor  # type: ignore[attr-defined]
-    payment.delete()
+    model_delete(payment, actor=actor)
 
 
 def _user(actor: Any) -> Any:

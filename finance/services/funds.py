@@ -16,7 +16,7 @@ from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
 
-from common.services import model_save
+from common.services import model_delete, model_save
 from organizations.models import OrganizationAccess
 from organizations.roles import Role
 from organizations.scope import ScopeError, require_editable, scope_of
@@ -54,8 +54,7 @@ def fund_approver_save(
 @transaction.atomic
 def fund_approver_delete(*, approver: FundApprover, actor: Any) -> None:
     require_editable(actor, approver, "删除该街道的经费审批人")
-    approver._history_user = actor  # type: ignore[attr-defined]
-    approver.delete()
+    model_delete(approver, actor=actor)
 
 
 # --- plans and items ----------------------------------------------------------------------------------
@@ -78,8 +77,7 @@ def spending_plan_save(
 def spending_plan_delete(*, plan: SpendingPlan, actor: Any) -> None:
     _require_draft(plan)
     require_editable(actor, plan, "删除该社区的支出计划")
-    plan._history_user = actor  # type: ignore[attr-defined]
-    plan.delete()
+    model_delete(plan, actor=actor)
 
 
 def _refresh_total(plan: SpendingPlan) -> None:
@@ -103,8 +101,7 @@ def spending_item_delete(*, item: SpendingItem, actor: Any) -> None:
     _require_draft(item.plan)
     require_editable(actor, item, "修改该社区的支出计划")
     plan = item.plan
-    item._history_user = actor  # type: ignore[attr-defined]
-    item.delete()
+    model_delete(item, actor=actor)
     _refresh_total(plan)
 
 

@@ -75,8 +75,14 @@ class MemberQuerySet(ScopedQuerySet["Member"]):
 
     def full_on(self, day: dt.date) -> MemberQuerySet:
         """正式党员 on `day` (SQL twin of rules.is_full_member_on), among those on the roster."""
+        return self.on_roster(day).filter(self.full_on_condition(day))
+
+    @staticmethod
+    def full_on_condition(day: dt.date) -> Q:
+        """Of members on the roster on `day`, the full members then: for a count among them
+        (`Count("id", filter=...)`) without a second pass over the table."""
         undated = Q(full_member_on__isnull=True, joined_on__lte=rules.latest_join_date_full_by(day))
-        return self.on_roster(day).full().filter(Q(full_member_on__lte=day) | undated)
+        return Q(status=MemberStatus.FULL) & (Q(full_member_on__lte=day) | undated)
 
     def review_missing(self, year: int) -> MemberQuerySet:
         """Current members who were on the roster on 31 December of `year` (so take part in that
@@ -251,10 +257,7 @@ class Member(models.Model):
 
     def _holder_errors(self) -> dict[str, str]:
         branch = self.branch
-        has_branch_below = (
-            branch.kind == OrganizationKind.UNIT_ORG
-            and branch.children.filter(kind=OrganizationKind.BRANCH).exists()
-        )
+        has_branch_below = branch.kind == OrganizationKind.UNIT_ORG and _has_branch_below(branch)
         parent_name = branch.parent.name if branch.parent_id else ""
         if error := rules.holder_error(
             name=branch.name,
@@ -285,6 +288,14 @@ class Member(models.Model):
         if self.gender and self.gender != rules.gender_from_citizen_id(self.citizen_id):
             errors["gender"] = "性别与公民身份号码不符"
         return errors
+
+
+def _has_branch_below(unit_org: Organization) -> bool:
+    """A query, unless the organization was loaded with it (the roster import's annotation)."""
+    known = getattr(unit_org, "has_branch_below", None)
+    if known is not None:
+        return bool(known)
+    return unit_org.children.filter(kind=OrganizationKind.BRANCH).exists()
 
 
 class PersonalDataAccess(models.Model):

@@ -15,7 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from common.services import model_save
+from common.services import model_delete, model_save
 from organizations.models import Unit
 from organizations.scope import ScopeError, require_editable
 
@@ -140,8 +140,7 @@ def post_kind_delete(*, kind: PostKind, actor: Any) -> None:
     require_editable(actor, kind, "删除该服务岗位")
     if kind.claims.exists():
         raise ValidationError(f"已有党员认领“{kind}”，不能删除。")
-    kind._history_user = actor  # type: ignore[attr-defined]
-    kind.delete()
+    model_delete(kind, actor=actor)
 
 
 @transaction.atomic
@@ -199,5 +198,4 @@ def activity_record_save(
 @transaction.atomic
 def activity_record_delete(*, record: ActivityRecord, actor: Any) -> None:
     require_editable(actor, record, "删除该活动记录")
-    record._history_user = actor  # type: ignore[attr-defined]
-    record.delete()
+    model_delete(record, actor=actor)

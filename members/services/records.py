@@ -26,7 +26,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from common.services import model_save
+from common.services import model_delete, model_save
 from organizations.models import Organization
 from organizations.scope import require_editable
 
@@ -278,8 +278,7 @@ def assessment_deduction_save(
 @transaction.atomic
 def assessment_deduction_delete(*, deduction: AssessmentDeduction, actor: Any) -> None:
     require_editable(actor, deduction, "删除该考核表的扣分")
-    deduction._history_user = actor  # type: ignore[attr-defined]
-    deduction.delete()
+    model_delete(deduction, actor=actor)
 
 
 @dataclass

@@ -14,6 +14,8 @@ from django.utils import timezone
 from activities.models import AttendanceStatus as S
 from activities.models import Meeting
 from activities.rules import MeetingKind as K
+from activities.selectors.compliance import COMPLIANCE_KINDS
+from organizations.models import Organization
 from organizations.rules import OrganizationKind
 from tests.activities.factories import MeetingFactory, NotificationFactory
 from tests.members.factories import MemberFactory
@@ -209,19 +211,65 @@ def test_compliance_page_shows_each_organizations_status_and_exports(
     assert export["Content-Disposition"].startswith("attachment;")
 
 
+def test_compliance_page_lists_a_page_of_organizations_and_counts_them_all(
+    client, tree, sub_district_officer
+) -> None:
+    from activities.admin.meetings import COMPLIANCE_PER_PAGE
+
+    for i in range(COMPLIANCE_PER_PAGE + 5):
+        OrganizationFactory(
+            kind=OrganizationKind.BRANCH, parent=tree.community_a, code=f"SD-A-P{i:03d}"
+        )
+    client.force_login(sub_district_officer)
+    url = reverse("admin:activities_meeting_compliance")
+    first = client.get(url, {"year": 2026, "as_of": "2026-02-15"}).content.decode()
+    total = Organization.objects.filter(kind__in=COMPLIANCE_KINDS).count()
+    assert first.count('class="compliance-organization"') == COMPLIANCE_PER_PAGE
+    assert f"共{total}个党组织" in first
+    assert "下一页" in first
+    second = client.get(url, {"year": 2026, "as_of": "2026-02-15", "page": 2}).content.decode()
+    assert second.count('class="compliance-organization"') == total - COMPLIANCE_PER_PAGE
+    assert 'data-code="SD-A-P054"' in first + second
+
+
+def test_compliance_counts_follow_a_saved_meeting(
+    client, tree, secretary_a, django_capture_on_commit_callbacks
+) -> None:
+    """The counts are kept in the cache until the data changes: a meeting saved is counted
+    on the next visit, not after the cache expires."""
+    MemberFactory(branch=tree.branch_a, group=tree.group_a)
+    client.force_login(secretary_a)
+    url = reverse("admin:activities_meeting_compliance")
+    query = {"year": 2026, "as_of": "2026-02-15", "status": "overdue"}
+    before = client.get(url, query).context["cl"].result_count
+    assert before > 0
+    with django_capture_on_commit_callbacks(execute=True):  # committed, as a request would
+        MeetingFactory(
+            organization=tree.group_a, kind=K.GROUP_MEETING, held_on=dt.date(2026, 1, 20)
+        )
+    after = client.get(url, query).context["cl"].result_count
+    assert after == before - 1
+
+
 def test_compliance_page_queries_do_not_grow_with_branches(
-    client, tree, sub_district_officer, django_assert_max_num_queries
+    client,
+    tree,
+    sub_district_officer,
+    django_assert_max_num_queries,
+    django_capture_on_commit_callbacks,
 ) -> None:
     url = reverse("admin:activities_meeting_compliance")
     client.force_login(sub_district_officer)
 
     def grow(n):
-        for _ in range(n):
-            branch = OrganizationFactory(kind=OrganizationKind.BRANCH, parent=tree.community_a)
-            MeetingFactory(organization=branch, kind=K.THEME_DAY, held_on=dt.date(2026, 1, 3))
+        with django_capture_on_commit_callbacks(execute=True):  # committed: counted afresh
+            for _ in range(n):
+                branch = OrganizationFactory(kind=OrganizationKind.BRANCH, parent=tree.community_a)
+                MeetingFactory(organization=branch, kind=K.THEME_DAY, held_on=dt.date(2026, 1, 3))
 
     grow(2)
-    with django_assert_max_num_queries(40) as few:
+    # The counts of every organization (then kept in the cache), then the page's in detail.
+    with django_assert_max_num_queries(50) as few:
         client.get(url, {"year": 2026})
     grow(20)
     with django_assert_max_num_queries(len(few.captured_queries)):

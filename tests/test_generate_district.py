@@ -1,0 +1,292 @@
+"""`manage.py generate_district` at a small size: every step writes its rows, a second run writes
+none, and the rows are valid by the models' own checks and the services' rules, so that the
+benchmarks measure data the system could have made itself."""
+
+from __future__ import annotations
+
+import datetime as dt
+from io import StringIO
+from typing import Any
+
+import pytest
+from django.apps import apps
+from django.core.management import call_command
+from django.db.models import Count
+from django.utils import timezone
+
+from finance import rules as finance_rules
+from finance import selectors as finance_selectors
+from finance.models import (
+    DuesAssessment,
+    DuesPayment,
+    FundApprover,
+    FundBudget,
+    IncomeChange,
+    PaymentKind,
+    PlanSignature,
+    SpendingItem,
+    SpendingPlan,
+)
+from finance.rules import PlanStatus
+from finance.services.dues import dues_payment_errors
+from finance.services.funds import holds_step
+from members.models import Member
+from members.rules import MemberStatus
+from publicity import rules as publicity_rules
+from publicity.models import (
+    BranchVote,
+    DevelopmentCase,
+    DevelopmentStep,
+    Notice,
+    Opinion,
+    OpinionStatus,
+)
+from publicity.services import development_case_errors
+
+pytestmark = pytest.mark.django_db
+
+SEED = 77
+CODE = f"GD{SEED}"
+PREFIX = f"{CODE}-"
+SIZES = ["--members", "400", "--communities", "5", "--branches", "10", "--units", "5"]
+APPS = ("auth", "organizations", "members", "activities", "finance", "publicity")
+SIGNATURES: dict[str, int] = {  # the signatures a plan in each status carries
+    PlanStatus.DRAFT: 0,
+    PlanStatus.AT_ORGANIZATION_MEMBER: 1,
+    PlanStatus.AT_DEPUTY_SECRETARY: 2,
+    PlanStatus.AT_DIRECTOR: 3,
+    PlanStatus.APPROVED: 4,
+    PlanStatus.PAID: 5,
+    PlanStatus.RETURNED: 2,
+}
+
+
+def _generate() -> str:
+    out = StringIO()
+    call_command("generate_district", *SIZES, "--years", "1", "--seed", str(SEED),
+                 stdout=out, stderr=StringIO())  # fmt: skip
+    return out.getvalue()
+
+
+def _counts() -> dict[str, int]:
+    return {
+        model._meta.label: model._default_manager.count()
+        for label in APPS
+        for model in apps.get_app_config(label).get_models(include_auto_created=True)
+    }
+
+
+def _full_clean(rows: Any) -> None:
+    for row in rows:
+        row.full_clean()
+
+
+@pytest.fixture(scope="module")
+def district(django_db_setup: Any, django_db_blocker: Any) -> Any:
+    """Generated once for the module (and removed after it: the tables are shared)."""
+    with django_db_blocker.unblock():
+        from django.db import transaction
+
+        with transaction.atomic():
+            first = _counts()
+            _generate()
+            generated = _counts()
+            _generate()
+            again = _counts()
+            yield {"before": first, "after": generated, "again": again}
+            transaction.set_rollback(True)
+
+
+@pytest.fixture
+def db_access(district: Any) -> Any:
+    return district
+
+
+def test_every_step_writes_rows(db_access: Any) -> None:
+    before, after = db_access["before"], db_access["after"]
+    for model in (Member, DuesAssessment, DuesPayment, IncomeChange, FundBudget, SpendingPlan,
+                  SpendingItem, PlanSignature, FundApprover, DevelopmentCase, DevelopmentStep,
+                  BranchVote, Notice, Opinion):  # fmt: skip
+        label = model._meta.label
+        assert after[label] > before[label], label
+
+
+def test_second_run_creates_nothing(db_access: Any) -> None:
+    assert db_access["again"] == db_access["after"]
+
+
+# --- finance ----------------------------------------------------------------------------------------
+def test_every_member_is_assessed_for_the_year(db_access: Any) -> None:
+    members = Member.objects.filter(branch__code__startswith=PREFIX)
+    year = timezone.localdate().year
+    assessed = DuesAssessment.objects.filter(member__in=members, year=year)
+    assert assessed.count() == members.count()
+    _full_clean(assessed.order_by("pk")[:300])
+
+
+def test_this_months_ledger_has_an_amount_for_everyone(db_access: Any) -> None:
+    month = finance_rules.month_start(timezone.localdate())
+    rows = finance_selectors.dues_ledger(
+        month, Member.objects.filter(branch__code__startswith=PREFIX)
+    )
+    assert rows
+    assert all(row.line.amount > 0 for row in rows if row.line.note == ""), rows[:3]
+    assert [row.line.note for row in rows if row.line.amount <= 0] == []
+
+
+def test_payments_are_what_the_ledger_owes_and_pass_the_services_rules(db_access: Any) -> None:
+    payments = DuesPayment.objects.filter(
+        member__branch__code__startswith=PREFIX, kind=PaymentKind.DUES
+    ).select_related("member")
+    sample = list(payments.order_by("pk")[::7][:250])
+    assert sample
+    for payment in sample:
+        payment.full_clean()
+        assert payment.paid_on <= timezone.localdate()
+        assert finance_selectors.member_month_dues(payment.member, payment.period).amount == (
+            payment.amount
+        ), payment
+        payment_copy = DuesPayment(
+            member=payment.member, kind=payment.kind, period=payment.period,
+            amount=payment.amount, paid_on=payment.paid_on, method=payment.method,
+            proxy_name=payment.proxy_name,
+        )  # fmt: skip
+        assert dues_payment_errors(payment_copy) == {}, payment
+
+
+def test_some_pay_in_advance_some_late_some_in_arrears_some_extra(db_access: Any) -> None:
+    today = timezone.localdate()
+    regular = DuesPayment.objects.filter(member__branch__code__startswith=PREFIX).regular()
+    if today.month % 3 != 0:  # the quarter's later months are paid at its start
+        assert regular.filter(period__gt=finance_rules.month_start(today)).exists()
+    assert regular.filter(note="补交").exists()
+    voluntary = DuesPayment.objects.filter(
+        member__branch__code__startswith=PREFIX, kind=PaymentKind.VOLUNTARY
+    )
+    _full_clean(voluntary)
+    assert voluntary.exists()
+    members = Member.objects.filter(branch__code__startswith=PREFIX)
+    since = finance_selectors.records_since()
+    unpaid = [
+        finance_selectors.member_unpaid_months(m, today, since)
+        for m in finance_selectors.with_dues_status(members, today)
+    ]
+    if today.month >= 4:  # a few percent two months or more behind
+        assert 0 < sum(1 for n in unpaid if n >= 2) / len(unpaid) < 0.1
+
+
+def test_fund_plans_are_valid_within_budget_and_signed_by_the_chain(db_access: Any) -> None:
+    today = timezone.localdate()
+    plans = SpendingPlan.objects.filter(community__code__startswith=PREFIX).select_related(
+        "community"
+    )
+    assert plans.count() == 5 * today.month
+    _full_clean(FundBudget.objects.filter(community__code__startswith=PREFIX))
+    _full_clean(FundApprover.objects.filter(sub_district__code=CODE))
+    statuses = set(plans.values_list("status", flat=True))
+    assert PlanStatus.PAID in statuses or today.month < 3
+    counts = dict(plans.annotate(n=Count("signatures")).values_list("pk", "n"))
+    for plan in plans:
+        plan.full_clean()
+        assert counts[plan.pk] == SIGNATURES[plan.status], plan.status
+        items = list(plan.items.all())
+        _full_clean(items)
+        assert plan.total == sum(i.amount for i in items)
+        assert (
+            finance_rules.plan_errors(
+                [(i.description, i.use, i.amount) for i in items], remaining=plan.total
+            )
+            == []
+        )
+        for signature in plan.signatures.all():
+            signature.full_clean()
+            assert signature.signed_at <= timezone.now()
+            assert holds_step(signature.user, plan, signature.step), signature
+    for community_id in plans.values_list("community_id", flat=True).distinct():
+        assert finance_selectors.fund_balance(community_id, today.year).remaining >= 0
+
+
+# --- publicity --------------------------------------------------------------------------------------
+def test_cases_spread_over_the_steps_and_every_step_keeps_the_rules(db_access: Any) -> None:
+    cases = DevelopmentCase.objects.filter(branch__code__startswith=PREFIX).prefetch_related(
+        "steps"
+    )
+    assert cases.count() == 5 * 5
+    assert len(set(cases.values_list("last_step", flat=True))) >= 15
+    for case in cases:
+        case.full_clean()
+        assert development_case_errors(case) == {}
+        steps = sorted(case.steps.all(), key=lambda s: s.number)
+        assert [s.number for s in steps] == list(range(1, case.last_step + 1))
+        assert case.stage == publicity_rules.stage_of(case.last_step)
+        for step in steps:
+            step.full_clean()
+        facts = case.facts(steps)
+        following = publicity_rules.next_step(facts)
+        expected_due = None if case.is_deferred or following is None else following.due_on
+        assert case.due_on == expected_due
+        if case.last_step >= publicity_rules.APPROVAL:
+            assert case.member is not None
+            case.member.full_clean()
+            joined = {s.number: s.date for s in steps}[publicity_rules.ACCEPTANCE_MEETING]
+            assert case.member.joined_on == joined
+            full = case.last_step >= publicity_rules.FULL_APPROVAL
+            assert (case.member.status == MemberStatus.FULL) == full
+
+
+def test_votes_pass_with_the_branchs_full_members(db_access: Any) -> None:
+    votes = BranchVote.objects.filter(case__branch__code__startswith=PREFIX)
+    assert votes.exists()
+    for vote in votes.select_related("case"):
+        vote.full_clean()
+        assert vote.passed, vote.failure
+        entitled = set(vote.entitled.values_list("pk", flat=True))
+        full = Member.objects.full_on(vote.held_on).filter(branch_id=vote.case.branch_id)
+        assert entitled == set(full.values_list("pk", flat=True))
+        assert set(vote.attended.values_list("pk", flat=True)) <= entitled
+        assert vote.entitled_count == len(entitled)
+
+
+def test_notices_some_running_some_ended_with_opinions_and_a_deferral(db_access: Any) -> None:
+    today = timezone.localdate()
+    notices = Notice.objects.filter(case__branch__code__startswith=PREFIX).select_related("case")
+    assert notices.running_on(today).exists()
+    assert notices.filter(ends_on__lt=today).exists()
+    for notice in notices:
+        notice.full_clean()
+        assert notice.ends_on == publicity_rules.notice_end(notice.starts_on)
+        assert notice.case.last_step > publicity_rules.ACCEPTANCE_MEETING
+    opinions = Opinion.objects.filter(notice__in=notices)
+    _full_clean(opinions)
+    assert {OpinionStatus.CHECKING, OpinionStatus.UNFOUNDED, OpinionStatus.PROVEN} <= set(
+        opinions.values_list("status", flat=True)
+    )
+    deferred = DevelopmentCase.objects.filter(
+        branch__code__startswith=PREFIX, deferred_on__isnull=False
+    )
+    assert deferred.exists()
+    assert all(c.last_step < publicity_rules.APPROVAL for c in deferred)
+    # Each approval came after its notice had run its period with every opinion closed.
+    approved = DevelopmentStep.objects.filter(
+        case__branch__code__startswith=PREFIX, number=publicity_rules.APPROVAL
+    ).select_related("case")
+    for step in approved:
+        periods = [
+            (starts_on, ends_on)
+            for starts_on, ends_on in step.case.notices.values_list("starts_on", "ends_on")
+            if ends_on is not None
+        ]
+        open_opinions = (
+            Opinion.objects.filter(notice__case=step.case, closed_on__gt=step.date).count()
+            + Opinion.objects.filter(notice__case=step.case).open().count()
+        )
+        assert publicity_rules.approval_block(periods, open_opinions, False, step.date) is None
+
+
+def test_dates_are_never_in_the_future(db_access: Any) -> None:
+    today = timezone.localdate()
+    assert not DevelopmentStep.objects.filter(date__gt=today).exists()
+    assert not Notice.objects.filter(starts_on__gt=today).exists()
+    assert not DuesPayment.objects.filter(paid_on__gt=today).exists()
+    assert not PlanSignature.objects.filter(signed_at__gt=timezone.now()).exists()
+    assert dt.date(today.year, 1, 1) <= DuesPayment.objects.earliest("period").period
