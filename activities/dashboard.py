@@ -4,16 +4,41 @@ the user's scope in a fixed number of queries. Each organization's own status; n
 
 from __future__ import annotations
 
+import datetime as dt
+from typing import Any
+
 from django.conf import settings
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
 
-from common.dashboard import Chart, Panel, Todo, changelist_url
+from common.dashboard import Chart, Panel, Todo, changelist_url, kept_until_changed
 from organizations.models import Organization
 
 from .models import Notification
-from .selectors.compliance import compliance_list, due_rows, monthly_trend
+from .selectors.compliance import ComplianceSummary, compliance_summary_list, monthly_trend
+
+
+def compliance_summary(user: Any, year: int, as_of: dt.date) -> list[ComplianceSummary]:
+    """Each organization's counts in the user's scope, kept until the data changes: the 工作台
+    and the compliance page share them (a sub-district's take a second or two to count)."""
+    organizations = Organization.objects.visible_to(user)
+    days = settings.ACTIVITIES_REMINDER_DAYS
+    return kept_until_changed(
+        user,
+        "compliance",
+        lambda: compliance_summary_list(organizations, year, as_of, days),
+        year,
+        as_of,
+    )
+
+
+def compliance_trend(user: Any, year: int, as_of: dt.date) -> list[tuple[int, int, int | None]]:
+    """The scope's monthly trend (selectors.monthly_trend), kept like compliance_summary."""
+    organizations = Organization.objects.visible_to(user)
+    return kept_until_changed(
+        user, "compliance-trend", lambda: monthly_trend(organizations, year, as_of), year, as_of
+    )
 
 
 def compliance_url(**params: str) -> str:
@@ -28,21 +53,21 @@ def activities_panel(request: HttpRequest) -> Panel | None:
     if not user.has_perm("activities.view_meeting"):
         return None
     today = timezone.localdate()
-    organizations = Organization.objects.visible_to(user)
-    entries = compliance_list(organizations, today.year, today)
+    summary = compliance_summary(user, today.year, today)
+    overdue = sum(s.overdue for s in summary)
+    due = sum(s.due_soon for s in summary)
     days = settings.ACTIVITIES_REMINDER_DAYS
-    due, overdue = due_rows(entries, today, days)
     panel = Panel(title="三会一课", order=20)
     panel.todos += [
         Todo(
             "项应开会议已逾期",
-            len(overdue),
+            overdue,
             compliance_url(status="overdue"),
             "本期已结束，有效次数不足（只计达到法定人数的会议）",
         ),
         Todo(
             f"项应开会议{days}天内到期",
-            len(due),
+            due,
             compliance_url(status="due"),
             "本期尚未召开或次数不足",
             urgent=False,
@@ -54,7 +79,7 @@ def activities_panel(request: HttpRequest) -> Panel | None:
             urgent=False,
         ),
     ]
-    trend = monthly_trend(organizations, today.year, today)
+    trend = compliance_trend(user, today.year, today)
     panel.charts.append(
         Chart(f"{today.year}年每月有效会议", [(f"{m}月", held) for m, held, _ in trend], "次")
     )

@@ -37,11 +37,11 @@ from common.admin import (
     changed_fields,
     problem_flag,
 )
-from common.dashboard import kept_until_changed
 from common.spreadsheets import SafeXLSX
 from organizations.models import Organization
 
 from .. import services
+from ..dashboard import compliance_summary, compliance_trend
 from ..models import (
     Attendance,
     AttendanceStatus,
@@ -333,14 +333,7 @@ class MeetingAdmin(SpreadsheetAdminMixin, ImportExportMixin, ScopedHistoryAdmin)
             return _xlsx(compliance_dataset(compliance_selectors.compliance_rows(entries), year))
         status = request.GET.get("status", "")
         status = status if status in _COUNTED else ""
-        days = settings.ACTIVITIES_REMINDER_DAYS
-        summary = kept_until_changed(
-            request.user,
-            "compliance",
-            lambda: compliance_selectors.compliance_summary_list(organizations, year, as_of, days),
-            year,
-            as_of,
-        )
+        summary = compliance_summary(request.user, year, as_of)
         listed = [s for s in summary if _counted(s, status) or not status]
         page = Paginator(listed, COMPLIANCE_PER_PAGE).get_page(request.GET.get("page"))
         on_page = organizations.filter(pk__in=[s.pk for s in page])
@@ -360,13 +353,7 @@ class MeetingAdmin(SpreadsheetAdminMixin, ImportExportMixin, ScopedHistoryAdmin)
             "organization_count": len(summary),
             # The rows listed, counted like a change list's (a to-do opens exactly its rows).
             "cl": SimpleNamespace(result_count=sum(_counted(s, status) for s in listed)),
-            "trend": kept_until_changed(
-                request.user,
-                "compliance-trend",
-                lambda: _trend(organizations, year, as_of),
-                year,
-                as_of,
-            ),
+            "trend": _trend(compliance_trend(request.user, year, as_of)),
             "targets": (
                 settings.ACTIVITIES_ATTENDANCE_TARGET,
                 settings.ACTIVITIES_IN_SERVICE_TARGET,
@@ -413,9 +400,8 @@ def _shown(
     return entries
 
 
-def _trend(organizations: Any, year: int, as_of: dt.date) -> list[tuple[str, int, int, int]]:
+def _trend(trend: list[tuple[int, int, int | None]]) -> list[tuple[str, int, int, int]]:
     """(month, held, attendance %, bar width %) for the chart: the district's own trend."""
-    trend = compliance_selectors.monthly_trend(organizations, year, as_of)
     top = max((held for _, held, _ in trend), default=0) or 1
     return [(f"{m}月", held, rate or 0, round(100 * held / top)) for m, held, rate in trend]
 
