@@ -14,7 +14,8 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
+from django.db.models import CharField, DateTimeField, IntegerField, Value
 from django.utils import timezone
 
 from common.services import model_save
@@ -57,6 +58,19 @@ def period_get(code: str | None = None) -> Period:
     return period_just_ended(timezone.localdate(), months)
 
 
+# What a card is made from: the registration without its address and offer, the member's and the
+# unit's name (for a failure's reason) and the unit's party organization.
+REGISTRATION_FIELDS = (
+    "member_id",
+    "community_id",
+    "unit_id",
+    "is_section_level_cadre",
+    "member__name",
+    "unit__name",
+    "unit__party_organization_id",
+)
+
+
 def _card(registration: Registration, period: Period, prefill: selectors.Prefill) -> FeedbackCard:
     return FeedbackCard(
         member_id=registration.member_id,
@@ -85,6 +99,7 @@ def _new_cards(
     existing = set(
         FeedbackCard.objects.for_period(period.code)
         .filter(member_id__in=[r.member_id for r in registrations])
+        .order_by()  # not the model's ordering: it joins the members to sort by name
         .values_list("member_id", flat=True)
     )
     prefill = selectors.feedback_prefill(registrations, period)
@@ -115,14 +130,47 @@ def _save_one_by_one(cards: Iterable[FeedbackCard], result: GenerationResult) ->
             result.present += 1
 
 
+def _history_create(made: Sequence[FeedbackCard], actor: Any) -> None:
+    """The cards' 创建 rows of the audit trail, as `bulk_history_create` writes them (every tracked
+    field, "+", the actor or the request's user) but copied by the database in one INSERT ...
+    SELECT: building a historical instance per card was a third of a chunk's time."""
+    history = FeedbackCard.history.model  # type: ignore[attr-defined]
+    user = actor or history.get_default_history_user(made[0])
+    columns = [f.column for f in history.tracked_fields]
+    select = (
+        FeedbackCard.objects.filter(pk__in=[card.pk for card in made])
+        .order_by()
+        .annotate(
+            h_date=Value(timezone.now(), output_field=DateTimeField()),
+            h_reason=Value("", output_field=CharField()),
+            h_type=Value("+", output_field=CharField()),
+            h_user=Value(getattr(user, "pk", None), output_field=IntegerField()),
+        )
+        .values_list(
+            *[f.attname for f in history.tracked_fields], "h_date", "h_reason", "h_type", "h_user"
+        )
+    )
+    sql, params = select.query.sql_with_params()
+    names = [*columns, "history_date", "history_change_reason", "history_type", "history_user_id"]
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {quote(history._meta.db_table)} "  # noqa: S608 (names from the models)
+            f"({', '.join(map(quote, names))}) {sql}",
+            params,
+        )
+
+
 def feedback_cards_generate_for(
     *, registration_ids: Sequence[int], period: Period, actor: Any = None
 ) -> GenerationResult:
-    """Make the missing cards of these registrations for the period (ids in: one task's chunk)."""
+    """Make the missing cards of these registrations for the period (ids in: one task's chunk),
+    in a few queries whatever the chunk's size."""
     result = GenerationResult()
     registrations = list(
         Registration.objects.filter(pk__in=list(registration_ids))
         .select_related("member", "unit")
+        .only(*REGISTRATION_FIELDS)
         .order_by("pk")
     )
     cards = _new_cards(registrations, period, result)
@@ -131,7 +179,7 @@ def feedback_cards_generate_for(
     try:
         with transaction.atomic():
             made = FeedbackCard.objects.bulk_create(cards)
-            FeedbackCard.history.bulk_history_create(made, default_user=actor)  # type: ignore[attr-defined]
+            _history_create(made, actor)
         result.created += len(made)
     except IntegrityError:
         _save_one_by_one(cards, result)

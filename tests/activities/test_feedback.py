@@ -132,6 +132,34 @@ def test_the_database_refuses_a_second_card_for_a_member_and_period(
         card.save()
 
 
+def test_each_generated_card_has_its_creation_in_the_history(
+    tree: SimpleNamespace, zhang: Any, superuser: Any
+) -> None:
+    registered(tree, "李娜")
+    services.feedback_cards_generate(period=H1, actor=superuser)
+    for card in FeedbackCard.objects.all():
+        (entry,) = card.history.all()
+        assert (entry.history_type, entry.history_user) == ("+", superuser)
+        assert (entry.member_id, entry.period, entry.posts) == (
+            card.member_id,
+            "2026H1",
+            card.posts,
+        )
+        assert (entry.unit_organization_id, entry.status) == (card.unit_organization_id, "draft")
+
+
+def test_a_chunk_takes_the_same_queries_for_one_card_or_ten(
+    tree: SimpleNamespace, django_assert_num_queries: Any
+) -> None:
+    registrations = [registered(tree, f"党员{i}") for i in range(11)]
+    services.feedback_cards_generate_for(registration_ids=[registrations[0].pk], period=H1)
+    # registrations, cards present, posts, activities, attendance; the insert, its history
+    for chunk in ([registrations[1]], registrations[2:]):
+        with django_assert_num_queries(9):
+            services.feedback_cards_generate_for(registration_ids=[r.pk for r in chunk], period=H1)
+    assert FeedbackCard.objects.count() == 11
+
+
 def test_who_gets_a_card(tree: SimpleNamespace) -> None:
     registered(tree, "上半年报到")
     late = registered(tree, "七月才报到")

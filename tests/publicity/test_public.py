@@ -242,6 +242,22 @@ def test_a_resident_sends_an_opinion_into_the_record_book(client: Client, runnin
     assert "您的意见已收到" in client.get(response["Location"]).content.decode()
 
 
+def test_each_visitor_of_a_kept_notice_page_gets_a_fresh_captcha_and_a_working_csrf_token(
+    running: Notice,
+) -> None:
+    first, second = Client(enforce_csrf_checks=True), Client(enforce_csrf_checks=True)
+    token, answer = _form(first, running)
+    other_token, _ = _form(second, running)  # the same page, kept since the first visit
+    assert token != other_token
+    page = first.get(reverse("public:notice", args=[running.pk])).content.decode()
+    assert "zqslot" not in page
+    found = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)
+    assert found
+    csrf = found.group(1)
+    assert _send(first, running, token, answer, csrfmiddlewaretoken=csrf).status_code == 302
+    assert _send(second, running, other_token, "0").status_code == 403  # no token: refused
+
+
 def test_a_wrong_captcha_answer_is_refused(client: Client, running: Notice) -> None:
     token, answer = _form(client, running)
     response = _send(client, running, token, str(int(answer) + 1))
