@@ -8,7 +8,9 @@ Measures, for a sub-district officer of the generated sub-district (GD<seed>) an
 its first community: the member change list (first page, a search, a filter), the meeting change
 list when the activities app has one, the 工作台 with all its panels, and the user's scope as a
 request finds it. The reference is the same request in a second process on an empty database
-(migrated, holding only the sub-district, one community and the two users). Goals: lists and
+(migrated, holding only the sub-district, one community and the two users); a second table puts
+the same pages beside a database whose community holds one page of rows (generate_district at 60
+members), where a list draws as many rows as on the district: what is left is the tables' size. Goals: lists and
 工作台 at most 2x the empty database, 工作台 median at most 300 ms, the query count of a list the
 same on both, the scope at most 5 ms.
 """
@@ -115,7 +117,13 @@ def reference_url(url: str | None) -> str:
     return f"sqlite:///{Path('/tmp/bench_empty.sqlite3')}"
 
 
-def prepare_reference(url: str) -> None:
+# The second reference: the same tree's first community holding one page of rows (members,
+# meetings and what hangs on them), so that the page draws as many rows as on the district and
+# only the size of the tables differs. The empty database draws none (its list is empty).
+ONE_PAGE = ["--members", "60", "--communities", "1", "--branches", "2", "--units", "2"]
+
+
+def prepare_reference(url: str, generate: list[str] | None = None) -> None:
     import os
 
     env = {**os.environ, "DATABASE_URL": url}
@@ -128,6 +136,9 @@ def prepare_reference(url: str) -> None:
         Path(url.removeprefix("sqlite:///")).unlink(missing_ok=True)
     manage = Path(__file__).resolve().parent.parent / "manage.py"
     subprocess.run([sys.executable, str(manage), "migrate", "-v0"], env=env, check=True)  # noqa: S603
+    if generate:
+        command = [sys.executable, str(manage), "generate_district", *generate, "--years", "1"]
+        subprocess.run(command, env=env, check=True, capture_output=True)  # noqa: S603
 
 
 def main() -> None:
@@ -144,8 +155,14 @@ def main() -> None:
     url = reference_url(args.reference_url)
     prepare_reference(url)
     reference = in_subprocess(Path(__file__), url, "--repeat", str(args.repeat))
+    one_page_url = url.rsplit("/", 1)[0] + "/bench_one_page" if "://" in url else url
+    if url.startswith("sqlite"):
+        one_page_url = f"sqlite:///{Path('/tmp/bench_one_page.sqlite3')}"
+    prepare_reference(one_page_url, ONE_PAGE)
+    one_page = in_subprocess(Path(__file__), one_page_url, "--repeat", str(args.repeat))
+    measured = measure(args.seed, args.repeat, empty=False)
     rows = []
-    for t in measure(args.seed, args.repeat, empty=False):
+    for t in measured:
         ref = reference.get(t.label)
         if t.label.startswith("权限范围"):
             rows.append((t.label, f"{t.median_ms:.2f} ms", "—", "—", "≤ 5 ms", t.median_ms <= 5))
@@ -170,6 +187,21 @@ def main() -> None:
             )
         )
     table("Admin pages on the generated district (bench/bench_pages.py)", rows)
+    table(
+        "The same pages against a database holding one page of rows (where the time goes)",
+        [
+            (
+                t.label,
+                f"{t.median_ms:.0f} ms, {t.queries} q",
+                f"{one_page[t.label]['median_ms']:.0f} ms, {one_page[t.label]['queries']} q",
+                f"{t.median_ms / one_page[t.label]['median_ms']:.2f}×",
+                "—",
+                None,
+            )
+            for t in measured
+            if t.label in one_page and not t.label.startswith("权限范围")
+        ],
+    )
 
 
 if __name__ == "__main__":

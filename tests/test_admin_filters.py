@@ -50,6 +50,7 @@ def test_above_the_limit_the_filter_is_a_picker_and_still_filters(
     page = client.get(MEETINGS).content.decode()
     assert 'name="organization"' in page
     assert "admin/autocomplete/" in page
+    assert "select2" in page  # the picker's script is on the page
     assert f"?organization={extra[5].pk}" not in page  # no link per organization
     assert 'id="filter-form"' in page  # applied with the filter form's button
     chosen = client.get(MEETINGS, {"organization": extra[0].pk}).content.decode()
