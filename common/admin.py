@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import models, transaction
@@ -516,6 +517,20 @@ class ServiceCheckedForm(forms.ModelForm):  # type: ignore[type-arg]
             self.add_error(field if field in self.fields else None, message)
 
 
+# The autocomplete of an organization filter's picker asks for the organizations the user sees, of
+# the filter's kinds (organizations/admin.py); a form's autocomplete offers those the user manages.
+FILTER_KINDS_PARAMETER = "filter_kinds"
+
+
+class FilterAutocomplete(AutocompleteSelect):
+    def __init__(self, field: Any, admin_site: Any, kinds: tuple[str, ...], **kwargs: Any) -> None:
+        self.kinds = kinds
+        super().__init__(field, admin_site, **kwargs)
+
+    def get_url(self) -> str:
+        return f"{super().get_url()}?{urlencode({FILTER_KINDS_PARAMETER: ','.join(self.kinds)})}"
+
+
 class OrganizationFilter(admin.SimpleListFilter):
     """An organization the rows belong to (through `field`), among the organizations of `kinds`
     the user may see. Subclasses set `field`, and `title` / `kinds` where they differ.
@@ -561,7 +576,6 @@ class OrganizationFilter(admin.SimpleListFilter):
 
     def picker_form(self) -> forms.Form:
         from django.contrib.admin.utils import get_fields_from_path
-        from django.contrib.admin.widgets import AutocompleteSelect
 
         source = get_fields_from_path(self.model, self.field.removesuffix("_id"))[-1]
         form = forms.Form(data={self.parameter_name: self.value()})
@@ -569,8 +583,11 @@ class OrganizationFilter(admin.SimpleListFilter):
             label=self.title,
             required=False,
             queryset=self.organizations(),  # the chosen one is shown only if the user sees it
-            widget=AutocompleteSelect(
-                source, self.model_admin.admin_site, attrs={"class": "unfold-filter-autocomplete"}
+            widget=FilterAutocomplete(
+                source,
+                self.model_admin.admin_site,
+                self.kinds,
+                attrs={"class": "unfold-filter-autocomplete"},
             ),
         )
         return form

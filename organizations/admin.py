@@ -22,6 +22,7 @@ from unfold.admin import ModelAdmin, TabularInline
 from unfold.forms import AdminPasswordChangeForm, UserChangeForm, UserCreationForm
 
 from common.admin import (
+    FILTER_KINDS_PARAMETER,
     ScopedHistoryAdmin,
     ScopedTabularInline,
     Services,
@@ -94,8 +95,12 @@ class OrganizationAdmin(SpreadsheetAdminMixin, ImportExportMixin, ScopedHistoryA
         return getattr(organization, "current_secretary", None) or "—"
 
     def get_search_results(self, request: HttpRequest, queryset: Any, search_term: str) -> Any:
-        # An autocomplete widget picks a parent: offer only organizations the user manages.
-        if request.GET.get("field_name"):
+        kinds = request.GET.get(FILTER_KINDS_PARAMETER)
+        if kinds is not None:
+            # A list filter's picker: the organizations the user sees (the queryset), of its kinds.
+            queryset = queryset.filter(kind__in=kinds.split(","))
+        elif request.GET.get("field_name"):
+            # An autocomplete widget picks a parent: offer only organizations the user manages.
             queryset = queryset.editable_by(request.user)
         return super().get_search_results(request, queryset, search_term)
 

@@ -6,6 +6,7 @@ import uuid
 from typing import Any
 
 from django.core.cache import cache
+from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 
 PUBLIC_VERSION_KEY = "publicity:public:version"
@@ -20,6 +21,12 @@ def public_version() -> str:
 
 
 def public_changed(**kwargs: Any) -> None:
+    """A new version once the change is committed: moved before, a visitor between the save and
+    the commit would keep the old page (a withdrawn notice) under the new version."""
+    transaction.on_commit(_new_version)
+
+
+def _new_version() -> None:
     cache.set(PUBLIC_VERSION_KEY, uuid.uuid4().hex, None)
 
 

@@ -26,6 +26,7 @@ from typing import Any
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotModified
 from django.middleware.csrf import get_token
@@ -59,9 +60,9 @@ def _public_version() -> str:
 
 
 def _version_forget(**kwargs: Any) -> None:
-    """Any row saved or deleted in this process: read the version again (signals.py may have
-    moved it on; cheaper than telling its models apart)."""
-    _version.clear()
+    """Any row saved or deleted in this process: read the version again once it is committed
+    (signals.py moves it on then; cheaper than telling its models apart)."""
+    transaction.on_commit(_version.clear)
 
 
 post_save.connect(_version_forget, dispatch_uid="publicity-views-version-save")

@@ -90,3 +90,64 @@ def test_the_pickers_queries_do_not_grow_with_the_organizations(
     reset_queries()
     with django_assert_num_queries(queries):
         client.get(MEETINGS)
+
+
+def _suggested(client: Any, kinds: str, term: str = "") -> set[str]:
+    answer = client.get(
+        reverse("admin:autocomplete"),
+        {
+            "app_label": "activities",
+            "model_name": "meeting",
+            "field_name": "organization",
+            "filter_kinds": kinds,
+            "term": term,
+        },
+    )
+    assert answer.status_code == 200
+    return {row["text"] for row in answer.json()["results"]}
+
+
+def test_the_pickers_suggestions_are_what_the_user_sees_of_its_kinds(
+    client: Any, tree: Any, secretary_a: Any
+) -> None:
+    client.force_login(secretary_a)
+    branches = _suggested(client, "branch,unit_org")
+    assert tree.branch_a.name in branches
+    assert tree.branch_b.name not in branches  # another community's
+    assert tree.community_a.name not in branches  # not of the filter's kinds
+    assert _suggested(client, "branch", term="乙") == set()
+
+
+def test_a_unit_reviewer_finds_its_own_organization_in_the_picker(
+    client: Any, tree: Any, reviewer_b: Any
+) -> None:
+    """A reviewer manages no organization but sees its own: the picker offers what is seen."""
+    client.force_login(reviewer_b)
+    seen = _suggested(client, "branch,unit_org")
+    assert tree.unit_b.party_organization.name in seen
+    assert tree.branch_a.name not in seen
+
+
+def test_a_list_too_long_to_count_says_so_and_offers_no_select_all(
+    client: Any, tree: Any, secretary_a: Any, monkeypatch: Any
+) -> None:
+    """Counted up to CAP rows: beyond, the list says "超过 CAP 条记录", and "select all N" (which
+    would act on every row, counted or not) is not offered; below, both are as usual."""
+    from django.contrib.admin.sites import site
+
+    from activities.models import Meeting
+    from common.admin import CappedCountPaginator
+
+    monkeypatch.setattr(site._registry[Meeting], "list_per_page", 3)
+    for day in range(1, 9):
+        MeetingFactory(organization=tree.branch_a, held_on=f"2026-03-{day:02d}")
+    client.force_login(secretary_a)
+    monkeypatch.setattr(CappedCountPaginator, "CAP", 50)
+    counted = client.get(MEETINGS).content.decode()
+    assert 'class="question hidden"' in counted  # select all 8 across the pages
+    assert "超过" not in counted
+    monkeypatch.setattr(CappedCountPaginator, "CAP", 5)
+    capped = client.get(MEETINGS)
+    assert "超过 5 条记录" in capped.content.decode()
+    assert 'class="question hidden"' not in capped.content.decode()
+    assert capped.context["cl"].paginator.num_pages == 2  # 5 rows counted, 3 a page

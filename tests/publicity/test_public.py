@@ -27,9 +27,17 @@ from tests.publicity.factories import (
 
 @pytest.fixture(autouse=True)
 def _fresh_cache(db: None) -> Any:
-    cache.clear()
+    """Each test starts without kept pages: the shared cache's, and this process's own copies
+    and trusted version (publicity/views.py), which a test's rows, never committed, do not reset."""
+    from publicity import views
+    from publicity.signals import public_version
+
+    for clear in (cache.clear, views._version.clear, views._SERVED.clear):
+        clear()
+    public_version()  # a running site has one
     yield
-    cache.clear()
+    for clear in (cache.clear, views._version.clear, views._SERVED.clear):
+        clear()
 
 
 @pytest.fixture
@@ -165,11 +173,12 @@ def test_the_supervision_board_shows_registered_in_service_members(
 
 
 def test_a_change_to_a_notice_shows_at_once(
-    client: Client, tree: SimpleNamespace, running: Notice
+    client: Client, tree: SimpleNamespace, running: Notice, django_capture_on_commit_callbacks: Any
 ) -> None:
     assert "林晓雨" in client.get(board_url(tree)).content.decode()
     running.name = "林晓雨改"
-    running.save(update_fields=["name"])
+    with django_capture_on_commit_callbacks(execute=True):  # shown once it is committed
+        running.save(update_fields=["name"])
     assert "林晓雨改" in client.get(board_url(tree)).content.decode()
 
 
