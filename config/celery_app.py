@@ -21,6 +21,9 @@ def _drop_broken_connections(**kwargs: Any) -> None:
     an error in the task just run is closed if it no longer works, so the next task opens anew."""
     from django.db import connections
 
+    task = kwargs.get("task")
+    if task is not None and getattr(task.request, "is_eager", False):
+        return  # run inside the caller's request or test: its connection is the caller's
     for connection in connections.all(initialized_only=True):
         if connection.errors_occurred:
             if connection.is_usable():
