@@ -31,3 +31,36 @@ def model_delete(instance: models.Model, *, actor: Any) -> None:
     if actor is not None and getattr(actor, "is_authenticated", False):
         instance._history_user = actor  # type: ignore[attr-defined]
     instance.delete()
+
+
+def history_copy(queryset: Any, *, history_type: str, user: Any, when: Any) -> None:
+    """One audit record per row `queryset` selects, as django-simple-history writes them (every
+    tracked field, the type "+" or "~", the user, no reason), copied by the database in one
+    INSERT ... SELECT: for bulk writes, where building a historical object per row in Python was
+    the largest cost (a 10,000-row import, a chunk of feedback cards)."""
+    from django.db import connections
+    from django.db.models import CharField, DateTimeField, IntegerField, Value
+
+    historical = queryset.model.history.model
+    tracked = list(historical.tracked_fields)
+    select = (
+        queryset.order_by()
+        .annotate(
+            h_date=Value(when, output_field=DateTimeField()),
+            h_reason=Value(None, output_field=CharField()),
+            h_type=Value(history_type, output_field=CharField()),
+            h_user=Value(getattr(user, "pk", None), output_field=IntegerField()),
+        )
+        .values_list(*[f.attname for f in tracked], "h_date", "h_reason", "h_type", "h_user")
+    )
+    connection = connections[queryset.db]
+    quote = connection.ops.quote_name
+    names = [f.column for f in tracked]
+    names += ["history_date", "history_change_reason", "history_type", "history_user_id"]
+    sql, params = select.query.get_compiler(using=queryset.db).as_sql()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {quote(historical._meta.db_table)} "  # noqa: S608 (names from the models)
+            f"({', '.join(map(quote, names))}) {sql}",
+            params,
+        )

@@ -33,7 +33,7 @@ from members.rules import Category
 from organizations.models import Organization, OrganizationAccess
 from organizations.roles import Role
 
-from . import rules
+from . import demo, rules
 from .models import (
     DuesAssessment,
     DuesPayment,
@@ -61,12 +61,8 @@ METHODS = (
     (0.32, PaymentMethod.TRANSFER),
     (1.00, PaymentMethod.IN_PERSON),
 )
-CHAIN_USERS = (
-    (ChainStep.ORGANIZATION_MEMBER, "zuzhi", "组织委员"),
-    (ChainStep.DEPUTY_SECRETARY, "fushuji", "分管副书记"),
-    (ChainStep.DIRECTOR, "zhuren", "街道主任"),
-    (ChainStep.FINANCE_OFFICE, "caizheng", "财政所"),
-)
+# The demo's signers of the chain (finance/demo.py), named by their step, prefixed per district.
+CHAIN_USERS = tuple((step, name, ChainStep(step).label) for step, name, _ in demo.CHAIN_USERS)
 # (description, use, amount range in yuan): any four together stay under a twelfth of the budget.
 ITEMS = (
     ("党报党刊及学习资料", FundUse.EDUCATION_MATERIALS, (60, 160)),

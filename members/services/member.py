@@ -14,11 +14,11 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import connections, models, transaction
-from django.db.models import Q, Value
+from django.db.models import Q
 from django.db.models.signals import post_save
 from django.utils import timezone
 
-from common.services import model_save
+from common.services import history_copy, model_save
 from organizations.scope import require_editable, scope_of
 
 from ..models import Member, MemberCategory, PersonalDataAccess
@@ -164,21 +164,8 @@ def _bulk_history(writes: Sequence[MemberWrite], user: Any) -> None:
 
 
 def _history_insert(ids: list[int], history_type: str, now: Any, user: Any) -> None:
-    historical = Member.history.model
-    tracked = [f.name for f in historical.tracked_fields]
-    members = (
-        Member.objects.filter(pk__in=ids)
-        .order_by("pk")
-        .annotate(
-            h_date=Value(now, output_field=models.DateTimeField()),
-            h_reason=Value(None, output_field=models.CharField()),
-            h_type=Value(history_type, output_field=models.CharField()),
-            h_user=Value(user.pk if user else None, output_field=models.IntegerField()),
-        )
-        .values_list(*tracked, "h_date", "h_reason", "h_type", "h_user")
-    )
-    names = [*tracked, "history_date", "history_change_reason", "history_type", "history_user"]
-    _insert_select(historical, names, members)
+    members = Member.objects.filter(pk__in=ids)
+    history_copy(members, history_type=history_type, user=user, when=now)
     _m2m_history_insert(ids, history_type, now)
 
 
@@ -209,17 +196,6 @@ def _m2m_history_insert(ids: list[int], history_type: str, now: Any) -> None:
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, [date, history_type, *ids])
-
-
-def _insert_select(model: type[models.Model], names: list[str], queryset: Any) -> None:
-    """INSERT INTO the model's table (the columns of `names`) the rows `queryset` selects
-    (a values_list in the same order)."""
-    connection = connections[queryset.db]
-    quote = connection.ops.quote_name
-    columns = ", ".join(quote(model._meta.get_field(name).column or "") for name in names)  # type: ignore[union-attr]
-    sql, params = queryset.query.get_compiler(using=queryset.db).as_sql()
-    with connection.cursor() as cursor:
-        cursor.execute(f"INSERT INTO {quote(model._meta.db_table)} ({columns}) {sql}", params)  # noqa: S608
 
 
 def personal_data_access_record(
