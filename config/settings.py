@@ -400,6 +400,9 @@ FINANCE_HARDSHIP_FUND = env.int("FINANCE_HARDSHIP_FUND", default=0)
 # The first month the dues records of this system cover (YYYY-MM): a member with no payment is
 # counted as unpaid from then, not from the day they joined. Empty: the earliest month recorded.
 FINANCE_DUES_RECORDS_SINCE = env("FINANCE_DUES_RECORDS_SINCE", default="")
+# 自愿多交党费 is unlimited by the rules; one payment above this many yuan is refused as a typing
+# error (a larger gift is recorded in several payments). 1000 yuan or more goes to the centre.
+FINANCE_VOLUNTARY_MAX_AMOUNT = env.int("FINANCE_VOLUNTARY_MAX_AMOUNT", default=100000)
 # Months shown by the workbench's collection-rate chart.
 FINANCE_CHART_MONTHS = env.int("FINANCE_CHART_MONTHS", default=12)
 

@@ -37,6 +37,7 @@ def finance_panel(request: HttpRequest) -> Panel | None:
     today = timezone.localdate()
     panel = Panel(title="党费与经费", order=40)
     panel.todos += _arrears_todos(user, today)
+    panel.todos.append(_dues_error_todo(user, today))
     if user.has_perm("finance.change_duesrelief"):
         panel.todos.append(_relief_todo(user))
     if user.has_perm("finance.view_spendingplan"):
@@ -61,7 +62,7 @@ def _arrears_todos(user: Any, today: dt.date) -> list[Todo]:
             f"名党员连续{ARREARS_LAPSE_MONTHS}个月以上未交党费",
             counts["lapsed"],
             changelist_url("finance.memberdues", arrears="lapsed"),
-            "无正当理由的，提交支部大会按自行脱党处理（002）",
+            f"无正当理由的，提交支部大会按自行脱党处理（{rules.DUES_RULE_NAME}第十三条）",
         ),
         Todo(
             f"名党员已连续{ARREARS_WARN_MONTHS}个月未交党费",
@@ -70,6 +71,19 @@ def _arrears_todos(user: Any, today: dt.date) -> list[Todo]:
             "及时提醒，下月仍未交纳的按自行脱党处理",
         ),
     ]
+
+
+def _dues_error_todo(user: Any, today: dt.date) -> Todo:
+    """Members whose dues of this month cannot be computed: a data error to fix, never
+    "owes nothing"."""
+    members = MemberDues.objects.visible_to(user).current()
+    count = members.filter(selectors.dues_error_q(today)).count()
+    return Todo(
+        "名党员无法计算党费（未登记月收入等）",
+        count,
+        changelist_url("finance.memberdues", dues_error="1"),
+        "请补登月收入或收入变化，否则无法核定和登记其党费",
+    )
 
 
 def _relief_todo(user: Any) -> Todo:

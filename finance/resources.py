@@ -1,5 +1,6 @@
 """Spreadsheets of the finance app: the 党费台账 export (a contract, DOMAIN.md "Import and
-export") and the import of a month's payments from the list a branch keeps or its bank gives.
+export") and the 党费交纳 import (a contract too): the payments a branch recorded before it used
+the system.
 
 The payment import uses the shared toolkit (common/imports.py): a preview, row-numbered Chinese
 errors, nothing written while any row is bad, and a re-import of the same file changes nothing.
@@ -16,13 +17,13 @@ from xml.sax.saxutils import escape
 
 import tablib
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from import_export import fields
 from import_export.instance_loaders import BaseInstanceLoader
 
 from common.imports import (
     AmountWidget,
     DateWidget,
-    LabelWidget,
     RowNumberedResource,
     TextWidget,
     cell_text,
@@ -35,7 +36,7 @@ from . import rules
 from .models import DuesPayment, PaymentKind
 from .rules import PaymentMethod
 from .selectors import LEDGER_HEADERS, LedgerRow, member_month_dues
-from .services.dues import dues_payment_record
+from .services.dues import dues_payment_record, owed_error
 
 LEDGER_TITLE = "党费台账"
 
@@ -136,8 +137,10 @@ def ledger_file(path: Any, rows: list[LedgerRow], month: dt.date) -> None:
         write_spreadsheet(path, ledger_dataset(rows, month))
 
 
-# --- the payment import --------------------------------------------------------------------------
-PAYMENT_HEADERS = ("姓名", "公民身份号码", "所属月份", "交纳金额", "交纳日期", "交纳方式", "代交人")
+# --- the payment import (the 党费交纳 contract, DOMAIN.md "Import and export") ---------------------
+PAYMENT_HEADERS = ("公民身份号码", "姓名", "所属月份", "金额", "交纳日期")
+# How an imported payment was made is not in the contract: recorded as paid in person.
+IMPORTED_PAYMENT_METHOD = PaymentMethod.IN_PERSON
 
 
 class MonthWidget(TextWidget):
@@ -178,23 +181,22 @@ class PaymentInstanceLoader(BaseInstanceLoader):
 
 
 class DuesPaymentResource(RowNumberedResource):
-    """党费收缴登记 of a month. Pass user= to import within that user's scope."""
+    """党费交纳: the payments a branch recorded before it used the system. Pass user= to import
+    within that user's scope (the members whose records they keep)."""
 
     HEADERS = PAYMENT_HEADERS
     unit = "笔"
-    title = "党费收缴登记"
+    title = "党费交纳"
 
-    name = fields.Field(attribute="member_name", column_name="姓名", widget=TextWidget())
     citizen_id = fields.Field(attribute="member", column_name="公民身份号码", widget=TextWidget())
+    name = fields.Field(attribute="member_name", column_name="姓名", widget=TextWidget())
     period = column("period", "所属月份", MonthWidget())
-    amount = column("amount", "交纳金额", AmountWidget("交纳金额", required=True))
+    amount = column("amount", "金额", AmountWidget("金额", required=True))
     paid_on = column("paid_on", "交纳日期", DateWidget("交纳日期"))
-    method = column("method", "交纳方式", LabelWidget(PaymentMethod, "交纳方式"))
-    proxy_name = column("proxy_name", "代交人")
 
     class Meta:
         model = DuesPayment
-        fields = ("name", "citizen_id", "period", "amount", "paid_on", "method", "proxy_name")
+        fields = ("citizen_id", "name", "period", "amount", "paid_on")
         import_order = fields
         import_id_fields = ("citizen_id", "period")
         skip_unchanged = True
@@ -206,14 +208,23 @@ class DuesPaymentResource(RowNumberedResource):
     def __init__(self, user: Any = None, **kwargs: Any) -> None:
         super().__init__(user=user, **kwargs)
         self.members: dict[str, Member] = {}
+        self.today = timezone.localdate()
 
     def visible_members(self) -> Any:
         queryset = Member.objects.all()
         return queryset.visible_to(self.user) if self.user is not None else queryset
 
+    def import_instance(self, instance: Any, row: Any, **kwargs: Any) -> None:
+        """The name is checked against the ID's member, whichever column comes first."""
+        instance._row_name = cell_text(row.get("姓名"))
+        if instance.pk is None:
+            instance.kind, instance.method = PaymentKind.DUES, IMPORTED_PAYMENT_METHOD
+        super().import_instance(instance, row, **kwargs)
+
     def read_column(self, field: fields.Field, instance: Any, row: Any) -> None:
         if field.attribute == "member_name":
-            instance._row_name = cell_text(row[field.column_name])  # checked with the ID
+            if not cell_text(row[field.column_name]):
+                raise ValueError("姓名不能为空")
         elif field.attribute == "member":
             instance.member = self._member(cell_text(row[field.column_name]), instance)
         else:
@@ -227,32 +238,45 @@ class DuesPaymentResource(RowNumberedResource):
             raise ValueError("没有该公民身份号码的党员，或其组织关系不在您的管理范围内")
         name = getattr(instance, "_row_name", "")
         if name and name != member.name:
-            raise ValueError(f"姓名“{name}”与该公民身份号码登记的姓名不符")
+            raise ValueError(f"姓名“{name}”与该公民身份号码登记的姓名“{member.name}”不符")
         return member
-
-    def import_instance(self, instance: Any, row: Any, **kwargs: Any) -> None:
-        instance.kind = PaymentKind.DUES
-        super().import_instance(instance, row, **kwargs)
 
     def validate_instance(
         self, instance: Any, import_validation_errors: Any = None, validate_unique: bool = True
     ) -> None:
         errors = dict(import_validation_errors or {})
         if not errors and instance.pk is None and instance.member_id and instance.period:
-            owed = member_month_dues(instance.member, instance.period)
-            if owed.amount > 0 and instance.amount != owed.amount:
-                errors["amount"] = f"交纳金额{instance.amount}元与应缴金额{owed.amount}元不符"
+            errors.update(self._new_payment_errors(instance))
         super().validate_instance(instance, errors, validate_unique=False)
+
+    def _new_payment_errors(self, instance: Any) -> dict[str, str]:
+        """The contract's checks of a new payment: its date, and its amount against the month's
+        核定 amount (both amounts named)."""
+        if instance.paid_on and (
+            error := rules.imported_payment_date_error(
+                instance.period, instance.paid_on, self.today
+            )
+        ):
+            return {"paid_on": error}
+        owed = member_month_dues(instance.member, instance.period)
+        if error := owed_error(instance.member, instance.period, owed):
+            return {"period": error}
+        if instance.amount is not None and instance.amount != owed.amount:
+            return {
+                "amount": f"金额{instance.amount:.2f}元与{rules.month_label(instance.period)}"
+                f"核定的应缴金额{owed.amount:.2f}元不符"
+            }
+        return {}
 
     def save_row(self, instance: Any, update_fields: list[str] | None) -> None:
         if instance.pk is not None:
             raise ValidationError(
                 f"{instance.member.name}{rules.month_label(instance.period)}的党费已登记，"
-                "与本行不同：请在党费交纳记录中核对"
+                "与本行不同：请在党费交纳记录中核对（登记有误的先冲正）"
             )
         created = dues_payment_record(
             member=instance.member, period=instance.period, paid_on=instance.paid_on,
-            method=instance.method, proxy_name=instance.proxy_name, actor=self.user,
+            method=IMPORTED_PAYMENT_METHOD, actor=self.user, imported=True,
         )  # fmt: skip
         instance.pk = created.pk
 

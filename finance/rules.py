@@ -15,6 +15,10 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.db import models
 
 from members.rules import SELF_LAPSE_MONTHS, Category
+from organizations.rules import OrganizationKind
+
+# The documents the rules come from, named as users know them (never by the seeds' numbers).
+DUES_RULE_NAME = "《关于中国共产党党费收缴、使用和管理的规定》"
 
 FEN = Decimal("0.01")
 ZERO = Decimal("0.00")
@@ -41,6 +45,14 @@ FIXED_LABEL = "固定"
 # --- collection ---------------------------------------------------------------------------------
 BACK_PAY_MAX_MONTHS = 6  # back payment reaches at most 6 months
 CENTRAL_REMITTANCE_THRESHOLD = Decimal("1000")  # a single voluntary payment this large or more
+# An imported payment may be dated at most this many months before its month (advance payment of
+# the next month, the 党费交纳 import contract).
+IMPORT_ADVANCE_MONTHS = 1
+# 减交、免交: approved by the 上一级党委, the nearest of these above the branch (a 党总支 is not a
+# 党委 and is passed over).
+RELIEF_APPROVING_KINDS = frozenset(
+    {OrganizationKind.COMMUNITY_COMMITTEE, OrganizationKind.SUB_DISTRICT}
+)
 ARREARS_WARN_MONTHS = 5  # 5 months unpaid: the member is warned
 # 6 consecutive months unpaid: flagged for 自行脱党 handling (002): the members app's own number.
 ARREARS_LAPSE_MONTHS = SELF_LAPSE_MONTHS
@@ -212,6 +224,37 @@ def payment_period_error(period: dt.date, paid_on: dt.date, method: str) -> str 
     return f"不能预交{month_label(period)}的党费：只有经支部同意按季度交纳的，可交本季度各月"
 
 
+def paid_on_error(paid_on: dt.date, today: dt.date) -> str | None:
+    """A payment is recorded once it is made: never dated in the future."""
+    if paid_on > today:
+        return f"交纳日期{paid_on:%Y-%m-%d}晚于今天（{today:%Y-%m-%d}），不能登记未来的交纳"
+    return None
+
+
+def imported_payment_date_error(period: dt.date, paid_on: dt.date, today: dt.date) -> str | None:
+    """The 党费交纳 import's dates: not in the future, and not before the first day of the month
+    before 所属月份 (advance payment of the next month is allowed)."""
+    if error := paid_on_error(paid_on, today):
+        return error
+    earliest = add_months(month_start(period), -IMPORT_ADVANCE_MONTHS)
+    if paid_on < earliest:
+        return (
+            f"交纳日期{paid_on:%Y-%m-%d}早于{earliest:%Y-%m-%d}："
+            f"{month_label(period)}的党费最早可在{month_label(earliest)}预交"
+        )
+    return None
+
+
+def voluntary_amount_error(amount: Decimal, cap: Decimal) -> str | None:
+    """A voluntary payment: positive, to the fen, and at most the community's cap per payment
+    (a typing error of a few extra digits is refused, not remitted)."""
+    if amount <= 0 or amount != to_fen(amount):
+        return "金额应大于0，最多保留两位小数"
+    if amount > cap:
+        return f"一次自愿多交党费{to_fen(amount)}元超过上限{to_fen(cap)}元，请核对金额"
+    return None
+
+
 def income_in_effect(
     changes: Iterable[tuple[dt.date, Decimal]], month: dt.date, current: Decimal | None
 ) -> Decimal | None:
@@ -296,6 +339,16 @@ class LedgerLine:
     amount: Decimal
     income: Decimal | None
     note: str = ""
+    # False: the records do not allow computing the dues (a data error, never "owes nothing").
+    computable: bool = True
+
+
+DUES_ERROR_PREFIX = "数据错误："
+
+
+def dues_error_line(reason: str, income: Decimal | None = None) -> LedgerLine:
+    """A month whose dues cannot be computed: the ledger says why and what to fix."""
+    return LedgerLine("", ZERO, income, f"{DUES_ERROR_PREFIX}{reason}，请补登后再核定", False)
 
 
 def month_dues(facts: MonthFacts) -> LedgerLine:
@@ -310,12 +363,12 @@ def month_dues(facts: MonthFacts) -> LedgerLine:
         shown = facts.fixed_income if facts.fixed_rate != FIXED_LABEL else None
         line = LedgerLine(facts.fixed_rate or FIXED_LABEL, facts.fixed_amount, shown, "")
     elif basis is None:
-        return LedgerLine("", ZERO, None, "未登记月收入，无法计算党费")
+        return dues_error_line("未登记月收入，无法计算党费")
     else:
         try:
             dues = dues_amount(basis, income=facts.income, fixed_amount=facts.farmer_amount)
         except ValueError as error:
-            return LedgerLine("", ZERO, base, str(error))
+            return dues_error_line(str(error), base)
         line = LedgerLine(dues.rate, dues.amount, base, "")
     if facts.relief_amount is not None:
         note = f"经批准{'免交' if facts.relief_amount == 0 else '减交'}：{facts.relief_reason}"
@@ -349,6 +402,24 @@ def plan_errors(items: Iterable[tuple[str, str, Decimal]], *, remaining: Decimal
     if total > remaining:
         errors.append(f"支出计划合计{to_fen(total)}元，超过经费余额{to_fen(remaining)}元")
     return errors
+
+
+def plan_allowance(
+    *, yearly: Decimal, month: int, paid_out: Decimal, committed: Decimal
+) -> Decimal:
+    """量入为出、收支平衡: what a plan of month `month` (1-12) may commit: the budget received by
+    then (month/12 of the year's), or what was actually paid out if more, less what the year's
+    other plans already commit."""
+    received = to_fen(yearly * month / 12)
+    return max(received, paid_out) - committed
+
+
+def allowance_error(total: Decimal, *, allowance: Decimal, month: int, received: Decimal) -> str:
+    return (
+        f"支出计划合计{to_fen(total)}元，超过本月可支出的{to_fen(max(allowance, ZERO))}元"
+        f"（量入为出：截至{month}月累计拨付{to_fen(received)}元，减去本年度其他支出计划已占用的"
+        "金额）。请减少支出项目，或改在以后月份支出"
+    )
 
 
 def monthly_installment(yearly: Decimal, months: int = 12) -> Decimal:

@@ -67,7 +67,7 @@ class LedgerRow:
             "、".join(CATEGORY_LABELS[c] for c in self.categories if c in CATEGORY_LABELS),
             "" if income is None else f"{income:.2f}",
             self.line.rate,
-            f"{self.line.amount:.2f}",
+            f"{self.line.amount:.2f}" if self.line.computable else "",
             self.line.note,
         )
 
@@ -170,6 +170,39 @@ def _month_records(member_ids: Any, month: dt.date) -> _Records:
         .values_list("member_id", "monthly_amount", "reason")
     }
     return _Records(categories, incomes, assessments, farmer_amounts, reliefs)
+
+
+def dues_error_q(month: dt.date) -> Q:
+    """Members whose dues of `month` cannot be computed (rules.month_dues's data errors), as one
+    condition for the 工作台 count and the list filter: a member of the month with no income on
+    file (roster or a change by then) and no 核定 of the year, who pays by a bracket (在职,
+    离退休, or no paying category), or a farmer whose amount was never set."""
+    from django.db.models import Exists, OuterRef
+
+    month = rules.month_start(month)
+    member = OuterRef("pk")
+    categories = Member.categories.through.objects.filter(member_id=member)
+
+    def has(*codes: str) -> Exists:
+        return Exists(categories.filter(membercategory__code__in=codes))
+
+    fixed = (Category.STUDENT, Category.UNEMPLOYED, Category.LOW_INCOME)
+    bracket = has(Category.IN_SERVICE, Category.RETIRED) | ~has(Category.FARMER, *fixed)
+    farmer_unset = (
+        has(Category.FARMER)
+        & ~has(Category.IN_SERVICE, Category.RETIRED)
+        & ~Exists(
+            DuesAssessment.objects.filter(
+                member_id=member, basis=DuesBasis.FARMER, year__lte=month.year
+            )
+        )
+    )
+    return Q(
+        Q(joined_on__lt=rules.add_months(month, 1), monthly_income__isnull=True)
+        & ~Exists(IncomeChange.objects.filter(member_id=member, effective_month__lte=month))
+        & ~Exists(DuesAssessment.objects.filter(member_id=member, year=month.year))
+        & (bracket | farmer_unset)
+    )
 
 
 def member_month_dues(member: Member, month: dt.date) -> LedgerLine:
@@ -303,10 +336,17 @@ def dues_publication_list(community_id: int) -> list[PublishedDues]:
     return result
 
 
-def publication_lines(branch_id: int, first: dt.date, last: dt.date) -> list[tuple[str, Decimal]]:
-    """What a branch's members paid in a period (dues and voluntary), by name."""
+def publication_lines(
+    branch_id: int, first: dt.date, last: dt.date, members: Any = None
+) -> list[tuple[str, Decimal]]:
+    """What a branch's members paid in a period (dues and voluntary, not reversed), by name;
+    only the members of `members` (the user's people scope: a community publishing for a unit
+    organization located there covers the unit's members living in the community, no others)."""
+    found = DuesPayment.objects.standing()
+    if members is not None:
+        found = found.filter(member__in=members.values("pk"))
     rows = (
-        DuesPayment.objects.filter(member__branch_id=branch_id, period__gte=first, period__lte=last)
+        found.filter(member__branch_id=branch_id, period__gte=first, period__lte=last)
         .values("member_id", "member__name")
         .annotate(total=Sum("amount"))
         .order_by("member__name", "member_id")
@@ -349,6 +389,52 @@ def fund_balance(community_id: int, year: int, *, excluding_plan: int | None = N
         budget=budget if budget is not None else ZERO,
         committed=sum(per_use.values(), ZERO),
         by_use=by_use,
+    )
+
+
+@dataclass(frozen=True)
+class FundAllowance:
+    """What a plan of a month may commit (量入为出): the budget received by then, or what was
+    paid out if more, less what the year's other plans commit."""
+
+    has_budget: bool
+    received: Decimal  # month/12 of the year's budget
+    paid_out: Decimal
+    committed: Decimal  # by the year's other plans in the chain or paid
+    allowance: Decimal
+
+
+def fund_allowance(
+    community_id: int, month: dt.date, *, excluding_plan: int | None = None
+) -> FundAllowance:
+    """A plan of `month`'s allowance, in three queries."""
+    budget = (
+        FundBudget.objects.filter(community_id=community_id, year=month.year)
+        .values_list("amount", flat=True)
+        .first()
+    )
+    plans = SpendingPlan.objects.committed().filter(
+        community_id=community_id, month__year=month.year
+    )
+    if excluding_plan is not None:
+        plans = plans.exclude(pk=excluding_plan)
+    committed = plans.aggregate(total=Sum("total"))["total"] or ZERO
+    paid_out = (
+        plans.filter(status=rules.PlanStatus.PAID, month__lte=month).aggregate(total=Sum("total"))[
+            "total"
+        ]
+        or ZERO
+    )
+    yearly = budget if budget is not None else ZERO
+    allowance = rules.plan_allowance(
+        yearly=yearly, month=month.month, paid_out=paid_out, committed=committed
+    )
+    return FundAllowance(
+        has_budget=budget is not None,
+        received=rules.to_fen(yearly * month.month / 12),
+        paid_out=paid_out,
+        committed=committed,
+        allowance=allowance,
     )
 
 

@@ -5,11 +5,13 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+from django.apps import apps
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 
 PUBLIC_VERSION_KEY = "publicity:public:version"
+PUBLIC_MODELS_ELSEWHERE = ("finance.DuesPublication", "finance.DuesPublicationLine")
 
 
 def public_version() -> str:
@@ -36,7 +38,22 @@ def connect() -> None:
 
     from .models import BoardItem, Notice
 
-    for model in (Notice, BoardItem, Registration, PostClaim, Member, Organization):
+    # Other apps' rows shown on the public boards (the 党费收缴公示 of finance), by label: the
+    # publicity app does not import them.
+    shown_elsewhere = [
+        apps.get_model(label)
+        for label in PUBLIC_MODELS_ELSEWHERE
+        if apps.is_installed(label.split(".")[0])
+    ]
+    for model in (
+        Notice,
+        BoardItem,
+        Registration,
+        PostClaim,
+        Member,
+        Organization,
+        *shown_elsewhere,
+    ):
         uid = f"publicity-public-{model._meta.label_lower}"
         post_save.connect(public_changed, sender=model, dispatch_uid=f"{uid}-save")
         post_delete.connect(public_changed, sender=model, dispatch_uid=f"{uid}-delete")

@@ -12,6 +12,7 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
+from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils import timezone
 from import_export.admin import ImportMixin
@@ -151,6 +152,25 @@ class DuesReliefAdmin(ScopedHistoryAdmin):
 
 
 # --- 党费交纳 --------------------------------------------------------------------------------------------
+class ReverseForm(forms.Form):
+    reason = forms.CharField(label="冲正原因", max_length=200,
+                             widget=forms.Textarea(attrs={"rows": 3}),
+                             help_text="如：金额登记错误、重复登记。冲正后该笔记录不再计入，须重新登记正确的交纳。")  # fmt: skip
+
+
+class ReversedFilter(admin.SimpleListFilter):
+    title = "冲正"
+    parameter_name = "reversed"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        return [("no", "有效记录"), ("yes", "已冲正")]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        if self.value() in ("no", "yes"):
+            return queryset.filter(reversed_at__isnull=self.value() == "no")
+        return queryset
+
+
 class DuesPaymentForm(ServiceCheckedForm):
     period = MonthField(
         label="所属月份",
@@ -175,10 +195,8 @@ class DuesPaymentForm(ServiceCheckedForm):
             self.add_error("period", "请填写所属月份")
         elif data.get("member"):
             owed = selectors.member_month_dues(data["member"], data["period"])
-            if owed.amount <= 0:
-                self.add_error(
-                    "period", f"{rules.month_label(data['period'])}不需交纳党费：{owed.note}"
-                )
+            if error := services.owed_error(data["member"], data["period"], owed):
+                self.add_error("period", error)
             data["amount"] = owed.amount
         return data
 
@@ -191,20 +209,63 @@ class DuesPaymentForm(ServiceCheckedForm):
 class DuesPaymentAdmin(SpreadsheetAdminMixin, ImportMixin, ScopedHistoryAdmin):  # type: ignore[misc]
     form = DuesPaymentForm
     resource_classes = [DuesPaymentResource]
-    model_services = Services("payment", services.dues_payment_save, services.dues_payment_delete)
+    model_services = Services("payment", services.dues_payment_save)
     list_display = ("member", "member_branch", "kind", "period", "amount", "paid_on", "method",
-                    "proxy_name", "central_flag", "recorded_by")  # fmt: skip
-    list_filter = ("kind", "period", "method", "is_central_remittance", MemberBranchFilter)
+                    "proxy_name", "central_flag", "recorded_by", "reversed_flag")  # fmt: skip
+    list_filter = ("kind", "period", "method", "is_central_remittance", ReversedFilter,
+                   MemberBranchFilter)  # fmt: skip
     search_fields = ("member__name", "proxy_name")
     list_select_related = ("member", "member__branch", "recorded_by")
     autocomplete_fields = ("member",)
     date_hierarchy = "period"
 
+    actions = ["reverse_payments"]
+
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
         if obj is not None and obj.pk:
             return ("member", "kind", "period", "paid_on", "method", "proxy_name", "amount",
-                    "is_central_remittance", "recorded_by")  # fmt: skip
+                    "is_central_remittance", "recorded_by", "reversed_at", "reversed_by",
+                    "reversal_reason")  # fmt: skip
         return ()
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        """A payment is never deleted: one recorded in error is reversed (冲正) with a reason."""
+        return False
+
+    @admin.display(description="冲正", ordering="reversed_at")
+    def reversed_flag(self, payment: DuesPayment) -> str:
+        if payment.reversed_at is None:
+            return ""
+        return f"已冲正：{payment.reversal_reason}"
+
+    @admin.action(description="冲正所选党费记录（须填写原因）", permissions=["change"])
+    def reverse_payments(
+        self, request: HttpRequest, queryset: QuerySet[DuesPayment]
+    ) -> HttpResponse | None:
+        """Asks for the reason on a page of its own, then reverses each selected payment."""
+        form = ReverseForm(request.POST if "confirm" in request.POST else None)
+        if form.is_bound and form.is_valid():
+            reason, done = form.cleaned_data["reason"], 0
+            for payment in queryset.select_related("member"):
+                try:
+                    services.dues_payment_reverse(
+                        payment=payment, actor=request.user, reason=reason
+                    )
+                    done += 1
+                except (ValidationError, PermissionDenied) as error:
+                    self.message_user(request, f"{payment}：{error_text(error)}", messages.ERROR)
+            if done:
+                self.message_user(request, f"已冲正{done}笔党费记录。", messages.SUCCESS)
+            return None
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": "冲正党费记录",
+            "payments": queryset.select_related("member"),
+            "form": form,
+            "action": "reverse_payments",
+        }
+        return TemplateResponse(request, "finance/duespayment_reverse.html", context)
 
     @admin.display(description="所在党组织", ordering="member__branch__code")
     def member_branch(self, payment: DuesPayment) -> str:
@@ -238,6 +299,19 @@ class ArrearsFilter(admin.SimpleListFilter):
         return queryset
 
 
+class DuesErrorFilter(admin.SimpleListFilter):
+    title = "党费数据错误"
+    parameter_name = "dues_error"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        return [("1", "本月无法计算党费（未登记月收入等）")]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        if self.value() != "1":
+            return queryset
+        return queryset.filter(selectors.dues_error_q(timezone.localdate()))
+
+
 class MemberDuesBranchFilter(OrganizationFilter):
     field = "branch_id"
 
@@ -254,7 +328,7 @@ class MemberDuesAdmin(PersonalDataAdminMixin, ScopedAdmin):  # type: ignore[misc
 
     change_list_template = "finance/memberdues_change_list.html"
     list_display = ("name", "branch", "status", "last_settled_month", "unpaid", "arrears_flag")
-    list_filter = (ArrearsFilter, MemberDuesBranchFilter, "status")
+    list_filter = (ArrearsFilter, DuesErrorFilter, MemberDuesBranchFilter, "status")
     search_fields = ("name",)
     list_select_related = ("branch",)
     actions = ["fix_year"]

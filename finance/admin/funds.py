@@ -19,6 +19,7 @@ from common.admin import (
     OrganizationFilter,
     ScopedHistoryAdmin,
     ScopedTabularInline,
+    ServiceCheckedForm,
     Services,
     error_text,
 )
@@ -103,8 +104,11 @@ class PlanSignatureInline(ScopedTabularInline):
         return True
 
 
-class SpendingPlanForm(forms.ModelForm):  # type: ignore[type-arg]
+class SpendingPlanForm(ServiceCheckedForm):
     month = MonthField(label="月份", help_text="如2026-05。")
+
+    def service_errors(self, instance: Any) -> dict[str, str]:
+        return services.spending_plan_errors(instance)
 
     class Meta:
         model = SpendingPlan

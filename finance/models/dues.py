@@ -151,6 +151,10 @@ class DuesRelief(models.Model):
     )  # fmt: skip
     approved_on = models.DateField("上级批准日期", null=True, blank=True, editable=False)
     approval_comment = models.CharField("上级审批意见", max_length=200, blank=True, editable=False)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+", editable=False, verbose_name="支部决定登记人",
+    )  # fmt: skip
     history = HistoricalRecords()
 
     objects = MemberRecordQuerySet.as_manager()
@@ -196,8 +200,13 @@ class PaymentKind(models.TextChoices):
 
 
 class DuesPaymentQuerySet(MemberRecordQuerySet):
+    def standing(self) -> DuesPaymentQuerySet:
+        """Payments that count: not reversed (冲正)."""
+        return self.filter(reversed_at__isnull=True)
+
     def regular(self) -> DuesPaymentQuerySet:
-        return self.filter(kind=PaymentKind.DUES)
+        """Months' dues that count (a reversed payment settles nothing)."""
+        return self.standing().filter(kind=PaymentKind.DUES)
 
 
 class DuesPayment(models.Model):
@@ -222,6 +231,13 @@ class DuesPayment(models.Model):
         related_name="+", editable=False, verbose_name="登记人",
     )  # fmt: skip
     created_at = models.DateTimeField("登记时间", auto_now_add=True)
+    # 冲正: a payment recorded in error is never deleted; it is reversed, with the reason and who.
+    reversed_at = models.DateTimeField("冲正时间", null=True, blank=True, editable=False)
+    reversed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+", editable=False, verbose_name="冲正人",
+    )  # fmt: skip
+    reversal_reason = models.CharField("冲正原因", max_length=200, blank=True, editable=False)
     history = HistoricalRecords()
 
     objects = DuesPaymentQuerySet.as_manager()
@@ -233,7 +249,7 @@ class DuesPayment(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["member", "period"],
-                condition=Q(kind="dues"),
+                condition=Q(kind="dues", reversed_at__isnull=True),
                 name="one_dues_payment_per_member_month",
                 violation_error_message="该党员这个月的党费已交纳。",
             ),
@@ -246,7 +262,12 @@ class DuesPayment(models.Model):
         indexes = [models.Index(fields=["period", "kind"])]
 
     def __str__(self) -> str:
-        return f"{self.member} {self.period:%Y-%m} {self.amount}元"
+        reversed_mark = "（已冲正）" if self.reversed_at else ""
+        return f"{self.member} {self.period:%Y-%m} {self.amount}元{reversed_mark}"
+
+    @property
+    def is_reversed(self) -> bool:
+        return self.reversed_at is not None
 
     def clean(self) -> None:
         errors = _first_of_month(self.period, "period")

@@ -7,18 +7,21 @@ are written where the member's branch is managed); amounts are computed, never t
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from common.services import model_delete, model_save
 from members.models import Member
-from organizations.models import Organization
-from organizations.scope import ScopeError, require_editable, scope_of
+from organizations.models import Organization, OrganizationAccess
+from organizations.roles import Role
+from organizations.scope import ScopeError, require_editable
 
 from .. import rules
 from ..models import (
@@ -31,8 +34,17 @@ from ..models import (
     PaymentKind,
     ReliefStatus,
 )
-from ..rules import DuesBasis, PaymentMethod
+from ..rules import DuesBasis, LedgerLine, PaymentMethod
 from ..selectors import member_month_dues, publication_lines
+
+logger = logging.getLogger(__name__)
+
+# Who approves for the 上一级党委: its secretary, its officers (not a branch officer below it).
+RELIEF_APPROVING_ROLES = (
+    Role.SUB_DISTRICT_OFFICER,
+    Role.COMMUNITY_SECRETARY,
+    Role.COMMUNITY_OFFICER,
+)
 
 
 @transaction.atomic
@@ -125,30 +137,67 @@ def dues_relief_errors(relief: DuesRelief) -> dict[str, str]:
 def dues_relief_save(
     *, relief: DuesRelief, actor: Any, update_fields: list[str] | None = None
 ) -> DuesRelief:
-    """The branch's decision to reduce or waive a member's dues; valid once approved above."""
+    """The branch's decision to reduce or waive a member's dues; valid once approved above. The
+    user who records the decision is kept: they may not approve it too."""
+    if relief.pk is not None:  # a concurrent approval must not be overwritten by an edit
+        relief_stored = DuesRelief.objects.select_for_update().get(pk=relief.pk)
+        relief.status = relief_stored.status
     require_editable(actor, relief, "为该党员办理党费减免")
     if errors := dues_relief_errors(relief):
         raise ValidationError(errors)
+    if relief.pk is None:
+        relief.recorded_by = _user(actor)
     return model_save(relief, actor=actor, update_fields=update_fields)
 
 
-def _require_higher_committee(actor: Any, branch: Organization) -> None:
-    """The approval comes from the committee above the branch: a user who manages the branch's
-    parent (a community or the sub-district), not one who manages only the branch."""
+def approving_committee(branch: Organization) -> Organization | None:
+    """The 上一级党委 that approves a branch's reduction or waiver: the nearest 社区党委 or
+    街道党工委 above the branch (a 党总支 is passed over: it is not a 党委)."""
+    node = branch.parent
+    while node is not None:
+        if node.kind in rules.RELIEF_APPROVING_KINDS:
+            return node
+        node = node.parent
+    return None
+
+
+def _require_higher_committee(actor: Any, relief: DuesRelief) -> None:
+    """The approval comes from the committee above the branch (a user who manages that very
+    committee), and never from the user who recorded the branch's decision."""
     if actor is None:
         return
-    managed = scope_of(actor).managed
-    if managed is not None and branch.parent_id not in managed:
-        raise ScopeError("您无权审批该减免：须由党支部的上级党委批准。")
+    committee = approving_committee(relief.member.branch)
+    if not getattr(actor, "is_superuser", False):
+        holds = (
+            committee is not None
+            and OrganizationAccess.objects.filter(
+                user_id=actor.pk, organization=committee, role__in=RELIEF_APPROVING_ROLES
+            ).exists()
+        )
+        if not holds:
+            where = f"（{committee}）" if committee is not None else ""
+            raise ScopeError(
+                f"您无权审批该减免：须由党支部的上一级党委{where}批准"
+                f"（{rules.DUES_RULE_NAME}第七条：社区党委或街道党工委，不是党总支）。"
+            )
+    if relief.recorded_by_id is not None and relief.recorded_by_id == actor.pk:
+        raise ScopeError(
+            "您登记了支部的减免决定，不能再以上级党委的名义批准：请由上级党委的其他人员审批。"
+        )
 
 
 @transaction.atomic
 def dues_relief_decide(
     *, relief: DuesRelief, actor: Any, approve: bool, comment: str = ""
 ) -> DuesRelief:
+    """The higher committee's approval or refusal: the row is locked and its state checked
+    inside the lock, so a concurrent decision of the other kind is refused, not overwritten."""
+    relief = (
+        DuesRelief.objects.select_for_update().select_related("member__branch").get(pk=relief.pk)
+    )
     if relief.status != ReliefStatus.PENDING:
-        raise ValidationError("该减免已审批")
-    _require_higher_committee(actor, relief.member.branch)
+        raise ValidationError(f"该减免已审批（{relief.get_status_display()}），不能再次审批")
+    _require_higher_committee(actor, relief)
     relief.status = ReliefStatus.APPROVED if approve else ReliefStatus.REJECTED
     relief.approved_by = actor
     relief.approved_on = timezone.localdate()
@@ -175,17 +224,51 @@ def dues_payment_errors(payment: DuesPayment) -> dict[str, str]:
         error := rules.proxy_name_error(payment.proxy_name)
     ):
         errors["proxy_name"] = error
+    if payment.paid_on and (error := rules.paid_on_error(payment.paid_on, timezone.localdate())):
+        errors["paid_on"] = error
     dated = payment.kind == PaymentKind.DUES and payment.period and payment.paid_on
     if dated and (
         error := rules.payment_period_error(payment.period, payment.paid_on, payment.method)
     ):
         errors["period"] = error
+    voluntary = payment.kind == PaymentKind.VOLUNTARY and payment.amount is not None
+    if voluntary and (error := rules.voluntary_amount_error(payment.amount, voluntary_cap())):
+        errors["amount"] = error
     return errors
+
+
+def voluntary_cap() -> Decimal:
+    return Decimal(settings.FINANCE_VOLUNTARY_MAX_AMOUNT)
+
+
+def owed_error(member: Member, period: dt.date, owed: LedgerLine) -> str | None:
+    """Why a month's dues cannot be recorded as paid: they cannot be computed (a data error to
+    fix first), or nothing is owed that month (not yet a member, waived)."""
+    if not owed.computable:
+        reason = owed.note.removeprefix(rules.DUES_ERROR_PREFIX)
+        return f"无法计算{member.name}{rules.month_label(period)}的党费：{reason}"
+    if owed.amount <= 0:
+        reason = owed.note or "应缴金额为0"
+        return f"{member.name}{rules.month_label(period)}不需交纳党费：{reason}"
+    return None
 
 
 def _check_payer(method: str, proxy_name: str) -> None:
     if method == PaymentMethod.PROXY and (error := rules.proxy_name_error(proxy_name)):
         raise ValidationError({"proxy_name": error})
+
+
+def _lock_member(member: Member) -> None:
+    """Payments of one member are recorded one at a time: the member's row is the lock, so a
+    concurrent duplicate waits and is then refused by the check below, not by the database."""
+    Member.objects.select_for_update().filter(pk=member.pk).values_list("pk").first()
+
+
+def _require_unpaid(member: Member, period: dt.date) -> None:
+    if DuesPayment.objects.regular().filter(member=member, period=period).exists():
+        raise ValidationError(
+            {"period": f"{member.name}{rules.month_label(period)}的党费已交纳，不能重复登记"}
+        )
 
 
 @transaction.atomic
@@ -198,25 +281,39 @@ def dues_payment_record(
     actor: Any,
     proxy_name: str = "",
     note: str = "",
+    imported: bool = False,
 ) -> DuesPayment:
     """A month's dues paid: the amount is what the member owes that month; back payment reaches
-    at most six months; a month is paid once."""
+    at most six months; a month is paid once; never dated in the future. `imported`: a payment
+    recorded before the system was used (the 党费交纳 import's date rule instead)."""
     period = rules.month_start(period)
-    if error := rules.payment_period_error(period, paid_on, method):
-        raise ValidationError({"period": error})
+    today = timezone.localdate()
+    if imported:
+        error = rules.imported_payment_date_error(period, paid_on, today)
+    else:
+        error = rules.paid_on_error(paid_on, today) or rules.payment_period_error(
+            period, paid_on, method
+        )
+    if error:
+        raise ValidationError({"paid_on" if "交纳日期" in error else "period": error})
     _check_payer(method, proxy_name)
     owed = member_month_dues(member, period)
-    if owed.amount <= 0:
-        reason = owed.note or "应缴金额为0"
-        raise ValidationError(
-            {"period": f"{member.name}{rules.month_label(period)}不需交纳党费：{reason}"}
-        )
+    if error := owed_error(member, period, owed):
+        raise ValidationError({"period": error})
     payment = DuesPayment(
         member=member, kind=PaymentKind.DUES, period=period, amount=owed.amount, paid_on=paid_on,
         method=method, proxy_name=proxy_name, note=note, recorded_by=_user(actor),
     )  # fmt: skip
     require_editable(actor, payment, "登记该党员的党费")
-    return model_save(payment, actor=actor)
+    _lock_member(member)
+    _require_unpaid(member, period)
+    try:
+        with transaction.atomic():
+            return model_save(payment, actor=actor)
+    except IntegrityError:  # a database without row locks: the constraint still holds
+        raise ValidationError(
+            {"period": f"{member.name}{rules.month_label(period)}的党费已交纳，不能重复登记"}
+        ) from None
 
 
 @transaction.atomic
@@ -230,11 +327,14 @@ def dues_voluntary_record(
     proxy_name: str = "",
     note: str = "",
 ) -> DuesPayment:
-    """自愿多交: any amount; a single payment of 1000 yuan or more is marked for remittance in
-    full to the central committee."""
+    """自愿多交: any amount up to the per-payment cap (a setting, against typing errors); a
+    single payment of 1000 yuan or more is marked for remittance in full to the central
+    committee."""
     _check_payer(method, proxy_name)
-    if amount <= 0 or amount != rules.to_fen(amount):
-        raise ValidationError({"amount": "金额应大于0，最多保留两位小数"})
+    if error := rules.paid_on_error(paid_on, timezone.localdate()):
+        raise ValidationError({"paid_on": error})
+    if error := rules.voluntary_amount_error(amount, voluntary_cap()):
+        raise ValidationError({"amount": error})
     payment = DuesPayment(
         member=member, kind=PaymentKind.VOLUNTARY, period=rules.month_start(paid_on),
         amount=amount, paid_on=paid_on, method=method, proxy_name=proxy_name, note=note,
@@ -262,15 +362,31 @@ def dues_payment_save(
             method=payment.method, actor=actor, proxy_name=payment.proxy_name, note=payment.note,
         )  # fmt: skip
     if set(update_fields or []) - {"note"}:
-        raise ValidationError("已登记的党费只能修改备注；登记有误的请删除后重新登记")
+        raise ValidationError("已登记的党费只能修改备注；登记有误的请冲正后重新登记")
     require_editable(actor, payment, "修改该党员的党费记录")
     return model_save(payment, actor=actor, update_fields=["note"])
 
 
 @transaction.atomic
-def dues_payment_delete(*, payment: DuesPayment, actor: Any) -> None:
-    require_editable(actor, payment, "删除该党员的党费记录")
-    model_delete(payment, actor=actor)
+def dues_payment_reverse(*, payment: DuesPayment, actor: Any, reason: str) -> DuesPayment:
+    """冲正: a payment recorded in error stops counting, with the reason and who reversed it; it
+    is never deleted. The row is locked and checked inside the lock (reversed once)."""
+    if not reason.strip():
+        raise ValidationError({"reversal_reason": "冲正时请填写冲正原因"})
+    payment = DuesPayment.objects.select_for_update().select_related("member").get(pk=payment.pk)
+    if payment.is_reversed:
+        raise ValidationError(f"{payment}已冲正，不能重复冲正")
+    require_editable(actor, payment, "冲正该党员的党费记录")
+    payment.reversed_at = timezone.now()
+    payment.reversed_by = _user(actor)
+    payment.reversal_reason = reason.strip()
+    fields = ["reversed_at", "reversed_by", "reversal_reason"]
+    model_save(payment, actor=actor, update_fields=fields)
+    logger.info(
+        "党费冲正 payment=%s member=%s by=%s reason=%s",
+        payment.pk, payment.member_id, getattr(actor, "pk", None), payment.reversal_reason,
+    )  # fmt: skip
+    return payment
 
 
 def _user(actor: Any) -> Any:
@@ -290,7 +406,8 @@ def dues_publication_create(
     )
     require_editable(actor, publication, "为该支部生成党费收缴公示")
     model_save(publication, actor=actor)
-    lines = publication_lines(branch.pk, publication.first_month, publication.last_month)
+    people = Member.objects.visible_to(actor) if actor is not None else None
+    lines = publication_lines(branch.pk, publication.first_month, publication.last_month, people)
     DuesPublicationLine.objects.bulk_create(
         DuesPublicationLine(publication=publication, position=i, member_name=name, amount=amount)
         for i, (name, amount) in enumerate(lines, start=1)
@@ -302,6 +419,7 @@ def dues_publication_create(
 def dues_publication_publish(
     *, publication: DuesPublication, actor: Any, on: dt.date | None = None
 ) -> DuesPublication:
+    publication = DuesPublication.objects.select_for_update().get(pk=publication.pk)
     require_editable(actor, publication, "公示该支部的党费收缴情况")
     publication.published, publication.published_on = True, on or timezone.localdate()
     return model_save(publication, actor=actor, update_fields=["published", "published_on"])
@@ -309,6 +427,7 @@ def dues_publication_publish(
 
 @transaction.atomic
 def dues_publication_withdraw(*, publication: DuesPublication, actor: Any) -> DuesPublication:
+    publication = DuesPublication.objects.select_for_update().get(pk=publication.pk)
     require_editable(actor, publication, "撤回该支部的党费收缴公示")
     publication.published = False
     return model_save(publication, actor=actor, update_fields=["published"])

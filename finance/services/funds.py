@@ -9,6 +9,7 @@ sub-district. No one signs two steps of one round, so no one approves their own 
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -24,7 +25,9 @@ from organizations.scope import ScopeError, require_editable, scope_of
 from .. import rules
 from ..models import FundApprover, FundBudget, PlanSignature, SpendingItem, SpendingPlan
 from ..rules import ZERO, ChainStep
-from ..selectors import fund_balance
+from ..selectors import fund_allowance
+
+logger = logging.getLogger(__name__)
 
 
 class ApprovalError(PermissionDenied):
@@ -43,17 +46,49 @@ def fund_budget_save(
     return model_save(budget, actor=actor, update_fields=update_fields)
 
 
+def _require_approver_manager(actor: Any, approver: FundApprover) -> None:
+    """Who holds each step is set by the sub-district's officer (街道党工委工作人员 of that very
+    sub-district) who holds no step of the chain: an approver never reassigns the steps."""
+    if actor is None or getattr(actor, "is_superuser", False):
+        return
+    officer = OrganizationAccess.objects.filter(
+        user_id=actor.pk, organization_id=approver.sub_district_id, role=Role.SUB_DISTRICT_OFFICER
+    ).exists()
+    if not officer:
+        raise ScopeError("您无权设置经费审批人：审批环节由街道党工委工作人员指定。")
+    if FundApprover.objects.filter(user_id=actor.pk, is_active=True).exists():
+        raise ScopeError(
+            "您本人担任经费审批环节，不能指定或更改审批人：请由不担任审批环节的街道党工委工作人员办理。"
+        )
+
+
+def _log_approver(action: str, approver: FundApprover, actor: Any) -> None:
+    logger.info(
+        "经费审批人%s sub_district=%s step=%s user=%s active=%s by=%s",
+        action, approver.sub_district_id, approver.step, approver.user_id, approver.is_active,
+        getattr(actor, "pk", None),
+    )  # fmt: skip
+
+
 @transaction.atomic
 def fund_approver_save(
     *, approver: FundApprover, actor: Any, update_fields: list[str] | None = None
 ) -> FundApprover:
     require_editable(actor, approver, "设置该街道的经费审批人")
-    return model_save(approver, actor=actor, update_fields=update_fields)
+    _require_approver_manager(actor, approver)
+    if approver.pk is not None:
+        stored = FundApprover.objects.select_for_update().get(pk=approver.pk)
+        _require_approver_manager(actor, stored)
+    model_save(approver, actor=actor, update_fields=update_fields)
+    _log_approver("变更" if update_fields is not None else "设置", approver, actor)
+    return approver
 
 
 @transaction.atomic
 def fund_approver_delete(*, approver: FundApprover, actor: Any) -> None:
     require_editable(actor, approver, "删除该街道的经费审批人")
+    _require_approver_manager(actor, approver)
+    _log_approver("删除", approver, actor)
     model_delete(approver, actor=actor)
 
 
@@ -63,19 +98,46 @@ def _require_draft(plan: SpendingPlan) -> None:
         raise ValidationError(f"支出计划{plan.get_status_display()}，不能再修改；退回后可修改")
 
 
+def _locked_draft(plan_id: int) -> SpendingPlan:
+    """The plan's row locked, then checked to be a draft: an edit and a signature of the same
+    plan are taken one after the other, and an edit after the signature is refused."""
+    plan = SpendingPlan.objects.select_for_update().get(pk=plan_id)
+    _require_draft(plan)
+    return plan
+
+
+def spending_plan_errors(plan: SpendingPlan) -> dict[str, str]:
+    """What the plan service would refuse, by field (for the admin form): a new plan of a year
+    whose budget the sub-district has not set up yet is told so at once, not at submission."""
+    if plan.pk is None and plan.community_id and plan.month:
+        year = plan.month.year
+        if not FundBudget.objects.filter(community_id=plan.community_id, year=year).exists():
+            return {"month": _no_budget_message(plan.community, year)}
+    return {}
+
+
+def _no_budget_message(community: Any, year: int) -> str:
+    return (
+        f"{community}尚未设立{year}年度党建经费预算，不能编制该年度的支出计划："
+        "请联系街道党工委先设立预算（下一年度的预算应在1月前设立）"
+    )
+
+
 @transaction.atomic
 def spending_plan_save(
     *, plan: SpendingPlan, actor: Any, update_fields: list[str] | None = None
 ) -> SpendingPlan:
     if plan.pk:
-        _require_draft(SpendingPlan.objects.get(pk=plan.pk))
+        _locked_draft(plan.pk)
     require_editable(actor, plan, "编制该社区的支出计划")
+    if errors := spending_plan_errors(plan):
+        raise ValidationError(errors)
     return model_save(plan, actor=actor, update_fields=update_fields)
 
 
 @transaction.atomic
 def spending_plan_delete(*, plan: SpendingPlan, actor: Any) -> None:
-    _require_draft(plan)
+    _locked_draft(plan.pk)
     require_editable(actor, plan, "删除该社区的支出计划")
     model_delete(plan, actor=actor)
 
@@ -89,18 +151,19 @@ def _refresh_total(plan: SpendingPlan) -> None:
 def spending_item_save(
     *, item: SpendingItem, actor: Any, update_fields: list[str] | None = None
 ) -> SpendingItem:
-    _require_draft(item.plan)
+    plan = _locked_draft(item.plan_id)
+    if item.pk is not None:  # an item moved from a signed plan is an edit of that plan too
+        _locked_draft(SpendingItem.objects.filter(pk=item.pk).values_list("plan_id", flat=True)[0])
     require_editable(actor, item, "修改该社区的支出计划")
     model_save(item, actor=actor, update_fields=update_fields)
-    _refresh_total(item.plan)
+    _refresh_total(plan)
     return item
 
 
 @transaction.atomic
 def spending_item_delete(*, item: SpendingItem, actor: Any) -> None:
-    _require_draft(item.plan)
+    plan = _locked_draft(item.plan_id)
     require_editable(actor, item, "修改该社区的支出计划")
-    plan = item.plan
     model_delete(item, actor=actor)
     _refresh_total(plan)
 
@@ -138,11 +201,26 @@ def _check_signer(plan: SpendingPlan, step: ChainStep, actor: Any) -> None:
 
 
 def _check_budget(plan: SpendingPlan) -> None:
-    balance = fund_balance(plan.community_id, plan.month.year, excluding_plan=plan.pk)
-    if not FundBudget.objects.filter(community_id=plan.community_id, year=plan.month.year).exists():
-        raise ValidationError(f"{plan.community}尚未设立{plan.month.year}年度党建经费预算")
-    items = plan.items.order_by("pk").values_list("description", "use", "amount")
-    if errors := rules.plan_errors(items, remaining=balance.remaining):
+    """The plan's items are of the four uses, and its total within what its month may commit
+    (量入为出: month/12 of the year's budget, or what was paid out if more, less the year's
+    other commitments)."""
+    allowance = fund_allowance(plan.community_id, plan.month, excluding_plan=plan.pk)
+    if not allowance.has_budget:
+        raise ValidationError(_no_budget_message(plan.community, plan.month.year))
+    items = list(plan.items.order_by("pk").values_list("description", "use", "amount"))
+    errors = rules.plan_errors(items, remaining=allowance.allowance)
+    total = sum((amount for _, _, amount in items), ZERO)
+    if total > allowance.allowance:  # the rule's generic "above the balance", said exactly
+        errors = [e for e in errors if not e.startswith("支出计划合计")]
+        errors.append(
+            rules.allowance_error(
+                total,
+                allowance=allowance.allowance,
+                month=plan.month.month,
+                received=max(allowance.received, allowance.paid_out),
+            )
+        )
+    if errors:
         raise ValidationError(errors)
 
 

@@ -13,7 +13,7 @@ from tests.organizations.factories import OrganizationFactory
 ACCESS: dict[str, tuple[str, str, str, str, str, str]] = {
     #                             superuser sub_district secretary branch unit  member
     "finance.duesassessment":    ("vd",   "v",    "v",    "v",    "",   ""),
-    "finance.duespayment":       ("vacd", "vacd", "vacd", "vacd", "",   ""),
+    "finance.duespayment":       ("vac",  "vac",  "vac",  "vac",  "",   ""),
     "finance.duespublication":   ("vacd", "vac",  "vac",  "vac",  "",   ""),
     "finance.duesrelief":        ("vacd", "vac",  "vac",  "vac",  "",   ""),
     "finance.fundapprover":      ("vacd", "vacd", "",     "",     "",   ""),

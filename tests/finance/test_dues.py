@@ -70,9 +70,11 @@ def test_ledger_lists_a_future_member_with_zero_and_the_reason(tree: SimpleNames
     assert _line(member, dt.date(2026, 4, 1))[2] == "40.00"  # owes from the month of acceptance
 
 
-def test_ledger_member_without_income_owes_nothing_with_the_reason(tree: SimpleNamespace) -> None:
+def test_ledger_member_without_income_is_a_data_error_with_the_reason(
+    tree: SimpleNamespace,
+) -> None:
     member = _member(tree, ["floating"])
-    assert _line(member)[2:] == ("0.00", "未登记月收入，无法计算党费")
+    assert _line(member)[2:] == ("", "数据错误：未登记月收入，无法计算党费，请补登后再核定")
 
 
 def test_ledger_leaves_out_members_transferred_out_before_the_month(tree: SimpleNamespace) -> None:
@@ -170,7 +172,7 @@ def test_waiver_counts_only_after_the_higher_committee_approves(
     member = _member(tree, ["in_service"], "4000")
     relief = services.dues_relief_save(relief=_relief(member), actor=branch_officer_a)
     assert _line(member)[2] == "40.00"
-    with pytest.raises(ScopeError, match="上级党委"):
+    with pytest.raises(ScopeError, match="上一级党委"):
         services.dues_relief_approve(relief=relief, actor=branch_officer_a)
     services.dues_relief_approve(relief=relief, actor=secretary_a)
     assert _line(member)[2:] == ("0.00", "经批准免交：重病住院")

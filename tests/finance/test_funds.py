@@ -197,12 +197,114 @@ def test_item_without_a_permitted_use_is_refused_at_submission(
 def test_plan_above_the_remaining_budget_is_refused(
     tree: SimpleNamespace, chain: SimpleNamespace
 ) -> None:
-    _walk(_plan(tree, chain.head, ("慰问", FundUse.HARDSHIP, "9000")), chain)
-    plan = _plan(
-        tree, chain.head, ("表彰", FundUse.COMMENDATION, "1000.01"), month=dt.date(2026, 6, 1)
-    )
-    with pytest.raises(ValidationError, match="超过经费余额1000.00元"):
+    november, december = dt.date(2026, 11, 1), dt.date(2026, 12, 1)
+    _walk(_plan(tree, chain.head, ("慰问", FundUse.HARDSHIP, "9000"), month=november), chain)
+    plan = _plan(tree, chain.head, ("表彰", FundUse.COMMENDATION, "1000.01"), month=december)
+    with pytest.raises(ValidationError, match="超过本月可支出的1000.00元"):
         services.spending_plan_act(plan=plan, actor=chain.head)
+
+
+# --- 量入为出: a month commits what has come in by then -------------------------------------------
+def test_a_january_plan_commits_at_most_one_twelfth_of_the_year(
+    tree: SimpleNamespace, chain: SimpleNamespace
+) -> None:
+    january = dt.date(2026, 1, 1)
+    whole_year = _plan(tree, chain.head, ("全年资料", FundUse.DAILY_WORK, "10000"), month=january)
+    with pytest.raises(ValidationError, match="超过本月可支出的833.33元"):
+        services.spending_plan_act(plan=whole_year, actor=chain.head)
+    item = whole_year.items.get()
+    item.amount = D("833.33")
+    services.spending_item_save(item=item, actor=chain.head, update_fields=["amount"])
+    plan = _walk(SpendingPlan.objects.get(pk=whole_year.pk), chain)
+    assert plan.status == PlanStatus.APPROVED
+
+
+def test_each_month_adds_its_twelfth_less_what_is_committed(
+    tree: SimpleNamespace, chain: SimpleNamespace
+) -> None:
+    _walk(
+        _plan(tree, chain.head, ("资料", FundUse.DAILY_WORK, "800"), month=dt.date(2026, 1, 1)),
+        chain,
+    )
+    february = dt.date(2026, 2, 1)
+    over = _plan(tree, chain.head, ("资料", FundUse.DAILY_WORK, "866.68"), month=february)
+    # 2/12 of 10,000 is 1,666.67; January's plan commits 800: 866.67 is left in February.
+    with pytest.raises(ValidationError, match="超过本月可支出的866.67元"):
+        services.spending_plan_act(plan=over, actor=chain.head)
+    item = over.items.get()
+    item.amount = D("866.67")
+    services.spending_item_save(item=item, actor=chain.head, update_fields=["amount"])
+    plan = services.spending_plan_act(plan=SpendingPlan.objects.get(pk=over.pk), actor=chain.head)
+    assert plan.status == PlanStatus.AT_ORGANIZATION_MEMBER
+
+
+def test_allowance_rule_takes_what_was_paid_out_if_more() -> None:
+    from finance.rules import plan_allowance
+
+    assert plan_allowance(yearly=D("12000"), month=3, paid_out=D("0"), committed=D("1000")) == D(
+        "2000.00"
+    )
+    assert plan_allowance(yearly=D("12000"), month=3, paid_out=D("5000"), committed=D("4000")) == D(
+        "1000"
+    )
+    assert plan_allowance(yearly=D("10000"), month=12, paid_out=D("0"), committed=D("0")) == D(
+        "10000.00"
+    )
+
+
+def test_a_missing_budget_is_told_at_the_plans_first_save(
+    tree: SimpleNamespace, chain: SimpleNamespace
+) -> None:
+    with pytest.raises(ValidationError, match="尚未设立2027年度党建经费预算"):
+        services.spending_plan_save(
+            plan=SpendingPlan(community=tree.community_a, month=dt.date(2027, 1, 1)),
+            actor=chain.head,
+        )
+    assert not SpendingPlan.objects.filter(month__year=2027).exists()
+
+
+def test_the_admin_form_tells_the_missing_budget_on_the_first_save(
+    tree: SimpleNamespace, chain: SimpleNamespace, client: Any
+) -> None:
+    from django.urls import reverse
+
+    client.force_login(chain.head)
+    response = client.post(
+        reverse("admin:finance_spendingplan_add"),
+        {"community": tree.community_a.pk, "month": "2027-01", "items-TOTAL_FORMS": "0",
+         "items-INITIAL_FORMS": "0", "signatures-TOTAL_FORMS": "0",
+         "signatures-INITIAL_FORMS": "0"},
+    )  # fmt: skip
+    assert response.status_code == 200
+    assert "尚未设立2027年度党建经费预算" in response.content.decode()
+    assert not SpendingPlan.objects.filter(month__year=2027).exists()
+
+
+# --- who names the step holders -----------------------------------------------------------------
+def test_an_approver_cannot_reassign_the_steps_the_sub_district_officer_does_and_it_is_logged(
+    tree: SimpleNamespace, chain: SimpleNamespace, sub_district_officer: Any, caplog: Any
+) -> None:
+    holder = FundApprover.objects.get(user=chain.director, step=ChainStep.DIRECTOR)
+    holder.user = chain.organization_member
+    with pytest.raises(ScopeError, match="担任经费审批环节"):
+        services.fund_approver_save(approver=holder, actor=chain.director, update_fields=["user"])
+    with pytest.raises(ScopeError, match="担任经费审批环节"):
+        services.fund_approver_save(
+            approver=FundApprover(
+                user=chain.director, sub_district=tree.sub_district, step=ChainStep.FINANCE_OFFICE
+            ),
+            actor=chain.director,
+        )
+    with pytest.raises(ScopeError, match="担任经费审批环节"):
+        services.fund_approver_delete(approver=holder, actor=chain.finance_office)
+    assert FundApprover.objects.get(step=ChainStep.DIRECTOR).user == chain.director
+    with caplog.at_level("INFO", logger="finance.services.funds"):
+        services.fund_approver_save(
+            approver=holder, actor=sub_district_officer, update_fields=["user"]
+        )
+    assert FundApprover.objects.get(pk=holder.pk).user == chain.organization_member
+    assert "经费审批人变更" in caplog.text
+    assert holder.history.latest().history_user == sub_district_officer
 
 
 def test_a_submitted_plan_cannot_be_edited(tree: SimpleNamespace, chain: SimpleNamespace) -> None:

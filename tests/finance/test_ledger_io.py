@@ -98,12 +98,12 @@ def test_admin_export_is_the_same_ledger_within_scope(
     assert names == ["张在职", "李学生"]  # not 王新 of community B
 
 
-# --- payment import ------------------------------------------------------------------------------
+# --- payment import (the 党费交纳 contract) ----------------------------------------------------------
+PAYMENT_HEADERS = ["公民身份号码", "姓名", "所属月份", "金额", "交纳日期"]
+
+
 def _dataset(*rows: tuple[str, ...]) -> tablib.Dataset:
-    return tablib.Dataset(
-        *rows,
-        headers=["姓名", "公民身份号码", "所属月份", "交纳金额", "交纳日期", "交纳方式", "代交人"],
-    )
+    return tablib.Dataset(*rows, headers=PAYMENT_HEADERS)
 
 
 def test_payment_import_records_and_reimport_changes_nothing(
@@ -112,8 +112,8 @@ def test_payment_import_records_and_reimport_changes_nothing(
     people = _members(tree)
     w, s = people.worker, people.student
     data = _dataset(
-        (w.name, w.citizen_id, "2026-03", "200.00", "2026-03-10", "本人按月交纳", ""),
-        (s.name, s.citizen_id, "2026-03", "0.20", "2026-03-12", "委托他人代交", "李父"),
+        (w.citizen_id, w.name, "2026-03", "200.00", "2026-03-10"),
+        (s.citizen_id, s.name, "2026-04", "0.20", "2026-03-12"),  # the next month, in advance
     )
     result = DuesPaymentResource(user=secretary_a).import_data(
         data, dry_run=False, raise_errors=False
@@ -121,7 +121,7 @@ def test_payment_import_records_and_reimport_changes_nothing(
     assert not result.has_errors()
     assert not result.has_validation_errors()
     assert DuesPayment.objects.count() == 2
-    assert DuesPayment.objects.get(member=s).proxy_name == "李父"
+    assert DuesPayment.objects.get(member=s).period == dt.date(2026, 4, 1)
     again = DuesPaymentResource(user=secretary_a)
     result = again.import_data(data, dry_run=False, raise_errors=False)
     assert again.error_lines(result) == []
@@ -135,22 +135,97 @@ def test_payment_import_names_each_bad_row_and_writes_nothing(
     people = _members(tree)
     w, s, n = people.worker, people.student, people.newcomer
     data = _dataset(
-        (w.name, w.citizen_id, "2026-03", "150.00", "2026-03-10", "本人按月交纳", ""),
-        (s.name, s.citizen_id, "2025-08", "0.20", "2026-03-12", "本人按月交纳", ""),
-        ("错名", s.citizen_id, "2026-03", "0.20", "2026-03-12", "本人按月交纳", ""),
-        (n.name, n.citizen_id, "2026-03", "25.00", "2026-03-12", "本人按月交纳", ""),
+        (w.citizen_id, w.name, "2026-03", "150.00", "2026-03-10"),
+        (s.citizen_id, s.name, "2026-03", "0.20", "2026-01-31"),
+        (s.citizen_id, "错名", "2026-03", "0.20", "2026-03-12"),
+        (n.citizen_id, n.name, "2026-03", "25.00", "2026-03-12"),
+        (s.citizen_id, s.name, "2026-05", "0.20", "2099-01-01"),
+        (s.citizen_id, s.name, "2026/05", "0.20", "2026-05-02"),
     )
     resource = DuesPaymentResource(user=secretary_a)
     result = resource.import_data(data, dry_run=False, raise_errors=False)
     lines = resource.error_lines(result)
-    assert "第2行: 交纳金额150.00元与应缴金额200.00元不符" in lines
-    assert any(line.startswith("第3行:") and "最多补交6个月" in line for line in lines)
+    assert "第2行: 金额150.00元与2026年3月核定的应缴金额200.00元不符" in lines
+    assert any(line.startswith("第3行:") and "早于2026-02-01" in line for line in lines)
     assert any(
-        line.startswith("第4行:") and "姓名“错名”与该公民身份号码登记的姓名不符" in line
+        line.startswith("第4行:") and "姓名“错名”与该公民身份号码登记的姓名“李学生”不符" in line
         for line in lines
     )
     assert any(line.startswith("第5行:") and "管理范围" in line for line in lines)
+    assert any(line.startswith("第6行:") and "晚于今天" in line for line in lines)
+    assert any(line.startswith("第7行:") and "YYYY-MM" in line for line in lines)
     assert DuesPayment.objects.count() == 0
+
+
+def test_payment_import_refuses_a_member_whose_dues_cannot_be_computed(
+    tree: SimpleNamespace, secretary_a: Any
+) -> None:
+    member = MemberFactory(branch=tree.branch_a, categories=["in_service"], monthly_income=None)
+    resource = DuesPaymentResource(user=secretary_a)
+    data = _dataset((member.citizen_id, member.name, "2026-03", "0.00", "2026-03-10"))
+    lines = resource.error_lines(resource.import_data(data, dry_run=False, raise_errors=False))
+    assert any(line.startswith("第2行:") and "无法计算" in line for line in lines)
+    assert not DuesPayment.objects.exists()
+
+
+def test_payment_import_with_another_user_stays_in_their_scope(
+    tree: SimpleNamespace, make_user: Any
+) -> None:
+    people = _members(tree)
+    officer_b = make_user(Role.BRANCH_OFFICER, tree.branch_b, "branch_b")
+    w = people.worker
+    resource = DuesPaymentResource(user=officer_b)
+    data = _dataset((w.citizen_id, w.name, "2026-03", "200.00", "2026-03-10"))
+    lines = resource.error_lines(resource.import_data(data, dry_run=False, raise_errors=False))
+    assert any(line.startswith("第2行:") and "管理范围" in line for line in lines)
+    assert not DuesPayment.objects.exists()
+
+
+def _write(path: Path, data: tablib.Dataset) -> Path:
+    from common.spreadsheets import SafeXLSX
+
+    path.write_bytes(SafeXLSX().export_data(data))
+    return path
+
+
+def test_import_payments_command_prints_a_summary_and_is_idempotent(
+    tree: SimpleNamespace, tmp_path: Path
+) -> None:
+    people = _members(tree)
+    w, s = people.worker, people.student
+    path = _write(
+        tmp_path / "pay.xlsx",
+        _dataset(
+            (w.citizen_id, w.name, "2026-03", "200.00", "2026-03-10"),
+            (s.citizen_id, s.name, "2026-03", "0.20", "2026-03-12"),
+        ),
+    )
+    out = StringIO()
+    call_command("import_payments", str(path), stdout=out)
+    assert out.getvalue().strip() == "导入完成：新增 2 笔，更新 0 笔，未变 0 笔。"
+    out = StringIO()
+    call_command("import_payments", str(path), stdout=out)
+    assert out.getvalue().strip() == "导入完成：新增 0 笔，更新 0 笔，未变 2 笔。"
+    assert DuesPayment.objects.count() == 2
+
+
+def test_import_payments_command_exits_non_zero_and_writes_nothing_on_a_bad_row(
+    tree: SimpleNamespace, tmp_path: Path, secretary_a: Any
+) -> None:
+    people = _members(tree)
+    w, s = people.worker, people.student
+    path = _write(
+        tmp_path / "pay.xlsx",
+        _dataset(
+            (w.citizen_id, w.name, "2026-03", "200.00", "2026-03-10"),
+            (s.citizen_id, s.name, "2026-03", "0.30", "2026-03-12"),
+        ),
+    )
+    err = StringIO()
+    with pytest.raises(CommandError, match="没有导入任何数据"):
+        call_command("import_payments", str(path), "--user", "secretary_a", stderr=err)
+    assert "第3行: 金额0.30元与2026年3月核定的应缴金额0.20元不符" in err.getvalue()
+    assert not DuesPayment.objects.exists()
 
 
 # --- 公示 -------------------------------------------------------------------------------------------
