@@ -8,6 +8,7 @@ from typing import Any
 from django.apps import apps
 from django.core.cache import cache
 from django.db import transaction
+from django.db.models import Model
 from django.db.models.signals import post_delete, post_save
 
 PUBLIC_VERSION_KEY = "publicity:public:version"
@@ -45,15 +46,8 @@ def connect() -> None:
         for label in PUBLIC_MODELS_ELSEWHERE
         if apps.is_installed(label.split(".")[0])
     ]
-    for model in (
-        Notice,
-        BoardItem,
-        Registration,
-        PostClaim,
-        Member,
-        Organization,
-        *shown_elsewhere,
-    ):
+    shown: list[type[Model]] = [Notice, BoardItem, Registration, PostClaim, Member, Organization]
+    for model in (*shown, *shown_elsewhere):
         uid = f"publicity-public-{model._meta.label_lower}"
         post_save.connect(public_changed, sender=model, dispatch_uid=f"{uid}-save")
         post_delete.connect(public_changed, sender=model, dispatch_uid=f"{uid}-delete")
