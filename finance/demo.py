@@ -155,8 +155,9 @@ def _reliefs(actor: Any, today: dt.date) -> None:
             branch_decided_on=rules.add_months(this_month, -5) + dt.timedelta(days=20),
             branch_decision="支部委员会会议研究决定",
         )  # fmt: skip
-        dues_services.dues_relief_save(relief=relief, actor=actor)
-        dues_services.dues_relief_approve(relief=relief, actor=actor)
+        # Entered for the branch, approved by the 上一级党委 (someone else: its secretary).
+        dues_services.dues_relief_save(relief=relief, actor=None)
+        dues_services.dues_relief_approve(relief=relief, actor=_committee_user(aged) or actor)
     other = (
         Member.objects.current()
         .filter(branch__code="CN-JX-ZB1", categories__code=Category.RETIRED)
@@ -173,6 +174,22 @@ def _reliefs(actor: Any, today: dt.date) -> None:
                 branch_decision="支部委员会会议研究决定",
             )  # fmt: skip
             dues_services.dues_relief_save(relief=relief, actor=actor)
+
+
+def _committee_user(member: Member) -> Any:
+    """A user of the 上一级党委 that approves the member's branch's reductions, if any."""
+    from organizations.models import OrganizationAccess
+
+    committee = dues_services.approving_committee(member.branch)
+    access = (
+        OrganizationAccess.objects.filter(
+            organization=committee, role__in=dues_services.RELIEF_APPROVING_ROLES
+        )
+        .select_related("user")
+        .order_by("pk")
+        .first()
+    )
+    return access.user if access is not None else None
 
 
 def _stops(today: dt.date) -> dict[int, dt.date]:
@@ -209,12 +226,12 @@ def _payments(actor: Any, today: dt.date) -> None:
         for row in selectors.dues_ledger(month, Member.objects.current()):
             if row.line.amount <= 0 or (row.member_id in stops and month > stops[row.member_id]):
                 continue
-            payments.append(_payment(row, month, actor))
+            payments.append(_payment(row, month, actor, today))
     bulk_create_with_history(payments, DuesPayment, default_user=actor)
     _voluntary(actor, today)
 
 
-def _payment(row: selectors.LedgerRow, month: dt.date, actor: Any) -> DuesPayment:
+def _payment(row: selectors.LedgerRow, month: dt.date, actor: Any, today: dt.date) -> DuesPayment:
     rng = random.Random(f"{SEED}-pay-{row.member_id}-{month:%Y%m}")
     roll = rng.random()
     method, proxy, paid_on = (
@@ -227,6 +244,7 @@ def _payment(row: selectors.LedgerRow, month: dt.date, actor: Any) -> DuesPaymen
     elif roll < 0.16:  # quarterly: paid in the quarter's last month
         method = PaymentMethod.QUARTERLY
         paid_on = dt.date(month.year, 3 * ((month.month - 1) // 3) + 3, 20)
+    paid_on = min(paid_on, today)  # never dated in the future
     return DuesPayment(
         member_id=row.member_id, kind=PaymentKind.DUES, period=month, amount=row.line.amount,
         paid_on=paid_on, method=method, proxy_name=proxy, recorded_by=actor,
@@ -301,7 +319,8 @@ def _plans(admin: Any, today: dt.date) -> None:
         head = heads.get(community.pk)
         if head is None:
             continue
-        for back in range(MONTHS_OF_DUES):
+        # Oldest first, as the community plans them: each month commits what has come in by then.
+        for back in reversed(range(MONTHS_OF_DUES)):
             month = rules.add_months(this_month, -back)
             state = PLAN_STATES[back] if back < len(PLAN_STATES) else PlanStatus.PAID
             _plan(community, month, state, head, chain, admin)

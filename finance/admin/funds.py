@@ -203,6 +203,9 @@ class SpendingPlanAdmin(ScopedHistoryAdmin):
             "items": plan.items.order_by("pk"),
             "signatures": plan.signatures.order_by("signed_at", "pk"),
             "balance": selectors.fund_balance(plan.community_id, plan.month.year),
+            "allowance": selectors.fund_allowance(
+                plan.community_id, plan.month, excluding_plan=plan.pk
+            ),
         }
         return TemplateResponse(request, "finance/spendingplan_act.html", context)
 
