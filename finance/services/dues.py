@@ -180,10 +180,19 @@ def _require_higher_committee(actor: Any, relief: DuesRelief) -> None:
                 f"您无权审批该减免：须由党支部的上一级党委{where}批准"
                 f"（{rules.DUES_RULE_NAME}第七条：社区党委或街道党工委，不是党总支）。"
             )
-    if relief.recorded_by_id is not None and relief.recorded_by_id == actor.pk:
+    if _relief_recorder_id(relief) == actor.pk:
         raise ScopeError(
             "您登记了支部的减免决定，不能再以上级党委的名义批准：请由上级党委的其他人员审批。"
         )
+
+
+def _relief_recorder_id(relief: DuesRelief) -> int | None:
+    """Who recorded the branch's decision: kept on the row; for a row recorded before it was
+    kept, the author of its first audit record."""
+    if relief.recorded_by_id is not None:
+        return int(relief.recorded_by_id)
+    first = relief.history.order_by("history_date", "history_id").first()
+    return first.history_user_id if first is not None else None
 
 
 @transaction.atomic

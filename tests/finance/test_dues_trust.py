@@ -70,6 +70,17 @@ def test_the_user_who_recorded_the_branch_decision_cannot_approve_it(
     assert (relief.status, relief.approved_by) == ("approved", officer)
 
 
+def test_a_relief_recorded_before_the_recorder_was_kept_is_judged_by_its_audit_trail(
+    tree: SimpleNamespace, make_user: Any, secretary_a: Any
+) -> None:
+    from common.services import model_save
+
+    relief = model_save(_relief(_worker(tree.branch_a)), actor=secretary_a)
+    assert relief.recorded_by is None
+    with pytest.raises(ScopeError, match="您登记了支部的减免决定"):
+        services.dues_relief_approve(relief=relief, actor=secretary_a)
+
+
 def test_a_branch_under_a_community_committee_is_approved_by_that_committee_only(
     tree: SimpleNamespace, branch_officer_a: Any, sub_district_officer: Any, secretary_a: Any
 ) -> None:
