@@ -65,6 +65,26 @@ class FundApproverAdmin(ScopedHistoryAdmin):
     list_select_related = ("sub_district", "user")
     autocomplete_fields = ("user",)
 
+    def _holds_a_step(self, request: HttpRequest) -> bool:
+        """A step holder never names the holders (the service refuses it too)."""
+        user: Any = request.user
+        if user.is_superuser:
+            return False
+        cached: dict[str, bool] = request.__dict__.setdefault("_fund_step_holder", {})
+        if "holds" not in cached:
+            steps = FundApprover.objects.filter(user_id=user.pk or 0, is_active=True)
+            cached["holds"] = steps.exists()
+        return cached["holds"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return super().has_add_permission(request) and not self._holds_a_step(request)
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return super().has_change_permission(request, obj) and not self._holds_a_step(request)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return super().has_delete_permission(request, obj) and not self._holds_a_step(request)
+
     @admin.display(description="姓名")
     def user_name(self, approver: FundApprover) -> str:
         return approver.user.get_full_name()

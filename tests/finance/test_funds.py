@@ -335,3 +335,19 @@ def test_only_the_sub_district_sets_a_budget(
         services.fund_budget_save(budget=budget, actor=secretary_a)
     services.fund_budget_save(budget=budget, actor=sub_district_officer)
     assert FundBudget.objects.filter(community=tree.community_a, year=2027).exists()
+
+
+def test_the_approvers_page_is_read_only_for_a_step_holder(
+    chain: SimpleNamespace, client: Any, sub_district_officer: Any
+) -> None:
+    from django.urls import reverse
+
+    holder = FundApprover.objects.get(step=ChainStep.DIRECTOR)
+    url = reverse("admin:finance_fundapprover_change", args=[holder.pk])
+    client.force_login(chain.director)
+    assert client.get(reverse("admin:finance_fundapprover_add")).status_code == 403
+    page = client.get(url)
+    assert page.status_code == 200
+    assert 'name="_save"' not in page.content.decode()
+    client.force_login(sub_district_officer)
+    assert 'name="_save"' in client.get(url).content.decode()
