@@ -139,6 +139,18 @@ def test_workbench_counts_the_members_whose_dues_cannot_be_computed(
     assert todo.count == 1
 
 
+def test_the_workbench_link_lists_the_members_to_fix(
+    tree: SimpleNamespace, client: Any, branch_officer_a: Any
+) -> None:
+    MemberFactory(name="缺收入", branch=tree.branch_a, categories=["retired"], monthly_income=None)
+    _worker(tree.branch_a, name="有收入")
+    client.force_login(branch_officer_a)
+    page = client.get(reverse("admin:finance_memberdues_changelist") + "?dues_error=1")
+    text = page.content.decode()
+    assert "缺收入" in text
+    assert "有收入" not in text
+
+
 def test_the_workbench_condition_finds_exactly_the_ledgers_data_errors(
     tree: SimpleNamespace,
 ) -> None:
