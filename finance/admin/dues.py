@@ -12,6 +12,7 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils import timezone
@@ -47,6 +48,24 @@ from ..models import (
 from ..resources import DuesPaymentResource, ledger_xlsx
 from ..rules import ARREARS_LAPSE_MONTHS, ARREARS_WARN_MONTHS
 from ..services import dues as services
+
+
+class RefusedSaveMixin:
+    """A save the form found valid may still be refused by the service, inside its row lock,
+    when another user changed the row meanwhile (a payment just recorded, a plan just signed):
+    the user sees the reason on the page again, nothing half-saved, never an error page."""
+
+    def changeform_view(
+        self, request: HttpRequest, object_id: str | None = None, form_url: str = "",
+        extra_context: Any = None,
+    ) -> HttpResponse:  # fmt: skip
+        try:
+            return super().changeform_view(  # type: ignore[misc,no-any-return]
+                request, object_id, form_url, extra_context
+            )
+        except (ValidationError, PermissionDenied) as error:
+            self.message_user(request, error_text(error), messages.ERROR)  # type: ignore[attr-defined]
+            return redirect(request.get_full_path())
 
 
 class MemberBranchFilter(OrganizationFilter):
@@ -206,7 +225,9 @@ class DuesPaymentForm(ServiceCheckedForm):
 
 
 @admin.register(DuesPayment)
-class DuesPaymentAdmin(SpreadsheetAdminMixin, ImportMixin, ScopedHistoryAdmin):  # type: ignore[misc]
+class DuesPaymentAdmin(  # type: ignore[misc]
+    RefusedSaveMixin, SpreadsheetAdminMixin, ImportMixin, ScopedHistoryAdmin
+):
     form = DuesPaymentForm
     resource_classes = [DuesPaymentResource]
     model_services = Services("payment", services.dues_payment_save)

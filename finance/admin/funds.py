@@ -29,7 +29,7 @@ from .. import rules, selectors
 from ..models import FundApprover, FundBudget, PlanSignature, SpendingItem, SpendingPlan
 from ..reports import SPENDING_PLAN
 from ..services import funds as services
-from .dues import MonthField
+from .dues import MonthField, RefusedSaveMixin
 
 
 class CommunityFilter(OrganizationFilter):
@@ -143,7 +143,7 @@ class ActForm(forms.Form):
 
 
 @admin.register(SpendingPlan)
-class SpendingPlanAdmin(ScopedHistoryAdmin):
+class SpendingPlanAdmin(RefusedSaveMixin, ScopedHistoryAdmin):
     form = SpendingPlanForm
     model_services = Services("plan", services.spending_plan_save, services.spending_plan_delete)
     inline_services = {

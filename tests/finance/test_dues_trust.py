@@ -238,6 +238,34 @@ def test_a_voluntary_payment_above_the_cap_is_refused_and_1000_still_goes_to_the
     assert (at_cap.is_central_remittance, below.is_central_remittance) == (True, False)
 
 
+def test_a_payment_recorded_meanwhile_by_another_user_is_told_not_an_error_page(
+    tree: SimpleNamespace, client: Any, branch_officer_a: Any, secretary_a: Any,
+    monkeypatch: Any,
+) -> None:  # fmt: skip
+    from finance.admin.dues import DuesPaymentAdmin
+
+    member = _worker(tree.branch_a)
+    original = DuesPaymentAdmin.save_model
+
+    def save_after_another(self: Any, request: Any, obj: Any, form: Any, change: bool) -> None:
+        services.dues_payment_record(  # the other user's save lands between check and save
+            member=member, period=MARCH, paid_on=dt.date(2026, 3, 9),
+            method=PaymentMethod.IN_PERSON, actor=secretary_a,
+        )  # fmt: skip
+        original(self, request, obj, form, change)
+
+    monkeypatch.setattr(DuesPaymentAdmin, "save_model", save_after_another)
+    client.force_login(branch_officer_a)
+    response = client.post(
+        reverse("admin:finance_duespayment_add"),
+        {"member": member.pk, "kind": "dues", "period": "2026-03", "paid_on": "2026-03-10",
+         "method": PaymentMethod.IN_PERSON, "proxy_name": "", "amount": "", "note": ""},
+        follow=True,
+    )  # fmt: skip
+    assert response.status_code == 200
+    assert "已交纳，不能重复登记" in response.content.decode()
+
+
 # --- 冲正 instead of deletion --------------------------------------------------------------------
 def test_a_payment_is_reversed_with_reason_and_actor_and_the_month_is_open_again(
     tree: SimpleNamespace, branch_officer_a: Any

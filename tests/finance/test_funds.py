@@ -351,3 +351,34 @@ def test_the_approvers_page_is_read_only_for_a_step_holder(
     assert 'name="_save"' not in page.content.decode()
     client.force_login(sub_district_officer)
     assert 'name="_save"' in client.get(url).content.decode()
+
+
+def test_an_item_saved_after_the_secretary_signed_is_told_not_an_error_page(
+    tree: SimpleNamespace, chain: SimpleNamespace, client: Any, make_user: Any, monkeypatch: Any
+) -> None:
+    from django.urls import reverse
+
+    from finance.admin.funds import SpendingPlanAdmin
+
+    officer = make_user(Role.COMMUNITY_OFFICER, tree.community_a, "zhuangan_a")
+    plan = _plan(tree, officer, ("资料", FundUse.DAILY_WORK, "100"))
+    item = plan.items.get()
+    original = SpendingPlanAdmin.save_model
+
+    def sign_first(self: Any, request: Any, obj: Any, form: Any, change: bool) -> None:
+        services.spending_plan_act(plan=plan, actor=chain.head)  # signed meanwhile
+        original(self, request, obj, form, change)
+
+    monkeypatch.setattr(SpendingPlanAdmin, "save_model", sign_first)
+    client.force_login(officer)
+    response = client.post(
+        reverse("admin:finance_spendingplan_change", args=[plan.pk]),
+        {"items-TOTAL_FORMS": "1", "items-INITIAL_FORMS": "1", "items-0-id": item.pk,
+         "items-0-plan": plan.pk, "items-0-description": "资料", "items-0-use": FundUse.DAILY_WORK,
+         "items-0-amount": "5000", "signatures-TOTAL_FORMS": "0",
+         "signatures-INITIAL_FORMS": "0"},
+        follow=True,
+    )  # fmt: skip
+    assert response.status_code == 200
+    assert "不能再修改" in response.content.decode()
+    assert SpendingItem.objects.get(pk=item.pk).amount == D("100")
