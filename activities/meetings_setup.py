@@ -14,7 +14,7 @@ def connect() -> None:
     from .selectors import attendance
 
     facts = (
-        (participation.ORGANIZATIONAL_LIFE_LAST, attendance.organizational_life_last),
+        (participation.ORGANIZATIONAL_LIFE_DAYS, attendance.organizational_life_days),
         (participation.ORGANIZATIONAL_LIFE_RATE, attendance.organizational_life_rate),
         (participation.LECTURES_MISSED, attendance.lectures_missed),
     )

@@ -14,11 +14,11 @@ class FinanceConfig(AppConfig):
 
         from .dashboard import finance_panel
         from .reports import register_documents
-        from .selectors import dues_last_paid, dues_overdue_months
+        from .selectors import dues_arrears, dues_overdue_months
 
         # The members app asks these facts for the 自行脱党 flags and the 量化考核 pre-fill.
-        if not participation.is_registered(participation.DUES_LAST_PAID):
-            participation.register(participation.DUES_LAST_PAID, dues_last_paid)
+        if not participation.is_registered(participation.DUES_ARREARS):
+            participation.register(participation.DUES_ARREARS, dues_arrears)
         if not participation.is_registered(participation.DUES_OVERDUE_MONTHS):
             participation.register(participation.DUES_OVERDUE_MONTHS, dues_overdue_months)
         register_documents()

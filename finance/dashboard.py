@@ -48,27 +48,25 @@ def finance_panel(request: HttpRequest) -> Panel | None:
 
 
 def _arrears_todos(user: Any, today: dt.date) -> list[Todo]:
-    since = selectors.records_since()
-    members = selectors.with_dues_status(MemberDues.objects.visible_to(user).current(), today)
-    lapsed_q = selectors.arrears_q(ARREARS_LAPSE_MONTHS, today, since)
-    counts = members.aggregate(
-        lapsed=Count("pk", filter=lapsed_q),
-        warned=Count(
-            "pk", filter=selectors.arrears_q(ARREARS_WARN_MONTHS, today, since) & ~lapsed_q
-        ),
-    )
+    found = selectors.arrears_member_ids(MemberDues.objects.visible_to(user).current(), today)
     return [
         Todo(
             f"名党员连续{ARREARS_LAPSE_MONTHS}个月以上未交党费",
-            counts["lapsed"],
+            len(found["lapsed"]),
             changelist_url("finance.memberdues", arrears="lapsed"),
             f"无正当理由的，提交支部大会按自行脱党处理（{rules.DUES_RULE_NAME}第十三条）",
         ),
         Todo(
             f"名党员已连续{ARREARS_WARN_MONTHS}个月未交党费",
-            counts["warned"],
+            len(found["warned"]),
             changelist_url("finance.memberdues", arrears="warned"),
             "及时提醒，下月仍未交纳的按自行脱党处理",
+        ),
+        Todo(
+            "名党员无法计算党费（未登记月收入等）",
+            len(found["error"]),
+            changelist_url("finance.memberdues", arrears="error"),
+            "请补登月收入或核定党费：数据有误的不计欠交，也不按自行脱党处理",
         ),
     ]
 

@@ -8,19 +8,20 @@ half up.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import models
 
-from members.rules import SELF_LAPSE_MONTHS, Category
+from members.rules import SELF_LAPSE_MONTHS, Category, Run
 from organizations.rules import OrganizationKind
 
 # The documents the rules come from, named as users know them (never by the seeds' numbers).
 DUES_RULE_NAME = "《关于中国共产党党费收缴、使用和管理的规定》"
 
 FEN = Decimal("0.01")
+ONE_DAY = dt.timedelta(days=1)
 ZERO = Decimal("0.00")
 
 # --- the table of rates (2008 规定, 002) ---------------------------------------------------------
@@ -289,11 +290,71 @@ def is_central_remittance(voluntary_amount: Decimal) -> bool:
     return voluntary_amount >= CENTRAL_REMITTANCE_THRESHOLD
 
 
-def unpaid_months(last_settled: dt.date | None, *, owed_from: dt.date, today: dt.date) -> int:
-    """Consecutive whole months without dues before the current month (still open): after the
-    last month paid or waived, or from the first month owed."""
-    first = month_index(last_settled) + 1 if last_settled else month_index(owed_from)
-    return max(0, month_index(today) - first)
+def payment_deadline(month: dt.date, *, quarterly: bool) -> dt.date:
+    """The first day a month's dues are late: the next month's first day; for a member paying
+    quarterly with the branch's consent, the next quarter's (the current quarter is not late)."""
+    if not quarterly:
+        return add_months(month, 1)
+    return add_months(dt.date(month.year, month.month - (month.month - 1) % QUARTER_MONTHS, 1), 3)
+
+
+@dataclass(frozen=True)
+class Arrears:
+    """A member's dues as judged on one day: the run that matters (the longest run of consecutive
+    owed months unsettled, or one of SELF_LAPSE_MONTHS or more that stood at any time since the
+    first month judged: a later payment alone does not clear it) and the late months unsettled."""
+
+    run: Run | None
+    unsettled: tuple[dt.date, ...]
+
+    @property
+    def months(self) -> int:
+        return self.run.months if self.run else 0
+
+
+def arrears(
+    first: dt.date, settled_on: Mapping[dt.date, dt.date], *, as_of: dt.date, quarterly: bool
+) -> Arrears:
+    """Each owed month from `first` (the 1st) whose deadline has come by `as_of` counts unless a
+    payment for that month (`settled_on`: the month -> the day it was settled) settles it; paying
+    a later month does not settle an earlier one."""
+    months = []
+    month = first
+    while payment_deadline(month, quarterly=quarterly) <= as_of:
+        months.append(month)
+        month = add_months(month, 1)
+    unsettled = tuple(m for m in months if not settled_on.get(m, as_of + ONE_DAY) <= as_of)
+    now = _longest(unsettled)
+    standing = None
+    for end, last in enumerate(months):
+        due = payment_deadline(last, quarterly=quarterly)
+        length = 0
+        while length <= end and not settled_on.get(months[end - length], due) < due:
+            length += 1
+        if length and (standing is None or length >= standing.months):  # ties: the latest
+            standing = Run(months[end - length + 1], length)
+    if standing and standing.months >= SELF_LAPSE_MONTHS:
+        return Arrears(standing, tuple(sorted({*unsettled, *_run_months(standing)})))
+    return Arrears(now, unsettled)
+
+
+def _longest(months: tuple[dt.date, ...]) -> Run | None:
+    best: Run | None = None
+    index = 0
+    while index < len(months):
+        length = 1
+        while index + length < len(months) and months[index + length] == add_months(
+            months[index], length
+        ):
+            length += 1
+        if best is None or length >= best.months:  # ties: the latest
+            best = Run(months[index], length)
+        index += length
+    return best
+
+
+def _run_months(run: Run) -> list[dt.date]:
+    return [add_months(run.first, i) for i in range(run.months)]
 
 
 class ArrearsLevel(models.TextChoices):
@@ -307,12 +368,6 @@ def arrears_level(months: int) -> ArrearsLevel | None:
     if months >= ARREARS_WARN_MONTHS:
         return ArrearsLevel.WARNED
     return None
-
-
-def arrears_cutoff(today: dt.date, months: int) -> dt.date:
-    """The latest last-settled month that leaves at least `months` months unpaid today (the SQL
-    twin of unpaid_months); a member with no payment is behind if owed from that month's next."""
-    return add_months(month_start(today), -(months + 1))
 
 
 # --- what a member owes in a month ----------------------------------------------------------------
@@ -341,6 +396,10 @@ class LedgerLine:
     note: str = ""
     # False: the records do not allow computing the dues (a data error, never "owes nothing").
     computable: bool = True
+
+    @property
+    def is_error(self) -> bool:
+        return not self.computable
 
 
 DUES_ERROR_PREFIX = "数据错误："

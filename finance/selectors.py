@@ -11,7 +11,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Max, Min, Q, Sum
+from django.db.models import Min, Q, Sum
 from django.utils import timezone
 
 from members.models import Member
@@ -30,7 +30,7 @@ from .models import (
     SpendingItem,
     SpendingPlan,
 )
-from .rules import ZERO, DuesBasis, FundUse, LedgerLine, MonthFacts
+from .rules import ZERO, DuesBasis, FundUse, LedgerLine, MonthFacts, PaymentMethod
 
 LEDGER_HEADERS = (
     "姓名",
@@ -213,67 +213,138 @@ def member_month_dues(member: Member, month: dt.date) -> LedgerLine:
     return rows[0].line
 
 
-# --- what members have settled: the participation facts --------------------------------------------
-def records_since() -> dt.date | None:
-    """The first month the dues records cover (setting, else the earliest payment)."""
-    if text := settings.FINANCE_DUES_RECORDS_SINCE:
-        return rules.parse_month(text)
-    return DuesPayment.objects.aggregate(first=Min("period"))["first"]
+# --- arrears: one computation, read by the arrears list, the 自行脱党 flags and 量化考核 ----------------
+@dataclass(frozen=True)
+class DuesStanding:
+    """One member's dues as judged on a day (rules.arrears): judged from `first_month` (None: no
+    records of their branch yet, not judged), or a data error (`error`: never "owes nothing")."""
+
+    first_month: dt.date | None = None
+    arrears: rules.Arrears | None = None
+    error: str = ""
+
+    @property
+    def months(self) -> int:
+        return self.arrears.months if self.arrears else 0
+
+    @property
+    def level(self) -> rules.ArrearsLevel | None:
+        return rules.arrears_level(self.months)
 
 
-def last_settled_months(member_ids: Any, end: dt.date) -> dict[int, dt.date]:
-    """Each member's latest month paid or waived (by approval) by `end`, in two queries."""
-    settled: dict[int, dt.date] = {}
-    paid = (
+def dues_standing(member_ids: Collection[int], as_of: dt.date) -> dict[int, DuesStanding]:
+    """Each member's dues on `as_of`, judged only from records (DOMAIN.md): from the later of
+    their first month in the branch (members.selectors.lapse.judged_from) and the first month
+    for which a payment of their branch is recorded (or FINANCE_DUES_RECORDS_SINCE); the
+    payments made by `as_of` settle their months. A fixed number of queries."""
+    from members.rules import LapseCondition
+    from members.selectors.lapse import judged_from
+
+    ids = list(member_ids)
+    errors = _dues_errors(ids, as_of)
+    starts = judged_from(ids, LapseCondition.DUES, today=as_of)
+    branches = dict(Member.objects.filter(pk__in=ids).values_list("pk", "branch_id"))
+    firsts = _branch_first_months(set(branches.values()))
+    found: dict[int, DuesStanding] = {}
+    for pk, start in starts.items():
+        first = firsts.get(branches[pk])
+        if pk in errors or first is None:
+            found[pk] = DuesStanding(error=errors.get(pk, ""))
+            continue
+        found[pk] = DuesStanding(first_month=max(start.month, first))
+    settled, quarterly = _settlements(
+        [pk for pk, standing in found.items() if standing.first_month], as_of
+    )
+    for pk, standing in found.items():
+        if standing.first_month is not None:
+            judged = rules.arrears(
+                standing.first_month,
+                settled.get(pk, {}),
+                as_of=as_of,
+                quarterly=pk in quarterly,
+            )
+            found[pk] = DuesStanding(standing.first_month, judged)
+    return found
+
+
+def _dues_errors(ids: list[int], as_of: dt.date) -> dict[int, str]:
+    """Members whose dues of `as_of`'s month cannot be computed (no income for a bracket)."""
+    rows = dues_ledger(as_of, Member.objects.filter(pk__in=ids))
+    return {row.member_id: row.line.note for row in rows if row.line.is_error}
+
+
+def _branch_first_months(branch_ids: set[int]) -> dict[int, dt.date]:
+    found = dict(
         DuesPayment.objects.regular()
-        .filter(member_id__in=member_ids, period__lte=end)
-        .values("member_id")
-        .annotate(last=Max("period"))
+        .filter(member__branch_id__in=branch_ids)
+        .values("member__branch_id")
+        .annotate(first=Min("period"))
         .order_by()
+        .values_list("member__branch_id", "first")
     )
-    for row in paid:
-        settled[row["member_id"]] = row["last"]
-    waived = (
-        DuesRelief.objects.filter(
-            member_id__in=member_ids,
-            status=ReliefStatus.APPROVED,
-            monthly_amount=0,
-            first_month__lte=end,
-        )
-        .values("member_id")
-        .annotate(last=Max("last_month"))
-        .order_by()
-    )
-    for row in waived:
-        last = min(row["last"], rules.month_start(end))
-        settled[row["member_id"]] = max(settled.get(row["member_id"], last), last)
-    return settled
+    if text := settings.FINANCE_DUES_RECORDS_SINCE:
+        since = rules.parse_month(text)
+        return {branch: max(first, since) for branch, first in found.items()}
+    return found
 
 
-def dues_last_paid(member_ids: Collection[int], start: dt.date | None, end: dt.date) -> Answer:
-    """The DUES_LAST_PAID fact (members/participation.py): the first day of each member's latest
-    month settled (paid, or waived with approval: a good reason), and the records' first day."""
-    return Answer(values=last_settled_months(list(member_ids), end), recorded_since=records_since())
+def _settlements(
+    ids: list[int], as_of: dt.date
+) -> tuple[dict[int, dict[dt.date, dt.date]], set[int]]:
+    """Per member, each month settled by `as_of` and the day (a waiver approved: always), and
+    the members whose latest payment was quarterly with the branch's consent."""
+    settled: dict[int, dict[dt.date, dt.date]] = defaultdict(dict)
+    latest: dict[int, tuple[dt.date, str]] = {}
+    for member_id, period, paid_on, method in (
+        DuesPayment.objects.regular()
+        .filter(member_id__in=ids, paid_on__lte=as_of)
+        .values_list("member_id", "period", "paid_on", "method")
+    ):
+        months = settled[member_id]
+        months[period] = min(paid_on, months.get(period, paid_on))
+        if member_id not in latest or period >= latest[member_id][0]:
+            latest[member_id] = (period, method)
+    for member_id, first, last in DuesRelief.objects.filter(
+        member_id__in=ids, status=ReliefStatus.APPROVED, monthly_amount=0
+    ).values_list("member_id", "first_month", "last_month"):
+        for month in _months(first, last):
+            settled[member_id][month] = dt.date.min
+    quarterly = {pk for pk, (_, method) in latest.items() if method == PaymentMethod.QUARTERLY}
+    return settled, quarterly
+
+
+def arrears_member_ids(members: Any, as_of: dt.date) -> dict[str, set[int]]:
+    """The members of `members` by arrears level (`warned`, `lapsed`) and with a dues data error
+    (`error`), for the arrears list's filter and the 工作台."""
+    found: dict[str, set[int]] = {"warned": set(), "lapsed": set(), "error": set()}
+    for pk, standing in dues_standing(list(members.values_list("pk", flat=True)), as_of).items():
+        if standing.error:
+            found["error"].add(pk)
+        elif standing.level is not None:
+            found[standing.level.value].add(pk)
+    return found
+
+
+def dues_arrears(member_ids: Collection[int], start: dt.date | None, end: dt.date) -> Answer:
+    """The DUES_ARREARS fact (members/participation.py): each judged member's run on `end`."""
+    standing = dues_standing(member_ids, end)
+    return Answer(
+        values={pk: s.arrears.run for pk, s in standing.items() if s.arrears and s.arrears.run},
+        errors={pk: s.error for pk, s in standing.items() if s.error},
+    )
 
 
 def dues_overdue_months(member_ids: Collection[int], start: dt.date | None, end: dt.date) -> Answer:
-    """The DUES_OVERDUE_MONTHS fact (量化考核 item 3): for a year, the months owed and past (the
-    current month is still open) with no payment and no approved waiver."""
-    ids = list(member_ids)
+    """The DUES_OVERDUE_MONTHS fact (量化考核 item 3): for a year, the owed months of the year
+    that the same computation counts (unsettled, or in a run that stands), judged on the day
+    after the year (or today, if earlier)."""
     first = rules.month_start(start or dt.date(end.year, 1, 1))
-    last = min(
-        rules.month_start(end), rules.add_months(rules.month_start(timezone.localdate()), -1)
-    )
-    since = records_since()
-    if since is not None:
-        first = max(first, since)
-    months = _months(first, last)
-    covered = _covered_months(ids, first, last)
+    as_of = min(end + dt.timedelta(days=1), timezone.localdate())
     values = {}
-    for pk, joined_on in Member.objects.filter(pk__in=ids).values_list("pk", "joined_on"):
-        owed = [m for m in months if rules.month_index(m) >= rules.month_index(joined_on)]
-        values[pk] = sum(1 for m in owed if m not in covered.get(pk, set()))
-    return Answer(values=values, recorded_since=since)
+    for pk, standing in dues_standing(member_ids, as_of).items():
+        if standing.arrears is not None:
+            values[pk] = sum(1 for m in standing.arrears.unsettled if first <= m <= end)
+    return Answer(values=values)
 
 
 def _months(first: dt.date, last: dt.date) -> list[dt.date]:
@@ -281,22 +352,6 @@ def _months(first: dt.date, last: dt.date) -> list[dt.date]:
         rules.month_from_index(i)
         for i in range(rules.month_index(first), rules.month_index(last) + 1)
     ]
-
-
-def _covered_months(ids: list[int], first: dt.date, last: dt.date) -> dict[int, set[dt.date]]:
-    covered: dict[int, set[dt.date]] = defaultdict(set)
-    for member_id, period in (
-        DuesPayment.objects.regular()
-        .filter(member_id__in=ids, period__gte=first, period__lte=last)
-        .values_list("member_id", "period")
-    ):
-        covered[member_id].add(period)
-    for member_id, start, stop in DuesRelief.objects.filter(
-        member_id__in=ids, status=ReliefStatus.APPROVED, monthly_amount=0,
-        first_month__lte=last, last_month__gte=first,
-    ).values_list("member_id", "first_month", "last_month"):  # fmt: skip
-        covered[member_id].update(_months(max(start, first), min(stop, last)))
-    return covered
 
 
 # --- 党费收缴公示 ----------------------------------------------------------------------------------
@@ -438,7 +493,7 @@ def fund_allowance(
     )
 
 
-# --- arrears, in the list's own query ---------------------------------------------------------------
+# --- the last month settled, in the list's own query ----------------------------------------------
 NEVER = dt.date(1900, 1, 1)
 
 
@@ -473,22 +528,3 @@ def with_dues_status(members: Any, today: dt.date) -> Any:
             ),
         )
     )
-
-
-def arrears_q(months: int, today: dt.date, since: dt.date | None) -> Q:
-    """Members (annotated by with_dues_status) with at least `months` consecutive months unpaid
-    before the current one: the SQL twin of rules.unpaid_months."""
-    this_month = rules.month_start(today)
-    latest_start = rules.add_months(this_month, -months)  # the first unpaid month is by then
-    settled = Q(last_settled__gt=NEVER, last_settled__lte=rules.arrears_cutoff(today, months))
-    if since is not None and since > latest_start:
-        return settled
-    never = Q(last_settled=NEVER, joined_on__lt=rules.add_months(latest_start, 1))
-    return settled | never
-
-
-def member_unpaid_months(member: Any, today: dt.date, since: dt.date | None) -> int:
-    """Unpaid months of a member annotated by with_dues_status (no query)."""
-    last = member.last_settled if member.last_settled != NEVER else None
-    owed_from = max(member.joined_on, since) if since else member.joined_on
-    return rules.unpaid_months(last, owed_from=owed_from, today=today)

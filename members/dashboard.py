@@ -62,7 +62,7 @@ def _floating_todos(user: Any, today: dt.date) -> list[Todo]:
             "名流动党员应转移组织关系",
             counts["transfer"],
             changelist_url("members.floatingrecord", should_transfer="yes"),
-            f"外出满{months}个月且有固定住所或工作单位（001）",
+            f"外出或流入满{months}个月且有固定住所或工作单位（001；002 流动党员管理制度 十二）",
         ),
         Todo(
             f"名流动党员失联满{lost_months}个月",

@@ -30,6 +30,7 @@ from organizations.rules import COMMUNITY_KINDS, OrganizationKind
 from .models import (
     ActivityKind,
     ActivityRecord,
+    FloatingLifeEntry,
     FloatingRecord,
     Member,
     MemberCategory,
@@ -253,7 +254,7 @@ def _floating(rng: random.Random, member: Member, actor: Any, today: dt.date) ->
     since = today - dt.timedelta(days=rng.randint(40, 600))
     fixed = rng.random() < 0.5
     lost = rng.random() < 0.3
-    model_save(
+    record = model_save(
         FloatingRecord(
             member=member,
             direction=FloatingDirection.OUTFLOW,
@@ -269,6 +270,24 @@ def _floating(rng: random.Random, member: Member, actor: Any, today: dt.date) ->
         ),
         actor=actor,
     )
+    if not lost:
+        _life_entries(record, actor, today)
+
+
+def _life_entries(record: FloatingRecord, actor: Any, today: dt.date) -> None:
+    """The 活动证's entries of a member in touch: organizational life where they are, every
+    two months or so (its own stream, so the rest of the demo stays as it was)."""
+    rng = random.Random(f"{SEED}-life-{record.member_id}")
+    day = record.since + dt.timedelta(days=rng.randint(10, 40))
+    while day <= today:
+        entry = FloatingLifeEntry(
+            floating_record=record,
+            held_on=day,
+            organization=f"{record.place}流动党员党支部",
+            content=rng.choice(("主题党日", "党课", "支部党员大会")),
+        )
+        model_save(entry, actor=actor)
+        day += dt.timedelta(days=rng.randint(45, 75))
 
 
 def _reviews(actor: Any, year: int, rng: random.Random) -> None:

@@ -9,15 +9,16 @@ answers one by registering a provider when it starts:
     class FinanceConfig(AppConfig):
         def ready(self) -> None:
             from members import participation
-            from .selectors import last_paid_months
+            from .selectors import dues_arrears
 
-            participation.register(participation.DUES_LAST_PAID, last_paid_months)
+            participation.register(participation.DUES_ARREARS, dues_arrears)
 
 A provider is called once for all the members of a list, never once per member:
 `provider(member_ids, start, end)` answers in one query with an `Answer`: for each member it has
-records of, the value (a date for the "last" facts, a number for the yearly ones), and the first
-day its records cover (a member without a record is counted from that day, not from the day they
-joined 30 years ago). `start` is None for the "last" facts; for the yearly ones it is 1 January.
+records of, the value, and the first day its records cover, for all (`recorded_since`) or per
+member (`since`). The 自行脱党 flags are judged only where the records are held, never from their
+absence (DOMAIN.md): a member whose branch has no records is not judged. `start` is None for the
+自行脱党 facts; for the yearly ones it is 1 January.
 
 A fact no app has registered cannot be checked: the pages that use it say so, in Chinese.
 """
@@ -39,10 +40,15 @@ class Fact:
     records: str  # which records answer it, as the pages say it
 
 
-# For the 自行脱党 flags: the latest day (for dues, the first day of the latest month paid).
-DUES_LAST_PAID = Fact("dues_last_paid", "交纳党费", "党费收缴记录")
-ORGANIZATIONAL_LIFE_LAST = Fact("organizational_life_last", "参加组织生活", "组织生活签到记录")
+# For the 自行脱党 flags. DUES_ARREARS: for each member whose dues are judged, the longest run of
+# consecutive owed months left unsettled (a `Run`, or None), and in `errors` the members whose
+# dues cannot be computed. ORGANIZATIONAL_LIFE_DAYS: the days each member took part, and in
+# `since` the first day of their branch's named attendance records (no key: none; not judged).
+DUES_ARREARS = Fact("dues_arrears", "交纳党费", "党费收缴记录")
+ORGANIZATIONAL_LIFE_DAYS = Fact("organizational_life_days", "参加组织生活", "组织生活签到记录")
 ASSIGNED_WORK_LAST = Fact("assigned_work_last", "做党组织分配的工作", "党组织分配工作的记录")
+# The day the 上级党委 approved a new 预备党员 (step 17), where the development records hold it.
+PROBATION_APPROVED_ON = Fact("probation_approved_on", "上级党委审批日期", "发展党员记录")
 # For the 量化考核 pre-fill, per member over one year.
 DUES_OVERDUE_MONTHS = Fact("dues_overdue_months", "逾期未交党费的月数", "党费收缴记录")
 ORGANIZATIONAL_LIFE_RATE = Fact(
@@ -55,6 +61,8 @@ LECTURES_MISSED = Fact("lectures_missed", "缺席党课次数（不含出差、�
 class Answer:
     values: Mapping[int, Any] = field(default_factory=dict)
     recorded_since: dt.date | None = None
+    since: Mapping[int, dt.date] = field(default_factory=dict)  # per member, where it differs
+    errors: Mapping[int, str] = field(default_factory=dict)  # per member: why not judged
 
 
 Provider = Callable[[Collection[int], dt.date | None, dt.date], Answer]

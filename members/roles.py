@@ -20,6 +20,7 @@ _RECORDS = (
     "membershiptransfer",
     "review",
     "assessment",
+    "lapsedecision",
 )
 _MANAGE = (
     _perms(_RECORDS, ("view", "add", "change"))

@@ -265,24 +265,15 @@ class FloatingDirection(models.TextChoices):
 def floating_should_transfer(
     *, since: dt.date, has_fixed_place: bool, today: dt.date, months: int
 ) -> bool:
-    """Out `months` or more at a fixed place: the membership record should be transferred (001)."""
+    """`months` or more at a fixed place: out (001), the membership record should be transferred
+    there; in (002 流动党员管理制度 十二), it should be transferred here (应转入组织关系)."""
     return has_fixed_place and since <= months_before(today, months)
 
 
 def floating_lost_contact(*, last_contact_on: dt.date, today: dt.date, months: int) -> bool:
-    """No contact for `months` months (失联): the branch should reach the member. Contact alone
-    decides nothing about 自行脱党 (see floating_needs_handling and absent_for)."""
+    """No contact for `months` months (失联): the branch should reach the member. Contact
+    decides nothing about 自行脱党: a phone call is not organizational life."""
     return last_contact_on <= months_before(today, months)
-
-
-def floating_needs_handling(
-    *, last_life_on: dt.date, last_contact_on: dt.date, today: dt.date, months: int
-) -> bool:
-    """002 流动党员管理制度 五: more than `months` months with no organizational life AND no
-    contact with the organization: handled under the Party Constitution. Exactly `months`
-    months is not yet "more than"."""
-    cutoff = months_before(today, months)
-    return last_life_on < cutoff and last_contact_on < cutoff
 
 
 def floating_certificate_problem(
@@ -309,19 +300,52 @@ def floating_certificate_problem(
 SELF_LAPSE_MONTHS = 6
 
 
-def _month_index(day: dt.date) -> int:
-    return day.year * 12 + day.month - 1
+class LapseCondition(models.TextChoices):
+    """The three conditions of 自行脱党, each alone sufficient, as the 处置提示 export names them."""
+
+    DUES = "dues", "未交党费"
+    LIFE = "life", "未参加组织生活"
+    WORK = "work", "不做党所分配的工作"
 
 
-def unpaid_months(last_paid_month: dt.date | None, *, owed_from: dt.date, today: dt.date) -> int:
-    """Whole months without dues: those after the last month paid (or from the first month
-    owed) and before the current month, which is still open for payment."""
-    first_unpaid = _month_index(last_paid_month) + 1 if last_paid_month else _month_index(owed_from)
-    return max(0, _month_index(today) - first_unpaid)
+class LapseOutcome(models.TextChoices):
+    """What the branch meeting decided on a flag (002 社区党员管理制度 8: 进行组织处理)."""
+
+    EXCUSED = "excused", "有正当理由，不作处理"
+    CORRECT = "correct", "批评教育，限期改正"
+    REMOVED = "removed", "按自行脱党予以除名"
 
 
-def dues_lapsed(last_paid_month: dt.date | None, *, owed_from: dt.date, today: dt.date) -> bool:
-    return unpaid_months(last_paid_month, owed_from=owed_from, today=today) >= SELF_LAPSE_MONTHS
+@dataclass(frozen=True)
+class Run:
+    """A run of consecutive months a condition was met: its first month (the 1st) and length."""
+
+    first: dt.date
+    months: int
+
+
+def whole_months(since: dt.date, until: dt.date) -> int:
+    """Whole months from `since` to `until`: the largest k with `since` on or before the day k
+    months before `until` (as absent_for counts them)."""
+    count = (until.year - since.year) * 12 + until.month - since.month
+    while count > 0 and since > months_before(until, count):
+        count -= 1
+    return max(count, 0)
+
+
+def longest_absence(days: list[dt.date], *, start: dt.date, today: dt.date) -> Run | None:
+    """The longest stretch from `start` to `today` without organizational life on any of `days`
+    (those before `start` do not count): a stretch begins on `start` or the day after one of
+    `days`, lasts until the next (or today), and its first month is the month it begins in."""
+    taken = sorted(d for d in days if start <= d <= today)
+    gaps = [(start, start)] + [(day + dt.timedelta(days=1), day) for day in taken]
+    ends = [*taken, today]
+    best: Run | None = None
+    for (first_day, since), until in zip(gaps, ends, strict=True):
+        months = whole_months(since, until)
+        if best is None or months > best.months:
+            best = Run(dt.date(first_day.year, first_day.month, 1), months)
+    return best if best and best.months else None
 
 
 def absent_for(last_on: dt.date, *, today: dt.date, months: int) -> bool:

@@ -8,11 +8,15 @@ class PublicityConfig(AppConfig):
 
     def ready(self) -> None:
         from common.dashboard import register
+        from members import participation
 
         from . import signals
         from .dashboard import publicity_panel
         from .reports import register_documents
+        from .selectors import probation_approved_on
 
+        if not participation.is_registered(participation.PROBATION_APPROVED_ON):
+            participation.register(participation.PROBATION_APPROVED_ON, probation_approved_on)
         register(publicity_panel)  # the 工作台 (common/dashboard.py)
         register_documents()
         signals.connect()

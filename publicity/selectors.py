@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import datetime as dt
 import importlib
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 
+from members.participation import Answer
 from members.selectors.dual import BoardEntry, supervision_board_list
 from organizations.models import Organization
 from organizations.rules import COMMUNITY_KINDS
@@ -31,6 +32,17 @@ def _dues_publication_source() -> Callable[[int], list[Any]] | None:
 
 
 # --- the public site --------------------------------------------------------------------------------
+def probation_approved_on(
+    member_ids: Collection[int], start: dt.date | None, end: dt.date
+) -> Answer:
+    """The PROBATION_APPROVED_ON fact (members/participation.py): the day the 上级党委 approved
+    each member as a 预备党员 (step 17), where their development case is recorded. One query."""
+    found = DevelopmentStep.objects.filter(
+        case__member_id__in=list(member_ids), number=rules.APPROVAL, date__lte=end
+    ).values_list("case__member_id", "date")
+    return Answer(dict(found))
+
+
 def public_community_list(today: dt.date) -> list[Organization]:
     """Every community, each with `notice_count` (its running notices): one query."""
     running = Q(

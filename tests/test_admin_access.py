@@ -43,6 +43,7 @@ ACCESS: dict[str, tuple[str, str, str, str, str, str]] = {
     "members.activityrecord":             ("vacd", "vacd", "vacd", "vacd", "v", ""),
     "members.assessment":                 ("vacd", "vac", "vac", "vac", "",   ""),
     "members.floatingrecord":             ("vacd", "vac", "vac", "vac", "",   ""),
+    "members.lapsedecision":              ("vacd", "vac", "vac", "vac", "",   ""),
     "members.member":                     ("vacd", "vac", "vac", "vac", "v",  ""),
     "members.membershiptransfer":         ("vacd", "vac", "vac", "vac", "",   ""),
     "members.personaldataaccess":         ("v",    "v",   "v",   "",    "",   ""),
@@ -81,7 +82,7 @@ def _objects_the_demo_lacks() -> None:
     from django_celery_beat import models as beat
 
     from common.models import Document
-    from members.models import Assessment, Member, PersonalDataAccess
+    from members.models import Assessment, LapseDecision, Member, PersonalDataAccess
     from organizations.models import Organization
 
     AccessAttempt.objects.create(
@@ -100,6 +101,9 @@ def _objects_the_demo_lacks() -> None:
         Document.objects.create(kind="organization_tree", organization=organization)
     for member in Member.objects.order_by("pk")[:40]:  # members of several organizations
         Assessment.objects.create(member=member, year=2025)
+        LapseDecision.objects.create(
+            member=member, condition="dues", decided_on=member.joined_on, decision="correct"
+        )
         user = get_user_model().objects.get(username="chunhui")
         PersonalDataAccess.objects.create(user=user, member=member, action="view")
     for registry in app_registries():

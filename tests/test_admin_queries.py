@@ -96,7 +96,10 @@ MAKERS: dict[str, Maker] = {
     "members.assessment": lambda t, i: mf.AssessmentDeductionFactory(
         assessment=mf.AssessmentFactory(member=_member(t, i))
     ),
-    "members.floatingrecord": lambda t, i: mf.FloatingRecordFactory(member=_member(t, i)),
+    "members.floatingrecord": lambda t, i: mf.FloatingLifeEntryFactory(
+        floating_record=mf.FloatingRecordFactory(member=_member(t, i))
+    ),
+    "members.lapsedecision": lambda t, i: mf.LapseDecisionFactory(member=_member(t, i)),
     "members.member": lambda t, i: _member(t, i, categories=["retired", "floating"]),
     "members.membershiptransfer": lambda t, i: mf.MembershipTransferFactory(member=_member(t, i)),
     "members.personaldataaccess": lambda t, i: PersonalDataAccess.objects.create(

@@ -25,7 +25,9 @@ from organizations.scope import ScopeError, require_editable, scoped_queryset_cl
 from tests.members.factories import (
     ActivityRecordFactory,
     AssessmentDeductionFactory,
+    FloatingLifeEntryFactory,
     FloatingRecordFactory,
+    LapseDecisionFactory,
     MemberFactory,
     MembershipTransferFactory,
     PostClaimFactory,
@@ -120,7 +122,8 @@ def _people_records(tree: SimpleNamespace, people: SimpleNamespace) -> None:
         ReviewFactory(member=member)
         MembershipTransferFactory(member=member)
         AssessmentDeductionFactory(assessment__member=member)
-        FloatingRecordFactory(member=member)
+        FloatingLifeEntryFactory(floating_record=FloatingRecordFactory(member=member))
+        LapseDecisionFactory(member=member)
     inflow = {"direction": FloatingDirection.INFLOW, "certificate_checked": True}
     FloatingRecordFactory(member=people.b, placed_in=tree.branch_a, **inflow)
     FloatingRecordFactory(member=people.a, placed_in=tree.branch_b, **inflow)

@@ -8,9 +8,10 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from django.db.models import Count, Max, Min, Q, Subquery
+from django.db.models import Count, Min, Q, Subquery
 from django.utils import timezone
 
+from members.models import Member
 from members.participation import Answer
 
 from ..models import Attendance, AttendanceStatus
@@ -90,20 +91,38 @@ def _answer(rows: list[dict[str, Any]], value: str) -> Answer:
     return Answer({row["member_id"]: row[value] for row in rows}, since)
 
 
-def organizational_life_last(
+def organizational_life_days(
     member_ids: Collection[int], start: dt.date | None, end: dt.date
 ) -> Answer:
-    """自行脱党: the last day each member took part in organizational life (present, or on leave
-    or excused: a good reason is not a lapse)."""
+    """自行脱党: the days each member took part in organizational life (present, or on leave or
+    excused: a good reason is not a lapse), and per member the first day of their branch's named
+    attendance (a branch whose meetings carry counts only has none: its members are not judged).
+    Three queries."""
+    ids = list(member_ids)
     took_part = PRESENT | Q(status__in=[AttendanceStatus.LEAVE, AttendanceStatus.EXCUSED])
-    rows = (
-        _attendances(member_ids, start, end)
+    days: dict[int, list[dt.date]] = {}
+    for member_id, held_on in (
+        _attendances(ids, start, end)
         .filter(took_part, meeting__kind__in=ORGANIZATIONAL_LIFE_KINDS)
-        .values("member_id")
-        .annotate(last=Max("meeting__held_on"), since=FIRST_RECORD)
+        .values_list("member_id", "meeting__held_on")
+        .order_by("meeting__held_on")
+    ):
+        days.setdefault(member_id, []).append(held_on)
+    branches = dict(Member.objects.filter(pk__in=ids).values_list("pk", "branch_id"))
+    firsts = dict(
+        Attendance.objects.filter(
+            member__branch_id__in=set(branches.values()),
+            is_guest=False,
+            meeting__kind__in=ORGANIZATIONAL_LIFE_KINDS,
+            meeting__held_on__lte=min(end, timezone.localdate()),
+        )
+        .values("member__branch_id")
+        .annotate(first=Min("meeting__held_on"))
         .order_by()
+        .values_list("member__branch_id", "first")
     )
-    return _answer(list(rows), "last")
+    since = {pk: firsts[branch] for pk, branch in branches.items() if branch in firsts}
+    return Answer({pk: tuple(found) for pk, found in days.items()}, None, since)
 
 
 def organizational_life_rate(

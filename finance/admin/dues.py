@@ -306,18 +306,14 @@ class ArrearsFilter(admin.SimpleListFilter):
         return [
             ("warned", f"连续{ARREARS_WARN_MONTHS}个月未交（应提醒）"),
             ("lapsed", f"连续{ARREARS_LAPSE_MONTHS}个月以上未交（按自行脱党处理）"),
+            ("error", "无法计算党费（数据有误）"),
         ]
 
     def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
-        today, since = timezone.localdate(), selectors.records_since()
-        lapsed = selectors.arrears_q(ARREARS_LAPSE_MONTHS, today, since)
-        if self.value() == "lapsed":
-            return queryset.filter(lapsed)
-        if self.value() == "warned":
-            return queryset.filter(selectors.arrears_q(ARREARS_WARN_MONTHS, today, since)).exclude(
-                lapsed
-            )
-        return queryset
+        if self.value() not in ("warned", "lapsed", "error"):
+            return queryset
+        found = selectors.arrears_member_ids(queryset, timezone.localdate())
+        return queryset.filter(pk__in=found[str(self.value())])
 
 
 class DuesErrorFilter(admin.SimpleListFilter):
@@ -355,9 +351,17 @@ class MemberDuesAdmin(PersonalDataAdminMixin, ScopedAdmin):  # type: ignore[misc
     actions = ["fix_year"]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
-        self._today, self._since = timezone.localdate(), selectors.records_since()
-        queryset = super().get_queryset(request).current()
-        return selectors.with_dues_status(queryset, self._today)
+        self._today = timezone.localdate()
+        self._standing: dict[int, selectors.DuesStanding] | None = None
+        self._queryset = super().get_queryset(request).current()
+        return selectors.with_dues_status(self._queryset, self._today)
+
+    def _standing_of(self, member: Any) -> selectors.DuesStanding:
+        """The arrears of the list's members, computed once per request for all of them."""
+        if self._standing is None:
+            ids = list(self._queryset.values_list("pk", flat=True))
+            self._standing = selectors.dues_standing(ids, self._today)
+        return self._standing.get(member.pk) or selectors.DuesStanding()
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
@@ -378,12 +382,19 @@ class MemberDuesAdmin(PersonalDataAdminMixin, ScopedAdmin):  # type: ignore[misc
         return f"{member.last_settled:%Y-%m}"
 
     @admin.display(description="连续未交月数")
-    def unpaid(self, member: Any) -> int:
-        return selectors.member_unpaid_months(member, self._today, self._since)
+    def unpaid(self, member: Any) -> str:
+        standing = self._standing_of(member)
+        if standing.first_month is None:
+            return "—"
+        run = standing.arrears.run if standing.arrears else None
+        return f"{run.months}（自{run.first:%Y-%m}）" if run else "0"
 
     @admin.display(description="提示")
     def arrears_flag(self, member: Any) -> str:
-        level = rules.arrears_level(self.unpaid(member))
+        standing = self._standing_of(member)
+        if standing.error:
+            return problem_flag(True, f"数据有误：{standing.error}")
+        level = standing.level
         return problem_flag(level is not None, str(level.label) if level else "")
 
     @admin.action(description="核定所选党员本年度的党费", permissions=["view"])

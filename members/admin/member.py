@@ -16,8 +16,9 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
-from django.urls import path
+from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.html import format_html
 from import_export.admin import ImportExportMixin
 from unfold.admin import ModelAdmin
 from unfold.contrib.filters.admin import AutocompleteSelectFilter
@@ -25,6 +26,7 @@ from unfold.widgets import UnfoldAdminCheckboxSelectMultipleWidget
 
 from common.admin import ScopedHistoryAdmin, SpreadsheetAdminMixin, changed_fields
 from common.masking import mask_citizen_id
+from common.pdf import pdf_response, render_pdf
 from organizations.models import Organization
 from organizations.rules import OrganizationKind
 
@@ -36,7 +38,7 @@ from ..rules import (
     gender_from_citizen_id,
     normalize_citizen_id,
 )
-from ..selectors.lapse import self_lapse_report
+from ..selectors.lapse import LAPSE_REPORT_HEADERS, LapseReport, self_lapse_report
 from ..selectors.member import member_record_tabs
 from ..selectors.member import party_standing as standing_of
 from ..services.member import (
@@ -329,17 +331,28 @@ class MemberAdmin(  # type: ignore[misc]
         return [path("lapse/", view, name="members_member_lapse"), *super().get_urls()]
 
     def lapse_view(self, request: HttpRequest) -> HttpResponse:
-        """The current members a 自行脱党 condition flags (002), and which conditions could be
-        checked with the records the system has."""
+        """The 处置提示 (the rows of `manage.py lapse_report`) of the members the user sees, with
+        which conditions could be checked; `?format=pdf` prints it."""
         if not self.has_view_permission(request):
             raise PermissionDenied
         report = self_lapse_report(members=Member.objects.visible_to(request.user))
         context = {
-            **self.admin_site.each_context(request),
             "title": "自行脱党提示",
-            "opts": self.model._meta,
+            "period": f"截至{report.today:%Y-%m-%d}",
+            "organization": _header_organization(request.user),
             "report": report,
+            "headers": LAPSE_REPORT_HEADERS,
         }
+        if request.GET.get("format") == "pdf":
+            pdf = render_pdf("reports/members/lapse.html", context)
+            return pdf_response(pdf, f"自行脱党提示-{report.today:%Y-%m-%d}.pdf")
+        can_decide = request.user.has_perm("members.add_lapsedecision")
+        context.update(
+            self.admin_site.each_context(request),
+            opts=self.model._meta,
+            table=_lapse_table(report, can_decide),
+            errors_table=_lapse_errors_table(report),
+        )
         return TemplateResponse(request, "admin/members/member/lapse.html", context)
 
     # --- import and export --------------------------------------------------------------------
@@ -375,3 +388,40 @@ class PersonalDataAccessAdmin(ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+
+def _header_organization(user: Any) -> Any:
+    """The organization a printed page's header names: the user's own."""
+    access = user.organization_accesses.select_related("organization").first()
+    return access.organization if access is not None else None
+
+
+def _lapse_table(report: LapseReport, can_decide: bool) -> dict[str, Any]:
+    """The report's rows for unfold's table component, each linking to the member and, for a
+    user who may, to recording the branch meeting's decision."""
+    headers = [*LAPSE_REPORT_HEADERS, "支部大会决定"]
+    add = reverse("admin:members_lapsedecision_add")
+    rows = []
+    for row in report.rows:
+        name, branch, condition, first, months = row.cells()
+        member = reverse("admin:members_member_change", args=[row.member.pk])
+        decide = (
+            format_html(
+                '<a class="text-primary-600" href="{}?member={}&amp;condition={}">登记决定</a>',
+                add,
+                row.member.pk,
+                row.condition.value,
+            )
+            if can_decide
+            else "—"
+        )
+        link = format_html('<a class="text-primary-600" href="{}">{}</a>', member, name)
+        rows.append(
+            [link, f"{row.member.branch.name}（{branch}）", condition, first, months, decide]
+        )
+    return {"headers": headers, "rows": rows}
+
+
+def _lapse_errors_table(report: LapseReport) -> dict[str, Any]:
+    rows = [[m.name, f"{m.branch.name}（{m.branch.code}）", error] for m, error in report.errors]
+    return {"headers": ["姓名", "所在党组织", "数据问题"], "rows": rows}

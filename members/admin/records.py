@@ -38,7 +38,9 @@ from common.pdf import pdf_response, render_pdf
 from ..models import (
     Assessment,
     AssessmentDeduction,
+    FloatingLifeEntry,
     FloatingRecord,
+    LapseDecision,
     MembershipTransfer,
     Review,
     TransferState,
@@ -141,10 +143,30 @@ class CurrentFilter(admin.SimpleListFilter):
         return queryset
 
 
+class FloatingLifeEntryInline(ScopedTabularInline):
+    """The 活动证's entries: organizational life an outflowing member had where they are. They
+    count for the 自行脱党 flags; a phone call (最近联系日期) does not."""
+
+    model = FloatingLifeEntry
+    extra = 0
+    fields = ("held_on", "organization", "content")
+    verbose_name_plural = "活动证记载的组织生活（外出党员在流入地参加的组织生活，计入自行脱党核查）"
+
+    def get_queryset(self, request: HttpRequest) -> Any:
+        # The parent record is scoped already; entries have no organization of their own.
+        return UnfoldTabularInline.get_queryset(self, request)
+
+
 @admin.register(FloatingRecord)
 class FloatingRecordAdmin(PersonalDataAdminMixin, ScopedHistoryAdmin):
     form = FloatingRecordForm
     model_services = Services("record", services.floating_record_save)
+    inlines = [FloatingLifeEntryInline]
+    inline_services = {
+        FloatingLifeEntry: Services(
+            "entry", services.floating_life_entry_save, services.floating_life_entry_delete
+        )
+    }
     list_display = (  # the problems first: they must be visible without scrolling
         "member",
         "should_transfer_flag",
@@ -225,7 +247,8 @@ class FloatingRecordAdmin(PersonalDataAdminMixin, ScopedHistoryAdmin):
 
     @admin.display(description="应转移组织关系", ordering="should_transfer")
     def should_transfer_flag(self, record: FloatingRecord) -> str:
-        return problem_flag(getattr(record, "should_transfer", False), "应转移")
+        label = "应转入" if record.direction == FloatingDirection.INFLOW else "应转移"
+        return problem_flag(getattr(record, "should_transfer", False), label)
 
     @admin.display(description="失联满期", ordering="lost_contact")
     def lost_contact_flag(self, record: FloatingRecord) -> str:
@@ -508,3 +531,23 @@ class AssessmentAdmin(ScopedHistoryAdmin):
         assessment = get_object_or_404(self.get_queryset(request), pk=pk)
         filename = f"量化考核表-{assessment.member.name}-{assessment.year}年.pdf"
         return pdf_response(assessment_sheet_pdf(assessment), filename)
+
+
+# --- 自行脱党处理决定 ---------------------------------------------------------------------------------
+@admin.register(LapseDecision)
+class LapseDecisionAdmin(ScopedHistoryAdmin):
+    """The branch meeting's decisions on 自行脱党 flags (自行脱党提示 links here): a flag stands
+    until its decision is recorded."""
+
+    model_services = Services("decision", services.lapse_decision_save)
+    list_display = ("member", "member_branch", "condition", "decided_on", "decision", "recorded_by")
+    list_filter = ("condition", "decision", MemberBranchFilter)
+    search_fields = ("member__name",)
+    list_select_related = ("member", "member__branch", "recorded_by")
+    autocomplete_fields = ("member",)
+    fields = ("member", "condition", "decided_on", "decision", "note", "recorded_by")
+    readonly_fields = ("recorded_by",)
+
+    @admin.display(description="组织关系所在党组织", ordering="member__branch__code")
+    def member_branch(self, decision: LapseDecision) -> str:
+        return str(decision.member.branch)

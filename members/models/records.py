@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
@@ -273,3 +274,71 @@ class AssessmentDeduction(models.Model):
             return
         if error := rules.assessment_deduction_error(self.item, self.points):
             raise ValidationError({"points": error})
+
+
+class FloatingLifeEntryQuerySet(ScopedQuerySet["FloatingLifeEntry"]):
+    scope_people = People(branch="floating_record__member__branch_id")
+
+
+class FloatingLifeEntry(models.Model):
+    """One entry of an outflowing member's 流动党员活动证: organizational life they took part in
+    where they are, as the home branch records it (001 四: it counts for 自行脱党; a phone call
+    does not)."""
+
+    floating_record = models.ForeignKey(
+        FloatingRecord,
+        on_delete=models.CASCADE,
+        related_name="life_entries",
+        verbose_name="流动党员",
+    )
+    held_on = models.DateField("参加日期")
+    organization = models.CharField("参加组织生活的党组织", max_length=200)
+    content = models.CharField("内容", max_length=200, blank=True)
+    history = HistoricalRecords()
+
+    objects = FloatingLifeEntryQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "活动证记载的组织生活"
+        verbose_name_plural = "活动证记载的组织生活"
+        ordering = ["-held_on"]
+
+    def __str__(self) -> str:
+        return f"{self.held_on:%Y-%m-%d} {self.organization}"
+
+
+class LapseDecisionQuerySet(ScopedQuerySet["LapseDecision"]):
+    scope_people = People(branch="member__branch_id")
+
+
+class LapseDecision(models.Model):
+    """The branch meeting's decision on a 自行脱党 flag (002 社区党员管理制度 8): the flag stands
+    until it is recorded; afterwards the condition is judged again from the day after."""
+
+    member = models.ForeignKey(
+        Member, on_delete=models.PROTECT, related_name="lapse_decisions", verbose_name="党员"
+    )
+    condition = models.CharField("条件", max_length=8, choices=rules.LapseCondition.choices)
+    decided_on = models.DateField("支部大会决定日期")
+    decision = models.CharField("处理决定", max_length=16, choices=rules.LapseOutcome.choices)
+    note = models.CharField("说明", max_length=200, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        editable=False,
+        related_name="+",
+        verbose_name="登记人",
+    )
+    created_at = models.DateTimeField("登记时间", auto_now_add=True)
+    history = HistoricalRecords()
+
+    objects = LapseDecisionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "自行脱党处理决定"
+        verbose_name_plural = "自行脱党处理决定"
+        ordering = ["-decided_on", "member__name"]
+
+    def __str__(self) -> str:
+        return f"{self.member} {self.get_condition_display()} {self.get_decision_display()}"

@@ -1,61 +1,121 @@
-"""自行脱党 flags (002 社区党员管理制度 8, 流动党员管理制度 五) from what the participation
-providers answer (members/participation.py).
+"""自行脱党 flags (党章 第九条; 002 社区党员管理制度 8, 党费 第十三条, 流动党员管理办法 四) from what
+the participation providers answer (members/participation.py): the 处置提示 of DOMAIN.md.
 
 Each of the three conditions alone flags a member for the branch meeting to decide: six consecutive
 months without paying dues, without organizational life, or without doing the work the Party
-assigned. A phone call clears none of them. A member out on an outflow takes part in
-organizational life where they are, which the home branch's records do not show: for them the
-organizational-life condition is the floating rule instead, more than six months with no
-organizational life AND no contact. A condition whose records no app provides is not checked, and
-the report says so.
+assigned. They are judged only where the system holds the records, never from their absence: from
+the later of the member's start in the branch and the first record of the branch (DOMAIN.md). A
+phone call clears none of them; an outflowing member's organizational life where they are counts
+when the branch records it (the 活动证's entries). A raised flag stands until the branch records its
+decision (LapseDecision); the condition is judged again from the day after. A condition whose
+records no app provides is not checked, and the report says so.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection
 from dataclasses import dataclass, field
+from typing import Any
 
-from django.conf import settings
-from django.db.models import Max
+from django.db.models import F, Max
 from django.utils import timezone
 
 from .. import participation
-from ..models import FloatingRecord, Member
+from ..models import FloatingRecord, LapseDecision, Member, MembershipTransfer
 from ..models.member import MemberQuerySet
+from ..models.records import FloatingLifeEntry, TransferDirection, TransferState
 from ..participation import Answer, Fact
 from ..rules import (
     SELF_LAPSE_MONTHS,
     FloatingDirection,
-    absent_for,
-    floating_needs_handling,
-    unpaid_months,
+    LapseCondition,
+    Run,
+    longest_absence,
+    months_after,
 )
 
-LAST_FACTS = (
-    participation.DUES_LAST_PAID,
-    participation.ORGANIZATIONAL_LIFE_LAST,
-    participation.ASSIGNED_WORK_LAST,
-)
+FACTS: dict[str, Fact] = {
+    LapseCondition.DUES: participation.DUES_ARREARS,
+    LapseCondition.LIFE: participation.ORGANIZATIONAL_LIFE_DAYS,
+    LapseCondition.WORK: participation.ASSIGNED_WORK_LAST,
+}
+LAPSE_REPORT_HEADERS = ("姓名", "所在党组织", "条件", "起始月份", "月数")
 
 
-def _conditions() -> list[tuple[str, Fact]]:
-    """Each condition as the page names it, with the fact that answers it."""
-    months, floating = SELF_LAPSE_MONTHS, settings.FLOATING_NO_CONTACT_MONTHS
-    return [
-        (f"连续{months}个月不交纳党费", participation.DUES_LAST_PAID),
-        (f"连续{months}个月不参加组织生活", participation.ORGANIZATIONAL_LIFE_LAST),
-        (f"连续{months}个月不做党组织分配的工作", participation.ASSIGNED_WORK_LAST),
-        (
-            f"流动党员{floating}个月以上不参加组织生活、不与党组织联系",
-            participation.ORGANIZATIONAL_LIFE_LAST,
-        ),
-    ]
+# --- from when a member is judged -----------------------------------------------------------------
+@dataclass(frozen=True)
+class JudgedFrom:
+    """A member's start in the branch for one condition: organizational life is judged from
+    `day`, dues from `month` (its 1st)."""
+
+    day: dt.date
+    month: dt.date
 
 
+def _month_of(day: dt.date) -> dt.date:
+    return day.replace(day=1)
+
+
+def judged_from(
+    member_ids: Collection[int], condition: str, *, today: dt.date | None = None
+) -> dict[int, JudgedFrom]:
+    """From when each member is judged on `condition`: the latest of 入党日期 (a member of the
+    roster import is in the branch since then), a transfer in received by their branch, the
+    上级党委's approval of a new 预备党员 (dues from the month after) and the branch's last
+    decision on the condition (from the day after). Four queries, and the approval's provider."""
+    ids = list(member_ids)
+    day = today or timezone.localdate()
+    found = {
+        pk: JudgedFrom(joined_on, _month_of(joined_on))
+        for pk, joined_on in Member.objects.filter(pk__in=ids).values_list("pk", "joined_on")
+    }
+    transfers = (
+        MembershipTransfer.objects.filter(
+            member_id__in=ids,
+            direction=TransferDirection.IN,
+            state=TransferState.RECEIVED,
+            branch_id=F("member__branch_id"),
+        )
+        .values("member_id")
+        .annotate(last=Max("received_on"))
+        .order_by()
+    )
+    starts = [(row["member_id"], row["last"], _month_of(row["last"])) for row in transfers]
+    approved = participation.ask(participation.PROBATION_APPROVED_ON, ids, start=None, end=day)
+    for pk, on in (approved.values if approved else {}).items():
+        starts.append((pk, on, _month_of(months_after(on, 1))))
+    decisions = (
+        LapseDecision.objects.filter(member_id__in=ids, condition=condition, decided_on__lte=day)
+        .values("member_id")
+        .annotate(last=Max("decided_on"))
+        .order_by()
+    )
+    for row in decisions:
+        after = row["last"] + dt.timedelta(days=1)
+        starts.append((row["member_id"], after, _month_of(months_after(row["last"], 1))))
+    for pk, start_day, start_month in starts:
+        if (current := found.get(pk)) is not None:
+            found[pk] = JudgedFrom(max(current.day, start_day), max(current.month, start_month))
+    return found
+
+
+# --- the report -----------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class LapseRow:
     member: Member
-    reasons: list[str]
+    condition: LapseCondition
+    run: Run
+
+    def cells(self) -> tuple[str, str, str, str, int]:
+        """The row as the 处置提示 export writes it (DOMAIN.md)."""
+        return (
+            self.member.name,
+            self.member.branch.code,
+            self.condition.label,
+            f"{self.run.first:%Y-%m}",
+            self.run.months,
+        )
 
 
 @dataclass
@@ -64,106 +124,117 @@ class LapseReport:
     checked: list[str] = field(default_factory=list)
     unchecked: list[tuple[str, str]] = field(default_factory=list)  # (condition, missing records)
     rows: list[LapseRow] = field(default_factory=list)
+    errors: list[tuple[Member, str]] = field(default_factory=list)  # not judged: data errors
 
     def summary(self) -> str:
         checked = "、".join(self.checked) or "无"
-        if not self.unchecked:
-            return f"已核查：{checked}。"
-        missing = "；".join(
-            f"{label}（{records}尚未接入本系统）" for label, records in self.unchecked
-        )
-        return f"已核查：{checked}。尚不能核查：{missing}。"
+        text = f"已核查：{checked}。"
+        if self.unchecked:
+            missing = "；".join(
+                f"{label}（{records}尚未接入本系统）" for label, records in self.unchecked
+            )
+            text += f"尚不能核查：{missing}。"
+        return text
 
 
 def self_lapse_report(*, members: MemberQuerySet, today: dt.date | None = None) -> LapseReport:
-    """The current members of `members` that a condition flags, with the reasons. Two queries,
-    and one per registered provider, whatever the number of members."""
+    """One row per current member of `members` and condition met on `today` (ordered by branch
+    code, then name), with the conditions that could not be checked and the members whose dues
+    are a data error. A fixed number of queries whatever the number of members."""
     day = today or timezone.localdate()
     report = LapseReport(today=day)
-    for label, fact in _conditions():
+    for condition, fact in FACTS.items():
+        label = f"连续{SELF_LAPSE_MONTHS}个月{LapseCondition(condition).label}"
         if participation.is_registered(fact):
             report.checked.append(label)
         else:
             report.unchecked.append((label, fact.records))
-    people = list(members.current().select_related("branch").order_by("branch__code", "name", "pk"))
+    people = list(
+        members.current()
+        .filter(joined_on__lte=day)
+        .select_related("branch")
+        .order_by("branch__code", "name", "pk")
+    )
     ids = [member.pk for member in people]
-    contacts = _outflow_contacts(ids)
-    answers = {fact.code: participation.ask(fact, ids, start=None, end=day) for fact in LAST_FACTS}
+    runs = {
+        LapseCondition.DUES: _dues_runs(ids, day, report, people),
+        LapseCondition.LIFE: _absence_runs(ids, day, LapseCondition.LIFE, _outflow_days(ids, day)),
+        LapseCondition.WORK: _absence_runs(ids, day, LapseCondition.WORK, {}),
+    }
     for member in people:
-        if reasons := _reasons(member, answers, contacts.get(member.pk), day):
-            report.rows.append(LapseRow(member, reasons))
+        for condition in LapseCondition:
+            run = runs[condition].get(member.pk)
+            if run is not None and run.months >= SELF_LAPSE_MONTHS:
+                report.rows.append(LapseRow(member, condition, run))
     return report
 
 
-def _outflow_contacts(member_ids: list[int]) -> dict[int, dt.date]:
-    """The latest contact of each member now out on an outflow."""
-    found = (
-        FloatingRecord.objects.current()
-        .filter(member_id__in=member_ids, direction=FloatingDirection.OUTFLOW)
-        .values("member_id")
-        .annotate(last=Max("last_contact_on"))
-        .order_by()
+def _dues_runs(
+    ids: list[int], day: dt.date, report: LapseReport, people: list[Member]
+) -> dict[int, Run]:
+    answer = participation.ask(participation.DUES_ARREARS, ids, start=None, end=day)
+    if answer is None:
+        return {}
+    report.errors = [(m, answer.errors[m.pk]) for m in people if m.pk in answer.errors]
+    return {pk: run for pk, run in answer.values.items() if run is not None}
+
+
+def _absence_runs(
+    ids: list[int], day: dt.date, condition: str, extra: dict[int, list[dt.date]]
+) -> dict[int, Run]:
+    """The longest stretch without the records' days of each member whose branch keeps named
+    records (`since`), from the later of that and the member's start."""
+    answer = participation.ask(FACTS[condition], ids, start=None, end=day)
+    if answer is None:
+        return {}
+    starts = judged_from(ids, condition, today=day)
+    found = {}
+    for pk, start in starts.items():
+        records_since = _records_since(answer, pk, extra)
+        if records_since is None:
+            continue
+        days = _days(answer.values.get(pk)) + extra.get(pk, [])
+        if run := longest_absence(days, start=max(start.day, records_since), today=day):
+            found[pk] = run
+    return found
+
+
+def _records_since(answer: Answer, pk: int, extra: dict[int, list[dt.date]]) -> dt.date | None:
+    """The first day the records of a member's branch cover; for an outflowing member whose
+    branch has none, the first entry of their 活动证."""
+    since = answer.since.get(pk, answer.recorded_since)
+    if since is None and extra.get(pk):
+        return min(extra[pk])
+    return since
+
+
+def _days(value: object) -> list[dt.date]:
+    if value is None:
+        return []
+    if isinstance(value, dt.date):
+        return [value]
+    return list(value)  # type: ignore[call-overload]
+
+
+def _outflow_days(member_ids: list[int], day: dt.date) -> dict[int, list[dt.date]]:
+    """The organizational life of members out on a current outflow, as their 活动证's entries
+    recorded by the branch say."""
+    out = FloatingRecord.objects.current().filter(
+        member_id__in=member_ids, direction=FloatingDirection.OUTFLOW
     )
-    return {row["member_id"]: row["last"] for row in found}
+    found: dict[int, list[dt.date]] = {}
+    for member_id, held_on in FloatingLifeEntry.objects.filter(
+        floating_record__in=out, held_on__lte=day
+    ).values_list("floating_record__member_id", "held_on"):
+        found.setdefault(member_id, []).append(held_on)
+    return found
 
 
-def _counted_from(member: Member, answer: Answer) -> dt.date:
-    """A member without a record is counted from joining, or from the records' first day."""
-    return max(member.joined_on, answer.recorded_since or member.joined_on)
+def lapse_dataset(report: LapseReport) -> Any:
+    """The 处置提示 export (DOMAIN.md): `姓名, 所在党组织, 条件, 起始月份, 月数`."""
+    import tablib
 
-
-def _reasons(
-    member: Member,
-    answers: dict[str, Answer | None],
-    last_contact_on: dt.date | None,
-    today: dt.date,
-) -> list[str]:
-    reasons = []
-    if (dues := answers[participation.DUES_LAST_PAID.code]) is not None:
-        reasons += _dues_reason(member, dues, today)
-    if (life := answers[participation.ORGANIZATIONAL_LIFE_LAST.code]) is not None:
-        if last_contact_on is None:
-            reasons += _absence_reason(member, life, today, "未参加组织生活")
-        else:
-            reasons += _floating_reason(member, life, last_contact_on, today)
-    if (work := answers[participation.ASSIGNED_WORK_LAST.code]) is not None:
-        reasons += _absence_reason(member, work, today, "未做党组织分配的工作")
-    return reasons
-
-
-def _dues_reason(member: Member, answer: Answer, today: dt.date) -> list[str]:
-    last = answer.values.get(member.pk)
-    owed_from = _counted_from(member, answer)
-    months = unpaid_months(last, owed_from=owed_from, today=today)
-    if months < SELF_LAPSE_MONTHS:
-        return []
-    since = (
-        f"最近交纳：{last.year}年{last.month}月"
-        if last
-        else f"{owed_from:%Y-%m-%d}以来没有交纳记录"
-    )
-    return [f"连续{months}个月未交纳党费（{since}）"]
-
-
-def _absence_reason(member: Member, answer: Answer, today: dt.date, what: str) -> list[str]:
-    last = answer.values.get(member.pk)
-    start = last or _counted_from(member, answer)
-    if not absent_for(start, today=today, months=SELF_LAPSE_MONTHS):
-        return []
-    since = f"最近一次：{last:%Y-%m-%d}" if last else f"{start:%Y-%m-%d}以来没有记录"
-    return [f"{SELF_LAPSE_MONTHS}个月以上{what}（{since}）"]
-
-
-def _floating_reason(
-    member: Member, life: Answer, last_contact_on: dt.date, today: dt.date
-) -> list[str]:
-    months = settings.FLOATING_NO_CONTACT_MONTHS
-    last_life = life.values.get(member.pk) or _counted_from(member, life)
-    if not floating_needs_handling(
-        last_life_on=last_life, last_contact_on=last_contact_on, today=today, months=months
-    ):
-        return []
-    return [
-        f"外出流动{months}个月以上不参加组织生活、不与党组织联系"
-        f"（最近联系：{last_contact_on:%Y-%m-%d}）"
-    ]
+    dataset = tablib.Dataset(headers=list(LAPSE_REPORT_HEADERS), title="处置提示")
+    for row in report.rows:
+        dataset.append(row.cells())
+    return dataset

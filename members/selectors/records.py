@@ -42,14 +42,10 @@ ASSESSMENT_FULL_SCORE = sum(points for _, _, points in ASSESSMENT_ITEMS)
 
 # --- 流动党员 ---------------------------------------------------------------------------------------
 def floating_should_transfer_q(today: dt.date) -> Q:
-    """SQL twin of rules.floating_should_transfer, for current outflow records."""
+    """SQL twin of rules.floating_should_transfer, for current records: an outflow to transfer
+    there, an inflow to transfer here (应转入组织关系)."""
     cutoff = months_before(today, settings.FLOATING_TRANSFER_MONTHS)
-    return Q(
-        direction=FloatingDirection.OUTFLOW,
-        has_fixed_place=True,
-        since__lte=cutoff,
-        ended_on__isnull=True,
-    )
+    return Q(has_fixed_place=True, since__lte=cutoff, ended_on__isnull=True)
 
 
 def floating_lost_contact_q(today: dt.date) -> Q:

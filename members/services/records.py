@@ -34,7 +34,9 @@ from .. import participation
 from ..models import (
     Assessment,
     AssessmentDeduction,
+    FloatingLifeEntry,
     FloatingRecord,
+    LapseDecision,
     MembershipTransfer,
     Review,
     TransferDirection,
@@ -338,3 +340,39 @@ def _prefilled_for_year(
         )
         for sheet in sheets
     }
+
+
+# --- 流动党员活动证 and 自行脱党 decisions ------------------------------------------------------------
+@transaction.atomic
+def floating_life_entry_save(
+    *, entry: FloatingLifeEntry, actor: Any, update_fields: list[str] | None = None
+) -> FloatingLifeEntry:
+    """Record organizational life an outflowing member had where they are (their 活动证)."""
+    require_editable(actor, entry, "登记该流动党员活动证上的组织生活")
+    if entry.held_on and entry.held_on > timezone.localdate():
+        raise ValidationError({"held_on": "参加日期不能晚于今天。"})
+    return model_save(entry, actor=actor, update_fields=update_fields)
+
+
+@transaction.atomic
+def floating_life_entry_delete(*, entry: FloatingLifeEntry, actor: Any) -> None:
+    require_editable(actor, entry, "删除该流动党员活动证上的组织生活")
+    model_delete(entry, actor=actor)
+
+
+@transaction.atomic
+def lapse_decision_save(
+    *, decision: LapseDecision, actor: Any, update_fields: list[str] | None = None
+) -> LapseDecision:
+    """Record the branch meeting's decision on a 自行脱党 flag: the flag stands until then, and
+    the condition is judged again from the day after."""
+    if decision.member_id is None:
+        decision.full_clean()  # says which field is missing rather than refusing the scope
+    require_editable(actor, decision, "登记该党员的自行脱党处理决定")
+    if decision.decided_on and decision.decided_on > timezone.localdate():
+        raise ValidationError({"decided_on": "支部大会决定日期不能晚于今天。"})
+    if decision.decided_on and decision.decided_on < decision.member.joined_on:
+        raise ValidationError({"decided_on": "支部大会决定日期不能早于该党员的入党日期。"})
+    if decision.pk is None:
+        decision.recorded_by = actor if getattr(actor, "is_authenticated", False) else None
+    return model_save(decision, actor=actor, update_fields=update_fields)

@@ -70,21 +70,26 @@ def test_providers_answer_last_organizational_life_rate_and_lectures_missed(tree
     _attend(member, dt.date(2026, 5, 6), S.LEAVE, kind=K.LECTURE, reason="出差")
     ids = [member.pk]
 
-    last = participation.ask(participation.ORGANIZATIONAL_LIFE_LAST, ids, start=None, end=END)
+    days = participation.ask(participation.ORGANIZATIONAL_LIFE_DAYS, ids, start=None, end=END)
     life = participation.ask(participation.ORGANIZATIONAL_LIFE_RATE, ids, start=START, end=END)
     missed = participation.ask(participation.LECTURES_MISSED, ids, start=START, end=END)
 
-    assert last.values == {member.pk: dt.date(2026, 5, 6)}  # leave is a good reason
-    assert last.recorded_since == dt.date(2026, 1, 5)
+    took_part = (dt.date(2026, 1, 5), dt.date(2026, 4, 5), dt.date(2026, 5, 6))
+    assert days.values == {member.pk: took_part}  # leave is a good reason, absence is not
+    assert days.since == {member.pk: dt.date(2026, 1, 5)}
     assert life.values == {member.pk: Decimal("33.3")}  # 1 of 3: group, general, org life
     assert missed.values == {member.pk: 1}  # the lecture on leave is not missed
 
 
-def test_providers_without_records_say_from_when_records_exist(tree) -> None:
+def test_life_is_recorded_per_branch_from_its_first_named_attendance(tree) -> None:
+    """A branch whose meetings carry counts only (an imported 会议台账) has no records to judge
+    from; another branch's attendance says nothing about it."""
     member, newcomer = MemberFactory(branch=tree.branch_a), MemberFactory(branch=tree.branch_a)
+    counted_only = MemberFactory(branch=tree.branch_b)
     _attend(member, dt.date(2026, 2, 5))
-    answer = participation.ask(
-        participation.ORGANIZATIONAL_LIFE_LAST, [newcomer.pk], start=None, end=END
-    )
+    MeetingFactory(organization=tree.branch_b, held_on=dt.date(2025, 3, 1), expected_count=18)
+    ids = [newcomer.pk, counted_only.pk]
+    answer = participation.ask(participation.ORGANIZATIONAL_LIFE_DAYS, ids, start=None, end=END)
     assert answer.values == {}
-    assert answer.recorded_since == dt.date(2026, 2, 5)
+    assert answer.since == {newcomer.pk: dt.date(2026, 2, 5)}
+    assert answer.recorded_since is None

@@ -17,7 +17,7 @@ from finance.rules import PaymentMethod
 from finance.services import dues as services
 from members import participation
 from members.models import Member
-from members.rules import MemberStatus
+from members.rules import MemberStatus, Run
 from members.selectors.lapse import self_lapse_report
 from organizations.scope import ScopeError
 from tests.members.factories import MemberFactory
@@ -286,28 +286,34 @@ def _pay(member: Member, period: dt.date) -> None:
 
 
 def test_finance_answers_the_dues_facts() -> None:
-    assert participation.is_registered(participation.DUES_LAST_PAID)
+    assert participation.is_registered(participation.DUES_ARREARS)
     assert participation.is_registered(participation.DUES_OVERDUE_MONTHS)
 
 
-def test_last_paid_is_the_latest_month_paid_or_waived(
+def test_arrears_count_months_not_settled_and_a_waiver_settles(
     tree: SimpleNamespace, branch_officer_a: Any, secretary_a: Any
 ) -> None:
-    paid, waived, never = (_member(tree, ["student"]) for _ in range(3))
-    _pay(paid, dt.date(2026, 1, 1))
+    paid, waived, never = (
+        _member(tree, ["student"], joined_on=dt.date(2010, 1, 1)) for _ in range(3)
+    )
+    _pay(paid, dt.date(2025, 12, 1))
     _pay(paid, dt.date(2026, 3, 1))
     _pay(waived, dt.date(2025, 12, 1))
+    _pay(waived, dt.date(2026, 1, 1))
     relief = services.dues_relief_save(relief=_relief(waived), actor=branch_officer_a)
-    services.dues_relief_approve(relief=relief, actor=secretary_a)
+    services.dues_relief_approve(relief=relief, actor=secretary_a)  # February to April
     answer = participation.ask(
-        participation.DUES_LAST_PAID,
+        participation.DUES_ARREARS,
         [paid.pk, waived.pk, never.pk],
         start=None,
-        end=dt.date(2026, 12, 1),
+        end=dt.date(2026, 6, 10),
     )
     assert answer is not None
-    assert answer.values == {paid.pk: dt.date(2026, 3, 1), waived.pk: dt.date(2026, 4, 1)}
-    assert answer.recorded_since == dt.date(2025, 12, 1)
+    assert answer.values == {
+        paid.pk: Run(dt.date(2026, 4, 1), 2),  # April, May; January and February before
+        waived.pk: Run(dt.date(2026, 5, 1), 1),
+        never.pk: Run(dt.date(2025, 12, 1), 6),  # from the branch's first record
+    }
 
 
 def test_six_months_unpaid_flags_the_member_in_the_members_report(tree: SimpleNamespace) -> None:
@@ -315,9 +321,10 @@ def test_six_months_unpaid_flags_the_member_in_the_members_report(tree: SimpleNa
     _pay(six, dt.date(2026, 1, 1))
     _pay(five, dt.date(2026, 2, 1))
     report = self_lapse_report(members=Member.objects.all(), today=dt.date(2026, 8, 10))
-    flagged = {row.member.pk: row.reasons for row in report.rows}
-    assert "连续6个月未交纳党费（最近交纳：2026年1月）" in flagged[six.pk]
-    assert not any("党费" in reason for reason in flagged.get(five.pk, []))
+    assert [row.cells()[1:] for row in report.rows] == [
+        (tree.branch_a.code, "未交党费", "2026-02", 6)
+    ]
+    assert report.rows[0].member == six
 
 
 def test_overdue_months_of_a_year_for_the_assessment(tree: SimpleNamespace, settings: Any) -> None:

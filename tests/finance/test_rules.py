@@ -195,37 +195,87 @@ def test_voluntary_payment_of_1000_or_more_goes_to_the_central_committee(
 TODAY = dt.date(2026, 7, 10)
 
 
+def _paid(*months: tuple[int, int], late_days: int = 9) -> dict[dt.date, dt.date]:
+    """Each month paid, on its 10th (or `late_days` after its start)."""
+    return {dt.date(y, m, 1): dt.date(y, m, 1) + dt.timedelta(days=late_days) for y, m in months}
+
+
+def _run(arrears: rules.Arrears) -> tuple[str, int] | None:
+    return (f"{arrears.run.first:%Y-%m}", arrears.run.months) if arrears.run else None
+
+
 @pytest.mark.parametrize(
-    ("last_paid", "months", "level"),
+    ("paid_through", "run", "level"),
     [
-        (dt.date(2026, 6, 1), 0, None),  # June paid: nothing due but July, still open
-        (dt.date(2026, 2, 1), 4, None),  # March to June
-        (dt.date(2026, 1, 1), 5, ArrearsLevel.WARNED),  # February to June
-        (dt.date(2025, 12, 1), 6, ArrearsLevel.LAPSED),  # January to June
-        (dt.date(2025, 6, 1), 12, ArrearsLevel.LAPSED),
+        ((2026, 6), None, None),  # June paid: nothing due but July, still open
+        ((2026, 2), ("2026-03", 4), None),  # March to June
+        ((2026, 1), ("2026-02", 5), ArrearsLevel.WARNED),  # February to June
+        ((2025, 12), ("2026-01", 6), ArrearsLevel.LAPSED),  # January to June
+        ((2025, 6), ("2025-07", 12), ArrearsLevel.LAPSED),
     ],
 )
 def test_arrears_warn_at_five_and_flag_at_six_consecutive_months(
-    last_paid: dt.date, months: int, level: ArrearsLevel | None
+    paid_through: tuple[int, int], run: tuple[str, int] | None, level: ArrearsLevel | None
 ) -> None:
     assert (ARREARS_WARN_MONTHS, ARREARS_LAPSE_MONTHS) == (5, 6)
-    unpaid = rules.unpaid_months(last_paid, owed_from=dt.date(2000, 1, 1), today=TODAY)
-    assert unpaid == months
-    assert rules.arrears_level(unpaid) == level
+    first = dt.date(2025, 1, 1)
+    months = [(m.year, m.month) for m in rules_months(first, dt.date(*paid_through, 1))]
+    found = rules.arrears(first, _paid(*months), as_of=TODAY, quarterly=False)
+    assert _run(found) == run
+    assert rules.arrears_level(found.months) == level
 
 
-def test_never_paid_counts_from_the_first_month_owed() -> None:
-    assert rules.unpaid_months(None, owed_from=dt.date(2026, 1, 20), today=TODAY) == 6
-    assert rules.unpaid_months(None, owed_from=dt.date(2026, 2, 1), today=TODAY) == 5
-    assert rules.unpaid_months(None, owed_from=dt.date(2026, 7, 1), today=TODAY) == 0
+def rules_months(first: dt.date, last: dt.date) -> list[dt.date]:
+    return [rules.add_months(first, i) for i in range(rules.months_between(first, last) + 1)]
 
 
-def test_arrears_cutoff_is_the_sql_twin_of_unpaid_months() -> None:
-    for months in (ARREARS_WARN_MONTHS, ARREARS_LAPSE_MONTHS):
-        cutoff = rules.arrears_cutoff(TODAY, months)
-        assert rules.unpaid_months(cutoff, owed_from=cutoff, today=TODAY) == months
-        later = rules.add_months(cutoff, 1)
-        assert rules.unpaid_months(later, owed_from=later, today=TODAY) == months - 1
+def test_paying_a_later_month_does_not_settle_six_unpaid_ones() -> None:
+    """Paying July (the current month) after January to June unpaid leaves the six."""
+    paid = _paid((2025, 12), (2026, 7))
+    found = rules.arrears(dt.date(2025, 12, 1), paid, as_of=TODAY, quarterly=False)
+    assert _run(found) == ("2026-01", 6)
+    assert found.unsettled == tuple(dt.date(2026, m, 1) for m in range(1, 7))
+
+
+def test_the_current_month_unpaid_is_not_late() -> None:
+    first = dt.date(2026, 1, 1)
+    assert _run(rules.arrears(first, {}, as_of=dt.date(2026, 6, 30), quarterly=False)) == (
+        "2026-01",
+        5,
+    )
+    assert _run(rules.arrears(first, {}, as_of=dt.date(2026, 7, 1), quarterly=False)) == (
+        "2026-01",
+        6,
+    )
+
+
+def test_a_raised_run_stands_after_the_months_are_paid_back() -> None:
+    """January to June unpaid on 1 July; paid back on 5 July: the run that stood remains."""
+    back = {dt.date(2026, m, 1): dt.date(2026, 7, 5) for m in range(1, 7)}
+    found = rules.arrears(dt.date(2026, 1, 1), back, as_of=TODAY, quarterly=False)
+    assert _run(found) == ("2026-01", 6)
+    before = {dt.date(2026, m, 1): dt.date(2026, 6, 30) for m in range(1, 7)}
+    paid_in_time = rules.arrears(dt.date(2026, 1, 1), before, as_of=TODAY, quarterly=False)
+    assert _run(paid_in_time) is None  # five months behind on 30 June, never six
+
+
+def test_a_quarterly_payer_is_not_late_within_the_quarter() -> None:
+    """Paid through February by quarter: on 20 September March to June are late (4), July and
+    August are within the quarter; paying monthly, March to August would be six."""
+    paid = _paid((2026, 1), (2026, 2))
+    as_of = dt.date(2026, 9, 20)
+    quarterly = rules.arrears(dt.date(2026, 1, 1), paid, as_of=as_of, quarterly=True)
+    monthly = rules.arrears(dt.date(2026, 1, 1), paid, as_of=as_of, quarterly=False)
+    assert _run(quarterly) == ("2026-03", 4)
+    assert _run(monthly) == ("2026-03", 6)
+    assert rules.payment_deadline(dt.date(2026, 7, 1), quarterly=True) == dt.date(2026, 10, 1)
+    assert rules.payment_deadline(dt.date(2026, 9, 1), quarterly=True) == dt.date(2026, 10, 1)
+    assert rules.payment_deadline(dt.date(2026, 12, 1), quarterly=True) == dt.date(2027, 1, 1)
+
+
+def test_a_waived_month_is_settled() -> None:
+    waived = {dt.date(2026, m, 1): dt.date.min for m in range(1, 7)}
+    assert rules.arrears(dt.date(2026, 1, 1), waived, as_of=TODAY, quarterly=False).run is None
 
 
 # --- a month's dues for a member ------------------------------------------------------------------

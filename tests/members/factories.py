@@ -10,7 +10,9 @@ from members.models import (
     ActivityRecord,
     Assessment,
     AssessmentDeduction,
+    FloatingLifeEntry,
     FloatingRecord,
+    LapseDecision,
     Member,
     MemberCategory,
     MembershipTransfer,
@@ -24,6 +26,8 @@ from members.models import (
 from members.rules import (
     FloatingDirection,
     Gender,
+    LapseCondition,
+    LapseOutcome,
     MemberStatus,
     ReviewGrade,
     citizen_id_check_character,
@@ -169,3 +173,22 @@ class AssessmentDeductionFactory(DjangoModelFactory):
     item = 3
     points = 10
     reason = "党费逾期未缴"
+
+
+class FloatingLifeEntryFactory(DjangoModelFactory):
+    class Meta:
+        model = FloatingLifeEntry
+
+    floating_record = factory.SubFactory(FloatingRecordFactory)
+    held_on = dt.date(2026, 2, 10)
+    organization = "深圳市某街道流动党员党支部"
+
+
+class LapseDecisionFactory(DjangoModelFactory):
+    class Meta:
+        model = LapseDecision
+
+    member = factory.SubFactory(MemberFactory)
+    condition = LapseCondition.DUES
+    decided_on = dt.date(2026, 3, 20)
+    decision = LapseOutcome.CORRECT

@@ -12,10 +12,16 @@ import pytest
 from django.urls import reverse
 
 from members import participation
-from members.models import AssessmentDeduction, Member
+from members.models import AssessmentDeduction, FloatingLifeEntry, LapseDecision, Member
 from members.participation import Answer, Fact
+from members.rules import LapseCondition, LapseOutcome, Run
 from members.selectors.lapse import self_lapse_report
-from members.services.records import assessment_prefill
+from members.services.records import (
+    assessment_prefill,
+    floating_life_entry_save,
+    lapse_decision_save,
+)
+from organizations.scope import ScopeError
 from tests.members.factories import (
     AssessmentFactory,
     FloatingRecordFactory,
@@ -49,10 +55,6 @@ def provide() -> Iterator[Callable[..., None]]:
         participation.unregister(fact)
 
 
-def names(report: Any) -> dict[str, list[str]]:
-    return {row.member.name: row.reasons for row in report.rows}
-
-
 # --- the interface ---------------------------------------------------------------------------------
 def test_an_unregistered_fact_is_not_answered_a_registered_one_is_asked_once() -> None:
     fact = Fact("test_only", "测试", "测试记录")
@@ -70,114 +72,154 @@ def test_an_unregistered_fact_is_not_answered_a_registered_one_is_asked_once() -
 
 
 def test_a_fact_is_registered_once(provide) -> None:
-    provide(participation.DUES_LAST_PAID, {})
+    provide(participation.DUES_ARREARS, {})
     with pytest.raises(participation.ProviderError, match="已经登记"):
-        participation.register(participation.DUES_LAST_PAID, lambda ids, start, end: Answer({}))
+        participation.register(participation.DUES_ARREARS, lambda ids, start, end: Answer({}))
 
 
 # --- 自行脱党 ---------------------------------------------------------------------------------------
+def rows(report: Any) -> list[tuple[str, str, str, str, int]]:
+    return [row.cells() for row in report.rows]
+
+
 def test_without_records_no_condition_can_be_checked_and_the_report_says_so(tree) -> None:
     MemberFactory(branch=tree.branch_a)
     report = self_lapse_report(members=Member.objects.all(), today=TODAY)
     assert report.rows == []
     assert report.checked == []
     assert report.summary() == (
-        "已核查：无。尚不能核查：连续6个月不交纳党费（党费收缴记录尚未接入本系统）；"
-        "连续6个月不参加组织生活（组织生活签到记录尚未接入本系统）；"
-        "连续6个月不做党组织分配的工作（党组织分配工作的记录尚未接入本系统）；"
-        "流动党员6个月以上不参加组织生活、不与党组织联系（组织生活签到记录尚未接入本系统）。"
+        "已核查：无。尚不能核查：连续6个月未交党费（党费收缴记录尚未接入本系统）；"
+        "连续6个月未参加组织生活（组织生活签到记录尚未接入本系统）；"
+        "连续6个月不做党所分配的工作（党组织分配工作的记录尚未接入本系统）。"
     )
 
 
-def test_six_unpaid_months_flag_a_member_five_do_not(tree, provide) -> None:
+def test_a_run_of_six_unpaid_months_flags_a_member_five_do_not(tree, provide) -> None:
     six = MemberFactory(name="六个月未交", branch=tree.branch_a)
     five = MemberFactory(name="五个月未交", branch=tree.branch_a)
     provide(
-        participation.DUES_LAST_PAID, {six.pk: dt.date(2026, 1, 1), five.pk: dt.date(2026, 2, 1)}
+        participation.DUES_ARREARS,
+        {six.pk: Run(dt.date(2026, 1, 1), 6), five.pk: Run(dt.date(2026, 2, 1), 5)},
     )
     report = self_lapse_report(members=Member.objects.all(), today=TODAY)
-    assert names(report) == {"六个月未交": ["连续6个月未交纳党费（最近交纳：2026年1月）"]}
-    assert report.checked == ["连续6个月不交纳党费"]
+    assert rows(report) == [("六个月未交", tree.branch_a.code, "未交党费", "2026-01", 6)]
+    assert report.checked == ["连续6个月未交党费"]
+
+
+def _life(provide, days: dict[int, tuple[dt.date, ...]], since: dict[int, dt.date]) -> None:
+    def provider(member_ids: Collection[int], start: dt.date | None, end: dt.date) -> Answer:
+        return Answer(days, None, since)
+
+    participation.register(participation.ORGANIZATIONAL_LIFE_DAYS, provider)
 
 
 def test_six_months_without_organizational_life_flag_a_member(tree, provide) -> None:
     member = MemberFactory(name="不过组织生活", branch=tree.branch_a)
     recent = MemberFactory(name="参加组织生活", branch=tree.branch_a)
-    provide(
-        participation.ORGANIZATIONAL_LIFE_LAST,
-        {member.pk: dt.date(2026, 2, 1), recent.pk: dt.date(2026, 2, 2)},
-    )
+    since = {m.pk: dt.date(2026, 1, 15) for m in (member, recent)}
+    _life(provide, {member.pk: (dt.date(2026, 2, 1),), recent.pk: (dt.date(2026, 2, 2),)}, since)
     report = self_lapse_report(members=Member.objects.all(), today=TODAY)
-    assert names(report) == {"不过组织生活": ["6个月以上未参加组织生活（最近一次：2026-02-01）"]}
+    assert rows(report) == [("不过组织生活", tree.branch_a.code, "未参加组织生活", "2026-02", 6)]
 
 
-def test_no_record_counts_from_when_the_records_begin(tree, provide) -> None:
-    MemberFactory(name="老党员", branch=tree.branch_a)
-    provide(participation.DUES_LAST_PAID, {}, since=dt.date(2026, 3, 1))
+def test_a_branch_without_named_records_has_no_organizational_life_flags(tree, provide) -> None:
+    MemberFactory(name="支部只有会议人数", branch=tree.branch_a)
+    _life(provide, {}, {})
     assert self_lapse_report(members=Member.objects.all(), today=TODAY).rows == []
-    report = self_lapse_report(members=Member.objects.all(), today=dt.date(2026, 9, 1))
-    assert names(report) == {"老党员": ["连续6个月未交纳党费（2026-03-01以来没有交纳记录）"]}
 
 
-def test_a_call_does_not_clear_a_lapse_of_a_member_at_home(tree, provide) -> None:
-    member = MemberFactory(name="在家党员", branch=tree.branch_a)
-    provide(participation.ORGANIZATIONAL_LIFE_LAST, {member.pk: dt.date(2025, 1, 1)})
-    provide(participation.DUES_LAST_PAID, {member.pk: dt.date(2025, 1, 1)})
+def test_life_is_judged_from_the_branch_records_first_day(tree, provide) -> None:
+    five = MemberFactory(name="五个月", branch=tree.branch_a, joined_on=dt.date(2010, 1, 1))
+    six = MemberFactory(name="六个月", branch=tree.branch_b, joined_on=dt.date(2010, 1, 1))
+    _life(provide, {}, {five.pk: dt.date(2026, 3, 2), six.pk: dt.date(2026, 2, 1)})
     report = self_lapse_report(members=Member.objects.all(), today=TODAY)
-    assert len(names(report)["在家党员"]) == 2
+    assert rows(report) == [("六个月", tree.branch_b.code, "未参加组织生活", "2026-02", 6)]
 
 
-def test_a_floating_member_needs_no_life_and_no_contact_for_more_than_six_months(
-    tree, provide
+def test_a_call_does_not_clear_either_condition_of_an_outflowing_member(tree, provide) -> None:
+    member = MemberFactory(name="外出党员", branch=tree.branch_a)
+    FloatingRecordFactory(member=member, since=dt.date(2025, 6, 1), last_contact_on=TODAY)
+    _life(provide, {member.pk: (dt.date(2026, 1, 1),)}, {member.pk: dt.date(2025, 1, 1)})
+    provide(participation.DUES_ARREARS, {member.pk: Run(dt.date(2026, 1, 1), 7)})
+    report = self_lapse_report(members=Member.objects.all(), today=TODAY)
+    assert [cells[2] for cells in rows(report)] == ["未交党费", "未参加组织生活"]
+
+
+def test_life_recorded_on_the_certificate_counts_for_an_outflowing_member(
+    tree, provide, secretary_a
 ) -> None:
-    lost = MemberFactory(name="失联流动党员", branch=tree.branch_a)
-    FloatingRecordFactory(
-        member=lost, since=dt.date(2025, 6, 1), last_contact_on=dt.date(2026, 1, 31)
+    away = MemberFactory(name="外出有活动证记载", branch=tree.branch_a)
+    silent = MemberFactory(name="外出只打电话", branch=tree.branch_a)
+    for member in (away, silent):
+        FloatingRecordFactory(member=member, since=dt.date(2025, 6, 1), last_contact_on=TODAY)
+    entry = FloatingLifeEntry(
+        floating_record=away.floating_records.get(),
+        held_on=dt.date(2026, 6, 20),
+        organization="深圳市某街道流动党员党支部",
     )
-    called = MemberFactory(name="保持联系", branch=tree.branch_a)
-    FloatingRecordFactory(
-        member=called, since=dt.date(2025, 6, 1), last_contact_on=dt.date(2026, 7, 1)
-    )
-    exactly = MemberFactory(name="刚满六个月", branch=tree.branch_a)
-    FloatingRecordFactory(
-        member=exactly, since=dt.date(2025, 6, 1), last_contact_on=dt.date(2026, 2, 1)
-    )
-    old = {pk: dt.date(2025, 5, 1) for pk in (lost.pk, called.pk, exactly.pk)}
-    provide(participation.ORGANIZATIONAL_LIFE_LAST, old)
+    floating_life_entry_save(entry=entry, actor=secretary_a)
+    old = (dt.date(2026, 1, 1),)
+    since = {m.pk: dt.date(2025, 12, 1) for m in (away, silent)}
+    _life(provide, {away.pk: old, silent.pk: old}, since)
     report = self_lapse_report(members=Member.objects.all(), today=TODAY)
-    assert names(report) == {
-        "失联流动党员": [
-            "外出流动6个月以上不参加组织生活、不与党组织联系（最近联系：2026-01-31）"
-        ]
-    }  # fmt: skip
+    assert rows(report) == [("外出只打电话", tree.branch_a.code, "未参加组织生活", "2026-01", 7)]
 
 
-def test_one_query_per_provider_whatever_the_number_of_members(
-    tree, provide, django_assert_num_queries
+def test_a_flag_stands_until_the_branch_records_its_decision(tree, provide, secretary_a) -> None:
+    member = MemberFactory(name="待决定", branch=tree.branch_a)
+    since = {member.pk: dt.date(2025, 1, 1)}
+    _life(provide, {member.pk: (dt.date(2025, 3, 1), dt.date(2026, 7, 20))}, since)
+    report = self_lapse_report(members=Member.objects.all(), today=TODAY)
+    assert rows(report) == [("待决定", tree.branch_a.code, "未参加组织生活", "2025-03", 16)]
+    decision = LapseDecision(
+        member=member,
+        condition=LapseCondition.LIFE,
+        decided_on=dt.date(2026, 7, 25),
+        decision=LapseOutcome.CORRECT,
+    )
+    lapse_decision_save(decision=decision, actor=secretary_a)
+    assert decision.recorded_by == secretary_a
+    assert self_lapse_report(members=Member.objects.all(), today=TODAY).rows == []
+    later = self_lapse_report(members=Member.objects.all(), today=dt.date(2027, 1, 26))
+    assert rows(later) == [("待决定", tree.branch_a.code, "未参加组织生活", "2026-07", 6)]
+
+
+def test_a_decision_is_refused_in_the_future_or_out_of_scope(tree, secretary_b) -> None:
+    member = MemberFactory(branch=tree.branch_a)
+    decision = LapseDecision(
+        member=member,
+        condition=LapseCondition.DUES,
+        decided_on=dt.date(2099, 1, 1),
+        decision=LapseOutcome.EXCUSED,
+    )
+    with pytest.raises(ScopeError):
+        lapse_decision_save(decision=decision, actor=secretary_b)
+    assert not LapseDecision.objects.exists()
+
+
+def test_a_fixed_number_of_queries_whatever_the_number_of_members(
+    tree, provide, django_assert_max_num_queries
 ) -> None:
     members = MemberFactory.create_batch(20, branch=tree.branch_a)
-    last = {m.pk: dt.date(2025, 1, 1) for m in members}
-    for fact in (
-        participation.DUES_LAST_PAID,
-        participation.ORGANIZATIONAL_LIFE_LAST,
-        participation.ASSIGNED_WORK_LAST,
-    ):
-        provide(fact, last)
-    with django_assert_num_queries(2 + 3):  # members, floating records, one per provider
+    provide(participation.DUES_ARREARS, {m.pk: Run(dt.date(2025, 1, 1), 19) for m in members})
+    _life(provide, {}, {m.pk: dt.date(2025, 1, 1) for m in members})
+    with django_assert_max_num_queries(12):
         report = self_lapse_report(members=Member.objects.all(), today=TODAY)
-    assert len(report.rows) == 20
+    assert len(report.rows) == 40
 
 
 def test_the_lapse_page_says_what_was_checked_and_is_scoped(client, tree, secretary_b, provide):
     a = MemberFactory(name="甲支部党员", branch=tree.branch_a)
     b = MemberFactory(name="乙支部党员", branch=tree.branch_b)
-    provide(participation.DUES_LAST_PAID, {a.pk: dt.date(2020, 1, 1), b.pk: dt.date(2020, 1, 1)})
+    runs = {a.pk: Run(dt.date(2020, 1, 1), 70), b.pk: Run(dt.date(2020, 1, 1), 70)}
+    provide(participation.DUES_ARREARS, runs)
     client.force_login(secretary_b)
     page = client.get(reverse("admin:members_member_lapse")).content.decode()
     assert "乙支部党员" in page
     assert "甲支部党员" not in page
-    assert "已核查：连续6个月不交纳党费" in page
+    assert "已核查：连续6个月未交党费" in page
     assert "组织生活签到记录尚未接入本系统" in page
+    assert f"{reverse('admin:members_lapsedecision_add')}?member={b.pk}&amp;condition=dues" in page
     changelist = client.get(reverse("admin:members_member_changelist")).content.decode()
     assert reverse("admin:members_member_lapse") in changelist
 

@@ -10,7 +10,7 @@ from django.test import override_settings
 
 from members import rules
 from members.models import AssessmentDeduction, FloatingRecord, Review
-from members.rules import FloatingDirection, ReviewGrade
+from members.rules import FloatingDirection, ReviewGrade, months_before
 from members.selectors import records as selectors
 from tests.members.factories import (
     AssessmentFactory,
@@ -52,16 +52,28 @@ def test_no_fixed_place_never_should_transfer(tree) -> None:
     assert _flags(record) == (False, False)
 
 
-def test_inflow_is_never_flagged_for_transfer(tree) -> None:
+@pytest.mark.parametrize(
+    ("since", "fixed", "expected"),
+    [
+        (months_before(TODAY, 14), True, True),  # 14 months at a fixed place: 应转入组织关系
+        (SIX_MONTHS_AGO, True, True),
+        (A_DAY_LESS, True, False),
+        (months_before(TODAY, 14), False, False),  # no fixed place: stays floating
+    ],
+)
+def test_inflow_at_a_fixed_place_half_a_year_should_transfer_here(
+    tree, since, fixed, expected
+) -> None:
     record = FloatingRecordFactory(
         member=MemberFactory(branch=tree.branch_b),
         direction=FloatingDirection.INFLOW,
         certificate_checked=True,
         placed_in=tree.branch_a,
-        since=dt.date(2020, 1, 1),
+        has_fixed_place=fixed,
+        since=since,
         last_contact_on=TODAY,
     )
-    assert _flags(record) == (False, False)
+    assert _flags(record) == (expected, False)
 
 
 @pytest.mark.parametrize(

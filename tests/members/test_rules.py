@@ -260,46 +260,35 @@ def test_full_member_without_date_counts_from_one_year_after_joining() -> None:
 
 
 # --- issue 9.4: 自行脱党 ----------------------------------------------------------------------------
-@pytest.mark.parametrize(
-    ("today", "unpaid"),
-    [(dt.date(2026, 7, 31), 5), (dt.date(2026, 8, 1), 6), (dt.date(2026, 2, 1), 0)],
-)
-def test_unpaid_months_are_the_whole_months_after_the_last_paid_one(
-    today: dt.date, unpaid: int
-) -> None:
-    last_paid = dt.date(2026, 1, 1)
-    assert rules.unpaid_months(last_paid, owed_from=dt.date(2020, 1, 1), today=today) == unpaid
-    assert rules.dues_lapsed(last_paid, owed_from=dt.date(2020, 1, 1), today=today) is (
-        unpaid >= rules.SELF_LAPSE_MONTHS
-    )
-
-
-def test_never_paid_counts_from_the_month_owed() -> None:
-    owed_from = dt.date(2026, 1, 15)
-    assert rules.unpaid_months(None, owed_from=owed_from, today=dt.date(2026, 6, 30)) == 5
-    assert rules.unpaid_months(None, owed_from=owed_from, today=dt.date(2026, 7, 1)) == 6
-
-
 def test_six_months_without_organizational_life_is_a_lapse_one_day_less_is_not() -> None:
     today = dt.date(2026, 7, 15)
     assert rules.absent_for(dt.date(2026, 1, 15), today=today, months=rules.SELF_LAPSE_MONTHS)
     assert not rules.absent_for(dt.date(2026, 1, 16), today=today, months=6)
 
 
-def test_floating_member_needs_both_no_life_and_no_contact_for_more_than_six_months() -> None:
-    today = dt.date(2026, 7, 15)
-    six_months = dt.date(2026, 1, 15)
-    longer = dt.date(2026, 1, 14)
+def test_the_longest_absence_counts_from_the_start_and_between_records() -> None:
+    start, today = dt.date(2026, 1, 1), dt.date(2026, 7, 15)
+    assert rules.longest_absence([], start=start, today=dt.date(2026, 6, 30)) == rules.Run(
+        dt.date(2026, 1, 1), 5
+    )
+    assert rules.longest_absence([], start=start, today=dt.date(2026, 7, 1)) == rules.Run(
+        dt.date(2026, 1, 1), 6
+    )
+    days = [dt.date(2025, 3, 1), dt.date(2026, 1, 10), dt.date(2026, 7, 9)]
+    assert rules.longest_absence(days, start=start, today=today) == rules.Run(
+        dt.date(2026, 1, 1), 5
+    )  # the day before the start counts for nothing
+    assert rules.longest_absence([dt.date(2026, 1, 1)], start=start, today=today) == rules.Run(
+        dt.date(2026, 1, 1), 6
+    )
+    assert rules.longest_absence([today], start=today, today=today) is None
 
-    def needs(life: dt.date, contact: dt.date) -> bool:
-        return rules.floating_needs_handling(
-            last_life_on=life, last_contact_on=contact, today=today, months=6
-        )
 
-    assert needs(longer, longer)
-    assert not needs(six_months, longer)  # exactly six months: not yet "more than"
-    assert not needs(longer, six_months)
-    assert not needs(longer, today)  # a call keeps contact, so the floating rule is not met
+def test_an_inflowing_member_at_a_fixed_place_half_a_year_should_transfer_here() -> None:
+    today = dt.date(2026, 7, 1)
+    assert rules.floating_should_transfer(
+        since=dt.date(2025, 5, 1), has_fixed_place=True, today=today, months=6
+    )
 
 
 # --- issue 9.10: 量化考核 deductions as data ---------------------------------------------------------
