@@ -241,4 +241,3 @@ def test_development_case_form_logs_and_limits_duplicate_ids(
         == 1
     )
     assert "已达上限" in submit()
-
