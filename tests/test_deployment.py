@@ -36,6 +36,8 @@ def test_the_proxy_sets_the_forwarded_address_and_serves_static_files() -> None:
     assert re.search(r"proxy_set_header X-Forwarded-For \$remote_addr;", conf)
     assert "$proxy_add_x_forwarded_for" not in conf  # would keep what the client wrote
     assert re.search(r"location /static/ \{\s*alias /srv/static/;", conf)
+    assert "location /media/" not in conf  # stored files: only through the app's checks
+    assert "media:" not in _services()["proxy"]
     proxy = _services()["proxy"]
     assert "docker/nginx/default.conf" in proxy
     assert "static:/srv/static" in proxy
