@@ -55,7 +55,7 @@ RUN DJANGO_DEBUG=false \
 # control socket, ~/.gunicorn/gunicorn.ctl) are writable.
 RUN groupadd --system --gid 1000 app \
     && useradd --system --uid 1000 --gid app --create-home --home-dir /home/app --shell /usr/sbin/nologin app \
-    && mkdir -p /data/media \
+    && mkdir -p /data/media /data/static \
     && chown -R app:app /data
 
 USER app

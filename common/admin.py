@@ -23,6 +23,8 @@ from unfold.contrib.filters.forms import AutocompleteDropdownForm
 from unfold.contrib.import_export.forms import ImportForm, SelectableFieldsExportForm
 
 from .spreadsheets import SPREADSHEET_FORMATS, SafeXLSX, SpreadsheetError, check_file_size
+from .twofactor import register_device_admin as _register_device_admin
+from .uploads import validate_image_upload, validate_upload
 
 # Services are called as service(<entity>=obj, actor=user[, update_fields=[...]]).
 SaveService = Callable[..., Any]
@@ -73,6 +75,14 @@ class ScopedQuerysetMixin:
     def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
         self._editable_choices(db_field, request, kwargs)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)  # type: ignore[misc]
+
+    def formfield_for_dbfield(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        """Every upload is checked by its content and size (common/uploads.py)."""
+        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)  # type: ignore[misc]
+        if isinstance(db_field, models.FileField) and formfield is not None:
+            image = isinstance(db_field, models.ImageField)
+            formfield.validators.append(validate_image_upload if image else validate_upload)
+        return formfield
 
     def formfield_for_manytomany(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
         self._editable_choices(db_field, request, kwargs)
@@ -359,7 +369,9 @@ def _masked_display(model: Any, name: str, mask: Callable[[str], str]) -> Callab
     def display(obj: Any) -> str:
         return mask(str(getattr(obj, name) or ""))
 
-    display.short_description = model._meta.get_field(name).verbose_name  # type: ignore[attr-defined]
+    # A mask may show something else than the field (a birth date shown as an age): its label.
+    label = getattr(mask, "label", None) or model._meta.get_field(name).verbose_name
+    display.short_description = label  # type: ignore[attr-defined]
     display.__name__ = f"masked_{name}"
     return display
 
@@ -747,3 +759,7 @@ def _register_beat_admins() -> None:
 
 
 _register_beat_admins()
+
+
+# django-otp's TOTPDevice admin, restricted (common/twofactor.py).
+_register_device_admin(admin.site)

@@ -102,6 +102,7 @@ WORK_GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "auth.user",
             "auth.group",
             "axes.accessattempt",
+            "otp_totp.totpdevice",  # two-factor devices, superusers only (common/twofactor.py)
         ),
     ),
 )
@@ -198,6 +199,7 @@ MODEL_ICONS = {
     "auth.user": "manage_accounts",
     "auth.group": "groups",
     "axes.accessattempt": "lock_person",
+    "otp_totp.totpdevice": "phonelink_lock",
     "activities.meeting": "event",
     "activities.notification": "notifications",
     "activities.feedbackcard": "rate_review",

@@ -13,6 +13,7 @@ import os
 from pathlib import Path
 
 import environ
+from csp.constants import NONCE
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 env = environ.Env()
@@ -50,7 +51,10 @@ INSTALLED_APPS = [
     "tree_queries",
     "simple_history",
     "django_celery_beat",
+    "csp",
     "config.apps.AxesConfig",  # django-axes, with a Chinese name
+    "django_otp",  # two-factor login (common/twofactor.py)
+    "django_otp.plugins.otp_totp",
     "organizations",
     "common",
     "members",
@@ -61,12 +65,16 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Content-Security-Policy on every page (CONTENT_SECURITY_POLICY below; the admin's addition).
+    "common.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "common.twofactor.TwoFactorMiddleware",  # the admin asks for the code (OTP_REQUIRED)
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -96,6 +104,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "csp.context_processors.nonce",  # {{ CSP_NONCE }} for an inline <script>
             ],
         },
     },
@@ -239,6 +248,38 @@ LOGGING = {
     },
 }
 
+# Two-factor login (TOTP, django-otp; common/twofactor.py). Any staff user may enrol an
+# authenticator app at /admin/otp/setup/; with OTP_REQUIRED on, superusers and sub-district
+# officers must (off by default: the demo and the tests log in with a password only).
+OTP_REQUIRED = env.bool("OTP_REQUIRED", default=False)
+OTP_TOTP_ISSUER = env("OTP_TOTP_ISSUER", default="社区党建管理系统")
+
+# Content-Security-Policy (django-csp): scripts only from the site itself or carrying the page's
+# nonce; no plugin, no framing, forms post only here. Styles allow 'unsafe-inline' because
+# django-unfold writes `style="…"` attributes in its templates. The admin adds
+# ADMIN_SCRIPT_SRC_EXTRA (common/middleware.py: unfold's Alpine.js evaluates expressions).
+CONTENT_SECURITY_POLICY_REPORT_URI = env("CONTENT_SECURITY_POLICY_REPORT_URI", default="")
+ADMIN_SCRIPT_SRC_EXTRA = env.list("ADMIN_SCRIPT_SRC_EXTRA", default=["'unsafe-eval'"])
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'", NONCE],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'", "data:"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+        **(
+            {"report-uri": [CONTENT_SECURITY_POLICY_REPORT_URI]}
+            if CONTENT_SECURITY_POLICY_REPORT_URI
+            else {}
+        ),
+    }
+}
+
 # The admin's theme (django-unfold): the party's red, Chinese titles, the sidebar grouped by the
 # secretary's work (config.admin.sidebar_navigation), the 工作台's own styles.
 _RED = {
@@ -318,9 +359,18 @@ FLOATING_NO_CONTACT_MONTHS = env.int("FLOATING_NO_CONTACT_MONTHS", default=6)
 # nine-year count.
 JOINT_COMMITTEE_TERM_GAP_DAYS = env.int("JOINT_COMMITTEE_TERM_GAP_DAYS", default=31)
 
+# An add form that answers "this citizen ID already exists" confirms a guessed ID: each such
+# answer is logged, and a user gets at most this many a day; past it the form is refused and the
+# sub-district officer sees it on the 工作台 (members/services/probe.py).
+CITIZEN_ID_PROBE_DAILY_LIMIT = env.int("CITIZEN_ID_PROBE_DAILY_LIMIT", default=20)
+
 # Audit trail (django-simple-history): reverting from the history page would bypass the services'
 # checks, so it is off; the history stays readable.
 SIMPLE_HISTORY_REVERT_DISABLED = True
+
+# Uploaded attachments and photos (common/uploads.py): PDF, JPEG, PNG and Office documents, told
+# by their content; larger than this is refused with a Chinese message.
+UPLOAD_MAX_BYTES = env.int("UPLOAD_MAX_BYTES", default=10 * 1024 * 1024)
 
 # Imports (common/spreadsheets.py): a file is refused before it is parsed when it is larger than
 # this, or (.xlsx) would unpack to more; while read, past the row or cell limits. An uploaded file

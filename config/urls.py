@@ -1,19 +1,24 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
 
+from common.files import media_file
 from common.reportcenter import report_center
+from common.twofactor import otp_setup, otp_verify
 
 urlpatterns = [
     # The public site (publicity/urls.py): communities, their boards and notices, no login.
     path("", include("publicity.urls")),
     # 报表中心 (common/reportcenter.py), behind the admin's staff check; before the admin's own URLs.
     path("admin/reports/", admin.site.admin_view(report_center), name="report_center"),
+    # Two-factor login (common/twofactor.py): enrolment and the step after the password.
+    path("admin/otp/setup/", otp_setup, name="otp_setup"),
+    path("admin/otp/verify/", otp_verify, name="otp_verify"),
     path("admin/", admin.site.urls),
     path("portal/", include("activities.portal.urls")),
+    # Stored files, in every mode: each to a user who may see the row holding it (common/files.py);
+    # never a folder served as is (an uploaded page would run on the admin's origin).
+    path(f"{settings.MEDIA_URL.strip('/')}/<path:name>", media_file, name="media_file"),
 ]
-if settings.DEBUG:
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -26,4 +26,12 @@ if [ "${DJANGO_MIGRATE:-false}" = "true" ]; then
   python manage.py migrate --noinput
 fi
 
+# 4. With STATIC_PUBLISH_DIR set (docker-compose.yml, on `web`), the static files collected into
+#    the image are copied to that shared volume, which the nginx `proxy` serves; a new image's
+#    files replace the old ones on every start.
+if [ -n "${STATIC_PUBLISH_DIR:-}" ]; then
+  echo "==> static files -> ${STATIC_PUBLISH_DIR}"
+  cp -R "${STATIC_ROOT:-/app/staticfiles}/." "${STATIC_PUBLISH_DIR}/"
+fi
+
 exec "$@"

@@ -20,6 +20,7 @@ from .models import (
     FloatingRecord,
     Member,
     MemberCategory,
+    PersonalDataAccess,
     PostClaim,
     Registration,
 )
@@ -27,6 +28,7 @@ from .models.dual import PostClaimStatus
 from .rules import MemberStatus, months_before
 from .selectors import dual as dual_selectors
 from .selectors import records as record_selectors
+from .services.probe import PROBE_REFUSED_SHOWN_DAYS, probe_refusals_recent
 
 ACTIVITY_CHART_MONTHS = 12
 
@@ -45,6 +47,8 @@ def members_panel(request: HttpRequest) -> Panel | None:
         panel.todos += _floating_todos(user, today)
     if user.has_perm("members.view_registration"):
         panel.todos += _registration_todos(user, today)
+    if user.has_perm("members.view_personaldataaccess"):
+        panel.todos += _probe_todos(user)
     panel.figures += _member_figures(user)
     panel.charts += [_category_chart(user), _activity_chart(user, today)]
     return panel
@@ -102,6 +106,23 @@ def _registration_todos(user: Any, today: dt.date) -> list[Todo]:
             )
         )
     return todos
+
+
+def _probe_todos(user: Any) -> list[Todo]:
+    """Users of the scope refused after too many duplicate-ID answers: a sign of ID guessing."""
+    refused = probe_refusals_recent(user).count()
+    if not refused:
+        return []
+    return [
+        Todo(
+            f"次证件号查重超限被拒（近{PROBE_REFUSED_SHOWN_DAYS}天）",
+            refused,
+            changelist_url(
+                "members.personaldataaccess", action__exact=PersonalDataAccess.Action.PROBE_REFUSED
+            ),
+            "有用户反复核对公民身份号码是否已存在，请核实是否在猜测他人身份证号",
+        )
+    ]
 
 
 def _probation_todo(user: Any, today: dt.date) -> Todo:

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 
-from common.masking import mask_address, mask_phone
+from common.masking import mask_address, mask_birth_date, mask_phone
 from common.pdf import render_pdf
 from organizations.models import Organization
 
@@ -24,6 +24,7 @@ class RegistrationCard:
     registration: Registration
     phone: str
     residence: str
+    birth: str  # 1990年1月1日, or the age (36岁) for a reader who may not see the birth date
 
 
 def _single_community(communities: Sequence[Organization]) -> Organization:
@@ -39,9 +40,14 @@ def registration_cards_pdf(
     """报到登记卡, one A4 page each: 主卡 for the community, then 回执 below the cut line."""
     community = _single_community([r.community for r in registrations])
     cards = [
-        RegistrationCard(r, r.member.phone, r.residence)
+        RegistrationCard(r, r.member.phone, r.residence, f"{r.member.birth_date:%Y年%-m月%-d日}")
         if full_phone
-        else RegistrationCard(r, mask_phone(r.member.phone), mask_address(r.residence))
+        else RegistrationCard(
+            r,
+            mask_phone(r.member.phone),
+            mask_address(r.residence),
+            mask_birth_date(r.member.birth_date),
+        )
         for r in registrations
     ]
     years = sorted({r.registered_on.year for r in registrations})

@@ -10,7 +10,7 @@ from django.db.models import Q
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from common.masking import mask_address, mask_citizen_id, mask_phone
+from common.masking import mask_address, mask_birth_date, mask_citizen_id, mask_phone
 from members.models import Member
 from members.rules import Education, Gender
 from organizations.models import Organization
@@ -86,7 +86,13 @@ class DevelopmentCase(models.Model):
 
     objects = DevelopmentCaseQuerySet.as_manager()
 
-    PERSONAL_FIELDS = {"citizen_id": mask_citizen_id, "phone": mask_phone, "address": mask_address}
+    # The birth date too: with the masked ID's region and check digit it leaves ~10 candidates.
+    PERSONAL_FIELDS = {
+        "birth_date": mask_birth_date,
+        "citizen_id": mask_citizen_id,
+        "phone": mask_phone,
+        "address": mask_address,
+    }
 
     class Meta:
         verbose_name = "发展党员"

@@ -220,6 +220,9 @@ def attachment_path(instance: MeetingAttachment, filename: str) -> str:
     return f"activities/meetings/{instance.meeting_id}/{filename}"
 
 
+attachment_path.prefix = "activities/meetings/"  # type: ignore[attr-defined]  # common/files.py
+
+
 class MeetingAttachmentQuerySet(ScopedQuerySet["MeetingAttachment"]):
     scope_lookups = ("meeting__organization_id",)
 

@@ -47,6 +47,7 @@ from ..services.member import (
     member_save,
     personal_data_access_record,
 )
+from ..services.probe import probe_refusals_visible_to
 from .personal import PersonalDataAdminMixin
 
 CITIZEN_ID_LENGTH = 18
@@ -258,11 +259,12 @@ class MemberAdmin(  # type: ignore[misc]
             fieldsets.append(("登录", {"fields": ("user",)}))
         if obj is None:  # a new member is typed in full by whoever may add one
             return fieldsets
-        fieldsets[0][1]["fields"] = (
-            *fieldsets[0][1]["fields"][:4],
-            "age",
-            *fieldsets[0][1]["fields"][4:],
-        )
+        if self.may_see_personal_data(request):  # else the masked birth date is the age
+            fieldsets[0][1]["fields"] = (
+                *fieldsets[0][1]["fields"][:4],
+                "age",
+                *fieldsets[0][1]["fields"][4:],
+            )
         party = fieldsets[1][1]["fields"]
         fieldsets[1][1]["fields"] = (*party[:3], "party_standing", *party[3:])
         return self.mask_fieldsets(request, fieldsets)
@@ -378,7 +380,12 @@ class PersonalDataAccessAdmin(ModelAdmin):
         if request.user.is_superuser:
             return queryset
         visible = Member.objects.visible_to(request.user).values("pk")
-        return queryset.filter(Q(member__in=visible) | Q(member__isnull=True, user=request.user))
+        refusals = probe_refusals_visible_to(request.user).values("pk")
+        return queryset.filter(
+            Q(member__in=visible)
+            | Q(member__isnull=True, user=request.user)
+            | Q(pk__in=refusals)  # duplicate-ID probing by a user of the scope
+        )
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

@@ -12,7 +12,7 @@ from django.db.models import Q
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from common.masking import mask_address, mask_citizen_id, mask_phone
+from common.masking import mask_address, mask_birth_date, mask_citizen_id, mask_phone
 from organizations.models import Organization
 from organizations.rules import COMMUNITY_KINDS, OrganizationKind
 from organizations.scope import People, ScopedQuerySet
@@ -63,6 +63,16 @@ class MemberQuerySet(ScopedQuerySet["Member"]):
     def current(self) -> MemberQuerySet:
         """在册: members whose transfer out (转出) has not been received."""
         return self.filter(transferred_out_on__isnull=True)
+
+    def with_public_files(self, field: str) -> MemberQuerySet:
+        """Members whose photo anyone may see (common/files.py): those the public 在职党员监督台
+        shows (members/selectors/dual.py: current, in service, registered with a community)."""
+        if field != "photo":
+            return self.none()
+        from .dual import Registration  # the same package; dual imports this module
+
+        registered = Registration.objects.active()
+        return self.current().in_service().filter(pk__in=registered.values("member_id"))
 
     def transferred_out(self) -> MemberQuerySet:
         """已转出: kept with their history, out of the roster."""
@@ -202,7 +212,13 @@ class Member(models.Model):
     objects = MemberQuerySet.as_manager()
 
     # Shown masked except to users with members.view_personal_data; never looked up by URL.
-    PERSONAL_FIELDS = {"citizen_id": mask_citizen_id, "phone": mask_phone, "address": mask_address}
+    # The birth date too: with the masked ID's region and check digit it leaves ~10 candidates.
+    PERSONAL_FIELDS = {
+        "birth_date": mask_birth_date,
+        "citizen_id": mask_citizen_id,
+        "phone": mask_phone,
+        "address": mask_address,
+    }
 
     class Meta:
         verbose_name = "党员"
@@ -313,6 +329,8 @@ class PersonalDataAccess(models.Model):
         IMPORT = "import", "导入"
         PRINT = "print", "打印"
         SEARCH = "search", "按身份证号或电话搜索"
+        PROBE = "probe", "证件号查重（已存在）"
+        PROBE_REFUSED = "probe_refused", "证件号查重超限被拒"
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="用户"
