@@ -401,6 +401,8 @@ class SpreadsheetAdminMixin:
     def get_urls(self) -> list[Any]:
         from django.urls import path
 
+        if not hasattr(self, "get_import_resource_classes"):
+            return super().get_urls()  # type: ignore[misc]  # exports only: no template
         opts = self.model._meta  # type: ignore[attr-defined]
         view = self.admin_site.admin_view(self.import_template_view)  # type: ignore[attr-defined]
         name = f"{opts.app_label}_{opts.model_name}_import_template"

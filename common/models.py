@@ -16,7 +16,7 @@ from django.db import models
 from django.db.models import Q
 
 from organizations.models import Organization
-from organizations.scope import Scope, ScopedQuerySet, any_of, scope_of, within
+from organizations.scope import ANY, NONE, Scope, ScopedQuerySet, any_of, scope_of, within
 
 
 class DocumentStatus(models.TextChoices):
@@ -46,9 +46,10 @@ class DocumentQuerySet(ScopedQuerySet["Document"]):
 
     @classmethod
     def editable_condition(cls, scope: Scope) -> Q:
-        """A document may be requested where it may be read (the kind's permission is checked
-        by documents.document_request)."""
-        return cls.visible_condition(scope)
+        """Nobody changes a document once it is requested (documents.document_request checks a
+        request against the kind's permission and scope): only a superuser or the command line
+        may write one."""
+        return ANY if scope.people is None else NONE
 
     def visible_to(self, user: Any) -> Self:
         from .documents import kind_permitted_list

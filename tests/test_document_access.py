@@ -240,8 +240,9 @@ def test_the_spending_plan_is_not_offered_by_the_report_center(
     tree: SimpleNamespace, secretary_a: Any
 ) -> None:
     text = logged_in(secretary_a).get(URL).content.decode()
-    assert "党建经费支出计划" not in text
-    assert "党费台账" in text
+    assert "党建经费支出计划（含审批签署）" not in text
+    assert f'value="{SPENDING_PLAN}"' not in text
+    assert f'value="{DUES_LEDGER}"' in text
     response = _ask(logged_in(secretary_a), tree.community_a, SPENDING_PLAN)
     assert "请选择要生成的台账" in response
     assert not Document.objects.exists()
