@@ -98,9 +98,12 @@ def document_errors(*, organization: Any, kind: DocumentKind, actor: Any) -> str
         if kind.people:
             return (
                 f"您无权生成{organization.name}的“{kind.label}”："
-                "该党组织党员的信息不在您的查看范围内。"
+                "该党组织党员的信息不在您的查看范围内，请选择您管理的党组织。"
             )
-        return f"您无权生成{organization.name}的“{kind.label}”：该党组织不在您的查看范围内。"
+        return (
+            f"您无权生成{organization.name}的“{kind.label}”："
+            "该党组织不在您的查看范围内，请选择您管理的党组织。"
+        )
     return ""
 
 

@@ -66,7 +66,10 @@ def test_a_community_cannot_have_a_linked_units_dues_ledger_made(
     tree: SimpleNamespace, secretary_a: Any, incomes: SimpleNamespace
 ) -> None:
     text = _ask(logged_in(secretary_a), tree.unit_b.party_organization, DUES_LEDGER)
-    assert "您无权生成乙医院党委的“党费台账”：该党组织党员的信息不在您的查看范围内。" in text
+    assert (
+        "您无权生成乙医院党委的“党费台账”：该党组织党员的信息不在您的查看范围内，"
+        "请选择您管理的党组织。"
+    ) in text
     assert not Document.objects.exists()
 
 
