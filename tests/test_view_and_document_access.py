@@ -348,3 +348,32 @@ def _made(user: Any, organization: Organization, kind: str) -> Document:
     document.file.save("x.pdf", ContentFile(b"%PDF-1.7 stub"), save=False)
     document.save(update_fields=["status", "file"])
     return document
+
+
+def test_the_probes_of_trust_round_3_are_refused(
+    demo: Any,  # noqa: F811
+    db: None,
+    quick_pdfs: None,
+) -> None:
+    """As reported: 锦绣's secretary asked for the linked 区人民医院党委's dues ledger and feedback
+    cards; 派出所's reviewer (no finance permission) for its own unit's ledger."""
+    hospital = Organization.objects.get(code="U-RMYY")
+    jinxiu = get_user_model().objects.get(username="jinxiu")
+    assert hospital.pk in scope_of(jinxiu).visible  # she sees it, but not its people
+    client = Client()
+    client.force_login(jinxiu)
+    for kind, period in (("dues_ledger", "2026-11"), ("feedback_cards", "2026H2")):
+        data = {"organization": hospital.pk, "kind": kind, "period": period}
+        text = client.post("/admin/reports/", data, follow=True).content.decode()
+        assert "该党组织党员的信息不在您的查看范围内" in text
+    paichusuo = get_user_model().objects.get(username="paichusuo")
+    police = paichusuo.organization_accesses.get().organization
+    client.force_login(paichusuo)
+    data = {"organization": police.pk, "kind": "dues_ledger", "period": "2026-11"}
+    text = client.post("/admin/reports/", data, follow=True).content.decode()
+    assert "请选择要生成的台账" in text
+    assert (
+        client.get(reverse("admin:finance_memberdues_ledger"), {"month": "2026-11"}).status_code
+        == 403
+    )
+    assert not Document.objects.filter(requested_by__in=[jinxiu, paichusuo]).exists()
