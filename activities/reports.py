@@ -65,19 +65,23 @@ def meeting_record_pdf(meeting: Meeting) -> bytes:
     )
 
 
-def ledger_meetings(organization: Organization, year: int) -> list[Meeting]:
-    """The meetings of a branch (and its groups) in a year, by date: one query."""
+def ledger_meetings(organization: Organization, year: int, *, reader: Any) -> list[Meeting]:
+    """The meetings of a branch (and its groups) in a year that `reader` sees (None: no
+    limit), by date: one query."""
+    from common.documents import readable
+
     ids = Organization.objects.descendant_ids([organization.pk])
     return list(
-        Meeting.objects.filter(organization_id__in=ids, held_on__year=year)
+        readable(Meeting.objects.all(), reader)
+        .filter(organization_id__in=ids, held_on__year=year)
         .select_related("organization")
         .order_by("held_on", "kind")
     )
 
 
-def ledger_pdf(organization: Organization, year: int) -> bytes:
+def ledger_pdf(organization: Organization, year: int, *, reader: Any) -> bytes:
     """三会一课台账: every meeting of the year with its counts and whether it counts as held."""
-    meetings = ledger_meetings(organization, year)
+    meetings = ledger_meetings(organization, year, reader=reader)
     totals = {
         kind.label: sum(1 for m in meetings if m.kind == kind and m.is_quorate)
         for kind in MeetingKind
@@ -106,9 +110,10 @@ def meeting_record_response(meeting: Meeting) -> HttpResponse:
     return pdf_response(meeting_record_pdf(meeting), name)
 
 
-def ledger_response(organization: Organization, year: int) -> HttpResponse:
+def ledger_response(organization: Organization, year: int, *, reader: Any) -> HttpResponse:
     return pdf_response(
-        ledger_pdf(organization, year), f"三会一课台账-{organization.name}-{year}.pdf"
+        ledger_pdf(organization, year, reader=reader),
+        f"三会一课台账-{organization.name}-{year}.pdf",
     )
 
 
@@ -142,11 +147,14 @@ def register_documents() -> None:
         DocumentKind(
             MEETING_LEDGER,
             "三会一课台账（年度）",
-            render=lambda document, progress: ledger_pdf(
-                document.organization, _ledger_year(document)
+            render=lambda document, reader, progress: ledger_pdf(
+                document.organization, _ledger_year(document), reader=reader
             ),
             filename=lambda document: (
                 f"三会一课台账-{document.organization.name}-{_ledger_year(document)}.pdf"
             ),
+            # Meetings and their counts, no names: whoever sees the organization's meetings.
+            permission="activities.view_meeting",
+            people=False,
         )
     )

@@ -413,6 +413,8 @@ class SpreadsheetAdminMixin:
     def get_urls(self) -> list[Any]:
         from django.urls import path
 
+        if not hasattr(self, "get_import_resource_classes"):
+            return super().get_urls()  # type: ignore[misc]  # exports only: no template
         opts = self.model._meta  # type: ignore[attr-defined]
         view = self.admin_site.admin_view(self.import_template_view)  # type: ignore[attr-defined]
         name = f"{opts.app_label}_{opts.model_name}_import_template"
@@ -696,24 +698,36 @@ def _register_document_admin() -> None:
         def download(self, document: Document) -> str:
             if document.status != DocumentStatus.DONE:
                 return document.get_status_display()
-            url = reverse("admin:common_document_download", args=[document.pk])
+            url = reverse("admin:common_document_download", args=[document.token])
             return format_html('<a href="{}">下载PDF</a>', url)
 
         def get_urls(self) -> list[Any]:
             view = self.admin_site.admin_view(self.download_view)
             return [
-                path("<int:pk>/download/", view, name="common_document_download"),
+                path("<uuid:token>/download/", view, name="common_document_download"),
                 *super().get_urls(),
             ]
 
-        def download_view(self, request: HttpRequest, pk: int) -> FileResponse:
+        def download_view(self, request: HttpRequest, token: Any) -> FileResponse:
+            """The requester, or a user whose kind's permission and scope cover the document
+            (Document.objects.visible_to); anyone else gets a 404."""
             found = self.get_queryset(request)
-            document = get_object_or_404(found, pk=pk, status=DocumentStatus.DONE)
-            return FileResponse(
-                document.file.open("rb"),
-                as_attachment=True,
-                filename=document.file.name.rsplit("/", 1)[-1],
-            )
+            document = get_object_or_404(found, token=token, status=DocumentStatus.DONE)
+            return document_file_response(document)
+
+
+def document_file_response(document: Any) -> Any:
+    """The document's file as an attachment under its Chinese name (it is stored under a random
+    one); 404 when it has no file."""
+    from django.http import FileResponse
+
+    from .documents import kind_get
+
+    if not document.file:
+        raise Http404("文件尚未生成。")
+    kind = kind_get(document.kind)
+    name = kind.filename(document) if kind else document.file.name.rsplit("/", 1)[-1]
+    return FileResponse(document.file.open("rb"), as_attachment=True, filename=name)
 
 
 _register_document_admin()

@@ -6,13 +6,17 @@ its AppConfig.ready(), so this lower package never imports a higher app.
 
 from __future__ import annotations
 
+import secrets
+import uuid
+from typing import Any, Self
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import Q
 
 from organizations.models import Organization
-from organizations.scope import Scope, ScopedQuerySet
+from organizations.scope import ANY, NONE, Scope, ScopedQuerySet, any_of, scope_of, within
 
 
 class DocumentStatus(models.TextChoices):
@@ -23,17 +27,52 @@ class DocumentStatus(models.TextChoices):
 
 
 class DocumentQuerySet(ScopedQuerySet["Document"]):
+    """A document is about the people of its organization (or, for a kind that prints no one,
+    about the organization): it reaches the people scope, or the organizations the user sees.
+    A user sees their own requests, and the others' of the kinds whose permission they hold."""
+
     scope_lookups = ("organization_id",)
 
     @classmethod
+    def visible_condition(cls, scope: Scope) -> Q:
+        from .documents import kind_list
+
+        people = [kind.code for kind in kind_list() if kind.people]
+        others = [kind.code for kind in kind_list() if not kind.people]
+        return any_of(
+            within("organization_id", scope.people) & Q(kind__in=people),
+            within("organization_id", scope.visible) & Q(kind__in=others),
+        )
+
+    @classmethod
     def editable_condition(cls, scope: Scope) -> Q:
-        """Whoever sees an organization may request (write) its ledgers."""
-        return cls.visible_condition(scope)
+        """Nobody changes a document once it is requested (documents.document_request checks a
+        request against the kind's permission and scope): only a superuser or the command line
+        may write one."""
+        return ANY if scope.people is None else NONE
+
+    def visible_to(self, user: Any) -> Self:
+        from .documents import kind_permitted_list
+
+        if user is not None and user.is_superuser and user.is_active:
+            return self
+        permitted = [kind.code for kind in kind_permitted_list(user)] if user else []
+        condition = self.visible_condition(scope_of(user)) & Q(kind__in=permitted)
+        if user is not None and user.pk is not None:
+            condition |= Q(requested_by_id=user.pk)
+        return self.filter(condition)
+
+
+def document_path(document: Document, filename: str) -> str:
+    """A random name: the file's address says nothing about whom it is about and cannot be
+    guessed; the Chinese name is given only when the view serves it."""
+    return f"documents/{secrets.token_hex(16)}.pdf"
 
 
 class Document(models.Model):
     """A PDF ledger produced in the background by a Celery worker, kept for download."""
 
+    token = models.UUIDField("下载标识", default=uuid.uuid4, unique=True, editable=False)
     kind = models.CharField("台账", max_length=48)
     organization = models.ForeignKey(
         Organization, on_delete=models.CASCADE, related_name="documents", verbose_name="党组织"
@@ -53,7 +92,7 @@ class Document(models.Model):
     progress = models.PositiveSmallIntegerField(
         "进度（%）", default=0, validators=[MaxValueValidator(100)]
     )
-    file = models.FileField("文件", upload_to="documents/%Y/%m/", blank=True)
+    file = models.FileField("文件", upload_to=document_path, blank=True)
     error = models.TextField("错误信息", blank=True)
     created_at = models.DateTimeField("申请时间", auto_now_add=True)
     finished_at = models.DateTimeField("完成时间", null=True, blank=True)

@@ -23,7 +23,7 @@ from django.utils.http import urlencode
 
 from organizations.models import Organization
 
-from .documents import document_request, kind_get, kind_list
+from .documents import DocumentKind, document_request, kind_get, kind_permitted_list
 from .models import Document, DocumentStatus
 
 TITLE = "报表中心"
@@ -49,6 +49,13 @@ class ReportCenterForm(forms.Form):
         super().__init__(*args, **kwargs)
         field = self.fields["organization"]
         field.queryset = Organization.objects.visible_to(user).order_by("code")  # type: ignore[attr-defined]
+
+
+def offered_kinds(user: Any) -> list[DocumentKind]:
+    """The kinds this page can make for the user: those whose permission they hold and that
+    need nothing but an organization and a period (a spending plan is made from its page)."""
+    kinds = [kind for kind in kind_permitted_list(user) if not kind.params]
+    return sorted(kinds, key=lambda kind: kind.label)
 
 
 def error_reason(document: Document) -> str:
@@ -79,7 +86,7 @@ def _recent(user: Any) -> list[Document]:
 
 def _request(request: HttpRequest, form: ReportCenterForm) -> None:
     kind = request.POST.get("kind", "")
-    if kind_get(kind) is None:
+    if kind not in {offered.code for offered in offered_kinds(request.user)}:
         messages.error(request, "请选择要生成的台账。")
         return
     try:
@@ -111,7 +118,7 @@ def report_center(request: HttpRequest) -> HttpResponse:
         **admin.site.each_context(request),
         "title": TITLE,
         "form": form,
-        "kinds": sorted(kind_list(), key=lambda kind: kind.label),
+        "kinds": offered_kinds(request.user),
         "documents": documents,
         "working": any(
             d.status in (DocumentStatus.PENDING, DocumentStatus.RUNNING) for d in documents

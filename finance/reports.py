@@ -46,12 +46,15 @@ def spending_plan_pdf(plan: SpendingPlan) -> bytes:
     )
 
 
-def dues_ledger_pdf(organization: Any, month: dt.date) -> bytes:
-    """党费台账 of a month for the members held in `organization` and below it."""
+def dues_ledger_pdf(organization: Any, month: dt.date, *, reader: Any) -> bytes:
+    """党费台账 of a month for the members held in `organization` and below it whose records
+    `reader` may see (None: the command line, no limit)."""
+    from common.documents import readable
     from organizations.models import Organization
 
     ids = Organization.objects.descendant_ids([organization.pk])
-    rows = selectors.dues_ledger(month, Member.objects.filter(branch_id__in=ids))
+    members = readable(Member.objects.filter(branch_id__in=ids), reader)
+    rows = selectors.dues_ledger(month, members)
     return render_pdf(
         "reports/finance_dues_ledger.html",
         {
@@ -66,6 +69,21 @@ def dues_ledger_pdf(organization: Any, month: dt.date) -> bytes:
     )
 
 
+def _plan(document: Any, reader: Any) -> SpendingPlan:
+    """The plan the document was asked for, of its own community, if the reader sees it."""
+    from common.documents import readable
+
+    plans = readable(SpendingPlan.objects.select_related("community"), reader)
+    return plans.get(pk=document.params["plan"], community_id=document.organization_id)
+
+
+def _month(document: Any) -> dt.date:
+    month = str((document.params or {}).get("month", ""))
+    if not month:
+        raise ValueError("请填写月份（如2026-11）。")
+    return rules.parse_month(month)
+
+
 def register_documents() -> None:
     """The background documents this app renders (common/documents.py)."""
     from common.documents import DocumentKind, register
@@ -74,23 +92,26 @@ def register_documents() -> None:
         DocumentKind(
             SPENDING_PLAN,
             "党建经费支出计划（含审批签署）",
-            render=lambda document, progress: spending_plan_pdf(
-                SpendingPlan.objects.select_related("community").get(pk=document.params["plan"])
-            ),
+            render=lambda document, reader, progress: spending_plan_pdf(_plan(document, reader)),
             filename=lambda document: (
                 f"党建经费支出计划-{document.organization.name}-{document.created_at:%Y-%m-%d}.pdf"
             ),
+            permission="finance.view_spendingplan",
+            people=False,
+            params=("plan",),  # made from the plan's page (finance/admin/funds.py) only
         )
     )
     register(
         DocumentKind(
             DUES_LEDGER,
             "党费台账",
-            render=lambda document, progress: dues_ledger_pdf(
-                document.organization, rules.parse_month(document.params["month"])
+            render=lambda document, reader, progress: dues_ledger_pdf(
+                document.organization, _month(document), reader=reader
             ),
             filename=lambda document: (
                 f"党费台账-{document.organization.name}-{document.params.get('month', '')}.pdf"
             ),
+            # Each member's monthly income and dues: the people scope, with the dues permission.
+            permission="finance.view_memberdues",
         )
     )

@@ -150,11 +150,12 @@ class OrganizationAdmin(SpreadsheetAdminMixin, ImportExportMixin, ScopedHistoryA
         return TemplateResponse(request, "admin/organizations/organization/tree.html", context)
 
     def tree_pdf_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        if not self.has_view_permission(request):
+            raise Http404("没有找到该页面，或您无权查看。")
         organization = get_object_or_404(self.get_queryset(request), pk=pk)
         today = timezone.localdate().isoformat()
-        return pdf_response(
-            organization_tree_pdf(organization), f"组织架构-{organization.name}-{today}.pdf"
-        )
+        pdf = organization_tree_pdf(organization, reader=request.user)
+        return pdf_response(pdf, f"组织架构-{organization.name}-{today}.pdf")
 
 
 @admin.register(Position)

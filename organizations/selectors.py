@@ -38,11 +38,15 @@ def _tree_rows(nodes: OrganizationQuerySet, on: dt.date | None) -> list[TreeRow]
     ]
 
 
-def organization_tree_get(*, root: Organization, on: dt.date | None = None) -> list[TreeRow]:
-    """`root` and everything below it, each with its current positions."""
-    return _tree_rows(
-        Organization.objects.with_tree_fields().filter(tree_path__contains=root.pk), on
-    )
+def organization_tree_get(
+    *, root: Organization, on: dt.date | None = None, reader: Any = None
+) -> list[TreeRow]:
+    """`root` and everything below it that `reader` sees (None: the command line, no limit),
+    each with its current positions."""
+    queryset = Organization.objects.with_tree_fields().filter(tree_path__contains=root.pk)
+    if reader is not None:
+        queryset = queryset.visible_to(reader)
+    return _tree_rows(queryset, on)
 
 
 def organization_forest_get(*, user: Any, on: dt.date | None = None) -> list[list[TreeRow]]:

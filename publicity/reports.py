@@ -4,6 +4,7 @@ phone), the notice's record book (公示记录簿), and the 发展党员台账 o
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import segno
 from django.conf import settings
@@ -69,7 +70,11 @@ def record_book_pdf(notice: Notice) -> HttpResponse:
     return pdf_response(pdf, f"公示记录簿-{notice.case.name}-{notice.starts_on:%Y-%m-%d}.pdf")
 
 
-def development_ledger_pdf(organization: Organization, on: dt.date | None = None) -> bytes:
+def development_ledger_pdf(
+    organization: Organization, on: dt.date | None = None, *, reader: Any
+) -> bytes:
+    """发展党员工作台账: the cases held in `organization` and below that `reader` sees (None:
+    the command line, no limit)."""
     day = on or timezone.localdate()
     return render_pdf(
         "reports/publicity_development_ledger.html",
@@ -77,7 +82,7 @@ def development_ledger_pdf(organization: Organization, on: dt.date | None = None
             "title": "发展党员工作台账",
             "organization": organization,
             "period": f"截至{day:%Y年%m月%d日}",
-            "rows": development_ledger_list(organization),
+            "rows": development_ledger_list(organization, reader=reader),
             "headers": [step_label(n) for n in LEDGER_STEPS],
             "steps": LEDGER_STEPS,
             "printed_on": day,
@@ -93,9 +98,12 @@ def register_documents() -> None:
         DocumentKind(
             DEVELOPMENT_LEDGER,
             "发展党员工作台账",
-            render=lambda document, progress: development_ledger_pdf(document.organization),
+            render=lambda document, reader, progress: development_ledger_pdf(
+                document.organization, reader=reader
+            ),
             filename=lambda document: (
                 f"发展党员台账-{document.organization.name}-{document.created_at:%Y-%m-%d}.pdf"
             ),
+            permission="publicity.view_developmentcase",
         )
     )

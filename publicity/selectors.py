@@ -150,14 +150,15 @@ LEDGER_STEPS = (
 )  # fmt: skip
 
 
-def development_ledger_list(organization: Organization) -> list[LedgerRow]:
-    """Every case held in `organization` and below, with its key dates: three queries."""
+def development_ledger_list(organization: Organization, *, reader: Any) -> list[LedgerRow]:
+    """Every case held in `organization` and below that `reader` sees (None: no limit), with
+    its key dates: three queries."""
     ids = [o.pk for o in organization.descendants(include_self=True)]
+    cases = DevelopmentCase.objects.filter(branch_id__in=ids)
+    if reader is not None:
+        cases = cases.visible_to(reader)
     cases = (
-        DevelopmentCase.objects.filter(branch_id__in=ids)
-        .select_related("branch")
-        .prefetch_related("steps")
-        .order_by("branch__code", "name")
+        cases.select_related("branch").prefetch_related("steps").order_by("branch__code", "name")
     )
     rows = []
     for case in cases:

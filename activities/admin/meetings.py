@@ -312,7 +312,7 @@ class MeetingAdmin(SpreadsheetAdminMixin, ImportExportMixin, ScopedHistoryAdmin)
         raw = request.GET.get("organization", "")
         organizations = Organization.objects.visible_to(request.user)
         organization = get_object_or_404(organizations, pk=raw if raw.isdigit() else 0)
-        return ledger_response(organization, _year(request))
+        return ledger_response(organization, _year(request), reader=request.user)
 
     def qr_view(self, request: HttpRequest, pk: int) -> HttpResponse:
         from ..reports import sign_in_qr_svg

@@ -12,6 +12,7 @@ from django.utils import timezone
 from common.documents import DocumentKind
 from common.pdf import render_pdf
 from organizations.models import Organization
+from organizations.roles import Role
 
 from ..models import FeedbackCard
 from . import selectors
@@ -44,9 +45,9 @@ def _period_label(document: Any) -> tuple[str, str]:
     return period.code, period.label
 
 
-def render_feedback_document(document: Any, progress: Callable[[int], None]) -> bytes:
+def render_feedback_document(document: Any, reader: Any, progress: Callable[[int], None]) -> bytes:
     code, label = _period_label(document)
-    cards = selectors.document_card_list(document.organization, code)
+    cards = selectors.document_card_list(document.organization, code, reader=reader)
     if not cards:
         raise ValueError(f"{document.organization.name}{label}没有可打印的反馈卡。")
     progress(20)
@@ -60,6 +61,20 @@ def feedback_filename(document: Any) -> str:
     return f"在职党员社区表现反馈卡-{document.organization.name}-{code}.pdf"
 
 
+def may_print_cards(user: Any) -> bool:
+    """The community rates the cards (the admin's permission); a unit's reviewer prints the
+    cards delivered to the unit from the portal, which needs no model permission."""
+    return (
+        user.has_perm("activities.view_feedbackcard")
+        or user.organization_accesses.filter(role=Role.UNIT_REVIEWER).exists()
+    )
+
+
 FEEDBACK_KIND = DocumentKind(
-    FEEDBACK_CARDS, TITLE, render=render_feedback_document, filename=feedback_filename
+    FEEDBACK_CARDS,
+    TITLE,
+    render=render_feedback_document,
+    filename=feedback_filename,
+    permission="activities.view_feedbackcard",
+    permitted=may_print_cards,
 )

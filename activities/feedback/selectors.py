@@ -157,10 +157,15 @@ def card_groups(cards: Iterable[FeedbackCard], label: Any) -> list[CardGroup]:
     return list(groups.values())
 
 
-def document_card_list(organization: Organization, period: str) -> list[FeedbackCard]:
+def document_card_list(
+    organization: Organization, period: str, *, reader: Any = None
+) -> list[FeedbackCard]:
     """The cards of one period that a PDF for `organization` prints: a unit organization's
-    delivered cards, or every card a community rated."""
+    delivered cards, or every card a community rated; of these, those `reader` sees (None:
+    the command line, no limit)."""
     queryset = FeedbackCard.objects.for_period(period)
+    if reader is not None:
+        queryset = queryset.visible_to(reader)
     if organization.is_community:
         queryset = queryset.filter(community=organization)
     else:

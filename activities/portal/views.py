@@ -15,7 +15,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from common.admin import error_text
+from common.admin import document_file_response, error_text
 from common.documents import document_request
 from common.models import Document, DocumentStatus
 from common.reportcenter import error_reason
@@ -141,18 +141,18 @@ def unit_pdf(request: HttpRequest) -> HttpResponse:
         actor=request.user,
         params={"period": form.cleaned_data["period"]},
     )
-    return redirect("portal:document", pk=document.pk)
+    return redirect("portal:document", token=document.token)
 
 
 # --- Background documents (shared by the report center) -----------------------------------------
-def _document(request: HttpRequest, pk: int) -> Document:
+def _document(request: HttpRequest, token: Any) -> Document:
     queryset = Document.objects.visible_to(request.user).select_related("organization")
-    return get_object_or_404(queryset, pk=pk, requested_by=request.user)
+    return get_object_or_404(queryset, token=token, requested_by=request.user)
 
 
 @portal_login_required
-def document(request: HttpRequest, pk: int) -> HttpResponse:
-    found = _document(request, pk)
+def document(request: HttpRequest, token: Any) -> HttpResponse:
+    found = _document(request, token)
     context = {"title": found.kind_label, "document": found, "done": DocumentStatus.DONE}
     context["working"] = found.status in (DocumentStatus.PENDING, DocumentStatus.RUNNING)
     context["reason"] = error_reason(found)
@@ -160,20 +160,19 @@ def document(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @portal_login_required
-def document_status(request: HttpRequest, pk: int) -> JsonResponse:
-    found = _document(request, pk)
+def document_status(request: HttpRequest, token: Any) -> JsonResponse:
+    found = _document(request, token)
     return JsonResponse(
         {"status": found.status, "label": found.get_status_display(), "progress": found.progress}
     )
 
 
 @portal_login_required
-def document_download(request: HttpRequest, pk: int) -> FileResponse:
-    found = _document(request, pk)
-    if found.status != DocumentStatus.DONE or not found.file:
+def document_download(request: HttpRequest, token: Any) -> FileResponse:
+    found = _document(request, token)
+    if found.status != DocumentStatus.DONE:
         raise Http404("文件尚未生成。")
-    name = found.file.name.rsplit("/", 1)[-1]
-    return FileResponse(found.file.open("rb"), as_attachment=True, filename=name)
+    return document_file_response(found)
 
 
 # --- The sub-district's organization office -----------------------------------------------------

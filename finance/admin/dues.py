@@ -428,6 +428,8 @@ class MemberDuesAdmin(PersonalDataAdminMixin, ScopedAdmin):  # type: ignore[misc
 
         from ..reports import DUES_LEDGER
 
+        if not self.has_view_permission(request):
+            raise PermissionDenied
         try:
             month = rules.parse_month(request.GET.get("month") or f"{timezone.localdate():%Y-%m}")
         except ValueError as error:
@@ -455,6 +457,8 @@ class MemberDuesAdmin(PersonalDataAdminMixin, ScopedAdmin):  # type: ignore[misc
 
     def ledger_view(self, request: HttpRequest) -> HttpResponse:
         """党费台账 of a month (?month=YYYY-MM, default this month), for the members the user sees."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
         try:
             month = rules.parse_month(request.GET.get("month") or f"{timezone.localdate():%Y-%m}")
         except ValueError as error:

@@ -197,6 +197,8 @@ class SpendingPlanAdmin(RefusedSaveMixin, ScopedHistoryAdmin):
 
     def act_view(self, request: HttpRequest, pk: int) -> HttpResponse:
         """Take the plan's current step: sign or send back, with a comment."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
         plan = get_object_or_404(self.get_queryset(request).select_related("community"), pk=pk)
         step = rules.chain_step(plan.status)
         form = ActForm(request.POST or None)

@@ -10,6 +10,7 @@ from urllib.parse import quote
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
@@ -103,6 +104,8 @@ class RegistrationCampaignAdmin(CommunityDefaultMixin, ScopedHistoryAdmin):
     def unregistered_view(self, request: HttpRequest, pk: int) -> HttpResponse:
         """未报到名单 as a call list: on screen, printed (?format=pdf) or as a sheet
         (?format=xlsx); phones in full for users allowed to see them, and then logged."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
         campaign = get_object_or_404(self.get_queryset(request), pk=pk)
         groups = selectors.campaign_unregistered_list(campaign=campaign, user=request.user)
         full = request.user.has_perm(PERSONAL_DATA_PERMISSION)

@@ -155,12 +155,12 @@ def test_the_unit_prints_all_its_cards_of_a_period_in_one_pdf(
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(reverse("portal:unit_pdf"), {"period": "2026H1"})
     document = Document.objects.get()
-    assert response["Location"] == reverse("portal:document", args=[document.pk])
+    assert response["Location"] == reverse("portal:document", args=[document.token])
     assert document.status == DocumentStatus.DONE
     assert document.organization == tree.unit_b.party_organization
-    page = client.get(reverse("portal:document", args=[document.pk])).content.decode()
+    page = client.get(reverse("portal:document", args=[document.token])).content.decode()
     assert "下载PDF" in page
-    download = client.get(reverse("portal:document_download", args=[document.pk]))
+    download = client.get(reverse("portal:document_download", args=[document.token]))
     pages, text = pdf_text(b"".join(download.streaming_content))
     assert pages == 2  # one card a page: 张卫国 and 李娜, not the draft, not unit C's
     assert "张卫国" in text
@@ -186,7 +186,7 @@ def test_another_unit_cannot_open_the_document(
     document = Document.objects.get()
     other = logged_in(make_user(Role.UNIT_REVIEWER, tree.unit_c.party_organization, "rc"))
     for name in ("portal:document", "portal:document_status", "portal:document_download"):
-        assert other.get(reverse(name, args=[document.pk])).status_code == 404
+        assert other.get(reverse(name, args=[document.token])).status_code == 404
 
 
 def test_a_period_without_cards_is_refused(cards: SimpleNamespace, reviewer_b: Any) -> None:
@@ -202,9 +202,9 @@ def test_the_progress_is_readable_while_rendering(
     client = logged_in(reviewer_b)
     client.post(reverse("portal:unit_pdf"), {"period": "2026H1"})  # not committed: still queued
     document = Document.objects.get()
-    status = client.get(reverse("portal:document_status", args=[document.pk])).json()
+    status = client.get(reverse("portal:document_status", args=[document.token])).json()
     assert status == {"status": "pending", "label": "排队中", "progress": 0}
-    page = client.get(reverse("portal:document", args=[document.pk])).content.decode()
+    page = client.get(reverse("portal:document", args=[document.token])).content.decode()
     assert 'http-equiv="refresh"' in page
     assert "正在后台生成" in page
 
