@@ -19,7 +19,7 @@ _DUES = ("incomechange", "duesassessment", "duesrelief", "duespayment", "duespub
 _PLANS = ("spendingplan", "spendingitem")
 _BRANCH = (
     _perms(_DUES, ("view", "add", "change"))
-    | _perms(("incomechange", "duespayment"), ("delete",))
+    | _perms(("incomechange",), ("delete",))  # a payment is reversed (冲正), never deleted
     | {"finance.view_memberdues", "finance.view_duespublicationline"}
 )
 _COMMUNITY = (

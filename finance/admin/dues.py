@@ -63,7 +63,7 @@ class RefusedSaveMixin:
             return super().changeform_view(  # type: ignore[misc,no-any-return]
                 request, object_id, form_url, extra_context
             )
-        except (ValidationError, PermissionDenied) as error:
+        except ValidationError as error:  # a refusal of permission stays a 403
             self.message_user(request, error_text(error), messages.ERROR)  # type: ignore[attr-defined]
             return redirect(request.get_full_path())
 
