@@ -9,6 +9,7 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from members import participation
@@ -184,16 +185,21 @@ def test_a_flag_stands_until_the_branch_records_its_decision(tree, provide, secr
     assert rows(later) == [("待决定", tree.branch_a.code, "未参加组织生活", "2026-07", 6)]
 
 
-def test_a_decision_is_refused_in_the_future_or_out_of_scope(tree, secretary_b) -> None:
+def test_a_decision_is_refused_in_the_future_or_out_of_scope(
+    tree, secretary_a, secretary_b
+) -> None:
     member = MemberFactory(branch=tree.branch_a)
     decision = LapseDecision(
         member=member,
         condition=LapseCondition.DUES,
-        decided_on=dt.date(2099, 1, 1),
+        decided_on=dt.date(2026, 3, 1),
         decision=LapseOutcome.EXCUSED,
     )
     with pytest.raises(ScopeError):
         lapse_decision_save(decision=decision, actor=secretary_b)
+    decision.decided_on = dt.date(2099, 1, 1)
+    with pytest.raises(ValidationError, match="不能晚于今天"):
+        lapse_decision_save(decision=decision, actor=secretary_a)
     assert not LapseDecision.objects.exists()
 
 
