@@ -16,6 +16,7 @@ from members.rules import MemberStatus, months_after
 from organizations.scope import ScopeError
 from publicity import rules, services
 from publicity.models import BranchVote, DevelopmentStep, Notice, OpinionStatus
+from tests.members.factories import MemberFactory
 from tests.publicity.factories import (
     DevelopmentCaseFactory,
     OpinionFactory,
@@ -79,31 +80,113 @@ def test_the_meeting_step_needs_a_passing_vote(case: Any) -> None:
         record(case, 15, meeting)
 
 
-def test_only_full_members_of_the_branch_may_vote(case: Any, tree: SimpleNamespace) -> None:
-    from tests.members.factories import MemberFactory
-
-    probationary = MemberFactory(
-        branch=tree.branch_a, status=MemberStatus.PROBATIONARY, joined_on=dt.date(2025, 1, 1)
-    )
-    with pytest.raises(ValidationError, match="预备党员没有表决权"):
-        services.branch_vote_save(
-            vote=BranchVote(case=case, step=15, held_on=timezone.localdate(), yes=1),
-            actor=None,
-            entitled=[probationary, *voters(tree.branch_a)],
-            attended=[probationary],
-        )
+def _at_the_meeting(case: Any, number: int = 15) -> dt.date:
+    """The case recorded up to the step before the meeting; the meeting's date."""
+    start = months_after(timezone.localdate(), -36)
+    record_steps(case, number - 1, start)
+    return step_date(start, number)
 
 
-def test_yes_votes_of_more_than_half_of_those_entitled_are_needed(case: Any) -> None:
-    people = voters(case.branch, 5)
+def test_those_entitled_are_every_full_member_of_the_branch_not_those_ticked(case: Any) -> None:
+    """The audit's case: 2 yes votes in a branch of 9 full members never pass."""
+    people = voters(case.branch, 9)
+    meeting = _at_the_meeting(case)
+    MemberFactory(branch=case.branch, status=MemberStatus.PROBATIONARY, joined_on=meeting,
+                  full_member_on=None)  # fmt: skip
+    gone = MemberFactory(branch=case.branch, joined_on=dt.date(1990, 7, 1))
+    gone.transferred_out_on = meeting - dt.timedelta(days=1)
+    gone.save()
     result = services.branch_vote_save(
-        vote=BranchVote(case=case, step=15, held_on=timezone.localdate(), yes=2, no=1),
+        vote=BranchVote(case=case, step=15, held_on=meeting, yes=2, no=1),
         actor=None,
-        entitled=people,
-        attended=people[:3],
+        attended=people[:5],
     )
-    assert result.entitled_count == 5
-    assert "未超过有表决权的正式党员5人的半数" in result.failure
+    assert (result.entitled_count, result.attended_count) == (9, 5)
+    assert set(result.entitled.all()) == set(people)
+    assert result.failure == "赞成票2票，未超过有表决权的正式党员9人的半数，未获通过"
+    case.refresh_from_db()
+    assert case.last_step == 14
+
+
+def test_a_probationary_member_is_not_counted_present(case: Any) -> None:
+    people = voters(case.branch, 3)
+    meeting = _at_the_meeting(case)
+    probationary = MemberFactory(
+        branch=case.branch, status=MemberStatus.PROBATIONARY, joined_on=meeting,
+        full_member_on=None,
+    )  # fmt: skip
+    with pytest.raises(ValidationError, match="预备党员和已排除的党员不计"):
+        services.branch_vote_save(
+            vote=BranchVote(case=case, step=15, held_on=meeting, yes=3),
+            actor=None,
+            attended=[probationary, *people],
+        )
+    assert not BranchVote.objects.exists()
+
+
+def test_a_member_is_left_out_only_with_a_reason_from_the_list(case: Any) -> None:
+    people = voters(case.branch, 9)
+    meeting = _at_the_meeting(case)
+    abroad = (people[8], rules.VoteExclusionReason.ABROAD)
+    with pytest.raises(ValidationError, match="事由不在规定范围内"):
+        services.branch_vote_save(
+            vote=BranchVote(case=case, step=15, held_on=meeting, yes=5),
+            actor=None,
+            attended=people[:5],
+            exclusions=[(people[8], "busy")],
+        )
+    result = services.branch_vote_save(
+        vote=BranchVote(case=case, step=15, held_on=meeting, yes=5),
+        actor=None,
+        attended=people[:5],
+        exclusions=[abroad],
+    )
+    assert result.entitled_count == 8
+    assert result.passed
+    assert result.exclusions.get().get_reason_display() == "自费出国半年以上"
+
+
+def test_a_passing_vote_records_the_meeting_step_once(case: Any) -> None:
+    meeting = _at_the_meeting(case)
+    vote(case, 15, meeting)
+    case.refresh_from_db()
+    assert (case.last_step, case.stage) == (15, rules.Stage.CANDIDATE)
+    assert case.steps.get(number=15).date == meeting
+    with pytest.raises(ValidationError, match="已经记录"):
+        record(case, 15, meeting)
+    with pytest.raises(ValidationError, match="表决已经记录"):
+        vote(case, 15, meeting)
+
+
+def test_a_vote_before_the_case_reached_the_meeting_is_refused(case: Any) -> None:
+    start = months_after(timezone.localdate(), -36)
+    record_steps(case, 13, start)
+    with pytest.raises(ValidationError, match="下一步应为第14步"):
+        vote(case, 15, step_date(start, 15))
+    assert not BranchVote.objects.exists()
+
+
+def test_the_vote_takes_the_attendance_of_the_recorded_meeting(case: Any) -> None:
+    from activities.models import Attendance, AttendanceStatus, Meeting
+    from activities.rules import MeetingKind
+
+    people = voters(case.branch, 9)
+    meeting_on = _at_the_meeting(case)
+    meeting = Meeting.objects.create(
+        organization=case.branch, kind=MeetingKind.GENERAL_MEETING, held_on=meeting_on,
+        topic="讨论接收预备党员",
+    )  # fmt: skip
+    for i, member in enumerate(people):
+        status = AttendanceStatus.PRESENT if i < 6 else AttendanceStatus.LEAVE
+        Attendance.objects.create(meeting=meeting, member=member, name=member.name, status=status)
+    result = services.branch_vote_save(
+        vote=BranchVote(case=case, step=15, held_on=meeting_on, yes=5, no=1),
+        actor=None,
+        attended=people,  # what the form sent is not what the meeting recorded
+    )
+    assert (result.entitled_count, result.attended_count) == (9, 6)
+    assert set(result.attended.all()) == set(people[:6])
+    assert result.passed
 
 
 def test_approval_is_blocked_until_the_notice_has_run_its_course(case: Any) -> None:
@@ -114,6 +197,30 @@ def test_approval_is_blocked_until_the_notice_has_run_its_course(case: Any) -> N
         record(case, 17, approval)
     publish_notice(case, approval - dt.timedelta(days=6))  # its last day is the approval day
     with pytest.raises(ValidationError, match="公示期未满"):
+        record(case, 17, approval)
+
+
+def test_a_notice_cannot_start_before_the_day_it_is_published(case: Any) -> None:
+    """The audit's case: a notice whose period had ended when it was published let the
+    approval through the same day."""
+    start = months_after(timezone.localdate(), -36)
+    record_steps(case, 16, start)
+    approval = step_date(start, 17)
+    with pytest.raises(ValidationError, match="公示不能补发"):
+        publish_notice(case, approval - dt.timedelta(days=10), published_on=approval)
+    with pytest.raises(ValidationError, match="尚未发布公示"):
+        record(case, 17, approval)
+    assert not case.notices.published().exists()
+
+
+def test_the_approval_needs_a_notice_of_the_full_period(case: Any, settings: Any) -> None:
+    start = months_after(timezone.localdate(), -36)
+    record_steps(case, 16, start)
+    approval = step_date(start, 17)
+    settings.PUBLICITY_NOTICE_DAYS = 5
+    publish_notice(case, approval - dt.timedelta(days=6))  # 5 days, ended the day before
+    settings.PUBLICITY_NOTICE_DAYS = 7  # the period in force when approving is 7
+    with pytest.raises(ValidationError, match="尚未发布公示"):
         record(case, 17, approval)
 
 
