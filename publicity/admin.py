@@ -20,6 +20,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
+from import_export.admin import ImportExportMixin
 
 from common.admin import (
     OrganizationFilter,
@@ -144,7 +145,9 @@ class CaseForm(ServiceCheckedForm):
 
 
 @admin.register(DevelopmentCase)
-class DevelopmentCaseAdmin(SpreadsheetAdminMixin, PersonalDataAdminMixin, ScopedHistoryAdmin):
+class DevelopmentCaseAdmin(  # type: ignore[misc]
+    SpreadsheetAdminMixin, ImportExportMixin, PersonalDataAdminMixin, ScopedHistoryAdmin
+):
     form = CaseForm
     resource_classes = [DevelopmentResource]
     model_services = Services("case", services.development_case_save)
@@ -340,6 +343,9 @@ class BranchVoteAdmin(ScopedHistoryAdmin):
             attended=form.cleaned_data.get("attended") or [],
             exclusions=exclusions,
         )
+        for formset in formsets:  # what the change message reads of a saved formset
+            formset.new_objects = list(form.instance.exclusions.all())
+            formset.changed_objects, formset.deleted_objects = [], []
 
 
 # --- 公示 and its record book ------------------------------------------------------------------

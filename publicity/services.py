@@ -36,7 +36,7 @@ from .models import (
 from .selectors import approving_committee, is_committee_user, step_people_error
 
 # The document every notice message cites (000 item 八).
-NOTICE_RULE = "《社区党建工作制度》第八条“发展党员公示制度”"
+NOTICE_RULE = "《社区党建公示栏具体有哪些内容》中的发展党员公示制度"
 
 
 # --- cases -------------------------------------------------------------------------------------
