@@ -343,3 +343,139 @@ def test_another_communitys_secretary_cannot_record_a_step(case: Any, secretary_
 def test_the_branch_officer_records_a_step(case: Any, branch_officer_a: Any) -> None:
     record(case, 1, dt.date(2024, 1, 5), actor=branch_officer_a)
     assert case.steps.get().history.first().history_user == branch_officer_a
+
+
+# --- who approves ------------------------------------------------------------------------------
+def test_the_branch_records_no_committee_step(case: Any, branch_officer_a: Any) -> None:
+    start = months_after(timezone.localdate(), -36)
+    record_steps(case, 12, start)
+    with pytest.raises(ValidationError, match="应由审批的上级党委（甲社区党委）"):
+        record(case, 13, step_date(start, 13), actor=branch_officer_a)
+
+
+def test_the_community_committee_records_its_approval(
+    case: Any, secretary_a: Any, branch_officer_a: Any
+) -> None:
+    start = months_after(timezone.localdate(), -36)
+    record_steps(case, 16, start)
+    with pytest.raises(ValidationError, match="公示由审批的上级党委"):
+        publish_notice(case, step_date(start, 15), actor=branch_officer_a)
+    publish_notice(case, step_date(start, 15), actor=secretary_a)
+    record(case, 17, step_date(start, 17), actor=secretary_a)
+    case.refresh_from_db()
+    assert case.member.status == MemberStatus.PROBATIONARY
+
+
+def test_a_general_branch_has_no_power_to_admit(
+    tree: SimpleNamespace, secretary_b: Any, sub_district_officer: Any
+) -> None:
+    """乙社区 is a 党总支: its branch's candidates are approved by the sub-district."""
+    case_b = DevelopmentCaseFactory(branch=tree.branch_b, residence_community=tree.community_b)
+    start = months_after(timezone.localdate(), -36)
+    record_steps(case_b, 12, start)
+    with pytest.raises(ValidationError, match="测试街道党工委"):
+        record(case_b, 13, step_date(start, 13), actor=secretary_b)
+    record(case_b, 13, step_date(start, 13), actor=sub_district_officer)
+    assert case_b.steps.filter(number=13).exists()
+
+
+# --- the people a step names ------------------------------------------------------------------
+def test_a_probationary_member_or_a_made_up_name_is_no_cultivator(case: Any) -> None:
+    start = months_after(timezone.localdate(), -36)
+    record_steps(case, 4, start)
+    on = step_date(start, 5)
+    MemberFactory(
+        name="预备甲", branch=case.branch, status=MemberStatus.PROBATIONARY,
+        joined_on=on - dt.timedelta(days=30), full_member_on=None,
+    )  # fmt: skip
+    with pytest.raises(ValidationError, match="“预备甲”在.*不是正式党员"):
+        record(case, 5, on, people="预备甲")
+    with pytest.raises(ValidationError, match="“张虚构”不是登记的党员"):
+        record(case, 5, on, people="张虚构")
+    full = voters(case.branch, 1)[0]
+    record(case, 5, on, people=f"{full.name}、李外单位（市税务局机关党委）")
+    assert case.steps.get(number=5).people_names == [full.name, "李外单位（市税务局机关党委）"]
+
+
+def test_a_member_full_only_after_the_steps_date_is_no_introducer(case: Any) -> None:
+    start = months_after(timezone.localdate(), -36)
+    record_steps(case, 8, start)
+    on = step_date(start, 9)
+    late = MemberFactory(name="后转正", branch=case.branch, joined_on=on - dt.timedelta(days=200))
+    late.full_member_on = on + dt.timedelta(days=165)
+    late.save()
+    with pytest.raises(ValidationError, match="“后转正”在.*不是正式党员"):
+        record(case, 9, on, people=f"{voters(case.branch, 1)[0].name}、后转正")
+
+
+def test_the_political_review_needs_two_full_members(case: Any) -> None:
+    start = months_after(timezone.localdate(), -36)
+    record_steps(case, 9, start)
+    with pytest.raises(ValidationError, match="政治审查应由2名以上正式党员进行，现填写1名"):
+        record(case, 10, step_date(start, 10), people=voters(case.branch, 1)[0].name)
+
+
+# --- the extension on the member's record -----------------------------------------------------
+def test_an_extended_probation_leaves_the_to_do_list_until_it_ends(case: Any) -> None:
+    start = months_after(timezone.localdate(), -30)  # the meeting was 14 months ago
+    record_steps(case, 21, start)
+    member = Member.objects.get(citizen_id=case.citizen_id)
+    today = timezone.localdate()
+    assert Member.objects.probation_overdue(today).filter(pk=member.pk).exists()
+    assert "请办理转正" in member.notes(today)[0]
+    services.development_case_extend_probation(case=case, months=6, actor=None)
+    member.refresh_from_db()
+    assert member.probation_extension_months == 6
+    assert member.notes(today) == []
+    assert not Member.objects.probation_overdue(today).filter(pk=member.pk).exists()
+    later = months_after(step_date(start, 15), 18) + dt.timedelta(days=1)
+    assert Member.objects.probation_overdue(later).filter(pk=member.pk).exists()
+    assert "经延长6个月" in member.notes(later)[0]
+
+
+# --- the notice's board -----------------------------------------------------------------------
+def test_a_notice_goes_on_the_residence_communitys_board_only(
+    case: Any, tree: SimpleNamespace
+) -> None:
+    record_steps(case, 15)
+    with pytest.raises(ValidationError, match="只能在发展对象的居住社区（甲社区党委）"):
+        services.notice_save(
+            notice=Notice(case=case, community=tree.community_b, starts_on=timezone.localdate()),
+            actor=None,
+        )
+
+
+def test_a_deferred_cases_notice_is_withdrawn_at_once(case: Any) -> None:
+    record_steps(case, 15)
+    notice = publish_notice(case, timezone.localdate())
+    services.development_case_defer(
+        case=case, reason="群众反映问题经核实属实", on=timezone.localdate(), actor=None
+    )
+    notice.refresh_from_db()
+    assert notice.is_withdrawn
+    assert "暂缓发展" in notice.withdrawn_reason
+    assert not Notice.objects.running_on(timezone.localdate()).exists()
+
+
+def test_a_notice_is_withdrawn_once_and_with_a_reason(case: Any) -> None:
+    record_steps(case, 15)
+    notice = publish_notice(case, timezone.localdate())
+    with pytest.raises(ValidationError, match="须填写原因"):
+        services.notice_withdraw(notice=notice, reason=" ", actor=None)
+    services.notice_withdraw(notice=notice, reason="信息有误", actor=None)
+    with pytest.raises(ValidationError, match="已于.*撤回"):
+        services.notice_withdraw(notice=notice, reason="信息有误", actor=None)
+
+
+def test_notice_messages_name_the_document_not_its_code(case: Any) -> None:
+    record_steps(case, 14)
+    notice = services.notice_save(
+        notice=Notice(
+            case=case, community=case.residence_community, starts_on=timezone.localdate()
+        ),
+        actor=None,
+    )
+    with pytest.raises(ValidationError) as refused:
+        services.notice_publish(notice=notice, actor=None)
+    assert "《社区党建公示栏具体有哪些内容》" in refused.value.messages[0]
+    assert "000" not in refused.value.messages[0]
