@@ -154,6 +154,11 @@ def test_the_record_book_prints_every_opinion_and_its_finding(
 
     record_steps(case, 15)
     notice = publish_notice(case, timezone.localdate())
+    notice.unit_place, notice.unit_starts_on = "甲小学教师公告栏", notice.starts_on
+    notice.unit_ends_on = notice.ends_on
+    services.notice_save(
+        notice=notice, actor=None, update_fields=["unit_place", "unit_starts_on", "unit_ends_on"]
+    )
     opinion = OpinionFactory(notice=notice, text="反映乱停车")
     services.opinion_close(
         opinion=opinion, proven=False, finding="经核实不属实", checker="王书记", actor=None
@@ -161,6 +166,7 @@ def test_the_record_book_prints_every_opinion_and_its_finding(
     client.force_login(secretary_a)
     text = _pdf_text(client.get(reverse("admin:publicity_notice_record_book", args=[notice.pk])))
     assert "反映乱停车" in text
+    assert "甲小学教师公告栏" in text  # the posting at the work unit, kept in the book
     assert "经核实不属实" in text
     assert "王书记" in text
 
