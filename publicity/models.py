@@ -135,7 +135,10 @@ class DevelopmentStep(models.Model):
         "相关人员",
         max_length=200,
         blank=True,
-        help_text="培养联系人、入党介绍人、谈话人等，多人用“、”分隔。",
+        help_text=(
+            "多人用“、”分隔。培养联系人、考察写实人、入党介绍人和政审人须是该步骤日期时的正式党员："
+            "填写本系统中党员的姓名；其他党组织的党员写作“姓名（所在党组织）”。"
+        ),
     )
     training_days = models.PositiveSmallIntegerField("培训天数", default=0)
     training_hours = models.PositiveSmallIntegerField("培训学时", default=0)
