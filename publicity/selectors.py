@@ -36,8 +36,10 @@ def _dues_publication_source() -> Callable[[int], list[Any]] | None:
 # --- the public site --------------------------------------------------------------------------------
 def public_community_list(today: dt.date) -> list[Organization]:
     """Every community, each with `notice_count` (its running notices): one query."""
-    running = Q(
+    running = Q(  # Notice.objects.running_on, through the relation
         notices__published_at__isnull=False,
+        notices__withdrawn_at__isnull=True,
+        notices__case__deferred_on__isnull=True,
         notices__starts_on__lte=today,
         notices__ends_on__gte=today,
     )

@@ -205,9 +205,11 @@ def test_a_withdrawn_notice_leaves_the_board_at_once(
     client: Client, tree: SimpleNamespace, running: Notice, django_capture_on_commit_callbacks: Any
 ) -> None:
     assert "林晓雨" in client.get(board_url(tree)).content.decode()
+    assert "公示中 1" in client.get("/").content.decode()
     with django_capture_on_commit_callbacks(execute=True):
         services.notice_withdraw(notice=running, reason="材料有误，更正后重新公示", actor=None)
     assert "林晓雨" not in client.get(board_url(tree)).content.decode()
+    assert "公示中 1" not in client.get("/").content.decode()
     assert client.get(reverse("public:notice", args=[running.pk])).status_code == 404
 
 
