@@ -477,7 +477,11 @@ def _withdraw(notice: Notice, reason: str, actor: Any) -> Notice:
 def notice_withdraw(*, notice: Notice, reason: str, actor: Any) -> Notice:
     """Take a published notice off the board, with the reason (kept in the record book)."""
     require_editable(actor, notice, "撤回该公示")
-    notice = Notice.objects.select_for_update().select_related("case__branch").get(pk=notice.pk)
+    notice = (
+        Notice.objects.select_for_update(of=("self",))
+        .select_related("case__branch")
+        .get(pk=notice.pk)
+    )
     if not is_committee_user(actor, notice.case.branch):
         raise ValidationError("公示由审批的上级党委发布，也只能由其撤回")
     if not notice.is_published:

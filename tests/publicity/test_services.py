@@ -479,3 +479,23 @@ def test_notice_messages_name_the_document_not_its_code(case: Any) -> None:
         services.notice_publish(notice=notice, actor=None)
     assert "《社区党建公示栏具体有哪些内容》" in refused.value.messages[0]
     assert "000" not in refused.value.messages[0]
+
+
+def test_the_full_membership_vote_counts_the_full_members_not_the_candidate(case: Any) -> None:
+    start = months_after(timezone.localdate(), -36)
+    record_steps(case, 22, start)
+    people = voters(case.branch, 3)
+    result = vote(case, 23, step_date(start, 23))
+    assert case.member_id not in {m.pk for m in result.entitled.all()}
+    assert set(result.entitled.all()) == set(people)
+    case.refresh_from_db()
+    assert case.last_step == 23
+
+
+def test_the_branch_cannot_withdraw_the_committees_notice(case: Any, branch_officer_a: Any) -> None:
+    record_steps(case, 15)
+    notice = publish_notice(case, timezone.localdate())
+    with pytest.raises(ValidationError, match="只能由其撤回"):
+        services.notice_withdraw(notice=notice, reason="想撤", actor=branch_officer_a)
+    notice.refresh_from_db()
+    assert not notice.is_withdrawn
