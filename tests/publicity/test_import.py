@@ -202,3 +202,13 @@ def test_an_introducer_of_another_organization_is_recorded_with_it(
     assert run(write(tmp_path / "d.xlsx", [row(入党介绍人="张三、赵外（市教育局机关党委）")])) == []
     case = DevelopmentCase.objects.get(citizen_id=ID_A)
     assert case.steps.get(number=9).people == "张三、赵外（市教育局机关党委）"
+
+
+def test_the_branch_cannot_import_the_committees_approval(
+    tree: SimpleNamespace, tmp_path: Path, branch_officer_a: Any, secretary_a: Any
+) -> None:
+    errors = run(write(tmp_path / "d.xlsx", [row()]), user=branch_officer_a)
+    assert len(errors) == 1
+    assert errors[0].startswith("第2行: 第13步“上级党委预审”应由审批的上级党委（甲社区党委）")
+    assert not DevelopmentCase.objects.filter(citizen_id=ID_A).exists()
+    assert run(write(tmp_path / "e.xlsx", [row()]), user=secretary_a) == []
