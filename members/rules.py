@@ -134,16 +134,16 @@ def membership_date_errors(
     return errors
 
 
-def probation_overdue(joined_on: dt.date, today: dt.date) -> bool:
-    """A 预备党员 whose year of probation is over: the branch owes a decision (转正 or 延长).
-
-    The system does not record extensions, so the flag stays on during one; its message gives
-    the latest day an extended probation ends (see probation_overdue_message).
-    """
-    return today > probation_end(joined_on)
+def probation_overdue(joined_on: dt.date, today: dt.date, extension_months: int = 0) -> bool:
+    """A 预备党员 whose probation (one year plus the extension on the record) is over: the
+    branch owes a decision (转正, or 延长 once)."""
+    return today > months_after(joined_on, PROBATION_MONTHS + extension_months)
 
 
-def probation_overdue_message(joined_on: dt.date, today: dt.date) -> str:
+def probation_overdue_message(joined_on: dt.date, today: dt.date, extension_months: int = 0) -> str:
+    if extension_months:
+        end = months_after(joined_on, PROBATION_MONTHS + extension_months)
+        return f"预备期经延长{extension_months}个月已于{end:%Y-%m-%d}届满，未见转正决定：请办理转正"
     one_year = probation_end(joined_on)
     _, latest = _extended_ends(joined_on)
     if today > latest:
@@ -154,6 +154,15 @@ def probation_overdue_message(joined_on: dt.date, today: dt.date) -> str:
         f"预备期已于{one_year:%Y-%m-%d}满一年，未见转正决定：请办理转正，"
         f"延长预备期的最迟于{latest:%Y-%m-%d}转正"
     )
+
+
+def latest_join_date_ended_by(day: dt.date, extension_months: int = 0) -> dt.date:
+    """The latest 入党日期 whose probation of one year plus `extension_months` has ended by
+    `day`."""
+    months = PROBATION_MONTHS + extension_months
+    cutoff = months_before(day, months)
+    following = cutoff + dt.timedelta(days=1)
+    return following if months_after(following, months) <= day else cutoff
 
 
 def latest_join_date_full_by(day: dt.date) -> dt.date:

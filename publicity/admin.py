@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -19,6 +20,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
+from import_export.admin import ImportExportMixin
 
 from common.admin import (
     OrganizationFilter,
@@ -43,6 +45,7 @@ from .models import (
     Notice,
     Opinion,
     OpinionStatus,
+    VoteExclusion,
 )
 from .resources import DevelopmentResource
 
@@ -77,6 +80,8 @@ class DueFilter(admin.SimpleListFilter):
 
 # --- 发展党员 ----------------------------------------------------------------------------------------
 class StepForm(ServiceCheckedForm):
+    actor: Any = None  # set per request by StepInline.get_formset
+
     def service_errors(self, instance: Any) -> dict[str, str]:
         if instance.pk is not None:
             if {"number", "date"} & set(self.changed_data):
@@ -84,7 +89,7 @@ class StepForm(ServiceCheckedForm):
             return {}
         if not instance.case_id:
             return {}
-        error = services.development_step_error(instance)
+        error = services.development_step_error(instance, actor=self.actor)
         return {"date": error} if error else {}
 
     class Meta:
@@ -122,6 +127,7 @@ class StepInline(ScopedTabularInline):
 
     def get_formset(self, request: HttpRequest, obj: Any = None, **kwargs: Any) -> Any:
         formset = super().get_formset(request, obj, **kwargs)
+        formset.form.actor = request.user
         if obj is not None and (step := obj.next_step()) is not None:
             formset.form.base_fields["number"].initial = step.number
         return formset
@@ -139,7 +145,9 @@ class CaseForm(ServiceCheckedForm):
 
 
 @admin.register(DevelopmentCase)
-class DevelopmentCaseAdmin(SpreadsheetAdminMixin, PersonalDataAdminMixin, ScopedHistoryAdmin):
+class DevelopmentCaseAdmin(  # type: ignore[misc]
+    SpreadsheetAdminMixin, ImportExportMixin, PersonalDataAdminMixin, ScopedHistoryAdmin
+):
     form = CaseForm
     resource_classes = [DevelopmentResource]
     model_services = Services("case", services.development_case_save)
@@ -236,47 +244,108 @@ class DevelopmentCaseAdmin(SpreadsheetAdminMixin, PersonalDataAdminMixin, Scoped
 
 
 class VoteForm(ServiceCheckedForm):
+    """Those entitled are computed (the branch's full members on the date, less the exclusions
+    below); where the 支部党员大会 is recorded in 三会一课, its attendance is used."""
+
+    actor: Any = None  # set per request by BranchVoteAdmin.get_form
+
     def service_errors(self, instance: Any) -> dict[str, str]:
         data = self.cleaned_data
         if not instance.case_id or not instance.held_on:
             return {}
-        return services.branch_vote_errors(
-            instance, data.get("entitled") or [], data.get("attended") or []
-        )
+        instance._attended = list(data.get("attended") or [])
+        return services.branch_vote_errors(instance, instance._attended, actor=self.actor)
 
     class Meta:
         model = BranchVote
-        fields = ("case", "step", "held_on", "entitled", "attended", "written_count",
+        fields = ("case", "step", "held_on", "attended", "written_count",
                   "written_opinions", "yes", "no", "abstain")  # fmt: skip
+
+
+class ExclusionFormSet(BaseInlineFormSet):  # type: ignore[type-arg]
+    """Checks the vote with its exclusions before anything is saved."""
+
+    actor: Any = None  # set per request by ExclusionInline.get_formset
+
+    def exclusions(self) -> list[tuple[Any, str]]:
+        return [
+            (form.cleaned_data["member"], form.cleaned_data["reason"])
+            for form in self.forms
+            if form.cleaned_data.get("member") and not form.cleaned_data.get("DELETE")
+        ]
+
+    def clean(self) -> None:
+        super().clean()
+        vote = self.instance
+        if vote.pk is not None or not vote.case_id or not vote.held_on:
+            return
+        errors = services.branch_vote_errors(
+            vote, getattr(vote, "_attended", []), self.exclusions(), actor=self.actor
+        )
+        if errors:
+            raise ValidationError(list(errors.values()))
+
+
+class ExclusionInline(ScopedTabularInline):
+    model = VoteExclusion
+    formset = ExclusionFormSet
+    extra = 1
+    fields = ("member", "reason", "note")
+    autocomplete_fields = ("member",)
+    verbose_name_plural = (
+        "不计入表决人数的正式党员（仅限：受留党察看处分、因病不能表达意志、自费出国半年以上、"
+        "被剥夺人身自由、外出工作学习半年以上且不能参加会议）"
+    )
+
+    def get_formset(self, request: HttpRequest, obj: Any = None, **kwargs: Any) -> Any:
+        formset = super().get_formset(request, obj, **kwargs)
+        formset.actor = request.user
+        return formset
 
 
 @admin.register(BranchVote)
 class BranchVoteAdmin(ScopedHistoryAdmin):
     form = VoteForm
+    inlines = [ExclusionInline]
     list_display = ("case", "step", "held_on", "entitled_count", "attended_count", "yes", "no",
                     "abstain", "outcome")  # fmt: skip
     list_filter = ("step", CaseBranchFilter)
     search_fields = ("case__name",)
     list_select_related = ("case",)
     autocomplete_fields = ("case",)
-    filter_horizontal = ("entitled", "attended")
+    filter_horizontal = ("attended",)
+    readonly_fields = ("entitled_count", "attended_count", "entitled_list")
+
+    def get_form(self, request: HttpRequest, obj: Any = None, **kwargs: Any) -> Any:
+        form = super().get_form(request, obj, **kwargs)
+        form.actor = request.user
+        return form
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return obj is None and super().has_change_permission(request, obj)
+
+    @admin.display(description="有表决权的正式党员")
+    def entitled_list(self, vote: BranchVote) -> str:
+        return "、".join(m.name for m in vote.entitled.all())
 
     @admin.display(description="表决结果")
     def outcome(self, vote: BranchVote) -> str:
         return vote.failure or "通过"
 
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
-        services.branch_vote_save(
-            vote=obj,
-            actor=request.user,
-            entitled=form.cleaned_data.get("entitled") or [],
-            attended=form.cleaned_data.get("attended") or [],
-        )
+        """Saved with its exclusions in save_related (the service records both at once)."""
 
     def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
-        """The service has set the voters already."""
-        for formset in formsets:
-            self.save_formset(request, form, formset, change=change)
+        exclusions = next((f.exclusions() for f in formsets if isinstance(f, ExclusionFormSet)), [])
+        services.branch_vote_save(
+            vote=form.instance,
+            actor=request.user,
+            attended=form.cleaned_data.get("attended") or [],
+            exclusions=exclusions,
+        )
+        for formset in formsets:  # what the change message reads of a saved formset
+            formset.new_objects = list(form.instance.exclusions.all())
+            formset.changed_objects, formset.deleted_objects = [], []
 
 
 # --- 公示 and its record book ------------------------------------------------------------------
@@ -290,6 +359,13 @@ class OpinionInline(ScopedTabularInline):
 
 
 class NoticeForm(ServiceCheckedForm):
+    withdraw_reason = forms.CharField(
+        label="撤回公示",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="填写撤回原因并保存，即从公示栏撤下（须审批的上级党委）。",
+    )
+
     def service_errors(self, instance: Any) -> dict[str, str]:
         if (
             instance.is_published
@@ -297,11 +373,18 @@ class NoticeForm(ServiceCheckedForm):
             and {"starts_on", "case", "community"} & set(self.changed_data)
         ):
             return {"starts_on": "已发布的公示不能修改公示对象、社区和开始日期"}
+        if self.cleaned_data.get("withdraw_reason", "").strip():
+            if not instance.is_published or instance.is_withdrawn:
+                return {"withdraw_reason": "只有已发布且未撤回的公示才能撤回"}
+            return {}
+        if not instance.is_published and instance.case_id:
+            return services.notice_errors(instance)
         return {}
 
     class Meta:
         model = Notice
-        fields = ("case", "community", "starts_on", "contact")
+        fields = ("case", "community", "starts_on", "contact", "unit_place", "unit_starts_on",
+                  "unit_ends_on")  # fmt: skip
 
 
 @admin.register(Notice)
@@ -316,8 +399,16 @@ class NoticeAdmin(ScopedHistoryAdmin):
     search_fields = ("case__name",)
     list_select_related = ("case", "community")
     autocomplete_fields = ("case",)
-    readonly_fields = ("ends_on", "published_at", "public_preview")
+    readonly_fields = ("ends_on", "published_at", "withdrawn_at", "withdrawn_reason",
+                       "public_preview")  # fmt: skip
     actions = ["publish"]
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        reason = form.cleaned_data.get("withdraw_reason", "").strip()
+        if change and reason:
+            services.notice_withdraw(notice=obj, reason=reason, actor=request.user)
+            return
+        super().save_model(request, obj, form, change)
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Notice]:
         still_open = Q(opinions__status__in=[OpinionStatus.OPEN, OpinionStatus.CHECKING])
@@ -332,12 +423,19 @@ class NoticeAdmin(ScopedHistoryAdmin):
 
     def get_fields(self, request: HttpRequest, obj: Any = None) -> Any:
         extra = ("ends_on", "published_at", "public_preview") if obj else ()
-        return (*NoticeForm.Meta.fields, *extra)
+        withdraw: tuple[str, ...] = ()
+        if obj is not None and obj.is_published:
+            withdraw = (
+                ("withdrawn_at", "withdrawn_reason") if obj.is_withdrawn else ("withdraw_reason",)
+            )
+        return (*NoticeForm.Meta.fields, *extra, *withdraw)
 
     @admin.display(description="状态")
     def state(self, notice: Notice) -> str:
         if not notice.is_published:
             return "未发布"
+        if notice.is_withdrawn:
+            return "已撤回"
         today = timezone.localdate()
         if notice.starts_on > today:
             return "待开始"

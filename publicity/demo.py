@@ -85,10 +85,27 @@ def build() -> list[Any]:
     It adds no login (the demo command prints the logins the builders return)."""
     today = timezone.localdate()
     actor = get_user_model().objects.get(username="admin")
+    planned: list[tuple[dt.date, int, int, DevelopmentCase]] = []
+    opinions = []
     for serial, spec in enumerate(CASES, start=1):
-        _case(spec, serial, today, actor)
+        if (case := _case(spec, serial, today, actor)) is not None:
+            planned += [(on, serial, number, case) for number, on in _dates(spec, today)]
+            opinions.append((case, spec.opinion))
+    # Every case's steps in the order of their dates: a vote counts the members full on its day,
+    # members a case made included.
+    for on, _, number, case in sorted(planned, key=lambda p: p[:3]):
+        _step(case, number, on, actor)
+    for case, outcome in opinions:
+        if outcome:
+            _opinion(case, outcome, actor)
     _board_items(today, actor)
     return []
+
+
+def _dates(spec: DemoCase, today: dt.date) -> list[tuple[int, dt.date]]:
+    last_on = today - dt.timedelta(days=spec.days_ago)
+    start = months_after(last_on, -SCHEDULE[spec.last])
+    return [(number, _on(start, number, spec, last_on)) for number in range(1, spec.last + 1)]
 
 
 def _case(spec: DemoCase, serial: int, today: dt.date, actor: Any) -> DevelopmentCase | None:
@@ -108,12 +125,6 @@ def _case(spec: DemoCase, serial: int, today: dt.date, actor: Any) -> Developmen
         ),
         actor=actor,
     )  # fmt: skip
-    last_on = today - dt.timedelta(days=spec.days_ago)
-    start = months_after(last_on, -SCHEDULE[spec.last])
-    for number in range(1, spec.last + 1):
-        _step(case, number, _on(start, number, spec, last_on), actor)
-    if spec.opinion:
-        _opinion(case, spec.opinion, actor)
     return case
 
 
@@ -125,15 +136,15 @@ def _on(start: dt.date, number: int, spec: DemoCase, last_on: dt.date) -> dt.dat
 
 
 def _step(case: DevelopmentCase, number: int, on: dt.date, actor: Any) -> None:
-    if number in rules.VOTE_STEPS:
+    if number in rules.VOTE_STEPS:  # the vote records the meeting's step
         _vote(case, number, on, actor)
+        return
     if number == rules.ACCEPTANCE_MEETING + 1:
         _notice(case, on + dt.timedelta(days=1), actor)
     extra: dict[str, Any] = {}
-    if number == rules.CULTIVATORS:
-        extra["people"] = "李红梅、张志强"
-    elif number == rules.INTRODUCERS:
-        extra["people"] = "王建华、陈丽萍"
+    if number in rules.MEMBER_PEOPLE_STEPS:  # 正式党员 of the branch on the step's date
+        full = Member.objects.full_on(on).filter(branch=case.branch).order_by("joined_on", "pk")
+        extra["people"] = "、".join(m.name for m in full[: 1 if number == rules.ASSESSMENT else 2])
     elif number == rules.TRAINING:
         extra = {"training_days": 3, "training_hours": 24, "people": "街道党校"}
     elif number == rules.TALK:
@@ -143,14 +154,17 @@ def _step(case: DevelopmentCase, number: int, on: dt.date, actor: Any) -> None:
 
 
 def _vote(case: DevelopmentCase, number: int, on: dt.date, actor: Any) -> None:
+    """Every full member of the branch on the day is entitled (none left out); all but one come
+    (the last has leave), and all but one of those present vote yes: more than half of those
+    entitled."""
     entitled = list(Member.objects.full_on(on).filter(branch=case.branch).order_by("pk"))
-    attended = entitled[:-2] if len(entitled) >= 7 else entitled
-    yes = max(len(attended) - 1, 0) if len(attended) >= 5 else len(attended)
+    attended = entitled[:-1] if len(entitled) >= 3 else entitled
+    yes = len(attended) - 1 if len(attended) >= 4 else len(attended)
     vote = BranchVote(
         case=case, step=number, held_on=on, yes=yes, abstain=len(attended) - yes,
         written_opinions="",
     )  # fmt: skip
-    services.branch_vote_save(vote=vote, actor=actor, entitled=entitled, attended=attended)
+    services.branch_vote_save(vote=vote, actor=actor, attended=attended)
 
 
 def _notice(case: DevelopmentCase, on: dt.date, actor: Any) -> None:
@@ -161,7 +175,8 @@ def _notice(case: DevelopmentCase, on: dt.date, actor: Any) -> None:
         ),
         actor=actor,
     )  # fmt: skip
-    services.notice_publish(notice=notice, actor=actor)
+    published = timezone.make_aware(dt.datetime.combine(on - dt.timedelta(days=1), dt.time(16)))
+    services.notice_publish(notice=notice, actor=actor, now=min(published, timezone.now()))
 
 
 def _opinion(case: DevelopmentCase, outcome: str, actor: Any) -> None:

@@ -197,6 +197,7 @@ def _people(rng: random.Random) -> dict[int, str]:
         rules.TALK: "支部组织委员",
         rules.CULTIVATORS: names(rng.choice((1, 2))),
         rules.INTRODUCERS: names(rules.limits().introducers),
+        rules.REVIEW: names(rules.limits().reviewers_min),
         rules.TRAINING: "街道党校",
     }
 
@@ -235,7 +236,12 @@ def _check(plans: list[Plan], today: dt.date) -> None:
             )  # fmt: skip
             error = rules.step_error(facts, entry) or ("未来日期" if on > today else None)
             if number == rules.APPROVAL and not error:
-                error = rules.approval_block([_notice_period(plan)], 0, False, on)
+                starts_on, ends_on = _notice_period(plan)
+                run = rules.NoticeRun(
+                    published_on=starts_on, starts_on=starts_on, ends_on=ends_on,
+                    meeting_on=plan.dates[rules.ACCEPTANCE_MEETING],
+                )  # fmt: skip
+                error = rules.approval_block([run], 0, False, on)
             if error:
                 raise ValueError(f"生成的发展党员数据不合规则：{plan.case.name} {error}")
             dates[number] = on

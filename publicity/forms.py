@@ -4,7 +4,7 @@ The captcha is an arithmetic question signed with Django's signing (no image, no
 on an old phone can read and answer it, screen readers read it, and it works offline. Each
 challenge is accepted once (its nonce is kept in the cache until it expires) and for
 PUBLICITY_CAPTCHA_MAX_AGE_SECONDS. A hidden field that people never fill catches simple robots.
-The rate limit counts opinions per address in Django's cache (DB cache or Redis alike).
+The rate limit counts opinions per address in Django's cache, atomically on any backend.
 """
 
 from __future__ import annotations
@@ -55,16 +55,15 @@ def challenge_error(token: str, answer: str) -> str | None:
 
 def rate_limited(address: str) -> bool:
     """Count one submission from `address`; True once it has sent more than allowed in the
-    window (the window starts with its first submission)."""
-    key = f"publicity:opinion-rate:{address}"
+    window. Each submission claims one of PUBLICITY_OPINION_RATE slots with `cache.add`, which is
+    atomic on every backend (Redis SET NX, the local-memory cache under its lock, the database
+    cache by its primary key), where get-then-set (`incr` outside Redis) lets a burst through.
+    A slot is free again a window after it was claimed."""
     window = settings.PUBLICITY_OPINION_WINDOW_SECONDS
-    cache.add(key, 0, window)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, window)
-        count = 1
-    return count > settings.PUBLICITY_OPINION_RATE
+    key = f"publicity:opinion-rate:{address}"
+    return not any(
+        cache.add(f"{key}:{slot}", 1, window) for slot in range(settings.PUBLICITY_OPINION_RATE)
+    )
 
 
 class OpinionForm(forms.Form):

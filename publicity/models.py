@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -140,7 +141,10 @@ class DevelopmentStep(models.Model):
         "相关人员",
         max_length=200,
         blank=True,
-        help_text="培养联系人、入党介绍人、谈话人等，多人用“、”分隔。",
+        help_text=(
+            "多人用“、”分隔。培养联系人、考察写实人、入党介绍人和政审人须是该步骤日期时的正式党员："
+            "填写本系统中党员的姓名；其他党组织的党员写作“姓名（所在党组织）”。"
+        ),
     )
     training_days = models.PositiveSmallIntegerField("培训天数", default=0)
     training_hours = models.PositiveSmallIntegerField("培训学时", default=0)
@@ -187,7 +191,12 @@ class BranchVote(models.Model):
     )
     held_on = models.DateField("会议日期")
     entitled = models.ManyToManyField(
-        Member, related_name="+", verbose_name="有表决权的正式党员", blank=True
+        Member,
+        related_name="+",
+        verbose_name="有表决权的正式党员",
+        blank=True,
+        editable=False,
+        help_text="会议当日本支部的全体正式党员，减去有规定事由不参加表决的：由系统确定。",
     )
     attended = models.ManyToManyField(Member, related_name="+", verbose_name="到会党员", blank=True)
     written_opinions = models.TextField(
@@ -233,6 +242,41 @@ class BranchVote(models.Model):
         return self.failure is None
 
 
+class VoteExclusionQuerySet(ScopedQuerySet["VoteExclusion"]):
+    scope_people = People(
+        branch="vote__case__branch_id", residence="vote__case__residence_community_id"
+    )
+
+
+class VoteExclusion(models.Model):
+    """A full member left out of those entitled to vote, with a reason from the fixed list
+    (DOMAIN.md Publicity): the secretary never picks the voters, only records these."""
+
+    vote = models.ForeignKey(
+        BranchVote, on_delete=models.CASCADE, related_name="exclusions", verbose_name="支部大会表决"
+    )
+    member = models.ForeignKey(
+        Member, on_delete=models.PROTECT, related_name="+", verbose_name="不计入应到的正式党员"
+    )
+    reason = models.CharField("事由", max_length=16, choices=rules.VoteExclusionReason.choices)
+    note = models.CharField("说明", max_length=200, blank=True)
+    history = HistoricalRecords()
+
+    objects = VoteExclusionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "不计入表决人数的党员"
+        verbose_name_plural = "不计入表决人数的党员（限规定事由）"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["vote", "member"], name="one_exclusion_per_vote_member"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member}（{self.get_reason_display()}）"
+
+
 # --- 公示 ----------------------------------------------------------------------------------------------
 class NoticeQuerySet(ScopedQuerySet["Notice"]):
     scope_people = People(
@@ -240,11 +284,15 @@ class NoticeQuerySet(ScopedQuerySet["Notice"]):
     )
 
     def published(self) -> NoticeQuerySet:
-        return self.filter(published_at__isnull=False)
+        """Published and not withdrawn."""
+        return self.filter(published_at__isnull=False, withdrawn_at__isnull=True)
 
     def running_on(self, day: dt.date) -> NoticeQuerySet:
-        """What the public board shows on `day`: published, begun and not yet ended."""
-        return self.published().filter(starts_on__lte=day, ends_on__gte=day)
+        """What the public board shows on `day`: published, not withdrawn, begun and not yet
+        ended, of a case that is not deferred (a deferred case's notice leaves at once)."""
+        return self.published().filter(
+            starts_on__lte=day, ends_on__gte=day, case__deferred_on__isnull=True
+        )
 
 
 class Notice(models.Model):
@@ -280,6 +328,13 @@ class Notice(models.Model):
     contact = models.CharField(
         "受理电话或地点", max_length=100, blank=True, help_text="公开的组织受理电话或意见箱位置。"
     )
+    unit_place = models.CharField(
+        "工作单位张贴地点", max_length=200, blank=True, help_text="在发展对象工作单位张贴的位置。"
+    )
+    unit_starts_on = models.DateField("工作单位张贴开始日期", null=True, blank=True)
+    unit_ends_on = models.DateField("工作单位张贴结束日期", null=True, blank=True)
+    withdrawn_at = models.DateTimeField("撤回时间", null=True, blank=True, editable=False)
+    withdrawn_reason = models.TextField("撤回原因", blank=True, editable=False)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
     history = HistoricalRecords()
 
@@ -301,6 +356,14 @@ class Notice(models.Model):
     @property
     def is_published(self) -> bool:
         return self.published_at is not None
+
+    @property
+    def is_withdrawn(self) -> bool:
+        return self.withdrawn_at is not None
+
+    def clean(self) -> None:
+        if self.unit_starts_on and self.unit_ends_on and self.unit_ends_on < self.unit_starts_on:
+            raise ValidationError({"unit_ends_on": "工作单位张贴结束日期不能早于开始日期"})
 
     def has_ended(self, today: dt.date | None = None) -> bool:
         return self.ends_on is not None and self.ends_on < (today or timezone.localdate())

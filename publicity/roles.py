@@ -14,7 +14,14 @@ def _perms(models: tuple[str, ...], actions: tuple[str, ...]) -> set[str]:
     return {f"publicity.{action}_{model}" for model in models for action in actions}
 
 
-_RECORDS = ("developmentcase", "developmentstep", "branchvote", "notice", "opinion")
+_RECORDS = (
+    "developmentcase",
+    "developmentstep",
+    "branchvote",
+    "voteexclusion",
+    "notice",
+    "opinion",
+)
 _MANAGE = (
     _perms(_RECORDS, ("view", "add", "change"))
     | _perms(("developmentstep",), ("delete",))

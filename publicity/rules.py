@@ -63,6 +63,12 @@ CANDIDATE, INTRODUCERS, TRAINING = 7, 9, 11
 ACCEPTANCE_MEETING, APPROVAL = 15, 17
 FULL_APPLICATION, FULL_MEETING, FULL_APPROVAL = 22, 23, 24
 VOTE_STEPS = (ACCEPTANCE_MEETING, FULL_MEETING)
+PRE_APPROVAL, REVIEW = 13, 10
+# Recorded by a user of the approving 党委 only (上级党委 预审, 审批, 审批转正).
+COMMITTEE_STEPS = (PRE_APPROVAL, APPROVAL, FULL_APPROVAL)
+ASSESSMENT, FURTHER_ASSESSMENT = 6, 21
+# Steps whose people are 正式党员 on the step's date: 培养联系人, 考察写实人, 入党介绍人, 政审.
+MEMBER_PEOPLE_STEPS = (CULTIVATORS, ASSESSMENT, INTRODUCERS, REVIEW, FURTHER_ASSESSMENT)
 
 # The stage a case is in once a step is recorded (the step that starts the stage).
 _STAGE_FROM = ((FULL_APPROVAL, Stage.FULL), (APPROVAL, Stage.PROBATIONARY),
@@ -89,6 +95,7 @@ class Limits:
     extension_min_months: int = 6
     extension_max_months: int = 12
     full_approval_within_months: int = 3
+    reviewers_min: int = 2
     notice_days: int = 7
     notice_working_days: bool = False
 
@@ -201,6 +208,8 @@ def _people_error(facts: CaseFacts, step: StepInput, lim: Limits) -> str | None:
         )
     if step.number == INTRODUCERS and step.people != lim.introducers:
         return f"发展对象应有{lim.introducers}名正式党员作入党介绍人，现填写{step.people}名"
+    if step.number == REVIEW and step.people < lim.reviewers_min:
+        return f"政治审查应由{lim.reviewers_min}名以上正式党员进行，现填写{step.people}名"
     return None
 
 
@@ -339,6 +348,16 @@ def extension_error(months: int, already_extended: bool, lim: Limits | None = No
 
 
 # --- the branch meeting's vote ---------------------------------------------------------------------
+class VoteExclusionReason(models.TextChoices):
+    """The only reasons a full member is left out of those entitled to vote (DOMAIN.md)."""
+
+    PROBATION_IN_PARTY = "probation", "受留党察看处分"
+    ILLNESS = "illness", "因病不能表达本人意志"
+    ABROAD = "abroad", "自费出国半年以上"
+    DETAINED = "detained", "被剥夺人身自由"
+    AWAY = "away", "外出工作、学习半年以上且不能参加会议"
+
+
 @dataclass(frozen=True)
 class VoteCount:
     entitled: int  # 有表决权的正式党员
@@ -408,18 +427,52 @@ def notice_days_left(ends_on: dt.date, today: dt.date) -> int:
     return max(0, (ends_on - today).days + 1)
 
 
-def approval_block(
-    notices: list[tuple[dt.date, dt.date]], open_opinions: int, deferred: bool, on: dt.date
+@dataclass(frozen=True)
+class NoticeRun:
+    """A published notice as the approval block reads it."""
+
+    published_on: dt.date
+    starts_on: dt.date
+    ends_on: dt.date
+    meeting_on: dt.date  # the 支部大会 (step 15)
+
+    def counts(self, lim: Limits | None = None) -> bool:
+        """Published before it started, after the meeting, for its full period."""
+        return (
+            self.published_on <= self.starts_on
+            and self.starts_on >= self.meeting_on
+            and self.ends_on >= notice_end(self.starts_on, lim)
+        )
+
+
+def notice_start_error(
+    starts_on: dt.date, *, published_on: dt.date, meeting_on: dt.date
 ) -> str | None:
-    """Why the higher committee may not approve (step 17) on `on`: no notice of the candidate has
-    run its full period (`notices`: (starts_on, ends_on) of the published ones), an opinion is not
-    closed yet, or the case is deferred (暂缓发展)."""
+    """A notice starts no earlier than the day it is published, and after the 支部大会: a
+    back-dated notice never counts."""
+    if starts_on < published_on:
+        return (
+            f"公示开始日期{starts_on:%Y-%m-%d}早于发布当天{published_on:%Y-%m-%d}："
+            "公示不能补发，开始日期最早为发布当天"
+        )
+    if starts_on < meeting_on:
+        return f"公示应在支部大会（{meeting_on:%Y-%m-%d}）讨论通过之后开始"
+    return None
+
+
+def approval_block(
+    notices: list[NoticeRun], open_opinions: int, deferred: bool, on: dt.date
+) -> str | None:
+    """Why the higher committee may not approve (step 17) on `on`: no notice of the candidate,
+    published before it started and after the branch meeting, has run its full period before
+    `on`; an opinion is not closed yet; or the case is deferred (暂缓发展)."""
     if deferred:
         return "该发展对象已暂缓发展，不能审批"
-    if not any(ends_on < on for _, ends_on in notices):
-        if not notices:
-            return "审批前须对发展对象进行公示，尚未发布公示"
-        last = max(ends_on for _, ends_on in notices)
+    valid = [n for n in notices if n.counts()]
+    if not any(n.ends_on < on for n in valid):
+        if not valid:
+            return "审批前须对发展对象进行公示：尚未发布公示，或已发布的公示无效（须在支部大会后发布、发布当天或之后开始，并公示满期）"
+        last = max(n.ends_on for n in valid)
         return f"公示期未满（公示至{last:%Y-%m-%d}），公示期满后方可审批"
     if open_opinions:
         return f"公示中反映的{open_opinions}条意见尚未核实办结，办结后方可审批"

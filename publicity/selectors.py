@@ -5,16 +5,19 @@ from __future__ import annotations
 
 import datetime as dt
 import importlib
+import re
 from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 
+from members.models import Member
 from members.participation import Answer
 from members.selectors.dual import BoardEntry, supervision_board_list
-from organizations.models import Organization
-from organizations.rules import COMMUNITY_KINDS
+from organizations.models import Organization, OrganizationAccess
+from organizations.roles import Role
+from organizations.rules import COMMUNITY_KINDS, OrganizationKind
 
 from . import rules
 from .models import BoardItem, DevelopmentCase, DevelopmentStep, Notice, Opinion
@@ -45,8 +48,10 @@ def probation_approved_on(
 
 def public_community_list(today: dt.date) -> list[Organization]:
     """Every community, each with `notice_count` (its running notices): one query."""
-    running = Q(
+    running = Q(  # Notice.objects.running_on, through the relation
         notices__published_at__isnull=False,
+        notices__withdrawn_at__isnull=True,
+        notices__case__deferred_on__isnull=True,
         notices__starts_on__lte=today,
         notices__ends_on__gte=today,
     )
@@ -165,3 +170,79 @@ def development_ledger_list(organization: Organization, *, reader: Any) -> list[
         steps: list[DevelopmentStep] = list(case.steps.all())
         rows.append(LedgerRow(case, {s.number: s.date for s in steps}, case.next_step()))
     return rows
+
+
+# --- who approves, and the people a step names --------------------------------------------------
+APPROVING_KINDS = (OrganizationKind.COMMUNITY_COMMITTEE, OrganizationKind.SUB_DISTRICT)
+APPROVING_ROLES = (Role.SUB_DISTRICT_OFFICER, Role.COMMUNITY_SECRETARY, Role.COMMUNITY_OFFICER)
+
+
+def approving_committee(branch: Organization) -> Organization | None:
+    """The 党委 that admits the branch's candidates: the nearest 社区党委 or 街道党工委 above the
+    branch (a 社区党总支 has no power to admit)."""
+    organization = branch.parent
+    while organization is not None:
+        if organization.kind in APPROVING_KINDS:
+            return organization
+        organization = organization.parent
+    return None
+
+
+def is_committee_user(actor: Any, branch: Organization) -> bool:
+    """Whether `actor` works for the approving 党委 of `branch` (None, the command line, and a
+    superuser may do anything)."""
+    if actor is None or getattr(actor, "is_superuser", False):
+        return True
+    committee = approving_committee(branch)
+    return committee is not None and (
+        OrganizationAccess.objects.filter(
+            user_id=actor.pk, organization=committee, role__in=APPROVING_ROLES
+        ).exists()
+    )
+
+
+def _person_error(case: DevelopmentCase, name: str, day: dt.date, what: str) -> str | None:
+    """`name` ("姓名", or "姓名（所在党组织）" for a member of another organization) is a 正式党员
+    on `day`: a member of the system, or recorded with an organization outside it."""
+    match = PERSON_PATTERN.match(name)
+    person, organization_name = (match.group(1), match.group(2)) if match else (name, "")
+    named = Member.objects.filter(name=person)
+    if organization_name:
+        organization = Organization.objects.filter(name=organization_name).first()
+        if organization is None:  # a member of another organization, recorded as such
+            return None
+        named = named.filter(branch=organization)
+    elif named.filter(branch_id=case.branch_id).exists():
+        named = named.filter(branch_id=case.branch_id)
+    full = named.filter(pk__in=Member.objects.full_on(day).values("pk"))
+    if full.count() == 1:
+        return None
+    if full.count() > 1:
+        return f"{what}“{person}”有同名党员，请写作“姓名（所在党组织）”"
+    if named.exists():
+        return f"{what}“{person}”在{day:%Y-%m-%d}不是正式党员：{what}须由正式党员担任"
+    where = f"“{organization_name}”中" if organization_name else ""
+    return (
+        f"{what}“{person}”不是{where}登记的党员：请填写本系统中的正式党员，"
+        "其他党组织的党员请写作“姓名（所在党组织）”"
+    )
+
+
+PERSON_PATTERN = re.compile(r"^\s*([^（(]+?)\s*[（(]\s*(.+?)\s*[）)]\s*$")
+_PEOPLE_ROLES = {
+    rules.CULTIVATORS: "培养联系人",
+    rules.ASSESSMENT: "考察写实人",
+    rules.INTRODUCERS: "入党介绍人",
+    rules.REVIEW: "政治审查人",
+    rules.FURTHER_ASSESSMENT: "考察写实人",
+}
+
+
+def step_people_error(
+    case: DevelopmentCase, number: int, day: dt.date, names: list[str]
+) -> str | None:
+    """培养联系人, 考察写实人, 入党介绍人 and the 政审's people are 正式党员 on the step's date."""
+    if number not in rules.MEMBER_PEOPLE_STEPS:
+        return None
+    what = _PEOPLE_ROLES[number]
+    return next((e for name in names if (e := _person_error(case, name, day, what))), None)

@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from activities.selectors.votes import general_meeting_present_ids
 from common.services import model_save
 from members import rules as member_rules
 from members.models import Member
@@ -30,7 +31,12 @@ from .models import (
     Notice,
     Opinion,
     OpinionStatus,
+    VoteExclusion,
 )
+from .selectors import approving_committee, is_committee_user, step_people_error
+
+# The document every notice message cites (000 item 八).
+NOTICE_RULE = "《社区党建公示栏具体有哪些内容》中的发展党员公示制度"
 
 
 # --- cases -------------------------------------------------------------------------------------
@@ -65,11 +71,23 @@ def development_case_defer(
 ) -> DevelopmentCase:
     """暂缓发展 with its reason (a proven problem raised on the notice, or the branch's decision)."""
     require_editable(actor, case, "决定暂缓发展")
+    case = _locked_case(case)
+    if case.is_deferred:
+        raise ValidationError(f"该发展对象已于{case.deferred_on:%Y-%m-%d}暂缓发展")
     if case.stage == rules.Stage.FULL or case.last_step >= rules.APPROVAL:
         raise ValidationError("上级党委已审批，不能再暂缓发展")
     case.deferred_on, case.deferred_reason = on, reason.strip() or "经核实存在问题"
     case.due_on = None
-    return model_save(case, actor=actor, update_fields=["deferred_on", "deferred_reason", "due_on"])
+    model_save(case, actor=actor, update_fields=["deferred_on", "deferred_reason", "due_on"])
+    for notice in Notice.objects.select_for_update().filter(case=case).published():
+        _withdraw(notice, f"暂缓发展：{case.deferred_reason}", actor)
+    return case
+
+
+def _locked_case(case: DevelopmentCase) -> DevelopmentCase:
+    """The case's row, locked until the transaction ends and read afresh: two writes that change
+    its state one after the other each see what the other did (call inside transaction.atomic)."""
+    return DevelopmentCase.objects.select_for_update().get(pk=case.pk)
 
 
 def _due_on(case: DevelopmentCase) -> dt.date | None:
@@ -84,16 +102,34 @@ def development_case_extend_probation(
 ) -> DevelopmentCase:
     """延长预备期 (decided at the meeting on full membership instead of 转正): once, 6 to 12 months."""
     require_editable(actor, case, "延长预备期")
+    case = _locked_case(case)
     if case.stage != rules.Stage.PROBATIONARY:
         raise ValidationError("只有预备党员才能延长预备期")
     if error := rules.extension_error(months, case.extension_months > 0):
         raise ValidationError(error)
     case.extension_months = months
     case.due_on = _due_on(case)
-    return model_save(case, actor=actor, update_fields=["extension_months", "due_on"])
+    model_save(case, actor=actor, update_fields=["extension_months", "due_on"])
+    if case.member is not None:  # the member record carries it: 转正 is due a year plus this
+        case.member.probation_extension_months = months
+        member_save(member=case.member, actor=actor, update_fields=["probation_extension_months"])
+    return case
 
 
 # --- steps -------------------------------------------------------------------------------------
+def committee_step_error(case: DevelopmentCase, number: int, actor: Any) -> str | None:
+    """Steps 13, 17 and 24 (上级党委 预审/审批) are recorded by a user of the approving 党委 (the
+    nearest 社区党委 or 街道党工委 above the branch), never by the branch or a 党总支."""
+    if number not in rules.COMMITTEE_STEPS or is_committee_user(actor, case.branch):
+        return None
+    committee = approving_committee(case.branch)
+    name = committee.name if committee else "上级党委"
+    return (
+        f"{rules.step_label(number)}应由审批的上级党委（{name}）的工作人员记录；"
+        "党支部和社区党总支无权审批发展党员"
+    )
+
+
 def _recorded(case: DevelopmentCase) -> list[DevelopmentStep]:
     """The case's steps as stored now (never a list prefetched before this write)."""
     return list(DevelopmentStep.objects.filter(case_id=case.pk).order_by("number"))
@@ -107,20 +143,32 @@ def _vote_passed(case: DevelopmentCase, number: int, on: dt.date) -> bool | None
 
 
 def _approval_block(case: DevelopmentCase, on: dt.date) -> str | None:
+    meeting = DevelopmentStep.objects.get(case_id=case.pk, number=rules.ACCEPTANCE_MEETING).date
     notices = [
-        (starts_on, ends_on)
-        for starts_on, ends_on in case.notices.published().values_list("starts_on", "ends_on")
+        rules.NoticeRun(
+            published_on=timezone.localdate(published_at),
+            starts_on=starts_on,
+            ends_on=ends_on,
+            meeting_on=meeting,
+        )
+        for published_at, starts_on, ends_on in case.notices.published().values_list(
+            "published_at", "starts_on", "ends_on"
+        )
         if ends_on is not None
     ]
     open_opinions = Opinion.objects.filter(notice__case=case).open().count()
     return rules.approval_block(notices, open_opinions, case.is_deferred, on)
 
 
-def development_step_error(step: DevelopmentStep, *, legacy: bool = False) -> str | None:
-    """Why this new step cannot be recorded: order, time limits, the vote, the notice. A case
-    begun before the system (`legacy`, the import) has its vote and 公示 on paper: the time
-    limits and the order are checked all the same."""
+def development_step_error(
+    step: DevelopmentStep, *, actor: Any = None, legacy: bool = False
+) -> str | None:
+    """Why this new step cannot be recorded: who records it, order, time limits, the people it
+    names, the vote, the notice. A case begun before the system (`legacy`, the import) has its
+    vote and 公示 on paper: the time limits and the order are checked all the same."""
     case = step.case
+    if error := committee_step_error(case, step.number, actor):
+        return error
     if case.is_deferred:
         return f"该发展对象已于{case.deferred_on:%Y-%m-%d}暂缓发展（{case.deferred_reason}）"
     if step.date and step.date > timezone.localdate():
@@ -129,13 +177,17 @@ def development_step_error(step: DevelopmentStep, *, legacy: bool = False) -> st
     entry = rules.StepInput(
         number=step.number,
         date=step.date,
-        people=len(step.people_names),
+        # An imported case's 政审 is on paper, with no column for its people.
+        people=len(step.people_names)
+        or (rules.limits().reviewers_min if legacy and step.number == rules.REVIEW else 0),
         training_days=step.training_days,
         training_hours=step.training_hours,
         vote_passed=True if legacy else _vote_passed(case, step.number, step.date),
         extended_approval=step.extended_approval,
     )
     if error := rules.step_error(facts, entry):
+        return error
+    if error := step_people_error(case, step.number, step.date, step.people_names):
         return error
     if step.number == rules.APPROVAL and not legacy:
         return _approval_block(case, step.date)
@@ -152,13 +204,14 @@ def development_step_record(
 ) -> DevelopmentStep:
     """Record a step (or change the people, document or note of a recorded one)."""
     require_editable(actor, step, "记录该党支部的发展步骤")
+    step.case = _locked_case(step.case)
     if step.pk is not None:
         if update_fields and {"number", "date", "case"} & set(update_fields):
             raise ValidationError(
                 "已记录步骤的步骤和日期不能修改；如有误，请删除最后一步后重新记录"
             )
         return model_save(step, actor=actor, update_fields=update_fields)
-    if error := development_step_error(step, legacy=legacy):
+    if error := development_step_error(step, actor=actor, legacy=legacy):
         raise ValidationError(error)
     model_save(step, actor=actor)
     _after_step(step, actor)
@@ -190,6 +243,7 @@ def _make_probationary(case: DevelopmentCase, actor: Any) -> Member:
         joined_on,
         None,
     )
+    member.probation_extension_months = case.extension_months
     member_save(member=member, actor=actor)
     case.member = member
     model_save(case, actor=actor, update_fields=["member"])
@@ -219,7 +273,7 @@ def development_step_delete_error(step: DevelopmentStep) -> str | None:
 def development_step_delete(*, step: DevelopmentStep, actor: Any) -> None:
     """Only the last step may be taken back, and not once it made a member record."""
     require_editable(actor, step, "删除该党支部的发展步骤")
-    case = step.case
+    case = _locked_case(step.case)
     if error := development_step_delete_error(step):
         raise ValidationError(error)
     step.delete()
@@ -230,25 +284,71 @@ def development_step_delete(*, step: DevelopmentStep, actor: Any) -> None:
 
 
 # --- branch votes -------------------------------------------------------------------------------
-def branch_vote_errors(
-    vote: BranchVote, entitled: Iterable[Member], attended: Iterable[Member]
-) -> dict[str, str]:
-    """Who may vote (full members held by the case's branch on the meeting's date), who came, and
-    whether the counts add up."""
-    entitled_ids, attended_ids = {m.pk for m in entitled}, {m.pk for m in attended}
+Exclusion = tuple[Member, str]  # a full member left out of those entitled, and the reason's value
+
+
+def _vote_people(
+    vote: BranchVote, exclusions: list[Exclusion], attended: Iterable[Member]
+) -> tuple[set[int], set[int]] | dict[str, str]:
+    """Those entitled (the branch's full members on the meeting's date, less the exclusions) and
+    those present (the meeting record's attendance where there is one), or the errors."""
+    case = vote.case
     full = set(
         Member.objects.full_on(vote.held_on)
-        .filter(branch_id=vote.case.branch_id, pk__in=entitled_ids)
+        .filter(branch_id=case.branch_id)
         .values_list("pk", flat=True)
     )
-    if entitled_ids - full:
-        return {"entitled": "有表决权的只能是本支部会议当日的正式党员（预备党员没有表决权）"}
-    if attended_ids - entitled_ids:
-        return {"attended": "到会党员应在有表决权的正式党员之中"}
-    vote.entitled_count, vote.attended_count = len(entitled_ids), len(attended_ids)
+    reasons = set(rules.VoteExclusionReason.values)
+    for member, reason in exclusions:
+        if member.pk not in full:
+            return {"__all__": f"{member.name}不是会议当日本支部的正式党员，无需排除"}
+        if reason not in reasons:
+            return {"__all__": f"{member.name}不计入表决人数的事由不在规定范围内"}
+    entitled = full - {member.pk for member, _ in exclusions}
+    present = general_meeting_present_ids(case.branch_id, vote.held_on)
+    if present is None:  # no meeting record: the attendance given here
+        present = {m.pk for m in attended}
+        if present - entitled:
+            return {"attended": "到会党员应在有表决权的正式党员之中（预备党员和已排除的党员不计）"}
+    return entitled, present & entitled
+
+
+def branch_vote_errors(
+    vote: BranchVote,
+    attended: Iterable[Member] = (),
+    exclusions: Iterable[Exclusion] = (),
+    *,
+    actor: Any = None,
+) -> dict[str, str]:
+    """Whether the meeting may be recorded (the case has reached it), who was entitled and
+    present, and whether the counts add up. Fills the vote's counts."""
+    if vote.pk is None and BranchVote.objects.filter(case=vote.case, step=vote.step).exists():
+        return {"step": f"{rules.step_label(vote.step)}的表决已经记录，不能重复记录"}
+    if error := _vote_step_error(vote, actor):
+        return {"held_on": error}
+    people = _vote_people(vote, list(exclusions), attended)
+    if isinstance(people, dict):
+        return people
+    entitled, present = people
+    vote.entitled_count, vote.attended_count = len(entitled), len(present)
+    vote._entitled_ids, vote._present_ids = entitled, present  # type: ignore[attr-defined]
     if error := rules.vote_count_error(vote.count()):
         return {"yes": error}
     return {}
+
+
+def _vote_step_error(vote: BranchVote, actor: Any) -> str | None:
+    """The step the meeting is: next in order and within its time limits."""
+    if vote.pk is not None:
+        return None
+    case = vote.case
+    if case.is_deferred:
+        return f"该发展对象已于{case.deferred_on:%Y-%m-%d}暂缓发展（{case.deferred_reason}）"
+    if vote.held_on > timezone.localdate():
+        return "会议日期不能晚于今天"
+    facts = case.facts(_recorded(case))
+    entry = rules.StepInput(number=vote.step, date=vote.held_on, vote_passed=True)
+    return rules.step_error(facts, entry)
 
 
 @transaction.atomic
@@ -256,22 +356,48 @@ def branch_vote_save(
     *,
     vote: BranchVote,
     actor: Any,
-    entitled: Iterable[Member] | None = None,
     attended: Iterable[Member] | None = None,
+    exclusions: Iterable[Exclusion] | None = None,
     update_fields: list[str] | None = None,
 ) -> BranchVote:
+    """Record the 支部大会's vote on one candidate. Those entitled are computed, never picked;
+    a vote that passes records the meeting's step (15 or 23) with its date."""
     require_editable(actor, vote, "记录该党支部的支部大会表决")
-    entitled = list(vote.entitled.all() if entitled is None and vote.pk else entitled or [])
-    attended = list(vote.attended.all() if attended is None and vote.pk else attended or [])
-    if errors := branch_vote_errors(vote, entitled, attended):
+    vote.case = _locked_case(vote.case)
+    if vote.pk is not None:
+        raise ValidationError("已记录的支部大会表决不能修改")
+    attended = list(attended or [])
+    exclusions = list(exclusions or [])
+    if errors := branch_vote_errors(vote, attended, exclusions, actor=actor):
         raise ValidationError(errors)
     model_save(vote, actor=actor)
-    vote.entitled.set(entitled)
-    vote.attended.set(attended)
+    vote.entitled.set(vote._entitled_ids)  # type: ignore[attr-defined]
+    vote.attended.set(vote._present_ids)  # type: ignore[attr-defined]
+    for member, reason in exclusions:
+        model_save(VoteExclusion(vote=vote, member=member, reason=reason), actor=actor)
+    if vote.passed:
+        step = DevelopmentStep(case=vote.case, number=vote.step, date=vote.held_on)
+        step.note = "支部大会表决通过（由表决记录生成）"
+        development_step_record(step=step, actor=actor)
     return vote
 
 
 # --- 公示 ----------------------------------------------------------------------------------------
+def notice_errors(notice: Notice) -> dict[str, str]:
+    """A notice goes on the board of the candidate's residence community, no other."""
+    case = notice.case
+    if case.residence_community_id is None:
+        return {"case": "请先在发展党员档案中填写发展对象的居住社区，公示只在居住社区张贴"}
+    if notice.community_id != case.residence_community_id:
+        return {
+            "community": (
+                f"公示只能在发展对象的居住社区（{case.residence_community}）的公示栏发布；"
+                "工作单位的张贴请填写工作单位张贴地点和日期"
+            )
+        }
+    return {}
+
+
 @transaction.atomic
 def notice_save(*, notice: Notice, actor: Any, update_fields: list[str] | None = None) -> Notice:
     """A notice prepared for a candidate; its end follows from its start and the period."""
@@ -279,31 +405,53 @@ def notice_save(*, notice: Notice, actor: Any, update_fields: list[str] | None =
     if notice.is_published:
         if update_fields and {"starts_on", "case", "community"} & set(update_fields):
             raise ValidationError("已发布的公示不能修改公示对象、社区和开始日期")
-    elif notice.starts_on:
-        notice.ends_on = rules.notice_end(notice.starts_on)
-        if update_fields is not None:
-            update_fields = [*update_fields, "ends_on"]
+    else:
+        if errors := notice_errors(notice):
+            raise ValidationError(errors)
+        if notice.starts_on:
+            notice.ends_on = rules.notice_end(notice.starts_on)
+            if update_fields is not None:
+                update_fields = [*update_fields, "ends_on"]
     return model_save(notice, actor=actor, update_fields=update_fields)
 
 
-def notice_publish_error(notice: Notice) -> str | None:
+def notice_publish_error(
+    notice: Notice, actor: Any = None, today: dt.date | None = None
+) -> str | None:
+    """Why the notice may not be published today by `actor`."""
     case = notice.case
+    today = today or timezone.localdate()
+    if notice.is_withdrawn:
+        return "该公示已撤回，不能再发布；如需公示请新建"
     if notice.is_published:
         return "该公示已经发布"
+    if not is_committee_user(actor, case.branch):
+        committee = approving_committee(case.branch)
+        return (
+            f"公示由审批的上级党委（{committee.name if committee else '上级党委'}）发布"
+            f"（{NOTICE_RULE}：由上级党委组织实施）"
+        )
     if case.is_deferred:
         return "该发展对象已暂缓发展，不能公示"
     if case.last_step < rules.ACCEPTANCE_MEETING or case.last_step >= rules.APPROVAL:
-        return "公示应在支部大会讨论通过之后、上级党委审批之前进行（000 第八条）"
-    return None
+        return f"公示应在支部大会讨论通过之后、上级党委审批之前进行（{NOTICE_RULE}）"
+    if error := notice_errors(notice):
+        return next(iter(error.values()))
+    meeting = case.steps.get(number=rules.ACCEPTANCE_MEETING).date
+    return rules.notice_start_error(notice.starts_on, published_on=today, meeting_on=meeting)
 
 
 @transaction.atomic
-def notice_publish(*, notice: Notice, actor: Any, today: dt.date | None = None) -> Notice:
-    """Publish: copy the fields residents may read, fix the period, put it on the board."""
+def notice_publish(*, notice: Notice, actor: Any, now: dt.datetime | None = None) -> Notice:
+    """Publish: copy the fields residents may read, fix the period, put it on the board. `now`
+    is the clock (the demo builds a past)."""
     require_editable(actor, notice, "发布该公示")
-    if error := notice_publish_error(notice):
+    now = now or timezone.now()
+    case = _locked_case(notice.case)
+    notice = Notice.objects.select_for_update().get(pk=notice.pk)
+    notice.case = case
+    if error := notice_publish_error(notice, actor, timezone.localdate(now)):
         raise ValidationError(error)
-    case = notice.case
     activist = case.steps.filter(number=rules.ACTIVIST).first()
     notice.name, notice.gender, notice.ethnicity = (
         case.name,
@@ -316,8 +464,33 @@ def notice_publish(*, notice: Notice, actor: Any, today: dt.date | None = None) 
     notice.activist_on = activist.date if activist else None
     notice.assessment, notice.branch_name = case.assessment, case.branch.name
     notice.ends_on = rules.notice_end(notice.starts_on)
-    notice.published_at = timezone.now()
+    notice.published_at = now
     return model_save(notice, actor=actor)
+
+
+def _withdraw(notice: Notice, reason: str, actor: Any) -> Notice:
+    notice.withdrawn_at, notice.withdrawn_reason = timezone.now(), reason
+    return model_save(notice, actor=actor, update_fields=["withdrawn_at", "withdrawn_reason"])
+
+
+@transaction.atomic
+def notice_withdraw(*, notice: Notice, reason: str, actor: Any) -> Notice:
+    """Take a published notice off the board, with the reason (kept in the record book)."""
+    require_editable(actor, notice, "撤回该公示")
+    notice = (
+        Notice.objects.select_for_update(of=("self",))
+        .select_related("case__branch")
+        .get(pk=notice.pk)
+    )
+    if not is_committee_user(actor, notice.case.branch):
+        raise ValidationError("公示由审批的上级党委发布，也只能由其撤回")
+    if not notice.is_published:
+        raise ValidationError("该公示尚未发布，无需撤回")
+    if notice.is_withdrawn:
+        raise ValidationError(f"该公示已于{timezone.localtime(notice.withdrawn_at):%Y-%m-%d}撤回")
+    if not reason.strip():
+        raise ValidationError("撤回公示须填写原因")
+    return _withdraw(notice, reason.strip(), actor)
 
 
 # --- opinions (the record book) ---------------------------------------------------------------

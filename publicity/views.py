@@ -11,8 +11,8 @@ visitor gets afresh (the captcha, the CSRF token); a posted opinion's page is re
 The hot path asks the shared cache for nothing (bench/bench_public_board.py): each process keeps
 the pages it served under their key, and trusts the version it last read for VERSION_SECONDS, or
 until a row is saved or deleted in the process. A change made in another process (the admin's
-worker, Celery) shows within that second, well inside the minute browsers may keep the page
-(max-age=60); one made in this process shows at once.
+worker, Celery) shows within that second; one made in this process shows at once. Browsers and
+proxies revalidate every time (no-cache with the ETag), so a withdrawn notice leaves at once.
 """
 
 from __future__ import annotations
@@ -110,9 +110,9 @@ def _cached(request: HttpRequest, name: str, render: Callable[[], str | None]) -
     content, etag = _page(key, render)
     response = HttpResponse(content)
     response["ETag"] = etag
-    response["Cache-Control"] = (
-        f"public, max-age=60, s-maxage={settings.PUBLICITY_PUBLIC_CACHE_SECONDS}"
-    )
+    # Browsers and proxies ask again each time (a 304 by the ETag when nothing changed): a
+    # withdrawn notice, or a deferred case's, leaves the board at once, not a minute later.
+    response["Cache-Control"] = "public, no-cache"
     return response
 
 

@@ -268,9 +268,17 @@ def test_notices_some_running_some_ended_with_opinions_and_a_deferral(db_access:
         case__branch__code__startswith=PREFIX, number=publicity_rules.APPROVAL
     ).select_related("case")
     for step in approved:
+        meeting_on = step.case.steps.get(number=publicity_rules.ACCEPTANCE_MEETING).date
         periods = [
-            (starts_on, ends_on)
-            for starts_on, ends_on in step.case.notices.values_list("starts_on", "ends_on")
+            publicity_rules.NoticeRun(
+                published_on=timezone.localdate(published_at),
+                starts_on=starts_on,
+                ends_on=ends_on,
+                meeting_on=meeting_on,
+            )
+            for published_at, starts_on, ends_on in step.case.notices.values_list(
+                "published_at", "starts_on", "ends_on"
+            )
             if ends_on is not None
         ]
         open_opinions = (

@@ -103,11 +103,17 @@ class MemberQuerySet(ScopedQuerySet["Member"]):
     def probation_overdue(self, today: dt.date) -> MemberQuerySet:
         """预备党员 a year past 入党日期 with no decision (SQL twin of rules.probation_overdue)."""
         yesterday = today - dt.timedelta(days=1)
-        return (
-            self.current()
-            .probationary()
-            .filter(joined_on__lte=rules.latest_join_date_full_by(yesterday))
+        months = (
+            0,
+            *range(rules.PROBATION_EXTENSION_MIN_MONTHS, rules.PROBATION_EXTENSION_MAX_MONTHS + 1),
         )
+        ended = Q()
+        for extension in months:  # one condition per possible extension: a handful
+            ended |= Q(
+                probation_extension_months=extension,
+                joined_on__lte=rules.latest_join_date_ended_by(yesterday, extension),
+            )
+        return self.current().probationary().filter(ended)
 
     def held_by_unit_org(self) -> MemberQuerySet:
         """非隶属 here: held by a workplace unit's party organization or a branch directly under it
@@ -152,6 +158,11 @@ class Member(models.Model):
     status = models.CharField("党员状态", max_length=16, choices=MemberStatus.choices)
     joined_on = models.DateField("入党日期")
     full_member_on = models.DateField("转正日期", null=True, blank=True)
+    probation_extension_months = models.PositiveSmallIntegerField(
+        "延长预备期（月）",
+        default=0,
+        help_text="支部大会决定延长预备期的月数（6至12个月，只能延长一次）；转正于入党满一年加延长期后。",
+    )
     branch = models.ForeignKey(
         Organization,
         on_delete=models.PROTECT,
@@ -297,10 +308,11 @@ class Member(models.Model):
         """What a secretary should see about this member on the list (no query)."""
         if self.transferred_out_on is not None:
             return [f"已转出（{self.transferred_out_on:%Y-%m-%d}）"]
+        extension = self.probation_extension_months
         if self.status == MemberStatus.PROBATIONARY and rules.probation_overdue(
-            self.joined_on, today
+            self.joined_on, today, extension
         ):
-            return [rules.probation_overdue_message(self.joined_on, today)]
+            return [rules.probation_overdue_message(self.joined_on, today, extension)]
         return []
 
     def _id_mismatches(self) -> dict[str, str]:

@@ -7,7 +7,9 @@ from typing import Any
 
 from django.utils import timezone
 
-from publicity.models import BranchVote, DevelopmentStep
+from publicity.models import BranchVote, DevelopmentStep, VoteExclusion
+from publicity.rules import VoteExclusionReason
+from tests.members.factories import MemberFactory
 from tests.publicity.factories import (
     BoardItemFactory,
     DevelopmentCaseFactory,
@@ -52,7 +54,10 @@ def populate_scope(tree: SimpleNamespace) -> None:
     for branch, community in ((tree.branch_a, tree.community_a), (tree.branch_b, tree.community_b)):
         case = DevelopmentCaseFactory(branch=branch, residence_community=community)
         DevelopmentStep.objects.create(case=case, number=1, date=timezone.localdate())
-        BranchVote.objects.create(case=case, step=15, held_on=timezone.localdate())
+        vote = BranchVote.objects.create(case=case, step=15, held_on=timezone.localdate())
+        VoteExclusion.objects.create(
+            vote=vote, member=MemberFactory(branch=branch), reason=VoteExclusionReason.ABROAD
+        )
         OpinionFactory(notice=NoticeFactory(case=case, community=community))
         BoardItemFactory(community=community)
     # A candidate held by community A's branch who lives in community B.

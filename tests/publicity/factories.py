@@ -80,7 +80,11 @@ def step_date(start: dt.date, number: int) -> dt.date:
 
 
 def voters(branch: Any, count: int = 3) -> list[Any]:
-    existing = list(branch.members.filter(status="full", joined_on__lt=dt.date(2000, 1, 1))[:count])
+    existing = list(
+        branch.members.filter(status="full", joined_on__lt=dt.date(2000, 1, 1)).order_by("pk")[
+            :count
+        ]
+    )
     return existing + [
         MemberFactory(branch=branch, joined_on=dt.date(1990, 7, 1))
         for _ in range(count - len(existing))
@@ -90,20 +94,29 @@ def voters(branch: Any, count: int = 3) -> list[Any]:
 def vote(
     case: DevelopmentCase, number: int, on: dt.date, yes: int = 3, actor: Any = None
 ) -> BranchVote:
+    """The branch's 3 full members all present; a passing vote records the meeting's step."""
     people = voters(case.branch)
     return services.branch_vote_save(
         vote=BranchVote(case=case, step=number, held_on=on, yes=min(yes, 3), no=3 - min(yes, 3)),
         actor=actor,
-        entitled=people,
         attended=people,
     )
 
 
-def publish_notice(case: DevelopmentCase, on: dt.date, actor: Any = None) -> Notice:
+def publish_notice(
+    case: DevelopmentCase,
+    on: dt.date,
+    actor: Any = None,
+    published_on: dt.date | None = None,
+) -> Notice:
+    """Publish a notice starting `on`, as if published on `published_on` (by default that day:
+    a notice in the past is one published then)."""
     notice = services.notice_save(
         notice=Notice(case=case, community=case.residence_community, starts_on=on), actor=actor
     )
-    return services.notice_publish(notice=notice, actor=actor)
+    day = published_on or on
+    now = timezone.make_aware(dt.datetime.combine(day, dt.time(9)))
+    return services.notice_publish(notice=notice, actor=actor, now=now)
 
 
 def record_steps(
@@ -115,14 +128,13 @@ def record_steps(
     for number in range(case.last_step + 1, until + 1):
         on = step_date(start, number)
         if number in rules.VOTE_STEPS:
-            vote(case, number, on, actor=actor)
+            vote(case, number, on, actor=actor)  # records the step
+            continue
         if number == rules.APPROVAL and not case.notices.published().exists():
             publish_notice(case, step_date(start, rules.ACCEPTANCE_MEETING), actor=actor)
         extra: dict[str, Any] = {}
-        if number == rules.CULTIVATORS:
-            extra["people"] = "王培养、李联系"
-        elif number == rules.INTRODUCERS:
-            extra["people"] = "赵介绍、钱介绍"
+        if number in (rules.CULTIVATORS, rules.INTRODUCERS, rules.REVIEW):
+            extra["people"] = "、".join(m.name for m in voters(case.branch, 2))
         elif number == rules.TRAINING:
             extra["training_days"] = 3
         step = DevelopmentStep(case=case, number=number, date=on, **extra)

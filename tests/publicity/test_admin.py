@@ -8,6 +8,7 @@ import io
 from types import SimpleNamespace
 from typing import Any
 
+import openpyxl
 import pytest
 from django.test import Client
 from django.urls import reverse
@@ -15,12 +16,15 @@ from django.utils import timezone
 from pypdf import PdfReader
 
 from members.rules import months_after
-from publicity.models import DevelopmentStep, Opinion
+from publicity.models import BranchVote, DevelopmentStep, Notice, Opinion
+from publicity.resources import DEVELOPMENT_HEADERS
 from tests.publicity.factories import (
     DevelopmentCaseFactory,
     OpinionFactory,
     publish_notice,
     record_steps,
+    step_date,
+    voters,
 )
 
 
@@ -150,6 +154,11 @@ def test_the_record_book_prints_every_opinion_and_its_finding(
 
     record_steps(case, 15)
     notice = publish_notice(case, timezone.localdate())
+    notice.unit_place, notice.unit_starts_on = "甲小学教师公告栏", notice.starts_on
+    notice.unit_ends_on = notice.ends_on
+    services.notice_save(
+        notice=notice, actor=None, update_fields=["unit_place", "unit_starts_on", "unit_ends_on"]
+    )
     opinion = OpinionFactory(notice=notice, text="反映乱停车")
     services.opinion_close(
         opinion=opinion, proven=False, finding="经核实不属实", checker="王书记", actor=None
@@ -157,6 +166,7 @@ def test_the_record_book_prints_every_opinion_and_its_finding(
     client.force_login(secretary_a)
     text = _pdf_text(client.get(reverse("admin:publicity_notice_record_book", args=[notice.pk])))
     assert "反映乱停车" in text
+    assert "甲小学教师公告栏" in text  # the posting at the work unit, kept in the book
     assert "经核实不属实" in text
     assert "王书记" in text
 
@@ -263,3 +273,93 @@ def test_the_development_ledger_lists_every_case_of_the_community(
     text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
     assert "林晓雨" in text
     assert "乙社区的人" not in text
+
+
+def test_the_import_template_and_import_page_of_cases_open(client: Any, secretary_a: Any) -> None:
+    client.force_login(secretary_a)
+    template = client.get(reverse("admin:publicity_developmentcase_import_template"))
+    assert template.status_code == 200
+    sheet = openpyxl.load_workbook(io.BytesIO(template.content)).active
+    assert [c.value for c in sheet[1]] == list(DEVELOPMENT_HEADERS)
+    assert client.get(reverse("admin:publicity_developmentcase_import")).status_code == 200
+
+
+def test_the_branch_officer_cannot_record_the_committees_approval_in_the_form(
+    client: Any, case: Any, branch_officer_a: Any
+) -> None:
+    start = months_after(timezone.localdate(), -36)
+    record_steps(case, 12, start)
+    client.force_login(branch_officer_a)
+    url = reverse("admin:publicity_developmentcase_change", args=[case.pk])
+    response = client.post(url, _inline(case, 13, step_date(start, 13)))
+    assert response.status_code == 200
+    assert "应由审批的上级党委（甲社区党委）的工作人员记录" in response.content.decode()
+    assert not case.steps.filter(number=13).exists()
+
+
+def test_a_vote_is_recorded_in_the_admin_with_its_exclusions_and_advances_the_case(
+    client: Any, case: Any, secretary_a: Any
+) -> None:
+    start = months_after(timezone.localdate(), -36)
+    record_steps(case, 14, start)
+    people = voters(case.branch, 5)
+    client.force_login(secretary_a)
+    data = {
+        "case": str(case.pk), "step": "15", "held_on": f"{step_date(start, 15):%Y-%m-%d}",
+        "attended": [str(m.pk) for m in people[:3]], "written_count": "0",
+        "written_opinions": "", "yes": "3", "no": "0", "abstain": "0",
+        "exclusions-TOTAL_FORMS": "1", "exclusions-INITIAL_FORMS": "0",
+        "exclusions-MIN_NUM_FORMS": "0", "exclusions-MAX_NUM_FORMS": "1000",
+        "exclusions-0-member": str(people[4].pk), "exclusions-0-reason": "illness",
+        "exclusions-0-note": "住院治疗",
+    }  # fmt: skip
+    response = client.post(reverse("admin:publicity_branchvote_add"), data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    vote = BranchVote.objects.get()
+    assert (vote.entitled_count, vote.attended_count, vote.passed) == (4, 3, True)
+    case.refresh_from_db()
+    assert case.last_step == 15
+
+
+def test_a_failing_head_count_is_shown_in_the_vote_form(
+    client: Any, case: Any, secretary_a: Any
+) -> None:
+    start = months_after(timezone.localdate(), -36)
+    record_steps(case, 14, start)
+    people = voters(case.branch, 5)
+    client.force_login(secretary_a)
+    data = {
+        "case": str(case.pk), "step": "15", "held_on": f"{step_date(start, 15):%Y-%m-%d}",
+        "attended": [str(m.pk) for m in people[:3]], "written_count": "0",
+        "written_opinions": "", "yes": "3", "no": "0", "abstain": "0",
+        "exclusions-TOTAL_FORMS": "1", "exclusions-INITIAL_FORMS": "0",
+        "exclusions-MIN_NUM_FORMS": "0", "exclusions-MAX_NUM_FORMS": "1000",
+        "exclusions-0-member": str(people[0].pk), "exclusions-0-reason": "abroad",
+        "exclusions-0-note": "",
+    }  # fmt: skip
+    response = client.post(reverse("admin:publicity_branchvote_add"), data)
+    assert response.status_code == 200
+    assert "预备党员和已排除的党员不计" in response.content.decode()
+    assert not BranchVote.objects.exists()
+
+
+def test_a_notice_is_withdrawn_in_the_admin_with_a_reason(
+    client: Any, case: Any, secretary_a: Any
+) -> None:
+    record_steps(case, 15)
+    notice = publish_notice(case, timezone.localdate())
+    client.force_login(secretary_a)
+    url = reverse("admin:publicity_notice_change", args=[notice.pk])
+    data = {
+        "case": str(case.pk), "community": str(notice.community_id),
+        "starts_on": f"{notice.starts_on:%Y-%m-%d}", "contact": "", "unit_place": "甲小学公告栏",
+        "unit_starts_on": "", "unit_ends_on": "", "withdraw_reason": "发展对象工作调动，择期重新公示",
+        "opinions-TOTAL_FORMS": "0", "opinions-INITIAL_FORMS": "0",
+        "opinions-MIN_NUM_FORMS": "0", "opinions-MAX_NUM_FORMS": "1000",
+    }  # fmt: skip
+    response = client.post(url, data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    notice.refresh_from_db()
+    assert notice.is_withdrawn
+    assert notice.withdrawn_reason == "发展对象工作调动，择期重新公示"
+    assert not Notice.objects.running_on(timezone.localdate()).exists()

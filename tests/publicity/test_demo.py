@@ -10,9 +10,10 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
+from members.models import Member
 from members.selectors.dual import supervision_board_list
 from organizations.models import Organization
-from publicity.models import BoardItem, DevelopmentCase, Notice, Opinion
+from publicity.models import BoardItem, BranchVote, DevelopmentCase, Notice, Opinion
 from publicity.rules import Stage
 
 
@@ -38,6 +39,19 @@ def test_the_demo_shows_every_stage_and_running_it_again_changes_nothing(demo: A
     chunhui = Organization.objects.get(code="CN-CH")
     assert BoardItem.objects.filter(community=chunhui).showing_on(today).count() == 3
     assert supervision_board_list(chunhui)
+    for vote in BranchVote.objects.select_related("case"):
+        full = (  # the candidate for 转正 was still probationary at the meeting
+            Member.objects.full_on(vote.held_on)
+            .filter(branch_id=vote.case.branch_id)
+            .exclude(pk=vote.case.member_id)
+        )
+        assert vote.entitled_count == full.count() - vote.exclusions.count()
+        assert vote.passed, vote.failure
+        assert vote.case.steps.filter(number=vote.step, date=vote.held_on).exists()
+    for notice in Notice.objects.published():
+        assert timezone.localdate(notice.published_at) <= notice.starts_on
+        assert notice.community_id == notice.case.residence_community_id
+    assert not Notice.objects.running_on(today).filter(case__deferred_on__isnull=False).exists()
     # One test, since the whole demo takes a minute to build: a second run changes nothing.
     before = _counts()
     import_string("publicity.demo.build")()

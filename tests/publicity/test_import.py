@@ -17,7 +17,7 @@ from members.models import Member
 from members.rules import Gender, MemberStatus
 from publicity.models import DevelopmentCase, DevelopmentStep
 from publicity.resources import DEVELOPMENT_HEADERS, DevelopmentResource
-from tests.members.factories import make_citizen_id
+from tests.members.factories import MemberFactory, make_citizen_id
 
 CONTRACT = (
     "姓名, 公民身份号码, 所在党组织, 申请入党日期, 谈话日期, 确定积极分子日期, 培养联系人, "
@@ -25,6 +25,13 @@ CONTRACT = (
 )
 ID_A = make_citizen_id(dt.date(1995, 3, 8), Gender.FEMALE, 41)
 ID_B = make_citizen_id(dt.date(1996, 4, 9), Gender.MALE, 42)
+
+
+@pytest.fixture(autouse=True)
+def named_members(tree: SimpleNamespace) -> None:
+    """The cultivators and introducers the rows name: 正式党员 of the branch."""
+    for name in ("王一", "王二", "张三", "李四"):
+        MemberFactory(name=name, branch=tree.branch_a, joined_on=dt.date(1990, 7, 1))
 
 
 def row(**changes: Any) -> list[Any]:
@@ -119,7 +126,7 @@ def test_a_row_that_breaks_a_rule_is_refused_naming_it(
     assert errors[0].startswith("第3行: ")
     assert message in errors[0]
     assert not DevelopmentCase.objects.exists()  # not even the good row
-    assert not Member.objects.exists()
+    assert not Member.objects.filter(citizen_id=ID_A).exists()
 
 
 def test_the_edges_themselves_pass(tree: SimpleNamespace, tmp_path: Path) -> None:
@@ -171,3 +178,37 @@ def test_the_export_reads_back_as_the_same_file(tree: SimpleNamespace, tmp_path:
     dataset = DevelopmentResource().export()
     assert list(dataset.headers) == list(DEVELOPMENT_HEADERS)
     assert list(dataset[0]) == [str(v) for v in row()]
+
+
+def test_an_introducer_who_is_not_a_full_member_is_refused(
+    tree: SimpleNamespace, tmp_path: Path
+) -> None:
+    MemberFactory(
+        name="周预备", branch=tree.branch_a, status=MemberStatus.PROBATIONARY,
+        joined_on=dt.date(2023, 1, 5), full_member_on=None,
+    )  # fmt: skip
+    errors = run(write(tmp_path / "d.xlsx", [row(入党介绍人="张三、周预备")]))
+    assert errors == [
+        "第2行: 入党介绍人“周预备”在2023-04-01不是正式党员：入党介绍人须由正式党员担任"
+    ]
+    errors = run(write(tmp_path / "e.xlsx", [row(入党介绍人="张三、查无此人")]))
+    assert "入党介绍人“查无此人”不是登记的党员" in errors[0]
+    assert not DevelopmentCase.objects.filter(citizen_id=ID_A).exists()
+
+
+def test_an_introducer_of_another_organization_is_recorded_with_it(
+    tree: SimpleNamespace, tmp_path: Path
+) -> None:
+    assert run(write(tmp_path / "d.xlsx", [row(入党介绍人="张三、赵外（市教育局机关党委）")])) == []
+    case = DevelopmentCase.objects.get(citizen_id=ID_A)
+    assert case.steps.get(number=9).people == "张三、赵外（市教育局机关党委）"
+
+
+def test_the_branch_cannot_import_the_committees_approval(
+    tree: SimpleNamespace, tmp_path: Path, branch_officer_a: Any, secretary_a: Any
+) -> None:
+    errors = run(write(tmp_path / "d.xlsx", [row()]), user=branch_officer_a)
+    assert len(errors) == 1
+    assert errors[0].startswith("第2行: 第13步“上级党委预审”应由审批的上级党委（甲社区党委）")
+    assert not DevelopmentCase.objects.filter(citizen_id=ID_A).exists()
+    assert run(write(tmp_path / "e.xlsx", [row()]), user=secretary_a) == []

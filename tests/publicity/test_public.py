@@ -14,6 +14,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from publicity import services
 from publicity.forms import challenge_new
 from publicity.models import Notice, Opinion
 from tests.members.factories import MemberFactory, PostClaimFactory, RegistrationFactory
@@ -180,6 +181,36 @@ def test_a_change_to_a_notice_shows_at_once(
     with django_capture_on_commit_callbacks(execute=True):  # shown once it is committed
         running.save(update_fields=["name"])
     assert "林晓雨改" in client.get(board_url(tree)).content.decode()
+
+
+def test_a_deferred_cases_notice_leaves_the_board_at_once(
+    client: Client, tree: SimpleNamespace, running: Notice, django_capture_on_commit_callbacks: Any
+) -> None:
+    notice_url = reverse("public:notice", args=[running.pk])
+    board = client.get(board_url(tree))
+    assert "林晓雨" in board.content.decode()
+    assert client.get(notice_url).status_code == 200  # both pages now kept
+    assert "no-cache" in board["Cache-Control"]  # browsers and proxies ask again each time
+    with django_capture_on_commit_callbacks(execute=True):
+        services.development_case_defer(
+            case=running.case, reason="经核实存在问题", on=timezone.localdate(), actor=None
+        )
+    again = client.get(board_url(tree), HTTP_IF_NONE_MATCH=board["ETag"])
+    assert again.status_code == 200
+    assert "林晓雨" not in again.content.decode()
+    assert client.get(notice_url).status_code == 404
+
+
+def test_a_withdrawn_notice_leaves_the_board_at_once(
+    client: Client, tree: SimpleNamespace, running: Notice, django_capture_on_commit_callbacks: Any
+) -> None:
+    assert "林晓雨" in client.get(board_url(tree)).content.decode()
+    assert "公示中 1" in client.get("/").content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.notice_withdraw(notice=running, reason="材料有误，更正后重新公示", actor=None)
+    assert "林晓雨" not in client.get(board_url(tree)).content.decode()
+    assert "公示中 1" not in client.get("/").content.decode()
+    assert client.get(reverse("public:notice", args=[running.pk])).status_code == 404
 
 
 def test_the_board_answers_a_conditional_request_with_304(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pytest
 
@@ -283,14 +284,48 @@ def test_the_countdown_is_1_on_the_last_day_and_0_after() -> None:
     assert rules.notice_days_left(D(2026, 10, 4), D(2026, 10, 5)) == 0
 
 
+MEETING = D(2026, 9, 20)
+
+
+def run(starts: D, ends: D, published: D | None = None, meeting: D = MEETING) -> Any:
+    return rules.NoticeRun(
+        published_on=published or starts, starts_on=starts, ends_on=ends, meeting_on=meeting
+    )
+
+
 def test_approval_is_blocked_until_the_notice_has_run_its_full_period() -> None:
-    notices = [(D(2026, 9, 28), D(2026, 10, 4))]
+    notices = [run(D(2026, 9, 28), D(2026, 10, 4))]
     assert "公示期未满" in rules.approval_block(notices, 0, False, D(2026, 10, 4))
     assert rules.approval_block(notices, 0, False, D(2026, 10, 5)) is None
 
 
+def test_a_back_dated_notice_never_satisfies_the_block() -> None:
+    published_after_it_started = run(D(2026, 9, 28), D(2026, 10, 4), published=D(2026, 9, 29))
+    before_the_meeting = run(D(2026, 9, 18), D(2026, 9, 24), meeting=D(2026, 9, 20))
+    short = run(D(2026, 9, 28), D(2026, 10, 3))  # 6 days, the period is 7
+    for notice in (published_after_it_started, before_the_meeting, short):
+        assert "尚未发布公示" in rules.approval_block([notice], 0, False, D(2026, 11, 1))
+    on_time = run(D(2026, 9, 28), D(2026, 10, 4), published=D(2026, 9, 27))
+    assert rules.approval_block([on_time], 0, False, D(2026, 10, 5)) is None
+
+
+def test_a_notice_starts_no_earlier_than_its_publication_and_the_meeting() -> None:
+    assert "公示不能补发" in rules.notice_start_error(
+        D(2026, 9, 27), published_on=D(2026, 9, 28), meeting_on=D(2026, 9, 1)
+    )
+    assert "支部大会" in rules.notice_start_error(
+        D(2026, 9, 28), published_on=D(2026, 9, 28), meeting_on=D(2026, 9, 29)
+    )
+    assert (
+        rules.notice_start_error(
+            D(2026, 9, 28), published_on=D(2026, 9, 28), meeting_on=D(2026, 9, 28)
+        )
+        is None
+    )
+
+
 def test_approval_is_blocked_without_a_notice_with_open_opinions_or_when_deferred() -> None:
-    notices = [(D(2026, 9, 28), D(2026, 10, 4))]
+    notices = [run(D(2026, 9, 28), D(2026, 10, 4))]
     assert "尚未发布公示" in rules.approval_block([], 0, False, D(2026, 11, 1))
     assert "1条意见尚未核实办结" in rules.approval_block(notices, 1, False, D(2026, 11, 1))
     assert "暂缓发展" in rules.approval_block(notices, 0, True, D(2026, 11, 1))
