@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('members', '0008_member_probation_extension'),
+        ('members', '0009_member_probation_extension'),
         ('publicity', '0001_initial'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('members', '0007_member_status_index'),
+        ('members', '0009_member_probation_extension'),
     ]
 
     operations = [

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('members', '0007_member_status_index'),
+        ('members', '0008_lapse_decisions_and_floating_life'),
     ]
 
     operations = [
