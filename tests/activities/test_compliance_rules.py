@@ -141,3 +141,13 @@ def test_december_q4_and_year_shortfalls_are_reminded_in_january(tree, make_user
     services.meeting_reminders_send(today=dt.date(2027, 2, 4))
     titles = set(Notification.objects.values_list("title", flat=True))
     assert not any("2026" in title for title in titles)
+
+
+def test_a_joint_meeting_names_only_branches_below_its_community(tree) -> None:
+    meeting = Meeting(organization=tree.community_a, kind=K.LECTURE, held_on=dt.date(2026, 2, 20))
+    assert services.held_for_error(meeting, [tree.branch_a]) is None
+    assert services.held_for_error(meeting, [tree.branch_b]) == (
+        "乙社区第一党支部不是甲社区党委下属的党支部。"
+    )
+    own = Meeting(organization=tree.branch_a, kind=K.LECTURE, held_on=dt.date(2026, 2, 20))
+    assert "请清空" in (services.held_for_error(own, [tree.branch_a]) or "")
