@@ -1,9 +1,10 @@
 """Demo feedback cards (`python manage.py demo`, settings.DEMO_BUILDERS); runs after activities.demo.
 
-The cards of the last two half years of every registered in-service member: the half just
-ended rated, sent and mostly acknowledged; the current half (generated early, as the command may
-do on demand; the demo's registrations all date from this year's campaign, so the half before
-has none) rated and sent everywhere except 和平社区, which is still rating (drafts). 城南派出所党支部 (login `paichusuo`) has acknowledged none of its cards;
+The cards of the last two half years that have ended, of every registered in-service member (a
+half still running has none: its cards are made once it ends; the demo's registrations date
+from this year's campaign, so the older half may have none): rated, sent and mostly
+acknowledged, except 和平社区, still rating the latest (drafts). 城南派出所党支部 (login
+`paichusuo`) has acknowledged none of its cards;
 the other units some, with a comment. The first registered member of each unit is a cadre at
 副科级 and above, so their cards also reach the sub-district (login `jiedao`, portal).
 
@@ -96,10 +97,9 @@ def build() -> list[Any]:
     """Create what is missing of the demo feedback cards."""
     actor = get_user_model().objects.get(username="admin")
     _mark_cadres(actor)
-    ended = services.period_get()  # the period just ended
-    latest = ended.following()  # the current one, generated early as the command may
+    latest = services.period_get()  # the period just ended (a period still running has none)
     reviewers = _reviewers()
-    for period in (ended, latest):
+    for period in (latest.preceding(), latest):
         services.feedback_cards_generate(period=period, actor=actor)
         cards = FeedbackCard.objects.for_period(period.code).select_related(
             "community", "unit_organization", "member"

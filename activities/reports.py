@@ -60,6 +60,7 @@ def meeting_record_pdf(meeting: Meeting) -> bytes:
             "absent": by_status[AttendanceStatus.ABSENT],
             "excused": by_status[AttendanceStatus.EXCUSED],
             "guests": [a.name for a in attendances if a.is_guest],
+            "material_sent": [a.name for a in attendances if a.material_sent],
             "printed_on": timezone.localdate(),
         },
     )

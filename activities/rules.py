@@ -118,6 +118,18 @@ def is_quorate(quorum: Quorum | None, *, expected: int, present: int) -> bool:
     return share > quorum.share if quorum.comparison == MORE_THAN else share >= quorum.share
 
 
+# Who is expected (应到) and who votes (DOMAIN.md "Who is expected"; 002 年老病重党员管理制度 一):
+# every member of the holding organization is expected. 年老病重 members are excused only from
+# these kinds; from 支部党员大会 and 党小组会 they are expected ("原则上必须参加") and the material
+# sent to them (送学上门) is recorded apart from the quorum.
+AGED_EXCUSED_KINDS = frozenset({K.THEME_DAY})
+# A meeting of these kinds votes (or records 决议): its quorum is of those with a vote, 正式党员
+# not under 留党察看 (预备党员 attend and are listed without a vote). Any meeting that records a
+# decision is judged the same way.
+VOTING_KINDS = frozenset({K.GENERAL_MEETING})
+MAJORITY = Quorum(Fraction(1, 2), MORE_THAN)
+
+
 def quorum_message(kind: str, quorum: Quorum, *, expected: int, present: int) -> str:
     label = MeetingKind(kind).label
     return (
@@ -126,26 +138,44 @@ def quorum_message(kind: str, quorum: Quorum, *, expected: int, present: int) ->
     )
 
 
+def voters_message(kind: str, quorum: Quorum, *, voters: int, present: int) -> str:
+    label = MeetingKind(kind).label
+    share = quorum.label.replace("应到人数", "有表决权的党员")
+    return (
+        f"{label}有表决权的正式党员{voters}人、到会{present}人，未达到法定人数（须{share}；"
+        "预备党员、留党察看期间的党员和列席人员没有表决权，不计入），"
+        "会议记为未召开，不能形成决议。"
+    )
+
+
 @dataclass(frozen=True)
 class Counts:
-    """应到 (expected: not guests, not excused), 实到 (present among them), 请假 (on leave)."""
+    """应到 (expected: not guests, not excused), 实到 (present among them), 请假 (on leave), and
+    of them those with a vote (`voters`) and those present (`voters_present`)."""
 
     expected: int
     present: int
     on_leave: int
+    voters: int = 0
+    voters_present: int = 0
 
 
-def attendance_counts(rows: Iterable[tuple[str, bool]]) -> Counts:
-    """Counts from (status, is_guest) rows. A guest (a floating member placed here, someone from
-    another organization) is not expected and has no vote: never counted towards the quorum."""
-    expected = present = on_leave = 0
-    for status, is_guest in rows:
+def attendance_counts(rows: Iterable[tuple[str, bool, bool]]) -> Counts:
+    """Counts from (status, is_guest, has_vote) rows. A guest (a floating member placed here,
+    someone from another organization) is not expected and has no vote: never counted towards
+    the quorum; an excused member (年老病重 at a 主题党日, an outflowing member left out with the
+    general meeting's consent) is not expected either."""
+    expected = present = on_leave = voters = voters_present = 0
+    for status, is_guest, has_vote in rows:
         if is_guest or status == "excused":
             continue
         expected += 1
         present += status == "present"
         on_leave += status == "leave"
-    return Counts(expected, present, on_leave)
+        if has_vote:
+            voters += 1
+            voters_present += status == "present"
+    return Counts(expected, present, on_leave, voters, voters_present)
 
 
 def counts_error(*, expected: int, present: int, on_leave: int) -> str | None:
@@ -266,6 +296,13 @@ HOLDER_LABELS = {
     "community_general_branch": "社区党总支",
     "sub_district": "街道党工委",
 }
+
+
+# A community's meeting of these kinds (a joint 党课 or 主题党日) is held for its branches: it names
+# them (default all below it) and counts as held for each (DOMAIN.md "Activities").
+FOR_BRANCHES_KINDS = frozenset(
+    k for k, holders in HOLDERS.items() if holders >= _COMMUNITIES | _BRANCHES
+)
 
 
 def holder_error(kind: str, organization_kind: str) -> str | None:

@@ -21,6 +21,7 @@ from simple_history.utils import bulk_create_with_history
 
 from common.services import model_save
 from members.models import Member
+from organizations.rules import COMMUNITY_KINDS, OrganizationKind
 from organizations.scope import require_editable
 
 from .models import (
@@ -32,6 +33,10 @@ from .models import (
     Notification,
 )
 from .rules import (
+    AGED_EXCUSED_KINDS,
+    FOR_BRANCHES_KINDS,
+    MAJORITY,
+    VOTING_KINDS,
     Counts,
     MeetingKind,
     attendance_counts,
@@ -40,8 +45,19 @@ from .rules import (
     is_quorate,
     quorum_message,
     quorum_of,
+    voters_message,
 )
-from .selectors.meetings import JOINT_COMMITTEE_KIND, attendee_list, joint_committee_of
+from .selectors.meetings import (
+    JOINT_COMMITTEE_KIND,
+    attendee_list,
+    has_general_meeting_consent,
+    is_aged_or_ill,
+    is_outflowing_on,
+    joint_committee_of,
+)
+
+# The meeting's free-text fields, capped on input (settings.ACTIVITIES_TEXT_MAX_CHARS).
+TEXT_LABELS = {"agenda": "议程", "minutes": "会议记录", "decisions": "决议"}
 
 COUNT_FIELDS = ["expected_count", "present_count", "leave_count", "is_quorate"]
 
@@ -57,6 +73,8 @@ class SignInError(ValidationError):
 # --- checks shared by the services and the admin's forms ---------------------------------------
 def meeting_errors(meeting: Meeting) -> dict[str, str]:
     """What is wrong with `meeting` beyond the model's own checks (kind, holder, committee)."""
+    if errors := text_errors(meeting):
+        return errors
     if not (meeting.kind and meeting.organization_id):
         return {}
     if error := holder_error(meeting.kind, meeting.organization.kind):
@@ -74,9 +92,44 @@ def meeting_errors(meeting: Meeting) -> dict[str, str]:
     return {}
 
 
+def text_errors(meeting: Meeting) -> dict[str, str]:
+    """议程, 会议记录 and 决议 each at most ACTIVITIES_TEXT_MAX_CHARS characters: a record is
+    printed as it is kept, and a pasted document belongs in the attachments."""
+    limit = settings.ACTIVITIES_TEXT_MAX_CHARS
+    errors = {}
+    for name in TEXT_LABELS:
+        length = len(getattr(meeting, name) or "")
+        if length > limit:
+            label = TEXT_LABELS[name]
+            errors[name] = (
+                f"{label}共{length}字，超过了{limit}字的上限：请精简，"
+                "或将全文作为附件上传（照片和附件）。"
+            )
+    return errors
+
+
+def votes(meeting: Meeting) -> bool:
+    """A recorded meeting that votes or records 决议: its quorum is of those with a vote."""
+    is_recorded = meeting.source == MeetingSource.RECORDED
+    return is_recorded and (meeting.kind in VOTING_KINDS or bool(meeting.decisions.strip()))
+
+
 def quorum_error(meeting: Meeting, counts: Counts) -> str | None:
-    """The message when `counts` leave `meeting` without its quorum (None when it has it)."""
+    """The message when `counts` leave `meeting` without its quorum (None when it has it): more
+    than half of those with a vote for a meeting that votes or decides, else the kind's quorum
+    of those expected."""
     quorum = quorum_of(meeting.kind, settings.ACTIVITIES_QUORUMS)
+    if votes(meeting):
+        quorum = quorum or MAJORITY
+        if is_quorate(quorum, expected=counts.voters, present=counts.voters_present):
+            return None
+        if (counts.voters, counts.voters_present) == (counts.expected, counts.present):
+            return quorum_message(
+                meeting.kind, quorum, expected=counts.expected, present=counts.present
+            )
+        return voters_message(
+            meeting.kind, quorum, voters=counts.voters, present=counts.voters_present
+        )
     if is_quorate(quorum, expected=counts.expected, present=counts.present):
         return None
     if quorum is None:
@@ -101,7 +154,7 @@ def _apply_counts(meeting: Meeting, counts: Counts) -> None:
 def _stored_counts(meeting: Meeting) -> Counts:
     if meeting.source == MeetingSource.IMPORTED:
         return Counts(meeting.expected_count, meeting.present_count, meeting.leave_count)
-    rows = meeting.attendances.values_list("status", "is_guest")
+    rows = meeting.attendances.values_list("status", "is_guest", "has_vote")
     return attendance_counts(rows)
 
 
@@ -121,6 +174,8 @@ def meeting_save(
     if meeting.organization_id is None:
         meeting.full_clean()
     require_editable(actor, meeting, "登记或修改该党组织的会议")
+    if not is_new:
+        _lock(meeting)  # its counts are recounted from the attendance as stored
     if errors := meeting_errors(meeting):
         raise ValidationError(errors)
     meeting.joint_committee = joint_committee_of(meeting)
@@ -128,7 +183,7 @@ def meeting_save(
     if prefill and mark is not None:
         mark(prefill)
     if is_new and meeting.source == MeetingSource.RECORDED:
-        counts = attendance_counts((a.status, a.is_guest) for a in prefill)
+        counts = attendance_counts((a.status, a.is_guest, a.has_vote) for a in prefill)
     else:
         counts = _stored_counts(meeting)
     if error := decisions_error(meeting, counts):
@@ -138,7 +193,48 @@ def meeting_save(
     model_save(meeting, actor=actor, update_fields=fields)
     if prefill:
         bulk_create_with_history(prefill, Attendance, default_user=_user(actor))
+    if is_new:
+        meeting_held_for_default(meeting)
     return meeting
+
+
+def branches_below(meeting: Meeting) -> Any:
+    """The branches a community's meeting may be held for: those below it."""
+    from organizations.models import Organization
+
+    below = Organization.objects.descendant_ids([meeting.organization_id])
+    return Organization.objects.filter(pk__in=below, kind=OrganizationKind.BRANCH, is_active=True)
+
+
+def is_for_branches(meeting: Meeting) -> bool:
+    """A community's meeting of a kind its branches also owe (a joint 党课 or 主题党日)."""
+    kind = meeting.organization.kind
+    return kind in COMMUNITY_KINDS and meeting.kind in FOR_BRANCHES_KINDS
+
+
+def meeting_held_for_default(meeting: Meeting) -> None:
+    """A community's joint meeting that names no branch is held for all below it."""
+    if is_for_branches(meeting) and not meeting.held_for.exists():
+        meeting.held_for.set(branches_below(meeting))
+
+
+def held_for_error(meeting: Meeting, organizations: Any) -> str | None:
+    """The branches named must be below the community holding the meeting."""
+    if not organizations:
+        return None
+    if not is_for_branches(meeting):
+        return "只有社区党委、党总支为所属党支部召开的党课、主题党日等需要选择党支部，请清空。"
+    allowed = set(branches_below(meeting).values_list("pk", flat=True))
+    outside = [str(o) for o in organizations if o.pk not in allowed]
+    if outside:
+        return f"{'、'.join(outside)}不是{meeting.organization}下属的党支部。"
+    return None
+
+
+def _lock(meeting: Meeting) -> None:
+    """Lock the meeting's row until the transaction ends: its attendance is changed and it is
+    recounted by one writer at a time."""
+    Meeting.objects.select_for_update().filter(pk=meeting.pk).values_list("pk").first()
 
 
 def meeting_recount(*, meeting: Meeting, actor: Any) -> Meeting:
@@ -158,12 +254,53 @@ def _user(actor: Any) -> Any:
 
 # --- attendance --------------------------------------------------------------------------------
 def attendance_errors(attendance: Attendance) -> dict[str, str]:
+    """What is wrong with one attendance row; keeps its vote (a guest, a member under 留党察看
+    or a 预备党员 on the meeting's date has none)."""
     listed = attendance.member_id or attendance.committee_member_id or attendance.pk
     if not listed and not attendance.is_guest:
         return {"is_guest": "名单以外的人员请勾选“列席/外来”：不计应到人数，无表决权。"}
-    if attendance.is_guest and attendance.has_vote:
-        attendance.has_vote = False  # 002: a guest has no vote here
+    excused = attendance.status == AttendanceStatus.EXCUSED and not attendance.is_guest
+    if excused and (error := excused_error(attendance)):
+        return {"status": error}
+    attendance.has_vote = _has_vote(attendance)
     return {}
+
+
+def _has_vote(attendance: Attendance) -> bool:
+    if attendance.is_guest or attendance.under_discipline:
+        return False  # 002: a guest has no vote here; nor a member under 留党察看
+    if attendance.has_vote or attendance.member_id is None:
+        return True
+    day = attendance.meeting.held_on
+    return Member.objects.full_on(day).filter(pk=attendance.member_id).exists()
+
+
+def excused_error(attendance: Attendance) -> str | None:
+    """Who may be left out of 应到 (DOMAIN.md "Who is expected"): a 年老病重 member at a 主题党日;
+    an outflowing member absent, with the general meeting's recorded consent. Nobody else."""
+    meeting, member = attendance.meeting, attendance.member
+    label = MeetingKind(meeting.kind).label
+    if member is None:
+        return f"{label}应到名单中的人员不能免于参加，请登记出席、请假或缺席。"
+    aged = is_aged_or_ill(member.pk)
+    if aged and meeting.kind in AGED_EXCUSED_KINDS:
+        return None
+    if is_outflowing_on(member.pk, meeting.held_on):
+        if has_general_meeting_consent(member, meeting.held_on):
+            return None
+        return (
+            f"流出党员{member.name}未到会，只有经支部党员大会同意（决议中写明其姓名）才能不计"
+            "应到；请先在支部党员大会的决议中记录，或登记为请假、缺席。"
+        )
+    if aged:
+        return (
+            f"年老病重党员只免于参加主题党日；{label}原则上必须参加、计入应到。"
+            "不能到会的请登记请假，并勾选“会后送学上门”。"
+        )
+    return (
+        f"{member.name}应参加{label}：只有年老病重党员（主题党日）和经支部党员大会同意的"
+        "流出党员可以不计应到，请登记出席、请假或缺席。"
+    )
 
 
 @transaction.atomic
@@ -192,6 +329,7 @@ def attendance_mark(
 ) -> Meeting:
     """Mark many at once ({attendance id: status}) and recount the meeting."""
     reasons = reasons or {}
+    _lock(meeting)
     for attendance in meeting.attendances.filter(pk__in=list(statuses)):
         attendance.status = statuses[attendance.pk]
         attendance.reason = reasons.get(attendance.pk, attendance.reason)
@@ -219,6 +357,7 @@ def attendance_sign_in(*, meeting: Meeting, user: Any, at: dt.datetime | None = 
     member = Member.objects.filter(user_id=user.pk).first() if user.pk else None
     if member is None:
         raise SignInError("您的账号没有关联党员档案，请在纸质签到表上签到。")
+    _lock(meeting)  # two members signing in at once: each recount sees the other's row
     attendance = meeting.attendances.filter(member=member).first()
     if attendance is None:
         attendance = Attendance(
@@ -317,6 +456,8 @@ def meeting_reminders_send(*, today: dt.date | None = None) -> ReminderResult:
     today = today or timezone.localdate()
     entries = compliance_list(Organization.objects.all(), today.year, today)
     due, overdue = due_rows(entries, today, settings.ACTIVITIES_REMINDER_DAYS)
+    if today.month == 1:
+        overdue += year_end_overdue(today)
     parents = dict(Organization.objects.values_list("pk", "parent_id"))
     officers = _officers(set(parents))
     wanted = []
@@ -327,6 +468,19 @@ def meeting_reminders_send(*, today: dt.date | None = None) -> ReminderResult:
             users = _responsible(row.organization_id, parents, officers)
             wanted += [(user, row.organization_id, *reminder) for user in users]
     return _notify(wanted)
+
+
+def year_end_overdue(today: dt.date) -> list[Any]:
+    """In January, the shortfalls of the year just ended whose period ended on 31 December
+    (December, the fourth quarter, the year): their reminders are due now."""
+    from organizations.models import Organization
+
+    from .selectors.compliance import compliance_list, due_rows
+
+    last_day = dt.date(today.year - 1, 12, 31)
+    entries = compliance_list(Organization.objects.all(), today.year - 1, today)
+    _, overdue = due_rows(entries, today, settings.ACTIVITIES_REMINDER_DAYS)
+    return [row for row in overdue if row.period.end == last_day]
 
 
 def _responsible(

@@ -438,6 +438,9 @@ ACTIVITIES_SIGN_IN_EARLY_MINUTES = env.int("ACTIVITIES_SIGN_IN_EARLY_MINUTES", d
 ACTIVITIES_SIGN_IN_DEFAULT_HOURS = env.int("ACTIVITIES_SIGN_IN_DEFAULT_HOURS", default=2)
 # Where a member who scans the code logs in (the members' portal, not the staff admin).
 ACTIVITIES_SIGN_IN_LOGIN_URL = env("ACTIVITIES_SIGN_IN_LOGIN_URL", default="portal:login")
+# 议程, 会议记录 and 决议 of a meeting: at most this many characters each (a longer text goes in
+# as an attachment). The synchronous 会议记录 PDF of such a record stays well under a second.
+ACTIVITIES_TEXT_MAX_CHARS = env.int("ACTIVITIES_TEXT_MAX_CHARS", default=10000)
 
 # --- Finance (finance/, issue 11): dues and 党建经费.
 # 党建经费 (000 item 四): 10,000 yuan per community per year in the sub-district budget, paid monthly.

@@ -90,6 +90,10 @@ class MeetingForm(ServiceCheckedForm):
 
     def service_errors(self, instance: Any) -> dict[str, str]:
         errors = services.meeting_errors(instance)
+        held_for = self.cleaned_data.get("held_for")
+        ready = instance.organization_id and instance.kind
+        if ready and (error := services.held_for_error(instance, held_for)):
+            errors.setdefault("held_for", error)
         if instance.pk is None and instance.organization_id and instance.decisions.strip():
             errors.setdefault(
                 "decisions", "请先保存会议、逐人登记出席情况；达到法定人数后才能填写决议。"
@@ -112,17 +116,36 @@ class AttendanceFormSet(BaseInlineFormSet):  # type: ignore[type-arg]
             if not data or data.get("DELETE"):
                 continue
             is_guest = data.get("is_guest", form.instance.is_guest)
-            rows.append((data.get("status", form.instance.status), is_guest))
+            discipline = data.get("under_discipline", form.instance.under_discipline)
+            has_vote = form.instance.has_vote and not is_guest and not discipline
+            rows.append((data.get("status", form.instance.status), is_guest, has_vote))
         if error := services.decisions_error(meeting, attendance_counts(rows)):
             raise ValidationError(error)
 
 
+class AttendanceForm(ServiceCheckedForm):
+    """Who may be excused is checked on the row, with its meeting (services.excused_error)."""
+
+    class Meta:
+        model = Attendance
+        fields = "__all__"
+
+    def service_errors(self, instance: Any) -> dict[str, str]:
+        if instance.meeting_id is None:
+            return {}
+        return services.attendance_errors(instance)
+
+
 class AttendanceInline(ScopedTabularInline):
     model = Attendance
+    form = AttendanceForm
     formset = AttendanceFormSet
     extra = 0
     # Added rows are guests by name (列席); members come from the pre-filled list or QR sign-in.
-    fields = ("name", "status", "reason", "is_guest", "has_vote", "signed_in_at")
+    fields = (
+        "name", "status", "reason", "is_guest", "under_discipline", "has_vote", "material_sent",
+        "signed_in_at",
+    )  # fmt: skip
     readonly_fields = ("has_vote", "signed_in_at")
     verbose_name_plural = "出席情况（按应到名单预填，逐人标记出席、请假或缺席）"
 
@@ -154,14 +177,14 @@ class MeetingAdmin(SpreadsheetAdminMixin, ImportExportMixin, ScopedHistoryAdmin)
     search_fields = ("topic", "organization__name", "organization__code", "host")
     # No date_hierarchy: its year links took 0.7 s of a sub-district's list of 500,000 meetings
     # (bench/bench_pages.py); the compliance page is where a year is looked at.
-    autocomplete_fields = ("organization",)
+    autocomplete_fields = ("organization", "held_for")
     # Newest first by the (held_on, kind) index; the model's ordering by organization code sorted
     # a sub-district's 500,000 meetings on every page.
     ordering = ("-held_on", "-pk")
     readonly_fields = ("quorum_status", "excused_list", "qr_sign_in")
 
     def get_fieldsets(self, request: HttpRequest, obj: Any = None) -> Any:
-        basics = ["organization", "kind", "held_on", "starts_at", "ends_at", "place"]
+        basics = ["organization", "kind", "held_for", "held_on", "starts_at", "ends_at", "place"]
         basics += ["host", "recorder", "topic"]
         content = ["agenda", "minutes", "decisions"]
         if obj is None:
@@ -201,6 +224,7 @@ class MeetingAdmin(SpreadsheetAdminMixin, ImportExportMixin, ScopedHistoryAdmin)
     def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
         super().save_related(request, form, formsets, change)
         meeting = form.instance
+        services.meeting_held_for_default(meeting)  # none named: all the branches below
         if change:
             fields = getattr(request, PENDING, [])
             services.meeting_save(meeting=meeting, actor=request.user, update_fields=fields)
@@ -216,7 +240,8 @@ class MeetingAdmin(SpreadsheetAdminMixin, ImportExportMixin, ScopedHistoryAdmin)
             )
             return
         if not meeting.is_quorate and not meeting.is_planned:
-            counts = attendance_counts(meeting.attendances.values_list("status", "is_guest"))
+            rows = meeting.attendances.values_list("status", "is_guest", "has_vote")
+            counts = attendance_counts(rows)
             if meeting.source == MeetingSource.IMPORTED:
                 counts = Counts(meeting.expected_count, meeting.present_count, meeting.leave_count)
             message = services.quorum_error(meeting, counts) or "会议未达到法定人数。"
@@ -256,8 +281,15 @@ class MeetingAdmin(SpreadsheetAdminMixin, ImportExportMixin, ScopedHistoryAdmin)
 
     @admin.display(description="免于参加、会后送学的党员")
     def excused_list(self, meeting: Meeting) -> str:
-        names = [a.name for a in meeting.attendances.all() if a.status == AttendanceStatus.EXCUSED]
-        return "、".join(names) if names else "无"
+        rows = list(meeting.attendances.all())
+        excused = [a.name for a in rows if a.status == AttendanceStatus.EXCUSED]
+        sent = [a.name for a in rows if a.material_sent]
+        parts = []
+        if excused:
+            parts.append(f"免于参加（不计应到）：{'、'.join(excused)}")
+        if sent:
+            parts.append(f"会后送学上门（另行记录，不计入实到）：{'、'.join(sent)}")
+        return "；".join(parts) if parts else "无"
 
     @admin.display(description="扫码签到（可选）")
     def qr_sign_in(self, meeting: Meeting) -> str:
@@ -269,6 +301,11 @@ class MeetingAdmin(SpreadsheetAdminMixin, ImportExportMixin, ScopedHistoryAdmin)
         )
 
     # --- pages --------------------------------------------------------------------------------
+    def has_export_permission(self, request: HttpRequest) -> bool:
+        """The export lists what the list shows: the model's view permission, then the scope
+        (django-import-export's export reads the change list's scoped queryset)."""
+        return bool(self.has_view_permission(request))
+
     def get_urls(self) -> list[Any]:
         wrap = self.admin_site.admin_view
         return [
@@ -406,16 +443,34 @@ def _trend(trend: list[tuple[int, int, int | None]]) -> list[tuple[str, int, int
     return [(f"{m}月", held, rate or 0, round(100 * held / top)) for m, held, rate in trend]
 
 
+# The years a 统计日 or a year may name (the same bounds as the year field of the page).
+AS_OF_FIRST, AS_OF_LAST = dt.date(2000, 1, 1), dt.date(2100, 12, 31)
+
+
 def _year(request: HttpRequest) -> int:
     raw = request.GET.get("year", "")
     return int(raw) if raw.isdigit() and 2000 <= int(raw) <= 2100 else timezone.localdate().year
 
 
 def _as_of(request: HttpRequest) -> dt.date:
-    try:
-        return dt.date.fromisoformat(request.GET.get("as_of", ""))
-    except ValueError:
+    """The 统计日 asked (?as_of=YYYY-MM-DD), else today; one that cannot be read, or lies outside
+    the years the system counts, is said in Chinese and today is used instead."""
+    raw = request.GET.get("as_of", "").strip()
+    if not raw:
         return timezone.localdate()
+    try:
+        found = dt.date.fromisoformat(raw)
+    except ValueError:
+        messages.warning(request, f"统计日“{raw[:20]}”无法识别，应写作YYYY-MM-DD；已按今天统计。")
+        return timezone.localdate()
+    if not AS_OF_FIRST <= found <= AS_OF_LAST:
+        messages.warning(
+            request,
+            f"统计日{found:%Y-%m-%d}超出了可统计的范围（{AS_OF_FIRST.year}年至{AS_OF_LAST.year}年）；"
+            "已按今天统计。",
+        )
+        return timezone.localdate()
+    return found
 
 
 def _xlsx(dataset: Any) -> HttpResponse:

@@ -88,3 +88,14 @@ def period_of(day: dt.date, months: int) -> Period:
 def period_just_ended(day: dt.date, months: int) -> Period:
     """The last period that ended before `day` (the scheduled run on 1 July makes H1's cards)."""
     return period_of(day, months).preceding()
+
+
+def period_open_error(period: Period, today: dt.date) -> str | None:
+    """A period's cards are made once it has ended (its last day past): the card rates the whole
+    period, by the community where the member is registered on its last day."""
+    if period.end < today:
+        return None
+    return (
+        f"{period.label}（{period.code}）到{period.end:%Y年%m月%d日}才结束，"
+        "期间结束后才能生成该期间的反馈卡。"
+    )

@@ -31,10 +31,12 @@ class Prefill:
 
 
 def registrations_due(period: Period, community_ids: Iterable[int] | None = None) -> Any:
-    """Registrations that get a card for the period: registered by its end, not moved away before
-    its start, the member not transferred out before its start."""
+    """Registrations that get a card for the period: the community where the member is
+    registered on its last day rates it (registered by then, not moved away by then: a member who
+    moved during the period gets the card from the new community), the member not transferred out
+    before its start."""
     queryset = Registration.objects.filter(registered_on__lte=period.end).filter(
-        Q(ended_on__isnull=True) | Q(ended_on__gte=period.start),
+        Q(ended_on__isnull=True) | Q(ended_on__gt=period.end),
         Q(member__transferred_out_on__isnull=True)
         | Q(member__transferred_out_on__gte=period.start),
     )

@@ -23,7 +23,7 @@ from organizations.scope import require_editable
 
 from ..models import FeedbackCard, FeedbackStatus
 from . import selectors
-from .rules import Period, period_just_ended, period_parse
+from .rules import Period, PeriodError, period_just_ended, period_open_error, period_parse
 
 logger = logging.getLogger(__name__)
 
@@ -55,6 +55,12 @@ def period_get(code: str | None = None) -> Period:
     if code:
         return period_parse(code, months)
     return period_just_ended(timezone.localdate(), months)
+
+
+def period_require_ended(period: Period) -> None:
+    """Refuse a period that has not ended (the command, the task, the admin's run of it)."""
+    if error := period_open_error(period, timezone.localdate()):
+        raise PeriodError(error)
 
 
 # What a card is made from: the registration without its address and offer, the member's and the
@@ -142,6 +148,7 @@ def feedback_cards_generate_for(
 ) -> GenerationResult:
     """Make the missing cards of these registrations for the period (ids in: one task's chunk),
     in a few queries whatever the chunk's size."""
+    period_require_ended(period)
     result = GenerationResult()
     registrations = list(
         Registration.objects.filter(pk__in=list(registration_ids))
@@ -174,6 +181,7 @@ def feedback_cards_generate(
     *, period: Period, actor: Any = None, community_ids: Iterable[int] | None = None
 ) -> GenerationResult:
     """Every due registration's card for the period, in this process (the command, the demo)."""
+    period_require_ended(period)
     result = GenerationResult()
     for chunk in registration_chunks(period, community_ids):
         result.add(feedback_cards_generate_for(registration_ids=chunk, period=period, actor=actor))
@@ -186,6 +194,7 @@ def feedback_cards_queue(*, period: Period) -> int:
     """Queue one generation task per chunk (after commit); returns the number of tasks."""
     from .tasks import generate_feedback_cards_chunk
 
+    period_require_ended(period)
     chunks = registration_chunks(period)
     for chunk in chunks:
         transaction.on_commit(
@@ -196,7 +205,14 @@ def feedback_cards_queue(*, period: Period) -> int:
 
 # --- The community rates and sends; the unit acknowledges ----------------------------------------
 def _require_draft(card: FeedbackCard) -> None:
-    stored = FeedbackCard.objects.filter(pk=card.pk).values_list("status", flat=True).first()
+    """Locks the card's row, then checks it is still a draft: a card being sent meanwhile is
+    refused, not rated after it reached the unit."""
+    stored = (
+        FeedbackCard.objects.select_for_update()
+        .filter(pk=card.pk)
+        .values_list("status", flat=True)
+        .first()
+    )
     if stored is not None and stored != FeedbackStatus.DRAFT:
         raise FeedbackCardError("反馈卡已送达单位，不能再修改。")
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -56,6 +57,14 @@ class Meeting(models.Model):
         related_name="meetings",
         verbose_name="联席会/大党委",
         editable=False,
+    )
+    held_for: models.ManyToManyField[Organization, Any] = models.ManyToManyField(
+        Organization,
+        blank=True,
+        related_name="meetings_held_for",
+        verbose_name="为哪些党支部召开",
+        help_text="社区党委/党总支为所属党支部召开的党课、主题党日等：计入所选党支部的已召开次数；"
+        "不选则为下属全部党支部。",
     )
     held_on = models.DateField("召开日期")
     starts_at = models.TimeField("开始时间", null=True, blank=True)
@@ -135,7 +144,9 @@ class AttendanceStatus(models.TextChoices):
     PRESENT = "present", "出席"
     LEAVE = "leave", "请假"
     ABSENT = "absent", "缺席"
-    EXCUSED = "excused", "免于参加（送学上门）"
+    # Not expected (应到): a 年老病重 member at a 主题党日, an outflowing member left out with the
+    # general meeting's recorded consent; nobody else (DOMAIN.md "Who is expected").
+    EXCUSED = "excused", "免于参加（不计应到）"
 
 
 class AttendanceQuerySet(ScopedQuerySet["Attendance"]):
@@ -178,6 +189,14 @@ class Attendance(models.Model):
         "列席/外来", default=False, help_text="流入党员或其他组织的党员：不计应到，无表决权。"
     )
     has_vote = models.BooleanField("有表决权", default=True)
+    under_discipline = models.BooleanField(
+        "留党察看期间", default=False, help_text="留党察看期间的党员参加会议，没有表决权。"
+    )
+    material_sent = models.BooleanField(
+        "会后送学上门",
+        default=False,
+        help_text="不能到会的年老病重党员会后送学上门：另行记录，不改变应到、实到人数。",
+    )
     signed_in_at = models.DateTimeField("扫码签到时间", null=True, blank=True, editable=False)
     history = HistoricalRecords()
 
@@ -210,6 +229,8 @@ class Attendance(models.Model):
             raise ValidationError({"reason": "请假须填写事由。"})
         if self.is_guest and self.status == AttendanceStatus.EXCUSED:
             raise ValidationError({"status": "列席人员不需要登记免于参加。"})
+        if self.material_sent and self.status == AttendanceStatus.PRESENT:
+            raise ValidationError({"material_sent": "已到会的党员不需要会后送学上门。"})
 
     @property
     def is_expected(self) -> bool:

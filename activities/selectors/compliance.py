@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 from django.conf import settings
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Sum, Value
 from django.db.models.functions import ExtractMonth
 
 from members.models import Member
@@ -40,7 +40,12 @@ from ..rules import (
 )
 
 HEADERS = ("党组织代码", "党组织名称", "会议类型", "期间", "要求次数", "有效次数", "状态")
-COMPLIANCE_KINDS = (OrganizationKind.BRANCH, OrganizationKind.GROUP, *sorted(COMMUNITY_KINDS))
+COMPLIANCE_KINDS = (
+    OrganizationKind.BRANCH,
+    OrganizationKind.UNIT_ORG,
+    OrganizationKind.GROUP,
+    *sorted(COMMUNITY_KINDS),
+)
 
 
 @dataclass(frozen=True)
@@ -112,7 +117,8 @@ def requirements(setting: Mapping[str, str]) -> list[Requirement]:
 
 
 def compliance_organizations(organizations: QuerySet[Organization]) -> QuerySet[Organization]:
-    """The organizations that owe meetings: branches, groups, communities (query 1)."""
+    """The organizations that owe meetings: branches, unit organizations (those holding members
+    directly), groups, communities (query 1)."""
     return organizations.filter(kind__in=COMPLIANCE_KINDS, is_active=True).order_by("code")
 
 
@@ -120,11 +126,13 @@ def _requirements_of(
     organization: Organization, members: tuple[int, int], joint_kinds: set[str]
 ) -> list[Requirement]:
     """What `organization` owes, given its (members, full members) on the roster and its
-    community's joint committees. A branch or group with nobody on its roster owes nothing
-    (there is no one to meet; it shows as soon as its roster is entered)."""
+    community's joint committees. Every 党小组 owes its meetings, members placed in it or not; a
+    branch, or a unit organization, with nobody held on its roster owes nothing (a unit
+    organization with branches below it holds nobody directly; an empty branch shows as soon as
+    its roster is entered)."""
     on_roster, full = members
     if organization.kind == OrganizationKind.GROUP:
-        return requirements(settings.ACTIVITIES_GROUP_REQUIREMENTS) if on_roster else []
+        return requirements(settings.ACTIVITIES_GROUP_REQUIREMENTS)
     if organization.kind in COMMUNITY_KINDS:
         owed = requirements(settings.ACTIVITIES_COMMUNITY_REQUIREMENTS)
         return [r for r in owed if JOINT_COMMITTEE_KINDS[r.kind] in joint_kinds]
@@ -148,8 +156,10 @@ class _Held:
 
 def _held_by_month(ids: Any, year: int, as_of: dt.date) -> _Held:
     """Meetings held with their quorum by (organization, kind) and month, and the attendance
-    counts of all meetings (recorded or imported) by organization: one query."""
-    rows = (
+    counts of all meetings (recorded or imported) by organization; with them, a community's
+    meetings held for its branches, counted for each branch named (no attendance of theirs):
+    one query."""
+    own = (
         Meeting.objects.filter(organization_id__in=ids, held_on__year=year, held_on__lte=as_of)
         .annotate(month=ExtractMonth("held_on"))
         .values("organization_id", "kind", "month")
@@ -160,10 +170,24 @@ def _held_by_month(ids: Any, year: int, as_of: dt.date) -> _Held:
         )
         .order_by()
     )
+    held_for = (
+        Meeting.held_for.through.objects.filter(
+            organization_id__in=ids,
+            meeting__held_on__year=year,
+            meeting__held_on__lte=as_of,
+            meeting__is_quorate=True,
+        )
+        .annotate(kind=F("meeting__kind"), month=ExtractMonth("meeting__held_on"))
+        .values("organization_id", "kind", "month")
+        .annotate(n=Count("id"), expected=Value(0), present=Value(0))
+        .order_by()
+    )
+    rows = own.union(held_for, all=True)
     found = _Held()
     for row in rows:
         org = row["organization_id"]
-        found.by_month[(org, row["kind"])][row["month"]] = row["n"]
+        by_month = found.by_month[(org, row["kind"])]
+        by_month[row["month"]] = by_month.get(row["month"], 0) + row["n"]
         found.expected[org] += row["expected"] or 0
         found.present[org] += row["present"] or 0
     return found
@@ -203,11 +227,14 @@ def _rows_of(
     as_of: dt.date,
 ) -> list[ComplianceRow]:
     rows = []
+    founded = organization.established_on
     for requirement in owed:
         by_month = held.get((organization.pk, requirement.kind), {})
         for period in periods_of(year, requirement.unit):
             if period.start > as_of:
                 break
+            if founded is not None and period.end < founded:
+                continue  # it did not exist yet; the period it was founded in owes its meeting
             count = sum(
                 n for m, n in by_month.items() if period.start.month <= m <= period.end.month
             )

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
+
+from django.db.models import Q
 
 from members.models import FloatingRecord, Member
 from members.rules import Category, FloatingDirection
@@ -10,9 +13,9 @@ from organizations.models import JointCommittee, JointCommitteeKind, Organizatio
 from organizations.rules import COMMUNITY_KINDS, OrganizationKind
 
 from ..models import Attendance, AttendanceStatus, Meeting
-from ..rules import Attendee, MeetingKind, attendees_of
+from ..rules import AGED_EXCUSED_KINDS, Attendee, MeetingKind, attendees_of
 
-EXCUSED_REASON = "年老病重，免于参加，会后送学上门"
+EXCUSED_REASON = "年老病重，免于参加主题党日，会后送学上门"
 JOINT_COMMITTEE_KIND = {
     MeetingKind.JOINT_MEETING: JointCommitteeKind.JOINT_MEETING,
     MeetingKind.BIG_COMMITTEE_MEETING: JointCommitteeKind.BIG_COMMITTEE,
@@ -29,8 +32,8 @@ def joint_committee_of(meeting: Meeting) -> JointCommittee | None:
 
 def attendee_list(meeting: Meeting) -> list[Attendance]:
     """The attendance to pre-fill (unsaved): everyone who should attend `meeting`, marked absent
-    (aged or seriously ill members excused, 002), then the floating members placed here as
-    guests without vote."""
+    (aged or seriously ill members excused from a 主题党日 only, 002 年老病重党员管理制度), then the
+    floating members placed here as guests without vote."""
     attendees = attendees_of(meeting.kind)
     if attendees == Attendee.JOINT_COMMITTEE:
         return _joint_committee_attendees(meeting)
@@ -53,11 +56,13 @@ def _member_attendees(meeting: Meeting) -> list[Attendance]:
     day = meeting.held_on
     roster = _members_of(meeting.organization)
     full = set(Member.objects.full_on(day).filter(pk__in=roster).values_list("pk", flat=True))
-    aged = set(
-        Member.objects.in_category(Category.AGED_OR_ILL)
-        .filter(pk__in=roster)
-        .values_list("pk", flat=True)
-    )
+    aged: set[int] = set()
+    if meeting.kind in AGED_EXCUSED_KINDS:
+        aged = set(
+            Member.objects.in_category(Category.AGED_OR_ILL)
+            .filter(pk__in=roster)
+            .values_list("pk", flat=True)
+        )
     found = []
     for member in Member.objects.on_roster(day).filter(pk__in=roster).order_by("name"):
         excused = member.pk in aged
@@ -113,3 +118,31 @@ def _joint_committee_attendees(meeting: Meeting) -> list[Attendance]:
         Attendance(meeting=meeting, committee_member=person, name=person.person_name)
         for person in current
     ]
+
+
+def is_outflowing_on(member_id: int, day: dt.date) -> bool:
+    """Whether the member was out (流出) on `day` by a floating record."""
+    return (
+        FloatingRecord.objects.filter(
+            member_id=member_id, direction=FloatingDirection.OUTFLOW, since__lte=day
+        )
+        .filter(Q(ended_on__isnull=True) | Q(ended_on__gte=day))
+        .exists()
+    )
+
+
+def has_general_meeting_consent(member: Member, day: dt.date) -> bool:
+    """002: an outflowing member absent may be left out of 应到 only with the general meeting's
+    consent, recorded: a 支部党员大会 of the member's branch held with its quorum by `day` whose
+    决议 names the member."""
+    return Meeting.objects.filter(
+        organization_id=member.branch_id,
+        kind=MeetingKind.GENERAL_MEETING,
+        is_quorate=True,
+        held_on__lte=day,
+        decisions__contains=member.name,
+    ).exists()
+
+
+def is_aged_or_ill(member_id: int) -> bool:
+    return Member.objects.in_category(Category.AGED_OR_ILL).filter(pk=member_id).exists()

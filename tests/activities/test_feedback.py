@@ -173,7 +173,57 @@ def test_who_gets_a_card(tree: SimpleNamespace) -> None:
     gone.save()
     services.feedback_cards_generate(period=H1)
     names = set(FeedbackCard.objects.values_list("member__name", flat=True))
-    assert names == {"上半年报到", "一月已迁出"}
+    # registered on 30 June: 一月已迁出 left in January (the new community rates their card)
+    assert names == {"上半年报到"}
+
+
+def test_a_member_who_moved_gets_the_card_from_the_community_of_the_last_day(
+    tree: SimpleNamespace,
+) -> None:
+    old = registered(tree, "搬家的党员")
+    old.ended_on = dt.date(2026, 4, 30)
+    old.save()
+    new = RegistrationFactory(
+        member=old.member, community=tree.community_b, unit=old.unit,
+        registered_on=dt.date(2026, 5, 10),
+    )  # fmt: skip
+    result = services.feedback_cards_generate(period=H1)
+    card = FeedbackCard.objects.get(member=old.member, period="2026H1")
+    assert (result.created, card.community, card.registration) == (1, tree.community_b, new)
+    # moved away on the last day itself: no longer registered there on that day
+    last_day = registered(tree, "六月三十日迁出")
+    last_day.ended_on = dt.date(2026, 6, 30)
+    last_day.save()
+    stays = registered(tree, "七月一日迁出")
+    stays.ended_on = dt.date(2026, 7, 1)
+    stays.save()
+    services.feedback_cards_generate(period=H1)
+    names = set(FeedbackCard.objects.values_list("member__name", flat=True))
+    assert "七月一日迁出" in names
+    assert "六月三十日迁出" not in names
+
+
+@pytest.mark.parametrize("code", ["2026H2", "2027H1"])
+def test_cards_of_a_period_not_yet_ended_are_refused(
+    tree: SimpleNamespace, zhang: Any, code: str, monkeypatch: Any
+) -> None:
+    from activities.feedback.tasks import generate_feedback_cards
+
+    # 2026H2's last day: not ended yet
+    monkeypatch.setattr(services.timezone, "localdate", lambda: dt.date(2026, 12, 31))
+    with pytest.raises(CommandError, match=f"（{code}）到.*才结束，期间结束后才能生成"):
+        call_command("feedback_cards", code, stdout=StringIO())
+    with pytest.raises(ValidationError, match="才结束"):
+        generate_feedback_cards.apply(kwargs={"period": code}, throw=True).get()
+    with pytest.raises(ValidationError, match="才结束"):
+        services.feedback_cards_generate_for(
+            registration_ids=[zhang.pk], period=services.period_get(code)
+        )
+    assert not FeedbackCard.objects.exists()
+    monkeypatch.setattr(services.timezone, "localdate", lambda: dt.date(2027, 1, 1))
+    out = StringIO()
+    call_command("feedback_cards", "2026H2", stdout=out)
+    assert "新生成1张" in out.getvalue()
 
 
 def test_the_command_prints_created_present_and_failed(tree: SimpleNamespace, zhang: Any) -> None:

@@ -57,16 +57,31 @@ def test_the_sign_in_sheet_lists_who_should_attend_with_room_to_sign(meeting) ->
         "本人签名",
     ):
         assert words in text
-    assert "年老病重，会后送学上门" in text
+    # 年老病重 members are expected at a 支部党员大会 (excused only from a 主题党日).
+    assert "应到 3 人" in text
+    assert "送学上门" not in text
     assert "不要求手机签到" in text
+
+
+def test_the_theme_day_sign_in_sheet_marks_the_aged_excused(tree, meeting) -> None:
+    theme_day = services.meeting_save(
+        meeting=Meeting(
+            organization=tree.branch_a, kind=K.THEME_DAY, held_on=dt.date(2026, 3, 7),
+            topic="主题党日",
+        ),
+        actor=None,
+    )  # fmt: skip
+    _, text = pdf_text(reports.sign_in_sheet_pdf(theme_day))
+    assert "李秀英 年老病重，免于参加主题党" in text
+    assert "应到 2 人" in text
 
 
 def test_the_meeting_record_says_who_attended_and_whether_it_was_held(meeting) -> None:
     _, text = pdf_text(reports.meeting_record_pdf(meeting))
-    assert "应到2人，实到1人，请假1人" in text
-    assert "未达到法定人数" in text  # 1 of 2 is not more than half
+    assert "应到3人，实到1人，请假1人" in text
+    assert "未达到法定人数" in text  # 1 of 3 is not more than half
     assert "王建华（出差）" in text
-    assert "李秀英" in text  # excused, sent the material
+    assert "李秀英" in text  # expected, absent
 
 
 def test_the_ledger_lists_the_years_meetings_of_the_branch_and_its_groups(tree, meeting) -> None:

@@ -74,11 +74,10 @@ def test_attendance_is_prefilled_from_the_branch_roster(tree, secretary_a) -> No
     assert rows["甲"].has_vote
     assert rows["乙"].member == probationary
     assert not rows["乙"].has_vote
-    assert rows["丙"].status == S.EXCUSED
-    assert "送学上门" in rows["丙"].reason
+    assert rows["丙"].status == S.ABSENT  # 年老病重: expected at a 支部党员大会
     assert rows["流入"].is_guest
     assert not rows["流入"].has_vote
-    assert (meeting.expected_count, meeting.present_count) == (2, 0)
+    assert (meeting.expected_count, meeting.present_count) == (3, 0)
     assert not meeting.is_quorate
     assert full.attendances.count() == 1
     assert aged.attendances.get().meeting == meeting

@@ -66,10 +66,19 @@ def test_quorum_message_says_the_numbers_and_that_no_decision_is_recorded() -> N
 
 def test_attendance_counts_leave_guests_and_excused_out_of_the_expected() -> None:
     rows = [
-        ("present", False), ("present", True), ("leave", False), ("absent", False),
-        ("excused", False),
+        ("present", False, True), ("present", True, False), ("leave", False, True),
+        ("absent", False, True), ("excused", False, True),
     ]  # fmt: skip
-    assert rules.attendance_counts(rows) == rules.Counts(expected=3, present=1, on_leave=1)
+    assert rules.attendance_counts(rows) == rules.Counts(
+        expected=3, present=1, on_leave=1, voters=3, voters_present=1
+    )
+
+
+def test_attendance_counts_voters_are_those_with_a_vote() -> None:
+    """A 预备党员 present is 实到 but not a voter present."""
+    rows = [("present", False, False), ("present", False, True), ("absent", False, True)]
+    counts = rules.attendance_counts(rows)
+    assert (counts.expected, counts.present, counts.voters, counts.voters_present) == (3, 2, 2, 1)
 
 
 @pytest.mark.parametrize(

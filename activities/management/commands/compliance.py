@@ -57,6 +57,9 @@ def _as_of(text: str | None) -> dt.date:
     if not text:
         return timezone.localdate()
     try:
-        return dt.date.fromisoformat(text)
+        found = dt.date.fromisoformat(text)
     except ValueError:
         raise CommandError(f"统计日“{text}”格式错误，应为YYYY-MM-DD。") from None
+    if not 2000 <= found.year <= 2100:
+        raise CommandError(f"统计日“{text}”超出了可统计的范围（2000年至2100年）。")
+    return found

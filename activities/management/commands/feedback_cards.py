@@ -21,9 +21,9 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         try:
             period = services.period_get(options["period"])
+            result = services.feedback_cards_generate(period=period)
         except ValidationError as error:
             raise CommandError("；".join(error.messages)) from error
-        result = services.feedback_cards_generate(period=period)
         for reason in result.failed:
             self.stderr.write(reason)
         line = (
