@@ -2,7 +2,7 @@
 that lies outside what the seeds allow stops the start (`manage.py check`, runserver, migrate,
 the worker) with a Chinese message naming the setting, instead of quietly changing a rule.
 
-The ranges: 公示 lasts 5 to 10 days (000 八: 7 to 10 days; some places 5 working days); a
+The ranges: 公示 lasts 5 to 10 days (000: 公示时间一般为七至十天; some places use 5 working days); a
 meeting's quorum is at least "more than half" (002) and the 大党委's at least 4/5 (004 四(二));
 a required meeting is held at least once in its period (month, quarter or year); the
 attendance targets are percentages. The meeting settings' format is the one activities/rules.py
@@ -58,7 +58,7 @@ def _notice_days_errors() -> list[CheckMessage]:
         _error(
             "PUBLICITY_NOTICE_DAYS",
             f"为 {days!r}，公示期应为{low}至{high}天。",
-            f"把环境变量 PUBLICITY_NOTICE_DAYS 设为{low}至{high}之间的整数（000 八：公示7至10天，"
+            f"把环境变量 PUBLICITY_NOTICE_DAYS 设为{low}至{high}之间的整数（000：公示时间一般为七至十天；"
             f"部分地方为5个工作日）。",
             1,
         )
