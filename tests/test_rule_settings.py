@@ -4,13 +4,17 @@ is never required stops `manage.py check` (and so runserver, migrate) with the s
 
 from __future__ import annotations
 
+from fractions import Fraction
 from typing import Any
 
 import pytest
 from django.core.management import call_command
 from django.core.management.base import SystemCheckError
+from hypothesis import given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 
-from common.checks import rule_settings_check
+from common.checks import is_at_least_as_strict, rule_settings_check
 
 QUORUMS = {"general_meeting": ">1/2", "big_committee_meeting": ">=4/5"}
 
@@ -108,3 +112,30 @@ def test_a_committee_threshold_below_one_is_refused(settings: Any) -> None:
     assert messages() == [
         "common.E005 设置 ACTIVITIES_COMMITTEE_MIN_FULL_MEMBERS 为 0，应为不小于1的整数。"
     ]
+
+
+# --- "at least as strict", checked against every small meeting (hypothesis) -------------------
+def _meets(quorum: tuple[str, Fraction], expected: int, present: int) -> bool:
+    comparison, share = quorum
+    ratio = Fraction(present, expected)
+    return ratio > share if comparison == ">" else ratio >= share
+
+
+quorums = st.tuples(
+    st.sampled_from([">", ">="]),
+    st.builds(Fraction, st.integers(1, 6), st.integers(1, 6)).filter(lambda f: f <= 1),
+)
+
+
+@hypothesis_settings(max_examples=150, deadline=None)
+@given(quorums, quorums)
+def test_at_least_as_strict_means_every_quorate_meeting_meets_the_floor(
+    quorum: tuple[str, Fraction], floor: tuple[str, Fraction]
+) -> None:
+    implied = all(
+        _meets(floor, expected, present)
+        for expected in range(1, 121)
+        for present in range(expected + 1)
+        if _meets(quorum, expected, present)
+    )
+    assert is_at_least_as_strict(quorum, floor) == implied
