@@ -101,6 +101,19 @@ def formula(headers: Sequence[str], rows: Sequence[Row], column: int) -> bytes:
     return xlsx(headers, changed)
 
 
+def formula_with_saved_value(headers: Sequence[str], rows: Sequence[Row], value: str) -> bytes:
+    """Row 3's first cell is a formula whose value Excel saved (`<v>`): what the user sees."""
+    data = formula(headers, rows, 1)
+    return _rewrite(
+        data,
+        "xl/worksheets/sheet1.xml",
+        lambda xml: xml.replace(
+            b'<c r="A3"><f>A2&amp;""</f><v /></c>',
+            f'<c r="A3" t="str"><f>A2&amp;""</f><v>{value}</v></c>'.encode(),
+        ),
+    )
+
+
 def zip_bomb(headers: Sequence[str], unpacked_mb: int) -> bytes:
     """A real .xlsx whose sheet XML unpacks to `unpacked_mb` MB of blank rows but packs to a few
     hundred KB; written in 1 MB pieces, so building it takes no memory either."""

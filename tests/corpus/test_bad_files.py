@@ -355,3 +355,11 @@ def test_headers_in_another_order_import_the_same_rows(
     call_command(spec.command, str(canonical), stdout=out)
     assert spec.counts() == after  # the same rows: nothing new, nothing changed
     assert re.search(r"新增 0 .*更新 0 .*未变 2", out.getvalue()), out.getvalue()
+
+
+def test_a_formula_is_read_as_the_value_saved_with_it() -> None:
+    """What Excel shows is what is imported; the formula itself is never kept."""
+    from common.spreadsheets import SafeXLSX
+
+    data = files.formula_with_saved_value(["姓名", "电话"], [["甲", "1"], ["乙", "2"]], "张三")
+    assert SafeXLSX().create_dataset(data)[1] == ("张三", "2")
