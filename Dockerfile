@@ -8,13 +8,15 @@
 FROM python:3.11-slim-bookworm
 
 # Debian packages WeasyPrint needs for Chinese PDFs: CJK fonts, pango, and harfbuzz-subset
-# (without libharfbuzz-subset0 WeasyPrint silently takes ~70x longer per page).
+# (without libharfbuzz-subset0 WeasyPrint silently takes ~70x longer per page); postgresql-client
+# (15 on bookworm, the postgres:15 service's version) for `manage.py backup`/`restore`.
 RUN apt-get update \
     && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
         fonts-noto-cjk \
         libharfbuzz-subset0 \
         libpango-1.0-0 \
         libpangoft2-1.0-0 \
+        postgresql-client \
     && rm -rf /var/lib/apt/lists/*
 
 RUN pip install --no-cache-dir "uv==0.13.9"

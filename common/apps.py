@@ -13,6 +13,7 @@ class CommonConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import m2m_changed, post_delete, post_save
 
+        from . import checks  # noqa: F401  (registers the rule settings' checks)
         from .dashboard import data_changed
 
         for signal in (post_save, post_delete, m2m_changed):

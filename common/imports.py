@@ -37,7 +37,7 @@ from django.db.models.constants import LOOKUP_SEP
 from import_export import exceptions, fields, resources, widgets
 from import_export.results import Result, RowResult
 
-from .spreadsheets import SafeCSV, SafeXLSX, SpreadsheetError
+from .spreadsheets import NO_ROWS, SafeCSV, SafeXLSX, SpreadsheetError
 
 DATE_FORMAT = "%Y-%m-%d"
 NAME_SEPARATOR = "、"
@@ -208,6 +208,11 @@ class RowNumberedResource(resources.ModelResource):
     def before_import(self, dataset: Any, **kwargs: Any) -> None:
         """Check the header; drop blank lines but remember every row's line in the sheet."""
         dataset.headers = [cell_text(h) for h in (dataset.headers or [])]
+        twice = [h for h in self.HEADERS if dataset.headers.count(h) > 1]
+        if twice:  # which of the two columns would be read is not what the user can tell
+            raise ValueError(
+                f"第1行（表头）中“{'、'.join(twice)}”出现了不止一次，请删除多余的列后再导入。"
+            )
         missing = [h for h in self.HEADERS if h not in dataset.headers]
         blank = {i for i, row in enumerate(dataset) if not any(cell_text(v) for v in row)}
         if missing:  # nothing can be read: report the header alone
@@ -219,6 +224,8 @@ class RowNumberedResource(resources.ModelResource):
             raise ValueError(
                 f"第1行（表头）缺少列：{'、'.join(missing)}。表头应为：{'、'.join(self.HEADERS)}"
             )
+        if not self._lines:  # blank lines only
+            raise ValueError(NO_ROWS)
 
     def line_of(self, row_number: int) -> int:
         """The sheet's line of the dataset's row `row_number` (1-based, header is line 1)."""

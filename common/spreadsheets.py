@@ -7,16 +7,24 @@ carriage return) gets a leading apostrophe, which the import takes off again.
 
 In: a file is refused with a Chinese reason, before it is parsed, when it is larger than
 IMPORT_MAX_UPLOAD_BYTES or, for .xlsx (a zip), when its parts would unpack to more than
-IMPORT_MAX_UNPACKED_BYTES (a small file holding a huge shared-strings table); while it is read,
-when it has more than IMPORT_MAX_ROWS rows or a cell longer than IMPORT_MAX_CELL_CHARS.
+IMPORT_MAX_UNPACKED_BYTES or a part unpacks to more than IMPORT_MAX_COMPRESSION_RATIO times its
+packed size (a zip bomb: a small file holding a huge sheet); a part that unpacks to more than it
+declares stops at the declared size (Python's zipfile) and the file is refused as damaged. While
+it is read, when it has more than IMPORT_MAX_ROWS rows or a cell longer than
+IMPORT_MAX_CELL_CHARS. Only what the user sees is imported: the active sheet must be visible
+(never a hidden one), merged cells are refused (only their first cell holds the value, the
+others would be read as empty), and a formula is read as its value saved in the file; one
+without a saved value is refused rather than read as empty.
 """
 
 from __future__ import annotations
 
 import io
+import re
 import unicodedata
 import uuid
 import zipfile
+import zlib
 from typing import Any
 
 import tablib
@@ -34,6 +42,17 @@ MIN_COLUMN_WIDTH, MAX_COLUMN_WIDTH = 8, 50
 
 class SpreadsheetError(ValueError):
     """A file that cannot be imported; the message says why, in Chinese, for the user."""
+
+
+NO_ROWS = (
+    "表格中只有表头，没有要导入的数据行；导入的是打开文件时显示的工作表，请确认数据在这张表上。"
+)
+
+
+def check_has_rows(dataset: tablib.Dataset) -> tablib.Dataset:
+    if dataset.headers and not len(dataset):
+        raise SpreadsheetError(NO_ROWS)
+    return dataset
 
 
 def escape_csv_cell(value: Any) -> Any:
@@ -56,21 +75,35 @@ def check_file_size(size: int) -> None:
         )
 
 
+NOT_XLSX = "文件不是有效的 .xlsx 文件（或已损坏），请用 Excel 或 WPS 另存为 .xlsx 后再导入。"
+# A part smaller than this is never refused for its ratio (tiny XML parts compress very well).
+RATIO_CHECKED_FROM_BYTES = MB
+
+
 def check_xlsx_parts(data: bytes) -> None:
-    """Refuse an .xlsx whose parts unpack to more than the limit, without unpacking them."""
+    """Refuse an .xlsx whose parts unpack to more than the limit, or one part far more than its
+    packed size, without unpacking them (the sizes the zip declares; Python's zipfile stops a
+    part that unpacks to more at the declared size)."""
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            unpacked = sum(part.file_size for part in archive.infolist())
+            parts = archive.infolist()
     except zipfile.BadZipFile:
-        raise SpreadsheetError(
-            "文件不是有效的 .xlsx 文件，请用 Excel 或 WPS 另存为 .xlsx 后再导入。"
-        ) from None
+        raise SpreadsheetError(NOT_XLSX) from None
+    unpacked = sum(part.file_size for part in parts)
     limit = settings.IMPORT_MAX_UNPACKED_BYTES
     if unpacked > limit:
         raise SpreadsheetError(
             f"文件解压后有 {unpacked / MB:.0f} MB，超过 {limit / MB:.0f} MB 的上限"
             "（可能含有大量空白或隐藏内容），请只保留需要导入的表格后再导入。"
         )
+    ratio_limit = settings.IMPORT_MAX_COMPRESSION_RATIO
+    for part in parts:
+        ratio = part.file_size / max(part.compress_size, 1)
+        if part.file_size >= RATIO_CHECKED_FROM_BYTES and ratio > ratio_limit:
+            raise SpreadsheetError(
+                f"文件中的 {part.filename} 解压后是压缩时的 {ratio:.0f} 倍（上限 {ratio_limit} 倍），"
+                "不像正常的表格（可能含有大量重复的空白内容）；请把要导入的数据复制到新建的表格后再导入。"
+            )
 
 
 def check_rows(rows: int) -> None:
@@ -95,23 +128,25 @@ class SafeXLSX(XLSX):
     and the import limits above."""
 
     def create_dataset(self, in_stream: Any, **kwargs: Any) -> tablib.Dataset:
-        import openpyxl
 
         check_file_size(len(in_stream))
         check_xlsx_parts(in_stream)
-        book = openpyxl.load_workbook(io.BytesIO(in_stream), read_only=True, data_only=True)
         try:
-            rows = book.active.iter_rows(values_only=True)
-            dataset = tablib.Dataset()
-            dataset.headers = list(next(rows, ()))
-            for line, row in enumerate(rows, start=2):
-                check_rows(line - 1)
-                for column, value in enumerate(row, start=1):
-                    check_cell(value, line, column)
-                dataset.append(_fit(row, len(dataset.headers)))
-        finally:
-            book.close()
-        return dataset
+            return _read_xlsx(in_stream)
+        except SpreadsheetError:
+            raise
+        except (
+            zipfile.BadZipFile,
+            zlib.error,
+            KeyError,
+            OSError,
+            EOFError,
+            ValueError,
+            SyntaxError,
+        ):
+            # a damaged part (a bad CRC, one that unpacks to more than it declares and so ends
+            # cut off: XML parse errors are SyntaxErrors), a missing sheet: one Chinese line
+            raise SpreadsheetError(NOT_XLSX) from None
 
     def export_data(self, dataset: tablib.Dataset, **kwargs: Any) -> bytes:
         import openpyxl
@@ -153,13 +188,92 @@ class SafeCSV(CSV):
             for column, value in enumerate(row, start=1):
                 check_cell(value, line, column)
             clean.append([unescape_csv_cell(value) for value in row])
-        return clean
+        return check_has_rows(clean)
 
     def export_data(self, dataset: tablib.Dataset, **kwargs: Any) -> str:
         safe = tablib.Dataset(headers=list(dataset.headers or []), title=dataset.title)
         for row in dataset:
             safe.append([escape_csv_cell(value) for value in row])
         return str(super().export_data(safe, **kwargs))
+
+
+def _read_xlsx(data: bytes) -> tablib.Dataset:
+    import openpyxl
+
+    book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    formulas = None
+    try:
+        sheet = book.active
+        if sheet is None or getattr(sheet, "sheet_state", "visible") != "visible":
+            title = getattr(sheet, "title", "")
+            raise SpreadsheetError(
+                f"要导入的工作表“{title}”是隐藏的，导入的内容会与您看到的不同；请在 Excel 中"
+                "取消隐藏，把要导入的数据放在打开文件时显示的工作表上再导入。"
+            )
+        has_formulas, merged = _scan_sheet(sheet)
+        check_merged(merged)
+        rows = sheet.iter_rows(values_only=True)
+        if has_formulas:
+            formulas = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+            rows = _with_formulas(rows, formulas.worksheets[book.index(sheet)])
+        dataset = tablib.Dataset()
+        dataset.headers = list(next(rows, ()))
+        for line, row in enumerate(rows, start=2):
+            check_rows(line - 1)
+            for column, value in enumerate(row, start=1):
+                check_cell(value, line, column)
+            dataset.append(_fit(row, len(dataset.headers)))
+    finally:
+        book.close()
+        if formulas is not None:
+            formulas.close()
+    return check_has_rows(dataset)
+
+
+_MERGE = re.compile(rb'<(?:\w+:)?mergeCell\s+ref="([A-Z]+[0-9]+:[A-Z]+[0-9]+)"')
+_FORMULA = re.compile(rb"<(?:\w+:)?f[\s>/]")
+SCAN_CHUNK = MB
+
+
+def _scan_sheet(sheet: Any) -> tuple[bool, list[str]]:
+    """Whether the sheet's XML holds a formula, and its merged ranges, in one streamed pass
+    (never the whole sheet in memory)."""
+    has_formulas, merged, tail = False, [], b""
+    source = sheet._get_source()
+    try:
+        while chunk := source.read(SCAN_CHUNK):
+            text = tail + chunk
+            has_formulas = has_formulas or bool(_FORMULA.search(text))
+            merged += [m.decode() for m in _MERGE.findall(text) if m.decode() not in merged]
+            tail = text[-64:]
+    finally:
+        source.close()
+    return has_formulas, merged
+
+
+def check_merged(ranges: list[str]) -> None:
+    if not ranges:
+        return
+    shown = "、".join(ranges[:5]) + ("等" if len(ranges) > 5 else "")
+    first = re.findall(r"[0-9]+", ranges[0])
+    raise SpreadsheetError(
+        f"表格中有合并单元格（{shown}，从第{first[0]}行起），合并后只有第一格有内容，其余各格会被当作空白；"
+        "请取消合并，在每一格填写后再导入。"
+    )
+
+
+def _with_formulas(values: Any, formulas: Any) -> Any:
+    """The rows' values; a formula cell without a value saved in the file is refused."""
+    for line, (row, formula_row) in enumerate(
+        zip(values, formulas.iter_rows(values_only=True), strict=False), start=1
+    ):
+        for column, (value, formula) in enumerate(zip(row, formula_row, strict=False), start=1):
+            if value is None and isinstance(formula, str) and formula.startswith("="):
+                raise SpreadsheetError(
+                    f"第{line}行第{column}列是公式（{formula[:30]}），文件中没有它的计算结果；"
+                    "请在 Excel 或 WPS 中打开后保存，或复制后“选择性粘贴为数值”，再导入。"
+                )
+        yield row
 
 
 def _fit(row: tuple[Any, ...], width: int) -> list[Any]:

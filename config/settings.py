@@ -377,6 +377,9 @@ UPLOAD_MAX_BYTES = env.int("UPLOAD_MAX_BYTES", default=10 * 1024 * 1024)
 # waits for its confirmation in the cache only, for IMPORT_PREVIEW_SECONDS.
 IMPORT_MAX_UPLOAD_BYTES = env.int("IMPORT_MAX_UPLOAD_BYTES", default=5 * 1024 * 1024)
 IMPORT_MAX_UNPACKED_BYTES = env.int("IMPORT_MAX_UNPACKED_BYTES", default=50 * 1024 * 1024)
+# A part of an .xlsx (1 MB or more unpacked) may unpack to at most this many times its packed size:
+# real sheets stay well under 20, a zip bomb of blank rows is in the hundreds or thousands.
+IMPORT_MAX_COMPRESSION_RATIO = env.int("IMPORT_MAX_COMPRESSION_RATIO", default=100)
 IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=20000)
 IMPORT_MAX_CELL_CHARS = env.int("IMPORT_MAX_CELL_CHARS", default=500)
 IMPORT_PREVIEW_SECONDS = env.int("IMPORT_PREVIEW_SECONDS", default=30 * 60)

@@ -72,7 +72,7 @@ def _floating_todos(user: Any, today: dt.date) -> list[Todo]:
             f"名流动党员失联满{lost_months}个月",
             counts["lost"],
             changelist_url("members.floatingrecord", lost_contact="yes"),
-            "按党章有关规定处理前，先设法联系（002）",
+            "外出期间不与党组织联系的，要查明原因、批评教育、限期改正（001）",
         ),
     ]
 

@@ -371,7 +371,9 @@ class ReviewGrade(models.TextChoices):
     UNQUALIFIED = "unqualified", "不合格"
 
 
-EXCELLENT_SHARE = (1, 3)  # 优秀 is at most one third of a branch's graded members (001)
+# 优秀 is at most one third of a branch's graded members: common practice, not in the seeds (001
+# and 002 name the four grades and the yearly review, no share; DOMAIN.md "Members").
+EXCELLENT_SHARE = (1, 3)
 
 
 def excellent_quota(graded_members: int) -> int:

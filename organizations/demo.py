@@ -189,9 +189,11 @@ def _joint_committees(actor: Any, units: list[Unit]) -> None:
         )
         big.member_units.set(units[:7])
         secretary = chunhui.positions.get(title=T.SECRETARY).holder_name
+        deputy = chunhui.positions.filter(title=T.DEPUTY_SECRETARY).first()
         roster: list[tuple[str, str, Unit | None]] = [
             (secretary, "secretary", None),
-            (person(200), "deputy_secretary", None),
+            # 004: the 大党委's 副书记 is the community's own 副书记 (兼任)
+            (deputy.holder_name if deputy else person(200), "deputy_secretary", None),
         ]
         roster += [(f"{person(210 + i)}", "member", unit) for i, unit in enumerate(units[:7])]
         for name, role, unit in roster:

@@ -386,42 +386,55 @@ class CommitteeMember(models.Model):
         )
         if error:
             raise ValidationError({"term_end": error})
-        if self.role == CommitteeRole.SECRETARY and self.committee.is_big_committee:
-            self._check_big_committee_secretary()
+        if self.role in BIG_COMMITTEE_EX_OFFICIO and self.committee.is_big_committee:
+            self._check_big_committee_officer()
 
-    def _check_big_committee_secretary(self) -> None:
-        """004: a 大党委 has one 书记 at a time, and it is the community's own 书记 (兼任)."""
+    def _check_big_committee_officer(self) -> None:
+        """004 三(一)(二): a 大党委 has 书记1名, 副书记1名 at a time; "书记由社区党委书记兼任，副书记由
+        社区党委副书记兼任" (a community may have several 副书记: any one in office will do)."""
+        title = BIG_COMMITTEE_EX_OFFICIO[self.role]
+        label = self.get_role_display()
         others = CommitteeMember.objects.filter(
-            committee_id=self.committee_id, role=CommitteeRole.SECRETARY
+            committee_id=self.committee_id, role=self.role
         ).exclude(pk=self.pk)
         for other in others:
             if rules.periods_overlap(
                 (self.term_start, self.term_end), (other.term_start, other.term_end)
             ):
                 raise ValidationError(
-                    f"大党委只设一名书记：{other.person_name}任书记至{other.term_end:%Y-%m-%d}，"
-                    "与本届任期重叠。"
+                    f"大党委只设一名{label}：{other.person_name}任{label}至"
+                    f"{other.term_end:%Y-%m-%d}，与本届任期重叠。"
                 )
         community = self.committee.community
-        position = (
+        holders = list(
             community.positions.current(on=self.term_start)
-            .filter(title=PositionTitle.SECRETARY)
-            .first()
+            .filter(title=title)
+            .order_by("start_date")
+            .values_list("holder_name", flat=True)
         )
-        if position is None:
+        if not holders:
             raise ValidationError(
-                f"请先在班子成员中登记{community}{self.term_start:%Y-%m-%d}在任的书记"
-                "（大党委书记由社区党委书记兼任）。"
+                f"请先在班子成员中登记{community}{self.term_start:%Y-%m-%d}在任的{label}"
+                f"（大党委{label}由社区党委{label}兼任）。"
             )
-        if position.holder_name != self.person_name:
+        if self.person_name not in holders:
             raise ValidationError(
                 {
-                    "person_name": f"大党委书记由社区党委书记兼任：{self.term_start:%Y-%m-%d}"
-                    f"{community}的书记是{position.holder_name}。"
+                    "person_name": f"大党委{label}由社区党委{label}兼任：{self.term_start:%Y-%m-%d}"
+                    f"{community}的{label}是{'、'.join(holders)}。"
                 }
             )
         if self.unit_id:
-            raise ValidationError({"unit": "大党委书记由社区党委书记兼任，所在成员单位应留空。"})
+            raise ValidationError(
+                {"unit": f"大党委{label}由社区党委{label}兼任，所在成员单位应留空。"}
+            )
+
+
+# 004 三(二): the 大党委's 书记 and 副书记 are the community's own, by office (兼任).
+BIG_COMMITTEE_EX_OFFICIO: dict[str, str] = {
+    CommitteeRole.SECRETARY: PositionTitle.SECRETARY,
+    CommitteeRole.DEPUTY_SECRETARY: PositionTitle.DEPUTY_SECRETARY,
+}
 
 
 class OrganizationAccessQuerySet(ScopedQuerySet["OrganizationAccess"]):

@@ -280,3 +280,74 @@ def test_the_gap_is_a_setting(tree, secretary_a) -> None:
     services.committee_member_save(
         member=_member(committee, dt.date(2024, 1, 1), dt.date(2024, 6, 30)), actor=secretary_a
     )
+
+
+# --- issue "Rules, round 2" 15: the 大党委's 副书记 is the community's own 副书记 (004 三(二)) -------
+def _deputy(committee, name: str, start=dt.date(2025, 1, 1), end=dt.date(2027, 12, 31)):
+    return CommitteeMember(
+        committee=committee,
+        person_name=name,
+        role="deputy_secretary",
+        term_start=start,
+        term_end=end,
+    )
+
+
+@pytest.fixture
+def deputies(tree) -> None:
+    for name, start, end in (
+        ("甲副书记", dt.date(2020, 1, 1), None),
+        ("乙副书记", dt.date(2024, 6, 1), None),
+        ("旧副书记", dt.date(2018, 1, 1), dt.date(2024, 12, 31)),
+    ):
+        PositionFactory(
+            organization=tree.community_a,
+            title="deputy_secretary",
+            holder_name=name,
+            start_date=start,
+            end_date=end,
+        )
+
+
+def test_big_committee_deputy_must_be_a_deputy_of_the_community(
+    tree, secretary_a, big_committee, deputies
+) -> None:
+    for name in ("别人", "旧副书记", "甲书记"):  # not a deputy; no longer one on the term's start
+        with pytest.raises(ValidationError) as info:
+            services.committee_member_save(member=_deputy(big_committee, name), actor=secretary_a)
+        assert info.value.message_dict["person_name"] == [
+            "大党委副书记由社区党委副书记兼任：2025-01-01甲社区党委的副书记是甲副书记、乙副书记。"
+        ]
+    assert not CommitteeMember.objects.exists()
+    services.committee_member_save(member=_deputy(big_committee, "乙副书记"), actor=secretary_a)
+    assert CommitteeMember.objects.get().person_name == "乙副书记"
+
+
+def test_big_committee_deputy_needs_a_deputy_on_file(tree, secretary_a, big_committee) -> None:
+    with pytest.raises(
+        ValidationError, match="请先在班子成员中登记甲社区党委2025-01-01在任的副书记"
+    ):
+        services.committee_member_save(member=_deputy(big_committee, "甲副书记"), actor=secretary_a)
+
+
+def test_big_committee_has_one_deputy_at_a_time(tree, secretary_a, big_committee, deputies) -> None:
+    services.committee_member_save(member=_deputy(big_committee, "甲副书记"), actor=secretary_a)
+    with pytest.raises(ValidationError, match="大党委只设一名副书记：甲副书记任副书记至2027-12-31"):
+        services.committee_member_save(member=_deputy(big_committee, "乙副书记"), actor=secretary_a)
+    assert CommitteeMember.objects.count() == 1
+
+
+def test_big_committee_deputy_sits_for_no_member_unit(
+    tree, secretary_a, big_committee, deputies
+) -> None:
+    big_committee.member_units.add(tree.unit_a)
+    member = _deputy(big_committee, "甲副书记")
+    member.unit = tree.unit_a
+    with pytest.raises(ValidationError, match="所在成员单位应留空"):
+        services.committee_member_save(member=member, actor=secretary_a)
+
+
+def test_a_joint_meeting_deputy_need_not_be_the_communitys(tree, secretary_a) -> None:
+    committee = JointCommitteeFactory(community=tree.community_a, kind="joint_meeting")
+    services.committee_member_save(member=_deputy(committee, "任何人"), actor=secretary_a)
+    assert CommitteeMember.objects.get().person_name == "任何人"
