@@ -62,12 +62,6 @@ def _arrears_todos(user: Any, today: dt.date) -> list[Todo]:
             changelist_url("finance.memberdues", arrears="warned"),
             "及时提醒，下月仍未交纳的按自行脱党处理",
         ),
-        Todo(
-            "名党员无法计算党费（未登记月收入等）",
-            len(found["error"]),
-            changelist_url("finance.memberdues", arrears="error"),
-            "请补登月收入或核定党费：数据有误的不计欠交，也不按自行脱党处理",
-        ),
     ]
 
 

@@ -65,6 +65,7 @@ CUSTOM_URLS: dict[str, tuple[str, ...]] = {
     "organizations_organization_import_template": (OK, OK, OK, OK, NO, LOGIN),
     "organizations_organization_tree":        (OK, OK, OK, OK, OK, LOGIN),
     "organizations_organization_tree_pdf":    (OK, OK, OK, OK, OK, LOGIN),
+    "publicity_developmentcase_import_template": (OK, OK, OK, OK, NO, LOGIN),
     "publicity_notice_poster":                (OK, OK, OK, OK, NO, LOGIN),
     "publicity_notice_record_book":           (OK, OK, OK, OK, NO, LOGIN),
 }  # fmt: skip

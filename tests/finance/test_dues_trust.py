@@ -281,7 +281,8 @@ def test_a_payment_is_reversed_with_reason_and_actor_and_the_month_is_open_again
     payment.refresh_from_db()
     assert (payment.reversal_reason, payment.reversed_by) == ("重复登记", branch_officer_a)
     assert payment.reversed_at is not None
-    assert selectors.last_settled_months([member.pk], MARCH) == {}
+    settled, _quarterly = selectors._settlements([member.pk], dt.date(2026, 3, 31))
+    assert settled.get(member.pk, {}) == {}  # the month is open again
     with pytest.raises(ValidationError, match="已冲正"):
         services.dues_payment_reverse(payment=payment, actor=branch_officer_a, reason="再次")
     again = services.dues_payment_record(

@@ -175,7 +175,7 @@ def test_dues_that_cannot_be_computed_are_a_data_error_never_a_lapse(
     report = self_lapse_report(members=Member.objects.all(), today=AS_OF)
     assert report.rows == []
     assert [(m.name, error) for m, error in report.errors] == [
-        ("无收入在职", "未登记月收入，无法计算党费")
+        ("无收入在职", "数据错误：未登记月收入，无法计算党费，请补登后再核定")
     ]
     client.force_login(secretary_a)
     page = client.get(reverse("admin:index")).content.decode()
