@@ -33,6 +33,7 @@ from organizations.demo import DEMO_PASSWORD, Login
 from organizations.models import Organization
 from organizations.roles import Role
 from organizations.rules import COMMUNITY_KINDS, OrganizationKind
+from organizations.selectors import APPROVING_COMMITTEE_ROLES, approving_committee
 from organizations.services import organization_access_grant
 
 from . import rules, selectors
@@ -180,10 +181,10 @@ def _committee_user(member: Member) -> Any:
     """A user of the 上一级党委 that approves the member's branch's reductions, if any."""
     from organizations.models import OrganizationAccess
 
-    committee = dues_services.approving_committee(member.branch)
+    committee = approving_committee(member.branch)
     access = (
         OrganizationAccess.objects.filter(
-            organization=committee, role__in=dues_services.RELIEF_APPROVING_ROLES
+            organization=committee, role__in=APPROVING_COMMITTEE_ROLES
         )
         .select_related("user")
         .order_by("pk")

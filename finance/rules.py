@@ -15,7 +15,6 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.db import models
 
 from members.rules import SELF_LAPSE_MONTHS, Category, Run
-from organizations.rules import OrganizationKind
 
 # The documents the rules come from, named as users know them (never by the seeds' numbers).
 DUES_RULE_NAME = "《关于中国共产党党费收缴、使用和管理的规定》"
@@ -49,11 +48,6 @@ CENTRAL_REMITTANCE_THRESHOLD = Decimal("1000")  # a single voluntary payment thi
 # An imported payment may be dated at most this many months before its month (advance payment of
 # the next month, the 党费交纳 import contract).
 IMPORT_ADVANCE_MONTHS = 1
-# 减交、免交: approved by the 上一级党委, the nearest of these above the branch (a 党总支 is not a
-# 党委 and is passed over).
-RELIEF_APPROVING_KINDS = frozenset(
-    {OrganizationKind.COMMUNITY_COMMITTEE, OrganizationKind.SUB_DISTRICT}
-)
 ARREARS_WARN_MONTHS = 5  # 5 months unpaid: the member is warned
 # 6 consecutive months unpaid: flagged for 自行脱党 handling (002): the members app's own number.
 ARREARS_LAPSE_MONTHS = SELF_LAPSE_MONTHS

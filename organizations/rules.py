@@ -139,3 +139,11 @@ def committee_term_error(
             f"本届最晚应于{limit:%Y-%m-%d}结束。"
         )
     return None
+
+
+# 上级党委 (DOMAIN.md): the nearest 社区党委 or 街道党工委 above a branch admits its candidates
+# (发展党员 steps 13, 17, 24; the 公示) and approves its dues reductions; a 社区党总支 is not a 党委
+# and is passed over.
+APPROVING_COMMITTEE_KINDS = frozenset(
+    {OrganizationKind.COMMUNITY_COMMITTEE, OrganizationKind.SUB_DISTRICT}
+)

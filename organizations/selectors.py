@@ -7,7 +7,40 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from .models import Organization, OrganizationQuerySet, Position
+from .models import Organization, OrganizationAccess, OrganizationQuerySet, Position
+from .roles import Role
+from .rules import APPROVING_COMMITTEE_KINDS
+
+# Who acts for the 上级党委: its secretary and officers (never a branch officer below it).
+APPROVING_COMMITTEE_ROLES = (
+    Role.SUB_DISTRICT_OFFICER,
+    Role.COMMUNITY_SECRETARY,
+    Role.COMMUNITY_OFFICER,
+)
+
+
+def approving_committee(branch: Organization) -> Organization | None:
+    """The 上级党委 of `branch`: the nearest 社区党委 or 街道党工委 above it (None: none recorded)."""
+    node = branch.parent
+    while node is not None:
+        if node.kind in APPROVING_COMMITTEE_KINDS:
+            return node
+        node = node.parent
+    return None
+
+
+def is_approving_committee_user(actor: Any, branch: Organization) -> bool:
+    """Whether `actor` acts for the 上级党委 of `branch` (None, the command line, and a superuser
+    may do anything)."""
+    if actor is None or getattr(actor, "is_superuser", False):
+        return True
+    committee = approving_committee(branch)
+    return (
+        committee is not None
+        and OrganizationAccess.objects.filter(
+            user_id=actor.pk, organization=committee, role__in=APPROVING_COMMITTEE_ROLES
+        ).exists()
+    )
 
 
 @dataclass

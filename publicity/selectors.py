@@ -15,9 +15,8 @@ from django.db.models import Count, Q, QuerySet
 from members.models import Member
 from members.participation import Answer
 from members.selectors.dual import BoardEntry, supervision_board_list
-from organizations.models import Organization, OrganizationAccess
-from organizations.roles import Role
-from organizations.rules import COMMUNITY_KINDS, OrganizationKind
+from organizations.models import Organization
+from organizations.rules import COMMUNITY_KINDS
 
 from . import rules
 from .models import BoardItem, DevelopmentCase, DevelopmentStep, Notice, Opinion
@@ -173,34 +172,6 @@ def development_ledger_list(organization: Organization, *, reader: Any) -> list[
 
 
 # --- who approves, and the people a step names --------------------------------------------------
-APPROVING_KINDS = (OrganizationKind.COMMUNITY_COMMITTEE, OrganizationKind.SUB_DISTRICT)
-APPROVING_ROLES = (Role.SUB_DISTRICT_OFFICER, Role.COMMUNITY_SECRETARY, Role.COMMUNITY_OFFICER)
-
-
-def approving_committee(branch: Organization) -> Organization | None:
-    """The 党委 that admits the branch's candidates: the nearest 社区党委 or 街道党工委 above the
-    branch (a 社区党总支 has no power to admit)."""
-    organization = branch.parent
-    while organization is not None:
-        if organization.kind in APPROVING_KINDS:
-            return organization
-        organization = organization.parent
-    return None
-
-
-def is_committee_user(actor: Any, branch: Organization) -> bool:
-    """Whether `actor` works for the approving 党委 of `branch` (None, the command line, and a
-    superuser may do anything)."""
-    if actor is None or getattr(actor, "is_superuser", False):
-        return True
-    committee = approving_committee(branch)
-    return committee is not None and (
-        OrganizationAccess.objects.filter(
-            user_id=actor.pk, organization=committee, role__in=APPROVING_ROLES
-        ).exists()
-    )
-
-
 def _person_error(case: DevelopmentCase, name: str, day: dt.date, what: str) -> str | None:
     """`name` ("姓名", or "姓名（所在党组织）" for a member of another organization) is a 正式党员
     on `day`: a member of the system, or recorded with an organization outside it."""

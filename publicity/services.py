@@ -21,6 +21,7 @@ from members.models import Member
 from members.rules import MemberStatus
 from members.services.member import member_save
 from organizations.scope import require_editable
+from organizations.selectors import approving_committee, is_approving_committee_user
 
 from . import rules
 from .models import (
@@ -33,7 +34,7 @@ from .models import (
     OpinionStatus,
     VoteExclusion,
 )
-from .selectors import approving_committee, is_committee_user, step_people_error
+from .selectors import step_people_error
 
 # The document every notice message cites (000 item 八).
 NOTICE_RULE = "《社区党建公示栏具体有哪些内容》中的发展党员公示制度"
@@ -120,7 +121,7 @@ def development_case_extend_probation(
 def committee_step_error(case: DevelopmentCase, number: int, actor: Any) -> str | None:
     """Steps 13, 17 and 24 (上级党委 预审/审批) are recorded by a user of the approving 党委 (the
     nearest 社区党委 or 街道党工委 above the branch), never by the branch or a 党总支."""
-    if number not in rules.COMMITTEE_STEPS or is_committee_user(actor, case.branch):
+    if number not in rules.COMMITTEE_STEPS or is_approving_committee_user(actor, case.branch):
         return None
     committee = approving_committee(case.branch)
     name = committee.name if committee else "上级党委"
@@ -425,7 +426,7 @@ def notice_publish_error(
         return "该公示已撤回，不能再发布；如需公示请新建"
     if notice.is_published:
         return "该公示已经发布"
-    if not is_committee_user(actor, case.branch):
+    if not is_approving_committee_user(actor, case.branch):
         committee = approving_committee(case.branch)
         return (
             f"公示由审批的上级党委（{committee.name if committee else '上级党委'}）发布"
@@ -482,7 +483,7 @@ def notice_withdraw(*, notice: Notice, reason: str, actor: Any) -> Notice:
         .select_related("case__branch")
         .get(pk=notice.pk)
     )
-    if not is_committee_user(actor, notice.case.branch):
+    if not is_approving_committee_user(actor, notice.case.branch):
         raise ValidationError("公示由审批的上级党委发布，也只能由其撤回")
     if not notice.is_published:
         raise ValidationError("该公示尚未发布，无需撤回")

@@ -19,9 +19,9 @@ from django.utils import timezone
 
 from common.services import model_delete, model_save
 from members.models import Member
-from organizations.models import Organization, OrganizationAccess
-from organizations.roles import Role
+from organizations.models import Organization
 from organizations.scope import ScopeError, require_editable
+from organizations.selectors import approving_committee, is_approving_committee_user
 
 from .. import rules
 from ..models import (
@@ -38,13 +38,6 @@ from ..rules import DuesBasis, LedgerLine, PaymentMethod
 from ..selectors import member_month_dues, publication_lines
 
 logger = logging.getLogger(__name__)
-
-# Who approves for the 上一级党委: its secretary, its officers (not a branch officer below it).
-RELIEF_APPROVING_ROLES = (
-    Role.SUB_DISTRICT_OFFICER,
-    Role.COMMUNITY_SECRETARY,
-    Role.COMMUNITY_OFFICER,
-)
 
 
 @transaction.atomic
@@ -150,36 +143,18 @@ def dues_relief_save(
     return model_save(relief, actor=actor, update_fields=update_fields)
 
 
-def approving_committee(branch: Organization) -> Organization | None:
-    """The 上一级党委 that approves a branch's reduction or waiver: the nearest 社区党委 or
-    街道党工委 above the branch (a 党总支 is passed over: it is not a 党委)."""
-    node = branch.parent
-    while node is not None:
-        if node.kind in rules.RELIEF_APPROVING_KINDS:
-            return node
-        node = node.parent
-    return None
-
-
 def _require_higher_committee(actor: Any, relief: DuesRelief) -> None:
     """The approval comes from the committee above the branch (a user who manages that very
     committee), and never from the user who recorded the branch's decision."""
     if actor is None:
         return
-    committee = approving_committee(relief.member.branch)
-    if not getattr(actor, "is_superuser", False):
-        holds = (
-            committee is not None
-            and OrganizationAccess.objects.filter(
-                user_id=actor.pk, organization=committee, role__in=RELIEF_APPROVING_ROLES
-            ).exists()
+    if not is_approving_committee_user(actor, relief.member.branch):
+        committee = approving_committee(relief.member.branch)
+        where = f"（{committee}）" if committee is not None else ""
+        raise ScopeError(
+            f"您无权审批该减免：须由党支部的上一级党委{where}批准"
+            f"（{rules.DUES_RULE_NAME}第七条：社区党委或街道党工委，不是党总支）。"
         )
-        if not holds:
-            where = f"（{committee}）" if committee is not None else ""
-            raise ScopeError(
-                f"您无权审批该减免：须由党支部的上一级党委{where}批准"
-                f"（{rules.DUES_RULE_NAME}第七条：社区党委或街道党工委，不是党总支）。"
-            )
     if _relief_recorder_id(relief) == actor.pk:
         raise ScopeError(
             "您登记了支部的减免决定，不能再以上级党委的名义批准：请由上级党委的其他人员审批。"
