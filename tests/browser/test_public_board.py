@@ -87,7 +87,8 @@ def test_a_residents_opinion_blocks_the_approval_until_it_is_closed(
 
     _send_opinion(browser, live_server.url, results_dir)
 
-    page = login("chunhui_zb1", DEMO_PASSWORD)
+    # The approval (step 17) is the 上级党委's: the community committee's secretary records it.
+    page = login("chunhui", DEMO_PASSWORD)
     notice = Notice.objects.get(case=candidate)
     page.goto(f"/admin/publicity/notice/{notice.pk}/change/")
     expect(page.get_by_text("该同志在楼道里堆放杂物").first).to_be_visible()
@@ -95,8 +96,13 @@ def test_a_residents_opinion_blocks_the_approval_until_it_is_closed(
 
     # Time passes: the notice has run its full period (it began the day after the meeting).
     meeting = candidate.steps.get(number=15).date
+    from django.utils import timezone
+
+    start = meeting + dt.timedelta(days=1)
     Notice.objects.filter(pk=notice.pk).update(
-        starts_on=meeting + dt.timedelta(days=1), ends_on=meeting + dt.timedelta(days=7)
+        published_at=timezone.make_aware(dt.datetime.combine(start, dt.time(9))),
+        starts_on=start,
+        ends_on=meeting + dt.timedelta(days=7),
     )
     _record_approval(page, candidate)
     expect(page.get_by_text(re.compile("1条意见尚未核实办结")).first).to_be_visible()
