@@ -12,7 +12,8 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
 
-from common.dashboard import Chart, Panel, Todo, changelist_url, kept_until_changed
+from common.dashboard import kept_until_changed
+from kit.dashboard import Chart, Panel, Todo, changelist_url
 from organizations.models import Organization
 
 from .models import Notification

@@ -1,4 +1,4 @@
-"""The generated district's meetings (common/district.py): `years` of 三会一课 for every branch and
+"""The generated district's meetings (kit/district.py): `years` of 三会一课 for every branch and
 group, with realistic gaps and some meetings without their quorum, and named attendance for the
 last year's 支部党员大会 and 党课 (what the compliance view and the feedback cards read)."""
 
@@ -12,7 +12,7 @@ from django.conf import settings
 from django.db.models import Count
 from django.utils import timezone
 
-from common.district import District, bulk_insert
+from kit.district import District, bulk_insert
 from members.models import Member
 from organizations.models import Organization
 from organizations.rules import OrganizationKind as OK

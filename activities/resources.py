@@ -15,7 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from import_export import fields, widgets
 
-from common.imports import (
+from kit.imports import (
     CodeWidget,
     DateWidget,
     LabelWidget,

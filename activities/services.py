@@ -19,7 +19,7 @@ from django.db import transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
-from common.services import model_save
+from kit.services import model_save
 from members.models import Member
 from organizations.rules import COMMUNITY_KINDS, OrganizationKind
 from organizations.scope import require_editable

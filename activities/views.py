@@ -10,7 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
-from common.admin import error_text
+from kit.admin import error_text
 
 from .models import AttendanceStatus, Meeting
 from .services import SignInError, attendance_sign_in, sign_in_open

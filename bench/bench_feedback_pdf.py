@@ -6,7 +6,7 @@ own render of the same HTML (issue 14).
 
 The cards are those of the generated district's first community (GD<seed>-C00) for the period,
 made first if the period has none (the generation service, idempotent). The project's figure is
-activities/feedback/reports.py `feedback_cards_pdf` (the template, then common/pdf.py through the
+activities/feedback/reports.py `feedback_cards_pdf` (the template, then kit/pdf.py through the
 shared WeasyPrint helper); the reference is `weasyprint.HTML(string=html).write_pdf()` of the HTML
 that render produced, with the same fonts (the system's Noto Sans CJK; the @font-face fallback is
 in the HTML either way). Needs fonts-noto-cjk and libharfbuzz-subset0 (without the latter WeasyPrint
@@ -68,7 +68,7 @@ def main() -> None:
 
     from activities.feedback.reports import TITLE, feedback_cards_pdf
     from activities.feedback.services import period_get
-    from common.pdf import FALLBACK_FONT_FAMILY, fallback_font_url
+    from kit.pdf import FALLBACK_FONT_FAMILY, fallback_font_url
 
     community, cards = cards_get(args.seed, args.period, args.cards)
     label = period_get(args.period).label

@@ -130,7 +130,7 @@ def profiled(action: Any) -> Any:
 def run(rows: int, profile: bool = False) -> None:
     import openpyxl
 
-    from common.imports import read_spreadsheet
+    from kit.imports import read_spreadsheet
     from members.resources import MemberRosterResource
     from organizations.models import Organization
     from organizations.rules import OrganizationKind as K

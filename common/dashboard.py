@@ -17,8 +17,7 @@ timeout, and the date is part of the key, so "this quarter" turns over at midnig
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable
 from typing import Any, TypeVar
 
 from django.conf import settings
@@ -27,49 +26,12 @@ from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
+from kit.dashboard import Panel
+
 T = TypeVar("T")
 VERSION_KEY = "common:dashboard:version"
 # The apps whose rows the panels count; a save in another (sessions, login attempts) changes none.
 DOMAIN_APPS = frozenset({"organizations", "members", "activities", "finance", "publicity"})
-
-
-@dataclass(frozen=True)
-class Todo:
-    label: str
-    count: int
-    url: str
-    hint: str = ""
-    urgent: bool = True  # shown in red while count > 0
-
-
-@dataclass(frozen=True)
-class Figure:
-    label: str
-    value: int | str
-    url: str = ""
-
-
-@dataclass(frozen=True)
-class Chart:
-    """A bar chart: (label, value) pairs, drawn with plain HTML (no script)."""
-
-    title: str
-    bars: Sequence[tuple[str, int]]
-    unit: str = "人"
-
-    @property
-    def rows(self) -> list[tuple[str, int, int]]:
-        top = max((value for _, value in self.bars), default=0) or 1
-        return [(label, value, round(100 * value / top)) for label, value in self.bars]
-
-
-@dataclass
-class Panel:
-    title: str
-    order: int = 100
-    todos: list[Todo] = field(default_factory=list)
-    figures: list[Figure] = field(default_factory=list)
-    charts: list[Chart] = field(default_factory=list)
 
 
 Provider = Callable[[HttpRequest], Panel | None]
@@ -133,14 +95,3 @@ def _move_version() -> None:
 
 def todo_count(request: HttpRequest) -> int:
     return sum(t.count for p in panel_list(request) for t in p.todos if t.urgent)
-
-
-def changelist_url(app_model: str, **params: Any) -> str:
-    """`/admin/<app>/<model>/?a=b`: the list a to-do opens, filtered to its rows."""
-    from urllib.parse import urlencode
-
-    from django.urls import reverse
-
-    app, model = app_model.split(".")
-    url = reverse(f"admin:{app}_{model}_changelist")
-    return f"{url}?{urlencode(params)}" if params else url

@@ -28,10 +28,10 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
+from kit.services import model_save
 from organizations.scope import Scope, ScopeError, scope_of
 
 from .models import Document, DocumentStatus
-from .services import model_save
 
 Progress = Callable[[int], None]
 

@@ -66,7 +66,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # Content-Security-Policy on every page (CONTENT_SECURITY_POLICY below; the admin's addition).
-    "common.middleware.ContentSecurityPolicyMiddleware",
+    "kit.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -78,7 +78,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
-    "common.middleware.ReadOnlyHistoryMiddleware",
+    "kit.middleware.ReadOnlyHistoryMiddleware",
     # Last, as django-axes asks: turns a locked-out login into the Chinese lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -195,7 +195,7 @@ AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_RESET_ON_SUCCESS = True
 AXES_ENABLE_ADMIN = False  # organizations/admin.py registers a scoped one
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
-AXES_CLIENT_IP_CALLABLE = "common.security.client_ip"
+AXES_CLIENT_IP_CALLABLE = "kit.security.client_ip"
 AXES_VERBOSE = False
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 
@@ -234,7 +234,7 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"one_line_denied": {"()": "common.logging.OneLineDenied"}},
+    "filters": {"one_line_denied": {"()": "kit.logging.OneLineDenied"}},
     "handlers": {
         "console": {"class": "logging.StreamHandler", "filters": ["one_line_denied"]},
     },
@@ -257,7 +257,7 @@ OTP_TOTP_ISSUER = env("OTP_TOTP_ISSUER", default="社区党建管理系统")
 # Content-Security-Policy (django-csp): scripts only from the site itself or carrying the page's
 # nonce; no plugin, no framing, forms post only here. Styles allow 'unsafe-inline' because
 # django-unfold writes `style="…"` attributes in its templates. The admin adds
-# ADMIN_SCRIPT_SRC_EXTRA (common/middleware.py: unfold's Alpine.js evaluates expressions).
+# ADMIN_SCRIPT_SRC_EXTRA (kit/middleware.py: unfold's Alpine.js evaluates expressions).
 CONTENT_SECURITY_POLICY_REPORT_URI = env("CONTENT_SECURITY_POLICY_REPORT_URI", default="")
 ADMIN_SCRIPT_SRC_EXTRA = env.list("ADMIN_SCRIPT_SRC_EXTRA", default=["'unsafe-eval'"])
 CONTENT_SECURITY_POLICY = {
@@ -328,7 +328,7 @@ DEMO_BUILDERS = [
     "activities.demo_feedback.build",
     "finance.demo.build",
 ]
-# `python manage.py generate_district` (bench/) runs these steps in order (common/district.py).
+# `python manage.py generate_district` (bench/) runs these steps in order (kit/district.py).
 DISTRICT_GENERATORS = [
     "organizations.district.generate",
     "members.district.generate",
@@ -368,11 +368,11 @@ CITIZEN_ID_PROBE_DAILY_LIMIT = env.int("CITIZEN_ID_PROBE_DAILY_LIMIT", default=2
 # checks, so it is off; the history stays readable.
 SIMPLE_HISTORY_REVERT_DISABLED = True
 
-# Uploaded attachments and photos (common/uploads.py): PDF, JPEG, PNG and Office documents, told
+# Uploaded attachments and photos (kit/uploads.py): PDF, JPEG, PNG and Office documents, told
 # by their content; larger than this is refused with a Chinese message.
 UPLOAD_MAX_BYTES = env.int("UPLOAD_MAX_BYTES", default=10 * 1024 * 1024)
 
-# Imports (common/spreadsheets.py): a file is refused before it is parsed when it is larger than
+# Imports (kit/spreadsheets.py): a file is refused before it is parsed when it is larger than
 # this, or (.xlsx) would unpack to more; while read, past the row or cell limits. An uploaded file
 # waits for its confirmation in the cache only, for IMPORT_PREVIEW_SECONDS.
 IMPORT_MAX_UPLOAD_BYTES = env.int("IMPORT_MAX_UPLOAD_BYTES", default=5 * 1024 * 1024)
@@ -383,7 +383,7 @@ IMPORT_MAX_COMPRESSION_RATIO = env.int("IMPORT_MAX_COMPRESSION_RATIO", default=1
 IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=20000)
 IMPORT_MAX_CELL_CHARS = env.int("IMPORT_MAX_CELL_CHARS", default=500)
 IMPORT_PREVIEW_SECONDS = env.int("IMPORT_PREVIEW_SECONDS", default=30 * 60)
-IMPORT_EXPORT_TMP_STORAGE_CLASS = "common.spreadsheets.ExpiringCacheStorage"
+IMPORT_EXPORT_TMP_STORAGE_CLASS = "kit.spreadsheets.ExpiringCacheStorage"
 
 # --- Activities (activities/, issue 10): 三会一课 frequencies, quorum, attendance targets.
 # Required meetings, "count/unit" (unit: month, quarter, year). Defaults: the 2018 支部工作条例

@@ -4,9 +4,9 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
-from common.files import media_file
 from common.reportcenter import report_center
 from common.twofactor import otp_setup, otp_verify
+from kit.files import media_file
 
 urlpatterns = [
     # The public site (publicity/urls.py): communities, their boards and notices, no login.
@@ -18,7 +18,7 @@ urlpatterns = [
     path("admin/otp/verify/", otp_verify, name="otp_verify"),
     path("admin/", admin.site.urls),
     path("portal/", include("activities.portal.urls")),
-    # Stored files, in every mode: each to a user who may see the row holding it (common/files.py);
+    # Stored files, in every mode: each to a user who may see the row holding it (kit/files.py);
     # never a folder served as is (an uploaded page would run on the admin's origin).
     path(f"{settings.MEDIA_URL.strip('/')}/<path:name>", media_file, name="media_file"),
 ]

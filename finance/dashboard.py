@@ -12,7 +12,7 @@ from django.db.models import Count, Q, Sum
 from django.http import HttpRequest
 from django.utils import timezone
 
-from common.dashboard import Chart, Panel, Todo, changelist_url
+from kit.dashboard import Chart, Panel, Todo, changelist_url
 from organizations.models import OrganizationAccess
 from organizations.roles import Role
 

@@ -1,4 +1,4 @@
-"""The generated district's finance (common/district.py): this year's 党费 and 党建经费.
+"""The generated district's finance (kit/district.py): this year's 党费 and 党建经费.
 
 - an income for every member who pays by no fixed category and has none on the roster (floating
   only, new probationary members), and a raise this year for some in-service members;
@@ -26,7 +26,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.utils import timezone
 
-from common.district import District, bulk_insert
+from kit.district import District, bulk_insert
 from members.demo import GIVEN, SURNAMES
 from members.models import Member
 from members.rules import Category

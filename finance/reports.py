@@ -8,7 +8,7 @@ from typing import Any
 
 from django.utils import timezone
 
-from common.pdf import render_pdf
+from kit.pdf import render_pdf
 from members.models import Member
 
 from . import rules, selectors

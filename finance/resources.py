@@ -2,7 +2,7 @@
 export") and the 党费交纳 import (a contract too): the payments a branch recorded before it used
 the system.
 
-The payment import uses the shared toolkit (common/imports.py): a preview, row-numbered Chinese
+The payment import uses the shared toolkit (kit/imports.py): a preview, row-numbered Chinese
 errors, nothing written while any row is bad, and a re-import of the same file changes nothing.
 Its key is the member (by citizen ID) and the month; every row goes through
 finance.services.dues.dues_payment_record, so the amount is checked against what is owed.
@@ -21,7 +21,7 @@ from django.utils import timezone
 from import_export import fields
 from import_export.instance_loaders import BaseInstanceLoader
 
-from common.imports import (
+from kit.imports import (
     AmountWidget,
     DateWidget,
     RowNumberedResource,
@@ -129,7 +129,7 @@ def ledger_xlsx(rows: list[LedgerRow], month: dt.date) -> bytes:
 
 def ledger_file(path: Any, rows: list[LedgerRow], month: dt.date) -> None:
     """Write the ledger to `path` (.xlsx streamed; .csv through the shared safe format)."""
-    from common.imports import write_spreadsheet
+    from kit.imports import write_spreadsheet
 
     if str(path).lower().endswith(".xlsx"):
         path.write_bytes(ledger_xlsx(rows, month))

@@ -13,7 +13,7 @@ from django.db.models.functions import TruncMonth
 from django.http import HttpRequest
 from django.utils import timezone
 
-from common.dashboard import Chart, Figure, Panel, Todo, changelist_url
+from kit.dashboard import Chart, Figure, Panel, Todo, changelist_url
 
 from .models import (
     ActivityRecord,

@@ -23,7 +23,7 @@ from django.db.models import Count
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
-from common.services import model_save
+from kit.services import model_save
 from organizations.models import Organization, Unit
 from organizations.rules import COMMUNITY_KINDS, OrganizationKind
 

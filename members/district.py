@@ -1,4 +1,4 @@
-"""The generated district's members (common/district.py): members of the community branches
+"""The generated district's members (kit/district.py): members of the community branches
 with a realistic mix of categories and incomes, in-service members held by the workplace units'
 organizations and registered where they live, and their community activity records."""
 
@@ -11,7 +11,7 @@ from typing import Any
 
 from django.utils import timezone
 
-from common.district import District, bulk_insert
+from kit.district import District, bulk_insert
 from organizations.models import Organization, Unit
 from organizations.rules import OrganizationKind as K
 

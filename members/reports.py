@@ -8,8 +8,8 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 
-from common.masking import mask_address, mask_birth_date, mask_phone
-from common.pdf import render_pdf
+from kit.masking import mask_address, mask_birth_date, mask_phone
+from kit.pdf import render_pdf
 from organizations.models import Organization
 
 from .models import Registration

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from common.pdf import render_pdf
+from kit.pdf import render_pdf
 
 from .models import Assessment
 from .selectors.records import ASSESSMENT_FULL_SCORE, assessment_sheet_get

@@ -3,7 +3,7 @@
 The columns, their order and their formats are a contract: an export can be edited and imported
 back. The citizen ID is the key. Every error is a row error that names the spreadsheet's own row
 (the header is row 1); every row is read and checked first (the resource's checks, the model's
-through common.imports' bulk twin of full_clean, and members.services.member.member_check), then,
+through kit.imports' bulk twin of full_clean, and members.services.member.member_check), then,
 if none is wrong, all are written at once by members.services.member.member_bulk_save, with the
 importing user's scope (no user: the command line, no scope limit). The queries of an import do
 not grow with its rows.
@@ -21,7 +21,7 @@ from import_export import fields, widgets
 from import_export.instance_loaders import BaseInstanceLoader
 from import_export.results import Result
 
-from common.imports import (
+from kit.imports import (
     AmountWidget,
     CodeWidget,
     DateWidget,

@@ -21,16 +21,16 @@ from import_export.admin import ImportExportMixin
 from unfold.admin import ModelAdmin, TabularInline
 from unfold.forms import AdminPasswordChangeForm, UserChangeForm, UserCreationForm
 
-from common.admin import (
+from common.documents import document_request
+from kit.admin import (
     FILTER_KINDS_PARAMETER,
     ScopedHistoryAdmin,
     ScopedTabularInline,
     Services,
     SpreadsheetAdminMixin,
 )
-from common.documents import document_request
-from common.masking import mask_phone
-from common.pdf import pdf_response
+from kit.masking import mask_phone
+from kit.pdf import pdf_response
 
 from . import services
 from .models import (
@@ -221,7 +221,7 @@ class UnitAdmin(ScopedHistoryAdmin):
         return mask_phone(unit.contact_phone)
 
     def save_model(self, request: HttpRequest, obj: Unit, form: Any, change: bool) -> None:
-        from common.admin import changed_fields
+        from kit.admin import changed_fields
 
         services.unit_save(
             unit=obj,

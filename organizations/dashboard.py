@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db.models import Count, Q
 from django.http import HttpRequest
 
-from common.dashboard import Figure, Panel, changelist_url
+from kit.dashboard import Figure, Panel, changelist_url
 
 from .models import Organization, Unit
 from .rules import COMMUNITY_KINDS, OrganizationKind

@@ -1,11 +1,11 @@
 """The generated district's tree: one sub-district, its communities, branches and groups, and the
-workplace units with their party organizations (common/district.py)."""
+workplace units with their party organizations (kit/district.py)."""
 
 from __future__ import annotations
 
 import datetime as dt
 
-from common.district import District, bulk_insert
+from kit.district import District, bulk_insert
 
 from .models import Organization, Position, Unit, UnitKind
 from .rules import OrganizationKind as K

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.utils import timezone
 
-from common.pdf import render_pdf
+from kit.pdf import render_pdf
 
 from .models import Organization
 from .selectors import organization_tree_get

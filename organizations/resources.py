@@ -13,7 +13,7 @@ from typing import Any
 from django.db import models
 from import_export import fields
 
-from common.imports import (
+from kit.imports import (
     CodeWidget,
     DateWidget,
     LabelWidget,

@@ -10,7 +10,7 @@ from typing import Any
 
 from django.db import transaction
 
-from common.services import model_delete, model_save
+from kit.services import model_delete, model_save
 
 from .models import (
     CommitteeMember,

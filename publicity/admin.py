@@ -22,8 +22,8 @@ from django.utils import timezone
 from django.utils.html import format_html
 from import_export.admin import ImportExportMixin
 
-from common.admin import (
-    OrganizationFilter,
+from common.admin import OrganizationFilter
+from kit.admin import (
     ScopedAdmin,
     ScopedHistoryAdmin,
     ScopedTabularInline,

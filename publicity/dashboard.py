@@ -10,7 +10,7 @@ from django.db.models import Count, Q
 from django.http import HttpRequest
 from django.utils import timezone
 
-from common.dashboard import Figure, Panel, Todo, changelist_url
+from kit.dashboard import Figure, Panel, Todo, changelist_url
 
 from .models import DevelopmentCase, Notice, Opinion
 from .rules import Stage

@@ -1,4 +1,4 @@
-"""The generated district's 发展党员 and 公示 (common/district.py).
+"""The generated district's 发展党员 and 公示 (kit/district.py).
 
 A few development cases per community, held by its branches, at stages spread over the 25 steps
 (more of them at the notice step), each step recorded on the schedule of the demo (every time
@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 from django.utils import timezone
 
-from common.district import District, bulk_insert
+from kit.district import District, bulk_insert
 from members.demo import GIVEN, REGIONS, STREETS, SURNAMES
 from members.models import Member
 from members.rules import (

@@ -11,7 +11,7 @@ from django.db.models import Q
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from common.masking import mask_address, mask_birth_date, mask_citizen_id, mask_phone
+from kit.masking import mask_address, mask_birth_date, mask_citizen_id, mask_phone
 from members.models import Member
 from members.rules import Education, Gender
 from organizations.models import Organization
@@ -171,7 +171,7 @@ class DevelopmentStep(models.Model):
 
     @property
     def people_names(self) -> list[str]:
-        from common.imports import split_names
+        from kit.imports import split_names
 
         return split_names(self.people)
 

@@ -12,7 +12,7 @@ from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils import timezone
 
-from common.pdf import pdf_response, render_pdf
+from kit.pdf import pdf_response, render_pdf
 from organizations.models import Organization
 
 from .models import Notice

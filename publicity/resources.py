@@ -19,7 +19,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from import_export import fields
 
-from common.imports import (
+from kit.imports import (
     NAME_SEPARATOR,
     AmountWidget,
     CodeWidget,

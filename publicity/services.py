@@ -15,7 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from activities.selectors.votes import general_meeting_present_ids
-from common.services import model_save
+from kit.services import model_save
 from members import rules as member_rules
 from members.models import Member
 from members.rules import MemberStatus

@@ -36,7 +36,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from common.security import client_ip
+from kit.security import client_ip
 
 from . import selectors, services
 from .forms import Challenge, OpinionForm, challenge_new, rate_limited

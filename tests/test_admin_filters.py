@@ -136,7 +136,7 @@ def test_a_list_too_long_to_count_says_so_and_offers_no_select_all(
     from django.contrib.admin.sites import site
 
     from activities.models import Meeting
-    from common.admin import CappedCountPaginator
+    from kit.admin import CappedCountPaginator
 
     monkeypatch.setattr(site._registry[Meeting], "list_per_page", 3)
     for day in range(1, 9):

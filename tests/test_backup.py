@@ -18,7 +18,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection, connections
 
-from common.backup import table_counts
+from kit.backup import table_counts
 from organizations.models import Organization
 
 FILES = {

@@ -51,7 +51,7 @@ def test_admin_renders_under_its_policy(client: Client, secretary_a: Any, name: 
     assert response.status_code == 200
     policy = _directives(response)
     _strict_script_src(policy)
-    assert "'unsafe-eval'" in policy["script-src"]  # unfold's Alpine.js; see common/middleware.py
+    assert "'unsafe-eval'" in policy["script-src"]  # unfold's Alpine.js; see kit/middleware.py
 
 
 def test_admin_pages_have_no_inline_script_without_the_nonce(

@@ -11,7 +11,8 @@ import pytest
 from django.test import RequestFactory
 from django.urls import reverse
 
-from common.dashboard import Chart, panel_list
+from common.dashboard import panel_list
+from kit.dashboard import Chart
 from members.models import PostClaim
 from members.models.dual import PostClaimStatus
 from tests.members import factories as mf
@@ -150,7 +151,7 @@ def test_member_with_the_right_password_is_told_why_not_wrong(client: Any, db: N
 def test_a_refused_request_logs_one_line(client: Any, secretary_a: Any, caplog: Any) -> None:
     import logging
 
-    from common.logging import OneLineDenied
+    from kit.logging import OneLineDenied
 
     client.force_login(secretary_a)
     with caplog.at_level(logging.WARNING, logger="django.request"):

@@ -20,7 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
 
-from common.masking import mask_birth_date, mask_citizen_id
+from kit.masking import mask_birth_date, mask_citizen_id
 from members.models import Member, PersonalDataAccess
 from members.rules import citizen_id_check_character
 from publicity.models import DevelopmentCase

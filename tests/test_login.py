@@ -125,7 +125,7 @@ def test_idle_session_ends(client: Any, secretary_a: Any, settings: Any) -> None
 def test_forwarded_address_counts_only_behind_a_trusted_proxy(settings: Any) -> None:
     from django.test import RequestFactory
 
-    from common.security import client_ip
+    from kit.security import client_ip
 
     request = RequestFactory().get(
         "/", HTTP_X_FORWARDED_FOR="1.1.1.1, 2.2.2.2", REMOTE_ADDR="9.9.9.9"

@@ -61,7 +61,7 @@ def test_media_is_never_a_static_folder_even_in_debug(settings: Any) -> None:
     try:
         urls = importlib.reload(config.urls)
         match = resolve("/media/activities/meetings/1/x.html", urlconf=urls)
-        assert match.func.__module__ == "common.files"
+        assert match.func.__module__ == "kit.files"
     finally:
         settings.DEBUG = False
         importlib.reload(config.urls)

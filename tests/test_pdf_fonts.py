@@ -11,13 +11,13 @@ from pathlib import Path
 from django.conf import settings
 from pypdf import PdfReader
 
-from common.pdf import FALLBACK_FONT_FAMILY
+from kit.pdf import FALLBACK_FONT_FAMILY
 
 # The real report base template, rendered in a process whose fontconfig may see no fonts at all.
 RENDER = """
 import django, sys
 django.setup()
-from common.pdf import render_pdf
+from kit.pdf import render_pdf
 context = {"title": "组织架构", "organization": {"name": "春晖社区党委"}, "period": "2026年"}
 sys.stdout.buffer.write(render_pdf("reports/base.html", context))
 """

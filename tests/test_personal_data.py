@@ -163,7 +163,7 @@ def test_no_admin_accepts_a_lookup_on_a_personal_field(
 
 
 def test_every_admin_of_a_model_with_personal_fields_masks_them() -> None:
-    from common.admin import PersonalFieldsMixin
+    from kit.admin import PersonalFieldsMixin
 
     for model, model_admin in site._registry.items():
         if getattr(model, "PERSONAL_FIELDS", None):

@@ -20,7 +20,7 @@ from django.core.management import call_command
 from django.urls import reverse
 from import_export.admin import ExportMixin, ImportMixin
 
-from common.spreadsheets import (
+from kit.spreadsheets import (
     SafeCSV,
     SafeXLSX,
     SpreadsheetError,
@@ -241,7 +241,7 @@ def test_pending_preview_waits_only_in_the_expiring_cache(
     name = response.context["confirm_form"].initial["import_file_name"]
     assert cache.get(f"django-import-export-{name}") is not None
     assert _temp_files() - before == set()
-    assert settings.IMPORT_EXPORT_TMP_STORAGE_CLASS == "common.spreadsheets.ExpiringCacheStorage"
+    assert settings.IMPORT_EXPORT_TMP_STORAGE_CLASS == "kit.spreadsheets.ExpiringCacheStorage"
 
 
 # --- exports and imports in Chinese (issue 8) ----------------------------------------------------

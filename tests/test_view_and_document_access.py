@@ -150,7 +150,7 @@ def _outcome(response: Any, name: str) -> str:
 def quick_pdfs(monkeypatch: Any) -> None:
     """The pages and templates run; WeasyPrint's own work is left out (it is tested with the
     reports)."""
-    monkeypatch.setattr("common.pdf.html_to_pdf", lambda html: b"%PDF-1.7 stub")
+    monkeypatch.setattr("kit.pdf.html_to_pdf", lambda html: b"%PDF-1.7 stub")
     monkeypatch.setattr("common.tasks.render_document.delay", lambda *args: None)
 
 

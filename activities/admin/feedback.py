@@ -10,7 +10,7 @@ from django import forms
 from django.contrib import admin
 from django.http import HttpRequest
 
-from common.admin import ScopedHistoryAdmin, Services, run_service_action
+from kit.admin import ScopedHistoryAdmin, Services, run_service_action
 
 from ..feedback import services
 from ..models import FeedbackCard, FeedbackStatus

@@ -26,8 +26,8 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from import_export.admin import ImportExportMixin
 
-from common.admin import (
-    OrganizationFilter,
+from common.admin import OrganizationFilter
+from kit.admin import (
     ScopedAdmin,
     ScopedHistoryAdmin,
     ScopedTabularInline,
@@ -37,7 +37,7 @@ from common.admin import (
     changed_fields,
     problem_flag,
 )
-from common.spreadsheets import SafeXLSX
+from kit.spreadsheets import SafeXLSX
 from organizations.models import Organization
 
 from .. import services

@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.db.models import Count, Q
 from django.http import HttpRequest
 
-from common.dashboard import Figure, Panel, Todo, changelist_url
+from kit.dashboard import Figure, Panel, Todo, changelist_url
 
 from ..models import FeedbackCard, FeedbackStatus
 

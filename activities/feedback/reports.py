@@ -10,7 +10,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from common.documents import DocumentKind
-from common.pdf import render_pdf
+from kit.pdf import render_pdf
 from organizations.models import Organization
 from organizations.roles import Role
 

@@ -17,7 +17,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from common.services import history_copy, model_save
+from kit.services import history_copy, model_save
 from members.models import Registration
 from organizations.scope import require_editable
 

@@ -241,7 +241,7 @@ def attachment_path(instance: MeetingAttachment, filename: str) -> str:
     return f"activities/meetings/{instance.meeting_id}/{filename}"
 
 
-attachment_path.prefix = "activities/meetings/"  # type: ignore[attr-defined]  # common/files.py
+attachment_path.prefix = "activities/meetings/"  # type: ignore[attr-defined]  # kit/files.py
 
 
 class MeetingAttachmentQuerySet(ScopedQuerySet["MeetingAttachment"]):

@@ -15,10 +15,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from common.admin import document_file_response, error_text
+from common.admin import document_file_response
 from common.documents import document_request
 from common.models import Document, DocumentStatus
 from common.reportcenter import error_reason
+from kit.admin import error_text
 from members.models import Member
 from organizations.models import Organization
 from organizations.roles import Role

@@ -18,8 +18,8 @@ from django.urls import path
 from django.utils import timezone
 from import_export.admin import ImportMixin
 
-from common.admin import (
-    OrganizationFilter,
+from common.admin import OrganizationFilter
+from kit.admin import (
     ScopedAdmin,
     ScopedHistoryAdmin,
     ScopedTabularInline,
@@ -30,7 +30,7 @@ from common.admin import (
     problem_flag,
     run_service_action,
 )
-from common.spreadsheets import SafeXLSX
+from kit.spreadsheets import SafeXLSX
 from members.admin.personal import PersonalDataAdminMixin
 
 from .. import rules, selectors

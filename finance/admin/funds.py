@@ -15,15 +15,15 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 
-from common.admin import (
-    OrganizationFilter,
+from common.admin import OrganizationFilter
+from common.documents import document_request
+from kit.admin import (
     ScopedHistoryAdmin,
     ScopedTabularInline,
     ServiceCheckedForm,
     Services,
     error_text,
 )
-from common.documents import document_request
 
 from .. import rules, selectors
 from ..models import FundApprover, FundBudget, PlanSignature, SpendingItem, SpendingPlan

@@ -17,7 +17,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from common.services import model_delete, model_save
+from kit.services import model_delete, model_save
 from members.models import Member
 from organizations.models import Organization
 from organizations.scope import ScopeError, require_editable

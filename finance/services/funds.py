@@ -17,7 +17,7 @@ from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
 
-from common.services import model_delete, model_save
+from kit.services import model_delete, model_save
 from organizations.models import OrganizationAccess
 from organizations.roles import Role
 from organizations.scope import ScopeError, require_editable, scope_of

@@ -19,8 +19,8 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
-from common.admin import ScopedAdmin, ScopedHistoryAdmin, Services, run_service_action
-from common.pdf import pdf_response, render_pdf
+from kit.admin import ScopedAdmin, ScopedHistoryAdmin, Services, run_service_action
+from kit.pdf import pdf_response, render_pdf
 from organizations.models import Organization, Unit
 
 from ..models import (
@@ -141,7 +141,7 @@ class RegistrationCampaignAdmin(CommunityDefaultMixin, ScopedHistoryAdmin):
 def _unregistered_sheet(campaign: Any, groups: Any, full: bool) -> HttpResponse:
     import tablib
 
-    from common.spreadsheets import SafeXLSX
+    from kit.spreadsheets import SafeXLSX
 
     dataset = tablib.Dataset(
         headers=["单位", "姓名", "所在党组织", "工作单位", "联系电话"], title="未报到名单"

@@ -24,9 +24,9 @@ from unfold.admin import ModelAdmin
 from unfold.contrib.filters.admin import AutocompleteSelectFilter
 from unfold.widgets import UnfoldAdminCheckboxSelectMultipleWidget
 
-from common.admin import ScopedHistoryAdmin, SpreadsheetAdminMixin, changed_fields
-from common.masking import mask_citizen_id
-from common.pdf import pdf_response, render_pdf
+from kit.admin import ScopedHistoryAdmin, SpreadsheetAdminMixin, changed_fields
+from kit.masking import mask_citizen_id
+from kit.pdf import pdf_response, render_pdf
 from organizations.models import Organization
 from organizations.rules import OrganizationKind
 

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.http import HttpRequest
 
-from common.admin import PersonalFieldsMixin
+from kit.admin import PersonalFieldsMixin
 
 from ..models import Member, PersonalDataAccess
 from ..services.member import PERSONAL_DATA_PERMISSION, personal_data_access_record

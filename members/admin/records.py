@@ -23,8 +23,8 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from unfold.admin import TabularInline as UnfoldTabularInline
 
-from common.admin import (
-    OrganizationFilter,
+from common.admin import OrganizationFilter
+from kit.admin import (
     ScopedHistoryAdmin,
     ScopedTabularInline,
     ServiceCheckedForm,
@@ -33,7 +33,7 @@ from common.admin import (
     problem_flag,
     run_service_action,
 )
-from common.pdf import pdf_response, render_pdf
+from kit.pdf import pdf_response, render_pdf
 
 from ..models import (
     Assessment,

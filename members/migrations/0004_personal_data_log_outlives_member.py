@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 def fill_labels(apps, schema_editor):
     """Label the rows logged before the label existed, so they keep it if the member goes."""
-    from common.masking import mask_citizen_id
+    from kit.masking import mask_citizen_id
 
     access = apps.get_model("members", "PersonalDataAccess")
     for row in access.objects.filter(member__isnull=False).select_related("member"):

@@ -8,7 +8,7 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
-from common.masking import mask_address
+from kit.masking import mask_address
 from organizations.models import Organization, Unit
 from organizations.rules import COMMUNITY_KINDS
 from organizations.scope import People, Scope, ScopedQuerySet, any_of

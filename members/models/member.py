@@ -12,7 +12,7 @@ from django.db.models import Q
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from common.masking import mask_address, mask_birth_date, mask_citizen_id, mask_phone
+from kit.masking import mask_address, mask_birth_date, mask_citizen_id, mask_phone
 from organizations.models import Organization
 from organizations.rules import COMMUNITY_KINDS, OrganizationKind
 from organizations.scope import People, ScopedQuerySet
@@ -65,7 +65,7 @@ class MemberQuerySet(ScopedQuerySet["Member"]):
         return self.filter(transferred_out_on__isnull=True)
 
     def with_public_files(self, field: str) -> MemberQuerySet:
-        """Members whose photo anyone may see (common/files.py): those the public 在职党员监督台
+        """Members whose photo anyone may see (kit/files.py): those the public 在职党员监督台
         shows (members/selectors/dual.py: current, in service, registered with a community)."""
         if field != "photo":
             return self.none()

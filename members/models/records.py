@@ -9,7 +9,7 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
-from common.masking import mask_phone
+from kit.masking import mask_phone
 from organizations.models import Organization
 from organizations.scope import People, ScopedQuerySet
 

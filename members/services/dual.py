@@ -15,7 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from common.services import model_delete, model_save
+from kit.services import model_delete, model_save
 from organizations.models import Unit
 from organizations.scope import ScopeError, require_editable
 

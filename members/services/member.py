@@ -18,7 +18,7 @@ from django.db.models import Q
 from django.db.models.signals import post_save
 from django.utils import timezone
 
-from common.services import history_copy, model_save
+from kit.services import history_copy, model_save
 from organizations.scope import require_editable, scope_of
 
 from ..models import Member, MemberCategory, PersonalDataAccess
@@ -94,7 +94,7 @@ def member_bulk_save(*, writes: Sequence[MemberWrite], actor: Any) -> None:
     per member by the actor (with its categories, as the record of member_save's last step).
 
     The caller has checked every member as member_save does, before calling this: the model's
-    checks (`full_clean()`, or common.imports' bulk twin of it) and member_check.
+    checks (`full_clean()`, or kit.imports' bulk twin of it) and member_check.
     """
     user = actor if actor is not None and getattr(actor, "is_authenticated", False) else None
     created = [w.member for w in writes if w.update_fields is None]

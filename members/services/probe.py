@@ -17,7 +17,7 @@ from django.conf import settings
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from common.masking import mask_citizen_id
+from kit.masking import mask_citizen_id
 from organizations.models import Organization
 
 from ..models import PersonalDataAccess

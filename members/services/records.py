@@ -26,7 +26,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from common.services import model_delete, model_save
+from kit.services import model_delete, model_save
 from organizations.models import Organization
 from organizations.scope import require_editable
 

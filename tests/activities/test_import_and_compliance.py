@@ -17,7 +17,7 @@ from activities.resources import LEDGER_HEADERS
 from activities.rules import MeetingKind as K
 from activities.rules import Status
 from activities.selectors.compliance import HEADERS, compliance_list, compliance_rows
-from common.imports import read_spreadsheet
+from kit.imports import read_spreadsheet
 from organizations.models import Organization
 from organizations.rules import OrganizationKind
 from tests.activities.factories import MeetingFactory

@@ -356,7 +356,7 @@ def test_headers_in_another_order_import_the_same_rows(
 
 def test_a_formula_is_read_as_the_value_saved_with_it() -> None:
     """What Excel shows is what is imported; the formula itself is never kept."""
-    from common.spreadsheets import SafeXLSX
+    from kit.spreadsheets import SafeXLSX
 
     data = files.formula_with_saved_value(["姓名", "电话"], [["甲", "1"], ["乙", "2"]], "张三")
     assert SafeXLSX().create_dataset(data)[1] == ("张三", "2")

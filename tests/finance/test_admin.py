@@ -160,7 +160,7 @@ def test_payment_import_previews_then_writes(
 ) -> None:
     import tablib
 
-    from common.spreadsheets import SafeXLSX
+    from kit.spreadsheets import SafeXLSX
 
     member = MemberFactory(name="钱学生", branch=tree.branch_a, categories=["student"])
     data = tablib.Dataset(

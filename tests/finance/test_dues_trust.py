@@ -73,7 +73,7 @@ def test_the_user_who_recorded_the_branch_decision_cannot_approve_it(
 def test_a_relief_recorded_before_the_recorder_was_kept_is_judged_by_its_audit_trail(
     tree: SimpleNamespace, make_user: Any, secretary_a: Any
 ) -> None:
-    from common.services import model_save
+    from kit.services import model_save
 
     relief = model_save(_relief(_worker(tree.branch_a)), actor=secretary_a)
     assert relief.recorded_by is None

@@ -182,7 +182,7 @@ def test_payment_import_with_another_user_stays_in_their_scope(
 
 
 def _write(path: Path, data: tablib.Dataset) -> Path:
-    from common.spreadsheets import SafeXLSX
+    from kit.spreadsheets import SafeXLSX
 
     path.write_bytes(SafeXLSX().export_data(data))
     return path

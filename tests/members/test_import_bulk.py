@@ -15,7 +15,7 @@ from django.db import connection
 from django.db.models import CheckConstraint, Q
 from django.test.utils import CaptureQueriesContext
 
-from common.imports import _check_in_python, bulk_full_clean
+from kit.imports.bulk import _check_in_python, bulk_full_clean
 from members.models import Member, PersonalDataAccess
 from members.resources import MemberRosterResource, read_roster_file
 from members.rules import MemberStatus

@@ -85,7 +85,7 @@ def test_residence_must_be_a_community(member, tree) -> None:
 
 
 def test_member_changes_are_audited(tree, secretary_a) -> None:
-    from common.services import model_save
+    from kit.services import model_save
 
     member = MemberFactory(branch=tree.branch_a)
     member.phone = "13700000000"

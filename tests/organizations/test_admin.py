@@ -250,7 +250,7 @@ def test_unit_reviewer_sees_own_unit_only_and_cannot_add(client, tree, reviewer_
 def test_export_contains_only_visible_organizations(client, tree, secretary_a) -> None:
     client.force_login(secretary_a)
     url = reverse("admin:organizations_organization_export")
-    csv = "1"  # the export formats are .xlsx, .csv (common.spreadsheets)
+    csv = "1"  # the export formats are .xlsx, .csv (kit.spreadsheets)
     response = client.post(url, {"format": csv, **{f"resource_{f}": "on" for f in []}})
     if response.status_code == 200 and response.get("Content-Type", "").startswith("text/html"):
         form = response.context["form"]

@@ -11,7 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
-from common.imports import read_spreadsheet
+from kit.imports import read_spreadsheet
 from organizations.models import Organization
 from organizations.resources import ORGANIZATION_HEADERS, OrganizationResource
 from organizations.rules import OrganizationKind as K

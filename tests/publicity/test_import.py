@@ -12,7 +12,7 @@ import openpyxl
 import pytest
 from django.core.management import CommandError, call_command
 
-from common.imports import read_spreadsheet
+from kit.imports import read_spreadsheet
 from members.models import Member
 from members.rules import Gender, MemberStatus
 from publicity.models import DevelopmentCase, DevelopmentStep

@@ -12,7 +12,7 @@ from django.utils import timezone
 from activities.resources import compliance_dataset
 from activities.rules import Status
 from activities.selectors.compliance import compliance_list, compliance_rows
-from common.imports import command_user, spreadsheet_format, write_spreadsheet
+from kit.imports import command_user, spreadsheet_format, write_spreadsheet
 from organizations.models import Organization
 
 

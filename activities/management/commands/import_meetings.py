@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from activities.resources import MeetingLedgerResource
-from common.imports import ImportCommand
+from kit.imports import ImportCommand
 
 
 class Command(ImportCommand):

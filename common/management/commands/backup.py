@@ -1,4 +1,4 @@
-"""python manage.py backup DIR: the database and MEDIA_ROOT, with a manifest (common/backup.py)."""
+"""python manage.py backup DIR: the database and MEDIA_ROOT, with a manifest (kit/backup.py)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
-from common.backup import BackupError, backup_create
+from kit.backup import BackupError, backup_create
 
 
 class Command(BaseCommand):

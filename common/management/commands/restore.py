@@ -1,4 +1,4 @@
-"""python manage.py restore DIR: a backup into an empty database and MEDIA_ROOT (common/backup.py)."""
+"""python manage.py restore DIR: a backup into an empty database and MEDIA_ROOT (kit/backup.py)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
-from common.backup import BackupError, backup_restore
+from kit.backup import BackupError, backup_restore
 
 
 class Command(BaseCommand):

@@ -8,9 +8,9 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
-from common.imports import command_user, spreadsheet_format
 from finance import rules, selectors
 from finance.resources import ledger_file
+from kit.imports import command_user, spreadsheet_format
 from members.models import Member
 
 

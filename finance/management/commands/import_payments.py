@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from common.imports import ImportCommand
 from finance.resources import DuesPaymentResource
+from kit.imports import ImportCommand
 
 
 class Command(ImportCommand):

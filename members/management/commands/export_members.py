@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from common.imports import ExportCommand
+from kit.imports import ExportCommand
 from members.resources import MemberRosterResource
 
 

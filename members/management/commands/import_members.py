@@ -7,7 +7,7 @@ that user's scope, exactly as that user's admin import would, and is logged.
 
 from __future__ import annotations
 
-from common.imports import ImportCommand
+from kit.imports import ImportCommand
 from members.resources import MemberRosterResource
 
 

@@ -9,7 +9,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from common.imports import command_user, spreadsheet_format, write_spreadsheet
+from kit.imports import command_user, spreadsheet_format, write_spreadsheet
 from members.models import Member
 from members.selectors.lapse import lapse_dataset, self_lapse_report
 

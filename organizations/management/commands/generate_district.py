@@ -1,5 +1,5 @@
 """`python manage.py generate_district --members 100000 [--seed 2026]`: a district-scale
-sub-district for the benchmarks in bench/ (common/district.py). Idempotent for a given seed."""
+sub-district for the benchmarks in bench/ (kit/district.py). Idempotent for a given seed."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from django.core.management.base import BaseCommand, CommandParser
 from django.db import connection, transaction
 from django.utils.module_loading import import_string
 
-from common.district import District
+from kit.district import District
 from organizations.scope import forget_all_scopes
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from common.imports import ImportCommand
+from kit.imports import ImportCommand
 from organizations.resources import OrganizationResource
 
 

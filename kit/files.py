@@ -20,7 +20,7 @@ from django.apps import apps
 from django.db import models
 from django.http import FileResponse, Http404, HttpRequest, HttpResponseBase
 
-from .uploads import content_type_of, kind_of
+from kit.uploads import content_type_of, kind_of
 
 
 def _static_prefix(upload_to: Any) -> str:

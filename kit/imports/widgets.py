@@ -1,0 +1,152 @@
+"""Cell readers of the import engine: text, labels, dates, amounts, codes, names."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.db import models
+from import_export import fields, widgets
+
+DATE_FORMAT = "%Y-%m-%d"
+NAME_SEPARATOR = "、"
+# 、 is the separator the contracts name; the others are what people type by mistake.
+NAME_SEPARATORS = (NAME_SEPARATOR, "，", ",", "；", ";")
+
+
+def cell_text(value: Any) -> str:
+    """A cell as text: Excel gives numbers for digit-only cells (a phone number, a code)."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def split_names(text: str) -> list[str]:
+    """`张三、李四` (or with the separators people type by mistake) as a list, without repeats."""
+    for separator in NAME_SEPARATORS[1:]:
+        text = text.replace(separator, NAME_SEPARATOR)
+    return list(dict.fromkeys(n.strip() for n in text.split(NAME_SEPARATOR) if n.strip()))
+
+
+# --- widgets: one column each way ---------------------------------------------------------------
+class TextWidget(widgets.Widget):
+    def clean(self, value: Any, row: Any = None, **kwargs: Any) -> str:
+        return cell_text(value)
+
+    def render(self, value: Any, obj: Any = None, **kwargs: Any) -> str:
+        return "" if value is None else str(value)
+
+
+class LabelWidget(widgets.Widget):
+    """A choice written as its Chinese label (男, 正式党员, 党支部)."""
+
+    def __init__(self, choices: type[models.TextChoices], column: str, required: bool = True):
+        super().__init__()
+        self.choices, self.column, self.required = choices, column, required
+        self.by_label = {str(label): value for value, label in choices.choices}
+
+    def clean(self, value: Any, row: Any = None, **kwargs: Any) -> str:
+        text = cell_text(value)
+        if not text:
+            if self.required:
+                raise ValueError(f"{self.column}不能为空")
+            return ""
+        if text not in self.by_label:
+            labels = "、".join(self.by_label)
+            raise ValueError(f"{self.column}“{text}”无效，应为{labels}之一")
+        return self.by_label[text]
+
+    def render(self, value: Any, obj: Any = None, **kwargs: Any) -> str:
+        return str(self.choices(value).label) if value else ""
+
+
+class DateWidget(widgets.Widget):
+    """YYYY-MM-DD text, or a real Excel date cell."""
+
+    def __init__(self, column: str, required: bool = True):
+        super().__init__()
+        self.column, self.required = column, required
+
+    def clean(self, value: Any, row: Any = None, **kwargs: Any) -> dt.date | None:
+        if isinstance(value, dt.datetime):
+            return value.date()
+        if isinstance(value, dt.date):
+            return value
+        text = cell_text(value)
+        if not text:
+            if self.required:
+                raise ValueError(f"{self.column}不能为空")
+            return None
+        try:
+            return _iso_date(text) or dt.datetime.strptime(text, DATE_FORMAT).date()  # noqa: DTZ007
+        except ValueError:
+            raise ValueError(
+                f"{self.column}“{text}”格式错误，应为YYYY-MM-DD，如2020-07-01"
+            ) from None
+
+    def render(self, value: Any, obj: Any = None, **kwargs: Any) -> str:
+        return value.strftime(DATE_FORMAT) if value else ""
+
+
+def _iso_date(text: str) -> dt.date | None:
+    """YYYY-MM-DD read without strptime (slow: it looks up the locale each time), or None for
+    any other text, which strptime reads (or refuses) as before."""
+    if (
+        len(text) == 10
+        and text[4] == text[7] == "-"
+        and (digits := text[:4] + text[5:7] + text[8:]).isascii()
+        and digits.isdigit()
+    ):
+        return dt.date(int(text[:4]), int(text[5:7]), int(text[8:]))
+    return None
+
+
+class AmountWidget(widgets.Widget):
+    """Yuan (or hours), at most two decimals, not negative; empty when not required."""
+
+    def __init__(self, column: str, required: bool = False, unit: str = "元"):
+        super().__init__()
+        self.column, self.required, self.unit = column, required, unit
+
+    def clean(self, value: Any, row: Any = None, **kwargs: Any) -> Decimal | None:
+        text = cell_text(value).replace(",", "")
+        if not text:
+            if self.required:
+                raise ValueError(f"{self.column}不能为空")
+            return None
+        try:
+            amount = Decimal(text)
+        except InvalidOperation:
+            raise ValueError(
+                f"{self.column}“{text}”格式错误，应为以{self.unit}为单位的数字"
+            ) from None
+        if not amount.is_finite() or amount < 0:
+            raise ValueError(f"{self.column}“{text}”格式错误，应为以{self.unit}为单位的数字")
+        if amount != amount.quantize(Decimal("0.01")):
+            raise ValueError(f"{self.column}“{text}”最多保留两位小数")
+        return amount
+
+    def render(self, value: Any, obj: Any = None, **kwargs: Any) -> str:
+        return "" if value is None else f"{value:.2f}"
+
+
+class CodeWidget(widgets.Widget):
+    """An organization (or any row with a `code`), exported as its code; the resource reads it,
+    since what a code may name depends on the importing user's scope."""
+
+    def render(self, value: Any, obj: Any = None, **kwargs: Any) -> str:
+        return value.code if value else ""
+
+
+class NameWidget(widgets.Widget):
+    """A row exported as its name; the resource reads it."""
+
+    def render(self, value: Any, obj: Any = None, **kwargs: Any) -> str:
+        return value.name if value else ""
+
+
+def column(attribute: str, header: str, widget: widgets.Widget | None = None) -> fields.Field:
+    return fields.Field(attribute=attribute, column_name=header, widget=widget or TextWidget())
