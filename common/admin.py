@@ -16,10 +16,10 @@ from kit.admin import FilterAutocomplete, ScopedAdmin
 from .twofactor import register_device_admin as _register_device_admin
 
 
-# the filter's kinds (organizations/admin.py); a form's autocomplete offers those the user manages.
 class OrganizationFilter(admin.SimpleListFilter):
     """An organization the rows belong to (through `field`), among the organizations of `kinds`
-    the user may see. Subclasses set `field`, and `title` / `kinds` where they differ.
+    the user may see. Made by `organization_filter(field, ...)` (or `branch_filter` /
+    `community_filter`), whose `kinds` must be those the field holds.
 
     A branch or community sees a handful: one link each, one click. A sub-district sees
     thousands, and a link per organization was most of a list page's time (8,000 links, 0.5-1 s):
@@ -84,6 +84,37 @@ class OrganizationFilter(admin.SimpleListFilter):
         if value and not value.isdigit():
             return queryset.none()
         return queryset.filter(**{self.field: value}) if value else queryset
+
+
+# The kinds each organization field holds: a filter offering other kinds empties the list on
+# every choice (tests/test_admin_filters.py walks every admin's filters against its rows).
+BRANCH_KINDS = ("branch", "unit_org")
+COMMUNITY_KINDS = ("community_committee", "community_general_branch")
+MEETING_HOLDER_KINDS = ("branch", "unit_org", "group", *COMMUNITY_KINDS)
+
+
+def organization_filter(
+    field: str,
+    *,
+    title: str = "党支部",
+    kinds: tuple[str, ...] = BRANCH_KINDS,
+    parameter: str = "branch",
+) -> type[OrganizationFilter]:
+    """An OrganizationFilter over `field` (`member__branch_id`), offering the organizations of
+    `kinds` the user sees under the URL parameter `parameter`."""
+    attrs = {"field": field, "title": title, "kinds": kinds, "parameter_name": parameter}
+    name = f"OrganizationFilter_{field.removesuffix('_id').replace('__', '_')}"
+    return type(name, (OrganizationFilter,), attrs)
+
+
+def branch_filter(field: str = "branch_id") -> type[OrganizationFilter]:
+    """党支部 (or a unit's party organization without branches): where members are held."""
+    return organization_filter(field)
+
+
+def community_filter(field: str = "community_id") -> type[OrganizationFilter]:
+    """社区: a row filed by the community (党务公开, a fund budget or plan)."""
+    return organization_filter(field, title="社区", kinds=COMMUNITY_KINDS, parameter="community")
 
 
 # --- PDF台账: every app's background documents ----------------------------------------------------

@@ -22,7 +22,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from import_export.admin import ImportExportMixin
 
-from common.admin import OrganizationFilter
+from common.admin import branch_filter, community_filter
 from kit.admin import (
     ScopedAdmin,
     ScopedHistoryAdmin,
@@ -48,14 +48,6 @@ from .models import (
     VoteExclusion,
 )
 from .resources import DevelopmentResource
-
-
-class BranchFilter(OrganizationFilter):
-    field = "branch_id"
-
-
-class CaseBranchFilter(OrganizationFilter):
-    field = "case__branch_id"
 
 
 class DueFilter(admin.SimpleListFilter):
@@ -158,7 +150,7 @@ class DevelopmentCaseAdmin(  # type: ignore[misc]
     }
     inlines = [StepInline]
     list_display = ("name", "branch", "stage", "next_step_label", "due_label", "deferred_flag")
-    list_filter = ("stage", DueFilter, BranchFilter)
+    list_filter = ("stage", DueFilter, branch_filter())
     search_fields = ("name",)
     list_select_related = ("branch",)
     readonly_fields = ("stage_summary", "deferred_summary", "member")
@@ -309,7 +301,7 @@ class BranchVoteAdmin(ScopedHistoryAdmin):
     inlines = [ExclusionInline]
     list_display = ("case", "step", "held_on", "entitled_count", "attended_count", "yes", "no",
                     "abstain", "outcome")  # fmt: skip
-    list_filter = ("step", CaseBranchFilter)
+    list_filter = ("step", branch_filter("case__branch_id"))
     search_fields = ("case__name",)
     list_select_related = ("case",)
     autocomplete_fields = ("case",)
@@ -531,15 +523,11 @@ class OpinionAdmin(PersonalDataAdminMixin, ScopedHistoryAdmin):
 
 
 # --- 党务公开 -------------------------------------------------------------------------------------
-class CommunityFilter(OrganizationFilter):
-    field = "community_id"
-
-
 @admin.register(BoardItem)
 class BoardItemAdmin(ScopedAdmin):
     model_services = Services("item", services.board_item_save)
     list_display = ("title", "community", "kind", "publish_on", "end_on", "published")
-    list_filter = ("kind", "published", CommunityFilter)
+    list_filter = ("kind", "published", community_filter())
     search_fields = ("title",)
     list_select_related = ("community",)
     fields = ("community", "kind", "title", "body", "publish_on", "end_on", "published")

@@ -151,3 +151,64 @@ def test_a_list_too_long_to_count_says_so_and_offers_no_select_all(
     assert "超过 5 条记录" in capped.content.decode()
     assert 'class="question hidden"' not in capped.content.decode()
     assert capped.context["cl"].paginator.num_pages == 2  # 5 rows counted, 3 a page
+
+
+BOARD = reverse("admin:publicity_boarditem_changelist")
+
+
+def test_the_board_items_filter_offers_communities_and_finds_their_items(
+    client: Any, tree: Any, sub_district_officer: Any
+) -> None:
+    """党务公开 is filed by community: the filter offers communities (not branches, whose every
+    choice emptied the list) and choosing one lists exactly that community's items."""
+    from tests.publicity.factories import BoardItemFactory
+
+    BoardItemFactory(community=tree.community_a, title="甲社区的公开事项")
+    BoardItemFactory(community=tree.community_b, title="乙社区的公开事项")
+    client.force_login(sub_district_officer)
+    page = client.get(BOARD)
+    offered = {name for spec in page.context["cl"].filter_specs
+               if spec.title == "社区" for _, name in spec.lookup_choices}  # fmt: skip
+    assert offered == {tree.community_a.name, tree.community_b.name}
+    chosen = client.get(BOARD, {"community": tree.community_a.pk}).content.decode()
+    assert "甲社区的公开事项" in chosen
+    assert "乙社区的公开事项" not in chosen
+
+
+def _organization_filters() -> list[tuple[Any, Any]]:
+    from django.contrib.admin.sites import site
+
+    found = []
+    for model, model_admin in sorted(site._registry.items(), key=lambda i: i[0]._meta.label):
+        for spec in model_admin.list_filter:
+            if isinstance(spec, type) and issubclass(spec, OrganizationFilter):
+                found.append(
+                    pytest.param(model, spec, id=f"{model._meta.label_lower}:{spec.field}")
+                )
+    return found
+
+
+@pytest.mark.parametrize(("model", "spec"), _organization_filters())
+def test_every_organization_filter_offers_the_organizations_its_rows_are_filed_by(
+    client: Any, tree: Any, secretary_a: Any, superuser: Any, model: Any, spec: Any
+) -> None:
+    """Each organization filter of each admin offers organizations of the kind its field holds:
+    the organization of a row (made by the admin's row maker) is among its choices, and choosing
+    it lists exactly that organization's rows."""
+    from types import SimpleNamespace
+
+    from tests.test_admin_queries import MAKERS
+
+    MAKERS[model._meta.label_lower](SimpleNamespace(**vars(tree), secretary=secretary_a), 0)
+    url = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")
+    client.force_login(superuser)
+    listing = client.get(url).context["cl"]
+    shown = listing.queryset
+    filed_by = set(shown.exclude(**{spec.field: None}).values_list(spec.field, flat=True))
+    assert filed_by, "the row maker made no row filed by an organization"
+    offered = next(s for s in listing.filter_specs if isinstance(s, spec)).lookup_choices
+    assert {str(pk) for pk in filed_by} <= {value for value, _ in offered}
+    for pk in filed_by:
+        chosen = client.get(url, {spec.parameter_name: pk}).context["cl"].queryset
+        expected = set(shown.filter(**{spec.field: pk}).values_list("pk", flat=True))
+        assert set(chosen.values_list("pk", flat=True)) == expected

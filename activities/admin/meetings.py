@@ -26,7 +26,7 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from import_export.admin import ImportExportMixin
 
-from common.admin import OrganizationFilter
+from common.admin import MEETING_HOLDER_KINDS, organization_filter
 from kit.admin import (
     ScopedAdmin,
     ScopedHistoryAdmin,
@@ -58,11 +58,9 @@ from ..views import sign_in
 PENDING = "_activities_meeting_fields"
 
 
-class MeetingOrganizationFilter(OrganizationFilter):
-    title = "党组织"
-    parameter_name = "organization"
-    field = "organization_id"
-    kinds = ("branch", "unit_org", "group", "community_committee", "community_general_branch")
+MEETING_ORGANIZATION = organization_filter(
+    "organization_id", title="党组织", kinds=MEETING_HOLDER_KINDS, parameter="organization"
+)
 
 
 class HeldFilter(admin.SimpleListFilter):
@@ -172,7 +170,7 @@ class MeetingAdmin(SpreadsheetAdminMixin, ImportExportMixin, ScopedHistoryAdmin)
     list_display = (
         "held_on", "organization", "kind", "topic", "counts", "held_flag", "source", "printables",
     )  # fmt: skip
-    list_filter = ("kind", HeldFilter, MeetingOrganizationFilter, "source")
+    list_filter = ("kind", HeldFilter, MEETING_ORGANIZATION, "source")
     list_select_related = ("organization",)
     search_fields = ("topic", "organization__name", "organization__code", "host")
     # No date_hierarchy: its year links took 0.7 s of a sub-district's list of 500,000 meetings

@@ -18,7 +18,7 @@ from django.urls import path
 from django.utils import timezone
 from import_export.admin import ImportMixin
 
-from common.admin import OrganizationFilter
+from common.admin import branch_filter
 from kit.admin import (
     ScopedAdmin,
     ScopedHistoryAdmin,
@@ -49,6 +49,8 @@ from ..resources import DuesPaymentResource, ledger_xlsx
 from ..rules import ARREARS_LAPSE_MONTHS, ARREARS_WARN_MONTHS
 from ..services import dues as services
 
+MEMBER_BRANCH = branch_filter("member__branch_id")
+
 
 class RefusedSaveMixin:
     """A save the form found valid may still be refused by the service, inside its row lock,
@@ -66,10 +68,6 @@ class RefusedSaveMixin:
         except ValidationError as error:  # a refusal of permission stays a 403
             self.message_user(request, error_text(error), messages.ERROR)  # type: ignore[attr-defined]
             return redirect(request.get_full_path())
-
-
-class MemberBranchFilter(OrganizationFilter):
-    field = "member__branch_id"
 
 
 class MonthField(forms.DateField):
@@ -96,7 +94,7 @@ class IncomeChangeAdmin(ScopedHistoryAdmin):
     form = IncomeChangeForm
     model_services = Services("change", services.income_change_save, services.income_change_delete)
     list_display = ("member", "member_branch", "effective_month", "monthly_income", "note")
-    list_filter = (MemberBranchFilter,)
+    list_filter = (MEMBER_BRANCH,)
     search_fields = ("member__name",)
     list_select_related = ("member", "member__branch")
     autocomplete_fields = ("member",)
@@ -113,7 +111,7 @@ class DuesAssessmentAdmin(ScopedHistoryAdmin):
 
     list_display = ("member", "member_branch", "year", "basis", "monthly_income", "rate",
                     "monthly_amount", "fixed_on")  # fmt: skip
-    list_filter = ("year", "basis", MemberBranchFilter)
+    list_filter = ("year", "basis", MEMBER_BRANCH)
     search_fields = ("member__name",)
     list_select_related = ("member", "member__branch")
 
@@ -148,7 +146,7 @@ class DuesReliefAdmin(ScopedHistoryAdmin):
     model_services = Services("relief", services.dues_relief_save)
     list_display = ("member", "kind", "first_month", "last_month", "monthly_amount", "reason",
                     "branch_decided_on", "status", "approved_by", "approved_on")  # fmt: skip
-    list_filter = ("status", "kind", MemberBranchFilter)
+    list_filter = ("status", "kind", MEMBER_BRANCH)
     search_fields = ("member__name", "reason")
     list_select_related = ("member", "approved_by")
     autocomplete_fields = ("member",)
@@ -234,7 +232,7 @@ class DuesPaymentAdmin(  # type: ignore[misc]
     list_display = ("member", "member_branch", "kind", "period", "amount", "paid_on", "method",
                     "proxy_name", "central_flag", "recorded_by", "reversed_flag")  # fmt: skip
     list_filter = ("kind", "period", "method", "is_central_remittance", ReversedFilter,
-                   MemberBranchFilter)  # fmt: skip
+                   MEMBER_BRANCH)  # fmt: skip
     search_fields = ("member__name", "proxy_name")
     list_select_related = ("member", "member__branch", "recorded_by")
     autocomplete_fields = ("member",)
@@ -329,10 +327,6 @@ class DuesErrorFilter(admin.SimpleListFilter):
         return queryset.filter(selectors.dues_error_q(timezone.localdate()))
 
 
-class MemberDuesBranchFilter(OrganizationFilter):
-    field = "branch_id"
-
-
 @admin.register(MemberDues)
 class MemberDuesAdmin(PersonalDataAdminMixin, ScopedAdmin):  # type: ignore[misc]
     """Each current member's dues: last month settled, months unpaid, the flag; the year's 核定
@@ -345,7 +339,7 @@ class MemberDuesAdmin(PersonalDataAdminMixin, ScopedAdmin):  # type: ignore[misc
 
     change_list_template = "finance/memberdues_change_list.html"
     list_display = ("name", "branch", "status", "last_settled_month", "unpaid", "arrears_flag")
-    list_filter = (ArrearsFilter, DuesErrorFilter, MemberDuesBranchFilter, "status")
+    list_filter = (ArrearsFilter, DuesErrorFilter, branch_filter(), "status")
     search_fields = ("name",)
     list_select_related = ("branch",)
     actions = ["fix_year"]
@@ -503,7 +497,7 @@ class DuesPublicationAdmin(ScopedAdmin):
     form = DuesPublicationForm
     inlines = [DuesPublicationLineInline]
     list_display = ("branch", "period", "published", "published_on", "created_at")
-    list_filter = ("published", OrganizationFilter)
+    list_filter = ("published", branch_filter())
     list_select_related = ("branch",)
     actions = ["publish", "withdraw"]
 

@@ -15,7 +15,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 
-from common.admin import OrganizationFilter
+from common.admin import community_filter
 from common.documents import document_request
 from kit.admin import (
     ScopedHistoryAdmin,
@@ -32,19 +32,12 @@ from ..services import funds as services
 from .dues import MonthField, RefusedSaveMixin
 
 
-class CommunityFilter(OrganizationFilter):
-    title = "社区"
-    parameter_name = "community"
-    field = "community_id"
-    kinds = ("community_committee", "community_general_branch")
-
-
 @admin.register(FundBudget)
 class FundBudgetAdmin(ScopedHistoryAdmin):
     model_services = Services("budget", services.fund_budget_save)
     list_display = ("community", "year", "amount", "monthly", "activity_per_member",
                     "education_per_member", "hardship_fund")  # fmt: skip
-    list_filter = ("year", CommunityFilter)
+    list_filter = ("year", community_filter())
     list_select_related = ("community",)
 
     @admin.display(description="每月拨付")
@@ -151,7 +144,7 @@ class SpendingPlanAdmin(RefusedSaveMixin, ScopedHistoryAdmin):
     }
     inlines = [SpendingItemInline, PlanSignatureInline]
     list_display = ("community", "month_label", "total", "status", "next_step", "act_link")
-    list_filter = ("status", CommunityFilter)
+    list_filter = ("status", community_filter())
     list_select_related = ("community",)
     actions = ["print_plans"]
 

@@ -23,7 +23,7 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from unfold.admin import TabularInline as UnfoldTabularInline
 
-from common.admin import OrganizationFilter
+from common.admin import branch_filter
 from kit.admin import (
     ScopedHistoryAdmin,
     ScopedTabularInline,
@@ -55,9 +55,7 @@ from ..selectors import records as selectors
 from ..services import records as services
 from .personal import PersonalDataAdminMixin
 
-
-class MemberBranchFilter(OrganizationFilter):
-    field = "member__branch_id"
+MEMBER_BRANCH = branch_filter("member__branch_id")
 
 
 # --- 流动党员 ---------------------------------------------------------------------------------------
@@ -189,7 +187,7 @@ class FloatingRecordAdmin(PersonalDataAdminMixin, ScopedHistoryAdmin):
         CertificateFilter,
         CurrentFilter,
         "has_fixed_place",
-        MemberBranchFilter,
+        MEMBER_BRANCH,
     )
     search_fields = ("member__name", "place", "certificate_number")
     list_select_related = ("member", "member__branch", "placed_in")
@@ -299,7 +297,7 @@ class MembershipTransferAdmin(ScopedHistoryAdmin):
         "received_on",
         "state",
     )
-    list_filter = ("direction", "state", OrganizationFilter)
+    list_filter = ("direction", "state", branch_filter())
     search_fields = ("letter_number", "member__name", "other_organization")
     list_select_related = ("member", "branch")
     autocomplete_fields = ("member", "branch")
@@ -369,7 +367,7 @@ class ReviewAdmin(ScopedHistoryAdmin):
     form = ReviewForm
     model_services = Services("review", services.review_save)
     list_display = ("year", "member", "branch", "grade_label", "note")
-    list_filter = ("year", "grade", OrganizationFilter)
+    list_filter = ("year", "grade", branch_filter())
     search_fields = ("member__name", "note")
     list_select_related = ("member", "branch")
     autocomplete_fields = ("member",)
@@ -450,7 +448,7 @@ class DeductionInline(ScopedTabularInline):
 class AssessmentAdmin(ScopedHistoryAdmin):
     model_services = Services("assessment", services.assessment_save)
     list_display = ("year", "member", "member_branch", "deducted_points", "score", "sheet_link")
-    list_filter = ("year", MemberBranchFilter)
+    list_filter = ("year", MEMBER_BRANCH)
     search_fields = ("member__name",)
     list_select_related = ("member", "member__branch")
     autocomplete_fields = ("member",)
@@ -541,7 +539,7 @@ class LapseDecisionAdmin(ScopedHistoryAdmin):
 
     model_services = Services("decision", services.lapse_decision_save)
     list_display = ("member", "member_branch", "condition", "decided_on", "decision", "recorded_by")
-    list_filter = ("condition", "decision", MemberBranchFilter)
+    list_filter = ("condition", "decision", MEMBER_BRANCH)
     search_fields = ("member__name",)
     list_select_related = ("member", "member__branch", "recorded_by")
     autocomplete_fields = ("member",)
