@@ -11,7 +11,7 @@ from django.http import Http404, HttpRequest
 from unfold.admin import ModelAdmin as UnfoldModelAdmin
 from unfold.contrib.filters.forms import AutocompleteDropdownForm
 
-from kit.admin import FilterAutocomplete, ScopedAdmin
+from kit.admin import FilterAutocomplete, ReadOnlyAdminMixin, ScopedAdmin
 
 from .twofactor import register_device_admin as _register_device_admin
 
@@ -127,7 +127,8 @@ def _register_document_admin() -> None:
     from .models import Document, DocumentStatus
 
     @admin.register(Document)
-    class DocumentAdmin(ScopedAdmin):
+    class DocumentAdmin(ReadOnlyAdminMixin, ScopedAdmin):  # type: ignore[misc]
+        deletable = True  # a document discarded
         list_display = (
             "kind_label", "organization", "status", "progress_bar", "created_at", "download",
         )  # fmt: skip
@@ -138,12 +139,6 @@ def _register_document_admin() -> None:
             "created_at", "finished_at",
         )  # fmt: skip
         fields = readonly_fields
-
-        def has_add_permission(self, request: HttpRequest) -> bool:
-            return False
-
-        def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-            return False
 
         @admin.display(description="台账")
         def kind_label(self, document: Document) -> str:

@@ -29,6 +29,7 @@ from django_otp import user_has_device
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from unfold.admin import ModelAdmin as UnfoldModelAdmin
 
+from kit.admin import ReadOnlyAdminMixin
 from organizations.models import OrganizationAccess
 from organizations.roles import Role
 
@@ -181,7 +182,7 @@ def _open_paths() -> frozenset[str]:
 
 
 # --- the admin of devices --------------------------------------------------------------------
-class TOTPDeviceAdmin(UnfoldModelAdmin):  # type: ignore[misc]
+class TOTPDeviceAdmin(ReadOnlyAdminMixin, UnfoldModelAdmin):  # type: ignore[misc]
     """Superusers only, and only to see who has a device and to delete one (a lost phone: the
     user enrols again). A device is made by its user on the enrolment page, never here; its key
     is never shown."""
@@ -198,12 +199,6 @@ class TOTPDeviceAdmin(UnfoldModelAdmin):  # type: ignore[misc]
 
     def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return bool(request.user.is_superuser)
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return bool(request.user.is_superuser)

@@ -7,7 +7,7 @@ from typing import Any
 from urllib.parse import quote, urlencode
 
 from django import forms
-from django.contrib import messages
+from django.contrib import admin, messages
 from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -567,6 +567,58 @@ def run_service_action(
     if done:
         model_admin.message_user(request, done_message.format(n=done), messages.SUCCESS)
     return done
+
+
+class ChoiceFilter(admin.SimpleListFilter):
+    """A list filter whose every choice is a QuerySet method: `options` maps each URL value to
+    (label, method name), so the rule a choice stands for ("counts as held") lives once, on the
+    QuerySet, and the filter only names it. With `default`, that choice applies when none is
+    chosen (and is shown selected)."""
+
+    options: dict[str, tuple[str, str]] = {}
+    default: str | None = None
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        return [(value, label) for value, (label, _) in self.options.items()]
+
+    def choices(self, changelist: Any) -> Any:
+        if self.default is None:
+            yield from super().choices(changelist)
+            return
+        selected = self.value() or self.default
+        for value, label in self.lookup_choices:
+            query = changelist.get_query_string({self.parameter_name: value})
+            yield {"selected": selected == value, "query_string": query, "display": label}
+
+    def queryset(self, request: HttpRequest, queryset: Any) -> Any:
+        value = self.value()
+        option = self.options.get(value if value in self.options else self.default or "")
+        return getattr(queryset, option[1])() if option else queryset
+
+
+def choice_filter(
+    title: str, parameter: str, options: dict[str, tuple[str, str]], default: str | None = None
+) -> type[ChoiceFilter]:
+    """A ChoiceFilter titled `title` under the URL parameter `parameter`."""
+    attrs = {"title": title, "parameter_name": parameter, "options": options, "default": default}
+    return type(f"ChoiceFilter_{parameter}", (ChoiceFilter,), attrs)
+
+
+class ReadOnlyAdminMixin:
+    """Rows that are computed, logged or drawn up elsewhere (a 核定, an access log, a generated
+    document): nobody adds or edits them here. `deletable` rows may still be removed by a user
+    with the delete permission (a login lockout lifted, a document discarded)."""
+
+    deletable = False
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self.deletable and bool(super().has_delete_permission(request, obj))  # type: ignore[misc]
 
 
 # The autocomplete of a filter's picker asks for the rows of the filter's kinds

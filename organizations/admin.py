@@ -24,6 +24,7 @@ from unfold.forms import AdminPasswordChangeForm, UserChangeForm, UserCreationFo
 from common.documents import document_request
 from kit.admin import (
     FILTER_KINDS_PARAMETER,
+    ReadOnlyAdminMixin,
     ScopedHistoryAdmin,
     ScopedTabularInline,
     Services,
@@ -327,7 +328,7 @@ class PartyGroupAdmin(GroupAdmin, ModelAdmin):  # type: ignore[type-arg]
 
 # --- 登录锁定 (django-axes) ---------------------------------------------------------------------
 @admin.register(AccessAttempt)
-class LoginLockoutAdmin(ModelAdmin):
+class LoginLockoutAdmin(ReadOnlyAdminMixin, ModelAdmin):
     """Failed logins and lockouts; a sub-district officer lifts those of the users in scope
     (and of usernames that belong to nobody, the trace of an address being locked out)."""
 
@@ -351,12 +352,6 @@ class LoginLockoutAdmin(ModelAdmin):
     @admin.display(description="已锁定", boolean=True)
     def locked(self, attempt: AccessAttempt) -> bool:
         return attempt.failures_since_start >= settings.AXES_FAILURE_LIMIT
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
     @admin.action(description="解除锁定", permissions=["delete"])
     def unlock(self, request: HttpRequest, queryset: QuerySet[AccessAttempt]) -> None:

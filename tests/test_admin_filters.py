@@ -212,3 +212,103 @@ def test_every_organization_filter_offers_the_organizations_its_rows_are_filed_b
         chosen = client.get(url, {spec.parameter_name: pk}).context["cl"].queryset
         expected = set(shown.filter(**{spec.field: pk}).values_list("pk", flat=True))
         assert set(chosen.values_list("pk", flat=True)) == expected
+
+
+# --- filters whose choices are QuerySet methods (kit.admin.ChoiceFilter) ---------------------------
+def _listed(client: Any, url: str, **params: Any) -> set[str]:
+    return {str(row) for row in client.get(url, params).context["cl"].result_list}
+
+
+def test_the_held_filter_lists_what_the_compliance_page_counts_as_held(
+    client: Any, tree: Any, secretary_a: Any
+) -> None:
+    """是否有效 and 三会一课落实情况 read one rule (MeetingQuerySet.held): a meeting counts when
+    it was held, with its quorum; one without it, or still ahead, does not."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from activities.models import Meeting
+
+    today = timezone.localdate()
+    ahead = today + dt.timedelta(days=3)
+    MeetingFactory(organization=tree.branch_a, topic="达到法定人数的会", held_on=today)
+    MeetingFactory(organization=tree.branch_a, topic="人数不足的会", is_quorate=False)
+    MeetingFactory(organization=tree.branch_a, topic="下周的会", held_on=ahead)
+    client.force_login(secretary_a)
+    held = {m.topic for m in Meeting.objects.held()}
+    assert {
+        m.topic for m in client.get(MEETINGS, {"held": "yes"}).context["cl"].result_list
+    } == held
+    assert held == {"达到法定人数的会"}
+    assert "人数不足的会" in client.get(MEETINGS, {"held": "no"}).content.decode()
+    planned = client.get(MEETINGS, {"held": "planned"}).context["cl"].result_list
+    assert [m.topic for m in planned] == ["下周的会"]
+    assert len(client.get(MEETINGS).context["cl"].result_list) == 3  # no choice: all
+
+
+def test_the_roster_filter_applies_its_default_and_shows_it_chosen(
+    client: Any, tree: Any, secretary_a: Any
+) -> None:
+    """在册 when nothing is chosen (and marked as chosen); an unknown value is the default too."""
+    import datetime as dt
+
+    from tests.members.factories import MemberFactory
+
+    MemberFactory(name="在册党员", branch=tree.branch_a)
+    MemberFactory(name="转出党员", branch=tree.branch_a, transferred_out_on=dt.date(2026, 1, 5))
+    url = reverse("admin:members_member_changelist")
+    client.force_login(secretary_a)
+    page = client.get(url)
+    assert {m.name for m in page.context["cl"].result_list} == {"在册党员"}
+    roster = next(s for s in page.context["cl"].filter_specs if s.parameter_name == "roster")
+    chosen = [c["display"] for c in roster.choices(page.context["cl"]) if c["selected"]]
+    assert chosen == ["在册"]
+    assert {m.name for m in client.get(url, {"roster": "x"}).context["cl"].result_list} == {
+        "在册党员"
+    }
+    everyone = client.get(url, {"roster": "all"}).context["cl"].result_list
+    assert {m.name for m in everyone} == {"在册党员", "转出党员"}
+
+
+def test_the_reversal_filter_separates_standing_payments_from_reversed_ones(
+    client: Any, tree: Any, secretary_a: Any
+) -> None:
+    from django.utils import timezone
+
+    from finance.models import DuesPayment
+    from tests.finance.factories import DuesPaymentFactory
+    from tests.members.factories import MemberFactory
+
+    member = MemberFactory(branch=tree.branch_a)
+    kept = DuesPaymentFactory(member=member)
+    gone = DuesPaymentFactory(member=member, reversed_at=timezone.now(), reversal_reason="重复")
+    url = reverse("admin:finance_duespayment_changelist")
+    client.force_login(secretary_a)
+    standing = client.get(url, {"reversed": "no"}).context["cl"].result_list
+    assert [p.pk for p in standing] == [kept.pk]
+    assert list(DuesPayment.objects.standing()) == [kept]
+    assert [p.pk for p in client.get(url, {"reversed": "yes"}).context["cl"].result_list] == [
+        gone.pk
+    ]
+
+
+def test_the_floating_filter_separates_ongoing_records_from_ended_ones(
+    client: Any, tree: Any, secretary_a: Any
+) -> None:
+    import datetime as dt
+
+    from tests.members.factories import FloatingRecordFactory, MemberFactory
+
+    ongoing = FloatingRecordFactory(member=MemberFactory(branch=tree.branch_a))
+    ended = FloatingRecordFactory(
+        member=MemberFactory(branch=tree.branch_a), ended_on=dt.date(2026, 2, 1)
+    )
+    url = reverse("admin:members_floatingrecord_changelist")
+    client.force_login(secretary_a)
+    assert [r.pk for r in client.get(url, {"current": "yes"}).context["cl"].result_list] == [
+        ongoing.pk
+    ]
+    assert [r.pk for r in client.get(url, {"current": "no"}).context["cl"].result_list] == [
+        ended.pk
+    ]

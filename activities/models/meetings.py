@@ -32,6 +32,14 @@ class MeetingQuerySet(ScopedQuerySet["Meeting"]):
         """Meetings that count: held with their quorum."""
         return self.filter(is_quorate=True, held_on__lte=timezone.localdate())
 
+    def not_quorate(self) -> MeetingQuerySet:
+        """Meetings held without their quorum: kept, but they do not count."""
+        return self.filter(is_quorate=False, held_on__lte=timezone.localdate())
+
+    def planned(self) -> MeetingQuerySet:
+        """Meetings entered ahead of their day."""
+        return self.filter(held_on__gt=timezone.localdate())
+
     def of_year(self, year: int) -> MeetingQuerySet:
         return self.filter(held_on__year=year)
 

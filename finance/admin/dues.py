@@ -20,12 +20,14 @@ from import_export.admin import ImportMixin
 
 from common.admin import branch_filter
 from kit.admin import (
+    ReadOnlyAdminMixin,
     ScopedAdmin,
     ScopedHistoryAdmin,
     ScopedTabularInline,
     ServiceCheckedForm,
     Services,
     SpreadsheetAdminMixin,
+    choice_filter,
     error_text,
     problem_flag,
     run_service_action,
@@ -106,20 +108,15 @@ class IncomeChangeAdmin(ScopedHistoryAdmin):
 
 # --- 核定 -----------------------------------------------------------------------------------------------
 @admin.register(DuesAssessment)
-class DuesAssessmentAdmin(ScopedHistoryAdmin):
+class DuesAssessmentAdmin(ReadOnlyAdminMixin, ScopedHistoryAdmin):  # type: ignore[misc]
     """Read only: a 核定 is computed by the action on 党员党费情况, never typed."""
 
+    deletable = True
     list_display = ("member", "member_branch", "year", "basis", "monthly_income", "rate",
                     "monthly_amount", "fixed_on")  # fmt: skip
     list_filter = ("year", "basis", MEMBER_BRANCH)
     search_fields = ("member__name",)
     list_select_related = ("member", "member__branch")
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
     @admin.display(description="所在党组织", ordering="member__branch__code")
     def member_branch(self, assessment: DuesAssessment) -> str:
@@ -175,17 +172,9 @@ class ReverseForm(forms.Form):
                              help_text="如：金额登记错误、重复登记。冲正后该笔记录不再计入，须重新登记正确的交纳。")  # fmt: skip
 
 
-class ReversedFilter(admin.SimpleListFilter):
-    title = "冲正"
-    parameter_name = "reversed"
-
-    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
-        return [("no", "有效记录"), ("yes", "已冲正")]
-
-    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
-        if self.value() in ("no", "yes"):
-            return queryset.filter(reversed_at__isnull=self.value() == "no")
-        return queryset
+REVERSED = choice_filter(
+    "冲正", "reversed", {"no": ("有效记录", "standing"), "yes": ("已冲正", "reversed")}
+)
 
 
 class DuesPaymentForm(ServiceCheckedForm):
@@ -231,7 +220,7 @@ class DuesPaymentAdmin(  # type: ignore[misc]
     model_services = Services("payment", services.dues_payment_save)
     list_display = ("member", "member_branch", "kind", "period", "amount", "paid_on", "method",
                     "proxy_name", "central_flag", "recorded_by", "reversed_flag")  # fmt: skip
-    list_filter = ("kind", "period", "method", "is_central_remittance", ReversedFilter,
+    list_filter = ("kind", "period", "method", "is_central_remittance", REVERSED,
                    MEMBER_BRANCH)  # fmt: skip
     search_fields = ("member__name", "proxy_name")
     list_select_related = ("member", "member__branch", "recorded_by")
@@ -328,7 +317,7 @@ class DuesErrorFilter(admin.SimpleListFilter):
 
 
 @admin.register(MemberDues)
-class MemberDuesAdmin(PersonalDataAdminMixin, ScopedAdmin):  # type: ignore[misc]
+class MemberDuesAdmin(ReadOnlyAdminMixin, PersonalDataAdminMixin, ScopedAdmin):  # type: ignore[misc]
     """Each current member's dues: last month settled, months unpaid, the flag; the year's 核定
     as an action; the month's ledger as a spreadsheet (the same as `manage.py dues_ledger`).
 
@@ -356,15 +345,6 @@ class MemberDuesAdmin(PersonalDataAdminMixin, ScopedAdmin):  # type: ignore[misc
             ids = list(self._queryset.values_list("pk", flat=True))
             self._standing = selectors.dues_standing(ids, self._today)
         return self._standing.get(member.pk) or selectors.DuesStanding()
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
     def record_personal_view(self, request: HttpRequest, obj: Any, detail: str) -> None:
         """No personal field is shown here: nothing to log."""

@@ -204,6 +204,10 @@ class DuesPaymentQuerySet(MemberRecordQuerySet):
         """Payments that count: not reversed (冲正)."""
         return self.filter(reversed_at__isnull=True)
 
+    def reversed(self) -> DuesPaymentQuerySet:
+        """Payments reversed (冲正): kept with the reason, counted nowhere."""
+        return self.filter(reversed_at__isnull=False)
+
     def regular(self) -> DuesPaymentQuerySet:
         """Months' dues that count (a reversed payment settles nothing)."""
         return self.standing().filter(kind=PaymentKind.DUES)

@@ -24,7 +24,13 @@ from unfold.admin import ModelAdmin
 from unfold.contrib.filters.admin import AutocompleteSelectFilter
 from unfold.widgets import UnfoldAdminCheckboxSelectMultipleWidget
 
-from kit.admin import ScopedHistoryAdmin, SpreadsheetAdminMixin, changed_fields
+from kit.admin import (
+    ReadOnlyAdminMixin,
+    ScopedHistoryAdmin,
+    SpreadsheetAdminMixin,
+    changed_fields,
+    choice_filter,
+)
 from kit.masking import mask_citizen_id
 from kit.pdf import pdf_response, render_pdf
 from organizations.models import Organization
@@ -67,45 +73,16 @@ class BranchListFilter(AutocompleteSelectFilter):
     to every one of them took most of the page's time), among the organizations the user sees."""
 
 
-class RosterFilter(admin.SimpleListFilter):
-    """在册 by default: a member whose 转出 was received is kept, and found as 已转出."""
-
-    title = "在册情况"
-    parameter_name = "roster"
-    default = "current"
-
-    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
-        return [("current", "在册"), ("out", "已转出"), ("all", "全部")]
-
-    def choices(self, changelist: Any) -> Any:
-        selected = self.value() or self.default
-        for lookup, title in self.lookup_choices:
-            yield {
-                "selected": selected == lookup,
-                "query_string": changelist.get_query_string({self.parameter_name: lookup}),
-                "display": title,
-            }
-
-    def queryset(self, request: HttpRequest, queryset: Any) -> Any:
-        value = self.value()
-        if value == "out":
-            return queryset.transferred_out()
-        if value == "all":
-            return queryset
-        return queryset.current()
-
-
-class ProbationFilter(admin.SimpleListFilter):
-    title = "预备期"
-    parameter_name = "probation"
-
-    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
-        return [("overdue", "预备期已满一年未转正")]
-
-    def queryset(self, request: HttpRequest, queryset: Any) -> Any:
-        if self.value() == "overdue":
-            return queryset.probation_overdue(timezone.localdate())
-        return queryset
+# 在册 by default: a member whose 转出 was received is kept, and found as 已转出.
+ROSTER = choice_filter(
+    "在册情况",
+    "roster",
+    {"current": ("在册", "current"), "out": ("已转出", "transferred_out"), "all": ("全部", "all")},
+    default="current",
+)
+PROBATION = choice_filter(
+    "预备期", "probation", {"overdue": ("预备期已满一年未转正", "probation_overdue")}
+)
 
 
 class ReviewMissingFilter(admin.SimpleListFilter):
@@ -176,8 +153,8 @@ class MemberAdmin(  # type: ignore[misc]
         "notes",
     )
     list_filter = (
-        RosterFilter,
-        ProbationFilter,
+        ROSTER,
+        PROBATION,
         ReviewMissingFilter,
         "status",
         "categories",
@@ -366,7 +343,7 @@ class MemberAdmin(  # type: ignore[misc]
 
 
 @admin.register(PersonalDataAccess)
-class PersonalDataAccessAdmin(ModelAdmin):
+class PersonalDataAccessAdmin(ReadOnlyAdminMixin, ModelAdmin):
     """Read-only: who saw which member's full citizen ID, and who exported or imported rosters."""
 
     list_display = ("at", "user", "action", "member_label", "detail")
@@ -386,15 +363,6 @@ class PersonalDataAccessAdmin(ModelAdmin):
             | Q(member__isnull=True, user=request.user)
             | Q(pk__in=refusals)  # duplicate-ID probing by a user of the scope
         )
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 def _header_organization(user: Any) -> Any:

@@ -29,6 +29,7 @@ from kit.admin import (
     ScopedTabularInline,
     ServiceCheckedForm,
     Services,
+    choice_filter,
     error_text,
     problem_flag,
     run_service_action,
@@ -128,17 +129,9 @@ class CertificateFilter(admin.SimpleListFilter):
         return queryset
 
 
-class CurrentFilter(admin.SimpleListFilter):
-    title = "流动状态"
-    parameter_name = "current"
-
-    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
-        return [("yes", "流动中"), ("no", "已结束")]
-
-    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
-        if self.value() in ("yes", "no"):
-            return queryset.filter(ended_on__isnull=self.value() == "yes")
-        return queryset
+CURRENT = choice_filter(
+    "流动状态", "current", {"yes": ("流动中", "current"), "no": ("已结束", "ended")}
+)
 
 
 class FloatingLifeEntryInline(ScopedTabularInline):
@@ -185,7 +178,7 @@ class FloatingRecordAdmin(PersonalDataAdminMixin, ScopedHistoryAdmin):
         ShouldTransferFilter,
         LostContactFilter,
         CertificateFilter,
-        CurrentFilter,
+        CURRENT,
         "has_fixed_place",
         MEMBER_BRANCH,
     )

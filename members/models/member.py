@@ -100,8 +100,9 @@ class MemberQuerySet(ScopedQuerySet["Member"]):
         on_roster = self.on_roster(dt.date(year, 12, 31)).current()
         return on_roster.exclude(reviews__year=year)
 
-    def probation_overdue(self, today: dt.date) -> MemberQuerySet:
+    def probation_overdue(self, today: dt.date | None = None) -> MemberQuerySet:
         """预备党员 a year past 入党日期 with no decision (SQL twin of rules.probation_overdue)."""
+        today = today or timezone.localdate()
         yesterday = today - dt.timedelta(days=1)
         months = (
             0,

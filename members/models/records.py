@@ -29,6 +29,9 @@ class FloatingRecordQuerySet(ScopedQuerySet["FloatingRecord"]):
     def current(self) -> FloatingRecordQuerySet:
         return self.filter(ended_on__isnull=True)
 
+    def ended(self) -> FloatingRecordQuerySet:
+        return self.filter(ended_on__isnull=False)
+
 
 class FloatingRecord(models.Model):
     """流动党员: a member gone out (外出) or come in (流入) (001, 002).
