@@ -117,6 +117,75 @@ def community_filter(field: str = "community_id") -> type[OrganizationFilter]:
     return organization_filter(field, title="社区", kinds=COMMUNITY_KINDS, parameter="community")
 
 
+# --- logs of users' traces: their scope declared on the admin --------------------------------------
+class UserTraceAdmin(ReadOnlyAdminMixin, ScopedAdmin):  # type: ignore[misc]
+    """A log of what users did (django-axes' login attempts) whose model has no QuerySet of ours
+    to carry `visible_to`: the admin declares how a row names its user, and a user sees (and, with
+    the permission, deletes) the rows of the users in their scope
+    (organizations.selectors.users_visible_to); a superuser sees all.
+
+    `user_lookup`: the row's field holding the user's `user_field` (a username). With
+    `unknown_users_visible`, rows naming no user of the system are seen too (an address that
+    tried usernames which do not exist: nobody's account is behind it)."""
+
+    user_lookup = "username"
+    user_field = "username"
+    unknown_users_visible = False
+
+    def visible_rows(self, queryset: Any, user: Any) -> Any:
+        from django.contrib.auth import get_user_model
+        from django.db.models import Q
+
+        from organizations.selectors import users_visible_to
+
+        if user.is_superuser:
+            return queryset
+        seen = Q(**{f"{self.user_lookup}__in": users_visible_to(user).values(self.user_field)})
+        if self.unknown_users_visible:
+            known = get_user_model()._default_manager.values(self.user_field)
+            seen |= ~Q(**{f"{self.user_lookup}__in": known})
+        return queryset.filter(seen)
+
+    def editable_rows(self, queryset: Any, user: Any) -> Any:
+        return self.visible_rows(queryset, user)
+
+
+def _register_login_lockout_admin() -> None:
+    from axes.models import AccessAttempt
+    from django.conf import settings
+    from django.contrib import messages
+
+    @admin.register(AccessAttempt)
+    class LoginLockoutAdmin(UserTraceAdmin):
+        """登录锁定: failed logins and lockouts; a sub-district officer lifts those of the users in
+        scope (and of usernames that belong to nobody, the trace of an address locked out)."""
+
+        user_lookup = "username"
+        unknown_users_visible = True
+        deletable = True  # lifting a lockout deletes its attempts
+        list_display = ("username", "ip_address", "failures_since_start", "attempt_time", "locked")
+        list_filter = ("attempt_time",)
+        search_fields = ("username",)
+        fields = ("username", "ip_address", "user_agent", "failures_since_start", "attempt_time")
+        readonly_fields = fields
+        actions = ["unlock"]
+
+        @admin.display(description="已锁定", boolean=True)
+        def locked(self, attempt: AccessAttempt) -> bool:
+            return bool(attempt.failures_since_start >= settings.AXES_FAILURE_LIMIT)
+
+        @admin.action(description="解除锁定", permissions=["delete"])
+        def unlock(self, request: HttpRequest, queryset: Any) -> None:
+            names = sorted({a.username or a.ip_address or "" for a in queryset})
+            count, _ = queryset.delete()
+            self.message_user(
+                request, f"已解除{count}条登录锁定：{'、'.join(names)}。", messages.SUCCESS
+            )
+
+
+_register_login_lockout_admin()
+
+
 # --- PDF台账: every app's background documents ----------------------------------------------------
 def _register_document_admin() -> None:
     from django.http import FileResponse

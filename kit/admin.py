@@ -27,22 +27,66 @@ from kit.uploads import validate_image_upload, validate_upload
 # Services are called as service(<entity>=obj, actor=user[, update_fields=[...]]).
 SaveService = Callable[..., Any]
 DeleteService = Callable[..., Any]
+# What a save service takes from the page besides the row: (form, formsets) -> keyword arguments.
+PageArguments = Callable[[Any, list[Any]], dict[str, Any]]
+
+
+def _no_arguments(form: Any, formsets: list[Any]) -> dict[str, Any]:
+    return {}
 
 
 class Services:
-    """The services that write one model: `entity` is the keyword naming the instance."""
+    """The services that write one model: `entity` is the keyword naming the instance.
 
-    def __init__(self, entity: str, save: SaveService, delete: DeleteService | None = None) -> None:
+    An admin declares what its save needs instead of overriding save_model:
+    - `arguments(form, formsets)`: what the page holds besides the row's own fields (a member's
+      categories, a unit's new party organization: `form_values("party_org_name", ...)`);
+    - `after_inlines`: a change is saved after its inlines (a meeting recounted from its
+      attendance as posted, so that its quorum is checked against what was just marked);
+    - `with_inlines`: the service writes the row with its many-to-many fields and inlines at once
+      (a vote with its exclusions, checked together); the page itself writes none of them.
+    """
+
+    def __init__(
+        self,
+        entity: str,
+        save: SaveService,
+        delete: DeleteService | None = None,
+        *,
+        arguments: PageArguments = _no_arguments,
+        after_inlines: bool = False,
+        with_inlines: bool = False,
+    ) -> None:
         self.entity, self.save_fn, self.delete_fn = entity, save, delete
+        self.arguments, self.after_inlines, self.with_inlines = (
+            arguments,
+            after_inlines,
+            with_inlines,
+        )
 
-    def save(self, obj: Any, actor: Any, update_fields: list[str] | None) -> Any:
-        return self.save_fn(**{self.entity: obj}, actor=actor, update_fields=update_fields)
+    def saves_after_inlines(self, change: bool) -> bool:
+        return self.with_inlines or (self.after_inlines and change)
+
+    def save(self, obj: Any, actor: Any, update_fields: list[str] | None, **arguments: Any) -> Any:
+        return self.save_fn(
+            **{self.entity: obj}, actor=actor, update_fields=update_fields, **arguments
+        )
 
     def delete(self, obj: Any, actor: Any) -> None:
         if self.delete_fn is None:
             obj.delete()
         else:
             self.delete_fn(**{self.entity: obj}, actor=actor)
+
+
+def form_values(*names: str) -> PageArguments:
+    """Page arguments: the cleaned values of the named form fields that the form holds (a field
+    left out of the form is left to the service's default)."""
+
+    def arguments(form: Any, formsets: list[Any]) -> dict[str, Any]:
+        return {name: form.cleaned_data.get(name) for name in names if name in form.fields}
+
+    return arguments
 
 
 def changed_fields(form: Any) -> list[str]:
@@ -57,11 +101,21 @@ def _scoped_manager(model: type[models.Model]) -> Any:
 
 
 class ScopedQuerysetMixin:
-    """Rows come from `Model.objects.visible_to(user)`; related choices from `editable_by(user)`."""
+    """Rows come from `Model.objects.visible_to(user)`; related choices from `editable_by(user)`.
+
+    The scope is the model's own declaration, on its QuerySet. A model with no QuerySet of ours
+    (a third-party log) has its scope declared on its admin instead, by overriding
+    `visible_rows` and `editable_rows` (common.admin.UserTraceAdmin)."""
+
+    def visible_rows(self, queryset: Any, user: Any) -> Any:
+        return queryset.visible_to(user)
+
+    def editable_rows(self, queryset: Any, user: Any) -> Any:
+        return queryset.editable_by(user)
 
     def get_queryset(self, request: HttpRequest) -> Any:
         queryset = super().get_queryset(request)  # type: ignore[misc]
-        return queryset.visible_to(request.user)
+        return self.visible_rows(queryset, request.user)
 
     def _editable_choices(
         self, db_field: Any, request: HttpRequest, kwargs: dict[str, Any]
@@ -89,7 +143,8 @@ class ScopedQuerysetMixin:
     def is_editable(self, request: HttpRequest, obj: models.Model | None) -> bool:
         if obj is None or obj.pk is None:
             return True
-        return self.model._default_manager.editable_by(request.user).filter(pk=obj.pk).exists()  # type: ignore[attr-defined]
+        rows = self.editable_rows(self.model._default_manager.all(), request.user)  # type: ignore[attr-defined]
+        return bool(rows.filter(pk=obj.pk).exists())
 
 
 def touches_personal_field(model: Any, lookup: str) -> bool:
@@ -173,10 +228,36 @@ class ScopedAdmin(ScopedQuerysetMixin, UnfoldModelAdmin):
         return bool(super().lookup_allowed(lookup, value, request))
 
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
-        if self.model_services is None:
+        services = self.model_services
+        if services is None:
             super().save_model(request, obj, form, change)
+        elif not services.saves_after_inlines(change):
+            self._service_save(request, form, [], change)
+
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        services = self.model_services
+        if services is None or not services.saves_after_inlines(change):
+            super().save_related(request, form, formsets, change)
+        elif services.with_inlines:
+            self._service_save(request, form, formsets, change)
+            for formset in formsets:  # what the change message reads of a saved formset
+                formset.new_objects = list(
+                    formset.model._default_manager.filter(**{formset.fk.name: form.instance})
+                )
+                formset.changed_objects, formset.deleted_objects = [], []
         else:
-            self.model_services.save(obj, request.user, changed_fields(form) if change else None)
+            super().save_related(request, form, formsets, change)
+            self._service_save(request, form, formsets, change)
+
+    def _service_save(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        services = self.model_services
+        assert services is not None  # noqa: S101  (only called when declared)
+        services.save(
+            form.instance,
+            request.user,
+            changed_fields(form) if change else None,
+            **services.arguments(form, list(formsets)),
+        )
 
     def delete_model(self, request: HttpRequest, obj: Any) -> None:
         if self.model_services is None:

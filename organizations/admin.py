@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from axes.models import AccessAttempt
 from django import forms
-from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import GroupAdmin, UserAdmin
@@ -24,11 +22,11 @@ from unfold.forms import AdminPasswordChangeForm, UserChangeForm, UserCreationFo
 from common.documents import document_request
 from kit.admin import (
     FILTER_KINDS_PARAMETER,
-    ReadOnlyAdminMixin,
     ScopedHistoryAdmin,
     ScopedTabularInline,
     Services,
     SpreadsheetAdminMixin,
+    form_values,
 )
 from kit.masking import mask_phone
 from kit.pdf import pdf_response
@@ -203,6 +201,10 @@ class UnitForm(forms.ModelForm):  # type: ignore[type-arg]
 @admin.register(Unit)
 class UnitAdmin(ScopedHistoryAdmin):
     form = UnitForm
+    # With a name and code, the unit's party organization is founded with it.
+    model_services = Services(
+        "unit", services.unit_save, arguments=form_values("party_org_name", "party_org_code")
+    )
     list_display = (
         "name",
         "kind",
@@ -220,17 +222,6 @@ class UnitAdmin(ScopedHistoryAdmin):
     @admin.display(description="联系电话")
     def masked_phone(self, unit: Unit) -> str:
         return mask_phone(unit.contact_phone)
-
-    def save_model(self, request: HttpRequest, obj: Unit, form: Any, change: bool) -> None:
-        from kit.admin import changed_fields
-
-        services.unit_save(
-            unit=obj,
-            actor=request.user,
-            party_org_name=form.cleaned_data.get("party_org_name", ""),
-            party_org_code=form.cleaned_data.get("party_org_code", ""),
-            update_fields=changed_fields(form) if change else None,
-        )
 
 
 class CommitteeMemberInline(ScopedTabularInline):
@@ -324,39 +315,3 @@ class PartyUserAdmin(UserAdmin, ModelAdmin):  # type: ignore[type-arg]
 @admin.register(Group)
 class PartyGroupAdmin(GroupAdmin, ModelAdmin):  # type: ignore[type-arg]
     pass
-
-
-# --- 登录锁定 (django-axes) ---------------------------------------------------------------------
-@admin.register(AccessAttempt)
-class LoginLockoutAdmin(ReadOnlyAdminMixin, ModelAdmin):
-    """Failed logins and lockouts; a sub-district officer lifts those of the users in scope
-    (and of usernames that belong to nobody, the trace of an address being locked out)."""
-
-    list_display = ("username", "ip_address", "failures_since_start", "attempt_time", "locked")
-    list_filter = ("attempt_time",)
-    search_fields = ("username",)
-    fields = ("username", "ip_address", "user_agent", "failures_since_start", "attempt_time")
-    readonly_fields = fields
-    actions = ["unlock"]
-
-    def get_queryset(self, request: HttpRequest) -> QuerySet[AccessAttempt]:
-        queryset = super().get_queryset(request)
-        if request.user.is_superuser:
-            return queryset
-        in_scope = User.objects.filter(
-            organization_accesses__organization__in=Organization.objects.visible_to(request.user)
-        ).values("username")
-        unknown = ~Q(username__in=User.objects.values("username"))
-        return queryset.filter(Q(username__in=in_scope) | unknown)
-
-    @admin.display(description="已锁定", boolean=True)
-    def locked(self, attempt: AccessAttempt) -> bool:
-        return attempt.failures_since_start >= settings.AXES_FAILURE_LIMIT
-
-    @admin.action(description="解除锁定", permissions=["delete"])
-    def unlock(self, request: HttpRequest, queryset: QuerySet[AccessAttempt]) -> None:
-        names = sorted({a.username or a.ip_address or "" for a in queryset})
-        count, _ = queryset.delete()
-        self.message_user(
-            request, f"已解除{count}条登录锁定：{'、'.join(names)}。", messages.SUCCESS
-        )

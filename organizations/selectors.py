@@ -19,6 +19,26 @@ APPROVING_COMMITTEE_ROLES = (
 )
 
 
+def users_visible_to(viewer: Any) -> Any:
+    """The users whose traces (login attempts, reads of personal data) `viewer` may see: the
+    viewer and the users attached to an organization the viewer manages, edits (a unit located
+    in their community) or reviews, but not a unit a community only sees for 双联双管 (its users
+    are the unit's business); all for a superuser."""
+    from django.contrib.auth import get_user_model
+    from django.db.models import Q
+
+    from .scope import scope_of, within
+
+    users = get_user_model()._default_manager.all()
+    scope = scope_of(viewer)
+    if scope.editable is None or scope.people is None:  # a superuser
+        return users
+    accesses = OrganizationAccess.objects.filter(
+        within("organization_id", scope.editable | scope.people)
+    )
+    return users.filter(Q(pk=viewer.pk) | Q(pk__in=accesses.values("user_id")))
+
+
 def approving_committee(branch: Organization) -> Organization | None:
     """The 上级党委 of `branch`: the nearest 社区党委 or 街道党工委 above it (None: none recorded)."""
     node = branch.parent

@@ -30,6 +30,7 @@ from kit.admin import (
     ServiceCheckedForm,
     Services,
     SpreadsheetAdminMixin,
+    form_values,
     problem_flag,
     run_service_action,
 )
@@ -295,9 +296,18 @@ class ExclusionInline(ScopedTabularInline):
         return formset
 
 
+def _vote_arguments(form: Any, formsets: list[Any]) -> dict[str, Any]:
+    exclusions = next((f.exclusions() for f in formsets if isinstance(f, ExclusionFormSet)), [])
+    return {"attended": form.cleaned_data.get("attended") or [], "exclusions": exclusions}
+
+
 @admin.register(BranchVote)
 class BranchVoteAdmin(ScopedHistoryAdmin):
     form = VoteForm
+    # The vote, who attended and its exclusions are checked and recorded together.
+    model_services = Services(
+        "vote", services.branch_vote_save, arguments=_vote_arguments, with_inlines=True
+    )
     inlines = [ExclusionInline]
     list_display = ("case", "step", "held_on", "entitled_count", "attended_count", "yes", "no",
                     "abstain", "outcome")  # fmt: skip
@@ -323,21 +333,6 @@ class BranchVoteAdmin(ScopedHistoryAdmin):
     @admin.display(description="表决结果")
     def outcome(self, vote: BranchVote) -> str:
         return vote.failure or "通过"
-
-    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
-        """Saved with its exclusions in save_related (the service records both at once)."""
-
-    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
-        exclusions = next((f.exclusions() for f in formsets if isinstance(f, ExclusionFormSet)), [])
-        services.branch_vote_save(
-            vote=form.instance,
-            actor=request.user,
-            attended=form.cleaned_data.get("attended") or [],
-            exclusions=exclusions,
-        )
-        for formset in formsets:  # what the change message reads of a saved formset
-            formset.new_objects = list(form.instance.exclusions.all())
-            formset.changed_objects, formset.deleted_objects = [], []
 
 
 # --- 公示 and its record book ------------------------------------------------------------------
@@ -382,7 +377,10 @@ class NoticeForm(ServiceCheckedForm):
 @admin.register(Notice)
 class NoticeAdmin(ScopedHistoryAdmin):
     form = NoticeForm
-    model_services = Services("notice", services.notice_save)
+    # A reason given in 撤回公示 withdraws the notice instead (services.notice_save).
+    model_services = Services(
+        "notice", services.notice_save, arguments=form_values("withdraw_reason")
+    )
     inline_services = {Opinion: Services("opinion", services.opinion_save)}
     inlines = [OpinionInline]
     list_display = ("case", "community", "starts_on", "ends_on", "state", "open_opinions",
@@ -394,13 +392,6 @@ class NoticeAdmin(ScopedHistoryAdmin):
     readonly_fields = ("ends_on", "published_at", "withdrawn_at", "withdrawn_reason",
                        "public_preview")  # fmt: skip
     actions = ["publish"]
-
-    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
-        reason = form.cleaned_data.get("withdraw_reason", "").strip()
-        if change and reason:
-            services.notice_withdraw(notice=obj, reason=reason, actor=request.user)
-            return
-        super().save_model(request, obj, form, change)
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Notice]:
         still_open = Q(opinions__status__in=[OpinionStatus.OPEN, OpinionStatus.CHECKING])

@@ -400,8 +400,18 @@ def notice_errors(notice: Notice) -> dict[str, str]:
 
 
 @transaction.atomic
-def notice_save(*, notice: Notice, actor: Any, update_fields: list[str] | None = None) -> Notice:
-    """A notice prepared for a candidate; its end follows from its start and the period."""
+def notice_save(
+    *,
+    notice: Notice,
+    actor: Any,
+    update_fields: list[str] | None = None,
+    withdraw_reason: str | None = None,
+) -> Notice:
+    """A notice prepared for a candidate; its end follows from its start and the period. With a
+    `withdraw_reason` (the form's 撤回公示), a saved notice is withdrawn instead."""
+    reason = (withdraw_reason or "").strip()
+    if notice.pk is not None and reason:
+        return notice_withdraw(notice=notice, reason=reason, actor=actor)
     require_editable(actor, notice, "为该党支部的发展对象发布公示")
     if notice.is_published:
         if update_fields and {"starts_on", "case", "community"} & set(update_fields):

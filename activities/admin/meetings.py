@@ -35,7 +35,6 @@ from kit.admin import (
     ServiceCheckedForm,
     Services,
     SpreadsheetAdminMixin,
-    changed_fields,
     choice_filter,
     problem_flag,
 )
@@ -56,9 +55,6 @@ from ..resources import MeetingLedgerResource, compliance_dataset
 from ..rules import Counts, Status, attendance_counts
 from ..selectors import compliance as compliance_selectors
 from ..views import sign_in
-
-PENDING = "_activities_meeting_fields"
-
 
 MEETING_ORGANIZATION = organization_filter(
     "organization_id", title="党组织", kinds=MEETING_HOLDER_KINDS, parameter="organization"
@@ -155,7 +151,10 @@ class AttachmentInline(ScopedTabularInline):
 class MeetingAdmin(SpreadsheetAdminMixin, ImportExportMixin, ScopedHistoryAdmin):  # type: ignore[misc]
     form = MeetingForm
     resource_classes = [MeetingLedgerResource]
-    model_services = Services("meeting", services.meeting_save, services.meeting_delete)
+    # A change is saved after its attendance, so the quorum is checked against what was marked.
+    model_services = Services(
+        "meeting", services.meeting_save, services.meeting_delete, after_inlines=True
+    )
     inline_services = {
         Attendance: Services("attendance", services.attendance_save, services.attendance_delete),
         MeetingAttachment: Services(
@@ -208,20 +207,11 @@ class MeetingAdmin(SpreadsheetAdminMixin, ImportExportMixin, ScopedHistoryAdmin)
         initial.setdefault("held_on", timezone.localdate())
         return initial
 
-    # --- saving: the meeting after its attendance --------------------------------------------
-    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
-        if not change:
-            return super().save_model(request, obj, form, change)
-        setattr(request, PENDING, changed_fields(form))  # written after the attendance
-        return None
-
+    # --- saving: the meeting after its attendance (model_services) ------------------------------
     def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
         super().save_related(request, form, formsets, change)
         meeting = form.instance
         services.meeting_held_for_default(meeting)  # none named: all the branches below
-        if change:
-            fields = getattr(request, PENDING, [])
-            services.meeting_save(meeting=meeting, actor=request.user, update_fields=fields)
         self._say_held(request, meeting, change)
 
     def _say_held(self, request: HttpRequest, meeting: Meeting, change: bool) -> None:

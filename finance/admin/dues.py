@@ -475,6 +475,7 @@ class DuesPublicationAdmin(ScopedAdmin):
     published to the public board or withdrawn."""
 
     form = DuesPublicationForm
+    model_services = Services("publication", services.dues_publication_save)
     inlines = [DuesPublicationLineInline]
     list_display = ("branch", "period", "published", "published_on", "created_at")
     list_filter = ("published", branch_filter())
@@ -487,14 +488,6 @@ class DuesPublicationAdmin(ScopedAdmin):
     @admin.display(description="期间")
     def period(self, publication: DuesPublication) -> str:
         return publication.period_label
-
-    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
-        if not change:
-            created = services.dues_publication_create(
-                branch=obj.branch, first_month=obj.first_month, last_month=obj.last_month,
-                actor=request.user,
-            )  # fmt: skip
-            obj.pk = created.pk
 
     def get_inlines(self, request: HttpRequest, obj: Any = None) -> Any:
         """The lines are drawn up by the service when the summary is added, never edited."""

@@ -399,6 +399,23 @@ def dues_publication_create(
     return publication
 
 
+def dues_publication_save(
+    *, publication: DuesPublication, actor: Any, update_fields: list[str] | None = None
+) -> DuesPublication:
+    """The admin's form: a new summary is drawn up (dues_publication_create); a summary drawn up
+    is never edited, only published or withdrawn, so a change saves nothing."""
+    if publication.pk is not None:
+        return publication
+    created = dues_publication_create(
+        branch=publication.branch,
+        first_month=publication.first_month,
+        last_month=publication.last_month,
+        actor=actor,
+    )
+    publication.pk = created.pk
+    return created
+
+
 @transaction.atomic
 def dues_publication_publish(
     *, publication: DuesPublication, actor: Any, on: dt.date | None = None

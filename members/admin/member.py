@@ -20,16 +20,17 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from import_export.admin import ImportExportMixin
-from unfold.admin import ModelAdmin
 from unfold.contrib.filters.admin import AutocompleteSelectFilter
 from unfold.widgets import UnfoldAdminCheckboxSelectMultipleWidget
 
 from kit.admin import (
     ReadOnlyAdminMixin,
+    ScopedAdmin,
     ScopedHistoryAdmin,
+    Services,
     SpreadsheetAdminMixin,
-    changed_fields,
     choice_filter,
+    form_values,
 )
 from kit.masking import mask_citizen_id
 from kit.pdf import pdf_response, render_pdf
@@ -53,7 +54,6 @@ from ..services.member import (
     member_save,
     personal_data_access_record,
 )
-from ..services.probe import probe_refusals_visible_to
 from .personal import PersonalDataAdminMixin
 
 CITIZEN_ID_LENGTH = 18
@@ -138,6 +138,8 @@ class MemberAdmin(  # type: ignore[misc]
     SpreadsheetAdminMixin, ImportExportMixin, PersonalDataAdminMixin, ScopedHistoryAdmin
 ):
     form = MemberForm
+    # Categories are set by member_save (with the rest, in one transaction).
+    model_services = Services("member", member_save, arguments=form_values("categories"))
     resource_classes = [MemberRosterResource]
     import_template_name = "admin/members/member/import.html"  # the shared one, with ID help
     change_list_template = "admin/members/member/change_list.html"
@@ -290,15 +292,6 @@ class MemberAdmin(  # type: ignore[misc]
             kwargs["queryset"] = MemberCategory.objects.all()
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
-    def save_model(self, request: HttpRequest, obj: Member, form: Any, change: bool) -> None:
-        categories = form.cleaned_data.get("categories") if "categories" in form.fields else None
-        member_save(
-            member=obj,
-            actor=request.user,
-            categories=categories,
-            update_fields=changed_fields(form) if change else None,
-        )
-
     def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
         """Categories were set by member_save; Member has no inlines."""
         for formset in formsets:
@@ -343,26 +336,15 @@ class MemberAdmin(  # type: ignore[misc]
 
 
 @admin.register(PersonalDataAccess)
-class PersonalDataAccessAdmin(ReadOnlyAdminMixin, ModelAdmin):
-    """Read-only: who saw which member's full citizen ID, and who exported or imported rosters."""
+class PersonalDataAccessAdmin(ReadOnlyAdminMixin, ScopedAdmin):  # type: ignore[misc]
+    """Read-only: who saw which member's full citizen ID, and who exported or imported rosters,
+    within the scope its QuerySet declares (PersonalDataAccess.objects.visible_to)."""
 
     list_display = ("at", "user", "action", "member_label", "detail")
     list_filter = ("action",)
     list_select_related = ("user", "member")
     search_fields = ("member__name", "user__username", "detail")
     date_hierarchy = "at"
-
-    def get_queryset(self, request: HttpRequest) -> QuerySet[PersonalDataAccess]:
-        queryset = super().get_queryset(request)
-        if request.user.is_superuser:
-            return queryset
-        visible = Member.objects.visible_to(request.user).values("pk")
-        refusals = probe_refusals_visible_to(request.user).values("pk")
-        return queryset.filter(
-            Q(member__in=visible)
-            | Q(member__isnull=True, user=request.user)
-            | Q(pk__in=refusals)  # duplicate-ID probing by a user of the scope
-        )
 
 
 def _header_organization(user: Any) -> Any:

@@ -333,6 +333,22 @@ def _has_branch_below(unit_org: Organization) -> bool:
     return unit_org.children.filter(kind=OrganizationKind.BRANCH).exists()
 
 
+class PersonalDataAccessQuerySet(models.QuerySet["PersonalDataAccess"]):
+    """A log, not a record kept by an organization (no ScopedQuerySet: nobody writes it by
+    hand), but read within a scope like every list."""
+
+    def visible_to(self, user: Any) -> PersonalDataAccessQuerySet:
+        """Reads of the members `user` sees, and what the users of `user`'s scope did without a
+        member (exports, imports, duplicate-ID checks and their refusals); all for a superuser."""
+        from organizations.selectors import users_visible_to
+
+        if getattr(user, "is_superuser", False):
+            return self
+        members = Member.objects.visible_to(user).values("pk")
+        users = users_visible_to(user).values("pk")
+        return self.filter(Q(member__in=members) | Q(member__isnull=True, user__in=users))
+
+
 class PersonalDataAccess(models.Model):
     """A read of members' personal data: a full citizen ID shown, an export, an import."""
 
@@ -361,6 +377,8 @@ class PersonalDataAccess(models.Model):
     action = models.CharField("操作", max_length=16, choices=Action.choices)
     detail = models.CharField("说明", max_length=200, blank=True)
     at = models.DateTimeField("时间", auto_now_add=True)
+
+    objects = PersonalDataAccessQuerySet.as_manager()
 
     class Meta:
         verbose_name = "个人信息访问记录"

@@ -14,11 +14,10 @@ import datetime as dt
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from kit.masking import mask_citizen_id
-from organizations.models import Organization
 
 from ..models import PersonalDataAccess
 
@@ -69,14 +68,10 @@ def citizen_id_probe_record(*, actor: Any, citizen_id: str, what: str) -> None:
 
 
 def probe_refusals_visible_to(user: Any) -> QuerySet[PersonalDataAccess]:
-    """Refusals of users attached to an organization `user` sees (a superuser: all)."""
+    """Refusals of `user` and of the users attached to an organization `user` sees (a
+    superuser: all), as the access log lists them."""
     refused = PersonalDataAccess.objects.filter(action=PersonalDataAccess.Action.PROBE_REFUSED)
-    if getattr(user, "is_superuser", False):
-        return refused
-    organizations = Organization.objects.visible_to(user).values("pk")
-    return refused.filter(
-        Q(user=user) | Q(user__organization_accesses__organization__in=organizations)
-    ).distinct()
+    return refused.visible_to(user)
 
 
 def probe_refusals_recent(user: Any) -> QuerySet[PersonalDataAccess]:
