@@ -28,9 +28,9 @@ class MeetingSource(models.TextChoices):
 class MeetingQuerySet(ScopedQuerySet["Meeting"]):
     scope_lookups = ("organization_id",)
 
-    def held(self) -> MeetingQuerySet:
-        """Meetings that count: held with their quorum."""
-        return self.filter(is_quorate=True, held_on__lte=timezone.localdate())
+    def held(self, as_of: dt.date | None = None) -> MeetingQuerySet:
+        """Meetings that count: held with their quorum (by `as_of`, by default today)."""
+        return self.filter(is_quorate=True, held_on__lte=as_of or timezone.localdate())
 
     def not_quorate(self) -> MeetingQuerySet:
         """Meetings held without their quorum: kept, but they do not count."""

@@ -135,13 +135,15 @@ def has_general_meeting_consent(member: Member, day: dt.date) -> bool:
     """002: an outflowing member absent may be left out of 应到 only with the general meeting's
     consent, recorded: a 支部党员大会 of the member's branch held with its quorum by `day` whose
     决议 names the member."""
-    return Meeting.objects.filter(
-        organization_id=member.branch_id,
-        kind=MeetingKind.GENERAL_MEETING,
-        is_quorate=True,
-        held_on__lte=day,
-        decisions__contains=member.name,
-    ).exists()
+    return (
+        Meeting.objects.held(day)
+        .filter(
+            organization_id=member.branch_id,
+            kind=MeetingKind.GENERAL_MEETING,
+            decisions__contains=member.name,
+        )
+        .exists()
+    )
 
 
 def is_aged_or_ill(member_id: int) -> bool:

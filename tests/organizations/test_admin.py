@@ -310,3 +310,26 @@ def test_refusals_are_explained_in_chinese(client, tree, secretary_a, reviewer_b
     forbidden = client.get(reverse("admin:organizations_organization_add"))
     assert forbidden.status_code == 403
     assert "您无权进行此操作" in forbidden.content.decode()
+
+
+def test_adding_a_unit_with_a_new_party_organization_founds_it(client, tree, secretary_a) -> None:
+    """The unit form's 单位党组织名称/代码 (not fields of the unit) reach unit_save, declared on
+    the admin (Services(arguments=form_values(...))): the organization is founded with the unit."""
+    from organizations.models import UnitKind
+
+    client.force_login(secretary_a)
+    response = client.post(
+        reverse("admin:organizations_unit_add"),
+        {
+            "name": "甲社区卫生院",
+            "kind": UnitKind.values[0],
+            "community": tree.community_a.pk,
+            "party_org_name": "甲社区卫生院党支部",
+            "party_org_code": "U-WSY",
+        },
+    )
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    unit = Unit.objects.get(name="甲社区卫生院")
+    assert unit.party_organization.name == "甲社区卫生院党支部"
+    assert unit.party_organization.kind == K.UNIT_ORG
+    assert unit.party_organization.code == "U-WSY"
