@@ -146,6 +146,9 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "admin:login"
+# Where a login without `next` lands (a bookmarked /admin/login/): the 工作台. Django's default,
+# /accounts/profile/, is no page here. The portal's login has its own (activities/portal/views.py).
+LOGIN_REDIRECT_URL = "admin:index"
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文")]
