@@ -122,3 +122,19 @@ def test_a_logged_in_user_opening_the_portal_login_goes_home(member_user: Any) -
     response = client.get(PORTAL_LOGIN)
     assert response.status_code == 302
     assert response["Location"] == reverse("portal:home")
+
+
+def test_the_meeting_sign_in_code_logs_a_member_in_and_brings_them_back(member_user: Any) -> None:
+    """The third way in: a meeting's QR sign-in sends a logged-out member to the portal's login
+    with `next`, and the login brings them back to the sign-in."""
+    sign_in = reverse("admin:activities_meeting_sign_in", args=["any-token"])
+    client = Client()
+    asked = client.get(sign_in)
+    assert asked.status_code == 302
+    assert asked["Location"].startswith(PORTAL_LOGIN)
+    login_page = client.get(asked["Location"])
+    assert f'name="next" value="{sign_in}"' in login_page.content.decode()
+    response = client.post(
+        asked["Location"], {"username": "member_a", "password": PASSWORD, "next": sign_in}
+    )
+    assert response["Location"] == sign_in
