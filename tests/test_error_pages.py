@@ -158,6 +158,13 @@ def test_admin_403_of_a_post_to_a_history_page_says_why(debug: bool, secretary_a
     assert "修改历史只能查看" in text
 
 
+def test_admin_403_of_a_login_form_left_open_too_long(debug: bool, db: None) -> None:
+    client = _client(enforce_csrf_checks=True)
+    response = client.post(reverse("admin:login"), {"username": "a", "password": "b"})
+    text = assert_error_page(response, "admin", 403, title="页面已过期")
+    assert "刷新后重新提交" in text
+
+
 def test_admin_400_of_a_lookup_on_a_personal_field(debug: bool, secretary_a: Any) -> None:
     url = reverse("admin:members_member_changelist") + "?citizen_id__startswith=11"
     assert_error_page(_client(secretary_a).get(url), "admin", 400)
