@@ -67,6 +67,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # Content-Security-Policy on every page (CONTENT_SECURITY_POLICY below; the admin's addition).
     "kit.middleware.ContentSecurityPolicyMiddleware",
+    # With DEBUG on, the Chinese error pages instead of Django's technical ones (config/errors.py).
+    "config.errors.ErrorPageMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -146,6 +148,14 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "admin:login"
+# Where a login without `next` lands (a bookmarked /admin/login/): the 工作台. Django's default,
+# /accounts/profile/, is no page here. The portal's login has its own (activities/portal/views.py).
+LOGIN_REDIRECT_URL = "admin:index"
+
+# Error pages (config/errors.py): Chinese, in the layout of the site they happen on, in every
+# mode. DJANGO_TECHNICAL_ERROR_PAGES=true (with DEBUG on) brings back Django's technical pages.
+TECHNICAL_ERROR_PAGES = env.bool("DJANGO_TECHNICAL_ERROR_PAGES", default=False)
+CSRF_FAILURE_VIEW = "config.errors.csrf_failure"
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文")]

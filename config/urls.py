@@ -22,3 +22,9 @@ urlpatterns = [
     # never a folder served as is (an uploaded page would run on the admin's origin).
     path(f"{settings.MEDIA_URL.strip('/')}/<path:name>", media_file, name="media_file"),
 ]
+
+# Chinese error pages in the layout of the site they happen on (config/errors.py).
+handler400 = "config.errors.bad_request"
+handler403 = "config.errors.permission_denied"
+handler404 = "config.errors.page_not_found"
+handler500 = "config.errors.server_error"

@@ -39,6 +39,20 @@ class ContentSecurityPolicyMiddleware(CSPMiddleware):
     and `@click` expressions written in unfold's templates with `new Function`, so the admin
     alone also allows 'unsafe-eval' (still no inline script: those need the nonce)."""
 
+    def process_response(
+        self, request: HttpRequest, response: HttpResponseBase
+    ) -> HttpResponseBase:
+        """django-csp sends no policy on a 404 or a 500 under DEBUG (Django's technical pages
+        use inline script); a page marked `csp_even_in_debug` (the site's own error pages,
+        config/errors.py) is none of those, and gets the policy like any other page."""
+        if not (settings.DEBUG and getattr(response, "csp_even_in_debug", False)):
+            return super().process_response(request, response)
+        status, response.status_code = response.status_code, 200  # past django-csp's exemption
+        try:
+            return super().process_response(request, response)
+        finally:
+            response.status_code = status
+
     def get_policy_parts(
         self, request: HttpRequest, response: HttpResponseBase, report_only: bool = False
     ) -> PolicyParts:

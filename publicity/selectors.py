@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
 
 from members.models import Member
 from members.participation import Answer
@@ -88,6 +89,37 @@ def public_notice_get(pk: int, today: dt.date) -> Notice | None:
         .filter(pk=pk)
         .first()
     )
+
+
+@dataclass(frozen=True)
+class ClosedNotice:
+    """What the public site still says of a notice residents can no longer read."""
+
+    pk: int
+    community: Organization
+    starts_on: dt.date
+    ends_on: dt.date
+    withdrawn_on: dt.date | None  # withdrawn before its period was over
+
+
+def public_closed_notice_get(pk: int, today: dt.date) -> ClosedNotice | None:
+    """A published notice that has ended or was withdrawn: its community and period only, never
+    its person (shown only during the period) nor the withdrawal's reason (the record book's).
+    None for a notice never published, or one that is neither (not yet begun). One query."""
+    notice = (
+        Notice.objects.filter(pk=pk, published_at__isnull=False, ends_on__isnull=False)
+        .select_related("community")
+        .only("pk", "starts_on", "ends_on", "withdrawn_at", "community__name", "community__code")
+        .first()
+    )
+    if notice is None or notice.ends_on is None:
+        return None
+    withdrawn_on = timezone.localdate(notice.withdrawn_at) if notice.withdrawn_at else None
+    if withdrawn_on is not None and withdrawn_on > notice.ends_on:
+        withdrawn_on = None  # it ran its whole period (a later deferral withdraws it too)
+    if withdrawn_on is None and not notice.has_ended(today):
+        return None
+    return ClosedNotice(notice.pk, notice.community, notice.starts_on, notice.ends_on, withdrawn_on)
 
 
 @dataclass

@@ -7,6 +7,8 @@ only the public fields. The list pages are kept rendered in the cache under the 
 new one) and today's date (a notice comes down at midnight), and answer conditional requests with
 304 by an ETag of the same key. A notice's page is kept the same way, with slots for what each
 visitor gets afresh (the captcha, the CSRF token); a posted opinion's page is rendered each time.
+A notice that has ended or was withdrawn answers 410 Gone with a page that says so, with its
+period (residents scan the poster's code after the end too), never its person or the reason.
 
 The hot path asks the shared cache for nothing (bench/bench_public_board.py): each process keeps
 the pages it served under their key, and trusts the version it last read for VERSION_SECONDS, or
@@ -42,7 +44,7 @@ from . import selectors, services
 from .forms import Challenge, OpinionForm, challenge_new, rate_limited
 from .signals import public_version
 
-NOT_FOUND = "没有找到该页面，或该公示已经结束。"
+NOT_FOUND = "没有找到该社区或公示。公示在公示期开始之日才会显示。"
 VERSION_SECONDS = 1.0
 
 # The public version as this process last read it, and until when it trusts it.
@@ -150,7 +152,10 @@ def notice(request: HttpRequest, pk: int) -> HttpResponse:
         return _notice_answer(request, pk)
     today = timezone.localdate()
     key = f"publicity:public:{_public_version()}:{today:%Y%m%d}:notice:{pk}"
-    content, _ = _page(key, lambda: _notice_html(pk, today))
+    try:
+        content, _ = _page(key, lambda: _notice_html(pk, today))
+    except Http404:
+        return _notice_closed(pk, today)
     challenge = challenge_new()  # a fresh question each time
     for slot, value in (
         (QUESTION_SLOT, challenge.question),
@@ -168,6 +173,23 @@ def _notice_html(pk: int, today: dt.date) -> str | None:
         return None
     context = _notice_context(found, OpinionForm(), Challenge(QUESTION_SLOT, TOKEN_SLOT), today)
     return render_to_string("public/notice.html", {**context, "csrf_token": CSRF_SLOT})
+
+
+def _notice_closed(pk: int, today: dt.date) -> HttpResponse:
+    """A notice that has ended or was withdrawn: 410 Gone (the resident who scans its poster's
+    code learns it is over, with its period) and a page that says so; kept like the others."""
+    key = f"publicity:public:{_public_version()}:{today:%Y%m%d}:notice-closed:{pk}"
+    content, _ = _page(key, lambda: _closed_html(pk, today))
+    response = HttpResponse(content, status=410)
+    response["Cache-Control"] = "public, no-cache"
+    return response
+
+
+def _closed_html(pk: int, today: dt.date) -> str | None:
+    closed = selectors.public_closed_notice_get(pk, today)
+    if closed is None:
+        return None
+    return render_to_string("public/notice_closed.html", {"closed": closed, "today": today})
 
 
 def _notice_context(
@@ -195,8 +217,8 @@ def _notice_answer(request: HttpRequest, pk: int) -> HttpResponse:
     """A posted opinion (taken, refused or throttled), or the page that says it was sent."""
     today = timezone.localdate()
     found = selectors.public_notice_get(pk, today)
-    if found is None:
-        raise Http404(NOT_FOUND)
+    if found is None:  # an opinion on a notice that has ended is not taken
+        return _notice_closed(pk, today)
     form = OpinionForm(request.POST or None)
     status, error = 200, ""
     if request.method == "POST":

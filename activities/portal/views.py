@@ -37,6 +37,11 @@ class PortalLoginView(auth_views.LoginView):
     redirect_authenticated_user = True
 
     def get_default_redirect_url(self) -> str:
+        """Without a safe `next`: the user's portal home, or the 工作台 for a staff user who has
+        no portal page (a community secretary who came to the wrong door)."""
+        user = self.request.user
+        if not portal_links(user) and user.is_staff:
+            return reverse("admin:index")
         return reverse("portal:home")
 
 
@@ -55,17 +60,22 @@ def _roles(user: Any) -> set[str]:
     return set(user.organization_accesses.values_list("role", flat=True))
 
 
-@portal_login_required
-def home(request: HttpRequest) -> HttpResponse:
-    """Straight to the user's own page when they have one kind of it."""
-    roles = _roles(request.user)
-    has_member = Member.objects.filter(user_id=_user_id(request)).exists()
+def portal_links(user: Any) -> list[tuple[str, str]]:
+    """The portal pages `user` has: (URL, label)."""
+    roles = _roles(user)
+    has_member = Member.objects.filter(user_id=user.pk or 0).exists()
     pages = [
         ("portal:unit", "本单位党员社区表现反馈卡", Role.UNIT_REVIEWER in roles),
         ("portal:cadres", "副科级及以上干部社区表现反馈卡", Role.SUB_DISTRICT_OFFICER in roles),
         ("portal:me", "我的党员信息", has_member),
     ]
-    links = [(reverse(name), label) for name, label, shown in pages if shown]
+    return [(reverse(name), label) for name, label, shown in pages if shown]
+
+
+@portal_login_required
+def home(request: HttpRequest) -> HttpResponse:
+    """Straight to the user's own page when they have one kind of it."""
+    links = portal_links(request.user)
     if len(links) == 1:
         return redirect(links[0][0])
     return render(request, "portal/home.html", {"links": links, "title": "党建服务门户"})

@@ -126,8 +126,45 @@ def test_an_ended_notice_comes_down_by_itself(
 ) -> None:
     Notice.objects.filter(pk=running.pk).update(ends_on=timezone.localdate() - dt.timedelta(days=1))
     cache.clear()
-    assert client.get(reverse("public:notice", args=[running.pk])).status_code == 404
+    page = client.get(reverse("public:notice", args=[running.pk]))
+    assert page.status_code == 410
+    assert "林晓雨" not in page.content.decode()
     assert "林晓雨" not in client.get(board_url(tree)).content.decode()
+
+
+def _period(notice: Notice) -> str:
+    return f"公示期：{notice.starts_on:%Y年%-m月%-d日} 至 {notice.ends_on:%Y年%-m月%-d日}"
+
+
+def test_a_resident_scanning_an_ended_notice_learns_it_has_ended_and_its_period(
+    client: Client, tree: SimpleNamespace, running: Notice
+) -> None:
+    """Issue 22, point 3: the poster's code still works after the end (410 Gone, not 404):
+    the page says it has ended and its period, and shows no one's details any more."""
+    Notice.objects.filter(pk=running.pk).update(ends_on=timezone.localdate() - dt.timedelta(days=1))
+    running.refresh_from_db()
+    page = client.get(reverse("public:notice", args=[running.pk]))
+    text = page.content.decode()
+    assert page.status_code == 410
+    assert "该公示已结束" in text
+    assert _period(running) in text
+    assert "甲社区党委" in text
+    assert "public/public.css" in text  # the public site's layout
+    for hidden in (running.name, running.assessment, running.case.citizen_id, "提交意见"):
+        assert hidden not in text, hidden
+    assert client.get(reverse("public:notice", args=[running.pk])).status_code == 410  # kept
+
+
+def test_a_notice_withdrawn_after_its_end_still_reads_as_ended(
+    client: Client, tree: SimpleNamespace, running: Notice
+) -> None:
+    """A deferral withdraws the case's past notices too; the resident saw the whole period."""
+    Notice.objects.filter(pk=running.pk).update(
+        ends_on=timezone.localdate() - dt.timedelta(days=1), withdrawn_at=timezone.now()
+    )
+    text = client.get(reverse("public:notice", args=[running.pk])).content.decode()
+    assert "该公示已结束" in text
+    assert "该公示已撤回" not in text
 
 
 def test_a_notice_not_yet_begun_is_not_shown(
@@ -198,7 +235,10 @@ def test_a_deferred_cases_notice_leaves_the_board_at_once(
     again = client.get(board_url(tree), HTTP_IF_NONE_MATCH=board["ETag"])
     assert again.status_code == 200
     assert "林晓雨" not in again.content.decode()
-    assert client.get(notice_url).status_code == 404
+    page = client.get(notice_url)
+    assert page.status_code == 410
+    assert "该公示已撤回" in page.content.decode()
+    assert "经核实存在问题" not in page.content.decode()  # the reason stays in the record book
 
 
 def test_a_withdrawn_notice_leaves_the_board_at_once(
@@ -210,7 +250,13 @@ def test_a_withdrawn_notice_leaves_the_board_at_once(
         services.notice_withdraw(notice=running, reason="材料有误，更正后重新公示", actor=None)
     assert "林晓雨" not in client.get(board_url(tree)).content.decode()
     assert "公示中 1" not in client.get("/").content.decode()
-    assert client.get(reverse("public:notice", args=[running.pk])).status_code == 404
+    page = client.get(reverse("public:notice", args=[running.pk]))
+    text = page.content.decode()
+    assert page.status_code == 410
+    assert f"本公示已于{timezone.localdate():%Y年%-m月%-d日}由党组织撤回" in text
+    assert _period(running) in text
+    assert "材料有误" not in text  # the reason is internal: the record book keeps it
+    assert "林晓雨" not in text
 
 
 def test_the_board_answers_a_conditional_request_with_304(
@@ -339,7 +385,9 @@ def test_the_rate_limit_stops_a_flood(client: Client, running: Notice, settings:
 def test_no_opinion_on_an_ended_notice(client: Client, running: Notice) -> None:
     token, answer = _form(client, running)
     Notice.objects.filter(pk=running.pk).update(ends_on=timezone.localdate() - dt.timedelta(days=1))
-    assert _send(client, running, token, answer).status_code == 404
+    response = _send(client, running, token, answer)
+    assert response.status_code == 410
+    assert "该公示已结束" in response.content.decode()
     assert not Opinion.objects.exists()
 
 
