@@ -34,6 +34,7 @@ from kit.admin import (
     run_service_action,
 )
 from members.admin.personal import PersonalDataAdminMixin
+from members.person import PersonForm
 from organizations.models import Organization
 
 from . import services
@@ -133,10 +134,7 @@ class StepInline(ScopedTabularInline):
         return formset
 
 
-class CaseForm(ServiceCheckedForm):
-    def service_errors(self, instance: Any) -> dict[str, str]:
-        return services.development_case_errors(instance)
-
+class CaseForm(PersonForm):
     class Meta:
         model = DevelopmentCase
         fields = ("name", "gender", "ethnicity", "birth_date", "citizen_id", "education",

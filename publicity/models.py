@@ -11,9 +11,9 @@ from django.db.models import Q
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from kit.masking import mask_address, mask_birth_date, mask_citizen_id, mask_phone
+from kit.masking import mask_phone
 from members.models import Member
-from members.rules import Education, Gender
+from members.person import Person
 from organizations.models import Organization
 from organizations.rules import COMMUNITY_KINDS
 from organizations.scope import People, ScopedQuerySet
@@ -30,19 +30,11 @@ class DevelopmentCaseQuerySet(ScopedQuerySet["DevelopmentCase"]):
         return self.exclude(stage=Stage.FULL).filter(deferred_on__isnull=True)
 
 
-class DevelopmentCase(models.Model):
-    """One person's way from 入党申请人 to 正式党员, held by the branch they applied to."""
+class DevelopmentCase(Person):
+    """One person's way from 入党申请人 to 正式党员, held by the branch they applied to. The
+    identity fields and their checks (`clean`) are a member's (members.person.Person)."""
 
-    name = models.CharField("姓名", max_length=50)
-    gender = models.CharField("性别", max_length=8, choices=Gender.choices)
-    ethnicity = models.CharField("民族", max_length=16, default="汉族")
-    birth_date = models.DateField("出生日期")
-    citizen_id = models.CharField("公民身份号码", max_length=18, unique=True)
-    education = models.CharField("学历", max_length=32, choices=Education.choices, blank=True)
     position = models.CharField("职务或工作岗位", max_length=100, blank=True)
-    phone = models.CharField("联系电话", max_length=32, blank=True)
-    address = models.CharField("家庭住址", max_length=200, blank=True)
-    work_unit = models.CharField("工作单位", max_length=100, blank=True)
     residence_community = models.ForeignKey(
         Organization,
         on_delete=models.PROTECT,
@@ -87,14 +79,6 @@ class DevelopmentCase(models.Model):
 
     objects = DevelopmentCaseQuerySet.as_manager()
 
-    # The birth date too: with the masked ID's region and check digit it leaves ~10 candidates.
-    PERSONAL_FIELDS = {
-        "birth_date": mask_birth_date,
-        "citizen_id": mask_citizen_id,
-        "phone": mask_phone,
-        "address": mask_address,
-    }
-
     class Meta:
         verbose_name = "发展党员"
         verbose_name_plural = "发展党员"
@@ -104,9 +88,6 @@ class DevelopmentCase(models.Model):
                 condition=Q(last_step__lte=rules.LAST_STEP), name="development_step_in_range"
             ),
         ]
-
-    def __str__(self) -> str:
-        return self.name
 
     def facts(self, steps: list[DevelopmentStep] | None = None) -> rules.CaseFacts:
         steps = list(self.steps.all()) if steps is None else steps
