@@ -502,10 +502,7 @@ class NoticeAdmin(ScopedHistoryAdmin):
         return record_book_pdf(self._notice(request, pk))
 
 
-class OpinionForm(ServiceCheckedForm):
-    def service_errors(self, instance: Any) -> dict[str, str]:
-        return services.opinion_errors(instance)
-
+class OpinionForm(forms.ModelForm):  # type: ignore[type-arg]
     class Meta:
         model = Opinion
         fields = ("notice", "source", "text", "sender_name", "sender_phone", "received_at",

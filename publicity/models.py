@@ -418,6 +418,11 @@ class Opinion(models.Model):
     def is_closed(self) -> bool:
         return self.status in CLOSED_OPINION_STATUSES
 
+    def clean(self) -> None:
+        """A closed opinion names who checked it and what they found (the record book's columns)."""
+        if self.is_closed and (not self.finding.strip() or not self.checker.strip()):
+            raise ValidationError({"finding": "办结意见须填写核实人和核实结果"})
+
 
 # --- 党务公开 -------------------------------------------------------------------------------------
 class BoardItemQuerySet(ScopedQuerySet["BoardItem"]):

@@ -496,13 +496,6 @@ def opinion_submit(
     return model_save(opinion, actor=None)
 
 
-def opinion_errors(opinion: Opinion) -> dict[str, str]:
-    """A closed opinion names who checked it and what they found (the record book's columns)."""
-    if opinion.is_closed and (not opinion.finding.strip() or not opinion.checker.strip()):
-        return {"finding": "办结意见须填写核实人和核实结果"}
-    return {}
-
-
 @transaction.atomic
 def opinion_save(
     *, opinion: Opinion, actor: Any, update_fields: list[str] | None = None
@@ -510,8 +503,6 @@ def opinion_save(
     """An opinion taken from the box or a visit, or the progress of its checking. Closing one
     goes through opinion_close (a proven problem defers the case)."""
     require_editable(actor, opinion, "处理该公示的意见")
-    if errors := opinion_errors(opinion):
-        raise ValidationError(errors)
     if opinion.is_closed:
         opinion.closed_on = opinion.closed_on or timezone.localdate()
         if update_fields is not None:
