@@ -569,3 +569,20 @@ def status_after(status: str, *, approved: bool) -> PlanStatus | str:
     if step == ChainStep.COMMUNITY_HEAD:
         return "支出计划尚未提交，不能退回"
     return PlanStatus.RETURNED
+
+
+# --- the choices of the models' fields (the models import them from here) --------------------
+class ReliefKind(models.TextChoices):
+    REDUCE = "reduce", "减交"
+    WAIVE = "waive", "免交"
+
+
+class ReliefStatus(models.TextChoices):
+    PENDING = "pending", "待上级党委批准"
+    APPROVED = "approved", "已批准"
+    REJECTED = "rejected", "未批准"
+
+
+class PaymentKind(models.TextChoices):
+    DUES = "dues", "按月党费"
+    VOLUNTARY = "voluntary", "自愿多交党费"

@@ -19,7 +19,7 @@ from organizations.rules import COMMUNITY_KINDS
 from organizations.scope import People, ScopedQuerySet
 
 from . import rules
-from .rules import Stage
+from .rules import OpinionStatus, Stage
 
 
 # --- 发展党员 ----------------------------------------------------------------------------------------
@@ -355,13 +355,6 @@ class Notice(models.Model):
             if self.ends_on
             else 0
         )
-
-
-class OpinionStatus(models.TextChoices):
-    OPEN = "open", "待核实"
-    CHECKING = "checking", "核实中"
-    UNFOUNDED = "unfounded", "经核实不属实"
-    PROVEN = "proven", "经核实属实（暂缓发展）"
 
 
 CLOSED_OPINION_STATUSES = (OpinionStatus.UNFOUNDED, OpinionStatus.PROVEN)
