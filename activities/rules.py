@@ -319,3 +319,31 @@ JOINT_COMMITTEE_KINDS = {
     K.JOINT_MEETING: "joint_meeting",
     K.BIG_COMMITTEE_MEETING: "big_committee",
 }
+
+
+# --- the choices of the models' fields (the models import them from here) --------------------
+class FeedbackRating(models.TextChoices):
+    GOOD = "good", "好"
+    FAIRLY_GOOD = "fairly_good", "较好"
+    FAIR = "fair", "一般"
+    POOR = "poor", "差"
+
+
+class FeedbackStatus(models.TextChoices):
+    DRAFT = "draft", "待评价"
+    SENT = "sent", "已送达单位"
+    ACKNOWLEDGED = "acknowledged", "单位已签收"
+
+
+class MeetingSource(models.TextChoices):
+    RECORDED = "recorded", "系统登记"
+    IMPORTED = "imported", "台账导入"
+
+
+class AttendanceStatus(models.TextChoices):
+    PRESENT = "present", "出席"
+    LEAVE = "leave", "请假"
+    ABSENT = "absent", "缺席"
+    # Not expected (应到): a 年老病重 member at a 主题党日, an outflowing member left out with the
+    # general meeting's recorded consent; nobody else (DOMAIN.md "Who is expected").
+    EXCUSED = "excused", "免于参加（不计应到）"

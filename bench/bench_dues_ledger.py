@@ -120,6 +120,7 @@ def _assessment(member: Member, codes: tuple[str, ...]) -> DuesAssessment:
     basis = rules.dues_basis(set(codes), has_income=member.monthly_income is not None)
     assert basis is not None
     dues = rules.dues_amount(basis, income=member.monthly_income, fixed_amount=Decimal("0.50"))
+    assert isinstance(dues, rules.Dues), dues
     return DuesAssessment(
         member=member, year=2026, basis=basis, monthly_income=member.monthly_income,
         rate=dues.rate, monthly_amount=dues.amount, fixed_on=dt.date(2026, 1, 5),

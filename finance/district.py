@@ -197,6 +197,8 @@ def _assessments(district: District, payers: list[Payer], today: dt.date) -> Non
         if payer.basis == DuesBasis.FARMER:
             payer.farmer_amount = rng.choice(FARMER_AMOUNTS)
         dues = rules.dues_amount(payer.basis, income=income, fixed_amount=payer.farmer_amount)
+        if isinstance(dues, str):  # not computable: no 核定, as the service refuses it
+            continue
         payer.assessment = dues
         paid_on_income = payer.basis in (DuesBasis.IN_SERVICE, DuesBasis.RETIRED)
         payer.assessed_income = income if paid_on_income else None
@@ -416,7 +418,10 @@ def _signatures(
             break
         back = plan.status == PlanStatus.RETURNED and step == ChainStep.ORGANIZATION_MEMBER
         steps.append((step, not back))
-        status = rules.status_after(status, approved=not back)
+        following = rules.status_after(status, approved=not back)
+        if not isinstance(following, PlanStatus):
+            break
+        status = following
     now = timezone.now()
     start = min(timezone.make_aware(dt.datetime.combine(plan.month, dt.time(9))), now - HOUR)
     gap = min(dt.timedelta(days=2), (now - start) / (len(steps) + 1))

@@ -8,7 +8,7 @@ half up.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -90,12 +90,13 @@ def dues_basis(categories: Collection[str], *, has_income: bool) -> DuesBasis | 
     return DuesBasis.IN_SERVICE if has_income else None
 
 
-def bracket_rate(base: Decimal, brackets: Iterable[tuple[Decimal | None, Decimal]]) -> Decimal:
-    """The rate of the first bracket whose upper bound (inclusive) holds `base`."""
+def bracket_rate(base: Decimal, brackets: Sequence[tuple[Decimal | None, Decimal]]) -> Decimal:
+    """The rate of the first bracket whose upper bound (inclusive) holds `base`; the last
+    bracket (no upper bound in the tables) holds the rest."""
     for upper, rate in brackets:
         if upper is None or base <= upper:
             return rate
-    raise ValueError("the last bracket has no upper bound")
+    return brackets[-1][1]
 
 
 def rate_label(rate: Decimal) -> str:
@@ -112,26 +113,38 @@ class Dues:
     amount: Decimal
 
 
-def dues_amount(
+def dues_error(
     basis: DuesBasis, *, income: Decimal | None = None, fixed_amount: Decimal | None = None
-) -> Dues:
-    """Monthly dues by the table: the bracket's rate times the whole base, to the fen half up;
-    or the fixed amount. Raises ValueError (Chinese) when the needed figure is missing."""
+) -> str | None:
+    """Why a month's dues cannot be computed by the table (a figure missing or out of range)."""
     if basis == DuesBasis.LOW_INCOME:
-        return Dues(FIXED_LABEL, LOW_INCOME_FIXED_AMOUNT)
+        return None
     if basis == DuesBasis.FARMER:
         if fixed_amount is None:
-            raise ValueError("农民党员的交纳数额尚未确定")
-        if error := farmer_amount_error(fixed_amount):
-            raise ValueError(error)
-        return Dues(FIXED_LABEL, to_fen(fixed_amount))
+            return "农民党员的交纳数额尚未确定"
+        return farmer_amount_error(fixed_amount)
     if income is None:
-        raise ValueError("未登记月收入，无法计算党费")
+        return "未登记月收入，无法计算党费"
     if income < 0:
-        raise ValueError("月收入不能为负数")
+        return "月收入不能为负数"
+    return None
+
+
+def dues_amount(
+    basis: DuesBasis, *, income: Decimal | None = None, fixed_amount: Decimal | None = None
+) -> Dues | str:
+    """Monthly dues by the table: the bracket's rate times the whole base, to the fen half up;
+    or the fixed amount. When they cannot be computed: the message of dues_error (Chinese)."""
+    if error := dues_error(basis, income=income, fixed_amount=fixed_amount):
+        return error
+    if basis == DuesBasis.LOW_INCOME:
+        return Dues(FIXED_LABEL, LOW_INCOME_FIXED_AMOUNT)
+    if basis == DuesBasis.FARMER and fixed_amount is not None:
+        return Dues(FIXED_LABEL, to_fen(fixed_amount))
+    base = income or ZERO  # present: dues_error said so
     brackets = IN_SERVICE_BRACKETS if basis == DuesBasis.IN_SERVICE else RETIRED_BRACKETS
-    rate = bracket_rate(income, brackets)
-    return Dues(rate_label(rate), to_fen(income * rate))
+    rate = bracket_rate(base, brackets)
+    return Dues(rate_label(rate), to_fen(base * rate))
 
 
 def farmer_amount_error(amount: Decimal) -> str | None:
@@ -418,10 +431,9 @@ def month_dues(facts: MonthFacts) -> LedgerLine:
     elif basis is None:
         return dues_error_line("未登记月收入，无法计算党费")
     else:
-        try:
-            dues = dues_amount(basis, income=facts.income, fixed_amount=facts.farmer_amount)
-        except ValueError as error:
-            return dues_error_line(str(error), base)
+        dues = dues_amount(basis, income=facts.income, fixed_amount=facts.farmer_amount)
+        if isinstance(dues, str):
+            return dues_error_line(dues, base)
         line = LedgerLine(dues.rate, dues.amount, base, "")
     if facts.relief_amount is not None:
         note = f"经批准{'免交' if facts.relief_amount == 0 else '减交'}：{facts.relief_reason}"
@@ -545,14 +557,32 @@ def chain_step(status: str) -> ChainStep | None:
     return entry[0] if entry else None
 
 
-def status_after(status: str, *, approved: bool) -> PlanStatus:
-    """The status a step leads to: the next in the chain, or back to the community (退回)."""
+def status_after(status: str, *, approved: bool) -> PlanStatus | str:
+    """The status a step leads to: the next in the chain, or back to the community (退回); or
+    the message why the plan cannot move."""
     entry = CHAIN.get(status)
     if entry is None:
-        raise ValueError("该支出计划已拨付，审批流程已结束")
+        return "该支出计划已拨付，审批流程已结束"
     step, following = entry
     if approved:
         return following
     if step == ChainStep.COMMUNITY_HEAD:
-        raise ValueError("支出计划尚未提交，不能退回")
+        return "支出计划尚未提交，不能退回"
     return PlanStatus.RETURNED
+
+
+# --- the choices of the models' fields (the models import them from here) --------------------
+class ReliefKind(models.TextChoices):
+    REDUCE = "reduce", "减交"
+    WAIVE = "waive", "免交"
+
+
+class ReliefStatus(models.TextChoices):
+    PENDING = "pending", "待上级党委批准"
+    APPROVED = "approved", "已批准"
+    REJECTED = "rejected", "未批准"
+
+
+class PaymentKind(models.TextChoices):
+    DUES = "dues", "按月党费"
+    VOLUNTARY = "voluntary", "自愿多交党费"

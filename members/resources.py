@@ -41,12 +41,12 @@ from organizations.rules import OrganizationKind
 
 from .models import Member, MemberCategory, PersonalDataAccess
 from .models.member import MemberQuerySet
+from .person import citizen_id_from_cell
 from .rules import (
     CATEGORY_SEPARATOR,
     Education,
     Gender,
     MemberStatus,
-    citizen_id_error,
     normalize_citizen_id,
 )
 from .services.member import (
@@ -264,20 +264,12 @@ class MemberRosterResource(RowNumberedResource):
         elif field.attribute == "categories":
             instance._roster_categories = self._categories(cell_text(raw))  # type: ignore[attr-defined]
         elif field.attribute == "citizen_id":
-            if isinstance(raw, int | float):  # Excel keeps 15 digits of a number: the ID is lost
-                raise ValueError(
-                    "公民身份号码是数字格式，Excel 会改动其末几位：请将公民身份号码列设为文本后重新填写"
-                )
-            instance.citizen_id = field.clean(row)
-            self._check_citizen_id(instance.citizen_id)
+            instance.citizen_id = citizen_id_from_cell(raw)
+            self._check_repeated(instance.citizen_id)
         else:
             setattr(instance, field.attribute, field.clean(row))
 
-    def _check_citizen_id(self, value: str) -> None:
-        if not value:
-            raise ValueError("公民身份号码不能为空")
-        if error := citizen_id_error(value):
-            raise ValueError(error)
+    def _check_repeated(self, value: str) -> None:
         first = self._seen_ids.setdefault(value, self.line)
         if first != self.line:
             raise ValueError(f"公民身份号码与第{first}行重复")

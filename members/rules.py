@@ -511,3 +511,28 @@ REVIEW_SEASON_LAST_MONTH = 3
 def review_year_for(day: dt.date) -> int:
     """The year a review or score sheet started on `day` is most likely for."""
     return day.year - 1 if day.month <= REVIEW_SEASON_LAST_MONTH else day.year
+
+
+# --- the choices of the models' fields (the models import them from here) --------------------
+class TransferDirection(models.TextChoices):
+    OUT = "out", "转出"
+    IN = "in", "转入"
+
+
+class TransferState(models.TextChoices):
+    SENT = "sent", "已开出介绍信"
+    RECEIVED = "received", "已接收"
+    CANCELLED = "cancelled", "已作废"
+
+
+class PostClaimStatus(models.TextChoices):
+    PENDING = "pending", "待审核"
+    APPROVED = "approved", "已批准"
+    REJECTED = "rejected", "未批准"
+    ENDED = "ended", "已卸岗"
+
+
+class ActivityKind(models.TextChoices):
+    ACTIVITY = "activity", "参加社区活动"
+    REPORT = "report", "到社区报到"
+    SERVICE = "service", "为社区办实事"

@@ -17,7 +17,14 @@ from tree_queries.query import TreeQuerySet
 
 from . import rules
 from .roles import Role
-from .rules import COMMUNITY_KINDS, OrganizationKind, PositionTitle
+from .rules import (
+    COMMUNITY_KINDS,
+    CommitteeRole,
+    JointCommitteeKind,
+    OrganizationKind,
+    PositionTitle,
+    UnitKind,
+)
 from .scope import ANY, NONE, Scope, ScopedMixin, ScopedQuerySet, subtrees
 
 if TYPE_CHECKING:
@@ -173,16 +180,6 @@ class Position(models.Model):
         return self.start_date <= today and (self.end_date is None or self.end_date >= today)
 
 
-class UnitKind(models.TextChoices):
-    AGENCY = "agency", "机关"
-    INSTITUTION = "institution", "事业单位"
-    STATE_ENTERPRISE = "state_enterprise", "国有企业"
-    PRIVATE_ENTERPRISE = "private_enterprise", "非公企业"
-    SCHOOL = "school", "学校"
-    SOCIAL_ORGANIZATION = "social_organization", "社会组织"
-    OTHER = "other", "其他"
-
-
 class UnitQuerySet(ScopedQuerySet["Unit"]):
     # Seen from its community and from its own party organization; changed by its community.
     scope_lookups = ("community_id", "party_organization_id")
@@ -249,11 +246,6 @@ class Unit(models.Model):
             )
 
 
-class JointCommitteeKind(models.TextChoices):
-    JOINT_MEETING = "joint_meeting", "社区党建联席会"
-    BIG_COMMITTEE = "big_committee", "社区大党委"
-
-
 class JointCommitteeQuerySet(ScopedQuerySet["JointCommittee"]):
     scope_lookups = ("community_id",)
 
@@ -300,12 +292,6 @@ class JointCommittee(models.Model):
     @property
     def is_big_committee(self) -> bool:
         return self.kind == JointCommitteeKind.BIG_COMMITTEE
-
-
-class CommitteeRole(models.TextChoices):
-    SECRETARY = "secretary", "书记"
-    DEPUTY_SECRETARY = "deputy_secretary", "副书记"
-    MEMBER = "member", "委员"
 
 
 class CommitteeMemberQuerySet(ScopedQuerySet["CommitteeMember"]):

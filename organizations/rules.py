@@ -147,3 +147,25 @@ def committee_term_error(
 APPROVING_COMMITTEE_KINDS = frozenset(
     {OrganizationKind.COMMUNITY_COMMITTEE, OrganizationKind.SUB_DISTRICT}
 )
+
+
+# --- the choices of the models' fields (the models import them from here) --------------------
+class UnitKind(models.TextChoices):
+    AGENCY = "agency", "机关"
+    INSTITUTION = "institution", "事业单位"
+    STATE_ENTERPRISE = "state_enterprise", "国有企业"
+    PRIVATE_ENTERPRISE = "private_enterprise", "非公企业"
+    SCHOOL = "school", "学校"
+    SOCIAL_ORGANIZATION = "social_organization", "社会组织"
+    OTHER = "other", "其他"
+
+
+class JointCommitteeKind(models.TextChoices):
+    JOINT_MEETING = "joint_meeting", "社区党建联席会"
+    BIG_COMMITTEE = "big_committee", "社区大党委"
+
+
+class CommitteeRole(models.TextChoices):
+    SECRETARY = "secretary", "书记"
+    DEPUTY_SECRETARY = "deputy_secretary", "副书记"
+    MEMBER = "member", "委员"

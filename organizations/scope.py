@@ -29,15 +29,16 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import reduce
 from operator import and_, or_
-from typing import Any, ClassVar, Self, TypeVar, cast
+from typing import Any, ClassVar, Self, TypeVar
 
 from django.core.cache import cache
-from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
+from django.core.exceptions import PermissionDenied
 from django.db import connections, models, transaction
 from django.db.models import Q, QuerySet
-from django.db.models.constants import LOOKUP_SEP
 from django.db.models.expressions import RawSQL
 from django.db.models.signals import m2m_changed, post_delete, post_save
+
+from kit.conditions import condition_holds
 
 from .roles import MANAGING_ROLES, Role
 
@@ -177,7 +178,7 @@ def require_editable(actor: Any, instance: models.Model, what: str, *, stored: A
         before = type(instance)._base_manager.filter(pk=instance.pk).first()
     targets = [before] if before is not None else []
     targets += queryset_class.write_targets(instance, before)
-    if not all(target is not None and matches(condition, target) for target in targets):
+    if not all(target is not None and condition_holds(condition, target) for target in targets):
         raise ScopeError(f"您无权{what}：{_refusal_reason(queryset_class)}。")
 
 
@@ -191,7 +192,7 @@ def _refusal_reason(queryset_class: type[ScopedMixin]) -> str:
     return "该党组织不在您的管理范围内"
 
 
-# --- Conditions -----------------------------------------------------------------------------------
+# --- Conditions (evaluated on an instance by kit.conditions) ---------------------------------
 def filter_by(queryset: Any, condition: Q) -> Any:
     if condition is ANY:
         return queryset
@@ -267,43 +268,6 @@ def first_within(lookups: Iterable[str], ids: frozenset[int] | None) -> Q:
         conditions.append(all_of(earlier_empty, within(lookup, ids)))
         earlier_empty = all_of(earlier_empty, Q(**{f"{lookup}__isnull": True}))
     return any_of(*conditions)
-
-
-def matches(condition: Q, instance: Any) -> bool:
-    """Evaluate a condition made by the helpers above on one (possibly unsaved) instance."""
-    results = (
-        matches(child, instance)
-        if isinstance(child, Q)
-        else _lookup_matches(instance, *cast("tuple[str, Any]", child))
-        for child in condition.children
-    )
-    result = all(results) if condition.connector == Q.AND else any(results)
-    return not result if condition.negated else result
-
-
-def _lookup_matches(instance: Any, lookup: str, expected: Any) -> bool:
-    path, _, operator = lookup.rpartition(LOOKUP_SEP)
-    if operator not in ("in", "isnull"):
-        path, operator = lookup, "exact"
-    value = resolve(instance, path)
-    if operator == "in":
-        return value is not None and value in expected
-    if operator == "isnull":
-        return (value is None) == expected
-    return bool(value == expected)
-
-
-def resolve(instance: Any, path: str) -> Any:
-    """The value a lookup path (`member__branch_id`) reaches on an instance, or None."""
-    value = instance
-    for part in path.split(LOOKUP_SEP):
-        try:
-            value = getattr(value, part)
-        except ObjectDoesNotExist:
-            return None
-        if value is None:
-            return None
-    return value
 
 
 # --- Computing and caching a user's scope ---------------------------------------------------------

@@ -35,6 +35,7 @@ from kit.admin import (
     run_service_action,
 )
 from members.admin.personal import PersonalDataAdminMixin
+from members.person import PersonForm
 from organizations.models import Organization
 
 from . import services
@@ -126,10 +127,7 @@ class StepInline(ScopedTabularInline):
         return formset
 
 
-class CaseForm(ServiceCheckedForm):
-    def service_errors(self, instance: Any) -> dict[str, str]:
-        return services.development_case_errors(instance)
-
+class CaseForm(PersonForm):
     class Meta:
         model = DevelopmentCase
         fields = ("name", "gender", "ethnicity", "birth_date", "citizen_id", "education",
@@ -487,10 +485,7 @@ class NoticeAdmin(ScopedHistoryAdmin):
         return record_book_pdf(self._notice(request, pk))
 
 
-class OpinionForm(ServiceCheckedForm):
-    def service_errors(self, instance: Any) -> dict[str, str]:
-        return services.opinion_errors(instance)
-
+class OpinionForm(forms.ModelForm):  # type: ignore[type-arg]
     class Meta:
         model = Opinion
         fields = ("notice", "source", "text", "sender_name", "sender_phone", "received_at",

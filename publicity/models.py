@@ -11,15 +11,15 @@ from django.db.models import Q
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from kit.masking import mask_address, mask_birth_date, mask_citizen_id, mask_phone
+from kit.masking import mask_phone
 from members.models import Member
-from members.rules import Education, Gender
+from members.person import Person
 from organizations.models import Organization
 from organizations.rules import COMMUNITY_KINDS
 from organizations.scope import People, ScopedQuerySet
 
 from . import rules
-from .rules import Stage
+from .rules import OpinionStatus, Stage
 
 
 # --- 发展党员 ----------------------------------------------------------------------------------------
@@ -30,19 +30,11 @@ class DevelopmentCaseQuerySet(ScopedQuerySet["DevelopmentCase"]):
         return self.exclude(stage=Stage.FULL).filter(deferred_on__isnull=True)
 
 
-class DevelopmentCase(models.Model):
-    """One person's way from 入党申请人 to 正式党员, held by the branch they applied to."""
+class DevelopmentCase(Person):
+    """One person's way from 入党申请人 to 正式党员, held by the branch they applied to. The
+    identity fields and their checks (`clean`) are a member's (members.person.Person)."""
 
-    name = models.CharField("姓名", max_length=50)
-    gender = models.CharField("性别", max_length=8, choices=Gender.choices)
-    ethnicity = models.CharField("民族", max_length=16, default="汉族")
-    birth_date = models.DateField("出生日期")
-    citizen_id = models.CharField("公民身份号码", max_length=18, unique=True)
-    education = models.CharField("学历", max_length=32, choices=Education.choices, blank=True)
     position = models.CharField("职务或工作岗位", max_length=100, blank=True)
-    phone = models.CharField("联系电话", max_length=32, blank=True)
-    address = models.CharField("家庭住址", max_length=200, blank=True)
-    work_unit = models.CharField("工作单位", max_length=100, blank=True)
     residence_community = models.ForeignKey(
         Organization,
         on_delete=models.PROTECT,
@@ -87,14 +79,6 @@ class DevelopmentCase(models.Model):
 
     objects = DevelopmentCaseQuerySet.as_manager()
 
-    # The birth date too: with the masked ID's region and check digit it leaves ~10 candidates.
-    PERSONAL_FIELDS = {
-        "birth_date": mask_birth_date,
-        "citizen_id": mask_citizen_id,
-        "phone": mask_phone,
-        "address": mask_address,
-    }
-
     class Meta:
         verbose_name = "发展党员"
         verbose_name_plural = "发展党员"
@@ -104,9 +88,6 @@ class DevelopmentCase(models.Model):
                 condition=Q(last_step__lte=rules.LAST_STEP), name="development_step_in_range"
             ),
         ]
-
-    def __str__(self) -> str:
-        return self.name
 
     def facts(self, steps: list[DevelopmentStep] | None = None) -> rules.CaseFacts:
         steps = list(self.steps.all()) if steps is None else steps
@@ -376,13 +357,6 @@ class Notice(models.Model):
         )
 
 
-class OpinionStatus(models.TextChoices):
-    OPEN = "open", "待核实"
-    CHECKING = "checking", "核实中"
-    UNFOUNDED = "unfounded", "经核实不属实"
-    PROVEN = "proven", "经核实属实（暂缓发展）"
-
-
 CLOSED_OPINION_STATUSES = (OpinionStatus.UNFOUNDED, OpinionStatus.PROVEN)
 
 
@@ -436,6 +410,11 @@ class Opinion(models.Model):
     @property
     def is_closed(self) -> bool:
         return self.status in CLOSED_OPINION_STATUSES
+
+    def clean(self) -> None:
+        """A closed opinion names who checked it and what they found (the record book's columns)."""
+        if self.is_closed and (not self.finding.strip() or not self.checker.strip()):
+            raise ValidationError({"finding": "办结意见须填写核实人和核实结果"})
 
 
 # --- 党务公开 -------------------------------------------------------------------------------------

@@ -29,7 +29,8 @@ from kit.imports import (
     column,
     split_names,
 )
-from members import rules as member_rules
+from members.person import citizen_id_from_cell
+from members.rules import Gender
 from members.services.member import member_branch_ids
 from organizations.models import Organization
 
@@ -141,7 +142,7 @@ class DevelopmentResource(RowNumberedResource):
         if field.attribute == "branch":
             instance.branch = self._branch(cell_text(raw))
         elif field.attribute == "citizen_id":
-            self._read_citizen_id(instance, raw, field.clean(row))
+            self._read_citizen_id(instance, raw)
         elif field.attribute == "name":
             instance.name = field.clean(row)
         elif field.attribute in ("cultivators", "introducers"):
@@ -149,19 +150,14 @@ class DevelopmentResource(RowNumberedResource):
         else:
             instance._row[field.attribute] = field.clean(row)
 
-    def _read_citizen_id(self, instance: Any, raw: Any, value: str) -> None:
-        if isinstance(raw, int | float):
-            raise ValueError(
-                "公民身份号码是数字格式，Excel 会改动其末几位：请将该列设为文本后重新填写"
-            )
-        value = member_rules.normalize_citizen_id(value)
-        if error := member_rules.citizen_id_error(value):
+    def _read_citizen_id(self, instance: Any, raw: Any) -> None:
+        try:
+            instance.citizen_id = citizen_id_from_cell(raw)
+        except ValueError:
             # The row is refused for its ID alone: the fields read from it are not missing too.
-            instance.birth_date, instance.gender = dt.date.min, member_rules.Gender.MALE
-            raise ValueError(error)
-        instance.citizen_id = value
-        instance.birth_date = member_rules.birth_date_from_citizen_id(value)
-        instance.gender = member_rules.gender_from_citizen_id(value)
+            instance.birth_date, instance.gender = dt.date.min, Gender.MALE
+            raise
+        instance.fill_from_citizen_id()
 
     def _branch(self, code: str) -> Organization:
         if self._branches is None:

@@ -477,3 +477,11 @@ def approval_block(
     if open_opinions:
         return f"公示中反映的{open_opinions}条意见尚未核实办结，办结后方可审批"
     return None
+
+
+# --- the choices of the models' fields (the models import them from here) --------------------
+class OpinionStatus(models.TextChoices):
+    OPEN = "open", "待核实"
+    CHECKING = "checking", "核实中"
+    UNFOUNDED = "unfounded", "经核实不属实"
+    PROVEN = "proven", "经核实属实（暂缓发展）"

@@ -41,28 +41,11 @@ NOTICE_RULE = "《社区党建公示栏具体有哪些内容》中的发展党�
 
 
 # --- cases -------------------------------------------------------------------------------------
-def development_case_errors(case: DevelopmentCase) -> dict[str, str]:
-    """The person's data checked as members' are: a valid citizen ID matching birth date and sex."""
-    case.citizen_id = member_rules.normalize_citizen_id(case.citizen_id)
-    if error := member_rules.citizen_id_error(case.citizen_id):
-        return {"citizen_id": error}
-    errors = {}
-    if case.birth_date and case.birth_date != member_rules.birth_date_from_citizen_id(
-        case.citizen_id
-    ):
-        errors["birth_date"] = "出生日期与公民身份号码不符"
-    if case.gender and case.gender != member_rules.gender_from_citizen_id(case.citizen_id):
-        errors["gender"] = "性别与公民身份号码不符"
-    return errors
-
-
 @transaction.atomic
 def development_case_save(
     *, case: DevelopmentCase, actor: Any, update_fields: list[str] | None = None
 ) -> DevelopmentCase:
     require_editable(actor, case, "登记或修改该党支部的发展党员")
-    if errors := development_case_errors(case):
-        raise ValidationError(errors)
     return model_save(case, actor=actor, update_fields=update_fields)
 
 
@@ -523,13 +506,6 @@ def opinion_submit(
     return model_save(opinion, actor=None)
 
 
-def opinion_errors(opinion: Opinion) -> dict[str, str]:
-    """A closed opinion names who checked it and what they found (the record book's columns)."""
-    if opinion.is_closed and (not opinion.finding.strip() or not opinion.checker.strip()):
-        return {"finding": "办结意见须填写核实人和核实结果"}
-    return {}
-
-
 @transaction.atomic
 def opinion_save(
     *, opinion: Opinion, actor: Any, update_fields: list[str] | None = None
@@ -537,8 +513,6 @@ def opinion_save(
     """An opinion taken from the box or a visit, or the progress of its checking. Closing one
     goes through opinion_close (a proven problem defers the case)."""
     require_editable(actor, opinion, "处理该公示的意见")
-    if errors := opinion_errors(opinion):
-        raise ValidationError(errors)
     if opinion.is_closed:
         opinion.closed_on = opinion.closed_on or timezone.localdate()
         if update_fields is not None:

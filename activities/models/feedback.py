@@ -15,19 +15,7 @@ from organizations.models import Organization, Unit
 from organizations.rules import COMMUNITY_KINDS
 from organizations.scope import People, ScopedQuerySet
 
-
-class FeedbackRating(models.TextChoices):
-    GOOD = "good", "好"
-    FAIRLY_GOOD = "fairly_good", "较好"
-    FAIR = "fair", "一般"
-    POOR = "poor", "差"
-
-
-class FeedbackStatus(models.TextChoices):
-    DRAFT = "draft", "待评价"
-    SENT = "sent", "已送达单位"
-    ACKNOWLEDGED = "acknowledged", "单位已签收"
-
+from ..rules import FeedbackRating, FeedbackStatus
 
 # The four items the community rates (002), in the order the card prints them.
 RATING_FIELDS = ("participation", "law_abiding", "neighbourliness", "cooperation")

@@ -17,12 +17,7 @@ from members.models import Member
 from organizations.models import CommitteeMember, JointCommittee, Organization
 from organizations.scope import ANY, NONE, Scope, ScopedQuerySet
 
-from ..rules import MeetingKind
-
-
-class MeetingSource(models.TextChoices):
-    RECORDED = "recorded", "系统登记"
-    IMPORTED = "imported", "台账导入"
+from ..rules import AttendanceStatus, MeetingKind, MeetingSource
 
 
 class MeetingQuerySet(ScopedQuerySet["Meeting"]):
@@ -146,15 +141,6 @@ class Meeting(models.Model):
             errors["ends_at"] = "结束时间应晚于开始时间。"
         if errors:
             raise ValidationError(errors)
-
-
-class AttendanceStatus(models.TextChoices):
-    PRESENT = "present", "出席"
-    LEAVE = "leave", "请假"
-    ABSENT = "absent", "缺席"
-    # Not expected (应到): a 年老病重 member at a 主题党日, an outflowing member left out with the
-    # general meeting's recorded consent; nobody else (DOMAIN.md "Who is expected").
-    EXCUSED = "excused", "免于参加（不计应到）"
 
 
 class AttendanceQuerySet(ScopedQuerySet["Attendance"]):

@@ -18,7 +18,7 @@ from organizations.models import Organization
 from organizations.scope import People, ScopedQuerySet
 
 from .. import rules
-from ..rules import DuesBasis, PaymentMethod
+from ..rules import DuesBasis, PaymentKind, PaymentMethod, ReliefKind, ReliefStatus
 
 MONEY: dict[str, Any] = {"max_digits": 12, "decimal_places": 2}
 
@@ -113,17 +113,6 @@ class DuesAssessment(models.Model):
         return f"{self.member} {self.year}年 每月{self.monthly_amount}元"
 
 
-class ReliefKind(models.TextChoices):
-    REDUCE = "reduce", "减交"
-    WAIVE = "waive", "免交"
-
-
-class ReliefStatus(models.TextChoices):
-    PENDING = "pending", "待上级党委批准"
-    APPROVED = "approved", "已批准"
-    REJECTED = "rejected", "未批准"
-
-
 class DuesRelief(models.Model):
     """减交或免交: decided by the branch, valid once the higher committee approves it."""
 
@@ -192,11 +181,6 @@ class DuesRelief(models.Model):
             errors["monthly_amount"] = "减交应填写减交后每月金额；全部不交的请选“免交”"
         if errors:
             raise ValidationError(errors)
-
-
-class PaymentKind(models.TextChoices):
-    DUES = "dues", "按月党费"
-    VOLUNTARY = "voluntary", "自愿多交党费"
 
 
 class DuesPaymentQuerySet(MemberRecordQuerySet):

@@ -63,10 +63,9 @@ def _assessment_for(member: Member, year: int, farmer_amount: Decimal | None) ->
     basis = rules.dues_basis(categories, has_income=income is not None)
     if basis is None:
         raise ValidationError(f"{member.name}：未登记月收入，无法核定党费")
-    try:
-        dues = rules.dues_amount(basis, income=income, fixed_amount=farmer_amount)
-    except ValueError as error:
-        raise ValidationError(f"{member.name}：{error}") from None
+    dues = rules.dues_amount(basis, income=income, fixed_amount=farmer_amount)
+    if isinstance(dues, str):
+        raise ValidationError(f"{member.name}：{dues}")
     shown = income if basis in (DuesBasis.IN_SERVICE, DuesBasis.RETIRED) else None
     return DuesAssessment(
         member=member, year=year, basis=basis, monthly_income=shown, rate=dues.rate,

@@ -239,10 +239,10 @@ def spending_plan_act(
         raise ValidationError("退回时请填写退回理由")
     if approve and step in (ChainStep.COMMUNITY_HEAD, ChainStep.DIRECTOR):
         _check_budget(plan)
-    try:
-        plan.status = rules.status_after(plan.status, approved=approve)
-    except ValueError as error:
-        raise ValidationError(str(error)) from None
+    status = rules.status_after(plan.status, approved=approve)
+    if not isinstance(status, rules.PlanStatus):  # the message why the plan cannot move
+        raise ValidationError(status)
+    plan.status = status
     fields = ["status"]
     if step == ChainStep.COMMUNITY_HEAD:
         plan.submitted_by = actor

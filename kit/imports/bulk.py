@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
-import operator
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import Any, cast
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
@@ -12,6 +11,8 @@ from django.db import models, router
 from django.db.models import Q
 from django.db.models.constants import LOOKUP_SEP
 from import_export.results import RowResult
+
+from kit.conditions import UnsupportedCondition, condition_holds, condition_lookups
 
 
 # --- the bulk import: rows and the model's checks for many rows at once ------------------------
@@ -198,78 +199,27 @@ def _constraint_errors(instance: models.Model, errors: ModelErrors) -> None:
                     _merge(errors, error)
 
 
-_COMPARISONS: dict[str, Callable[[Any, Any], bool]] = {
-    "exact": operator.eq,
-    "gt": operator.gt,
-    "gte": operator.ge,
-    "lt": operator.lt,
-    "lte": operator.le,
-}
-_UNKNOWN = object()  # SQL's NULL truth value
-
-
-class _Unsupported(Exception):
-    """A condition the database must evaluate (expressions, joins, other lookups)."""
-
-
 def _check_in_python(condition: Q, instance: models.Model, exclude: set[str]) -> bool | None:
     """Whether a check constraint holds, as the database would say it (NULL holds), or None
     when the condition is not plain lookups of the model's own fields. A condition naming an
     excluded field holds (Django's own check skips it)."""
     try:
-        leaves = _leaves(condition, instance)
-    except _Unsupported:
+        names = {path for path, _, _ in condition_lookups(condition)}
+    except UnsupportedCondition:
         return None
-    if any(name in exclude for name, _, _ in leaves.values()):
+    if not all(_own_field(instance, name) for name in names):
+        return None
+    if names & exclude:
         return True
-    return _truth(condition, leaves, instance) is not False
+    return condition_holds(condition, instance, unknown=True)
 
 
-def _leaves(condition: Any, instance: models.Model) -> dict[int, tuple[str, str, Any]]:
-    """{id(leaf): (field name, operation, expected)} of every lookup of `condition`."""
-    if isinstance(condition, Q):
-        found: dict[int, tuple[str, str, Any]] = {}
-        for child in condition.children:
-            found.update(_leaves(child, instance))
-        return found
-    if not isinstance(condition, tuple):
-        raise _Unsupported
-    lookup, expected = condition
-    name, _, operation = lookup.partition(LOOKUP_SEP)
-    operation = operation or "exact"
-    if expected is None and operation == "exact":
-        operation, expected = "isnull", True
-    if hasattr(expected, "resolve_expression") or operation not in (*_COMPARISONS, "in", "isnull"):
-        raise _Unsupported
+def _own_field(instance: models.Model, name: str) -> bool:
+    """A concrete column of the row itself (no join, no many-to-many)."""
+    if LOOKUP_SEP in name:
+        return False
     try:
-        model_field = instance._meta.get_field(name)
+        field = instance._meta.get_field(name)
     except Exception:
-        raise _Unsupported from None
-    if not getattr(model_field, "concrete", False) or model_field.many_to_many:
-        raise _Unsupported
-    return {id(condition): (name, operation, expected)}
-
-
-def _truth(condition: Any, leaves: dict[int, tuple[str, str, Any]], instance: Any = None) -> Any:
-    """True, False or _UNKNOWN, by SQL's three-valued logic."""
-    if not isinstance(condition, Q):
-        name, operation, expected = leaves[id(condition)]
-        actual = getattr(instance, instance._meta.get_field(name).attname)
-        if operation == "isnull":
-            return (actual is None) == bool(expected)
-        if actual is None:
-            return _UNKNOWN
-        if operation == "in":
-            return actual in expected
-        return _COMPARISONS[operation](actual, expected)
-    values = [_truth(child, leaves, instance) for child in condition.children]
-    decisive = condition.connector == Q.OR  # True decides an OR, False an AND
-    if decisive in values:
-        value: Any = decisive
-    elif _UNKNOWN in values:
-        value = _UNKNOWN
-    else:
-        value = not decisive
-    if condition.negated and value is not _UNKNOWN:
-        value = not value
-    return value
+        return False
+    return bool(getattr(field, "concrete", False)) and not field.many_to_many

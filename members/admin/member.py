@@ -10,7 +10,6 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from django import forms
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
@@ -38,13 +37,8 @@ from organizations.models import Organization
 from organizations.rules import OrganizationKind
 
 from ..models import Member, MemberCategory, PersonalDataAccess
+from ..person import PersonForm
 from ..resources import MemberRosterResource
-from ..rules import (
-    birth_date_from_citizen_id,
-    citizen_id_error,
-    gender_from_citizen_id,
-    normalize_citizen_id,
-)
 from ..selectors.lapse import LAPSE_REPORT_HEADERS, LapseReport, self_lapse_report
 from ..selectors.member import member_record_tabs
 from ..selectors.member import party_standing as standing_of
@@ -100,37 +94,10 @@ class ReviewMissingFilter(admin.SimpleListFilter):
         return queryset.review_missing(int(value)) if value.isdigit() else queryset
 
 
-class MemberForm(forms.ModelForm):  # type: ignore[type-arg]
-    """Sex and birth date come from the citizen ID when left empty (GB 11643 holds both)."""
-
+class MemberForm(PersonForm):
     class Meta:
         model = Member
-        fields = (
-            "name",
-            "gender",
-            "birth_date",
-            "citizen_id",
-        )  # the admin's fieldsets add the rest
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        for name in ("gender", "birth_date"):
-            if name in self.fields:
-                self.fields[name].required = False
-                self.fields[name].help_text = "可不填：按公民身份号码自动填写。"
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        citizen_id = normalize_citizen_id(data.get("citizen_id") or "")
-        if citizen_id and not citizen_id_error(citizen_id):
-            if "gender" in self.fields and not data.get("gender"):
-                data["gender"] = gender_from_citizen_id(citizen_id)
-            if "birth_date" in self.fields and not data.get("birth_date"):
-                data["birth_date"] = birth_date_from_citizen_id(citizen_id)
-        for name in ("gender", "birth_date"):
-            if name in self.fields and not data.get(name) and name not in self.errors:
-                self.add_error(name, "请填写，或填写正确的公民身份号码以自动填写。")
-        return data
+        fields = ("name", "gender", "birth_date", "citizen_id")  # the fieldsets add the rest
 
 
 @admin.register(Member)

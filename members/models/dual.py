@@ -13,6 +13,7 @@ from organizations.models import Organization, Unit
 from organizations.rules import COMMUNITY_KINDS
 from organizations.scope import People, Scope, ScopedQuerySet, any_of
 
+from ..rules import ActivityKind, PostClaimStatus
 from .member import Member
 
 
@@ -185,13 +186,6 @@ class PostKind(models.Model):
         return self.name
 
 
-class PostClaimStatus(models.TextChoices):
-    PENDING = "pending", "待审核"
-    APPROVED = "approved", "已批准"
-    REJECTED = "rejected", "未批准"
-    ENDED = "ended", "已卸岗"
-
-
 class PostClaimQuerySet(ScopedQuerySet["PostClaim"]):
     scope_people = People(
         branch="member__branch_id", residence="community_id", keeper=("community_id",)
@@ -254,12 +248,6 @@ class PostClaim(models.Model):
     def clean(self) -> None:
         if self.kind_id and self.kind.community_id not in (None, self.community_id):
             raise ValidationError({"kind": "该岗位是其他社区增设的，请选择本社区的岗位。"})
-
-
-class ActivityKind(models.TextChoices):
-    ACTIVITY = "activity", "参加社区活动"
-    REPORT = "report", "到社区报到"
-    SERVICE = "service", "为社区办实事"
 
 
 class ActivityRecordQuerySet(ScopedQuerySet["ActivityRecord"]):

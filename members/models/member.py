@@ -12,13 +12,13 @@ from django.db.models import Q
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from kit.masking import mask_address, mask_birth_date, mask_citizen_id, mask_phone
 from organizations.models import Organization
 from organizations.rules import COMMUNITY_KINDS, OrganizationKind
 from organizations.scope import People, ScopedQuerySet
 
 from .. import rules
-from ..rules import Category, Education, Gender, MemberStatus
+from ..person import Person
+from ..rules import Category, MemberStatus
 
 
 class MemberCategory(models.Model):
@@ -136,13 +136,9 @@ class MemberQuerySet(ScopedQuerySet["Member"]):
         )
 
 
-class Member(models.Model):
+class Member(Person):
     """A party member. The citizen ID is the key that imports match on."""
 
-    name = models.CharField("姓名", max_length=50)
-    gender = models.CharField("性别", max_length=8, choices=Gender.choices)
-    ethnicity = models.CharField("民族", max_length=16, default="汉族")
-    birth_date = models.DateField("出生日期")
     citizen_id = models.CharField(
         "公民身份号码",
         max_length=18,
@@ -153,9 +149,6 @@ class Member(models.Model):
             "如需把此人的组织关系转入本组织，请办理组织关系转接。"
         },
     )
-    education = models.CharField("学历", max_length=32, choices=Education.choices, blank=True)
-    phone = models.CharField("联系电话", max_length=32, blank=True)
-    address = models.CharField("家庭住址", max_length=200, blank=True)
     status = models.CharField("党员状态", max_length=16, choices=MemberStatus.choices)
     joined_on = models.DateField("入党日期")
     full_member_on = models.DateField("转正日期", null=True, blank=True)
@@ -191,7 +184,6 @@ class Member(models.Model):
     categories = models.ManyToManyField(
         MemberCategory, blank=True, related_name="members", verbose_name="人员类别"
     )
-    work_unit = models.CharField("工作单位", max_length=100, blank=True)
     residence_community = models.ForeignKey(
         Organization,
         on_delete=models.PROTECT,
@@ -223,15 +215,6 @@ class Member(models.Model):
 
     objects = MemberQuerySet.as_manager()
 
-    # Shown masked except to users with members.view_personal_data; never looked up by URL.
-    # The birth date too: with the masked ID's region and check digit it leaves ~10 candidates.
-    PERSONAL_FIELDS = {
-        "birth_date": mask_birth_date,
-        "citizen_id": mask_citizen_id,
-        "phone": mask_phone,
-        "address": mask_address,
-    }
-
     class Meta:
         verbose_name = "党员"
         verbose_name_plural = "党员"
@@ -252,24 +235,8 @@ class Member(models.Model):
             models.Index(fields=["status"], name="member_status"),
         ]
 
-    def __str__(self) -> str:
-        return self.name
-
-    @property
-    def masked_citizen_id(self) -> str:
-        return mask_citizen_id(self.citizen_id)
-
-    @property
-    def masked_phone(self) -> str:
-        return mask_phone(self.phone)
-
     def clean(self) -> None:
-        self.citizen_id = rules.normalize_citizen_id(self.citizen_id)
-        errors: dict[str, str] = {}
-        if error := rules.citizen_id_error(self.citizen_id):
-            errors["citizen_id"] = error
-        else:
-            errors.update(self._id_mismatches())
+        errors = self.identity_errors()
         if self.birth_date and self.joined_on:
             errors.update(
                 rules.membership_date_errors(
@@ -315,14 +282,6 @@ class Member(models.Model):
         ):
             return [rules.probation_overdue_message(self.joined_on, today, extension)]
         return []
-
-    def _id_mismatches(self) -> dict[str, str]:
-        errors = {}
-        if self.birth_date and self.birth_date != rules.birth_date_from_citizen_id(self.citizen_id):
-            errors["birth_date"] = "出生日期与公民身份号码不符"
-        if self.gender and self.gender != rules.gender_from_citizen_id(self.citizen_id):
-            errors["gender"] = "性别与公民身份号码不符"
-        return errors
 
 
 def _has_branch_below(unit_org: Organization) -> bool:

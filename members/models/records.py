@@ -14,7 +14,7 @@ from organizations.models import Organization
 from organizations.scope import People, ScopedQuerySet
 
 from .. import rules
-from ..rules import FloatingDirection, ReviewGrade
+from ..rules import FloatingDirection, ReviewGrade, TransferDirection, TransferState
 from .member import Member
 
 
@@ -89,17 +89,6 @@ class FloatingRecord(models.Model):
             errors["last_contact_on"] = "最近联系日期不能早于流动开始日期。"
         if errors:
             raise ValidationError(errors)
-
-
-class TransferDirection(models.TextChoices):
-    OUT = "out", "转出"
-    IN = "in", "转入"
-
-
-class TransferState(models.TextChoices):
-    SENT = "sent", "已开出介绍信"
-    RECEIVED = "received", "已接收"
-    CANCELLED = "cancelled", "已作废"
 
 
 class MembershipTransferQuerySet(ScopedQuerySet["MembershipTransfer"]):

@@ -186,6 +186,16 @@ def test_a_step_sends_the_plan_back_with_a_reason_and_it_is_resubmitted(
     assert plan.total == D("20.00")
 
 
+def test_a_draft_cannot_be_sent_back_and_the_rules_message_says_so(
+    tree: SimpleNamespace, chain: SimpleNamespace
+) -> None:
+    plan = _plan(tree, chain.head, ("资料", FundUse.DAILY_WORK, "10"))
+    with pytest.raises(ValidationError) as refused:
+        services.spending_plan_act(plan=plan, actor=chain.head, approve=False, comment="撤回")
+    assert refused.value.messages == ["支出计划尚未提交，不能退回"]
+    assert SpendingPlan.objects.get(pk=plan.pk).status == PlanStatus.DRAFT
+
+
 def test_item_without_a_permitted_use_is_refused_at_submission(
     tree: SimpleNamespace, chain: SimpleNamespace
 ) -> None:

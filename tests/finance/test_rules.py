@@ -102,19 +102,24 @@ def test_farmer_pays_the_fixed_amount_set_for_them(amount: str) -> None:
 
 @pytest.mark.parametrize("amount", ["0.19", "1.01", "0", "0.555"])
 def test_farmer_amount_outside_0_2_to_1_0_is_refused(amount: str) -> None:
-    assert rules.farmer_amount_error(D(amount))
-    with pytest.raises(ValueError, match="农民党员|两位小数"):
-        rules.dues_amount(DuesBasis.FARMER, fixed_amount=D(amount))
+    error = rules.farmer_amount_error(D(amount))
+    assert error in ("农民党员每月交纳0.20元至1.00元", "金额最多保留两位小数（到分）")
+    assert rules.dues_amount(DuesBasis.FARMER, fixed_amount=D(amount)) == error
 
 
 def test_farmer_without_an_amount_cannot_be_computed() -> None:
-    with pytest.raises(ValueError, match="尚未确定"):
-        rules.dues_amount(DuesBasis.FARMER)
+    assert rules.dues_amount(DuesBasis.FARMER) == "农民党员的交纳数额尚未确定"
 
 
 def test_salaried_without_income_cannot_be_computed() -> None:
-    with pytest.raises(ValueError, match="未登记月收入"):
-        rules.dues_amount(DuesBasis.IN_SERVICE)
+    assert rules.dues_amount(DuesBasis.IN_SERVICE) == "未登记月收入，无法计算党费"
+    assert rules.dues_error(DuesBasis.IN_SERVICE) == "未登记月收入，无法计算党费"
+
+
+@pytest.mark.parametrize("basis", [DuesBasis.IN_SERVICE, DuesBasis.RETIRED])
+def test_a_negative_income_is_refused_with_its_message(basis: DuesBasis) -> None:
+    assert rules.dues_amount(basis, income=D("-0.01")) == "月收入不能为负数"
+    assert isinstance(rules.dues_amount(basis, income=D("0")), rules.Dues)
 
 
 @pytest.mark.parametrize(
@@ -365,3 +370,27 @@ def test_item_of_no_permitted_use_is_refused_with_the_uses() -> None:
 
 def test_monthly_installment_of_10000() -> None:
     assert rules.monthly_installment(D("10000")) == D("833.33")
+
+
+# --- the approval chain: a step leads on, goes back, or says why it cannot -----------------------
+@pytest.mark.parametrize(
+    ("status", "approved", "expected"),
+    [
+        (rules.PlanStatus.DRAFT, True, rules.PlanStatus.AT_ORGANIZATION_MEMBER),
+        (rules.PlanStatus.RETURNED, True, rules.PlanStatus.AT_ORGANIZATION_MEMBER),
+        (rules.PlanStatus.AT_DIRECTOR, True, rules.PlanStatus.APPROVED),
+        (rules.PlanStatus.APPROVED, True, rules.PlanStatus.PAID),
+        (rules.PlanStatus.AT_ORGANIZATION_MEMBER, False, rules.PlanStatus.RETURNED),
+        (rules.PlanStatus.APPROVED, False, rules.PlanStatus.RETURNED),
+        (rules.PlanStatus.DRAFT, False, "支出计划尚未提交，不能退回"),
+        (rules.PlanStatus.RETURNED, False, "支出计划尚未提交，不能退回"),
+        (rules.PlanStatus.PAID, True, "该支出计划已拨付，审批流程已结束"),
+        (rules.PlanStatus.PAID, False, "该支出计划已拨付，审批流程已结束"),
+    ],
+)
+def test_status_after_a_step_or_the_message_why_not(
+    status: str, approved: bool, expected: str
+) -> None:
+    after = rules.status_after(status, approved=approved)
+    assert after == expected
+    assert isinstance(after, rules.PlanStatus) is (expected in rules.PlanStatus.values)
