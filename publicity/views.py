@@ -166,7 +166,8 @@ def _notice_html(pk: int, today: dt.date) -> str | None:
     found = selectors.public_notice_get(pk, today)
     if found is None:
         return None
-    context = _notice_context(found, OpinionForm(), Challenge(QUESTION_SLOT, TOKEN_SLOT), today)
+    challenge = Challenge(QUESTION_SLOT, TOKEN_SLOT)
+    context = _notice_context(found, OpinionForm(challenge=challenge), challenge, today)
     return render_to_string("public/notice.html", {**context, "csrf_token": CSRF_SLOT})
 
 
@@ -197,7 +198,8 @@ def _notice_answer(request: HttpRequest, pk: int) -> HttpResponse:
     found = selectors.public_notice_get(pk, today)
     if found is None:
         raise Http404(NOT_FOUND)
-    form = OpinionForm(request.POST or None)
+    challenge = challenge_new()  # a refused opinion is answered with a new question
+    form = OpinionForm(request.POST or None, challenge=challenge)
     status, error = 200, ""
     if request.method == "POST":
         if rate_limited(client_ip(request)):  # the login throttle's address, proxies counted
@@ -217,7 +219,7 @@ def _notice_answer(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             status = 400
     context = _notice_context(
-        found, form, challenge_new(), today, error=error, sent=request.GET.get("sent") == "1"
+        found, form, challenge, today, error=error, sent=request.GET.get("sent") == "1"
     )
     html = render_to_string("public/notice.html", context, request=request)
     return _no_store(HttpResponse(html, status=status))
