@@ -69,4 +69,3 @@ class BatchPdfForm(forms.Form):
 
     def clean_organization(self) -> Organization | None:
         return self.cleaned_data.get("organization") or self.only
-
