@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from kit.admin import error_text
 
+from .forms import SignInForm
 from .models import AttendanceStatus, Meeting
 from .services import SignInError, attendance_sign_in, sign_in_open
 
@@ -27,12 +28,15 @@ def sign_in(request: HttpRequest, token: str) -> HttpResponse:
     }
     own = meeting.attendances.filter(member__user_id=request.user.pk or 0).first()
     context["signed"] = own is not None and own.status == AttendanceStatus.PRESENT
-    if request.method == "POST":
+    posted = request.method == "POST"
+    # Bound even to an empty POST: the form has no field, the button alone sends it.
+    form = context["form"] = SignInForm(request.POST if posted else None)
+    if posted and form.is_valid():
         try:
             attendance_sign_in(meeting=meeting, user=request.user)
         except SignInError as error:
-            context["error"] = error_text(error)
+            form.add_error(None, error_text(error))
         else:
             context["signed"] = True
-    status = 400 if "error" in context else 200
+    status = 400 if form.errors else 200
     return render(request, "activities/sign_in.html", context, status=status)

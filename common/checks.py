@@ -7,10 +7,16 @@ meeting's quorum is at least "more than half" (002) and the 大党委's at least
 a required meeting is held at least once in its period (month, quarter or year); the
 attendance targets are percentages. The meeting settings' format is the one activities/rules.py
 reads (`"1/quarter"`, `">1/2"`, `">=4/5"`); it is parsed here again so that common imports no app.
+
+One warning (issue 21, item 7): the working-day calendar (the chinesecalendar package, read by
+publicity.rules.is_working_day when 公示 counts working days) knows only the years whose holidays the
+State Council had published when it was released; for any other year it falls back to Monday to
+Friday, and 元旦, 春节 or a 调休 Saturday would count wrongly without anybody noticing.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Iterable, Mapping
 from fractions import Fraction
@@ -18,6 +24,8 @@ from typing import Any
 
 from django.conf import settings
 from django.core.checks import CheckMessage, Error, register
+from django.core.checks import Warning as CheckWarning  # not the builtin Warning
+from django.utils import timezone
 
 NOTICE_DAYS_RANGE = (5, 10)
 MORE_THAN_HALF = (">", Fraction(1, 2))
@@ -32,6 +40,9 @@ REQUIREMENT_SETTINGS = (
 )
 _QUORUM = re.compile(r"^(>=|>)\s*(\d+)\s*/\s*(\d+)$")
 _REQUIREMENT = re.compile(r"^(\d+)\s*/\s*(\w+)$")
+# A notice of at most 10 working days that starts today ends within this many days, even across
+# 春节 (the longest holiday): in December the next year's calendar is needed already.
+CALENDAR_LOOKAHEAD_DAYS = 31
 
 
 @register("settings")
@@ -130,3 +141,48 @@ def _number_errors() -> Iterable[CheckMessage]:
             "支部工作条例：正式党员7人以上的支部设立支部委员会。",
             5,
         )
+
+
+@register("settings")
+def working_calendar_check(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
+    if not getattr(settings, "PUBLICITY_NOTICE_WORKING_DAYS", False):
+        return []  # the calendar is read only when 公示 counts working days
+    return working_calendar_warnings(timezone.localdate())
+
+
+def working_calendar_warnings(today: dt.date) -> list[CheckMessage]:
+    """A warning naming each year from today to CALENDAR_LOOKAHEAD_DAYS ahead that the installed
+    chinesecalendar has no holidays for."""
+    ahead = today + dt.timedelta(days=CALENDAR_LOOKAHEAD_DAYS)
+    missing = [year for year in range(today.year, ahead.year + 1) if not calendar_knows(year)]
+    if not missing:
+        return []
+    years = "、".join(f"{year}年" for year in missing)
+    return [
+        CheckWarning(
+            f"工作日历（chinesecalendar {_calendar_version()}）没有{years}的节假日安排："
+            "公示期按工作日计算时，这些年份只能按周一至周五计算，法定节假日和调休上班日都会算错。",
+            hint="升级 chinesecalendar（uv lock --upgrade-package chinesecalendar）到包含该年份的版本；"
+            "国务院办公厅一般在上一年11月前后公布放假安排。",
+            id="common.W001",
+        )
+    ]
+
+
+def calendar_knows(year: int) -> bool:
+    """Whether the installed chinesecalendar has the holidays of `year`."""
+    try:
+        import chinese_calendar
+
+        chinese_calendar.is_workday(dt.date(year, 1, 1))
+    except (ImportError, NotImplementedError):
+        return False
+    return True
+
+
+def _calendar_version() -> str:
+    try:
+        import chinese_calendar
+    except ImportError:
+        return "未安装"
+    return str(getattr(chinese_calendar, "__version__", "版本未知"))

@@ -12,7 +12,10 @@ from __future__ import annotations
 import re
 import secrets
 from dataclasses import dataclass
+from typing import Any
 
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Layout
 from django import forms
 from django.conf import settings
 from django.core import signing
@@ -66,6 +69,13 @@ def rate_limited(address: str) -> bool:
     )
 
 
+class AnswerInput(forms.TextInput):
+    """A refused form comes back with a new question: the old answer is not shown again."""
+
+    def format_value(self, value: Any) -> str | None:
+        return None
+
+
 class OpinionForm(forms.Form):
     text = forms.CharField(
         label="您的意见",
@@ -79,10 +89,24 @@ class OpinionForm(forms.Form):
         label="联系电话（可不填，便于核实后回复您）", max_length=20, required=False
     )
     captcha_answer = forms.CharField(
-        label="验证题", max_length=4, error_messages={"required": "请回答验证题"}
+        label="验证题",
+        max_length=4,
+        widget=AnswerInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+        error_messages={"required": "请回答验证题"},
     )
     captcha_token = forms.CharField(widget=forms.HiddenInput)
     website = forms.CharField(required=False, widget=forms.HiddenInput)  # robots fill it
+
+    def __init__(self, *args: Any, challenge: Challenge | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if challenge is not None:
+            self.fields["captcha_answer"].label = f"验证题：{challenge.question}"
+        self.helper = FormHelper()
+        # The template writes <form>, the CSRF token and the per-visitor hidden values (this
+        # visitor's challenge and the robots' field), which the kept page fills in for each visit.
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+        self.helper.layout = Layout("text", "sender_name", "sender_phone", "captcha_answer")
 
     def clean_sender_phone(self) -> str:
         phone = str(self.cleaned_data.get("sender_phone", "")).strip()

@@ -171,7 +171,8 @@ def _notice_html(pk: int, today: dt.date) -> str | None:
     found = selectors.public_notice_get(pk, today)
     if found is None:
         return None
-    context = _notice_context(found, OpinionForm(), Challenge(QUESTION_SLOT, TOKEN_SLOT), today)
+    challenge = Challenge(QUESTION_SLOT, TOKEN_SLOT)
+    context = _notice_context(found, OpinionForm(challenge=challenge), challenge, today)
     return render_to_string("public/notice.html", {**context, "csrf_token": CSRF_SLOT})
 
 
@@ -219,7 +220,8 @@ def _notice_answer(request: HttpRequest, pk: int) -> HttpResponse:
     found = selectors.public_notice_get(pk, today)
     if found is None:  # an opinion on a notice that has ended is not taken
         return _notice_closed(pk, today)
-    form = OpinionForm(request.POST or None)
+    challenge = challenge_new()  # a refused opinion is answered with a new question
+    form = OpinionForm(request.POST or None, challenge=challenge)
     status, error = 200, ""
     if request.method == "POST":
         if rate_limited(client_ip(request)):  # the login throttle's address, proxies counted
@@ -239,7 +241,7 @@ def _notice_answer(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             status = 400
     context = _notice_context(
-        found, form, challenge_new(), today, error=error, sent=request.GET.get("sent") == "1"
+        found, form, challenge, today, error=error, sent=request.GET.get("sent") == "1"
     )
     html = render_to_string("public/notice.html", context, request=request)
     return _no_store(HttpResponse(html, status=status))

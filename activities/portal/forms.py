@@ -1,8 +1,28 @@
+"""The portal's forms, rendered by django-crispy-forms (`{{ form|crispy }}`,
+bootstrap5 template pack, styled by static/css/forms.css): each field's label, its error under it
+in Chinese, the form's own errors above the fields. The templates keep the <form> tag and the
+button, so each page's look and its tests' button names stay."""
+
 from __future__ import annotations
 
 from typing import Any
 
 from django import forms
+from django.contrib.auth.forms import AuthenticationForm
+
+from organizations.models import Organization
+
+
+class PortalLoginForm(AuthenticationForm):
+    error_messages = {
+        "invalid_login": "用户名或密码不正确，请重新输入。",
+        "inactive": "该账号已停用，请联系社区党组织。",
+    }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["username"].error_messages["required"] = "请输入用户名"
+        self.fields["password"].error_messages["required"] = "请输入密码"
 
 
 class AcknowledgeForm(forms.Form):
@@ -11,14 +31,41 @@ class AcknowledgeForm(forms.Form):
         required=False,
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 5}),
+        error_messages={"max_length": "单位意见最多%(limit_value)d个字（现为%(show_value)d个字）"},
     )
 
 
 class BatchPdfForm(forms.Form):
-    """One period of the unit's cards, printed in one PDF."""
+    """One period of the unit's cards, printed in one PDF; the organization is asked only of a
+    reviewer of more than one unit."""
 
-    period = forms.ChoiceField(label="期间")
+    organization = forms.ModelChoiceField(
+        label="单位党组织",
+        queryset=Organization.objects.none(),
+        empty_label=None,
+        error_messages={"invalid_choice": "请选择本单位的党组织"},
+    )
+    period = forms.ChoiceField(
+        label="期间", error_messages={"invalid_choice": "该期间没有本单位的反馈卡，请重新选择"}
+    )
 
-    def __init__(self, *args: Any, periods: list[tuple[str, str]], **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        periods: list[tuple[str, str]],
+        organizations: list[Organization],
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["period"].choices = periods  # type: ignore[attr-defined]
+        field = self.fields["organization"]
+        field.queryset = Organization.objects.filter(  # type: ignore[attr-defined]
+            pk__in=[o.pk for o in organizations]
+        ).order_by("name")
+        self.only = organizations[0] if len(organizations) == 1 else None
+        if self.only is not None:
+            field.required = False
+            field.widget = forms.HiddenInput()
+
+    def clean_organization(self) -> Organization | None:
+        return self.cleaned_data.get("organization") or self.only

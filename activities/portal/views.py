@@ -27,13 +27,14 @@ from organizations.roles import Role
 from ..feedback import selectors, services
 from ..feedback.reports import FEEDBACK_CARDS
 from ..feedback.rules import period_parse
-from .forms import AcknowledgeForm, BatchPdfForm
+from .forms import AcknowledgeForm, BatchPdfForm, PortalLoginForm
 
 portal_login_required = login_required(login_url="portal:login")
 
 
 class PortalLoginView(auth_views.LoginView):
     template_name = "portal/login.html"
+    authentication_form = PortalLoginForm
     redirect_authenticated_user = True
 
     def get_default_redirect_url(self) -> str:
@@ -94,12 +95,12 @@ def unit_cards(request: HttpRequest) -> HttpResponse:
     organizations = _reviewed_organizations(request)
     cards = list(selectors.unit_card_list(request.user))
     groups = selectors.card_groups(cards, _label)
-    periods = list(dict.fromkeys(card.period for card in cards))
+    periods = [(code, _label(code)) for code in dict.fromkeys(card.period for card in cards)]
     context = {
         "title": "本单位党员社区表现反馈卡",
         "organizations": organizations,
         "groups": groups,
-        "periods": [(code, _label(code)) for code in periods],
+        "pdf_form": BatchPdfForm(periods=periods, organizations=organizations) if periods else None,
         "pending": sum(1 for card in cards if not card.acknowledged_at),
         "documents": _recent_documents(request.user, organizations),
     }
@@ -136,18 +137,15 @@ def unit_card(request: HttpRequest, pk: int) -> HttpResponse:
 @portal_login_required
 def unit_pdf(request: HttpRequest) -> HttpResponse:
     """All the unit's cards of one period as one PDF, rendered in the background."""
-    organizations = {str(o.pk): o for o in _reviewed_organizations(request)}
+    organizations = _reviewed_organizations(request)
     cards = selectors.unit_card_list(request.user)
     periods = [(code, _label(code)) for code in cards.values_list("period", flat=True).distinct()]
-    form = BatchPdfForm(request.POST, periods=periods)
-    organization = organizations.get(request.POST.get("organization", ""))
-    if organization is None and len(organizations) == 1:
-        organization = next(iter(organizations.values()))
-    if not form.is_valid() or organization is None:
+    form = BatchPdfForm(request.POST, periods=periods, organizations=organizations)
+    if not form.is_valid():
         messages.error(request, "请选择要打印的期间。")
         return redirect("portal:unit")
     document = document_request(
-        organization=organization,
+        organization=form.cleaned_data["organization"],
         kind=FEEDBACK_CARDS,
         actor=request.user,
         params={"period": form.cleaned_data["period"]},

@@ -438,3 +438,69 @@ def test_the_rate_limit_counts_each_resident_behind_the_proxy(
         )
         assert response.status_code == 302
     assert Opinion.objects.count() == 2
+
+
+# --- the opinion form through django-crispy-forms (issue 21, item 7) -----------------------------
+def _field_block(page: str, name: str) -> str:
+    """The markup crispy writes for one field: its wrapper `div_id_<name>` up to the next one."""
+    start = page.index(f'id="div_id_{name}"')
+    following = page.find('id="div_id_', start + 1)
+    return page[start : following if following > 0 else page.index("</form>", start)]
+
+
+def test_the_opinion_form_is_rendered_by_crispy(client: Client, running: Notice) -> None:
+    page = client.get(reverse("public:notice", args=[running.pk])).content.decode()
+    text = _field_block(page, "text")
+    assert 'class="form-label requiredField"' in text
+    assert '<span class="asteriskField">*</span>' in text
+    assert re.search(r'<textarea[^>]*class="textarea form-control"', text)
+    assert 'class="form-label"' in _field_block(page, "sender_name")  # optional: no asterisk
+    answer = _field_block(page, "captcha_answer")
+    assert re.search(r"验证题：\d 加 \d 等于几？", answer)
+    assert 'inputmode="numeric"' in answer
+    assert 'maxlength="4"' in answer
+    assert 'href="/static/css/forms.css"' in page
+    assert 'id="div_id_captcha_token"' not in page  # written once, with this visitor's challenge
+    assert page.count('name="captcha_token"') == 1
+
+
+def test_a_refused_opinion_shows_each_error_in_chinese_under_its_field(
+    client: Client, running: Notice
+) -> None:
+    token, answer = _form(client, running)
+    response = _send(client, running, token, answer, text="太短", sender_phone="call me")
+    assert response.status_code == 400
+    page = response.content.decode()
+    text = _field_block(page, "text")
+    assert re.search(r'<textarea[^>]*class="textarea form-control is-invalid"', text)
+    assert re.search(
+        r'class="invalid-feedback">\s*<span id="error_1_id_text"><strong>意见请至少写5个字', text
+    )
+    phone = _field_block(page, "sender_phone")
+    assert "<strong>联系电话格式不对</strong>" in phone
+    assert "invalid-feedback" not in _field_block(page, "sender_name")
+    assert not Opinion.objects.exists()
+
+
+def test_a_refused_opinion_asks_a_new_question_with_an_empty_answer(
+    client: Client, running: Notice
+) -> None:
+    token, answer = _form(client, running)
+    page = _send(client, running, token, answer, text="").content.decode()
+    new_token = re.search(r'name="captcha_token" value="([^"]+)"', page).group(1)  # type: ignore[union-attr]
+    assert new_token != token
+    assert "<strong>请填写您的意见</strong>" in _field_block(page, "text")
+    answer_input = re.search(r"<input[^>]*id=\"id_captcha_answer\"[^>]*>", page).group(0)  # type: ignore[union-attr]
+    assert "value=" not in answer_input
+    a, b = map(int, re.search(r"验证题：(\d) 加 (\d)", page).groups())  # type: ignore[union-attr]
+    again = _send(client, running, new_token, str(a + b))
+    assert again.status_code == 302
+    assert Opinion.objects.count() == 1
+
+
+def test_a_robots_opinion_is_refused_above_the_fields(client: Client, running: Notice) -> None:
+    token, answer = _form(client, running)
+    page = _send(client, running, token, answer, website="http://spam").content.decode()
+    assert re.search(
+        r'class="alert alert-block alert-danger">\s*<ul class="m-0">\s*<li>提交失败', page
+    )
