@@ -1,6 +1,8 @@
 """Per-app additions to the registry-driven admin tests.
 
-An app with admins puts `tests/<app>/admin_registry.py` next to its tests, defining any of:
+Every app with admins puts `tests/<app>/admin_registry.py` next to its tests (the central test
+files hold only the machinery; tests/test_app_declarations.py checks that each admin of a project
+app has its rows in its own app's registry), defining any of:
 - `ACCESS`: rows of tests/test_admin_access.py's table (admin label -> what each role may do);
 - `MAKERS`: row makers of tests/test_admin_queries.py (admin label -> maker(t, i));
 - `objects_the_demo_lacks()`: rows for admins whose model the demo does not fill;

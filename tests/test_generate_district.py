@@ -15,6 +15,7 @@ from django.db.models import Count
 from django.utils import timezone
 
 from finance import rules as finance_rules
+from kit.apps import declared
 from finance import selectors as finance_selectors
 from finance.models import (
     DuesAssessment,
@@ -49,7 +50,8 @@ SEED = 77
 CODE = f"GD{SEED}"
 PREFIX = f"{CODE}-"
 SIZES = ["--members", "400", "--communities", "5", "--branches", "10", "--units", "5"]
-APPS = ("auth", "organizations", "members", "activities", "finance", "publicity")
+# The apps with a district step (their AppConfig's `district_steps`), and the users they make.
+APPS = ("auth", *(app.label for app, _ in declared("district_steps")))
 SIGNATURES: dict[str, int] = {  # the signatures a plan in each status carries
     PlanStatus.DRAFT: 0,
     PlanStatus.AT_ORGANIZATION_MEMBER: 1,

@@ -1,0 +1,81 @@
+"""The members app's rows of the registry-driven admin tests (tests/registries.py)."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+from typing import Any
+
+from tests.members import factories as mf
+
+ACCESS: dict[str, tuple[str, str, str, str, str, str]] = {
+    #                                    superuser sub_district secretary branch  unit  member
+    "members.activityrecord":             ("vacd", "vacd", "vacd", "vacd", "v", ""),
+    "members.assessment":                 ("vacd", "vac", "vac", "vac", "",   ""),
+    "members.floatingrecord":             ("vacd", "vac", "vac", "vac", "",   ""),
+    "members.lapsedecision":              ("vacd", "vac", "vac", "vac", "",   ""),
+    "members.member":                     ("vacd", "vac", "vac", "vac", "v",  ""),
+    "members.membershiptransfer":         ("vacd", "vac", "vac", "vac", "",   ""),
+    "members.personaldataaccess":         ("v",    "v",   "v",   "",    "",   ""),
+    "members.postclaim":                  ("vacd", "vac", "vac", "vac", "v",  ""),
+    "members.postkind":                   ("vacd", "vacd", "vacd", "vacd", "", ""),
+    "members.registration":               ("vacd", "vac", "vac", "vac", "v",  ""),
+    "members.registrationcampaign":       ("vacd", "vac", "vac", "vac", "",   ""),
+    "members.review":                     ("vacd", "vac", "vac", "vac", "",   ""),
+}  # fmt: skip
+
+
+def _member(t: SimpleNamespace, i: int, **kwargs: Any) -> Any:
+    return mf.MemberFactory(branch=t.branch_a, residence_community=t.community_a, **kwargs)
+
+
+def _in_service(t: SimpleNamespace, i: int) -> Any:
+    return _member(t, i, categories=["in_service"], work_unit="甲小学")
+
+
+def _access(t: SimpleNamespace, i: int) -> Any:
+    from members.models import PersonalDataAccess
+
+    return PersonalDataAccess.objects.create(user=t.secretary, member=_member(t, i), action="view")
+
+
+MAKERS: dict[str, Any] = {
+    "members.activityrecord": lambda t, i: mf.ActivityRecordFactory(
+        member=_in_service(t, i), community=t.community_a
+    ),
+    "members.assessment": lambda t, i: mf.AssessmentDeductionFactory(
+        assessment=mf.AssessmentFactory(member=_member(t, i))
+    ),
+    "members.floatingrecord": lambda t, i: mf.FloatingLifeEntryFactory(
+        floating_record=mf.FloatingRecordFactory(member=_member(t, i))
+    ),
+    "members.lapsedecision": lambda t, i: mf.LapseDecisionFactory(member=_member(t, i)),
+    "members.member": lambda t, i: _member(t, i, categories=["retired", "floating"]),
+    "members.membershiptransfer": lambda t, i: mf.MembershipTransferFactory(member=_member(t, i)),
+    "members.personaldataaccess": _access,
+    "members.postclaim": lambda t, i: mf.PostClaimFactory(
+        member=_in_service(t, i), community=t.community_a
+    ),
+    "members.postkind": lambda t, i: mf.PostKindFactory(community=t.community_a),
+    "members.registration": lambda t, i: mf.RegistrationFactory(
+        member=_in_service(t, i), community=t.community_a, unit=t.unit_a
+    ),
+    "members.registrationcampaign": lambda t, i: mf.RegistrationCampaignFactory(
+        community=t.community_a
+    ),
+    "members.review": lambda t, i: mf.ReviewFactory(member=_member(t, i)),
+}
+
+
+def objects_the_demo_lacks() -> None:
+    """Score sheets, 自行脱党 decisions and access-log rows for members of several organizations."""
+    from django.contrib.auth import get_user_model
+
+    from members.models import Assessment, LapseDecision, Member, PersonalDataAccess
+
+    user = get_user_model().objects.get(username="chunhui")
+    for member in Member.objects.order_by("pk")[:40]:
+        Assessment.objects.create(member=member, year=2025)
+        LapseDecision.objects.create(
+            member=member, condition="dues", decided_on=member.joined_on, decision="correct"
+        )
+        PersonalDataAccess.objects.create(user=user, member=member, action="view")
