@@ -107,7 +107,9 @@ def register_declared() -> None:
             if code not in FACTS:
                 raise ImproperlyConfigured(f"{app.label}声明的参与情况“{code}”不存在。")
             if code in seen:
-                raise ImproperlyConfigured(f"“{FACTS[code].label}”由{seen[code]}和{app.label}重复提供。")
+                raise ImproperlyConfigured(
+                    f"“{FACTS[code].label}”由{seen[code]}和{app.label}重复提供。"
+                )
             seen[code] = app.label
             if not is_registered(FACTS[code]):  # ready() may run again (a test's override)
                 register(FACTS[code], resolve(path))

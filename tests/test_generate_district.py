@@ -15,7 +15,6 @@ from django.db.models import Count
 from django.utils import timezone
 
 from finance import rules as finance_rules
-from kit.apps import declared
 from finance import selectors as finance_selectors
 from finance.models import (
     DuesAssessment,
@@ -31,6 +30,7 @@ from finance.models import (
 from finance.rules import PlanStatus
 from finance.services.dues import dues_payment_errors
 from finance.services.funds import holds_step
+from kit.apps import declared
 from members.models import Member
 from members.rules import MemberStatus
 from publicity import rules as publicity_rules
