@@ -20,5 +20,14 @@ from types import ModuleType
 
 
 def app_registries() -> Iterator[ModuleType]:
-    for path in sorted(Path(__file__).parent.glob("*/admin_registry.py")):
-        yield import_module(f"tests.{path.parent.name}.admin_registry")
+    """In INSTALLED_APPS order (the others, e.g. tests/websec, after): a higher app's rows may
+    hang on a lower app's (activities' feedback cards on members' registrations)."""
+    from django.apps import apps
+
+    labels = [app.label for app in apps.get_app_configs()]
+    folders = sorted(path.parent.name for path in Path(__file__).parent.glob("*/admin_registry.py"))
+    ordered = sorted(
+        folders, key=lambda name: labels.index(name) if name in labels else len(labels)
+    )
+    for name in ordered:
+        yield import_module(f"tests.{name}.admin_registry")

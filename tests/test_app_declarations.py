@@ -8,11 +8,13 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
 import pytest
 from django.apps import apps
 from django.contrib.admin.sites import site
 from django.core.exceptions import ImproperlyConfigured
+from django.urls import reverse
 
 from kit.apps import (
     PartyAppConfig,
@@ -205,3 +207,18 @@ def test_every_dashboard_panel_is_shown_from_its_apps_declaration() -> None:
     ]
     assert list(providers()) == declared_panels
     assert counted_apps() == party_app_labels()
+
+
+def test_the_sidebar_shows_each_list_under_its_declared_group_with_its_icon(
+    client: Any, secretary_a: Any
+) -> None:
+    """A model another app declares (activities' feedback cards) joins the group members owns."""
+    client.force_login(secretary_a)
+    sidebar = client.get(reverse("admin:index")).context["sidebar_navigation"]
+    items = {
+        item["link"]: (group["title"], item["icon"]) for group in sidebar for item in group["items"]
+    }
+    assert items[reverse("admin:members_member_changelist")] == ("党员队伍", "person")
+    feedback = reverse("admin:activities_feedbackcard_changelist")
+    assert items[feedback] == ("在职党员双联双管", "rate_review")
+    assert items[reverse("admin:index")] == ("工作", "dashboard")

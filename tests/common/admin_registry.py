@@ -78,3 +78,10 @@ def objects_the_demo_lacks() -> None:
     _periodic_task("测试任务")
     for organization in Organization.objects.order_by("pk")[:40]:
         Document.objects.create(kind="organization_tree", organization=organization)
+
+
+def scope_rows(tree: Any, people: Any, users: Any) -> None:
+    """tests/test_scope_consistency.py's hook: documents of branches A and B and unit A's
+    organization."""
+    for organization in (tree.branch_a, tree.branch_b, tree.unit_a.party_organization):
+        of.DocumentFactory(organization=organization)

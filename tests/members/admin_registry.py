@@ -5,6 +5,7 @@ from __future__ import annotations
 from types import SimpleNamespace
 from typing import Any
 
+from members.rules import FloatingDirection
 from tests.members import factories as mf
 
 ACCESS: dict[str, tuple[str, str, str, str, str, str]] = {
@@ -79,3 +80,37 @@ def objects_the_demo_lacks() -> None:
             member=member, condition="dues", decided_on=member.joined_on, decision="correct"
         )
         PersonalDataAccess.objects.create(user=user, member=member, action="view")
+
+
+def scope_rows(tree: Any, people: Any, users: Any) -> None:
+    """tests/test_scope_consistency.py's hook: the 双联双管 rows of both communities, and the
+    records about people in branches A and B and in the units."""
+    _community_records(tree, people)
+    _people_records(people)
+    inflow = {"direction": FloatingDirection.INFLOW, "certificate_checked": True}
+    mf.FloatingRecordFactory(member=people.b, placed_in=tree.branch_a, **inflow)
+    mf.FloatingRecordFactory(member=people.a, placed_in=tree.branch_b, **inflow)
+
+
+def _community_records(tree: Any, people: Any) -> None:
+    for community in (tree.community_a, tree.community_b):
+        mf.RegistrationCampaignFactory(community=community)
+    for member, community, unit in (
+        (people.unit_a, tree.community_a, tree.unit_a),
+        (people.unit_b_in_a, tree.community_a, tree.unit_b),
+        (people.unit_b_in_b, tree.community_b, tree.unit_b),
+    ):
+        mf.RegistrationFactory(member=member, community=community, unit=unit)
+        mf.ActivityRecordFactory(member=member, community=community)
+    mf.PostClaimFactory(member=people.unit_b_in_a, community=tree.community_a)
+    mf.PostClaimFactory(member=people.unit_b_in_b, community=tree.community_b)
+    mf.PostKindFactory(community=tree.community_b, name="乙社区增设岗位")
+
+
+def _people_records(people: Any) -> None:
+    for member in (people.a, people.b, people.unit_a, people.unit_b_in_a):
+        mf.ReviewFactory(member=member)
+        mf.MembershipTransferFactory(member=member)
+        mf.AssessmentDeductionFactory(assessment__member=member)
+        mf.FloatingLifeEntryFactory(floating_record=mf.FloatingRecordFactory(member=member))
+        mf.LapseDecisionFactory(member=member)

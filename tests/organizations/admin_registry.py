@@ -50,3 +50,12 @@ MAKERS: dict[str, Any] = {
     "organizations.position": lambda t, i: of.PositionFactory(organization=_branch(t, i)),
     "organizations.unit": lambda t, i: of.UnitFactory(community=t.community_a),
 }
+
+
+def scope_rows(tree: Any, people: Any, users: Any) -> None:
+    """tests/test_scope_consistency.py's hook: positions in branches A and B and in unit A's
+    organization; a joint committee with a member in each community."""
+    for organization in (tree.branch_a, tree.branch_b, tree.unit_a.party_organization):
+        of.PositionFactory(organization=organization)
+    for community in (tree.community_a, tree.community_b):
+        of.CommitteeMemberFactory(committee=of.JointCommitteeFactory(community=community))
