@@ -1,15 +1,53 @@
-from django.apps import AppConfig
+from __future__ import annotations
+
+from kit.apps import PartyAppConfig, Step, WorkGroup, WorkPage
 
 
-class ActivitiesConfig(AppConfig):
-    default_auto_field = "django.db.models.BigAutoField"
+class ActivitiesConfig(PartyAppConfig):
     name = "activities"
     verbose_name = "组织生活"
+    work_groups = (
+        WorkGroup(
+            "组织生活",
+            {"meeting": "event", "notification": "notifications"},
+            icon="event",
+            order=30,
+        ),
+        WorkGroup("在职党员双联双管", {"feedbackcard": "rate_review"}),  # members' group
+    )
+    work_pages = (
+        WorkPage(
+            "三会一课落实情况",
+            "event_available",
+            "admin:activities_meeting_compliance",
+            "activities.view_meeting",
+            order=20,
+        ),
+    )
+    role_permissions = ("activities.roles", "activities.roles_feedback")
+    # After publicity's (30): the members its approved cases create then meet like the others.
+    # The feedback cards rate what the meetings and the members' records hold.
+    demo_builders = (
+        Step(40, "activities.demo.build"),
+        Step(45, "activities.demo_feedback.build"),
+    )
+    district_steps = (Step(30, "activities.district.generate"),)
+    dashboard_panels = (
+        "activities.dashboard.activities_panel",
+        "activities.feedback.dashboard.feedback_panel",
+    )
+    periodic_tasks = "activities.schedule.periodic_tasks"
+    participation_facts = {
+        "organizational_life_days": "activities.selectors.attendance.organizational_life_days",
+        "organizational_life_rate": "activities.selectors.attendance.organizational_life_rate",
+        "lectures_missed": "activities.selectors.attendance.lectures_missed",
+    }
 
     def ready(self) -> None:
-        from .meetings_setup import connect
+        from common.documents import register
 
-        connect()  # meetings: participation facts, workbench panel, documents (meetings_setup.py)
-        from .feedback.schedule import connect as connect_feedback
+        from .feedback.reports import FEEDBACK_KIND
+        from .reports import register_documents
 
-        connect_feedback()  # feedback cards: beat schedule, documents (feedback/schedule.py)
+        register_documents()  # the 三会一课 ledger and the feedback cards' PDFs (台账文档)
+        register(FEEDBACK_KIND)

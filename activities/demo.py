@@ -1,4 +1,4 @@
-"""Demo meetings (`python manage.py demo`, settings.DEMO_BUILDERS): the twelve months up to today
+"""Demo meetings (`manage.py demo`, ActivitiesConfig.demo_builders): the twelve months up to today
 for every demo branch and group, with realistic gaps: a 主题党日 or a 党小组会 skipped now and
 then (逾期), a 支部委员会 with too few present (未达到法定人数), members on leave or excused; a
 联席会 and a 大党委会议 every quarter, one 大党委会议 under its 4/5; one planned 党员大会 next

@@ -1,4 +1,4 @@
-"""Demo feedback cards (`python manage.py demo`, settings.DEMO_BUILDERS); runs after activities.demo.
+"""Demo feedback cards (`manage.py demo`, ActivitiesConfig.demo_builders); after activities.demo.
 
 The cards of the last two half years that have ended, of every registered in-service member (a
 half still running has none: its cards are made once it ends; the demo's registrations date

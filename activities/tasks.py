@@ -11,7 +11,7 @@ from . import services
 
 @shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=3)
 def send_meeting_reminders(today: str | None = None) -> str:
-    """Daily (CELERY_BEAT_SCHEDULE): what falls due within 7 days and what is overdue, as of
+    """Daily (activities/schedule.py): what falls due within 7 days and what is overdue, as of
     `today` (YYYY-MM-DD, default today); running it twice notifies nobody twice."""
     day = dt.date.fromisoformat(today) if today else None
     result = services.meeting_reminders_send(today=day)

@@ -1,7 +1,7 @@
 """工作台: what a user needs to act on, on their first screen.
 
-Each app registers a panel provider in its AppConfig.ready(): a function of the request that
-returns a Panel (or None when the app has nothing for this user). A provider reads through the
+Each app declares its panel providers on its AppConfig (`dashboard_panels`, kit/apps.py): a
+function of the request that returns a Panel (or None when the app has nothing for this user). A provider reads through the
 user's scope (`visible_to`) and computes its numbers in a fixed number of queries, whatever the
 size of the district. A to-do links to the list filtered to exactly its rows.
 
@@ -17,6 +17,7 @@ timeout, and the date is part of the key, so "this quarter" turns over at midnig
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -26,22 +27,26 @@ from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
+from kit.apps import declared_paths, party_app_labels, resolve
 from kit.dashboard import Panel
 
 T = TypeVar("T")
 VERSION_KEY = "common:dashboard:version"
-# The apps whose rows the panels count; a save in another (sessions, login attempts) changes none.
-DOMAIN_APPS = frozenset({"organizations", "members", "activities", "finance", "publicity"})
-
 
 Provider = Callable[[HttpRequest], Panel | None]
-_PROVIDERS: list[Provider] = []
 
 
-def register(provider: Provider) -> Provider:
-    if provider not in _PROVIDERS:
-        _PROVIDERS.append(provider)
-    return provider
+@functools.cache
+def providers() -> tuple[Provider, ...]:
+    """Every app's declared panel providers, in INSTALLED_APPS order."""
+    return tuple(resolve(path) for path in declared_paths("dashboard_panels"))
+
+
+@functools.cache
+def counted_apps() -> frozenset[str]:
+    """The apps whose rows the panels count: the project's own (kit/apps.py). A save in another
+    (sessions, login attempts, beat's schedule) changes none."""
+    return party_app_labels()
 
 
 def panel_list(request: HttpRequest) -> list[Panel]:
@@ -64,7 +69,7 @@ def kept_until_changed(user: Any, name: str, compute: Callable[[], T], *parts: o
 
 
 def _computed_panels(request: HttpRequest) -> list[Panel]:
-    panels = [panel for provider in _PROVIDERS if (panel := provider(request)) is not None]
+    panels = [panel for provider in providers() if (panel := provider(request)) is not None]
     return sorted(panels, key=lambda panel: panel.order)
 
 
@@ -81,7 +86,7 @@ def data_changed(sender: Any, **kwargs: Any) -> None:
     between the move and the commit would keep figures of the old data under the new version
     (and, with the database cache, the version's row stayed locked for the whole transaction,
     holding up every page). Not for the historical models of a migration."""
-    if sender._meta.app_label not in DOMAIN_APPS or sender.__module__ == "__fake__":
+    if sender._meta.app_label not in counted_apps() or sender.__module__ == "__fake__":
         return
     transaction.on_commit(_move_version)  # at once outside a transaction
 

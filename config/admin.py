@@ -15,6 +15,7 @@ from django.urls import NoReverseMatch, reverse
 from unfold.sites import UnfoldAdminSite
 
 from common.dashboard import panel_list
+from kit.apps import menu_groups, work_pages
 
 
 class PartyAuthenticationForm(AdminAuthenticationForm):
@@ -35,92 +36,25 @@ class PartyAuthenticationForm(AdminAuthenticationForm):
             )
 
 
-# The sidebar and the 工作台's list, grouped by the secretary's work rather than by app. A model
-# not named here keeps its app's group, after these.
-WORK_GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    (
-        "党员队伍",
-        (
-            "members.member",
-            "members.floatingrecord",
-            "members.membershiptransfer",
-            "members.review",
-            "members.assessment",
-        ),
-    ),
-    (
-        "在职党员双联双管",
-        (
-            "members.registrationcampaign",
-            "members.registration",
-            "members.postkind",
-            "members.postclaim",
-            "members.activityrecord",
-            "activities.feedbackcard",
-        ),
-    ),
-    ("组织生活", ("activities.meeting", "activities.notification")),
-    (
-        "发展党员与公示",
-        (
-            "publicity.developmentcase",
-            "publicity.branchvote",
-            "publicity.notice",
-            "publicity.opinion",
-            "publicity.boarditem",
-        ),
-    ),
-    (
-        "党费与经费",
-        (
-            "finance.memberdues",
-            "finance.duespayment",
-            "finance.duesassessment",
-            "finance.incomechange",
-            "finance.duesrelief",
-            "finance.duespublication",
-            "finance.spendingplan",
-            "finance.fundbudget",
-            "finance.fundapprover",
-        ),
-    ),
-    (
-        "组织建设",
-        (
-            "organizations.organization",
-            "organizations.position",
-            "organizations.unit",
-            "organizations.jointcommittee",
-            "organizations.committeemember",
-        ),
-    ),
-    ("台账与记录", ("common.document", "members.personaldataaccess")),
-    (
-        "系统管理",
-        (
-            "organizations.organizationaccess",
-            "auth.user",
-            "auth.group",
-            "axes.accessattempt",
-            "otp_totp.totpdevice",  # two-factor devices, superusers only (common/twofactor.py)
-        ),
-    ),
-)
-
-
 def work_groups(app_list: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Django's app list regrouped by WORK_GROUPS (each group shaped like an app)."""
+    """Django's app list regrouped by the apps' declared work groups (kit/apps.py), each group
+    shaped like an app and each model carrying its icon."""
     models = {
         f"{app['app_label']}.{m['object_name'].lower()}": (app, m)
         for app in app_list
         for m in app["models"]
     }
     groups = []
-    for title, labels in WORK_GROUPS:
-        found = [models.pop(label) for label in labels if label in models]
+    for group in menu_groups():
+        found = [
+            (*models.pop(label), icon or group.icon)
+            for label, icon in group.models
+            if label in models
+        ]
         if found:
             first_app = found[0][0]
-            groups.append({**first_app, "name": title, "models": [m for _, m in found]})
+            listed = [{**m, "icon": icon} for _, m, icon in found]
+            groups.append({**first_app, "name": group.title, "icon": group.icon, "models": listed})
     for app in app_list:  # what no group names, in its own app
         rest = [
             m for m in app["models"] if f"{app['app_label']}.{m['object_name'].lower()}" in models
@@ -145,100 +79,25 @@ class LabelledAutocompleteView(AutocompleteJsonView):
         return {"id": str(getattr(obj, to_field_name)), "text": label(obj)}
 
 
-# Pages that are not a model's list, first in the sidebar: (title, icon, URL name, permission).
-WORK_PAGES: tuple[tuple[str, str, str, str], ...] = (
-    ("工作台", "dashboard", "admin:index", ""),
-    (
-        "组织架构图",
-        "account_tree",
-        "admin:organizations_organization_tree",
-        "organizations.view_organization",
-    ),
-    (
-        "三会一课落实情况",
-        "event_available",
-        "admin:activities_meeting_compliance",
-        "activities.view_meeting",
-    ),
-    ("报表中心", "print", "report_center", "common.view_document"),
-)
-
-# Material Symbols names (bundled with django-unfold) for each group of WORK_GROUPS.
-GROUP_ICONS = {
-    "组织生活": "event",
-    "发展党员与公示": "campaign",
-    "党费与经费": "payments",
-    "党员队伍": "groups",
-    "在职党员双联双管": "handshake",
-    "组织建设": "corporate_fare",
-    "台账与记录": "folder_open",
-    "系统管理": "settings",
-}
-
-
-# An icon per list where the group's would not tell them apart.
-MODEL_ICONS = {
-    "members.member": "person",
-    "members.floatingrecord": "directions_walk",
-    "members.membershiptransfer": "swap_horiz",
-    "members.review": "fact_check",
-    "members.assessment": "scoreboard",
-    "members.registrationcampaign": "campaign",
-    "members.registration": "how_to_reg",
-    "members.postkind": "work",
-    "members.postclaim": "assignment_ind",
-    "members.activityrecord": "volunteer_activism",
-    "organizations.organization": "account_tree",
-    "organizations.position": "badge",
-    "organizations.unit": "apartment",
-    "organizations.jointcommittee": "diversity_3",
-    "organizations.committeemember": "group",
-    "common.document": "picture_as_pdf",
-    "members.personaldataaccess": "policy",
-    "organizations.organizationaccess": "key",
-    "auth.user": "manage_accounts",
-    "auth.group": "groups",
-    "axes.accessattempt": "lock_person",
-    "otp_totp.totpdevice": "phonelink_lock",
-    "activities.meeting": "event",
-    "activities.notification": "notifications",
-    "activities.feedbackcard": "rate_review",
-    "publicity.developmentcase": "person_add",
-    "publicity.branchvote": "how_to_vote",
-    "publicity.notice": "campaign",
-    "publicity.opinion": "forum",
-    "publicity.boarditem": "article",
-    "finance.memberdues": "account_balance_wallet",
-    "finance.duespayment": "payments",
-    "finance.duesassessment": "calculate",
-    "finance.incomechange": "trending_up",
-    "finance.duesrelief": "volunteer_activism",
-    "finance.duespublication": "campaign",
-    "finance.spendingplan": "request_quote",
-    "finance.fundbudget": "savings",
-    "finance.fundapprover": "approval",
-}
-
-
 def sidebar_navigation(request: HttpRequest) -> list[dict[str, Any]]:
-    """The sidebar (UNFOLD["SIDEBAR"]["navigation"]): the work pages, then WORK_GROUPS, each
-    holding only the lists this user may open."""
+    """The sidebar (UNFOLD["SIDEBAR"]["navigation"]): the apps' work pages, then their work
+    groups, each holding only the lists this user may open."""
     pages = []
-    for title, icon, name, permission in WORK_PAGES:
-        if permission and not request.user.has_perm(permission):
+    for page in work_pages():
+        if page.permission and not request.user.has_perm(page.permission):
             continue
         try:
-            link = reverse(name)
+            link = reverse(page.url_name)
         except NoReverseMatch:
             continue
-        pages.append({"title": title, "icon": icon, "link": link})
+        pages.append({"title": page.title, "icon": page.icon, "link": link})
     groups: list[dict[str, Any]] = [{"title": "工作", "items": pages}]
     for group in admin.site.get_app_list(request):
         items = [
             {
                 "title": m["name"],
                 "link": m["admin_url"],
-                "icon": GROUP_ICONS.get(group["name"], "list"),
+                "icon": m.get("icon") or group.get("icon") or "list",
             }
             for m in group["models"]
             if m.get("admin_url")

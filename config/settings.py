@@ -327,35 +327,6 @@ DASHBOARD_CACHE_SECONDS = env.int("DASHBOARD_CACHE_SECONDS", default=600)
 JOINT_COMMITTEE_TERM_MAX_YEARS = env.int("JOINT_COMMITTEE_TERM_MAX_YEARS", default=3)
 JOINT_COMMITTEE_CONSECUTIVE_MAX_YEARS = env.int("JOINT_COMMITTEE_CONSECUTIVE_MAX_YEARS", default=9)
 
-# `python manage.py demo` runs these builders in order; each app that has demo data adds its own.
-DEMO_BUILDERS = [
-    "organizations.demo.build",
-    "members.demo.build",
-    # publicity first: the members its approved cases create are then placed in groups, meet,
-    # get incomes and owe dues like the others.
-    "publicity.demo.build",
-    "activities.demo.build",
-    "activities.demo_feedback.build",
-    "finance.demo.build",
-]
-# `python manage.py generate_district` (bench/) runs these steps in order (kit/district.py).
-DISTRICT_GENERATORS = [
-    "organizations.district.generate",
-    "members.district.generate",
-    "activities.district.generate",
-    "publicity.district.generate",  # before finance: an approved case makes a member who pays
-    "finance.district.generate",
-]
-# Each app's roles module lists the model permissions every role holds (organizations.backends).
-ROLE_PERMISSION_MODULES = [
-    "organizations.roles",
-    "members.roles",
-    "activities.roles",
-    "activities.roles_feedback",
-    "finance.roles",
-    "publicity.roles",
-]
-
 # 双联双管 and floating members (001, 002).
 IN_SERVICE_INACTIVE_MONTHS = env.int("IN_SERVICE_INACTIVE_MONTHS", default=6)
 FLOATING_TRANSFER_MONTHS = env.int("FLOATING_TRANSFER_MONTHS", default=6)
@@ -434,18 +405,9 @@ ACTIVITIES_IN_SERVICE_TARGET = env.int("ACTIVITIES_IN_SERVICE_TARGET", default=5
 # Reminders: what falls due within this many days, and what is overdue (issue 10 point 4).
 ACTIVITIES_REMINDER_DAYS = env.int("ACTIVITIES_REMINDER_DAYS", default=7)
 ACTIVITIES_REMINDER_EMAIL = env.bool("ACTIVITIES_REMINDER_EMAIL", default=False)
+# The hour the daily reminders start with when `migrate` installs them (activities/schedule.py);
+# afterwards edited in the admin (周期任务).
 ACTIVITIES_REMINDER_HOUR = env.int("ACTIVITIES_REMINDER_HOUR", default=7)
-# Celery beat (django-celery-beat's DatabaseScheduler copies this entry into its table at start):
-# the reminders every morning. Extends any schedule defined above.
-from celery.schedules import crontab  # noqa: E402
-
-CELERY_BEAT_SCHEDULE = {
-    **globals().get("CELERY_BEAT_SCHEDULE", {}),
-    "activities-meeting-reminders": {
-        "task": "activities.tasks.send_meeting_reminders",
-        "schedule": crontab(minute=0, hour=ACTIVITIES_REMINDER_HOUR),
-    },
-}
 # QR sign-in is open from this long before the meeting's start to its end (never required).
 ACTIVITIES_SIGN_IN_EARLY_MINUTES = env.int("ACTIVITIES_SIGN_IN_EARLY_MINUTES", default=30)
 ACTIVITIES_SIGN_IN_DEFAULT_HOURS = env.int("ACTIVITIES_SIGN_IN_DEFAULT_HOURS", default=2)

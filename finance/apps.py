@@ -1,25 +1,42 @@
 from __future__ import annotations
 
-from django.apps import AppConfig
+from kit.apps import PartyAppConfig, Step, WorkGroup
 
 
-class FinanceConfig(AppConfig):
-    default_auto_field = "django.db.models.BigAutoField"
+class FinanceConfig(PartyAppConfig):
     name = "finance"
     verbose_name = "党费与经费"
+    work_groups = (
+        WorkGroup(
+            "党费与经费",
+            {
+                "memberdues": "account_balance_wallet",
+                "duespayment": "payments",
+                "duesassessment": "calculate",
+                "incomechange": "trending_up",
+                "duesrelief": "volunteer_activism",
+                "duespublication": "campaign",
+                "spendingplan": "request_quote",
+                "fundbudget": "savings",
+                "fundapprover": "approval",
+            },
+            icon="payments",
+            order=50,
+        ),
+    )
+    role_permissions = ("finance.roles",)
+    # Last: every member, including those publicity's approved cases create (30), has an income
+    # and owes dues.
+    demo_builders = (Step(50, "finance.demo.build"),)
+    district_steps = (Step(50, "finance.district.generate"),)
+    dashboard_panels = ("finance.dashboard.finance_panel",)
+    # The members app asks these for the 自行脱党 flags and the 量化考核 pre-fill.
+    participation_facts = {
+        "dues_arrears": "finance.selectors.dues_arrears",
+        "dues_overdue_months": "finance.selectors.dues_overdue_months",
+    }
 
     def ready(self) -> None:
-        from common.dashboard import register
-        from members import participation
-
-        from .dashboard import finance_panel
         from .reports import register_documents
-        from .selectors import dues_arrears, dues_overdue_months
 
-        # The members app asks these facts for the 自行脱党 flags and the 量化考核 pre-fill.
-        if not participation.is_registered(participation.DUES_ARREARS):
-            participation.register(participation.DUES_ARREARS, dues_arrears)
-        if not participation.is_registered(participation.DUES_OVERDUE_MONTHS):
-            participation.register(participation.DUES_OVERDUE_MONTHS, dues_overdue_months)
         register_documents()
-        register(finance_panel)

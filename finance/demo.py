@@ -1,4 +1,4 @@
-"""Demo data of the finance app (`python manage.py demo`, settings.DEMO_BUILDERS).
+"""Demo data of the finance app (`python manage.py demo`, its AppConfig's demo_builders).
 
 - an income for every demo member who has none on the roster, and a raise effective a few months
   ago for some in-service members (so their fixed amount gives way from that month);

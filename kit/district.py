@@ -1,7 +1,7 @@
 """A generated district-scale sub-district for the benchmarks (`manage.py generate_district`).
 
-Each app that has data to generate names a step in settings.DISTRICT_GENERATORS, a function
-`generate(district)`; the steps run in order (the tree, then members, then what hangs on members).
+Each app that has data to generate declares a step on its AppConfig (`district_steps`, kit/apps.py),
+a function `generate(district)`; the steps run in order (the tree, then members, then what hangs on members).
 A step writes in bulk (bulk_create in batches; COPY-like speed on PostgreSQL without its syntax) and
 is idempotent: it first asks whether its rows for this district exist and does nothing if so, so
 running the command again with the same seed changes nothing. The rows are all under one

@@ -1,14 +1,45 @@
-from django.apps import AppConfig
+from __future__ import annotations
+
+from kit.apps import PartyAppConfig, Step, WorkGroup
 
 
-class MembersConfig(AppConfig):
-    default_auto_field = "django.db.models.BigAutoField"
+class MembersConfig(PartyAppConfig):
     name = "members"
     verbose_name = "党员管理"
+    work_groups = (
+        WorkGroup(
+            "党员队伍",
+            {
+                "member": "person",
+                "floatingrecord": "directions_walk",
+                "membershiptransfer": "swap_horiz",
+                "review": "fact_check",
+                "assessment": "scoreboard",
+                "lapsedecision": "gavel",
+            },
+            icon="groups",
+            order=10,
+        ),
+        WorkGroup(
+            "在职党员双联双管",
+            {
+                "registrationcampaign": "campaign",
+                "registration": "how_to_reg",
+                "postkind": "work",
+                "postclaim": "assignment_ind",
+                "activityrecord": "volunteer_activism",
+            },
+            icon="handshake",
+            order=20,
+        ),
+        WorkGroup("台账与记录", {"personaldataaccess": "policy"}),  # common's group
+    )
+    role_permissions = ("members.roles",)
+    demo_builders = (Step(20, "members.demo.build"),)  # into organizations' tree (10)
+    district_steps = (Step(20, "members.district.generate"),)
+    dashboard_panels = ("members.dashboard.members_panel",)
 
     def ready(self) -> None:
-        from common.dashboard import register
+        from . import participation
 
-        from .dashboard import members_panel
-
-        register(members_panel)  # the 工作台 (common/dashboard.py)
+        participation.register_declared()  # the facts higher apps answer (participation.py)

@@ -4,14 +4,13 @@ The 自行脱党 flags (002: six consecutive months without paying dues, OR with
 life, OR without doing the work the Party assigned) and the 量化考核 pre-fill need dues and meeting
 records, which the members app does not keep: finance keeps dues, activities keeps meetings, and
 apps only import downwards. So the members app names the facts it needs (`Fact`), and a higher app
-answers one by registering a provider when it starts:
+answers one by declaring its provider on its AppConfig (kit/apps.py), by the fact's code:
 
-    class FinanceConfig(AppConfig):
-        def ready(self) -> None:
-            from members import participation
-            from .selectors import dues_arrears
+    class FinanceConfig(PartyAppConfig):
+        participation_facts = {"dues_arrears": "finance.selectors.dues_arrears"}
 
-            participation.register(participation.DUES_ARREARS, dues_arrears)
+MembersConfig.ready() registers every declared provider (`register_declared`); a code that names
+no fact below, or a fact two apps answer, stops the start.
 
 A provider is called once for all the members of a list, never once per member:
 `provider(member_ids, start, end)` answers in one query with an `Answer`: for each member it has
@@ -57,6 +56,20 @@ ORGANIZATIONAL_LIFE_RATE = Fact(
 LECTURES_MISSED = Fact("lectures_missed", "缺席党课次数（不含出差、病事假）", "党课签到记录")
 
 
+FACTS = {
+    fact.code: fact
+    for fact in (
+        DUES_ARREARS,
+        ORGANIZATIONAL_LIFE_DAYS,
+        ASSIGNED_WORK_LAST,
+        PROBATION_APPROVED_ON,
+        DUES_OVERDUE_MONTHS,
+        ORGANIZATIONAL_LIFE_RATE,
+        LECTURES_MISSED,
+    )
+}
+
+
 @dataclass(frozen=True)
 class Answer:
     values: Mapping[int, Any] = field(default_factory=dict)
@@ -80,6 +93,26 @@ def register(fact: Fact, provider: Provider) -> None:
     if fact.code in _providers:
         raise ProviderError(f"“{fact.label}”已经登记了数据来源。")
     _providers[fact.code] = provider
+
+
+def register_declared() -> None:
+    """Every provider the apps declare (`participation_facts`), imported now; each fact once."""
+    from django.core.exceptions import ImproperlyConfigured
+
+    from kit.apps import declared, resolve
+
+    seen: dict[str, str] = {}
+    for app, facts in declared("participation_facts"):
+        for code, path in facts.items():
+            if code not in FACTS:
+                raise ImproperlyConfigured(f"{app.label}声明的参与情况“{code}”不存在。")
+            if code in seen:
+                raise ImproperlyConfigured(
+                    f"“{FACTS[code].label}”由{seen[code]}和{app.label}重复提供。"
+                )
+            seen[code] = app.label
+            if not is_registered(FACTS[code]):  # ready() may run again (a test's override)
+                register(FACTS[code], resolve(path))
 
 
 def unregister(fact: Fact) -> None:

@@ -5,17 +5,17 @@ from __future__ import annotations
 from functools import cache
 from typing import Any
 
-from django.conf import settings
 from django.contrib.auth.backends import BaseBackend
-from django.utils.module_loading import import_string
+
+from kit.apps import role_permission_tables
 
 
 @cache
 def role_permissions() -> dict[str, frozenset[str]]:
-    """Each app's ROLE_PERMISSIONS (settings.ROLE_PERMISSION_MODULES), merged per role."""
+    """Each app's ROLE_PERMISSIONS (its AppConfig's `role_permissions`), merged per role."""
     merged: dict[str, set[str]] = {}
-    for module in settings.ROLE_PERMISSION_MODULES:
-        for role, perms in import_string(f"{module}.ROLE_PERMISSIONS").items():
+    for table in role_permission_tables():
+        for role, perms in table.items():
             merged.setdefault(role, set()).update(perms)
     return {role: frozenset(perms) for role, perms in merged.items()}
 

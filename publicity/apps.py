@@ -1,22 +1,37 @@
-from django.apps import AppConfig
+from __future__ import annotations
+
+from kit.apps import PartyAppConfig, Step, WorkGroup
 
 
-class PublicityConfig(AppConfig):
-    default_auto_field = "django.db.models.BigAutoField"
+class PublicityConfig(PartyAppConfig):
     name = "publicity"
     verbose_name = "发展党员与公开"
+    work_groups = (
+        WorkGroup(
+            "发展党员与公示",
+            {
+                "developmentcase": "person_add",
+                "branchvote": "how_to_vote",
+                "notice": "campaign",
+                "opinion": "forum",
+                "boarditem": "article",
+            },
+            icon="campaign",
+            order=40,
+        ),
+    )
+    role_permissions = ("publicity.roles",)
+    # Before activities (40) and finance (50): the members its approved cases create are then
+    # placed in groups, meet, get incomes and owe dues like the others.
+    demo_builders = (Step(30, "publicity.demo.build"),)
+    # Before finance (50): an approved case makes a member who pays.
+    district_steps = (Step(40, "publicity.district.generate"),)
+    dashboard_panels = ("publicity.dashboard.publicity_panel",)
+    participation_facts = {"probation_approved_on": "publicity.selectors.probation_approved_on"}
 
     def ready(self) -> None:
-        from common.dashboard import register
-        from members import participation
-
         from . import signals
-        from .dashboard import publicity_panel
         from .reports import register_documents
-        from .selectors import probation_approved_on
 
-        if not participation.is_registered(participation.PROBATION_APPROVED_ON):
-            participation.register(participation.PROBATION_APPROVED_ON, probation_approved_on)
-        register(publicity_panel)  # the 工作台 (common/dashboard.py)
         register_documents()
         signals.connect()

@@ -1,4 +1,4 @@
-"""Demo data of the publicity app (`python manage.py demo`, settings.DEMO_BUILDERS).
+"""Demo data of the publicity app (`python manage.py demo`, its AppConfig's demo_builders).
 
 A dozen development cases at every stage (most in 春晖社区第一党支部, the branch officer's), two
 notices running (one with an opinion being checked), one case deferred after a proven opinion, one

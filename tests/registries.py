@@ -1,6 +1,8 @@
 """Per-app additions to the registry-driven admin tests.
 
-An app with admins puts `tests/<app>/admin_registry.py` next to its tests, defining any of:
+Every app with admins puts `tests/<app>/admin_registry.py` next to its tests (the central test
+files hold only the machinery; tests/test_app_declarations.py checks that each admin of a project
+app has its rows in its own app's registry), defining any of:
 - `ACCESS`: rows of tests/test_admin_access.py's table (admin label -> what each role may do);
 - `MAKERS`: row makers of tests/test_admin_queries.py (admin label -> maker(t, i));
 - `objects_the_demo_lacks()`: rows for admins whose model the demo does not fill;
@@ -18,5 +20,14 @@ from types import ModuleType
 
 
 def app_registries() -> Iterator[ModuleType]:
-    for path in sorted(Path(__file__).parent.glob("*/admin_registry.py")):
-        yield import_module(f"tests.{path.parent.name}.admin_registry")
+    """In INSTALLED_APPS order (the others, e.g. tests/websec, after): a higher app's rows may
+    hang on a lower app's (activities' feedback cards on members' registrations)."""
+    from django.apps import apps
+
+    labels = [app.label for app in apps.get_app_configs()]
+    folders = sorted(path.parent.name for path in Path(__file__).parent.glob("*/admin_registry.py"))
+    ordered = sorted(
+        folders, key=lambda name: labels.index(name) if name in labels else len(labels)
+    )
+    for name in ordered:
+        yield import_module(f"tests.{name}.admin_registry")

@@ -12,7 +12,6 @@ from io import StringIO
 from typing import Any
 
 import pytest
-from axes.models import AccessAttempt
 from django.contrib.admin.sites import site
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
@@ -29,36 +28,8 @@ ROLES = ("superuser", "sub_district", "secretary", "branch", "unit", "member")
 USERNAMES = dict(
     zip(ROLES, ("admin", "jiedao", "chunhui", "chunhui_zb1", "yiyuan", "dangyuan"), strict=True)
 )
-ACCESS: dict[str, tuple[str, str, str, str, str, str]] = {
-    #                                    superuser sub_district secretary branch  unit  member
-    "auth.group":                         ("vacd", "",    "",    "",    "",   ""),
-    "common.document":                    ("vd",   "v",   "v",   "v",   "",   ""),
-    "auth.user":                          ("vacd", "",    "",    "",    "",   ""),
-    "axes.accessattempt":                 ("vd",   "vd",  "",    "",    "",   ""),
-    "django_celery_beat.clockedschedule": ("vacd", "",    "",    "",    "",   ""),
-    "django_celery_beat.crontabschedule": ("vacd", "",    "",    "",    "",   ""),
-    "django_celery_beat.intervalschedule": ("vacd", "",   "",    "",    "",   ""),
-    "django_celery_beat.periodictask":    ("vacd", "",    "",    "",    "",   ""),
-    "django_celery_beat.solarschedule":   ("vacd", "",    "",    "",    "",   ""),
-    "members.activityrecord":             ("vacd", "vacd", "vacd", "vacd", "v", ""),
-    "members.assessment":                 ("vacd", "vac", "vac", "vac", "",   ""),
-    "members.floatingrecord":             ("vacd", "vac", "vac", "vac", "",   ""),
-    "members.lapsedecision":              ("vacd", "vac", "vac", "vac", "",   ""),
-    "members.member":                     ("vacd", "vac", "vac", "vac", "v",  ""),
-    "members.membershiptransfer":         ("vacd", "vac", "vac", "vac", "",   ""),
-    "members.personaldataaccess":         ("v",    "v",   "v",   "",    "",   ""),
-    "members.postclaim":                  ("vacd", "vac", "vac", "vac", "v",  ""),
-    "members.postkind":                   ("vacd", "vacd", "vacd", "vacd", "", ""),
-    "members.registration":               ("vacd", "vac", "vac", "vac", "v",  ""),
-    "members.registrationcampaign":       ("vacd", "vac", "vac", "vac", "",   ""),
-    "members.review":                     ("vacd", "vac", "vac", "vac", "",   ""),
-    "organizations.committeemember":      ("vacd", "vacd", "vacd", "v", "",   ""),
-    "organizations.jointcommittee":       ("vacd", "vac", "vac", "v",   "",   ""),
-    "organizations.organization":         ("vacd", "vac", "vac", "vac", "v",  ""),
-    "organizations.organizationaccess":   ("vacd", "v",   "",    "",    "",   ""),
-    "organizations.position":             ("vacd", "vacd", "vacd", "vacd", "", ""),
-    "organizations.unit":                 ("vacd", "vac", "vac", "v",   "v",  ""),
-}  # fmt: skip
+# Each app's rows are in tests/<app>/admin_registry.py (tests/registries.py).
+ACCESS: dict[str, tuple[str, str, str, str, str, str]] = {}
 for _registry in app_registries():
     ACCESS.update(getattr(_registry, "ACCESS", {}))
 
@@ -76,36 +47,7 @@ def demo(django_db_setup: Any, django_db_blocker: Any) -> Any:
 
 
 def _objects_the_demo_lacks() -> None:
-    """One row for each admin whose model the demo does not fill (yet)."""
-    from django.contrib.auth.models import Group
-    from django.utils import timezone
-    from django_celery_beat import models as beat
-
-    from common.models import Document
-    from members.models import Assessment, LapseDecision, Member, PersonalDataAccess
-    from organizations.models import Organization
-
-    AccessAttempt.objects.create(
-        username="chunhui", ip_address="10.0.0.1", failures_since_start=5,
-        user_agent="", http_accept="", path_info="/admin/login/", get_data="", post_data="",
-    )  # fmt: skip
-    Group.objects.create(name="测试组")
-    interval = beat.IntervalSchedule.objects.create(every=1, period="days")
-    beat.CrontabSchedule.objects.create(minute="0", hour="1")
-    beat.SolarSchedule.objects.create(event="sunrise", latitude=30, longitude=120)
-    beat.ClockedSchedule.objects.create(clocked_time=timezone.now())
-    beat.PeriodicTask.objects.create(
-        name="测试任务", task="celery.backend_cleanup", interval=interval
-    )
-    for organization in Organization.objects.order_by("pk")[:40]:
-        Document.objects.create(kind="organization_tree", organization=organization)
-    for member in Member.objects.order_by("pk")[:40]:  # members of several organizations
-        Assessment.objects.create(member=member, year=2025)
-        LapseDecision.objects.create(
-            member=member, condition="dues", decided_on=member.joined_on, decision="correct"
-        )
-        user = get_user_model().objects.get(username="chunhui")
-        PersonalDataAccess.objects.create(user=user, member=member, action="view")
+    """One row for each admin whose model the demo does not fill (yet): each app's own."""
     for registry in app_registries():
         if hasattr(registry, "objects_the_demo_lacks"):
             registry.objects_the_demo_lacks()

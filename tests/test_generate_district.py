@@ -30,6 +30,7 @@ from finance.models import (
 from finance.rules import PlanStatus
 from finance.services.dues import dues_payment_errors
 from finance.services.funds import holds_step
+from kit.apps import declared
 from members.models import Member
 from members.rules import MemberStatus
 from publicity import rules as publicity_rules
@@ -48,7 +49,8 @@ SEED = 77
 CODE = f"GD{SEED}"
 PREFIX = f"{CODE}-"
 SIZES = ["--members", "400", "--communities", "5", "--branches", "10", "--units", "5"]
-APPS = ("auth", "organizations", "members", "activities", "finance", "publicity")
+# The apps with a district step (their AppConfig's `district_steps`), and the users they make.
+APPS = ("auth", *(app.label for app, _ in declared("district_steps")))
 SIGNATURES: dict[str, int] = {  # the signatures a plan in each status carries
     PlanStatus.DRAFT: 0,
     PlanStatus.AT_ORGANIZATION_MEMBER: 1,

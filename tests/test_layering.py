@@ -11,14 +11,19 @@ from pathlib import Path
 
 import pytest
 
+from kit.apps import party_app_labels
+
 ROOT = Path(__file__).resolve().parent.parent
-DOMAIN = ("organizations", "common", "members", "activities", "finance", "publicity", "config")
+# Every app of the project (kit/apps.py), so that a new app is above the lower layers at once.
+DOMAIN = (*sorted(party_app_labels()), "config")
+LOWER = ("organizations", "common", "members")  # bottom up; the apps above them are peers
 # Each package with the packages it must never import (at module level or inside a function).
 FORBIDDEN = {
     "kit": DOMAIN,
-    "organizations": ("common", "members", "activities", "finance", "publicity", "config"),
-    "common": ("members", "activities", "finance", "publicity", "config"),
-    "members": ("activities", "finance", "publicity", "config"),
+    **{
+        package: tuple(app for app in DOMAIN if app not in LOWER[: LOWER.index(package) + 1])
+        for package in LOWER
+    },
 }
 
 
@@ -47,6 +52,13 @@ def _violations(package: str) -> list[str]:
 @pytest.mark.parametrize("package", sorted(FORBIDDEN))
 def test_a_layer_imports_only_what_is_below_it(package: str) -> None:
     assert _violations(package) == []
+
+
+def test_a_lower_layer_may_not_import_any_higher_app() -> None:
+    assert FORBIDDEN["organizations"] == tuple(a for a in DOMAIN if a != "organizations")
+    assert "publicity" in FORBIDDEN["members"]
+    assert not {"organizations", "common", "members"} & set(FORBIDDEN["members"])
+    assert {"activities", "finance", "publicity"} <= set(FORBIDDEN["common"])
 
 
 def test_the_check_sees_a_forbidden_import(tmp_path: Path) -> None:

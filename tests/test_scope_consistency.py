@@ -2,8 +2,9 @@
 the same answer, because both derive from the declaration on the model's ScopedQuerySet.
 
 The models are discovered from the app registry, so a new model with a ScopedQuerySet is covered
-as soon as it exists (and fails `test_every_scoped_model_is_populated` until `populated` below
-creates rows of it in and out of a secretary's scope).
+as soon as it exists (and fails `test_every_scoped_model_is_populated` until its app's
+`scope_rows` in tests/<app>/admin_registry.py creates rows of it in and out of a secretary's
+scope; `populated` below makes the people they are about).
 """
 
 from __future__ import annotations
@@ -17,30 +18,13 @@ from django.apps import apps
 from django.db import models
 
 from members.models import Assessment, Member, MembershipTransfer, Review, TransferDirection
-from members.rules import FloatingDirection, ReviewGrade
+from members.rules import ReviewGrade
 from members.services import records
 from organizations.models import Position
 from organizations.roles import Role
 from organizations.scope import ScopeError, require_editable, scoped_queryset_class
 from tests.members.factories import (
-    ActivityRecordFactory,
-    AssessmentDeductionFactory,
-    FloatingLifeEntryFactory,
-    FloatingRecordFactory,
-    LapseDecisionFactory,
     MemberFactory,
-    MembershipTransferFactory,
-    PostClaimFactory,
-    PostKindFactory,
-    RegistrationCampaignFactory,
-    RegistrationFactory,
-    ReviewFactory,
-)
-from tests.organizations.factories import (
-    CommitteeMemberFactory,
-    DocumentFactory,
-    JointCommitteeFactory,
-    PositionFactory,
 )
 from tests.registries import app_registries
 
@@ -98,37 +82,6 @@ def _people(tree: SimpleNamespace) -> SimpleNamespace:
     )
 
 
-def _community_records(tree: SimpleNamespace, people: SimpleNamespace) -> None:
-    for community in (tree.community_a, tree.community_b):
-        RegistrationCampaignFactory(community=community)
-        committee = JointCommitteeFactory(community=community)
-        CommitteeMemberFactory(committee=committee)
-    RegistrationFactory(member=people.unit_a, community=tree.community_a, unit=tree.unit_a)
-    RegistrationFactory(member=people.unit_b_in_a, community=tree.community_a, unit=tree.unit_b)
-    RegistrationFactory(member=people.unit_b_in_b, community=tree.community_b, unit=tree.unit_b)
-    PostClaimFactory(member=people.unit_b_in_a, community=tree.community_a)
-    PostClaimFactory(member=people.unit_b_in_b, community=tree.community_b)
-    PostKindFactory(community=tree.community_b, name="乙社区增设岗位")
-    for member, community in (
-        (people.unit_b_in_a, tree.community_a),
-        (people.unit_a, tree.community_a),
-        (people.unit_b_in_b, tree.community_b),
-    ):
-        ActivityRecordFactory(member=member, community=community)
-
-
-def _people_records(tree: SimpleNamespace, people: SimpleNamespace) -> None:
-    for member in (people.a, people.b, people.unit_a, people.unit_b_in_a):
-        ReviewFactory(member=member)
-        MembershipTransferFactory(member=member)
-        AssessmentDeductionFactory(assessment__member=member)
-        FloatingLifeEntryFactory(floating_record=FloatingRecordFactory(member=member))
-        LapseDecisionFactory(member=member)
-    inflow = {"direction": FloatingDirection.INFLOW, "certificate_checked": True}
-    FloatingRecordFactory(member=people.b, placed_in=tree.branch_a, **inflow)
-    FloatingRecordFactory(member=people.a, placed_in=tree.branch_b, **inflow)
-
-
 @pytest.fixture
 def populated(
     tree: SimpleNamespace,
@@ -144,13 +97,8 @@ def populated(
     unit organizations, and about residents held elsewhere."""
     people = _people(tree)
     Member.objects.filter(pk=people.a.pk).update(user=member_user)
-    for organization in (tree.branch_a, tree.branch_b, tree.unit_a.party_organization):
-        PositionFactory(organization=organization)
-        DocumentFactory(organization=organization)
-    _community_records(tree, people)
-    _people_records(tree, people)
     users = (secretary_a, secretary_b, sub_district_officer, branch_officer_a, reviewer_b)
-    for registry in app_registries():  # the higher apps' rows (tests/registries.py)
+    for registry in app_registries():  # each app's rows (tests/<app>/admin_registry.py)
         if hasattr(registry, "scope_rows"):
             registry.scope_rows(tree, people, users)
     return SimpleNamespace(tree=tree, people=people)

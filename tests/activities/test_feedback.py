@@ -13,10 +13,8 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import CommandError, call_command
 from django.db import IntegrityError, transaction
-from django_celery_beat.models import PeriodicTask
 
 from activities.feedback import selectors, services
-from activities.feedback.schedule import TASK, TASK_NAME, ensure_schedule
 from activities.models import FeedbackCard, FeedbackStatus
 from activities.rules import MeetingKind
 from members.models import PostClaimStatus
@@ -263,23 +261,6 @@ def test_the_scheduled_task_generates_the_half_just_ended(
         queued = generate_feedback_cards.apply(kwargs={"period": "2026H1"}).get()
     assert queued == 2
     assert FeedbackCard.objects.filter(period="2026H1").count() == 2
-
-
-def test_the_beat_schedule_defaults_to_1_january_and_1_july(db: None) -> None:
-    PeriodicTask.objects.filter(name=TASK_NAME).delete()
-    ensure_schedule()
-    task = PeriodicTask.objects.get(name=TASK_NAME)
-    assert task.task == TASK
-    assert (task.crontab.month_of_year, task.crontab.day_of_month) == ("1,7", "1")
-
-
-def test_the_schedule_edited_in_the_admin_is_kept(db: None) -> None:
-    ensure_schedule()
-    task = PeriodicTask.objects.get(name=TASK_NAME)
-    task.enabled = False
-    task.save()
-    ensure_schedule()
-    assert not PeriodicTask.objects.get(name=TASK_NAME).enabled
 
 
 # --- Rating, sending, acknowledging -------------------------------------------------------------

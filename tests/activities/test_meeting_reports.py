@@ -6,13 +6,14 @@ import datetime as dt
 import io
 
 import pytest
-from django.conf import settings
+from django_celery_beat.models import PeriodicTask
 from pypdf import PdfReader
 
 from activities import reports, services
 from activities.models import AttendanceStatus as S
 from activities.models import Meeting, Notification
 from activities.rules import MeetingKind as K
+from activities.schedule import REMINDERS_NAME
 from activities.tasks import send_meeting_reminders
 from organizations.roles import Role
 from tests.activities.factories import MeetingFactory
@@ -99,8 +100,9 @@ def test_the_ledger_lists_the_years_meetings_of_the_branch_and_its_groups(tree, 
 
 
 def test_the_reminder_task_is_scheduled_daily_and_notifies(tree, make_user) -> None:
-    entry = settings.CELERY_BEAT_SCHEDULE["activities-meeting-reminders"]
-    assert entry["task"] == "activities.tasks.send_meeting_reminders"
+    task = PeriodicTask.objects.get(name=REMINDERS_NAME)  # installed by `migrate`
+    assert task.task == "activities.tasks.send_meeting_reminders"
+    assert (task.crontab.minute, task.crontab.hour, task.crontab.day_of_week) == ("0", "7", "*")
     officer = make_user(Role.COMMUNITY_SECRETARY, tree.community_a, "sec")
     MemberFactory(branch=tree.branch_a)
     summary = send_meeting_reminders.delay("2026-03-26").get()

@@ -100,12 +100,10 @@ def demo(transactional_db: None) -> list[Any]:
 @pytest.fixture
 def full_demo(transactional_db: None) -> None:
     """Every app's demo, as `python manage.py demo` loads it."""
-    from django.conf import settings
-    from django.utils.module_loading import import_string
+    from kit.apps import demo_build
 
     reseed_migration_rows()
-    for builder in settings.DEMO_BUILDERS:
-        import_string(builder)()
+    demo_build()
 
 
 @pytest.fixture

@@ -6,13 +6,13 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from django.conf import settings
 from django.utils import timezone
-from django.utils.module_loading import import_string
 
+from kit.apps import demo_build
 from members.models import Member
 from members.selectors.dual import supervision_board_list
 from organizations.models import Organization
+from publicity import demo as publicity_demo
 from publicity.models import BoardItem, BranchVote, DevelopmentCase, Notice, Opinion
 from publicity.rules import Stage
 
@@ -23,8 +23,7 @@ def _counts() -> list[int]:
 
 @pytest.fixture
 def demo(db: None) -> None:
-    for builder in settings.DEMO_BUILDERS:
-        import_string(builder)()
+    demo_build()
 
 
 def test_the_demo_shows_every_stage_and_running_it_again_changes_nothing(demo: Any) -> None:
@@ -54,5 +53,5 @@ def test_the_demo_shows_every_stage_and_running_it_again_changes_nothing(demo: A
     assert not Notice.objects.running_on(today).filter(case__deferred_on__isnull=False).exists()
     # One test, since the whole demo takes a minute to build: a second run changes nothing.
     before = _counts()
-    import_string("publicity.demo.build")()
+    publicity_demo.build()
     assert _counts() == before

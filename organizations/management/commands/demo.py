@@ -7,7 +7,8 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
-from django.utils.module_loading import import_string
+
+from kit.apps import demo_build
 
 
 class Command(BaseCommand):
@@ -26,10 +27,8 @@ class Command(BaseCommand):
                 "演示数据带有公开的密码，正式环境（DJANGO_DEBUG=false）下不载入；"
                 "确需载入请加 --allow-production。"
             )
-        logins: list[Any] = []
         with transaction.atomic():
-            for builder in settings.DEMO_BUILDERS:
-                logins += import_string(builder)() or []
+            logins = demo_build()  # every app's builders, in their declared order (kit/apps.py)
         for login in logins:
             self.stdout.write(
                 "\t".join([login.role, login.username, login.password, login.organization_code])

@@ -6,11 +6,10 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import connection, transaction
-from django.utils.module_loading import import_string
 
+from kit.apps import ordered_steps
 from kit.district import District
 from organizations.scope import forget_all_scopes
 
@@ -39,8 +38,7 @@ class Command(BaseCommand):
             out=self.stderr,
         )
         started = time.perf_counter()
-        for path in settings.DISTRICT_GENERATORS:
-            step = import_string(path)
+        for step in ordered_steps("district_steps"):  # every app's, in order (kit/apps.py)
             with transaction.atomic():
                 step(district)
         forget_all_scopes()

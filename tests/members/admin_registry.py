@@ -1,0 +1,116 @@
+"""The members app's rows of the registry-driven admin tests (tests/registries.py)."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+from typing import Any
+
+from members.rules import FloatingDirection
+from tests.members import factories as mf
+
+ACCESS: dict[str, tuple[str, str, str, str, str, str]] = {
+    #                                    superuser sub_district secretary branch  unit  member
+    "members.activityrecord":             ("vacd", "vacd", "vacd", "vacd", "v", ""),
+    "members.assessment":                 ("vacd", "vac", "vac", "vac", "",   ""),
+    "members.floatingrecord":             ("vacd", "vac", "vac", "vac", "",   ""),
+    "members.lapsedecision":              ("vacd", "vac", "vac", "vac", "",   ""),
+    "members.member":                     ("vacd", "vac", "vac", "vac", "v",  ""),
+    "members.membershiptransfer":         ("vacd", "vac", "vac", "vac", "",   ""),
+    "members.personaldataaccess":         ("v",    "v",   "v",   "",    "",   ""),
+    "members.postclaim":                  ("vacd", "vac", "vac", "vac", "v",  ""),
+    "members.postkind":                   ("vacd", "vacd", "vacd", "vacd", "", ""),
+    "members.registration":               ("vacd", "vac", "vac", "vac", "v",  ""),
+    "members.registrationcampaign":       ("vacd", "vac", "vac", "vac", "",   ""),
+    "members.review":                     ("vacd", "vac", "vac", "vac", "",   ""),
+}  # fmt: skip
+
+
+def _member(t: SimpleNamespace, i: int, **kwargs: Any) -> Any:
+    return mf.MemberFactory(branch=t.branch_a, residence_community=t.community_a, **kwargs)
+
+
+def _in_service(t: SimpleNamespace, i: int) -> Any:
+    return _member(t, i, categories=["in_service"], work_unit="甲小学")
+
+
+def _access(t: SimpleNamespace, i: int) -> Any:
+    from members.models import PersonalDataAccess
+
+    return PersonalDataAccess.objects.create(user=t.secretary, member=_member(t, i), action="view")
+
+
+MAKERS: dict[str, Any] = {
+    "members.activityrecord": lambda t, i: mf.ActivityRecordFactory(
+        member=_in_service(t, i), community=t.community_a
+    ),
+    "members.assessment": lambda t, i: mf.AssessmentDeductionFactory(
+        assessment=mf.AssessmentFactory(member=_member(t, i))
+    ),
+    "members.floatingrecord": lambda t, i: mf.FloatingLifeEntryFactory(
+        floating_record=mf.FloatingRecordFactory(member=_member(t, i))
+    ),
+    "members.lapsedecision": lambda t, i: mf.LapseDecisionFactory(member=_member(t, i)),
+    "members.member": lambda t, i: _member(t, i, categories=["retired", "floating"]),
+    "members.membershiptransfer": lambda t, i: mf.MembershipTransferFactory(member=_member(t, i)),
+    "members.personaldataaccess": _access,
+    "members.postclaim": lambda t, i: mf.PostClaimFactory(
+        member=_in_service(t, i), community=t.community_a
+    ),
+    "members.postkind": lambda t, i: mf.PostKindFactory(community=t.community_a),
+    "members.registration": lambda t, i: mf.RegistrationFactory(
+        member=_in_service(t, i), community=t.community_a, unit=t.unit_a
+    ),
+    "members.registrationcampaign": lambda t, i: mf.RegistrationCampaignFactory(
+        community=t.community_a
+    ),
+    "members.review": lambda t, i: mf.ReviewFactory(member=_member(t, i)),
+}
+
+
+def objects_the_demo_lacks() -> None:
+    """Score sheets, 自行脱党 decisions and access-log rows for members of several organizations."""
+    from django.contrib.auth import get_user_model
+
+    from members.models import Assessment, LapseDecision, Member, PersonalDataAccess
+
+    user = get_user_model().objects.get(username="chunhui")
+    for member in Member.objects.order_by("pk")[:40]:
+        Assessment.objects.create(member=member, year=2025)
+        LapseDecision.objects.create(
+            member=member, condition="dues", decided_on=member.joined_on, decision="correct"
+        )
+        PersonalDataAccess.objects.create(user=user, member=member, action="view")
+
+
+def scope_rows(tree: Any, people: Any, users: Any) -> None:
+    """tests/test_scope_consistency.py's hook: the 双联双管 rows of both communities, and the
+    records about people in branches A and B and in the units."""
+    _community_records(tree, people)
+    _people_records(people)
+    inflow = {"direction": FloatingDirection.INFLOW, "certificate_checked": True}
+    mf.FloatingRecordFactory(member=people.b, placed_in=tree.branch_a, **inflow)
+    mf.FloatingRecordFactory(member=people.a, placed_in=tree.branch_b, **inflow)
+
+
+def _community_records(tree: Any, people: Any) -> None:
+    for community in (tree.community_a, tree.community_b):
+        mf.RegistrationCampaignFactory(community=community)
+    for member, community, unit in (
+        (people.unit_a, tree.community_a, tree.unit_a),
+        (people.unit_b_in_a, tree.community_a, tree.unit_b),
+        (people.unit_b_in_b, tree.community_b, tree.unit_b),
+    ):
+        mf.RegistrationFactory(member=member, community=community, unit=unit)
+        mf.ActivityRecordFactory(member=member, community=community)
+    mf.PostClaimFactory(member=people.unit_b_in_a, community=tree.community_a)
+    mf.PostClaimFactory(member=people.unit_b_in_b, community=tree.community_b)
+    mf.PostKindFactory(community=tree.community_b, name="乙社区增设岗位")
+
+
+def _people_records(people: Any) -> None:
+    for member in (people.a, people.b, people.unit_a, people.unit_b_in_a):
+        mf.ReviewFactory(member=member)
+        mf.MembershipTransferFactory(member=member)
+        mf.AssessmentDeductionFactory(assessment__member=member)
+        mf.FloatingLifeEntryFactory(floating_record=mf.FloatingRecordFactory(member=member))
+        mf.LapseDecisionFactory(member=member)

@@ -1,0 +1,61 @@
+"""The organizations app's rows of the registry-driven admin tests (tests/registries.py)."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+from typing import Any
+
+from organizations.rules import OrganizationKind as K
+from tests.organizations import factories as of
+
+ACCESS: dict[str, tuple[str, str, str, str, str, str]] = {
+    #                                    superuser sub_district secretary branch  unit  member
+    "organizations.committeemember":      ("vacd", "vacd", "vacd", "v", "",   ""),
+    "organizations.jointcommittee":       ("vacd", "vac", "vac", "v",   "",   ""),
+    "organizations.organization":         ("vacd", "vac", "vac", "vac", "v",  ""),
+    "organizations.organizationaccess":   ("vacd", "v",   "",    "",    "",   ""),
+    "organizations.position":             ("vacd", "vacd", "vacd", "vacd", "", ""),
+    "organizations.unit":                 ("vacd", "vac", "vac", "v",   "v",  ""),
+}  # fmt: skip
+
+
+def _branch(t: SimpleNamespace, i: int) -> Any:
+    return of.OrganizationFactory(kind=K.BRANCH, parent=t.community_a, code=f"SD-A-Q{i}")
+
+
+def _committee(t: SimpleNamespace, i: int) -> Any:
+    """One committee of each kind per community: a new community each (under the sub-district,
+    so only the superuser's list grows; the secretary's query count must stay flat all the same)."""
+    community = of.OrganizationFactory(
+        kind=K.COMMUNITY_COMMITTEE, parent=t.sub_district, code=f"SD-Q{i}"
+    )
+    return of.JointCommitteeFactory(community=community)
+
+
+def _community_committee(t: SimpleNamespace) -> Any:
+    return t.community_a.joint_committees.first() or of.JointCommitteeFactory(
+        community=t.community_a
+    )
+
+
+MAKERS: dict[str, Any] = {
+    "organizations.committeemember": lambda t, i: of.CommitteeMemberFactory(
+        committee=_community_committee(t), unit=t.unit_a
+    ),
+    "organizations.jointcommittee": _committee,
+    "organizations.organization": _branch,
+    "organizations.organizationaccess": lambda t, i: of.OrganizationAccessFactory(
+        organization=_branch(t, i)
+    ),
+    "organizations.position": lambda t, i: of.PositionFactory(organization=_branch(t, i)),
+    "organizations.unit": lambda t, i: of.UnitFactory(community=t.community_a),
+}
+
+
+def scope_rows(tree: Any, people: Any, users: Any) -> None:
+    """tests/test_scope_consistency.py's hook: positions in branches A and B and in unit A's
+    organization; a joint committee with a member in each community."""
+    for organization in (tree.branch_a, tree.branch_b, tree.unit_a.party_organization):
+        of.PositionFactory(organization=organization)
+    for community in (tree.community_a, tree.community_b):
+        of.CommitteeMemberFactory(committee=of.JointCommitteeFactory(community=community))
