@@ -4,6 +4,7 @@ from django.apps import AppConfig
 class ActivitiesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "activities"
+    printables = "activities.printables.PRINTABLES"  # common/printables.py reads it
     verbose_name = "组织生活"
 
     def ready(self) -> None:

@@ -15,6 +15,8 @@ class CommonConfig(AppConfig):
 
         from . import checks  # noqa: F401  (registers the rule settings' checks)
         from .dashboard import data_changed
+        from .printables import printable_actions_attach
 
         for signal in (post_save, post_delete, m2m_changed):
             signal.connect(data_changed, dispatch_uid=f"common.dashboard.{signal!r}")
+        printable_actions_attach()  # the admins are registered: config's admin app comes first

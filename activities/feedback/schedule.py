@@ -34,18 +34,15 @@ def ensure_schedule(**kwargs: Any) -> None:
 
 
 def connect() -> None:
-    """Called from ActivitiesConfig.ready(): the schedule, the PDF kind, the 工作台 panel."""
+    """Called from ActivitiesConfig.ready(): the schedule and the 工作台 panel."""
     from django.apps import apps
     from django.db.models.signals import post_migrate
 
     from common import dashboard
-    from common.documents import register
 
     from .dashboard import feedback_panel
-    from .reports import FEEDBACK_KIND
 
     post_migrate.connect(
         ensure_schedule, sender=apps.get_app_config("activities"), dispatch_uid="feedback-beat"
     )
-    register(FEEDBACK_KIND)
     dashboard.register(feedback_panel)
