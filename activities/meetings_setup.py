@@ -1,6 +1,6 @@
 """What the meetings part of the activities app plugs into when the app starts (called from
 ActivitiesConfig.ready(); kept here so that the feedback cards' own lines in apps.py stay apart):
-the participation facts (members/participation.py), the 工作台 panel, the 三会一课 ledger."""
+the participation facts (members/participation.py) and the 工作台 panel."""
 
 from __future__ import annotations
 
@@ -10,7 +10,6 @@ def connect() -> None:
     from members import participation
 
     from .dashboard import activities_panel
-    from .reports import register_documents
     from .selectors import attendance
 
     facts = (
@@ -22,4 +21,3 @@ def connect() -> None:
         if not participation.is_registered(fact):
             participation.register(fact, provider)
     register(activities_panel)
-    register_documents()

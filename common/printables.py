@@ -105,6 +105,8 @@ def _ids(value: Any) -> list[int]:
 
 def _resolve(param: Param, value: Any, reader: Any) -> Any:
     if param.kind == ORGANIZATION_KIND:
+        if not param.required and not str(value or "").strip():
+            return None  # everything the reader sees
         found = Organization.objects.filter(pk=_pk(value)).first()
         if found is None:
             raise PrintNotFound("请选择党组织。")
@@ -117,10 +119,10 @@ def _resolve(param: Param, value: Any, reader: Any) -> Any:
         if found is None:
             raise PrintNotFound("没有找到要打印的记录，或您无权查看。")
         return found
-    rows = list(queryset.filter(pk__in=_ids(value)).order_by("pk"))
-    if not rows:
+    rows = queryset.filter(pk__in=_ids(value))
+    if not rows.exists():
         raise PrintNotFound("请选择要打印的记录。")
-    return rows
+    return rows  # a QuerySet: the selector adds what it prints (select_related, order)
 
 
 def printable_values(printable: Printable, raw: Mapping[str, Any], reader: Any) -> dict[str, Any]:
@@ -137,7 +139,7 @@ def printable_organization(printable: Printable, values: Mapping[str, Any]) -> A
         return None
     param = printable.params[0]
     first = values[param.name]
-    return printable.organization_of(first[0] if param.kind == ROWS_KIND else first)
+    return printable.organization_of(first.first() if param.kind == ROWS_KIND else first)
 
 
 def printable_make(
@@ -148,7 +150,7 @@ def printable_make(
         raise PermissionDenied(f"您无权生成“{printable.label}”。")
     values = printable_values(printable, raw, reader)
     organization = printable_organization(printable, values)
-    if printable.param(ORGANIZATION_KIND) is not None:
+    if printable.param(ORGANIZATION_KIND) is not None and organization is not None:
         refusal = scope_errors(printable=printable, organization=organization, actor=reader)
         if refusal:
             raise ScopeError(refusal)

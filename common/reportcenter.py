@@ -87,17 +87,30 @@ def _recent(user: Any) -> list[Document]:
     return documents
 
 
+FORMAT_LABELS = {"pdf": "生成PDF", "xlsx": "生成Excel", "html": "生成网页"}
+
+
+def _buttons(kind: Printable) -> list[tuple[str, str]]:
+    """(value, label) of each format's button: the first format is the printable's name alone."""
+    return [
+        (kind.name if n == 0 else f"{kind.name}:{fmt}", FORMAT_LABELS.get(fmt, fmt))
+        for n, fmt in enumerate(kind.formats)
+    ]
+
+
 def _request(request: HttpRequest, form: ReportCenterForm) -> None:
-    kind = request.POST.get("kind", "")
-    if kind not in {offered.name for offered in offered_kinds(request.user)}:
+    kind, _, format = request.POST.get("kind", "").partition(":")
+    offered = {offered.name: offered for offered in offered_kinds(request.user)}
+    if kind not in offered or (format and format not in offered[kind].formats):
         messages.error(request, "请选择要生成的台账。")
         return
+    params = document_params(form.cleaned_data["period"].strip())
     try:
         document_request(
             organization=form.cleaned_data["organization"],
             kind=kind,
             actor=request.user,
-            params=document_params(form.cleaned_data["period"].strip()),
+            params={**params, "format": format} if format else params,
         )
     except (ValidationError, PermissionDenied) as error:
         messages.error(request, "；".join(getattr(error, "messages", [str(error)])))
@@ -122,7 +135,7 @@ def report_center(request: HttpRequest) -> HttpResponse:
         **admin.site.each_context(request),
         "title": TITLE,
         "form": form,
-        "kinds": offered_kinds(request.user),
+        "kinds": [(kind, _buttons(kind)) for kind in offered_kinds(request.user)],
         "documents": documents,
         "working": any(
             d.status in (DocumentStatus.PENDING, DocumentStatus.RUNNING) for d in documents

@@ -25,8 +25,10 @@ from django.utils import timezone
 
 # Parameter kinds: the report center's form gives an organization and a period; an object is
 # chosen on its own page; rows are the selection of a change list.
+# An option is a text the selector reads with its own default (a 统计日): the form may leave it out.
 ORGANIZATION_KIND, PERIOD_KIND, OBJECT_KIND, ROWS_KIND = "organization", "period", "object", "rows"
-FORM_KINDS = frozenset({ORGANIZATION_KIND, PERIOD_KIND})
+OPTION_KIND = "option"
+FORM_KINDS = frozenset({ORGANIZATION_KIND, PERIOD_KIND, OPTION_KIND})
 
 
 class PrintError(ValueError):
@@ -39,6 +41,8 @@ class Param:
     label: str
     kind: str
     model: str = ""  # "app_label.Model" of an object or of the rows
+    # An organization that may be left out: then everything the reader sees.
+    required: bool = True
 
     @property
     def is_form_param(self) -> bool:
@@ -47,6 +51,7 @@ class Param:
 
 ORGANIZATION = Param("organization", "党组织", ORGANIZATION_KIND)
 PERIOD = Param("period", "期间", PERIOD_KIND)
+ANY_ORGANIZATION = Param("organization", "党组织", ORGANIZATION_KIND, required=False)
 
 
 def object_param(name: str, label: str, model: str) -> Param:
@@ -55,6 +60,10 @@ def object_param(name: str, label: str, model: str) -> Param:
 
 def rows_param(name: str, label: str, model: str) -> Param:
     return Param(name, label, ROWS_KIND, model)
+
+
+def option_param(name: str, label: str) -> Param:
+    return Param(name, label, OPTION_KIND)
 
 
 def readable(queryset: Any, reader: Any) -> Any:
@@ -119,15 +128,10 @@ class XlsxRenderer:
     content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
     def render(self, context: dict[str, Any]) -> bytes:
-        import tablib
+        from .spreadsheets import xlsx_bytes
 
-        from .spreadsheets import SafeXLSX
-
-        title = str(context.get("sheet_title") or context.get("title") or "Sheet1")[:31]
-        dataset = tablib.Dataset(headers=list(context["headers"]), title=title)
-        for row in context["rows"]:
-            dataset.append(list(row))
-        return bytes(SafeXLSX().export_data(dataset))
+        title = str(context.get("sheet_title") or context.get("title") or "Sheet1")
+        return xlsx_bytes(list(context["headers"]), list(context["rows"]), title)
 
 
 class HtmlRenderer:
