@@ -39,6 +39,8 @@ MEETING_RECORD = "meeting_record"
 COMPLIANCE = "meeting_compliance"
 FEEDBACK_CARDS = "feedback_cards"
 MEETING = object_param("meeting", "会议", "activities.Meeting")
+# The years a 统计日 or a year may name (the same bounds as the year field of the page).
+AS_OF_FIRST, AS_OF_LAST = dt.date(2000, 1, 1), dt.date(2100, 12, 31)
 
 
 def _attendance(meeting: Meeting) -> list[Any]:
@@ -108,9 +110,12 @@ def _as_of(job: Job) -> dt.date:
     if not raw:
         return min(job.today, dt.date(job.year(), 12, 31))
     try:
-        return dt.date.fromisoformat(raw)
+        found = dt.date.fromisoformat(raw)
     except ValueError:
         raise PrintError(f"统计日“{raw[:20]}”无法识别，应写作YYYY-MM-DD。") from None
+    if not AS_OF_FIRST <= found <= AS_OF_LAST:
+        raise PrintError(f"统计日{found:%Y-%m-%d}超出了可统计的范围。")
+    return found
 
 
 def compliance_context(job: Job) -> dict[str, Any]:

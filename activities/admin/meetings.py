@@ -49,7 +49,7 @@ from ..models import (
     MeetingSource,
     Notification,
 )
-from ..printables import COMPLIANCE, MEETING_RECORD, SIGN_IN_SHEET
+from ..printables import AS_OF_FIRST, AS_OF_LAST, COMPLIANCE, MEETING_RECORD, SIGN_IN_SHEET
 from ..resources import MeetingLedgerResource
 from ..rules import Counts, Status, attendance_counts
 from ..selectors import compliance as compliance_selectors
@@ -407,10 +407,6 @@ def _trend(trend: list[tuple[int, int, int | None]]) -> list[tuple[str, int, int
     """(month, held, attendance %, bar width %) for the chart: the district's own trend."""
     top = max((held for _, held, _ in trend), default=0) or 1
     return [(f"{m}月", held, rate or 0, round(100 * held / top)) for m, held, rate in trend]
-
-
-# The years a 统计日 or a year may name (the same bounds as the year field of the page).
-AS_OF_FIRST, AS_OF_LAST = dt.date(2000, 1, 1), dt.date(2100, 12, 31)
 
 
 def _year(request: HttpRequest) -> int:
