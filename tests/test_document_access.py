@@ -15,14 +15,14 @@ from typing import Any
 import pytest
 from django.test import Client
 from django.urls import NoReverseMatch, reverse
+from finance.reports import DUES_LEDGER, SPENDING_PLAN
+from organizations.reports import ORGANIZATION_TREE
 from pypdf import PdfReader
 
 from activities.feedback import services as feedback_services
 from activities.feedback.reports import FEEDBACK_CARDS
 from common.models import Document, DocumentStatus
-from finance.reports import DUES_LEDGER, SPENDING_PLAN
 from organizations.models import OrganizationAccess
-from organizations.reports import ORGANIZATION_TREE
 from tests.activities.test_feedback import H1, rate, registered
 from tests.members.factories import MemberFactory
 

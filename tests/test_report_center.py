@@ -10,13 +10,13 @@ from typing import Any
 import pytest
 from django.test import Client
 from django.urls import reverse
+from organizations.reports import ORGANIZATION_TREE
 from pypdf import PdfReader
 
 from activities.feedback import services
 from activities.feedback.reports import FEEDBACK_CARDS
 from common import documents
 from common.models import Document, DocumentStatus
-from organizations.reports import ORGANIZATION_TREE
 from tests.activities.test_feedback import H1, rate, registered
 
 URL = "/admin/reports/"
