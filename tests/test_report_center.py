@@ -10,13 +10,13 @@ from typing import Any
 import pytest
 from django.test import Client
 from django.urls import reverse
-from organizations.reports import ORGANIZATION_TREE
 from pypdf import PdfReader
 
 from activities.feedback import services
-from activities.feedback.reports import FEEDBACK_CARDS
-from common import documents
+from activities.printables import FEEDBACK_CARDS
 from common.models import Document, DocumentStatus
+from common.printables import printable_list
+from organizations.printables import ORGANIZATION_TREE
 from tests.activities.test_feedback import H1, rate, registered
 
 URL = "/admin/reports/"
@@ -46,9 +46,9 @@ def test_a_user_who_is_not_staff_is_sent_to_the_login(make_user: Any, tree: Any)
 
 def test_every_kind_the_form_can_make_is_listed(secretary_a: Any) -> None:
     text = logged_in(secretary_a).get(URL).content.decode()
-    for kind in documents.kind_list():
-        offered = f'value="{kind.code}"' in text
-        assert offered == (not kind.params), kind.code
+    for kind in printable_list():
+        offered = f'value="{kind.name}"' in text
+        assert offered == kind.is_form_made, kind.name
         if offered:
             assert kind.label in text
     assert "在职党员社区表现反馈卡" in text

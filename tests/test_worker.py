@@ -18,11 +18,11 @@ from typing import Any
 import pytest
 from django.conf import settings
 from django.db import connection
-from organizations.reports import ORGANIZATION_TREE
 
 from common.documents import document_request
 from common.models import Document, DocumentStatus
 from config.celery_app import app as celery_app
+from organizations.printables import ORGANIZATION_TREE
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
