@@ -12,6 +12,7 @@ from django.conf import settings
 
 from kit.printables import (
     ANY_ORGANIZATION,
+    HALF_YEAR,
     ORGANIZATION,
     PERIOD,
     Job,
@@ -183,7 +184,7 @@ PRINTABLES = [
     ),
     Printable(
         FEEDBACK_CARDS, FEEDBACK_TITLE, permission="activities.view_feedbackcard",
-        prints_people=True, params=(ORGANIZATION, PERIOD), select=feedback_cards_context,
+        prints_people=True, params=(ORGANIZATION, HALF_YEAR), select=feedback_cards_context,
         renderers={"pdf": PdfRenderer("reports/feedback_cards.html")},
         filename=lambda job: f"{FEEDBACK_TITLE}-{job['organization'].name}-{job.period}",
         runs_in_request=False, permitted=may_print_cards,

@@ -6,8 +6,8 @@ from __future__ import annotations
 from typing import Any
 
 from kit.printables import (
+    MONTH,
     ORGANIZATION,
-    PERIOD,
     Job,
     PdfRenderer,
     Printable,
@@ -84,7 +84,7 @@ PRINTABLES = [
     Printable(
         # Each member's monthly income and dues: the people scope, with the dues permission.
         DUES_LEDGER, "党费台账", permission="finance.view_memberdues", prints_people=True,
-        params=(ORGANIZATION, PERIOD), select=dues_ledger_context,
+        params=(ORGANIZATION, MONTH), select=dues_ledger_context,
         renderers={"pdf": PdfRenderer("reports/finance_dues_ledger.html"), "xlsx": XlsxRenderer()},
         filename=lambda job: f"党费台账-{job['organization'].name}-{job.period}",
         runs_in_request=False,

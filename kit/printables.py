@@ -50,7 +50,9 @@ class Param:
 
 
 ORGANIZATION = Param("organization", "党组织", ORGANIZATION_KIND)
-PERIOD = Param("period", "期间", PERIOD_KIND)
+PERIOD = Param("period", "年度（如2026）", PERIOD_KIND)
+MONTH = Param("period", "月份（如2026-11）", PERIOD_KIND)
+HALF_YEAR = Param("period", "半年（如2026H2）", PERIOD_KIND)
 ANY_ORGANIZATION = Param("organization", "党组织", ORGANIZATION_KIND, required=False)
 
 
@@ -177,6 +179,12 @@ class Printable:
     def is_form_made(self) -> bool:
         """Everything it needs is an organization and a period (the report center's form)."""
         return all(param.is_form_param for param in self.params)
+
+    @property
+    def period_label(self) -> str:
+        """What the period field must hold for it ("" when it needs none)."""
+        found = self.param(PERIOD_KIND)
+        return found.label if found else ""
 
     def param(self, kind: str) -> Param | None:
         return next((param for param in self.params if param.kind == kind), None)
