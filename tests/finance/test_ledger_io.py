@@ -329,6 +329,31 @@ def test_plan_pdf_carries_the_four_signatures(paid_plan: SpendingPlan) -> None:
     assert "王财政" in text  # the payment line
 
 
+def test_the_plans_action_queues_each_selected_plan(
+    paid_plan: SpendingPlan,
+    client: Any,
+    secretary_a: Any,
+    branch_officer_a: Any,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    from common.models import Document
+
+    changelist = reverse("admin:finance_spendingplan_changelist")
+    data = {"action": "print_spending_plan", "_selected_action": [paid_plan.pk]}
+    client.force_login(secretary_a)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(changelist, data, follow=True)
+    assert "已提交1份“党建经费支出计划（含审批签署）”" in response.content.decode()
+    document = Document.objects.get(kind="spending_plan")
+    assert (document.organization, document.status) == (paid_plan.community, "done")
+    assert document.params == {"plan": paid_plan.pk}
+    from pypdf import PdfReader
+
+    with document.file.open("rb") as pdf:
+        text = "".join(page.extract_text() for page in PdfReader(pdf).pages)
+    assert "王财政" in text
+
+
 def test_plan_pdf_is_a_registered_document(
     paid_plan: SpendingPlan, secretary_a: Any, django_capture_on_commit_callbacks: Any
 ) -> None:
