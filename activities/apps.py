@@ -5,6 +5,7 @@ from kit.apps import PartyAppConfig, Step, WorkGroup, WorkPage
 
 class ActivitiesConfig(PartyAppConfig):
     name = "activities"
+    printables = "activities.printables.PRINTABLES"  # common/printables.py reads it
     verbose_name = "组织生活"
     work_groups = (
         WorkGroup(
@@ -42,12 +43,3 @@ class ActivitiesConfig(PartyAppConfig):
         "organizational_life_rate": "activities.selectors.attendance.organizational_life_rate",
         "lectures_missed": "activities.selectors.attendance.lectures_missed",
     }
-
-    def ready(self) -> None:
-        from common.documents import register
-
-        from .feedback.reports import FEEDBACK_KIND
-        from .reports import register_documents
-
-        register_documents()  # the 三会一课 ledger and the feedback cards' PDFs (台账文档)
-        register(FEEDBACK_KIND)

@@ -6,7 +6,7 @@ own render of the same HTML (issue 14).
 
 The cards are those of the generated district's first community (GD<seed>-C00) for the period,
 made first if the period has none (the generation service, idempotent). The project's figure is
-activities/feedback/reports.py `feedback_cards_pdf` (the template, then kit/pdf.py through the
+the printable feedback_cards of activities/printables.py (the template, then kit/pdf.py through the
 shared WeasyPrint helper); the reference is `weasyprint.HTML(string=html).write_pdf()` of the HTML
 that render produced, with the same fonts (the system's Noto Sans CJK; the @font-face fallback is
 in the HTML either way). Needs fonts-noto-cjk and libharfbuzz-subset0 (without the latter WeasyPrint
@@ -66,9 +66,10 @@ def main() -> None:
     from django.template.loader import render_to_string
     from django.utils import timezone
 
-    from activities.feedback.reports import TITLE, feedback_cards_pdf
+    from activities.feedback.reports import TITLE
     from activities.feedback.services import period_get
     from kit.pdf import FALLBACK_FONT_FAMILY, fallback_font_url
+    from kit.printables import PdfRenderer
 
     community, cards = cards_get(args.seed, args.period, args.cards)
     label = period_get(args.period).label
@@ -87,7 +88,15 @@ def main() -> None:
     (project, size), (reference, raw_size) = interleaved(
         args.repeat,
         [
-            lambda: feedback_cards_pdf(community, label, cards),
+            lambda: PdfRenderer("reports/feedback_cards.html").render(
+                {
+                    "title": TITLE,
+                    "organization": community,
+                    "period": label,
+                    "cards": cards,
+                    "printed_on": timezone.localdate(),
+                }  # fmt: skip
+            ),
             lambda: weasyprint.HTML(string=html).write_pdf(),
         ],
     )

@@ -230,9 +230,14 @@ def _register_document_admin() -> None:
             return format_html('<a href="{}">下载PDF</a>', url)
 
         def get_urls(self) -> list[Any]:
+            from .printables import print_view
+
             view = self.admin_site.admin_view(self.download_view)
+            # Every printable, made now or queued (common/printables.py).
+            printer = self.admin_site.admin_view(print_view)
             return [
                 path("<uuid:token>/download/", view, name="common_document_download"),
+                path("print/<slug:name>/", printer, name="common_document_print"),
                 *super().get_urls(),
             ]
 
@@ -249,12 +254,11 @@ def document_file_response(document: Any) -> Any:
     one); 404 when it has no file."""
     from django.http import FileResponse
 
-    from .documents import kind_get
+    from .documents import document_filename
 
     if not document.file:
         raise Http404("文件尚未生成。")
-    kind = kind_get(document.kind)
-    name = kind.filename(document) if kind else document.file.name.rsplit("/", 1)[-1]
+    name = document_filename(document)
     return FileResponse(document.file.open("rb"), as_attachment=True, filename=name)
 
 

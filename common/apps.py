@@ -41,6 +41,7 @@ class CommonConfig(PartyAppConfig):
 
         from . import checks  # noqa: F401  (registers the rule settings' checks)
         from .dashboard import data_changed
+        from .printables import printable_actions_attach
 
         for signal in (post_save, post_delete, m2m_changed):
             signal.connect(data_changed, dispatch_uid=f"common.dashboard.{signal!r}")
@@ -50,3 +51,4 @@ class CommonConfig(PartyAppConfig):
             sender=apps.get_app_config("django_celery_beat"),
             dispatch_uid="kit.schedule.setup_periodic_tasks",
         )
+        printable_actions_attach()  # the admins are registered: config's admin app comes first

@@ -1,26 +1,15 @@
-"""The registry of background documents, and the two services that request and render one.
+"""Printables made by a Celery worker: the service that requests one (a Document) and the one
+that renders it (common/tasks.py runs it with the requester's id).
 
-An app registers each kind it can render in its AppConfig.ready():
-
-    register(DocumentKind("organization_tree", "组织架构及班子成员", render=..., filename=...,
-                          permission="organizations.view_organization", people=False))
-
-A request needs the kind's permission (`permission`, or `permitted(user)` when the kind has
-another rule) and the organization in the requester's scope: the people scope (whose personal
-records the user sees, organizations/scope.py) for a kind that prints people, the organizations
-the user sees for one that does not (`people=False`). `params` names what a request must carry
-besides the organization and the period (the report center offers only kinds without any).
-
-`render(document, reader, progress)` returns the PDF's bytes, reading only what `reader` (the
-requesting user; None: the command line, no limit) may see, and may call `progress(percent)` as
-it goes; `filename(document)` gives the Chinese file name. The worker's task (common/tasks.py)
-is thin and takes the requester's id.
+What can be printed is registered once per printable (common/printables.py). A request needs the
+printable's permission and the organization in the requester's scope: the people scope (whose
+personal records the user sees, organizations/scope.py) for one that prints people, the
+organizations the user sees otherwise. The worker resolves the stored parameters and reads
+only what the requester (None: the command line, no limit) may see.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -28,83 +17,17 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
+from kit.printables import Job, Printable
 from kit.services import model_save
-from organizations.scope import Scope, ScopeError, scope_of
+from organizations.scope import ScopeError
 
 from .models import Document, DocumentStatus
-
-Progress = Callable[[int], None]
-
-
-@dataclass(frozen=True)
-class DocumentKind:
-    code: str
-    label: str
-    render: Callable[[Document, Any, Progress], bytes]
-    filename: Callable[[Document], str]
-    permission: str = ""
-    people: bool = True
-    params: tuple[str, ...] = ()
-    permitted: Callable[[Any], bool] | None = None
-
-    def is_permitted(self, user: Any) -> bool:
-        """The user holds the kind's permission (a superuser holds every one)."""
-        if user is None:
-            return True
-        if not user.is_active:
-            return False
-        if self.permitted is not None:
-            return self.permitted(user)
-        return bool(self.permission) and user.has_perm(self.permission)
-
-    def scope_ids(self, scope: Scope) -> frozenset[int] | None:
-        """The organizations of `scope` this kind may be made for (None: any)."""
-        return scope.people if self.people else scope.visible
+from .printables import printable_get, printable_values, scope_errors
 
 
-_KINDS: dict[str, DocumentKind] = {}
-
-
-def register(kind: DocumentKind) -> None:
-    _KINDS[kind.code] = kind
-
-
-def readable(queryset: Any, reader: Any) -> Any:
-    """The rows of `queryset` that the reader may see (a reader of None is the command line)."""
-    return queryset if reader is None else queryset.visible_to(reader)
-
-
-def kind_get(code: str) -> DocumentKind | None:
-    return _KINDS.get(code)
-
-
-def kind_list() -> list[DocumentKind]:
-    return list(_KINDS.values())
-
-
-def kind_permitted_list(user: Any) -> list[DocumentKind]:
-    """The kinds the user holds the permission of, whatever the organization."""
-    return [kind for kind in _KINDS.values() if kind.is_permitted(user)]
-
-
-def document_errors(*, organization: Any, kind: DocumentKind, actor: Any) -> str:
-    """Why the actor may not have this kind made for this organization ("" if they may)."""
-    if actor is None:
-        return ""
-    if not kind.is_permitted(actor):
-        return f"您无权生成“{kind.label}”。"
-    ids = kind.scope_ids(scope_of(actor))
-    if ids is not None and organization.pk not in ids:
-        if kind.people:
-            return (
-                f"您无权生成{organization.name}的“{kind.label}”："
-                "该党组织党员的信息不在您的查看范围内，请选择您管理的党组织。"
-            )
-        return (
-            f"您无权生成{organization.name}的“{kind.label}”："
-            "该党组织不在您的查看范围内，请选择您管理的党组织。"
-        )
-    return ""
+def document_errors(*, organization: Any, kind: Printable, actor: Any) -> str:
+    """Why the actor may not have this printable made for this organization ("" if they may)."""
+    return scope_errors(printable=kind, organization=organization, actor=actor)
 
 
 @transaction.atomic
@@ -115,7 +38,7 @@ def document_request(
     after commit, through the actor's scope."""
     from .tasks import render_document
 
-    found = kind_get(kind)
+    found = printable_get(kind)
     if found is None:
         raise ValidationError(f"没有这种台账：{kind}")
     refusal = document_errors(organization=organization, kind=found, actor=actor)
@@ -146,23 +69,47 @@ def document_render(*, document_id: int, user_id: int | None) -> Document:
             return document
         document.status, document.progress = DocumentStatus.RUNNING, 0
         document.save(update_fields=["status", "progress"])
-    kind = kind_get(document.kind)
+    printable = printable_get(document.kind)
     try:
-        if kind is None:
+        if printable is None:
             raise LookupError(f"没有这种台账：{document.kind}")
-        reader = _reader(user_id)
-        pdf = kind.render(document, reader, lambda percent: _progress(document, percent))
+        output = printable.make(_job(printable, document, _reader(user_id)))
     except Exception as exc:
         document.status, document.error = DocumentStatus.FAILED, f"{type(exc).__name__}: {exc}"
         document.finished_at = timezone.now()
         document.save(update_fields=["status", "error", "finished_at"])
         raise
     # Stored under a random name (upload_to): the Chinese name is given at download only.
-    document.file.save(kind.filename(document), ContentFile(pdf), save=False)
+    document.file.save(output.filename, ContentFile(output.data), save=False)
     document.status, document.progress, document.error = DocumentStatus.DONE, 100, ""
     document.finished_at = timezone.now()
     document.save(update_fields=["file", "status", "progress", "error", "finished_at"])
     return document
+
+
+def _job(printable: Printable, document: Document, reader: Any) -> Job:
+    """The document's stored parameters, resolved through the reader's scope."""
+    raw = {**(document.params or {}), "organization": document.organization_id}
+    return Job(
+        printable_values(printable, raw, reader),
+        reader,
+        str(raw.get("format") or printable.formats[0]),
+        lambda percent: _progress(document, percent),
+        timezone.localdate(document.created_at) if document.created_at else timezone.localdate(),
+    )
+
+
+def document_filename(document: Document) -> str:
+    """The Chinese name a finished document is downloaded under."""
+    printable = printable_get(document.kind)
+    if printable is None:
+        return document.file.name.rsplit("/", 1)[-1]
+    try:
+        job = _job(printable, document, None)
+        return printable.make_filename(job)
+    except Exception:  # a parameter gone since (a deleted plan): the label still names it
+        extension = document.file.name.rsplit(".", 1)[-1]
+        return f"{printable.label}-{document.organization.name}.{extension}"
 
 
 def _progress(document: Document, percent: int) -> None:

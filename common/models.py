@@ -1,7 +1,7 @@
 """Background documents: a PDF a worker renders for an organization and keeps for download.
 
-Which documents exist is not known here: each app registers its kinds (common/documents.py) in
-its AppConfig.ready(), so this lower package never imports a higher app.
+Which documents exist is not known here: each app declares its printables on its AppConfig
+(common/printables.py), so this lower package never imports a higher app.
 """
 
 from __future__ import annotations
@@ -35,10 +35,10 @@ class DocumentQuerySet(ScopedQuerySet["Document"]):
 
     @classmethod
     def visible_condition(cls, scope: Scope) -> Q:
-        from .documents import kind_list
+        from .printables import printable_list
 
-        people = [kind.code for kind in kind_list() if kind.people]
-        others = [kind.code for kind in kind_list() if not kind.people]
+        people = [kind.name for kind in printable_list() if kind.prints_people]
+        others = [kind.name for kind in printable_list() if not kind.prints_people]
         return any_of(
             within("organization_id", scope.people) & Q(kind__in=people),
             within("organization_id", scope.visible) & Q(kind__in=others),
@@ -52,11 +52,11 @@ class DocumentQuerySet(ScopedQuerySet["Document"]):
         return ANY if scope.people is None else NONE
 
     def visible_to(self, user: Any) -> Self:
-        from .documents import kind_permitted_list
+        from .printables import printable_permitted_list
 
         if user is not None and user.is_superuser and user.is_active:
             return self
-        permitted = [kind.code for kind in kind_permitted_list(user)] if user else []
+        permitted = [kind.name for kind in printable_permitted_list(user)] if user else []
         condition = self.visible_condition(scope_of(user)) & Q(kind__in=permitted)
         if user is not None and user.pk is not None:
             condition |= Q(requested_by_id=user.pk)
@@ -66,11 +66,12 @@ class DocumentQuerySet(ScopedQuerySet["Document"]):
 def document_path(document: Document, filename: str) -> str:
     """A random name: the file's address says nothing about whom it is about and cannot be
     guessed; the Chinese name is given only when the view serves it."""
-    return f"documents/{secrets.token_hex(16)}.pdf"
+    extension = filename.rsplit(".", 1)[-1] if "." in filename else "pdf"
+    return f"documents/{secrets.token_hex(16)}.{extension}"
 
 
 class Document(models.Model):
-    """A PDF ledger produced in the background by a Celery worker, kept for download."""
+    """A printable (PDF or spreadsheet) produced in the background by a Celery worker, kept for download."""
 
     token = models.UUIDField("下载标识", default=uuid.uuid4, unique=True, editable=False)
     kind = models.CharField("台账", max_length=48)
@@ -112,7 +113,7 @@ class Document(models.Model):
 
     @property
     def kind_label(self) -> str:
-        from .documents import kind_get
+        from .printables import printable_get
 
-        found = kind_get(self.kind)
+        found = printable_get(self.kind)
         return found.label if found else self.kind

@@ -1,5 +1,6 @@
-"""报表中心 (report center): one page listing every printable ledger that the apps registered
-(common/documents.py) for an organization and period. Each is rendered in the background by a
+"""报表中心 (report center): one page listing every printable the apps declared
+(common/printables.py) that its form can make: those needing only an organization and a period
+(one about a plan or a meeting is made from that object's page). Each is rendered in the background by a
 Celery worker (common/tasks.py); the page shows its progress, a download link when it is ready,
 and the reason in Chinese when it failed (never a half file: a failed document keeps no file).
 
@@ -21,10 +22,12 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.http import urlencode
 
+from kit.printables import Printable
 from organizations.models import Organization
 
-from .documents import DocumentKind, document_request, kind_get, kind_permitted_list
+from .documents import document_request
 from .models import Document, DocumentStatus
+from .printables import printable_get, printable_permitted_list
 
 TITLE = "报表中心"
 MONTH = re.compile(r"^\d{4}-\d{2}$")
@@ -51,10 +54,10 @@ class ReportCenterForm(forms.Form):
         field.queryset = Organization.objects.visible_to(user).order_by("code")  # type: ignore[attr-defined]
 
 
-def offered_kinds(user: Any) -> list[DocumentKind]:
-    """The kinds this page can make for the user: those whose permission they hold and that
-    need nothing but an organization and a period (a spending plan is made from its page)."""
-    kinds = [kind for kind in kind_permitted_list(user) if not kind.params]
+def offered_kinds(user: Any) -> list[Printable]:
+    """The printables this page can make for the user: those whose permission they hold and
+    that need nothing but an organization and a period (a spending plan is made from its page)."""
+    kinds = [kind for kind in printable_permitted_list(user) if kind.is_form_made]
     return sorted(kinds, key=lambda kind: kind.label)
 
 
@@ -84,22 +87,36 @@ def _recent(user: Any) -> list[Document]:
     return documents
 
 
+FORMAT_LABELS = {"pdf": "生成PDF", "xlsx": "生成Excel", "html": "生成网页"}
+
+
+def _buttons(kind: Printable) -> list[tuple[str, str]]:
+    """(value, label) of each format's button: the first format is the printable's name alone."""
+    return [
+        (kind.name if n == 0 else f"{kind.name}:{fmt}", FORMAT_LABELS.get(fmt, fmt))
+        for n, fmt in enumerate(kind.formats)
+    ]
+
+
 def _request(request: HttpRequest, form: ReportCenterForm) -> None:
-    kind = request.POST.get("kind", "")
-    if kind not in {offered.code for offered in offered_kinds(request.user)}:
+    kind, _, format = request.POST.get("kind", "").partition(":")
+    offered = {offered.name: offered for offered in offered_kinds(request.user)}
+    if kind not in offered or (format and format not in offered[kind].formats):
         messages.error(request, "请选择要生成的台账。")
         return
+    params = document_params(form.cleaned_data["period"].strip())
     try:
         document_request(
             organization=form.cleaned_data["organization"],
             kind=kind,
             actor=request.user,
-            params=document_params(form.cleaned_data["period"].strip()),
+            params={**params, "format": format} if format else params,
         )
     except (ValidationError, PermissionDenied) as error:
         messages.error(request, "；".join(getattr(error, "messages", [str(error)])))
     else:
-        messages.success(request, f"已开始生成“{kind_get(kind).label}”，完成后可在下方下载。")  # type: ignore[union-attr]
+        label = printable_get(kind).label  # type: ignore[union-attr]
+        messages.success(request, f"已开始生成“{label}”，完成后可在下方下载。")
 
 
 def report_center(request: HttpRequest) -> HttpResponse:
@@ -118,7 +135,7 @@ def report_center(request: HttpRequest) -> HttpResponse:
         **admin.site.each_context(request),
         "title": TITLE,
         "form": form,
-        "kinds": offered_kinds(request.user),
+        "kinds": [(kind, _buttons(kind)) for kind in offered_kinds(request.user)],
         "documents": documents,
         "working": any(
             d.status in (DocumentStatus.PENDING, DocumentStatus.RUNNING) for d in documents

@@ -5,6 +5,7 @@ from kit.apps import PartyAppConfig, Step, WorkGroup
 
 class FinanceConfig(PartyAppConfig):
     name = "finance"
+    printables = "finance.printables.PRINTABLES"  # common/printables.py reads it
     verbose_name = "党费与经费"
     work_groups = (
         WorkGroup(
@@ -35,8 +36,3 @@ class FinanceConfig(PartyAppConfig):
         "dues_arrears": "finance.selectors.dues_arrears",
         "dues_overdue_months": "finance.selectors.dues_overdue_months",
     }
-
-    def ready(self) -> None:
-        from .reports import register_documents
-
-        register_documents()

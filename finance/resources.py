@@ -11,9 +11,7 @@ finance.services.dues.dues_payment_record, so the amount is checked against what
 from __future__ import annotations
 
 import datetime as dt
-import functools
 from typing import Any
-from xml.sax.saxutils import escape
 
 import tablib
 from django.core.exceptions import ValidationError
@@ -49,90 +47,15 @@ def ledger_dataset(rows: list[LedgerRow], month: dt.date) -> tablib.Dataset:
     return dataset
 
 
-# A whole sub-district's ledger is 100,000 rows: openpyxl takes minutes for that on a small
-# server, so the sheet is written here as plain SpreadsheetML, every cell an inline string (text:
-# never a formula, whatever it begins with; the amounts stay "0.20" as the contract writes them).
-LEDGER_COLUMN_WIDTHS = (12, 16, 10, 18, 12, 10, 12, 40)
-_XML_INVALID = dict.fromkeys(c for c in range(32) if c not in (9, 10, 13))
-_PACKAGE = {
-    "[Content_Types].xml": (
-        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
-        '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
-        '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
-        '<Default Extension="xml" ContentType="application/xml"/>'
-        '<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
-        '<Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
-        "</Types>"
-    ),
-    "_rels/.rels": (
-        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
-        '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
-        '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/>'
-        "</Relationships>"
-    ),
-    "xl/_rels/workbook.xml.rels": (
-        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
-        '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
-        '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/>'
-        "</Relationships>"
-    ),
-}
-
-
-@functools.lru_cache(maxsize=4096)  # codes, statuses, rates and amounts repeat row after row
-def _xml_text(value: str) -> str:
-    return escape(value.translate(_XML_INVALID))
-
-
-def _sheet_row(cells: tuple[str, ...]) -> str:
-    return (
-        "<row>"
-        + "".join(
-            f'<c t="inlineStr"><is><t xml:space="preserve">{_xml_text(v)}</t></is></c>'
-            if v
-            else "<c/>"
-            for v in cells
-        )
-        + "</row>"
-    )
-
-
-def ledger_xlsx(rows: list[LedgerRow], month: dt.date) -> bytes:
-    """The 党费台账 as .xlsx bytes: one sheet named for the month, the contract's header row."""
-    import io
-    import zipfile
-
-    columns = "".join(
-        f'<col min="{n}" max="{n}" width="{w}" customWidth="1"/>'
-        for n, w in enumerate(LEDGER_COLUMN_WIDTHS, start=1)
-    )
-    body = "".join([_sheet_row(LEDGER_HEADERS), *(_sheet_row(row.cells()) for row in rows)])
-    sheet = (
-        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
-        '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
-        f"<cols>{columns}</cols><sheetData>{body}</sheetData></worksheet>"
-    )
-    workbook = (
-        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
-        '<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
-        'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
-        f'<sheets><sheet name="{_xml_text(f"{LEDGER_TITLE}{month:%Y-%m}")}" sheetId="1" r:id="rId1"/>'
-        "</sheets></workbook>"
-    )
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as package:
-        for name, text in {**_PACKAGE, "xl/workbook.xml": workbook}.items():
-            package.writestr(name, text)
-        package.writestr("xl/worksheets/sheet1.xml", sheet)
-    return buffer.getvalue()
-
-
 def ledger_file(path: Any, rows: list[LedgerRow], month: dt.date) -> None:
-    """Write the ledger to `path` (.xlsx streamed; .csv through the shared safe format)."""
+    """Write the ledger to `path` (.xlsx as the printable writes it; .csv through the shared
+    safe format)."""
     from kit.imports import write_spreadsheet
+    from kit.printables import XlsxRenderer
 
     if str(path).lower().endswith(".xlsx"):
-        path.write_bytes(ledger_xlsx(rows, month))
+        sheet = {"headers": LEDGER_HEADERS, "rows": [row.cells() for row in rows]}
+        path.write_bytes(XlsxRenderer().render({**sheet, "title": f"{LEDGER_TITLE}{month:%Y-%m}"}))
     else:
         write_spreadsheet(path, ledger_dataset(rows, month))
 

@@ -10,11 +10,9 @@ from __future__ import annotations
 
 from functools import lru_cache
 from typing import Any
-from urllib.parse import quote
 
 import pylopdf_fonts_zh_cn
 from django.conf import settings
-from django.http import HttpResponse
 from django.template.loader import render_to_string
 
 FALLBACK_FONT_FAMILY = "Party Fallback Sans SC"
@@ -41,11 +39,3 @@ def render_pdf(template_name: str, context: dict[str, Any]) -> bytes:
         "fallback_font_family": FALLBACK_FONT_FAMILY,
     }
     return html_to_pdf(render_to_string(template_name, context))
-
-
-def pdf_response(pdf: bytes, filename: str, *, attachment: bool = False) -> HttpResponse:
-    """A rendered PDF as the answer to a request; the file name may be Chinese."""
-    response = HttpResponse(pdf, content_type="application/pdf")
-    disposition = "attachment" if attachment else "inline"
-    response["Content-Disposition"] = f"{disposition}; filename*=UTF-8''{quote(filename)}"
-    return response

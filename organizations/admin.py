@@ -5,13 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import GroupAdmin, UserAdmin
 from django.contrib.auth.models import Group
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils import timezone
@@ -19,7 +18,6 @@ from import_export.admin import ImportExportMixin
 from unfold.admin import ModelAdmin, TabularInline
 from unfold.forms import AdminPasswordChangeForm, UserChangeForm, UserCreationForm
 
-from common.documents import document_request
 from kit.admin import (
     FILTER_KINDS_PARAMETER,
     ScopedHistoryAdmin,
@@ -29,7 +27,6 @@ from kit.admin import (
     form_values,
 )
 from kit.masking import mask_phone
-from kit.pdf import pdf_response
 
 from . import services
 from .models import (
@@ -40,7 +37,6 @@ from .models import (
     Position,
     Unit,
 )
-from .reports import ORGANIZATION_TREE, organization_tree_pdf
 from .resources import OrganizationResource
 from .rules import PositionTitle
 from .scope import scope_of
@@ -76,7 +72,6 @@ class OrganizationAdmin(SpreadsheetAdminMixin, ImportExportMixin, ScopedHistoryA
     inline_services = {
         Position: Services("position", services.position_save, services.position_delete)
     }
-    actions = ["queue_tree_report"]
     change_list_template = "admin/organizations/organization/change_list.html"
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Organization]:
@@ -111,27 +106,12 @@ class OrganizationAdmin(SpreadsheetAdminMixin, ImportExportMixin, ScopedHistoryA
             readonly += ["parent", "kind", "code"]
         return readonly
 
-    @admin.action(description="生成组织架构PDF（后台生成）", permissions=["view"])
-    def queue_tree_report(self, request: HttpRequest, queryset: QuerySet[Organization]) -> None:
-        for organization in queryset:
-            document_request(organization=organization, kind=ORGANIZATION_TREE, actor=request.user)
-        self.message_user(
-            request,
-            f"已为{queryset.count()}个党组织排队生成PDF，完成后在“PDF台账”中下载。",
-            messages.SUCCESS,
-        )
-
     def get_urls(self) -> list[Any]:
         urls = [
             path(
                 "tree/",
                 self.admin_site.admin_view(self.tree_view),
                 name="organizations_organization_tree",
-            ),
-            path(
-                "<int:pk>/tree.pdf",
-                self.admin_site.admin_view(self.tree_pdf_view),
-                name="organizations_organization_tree_pdf",
             ),
         ]
         return urls + super().get_urls()
@@ -147,14 +127,6 @@ class OrganizationAdmin(SpreadsheetAdminMixin, ImportExportMixin, ScopedHistoryA
             "today": timezone.localdate(),
         }
         return TemplateResponse(request, "admin/organizations/organization/tree.html", context)
-
-    def tree_pdf_view(self, request: HttpRequest, pk: int) -> HttpResponse:
-        if not self.has_view_permission(request):
-            raise Http404("没有找到该页面，或您无权查看。")
-        organization = get_object_or_404(self.get_queryset(request), pk=pk)
-        today = timezone.localdate().isoformat()
-        pdf = organization_tree_pdf(organization, reader=request.user)
-        return pdf_response(pdf, f"组织架构-{organization.name}-{today}.pdf")
 
 
 @admin.register(Position)

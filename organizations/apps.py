@@ -5,6 +5,7 @@ from kit.apps import PartyAppConfig, Step, WorkGroup, WorkPage
 
 class OrganizationsConfig(PartyAppConfig):
     name = "organizations"
+    printables = "organizations.printables.PRINTABLES"  # common/printables.py reads it
     verbose_name = "组织管理"
     work_groups = (
         WorkGroup(
@@ -36,9 +37,7 @@ class OrganizationsConfig(PartyAppConfig):
     dashboard_panels = ("organizations.dashboard.organizations_panel",)
 
     def ready(self) -> None:
-        from .reports import register_documents
         from .scope import connect_scope_signals
 
         # A change to the tree, a unit or an access starts a new version of every cached scope.
         connect_scope_signals()
-        register_documents()

@@ -11,18 +11,17 @@ from typing import Any
 
 from django import forms
 from django.conf import settings
-from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.contrib import admin
+from django.core.exceptions import ValidationError
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.forms.models import BaseInlineFormSet
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404
-from django.urls import path, reverse
+from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.html import format_html
 from import_export.admin import ImportExportMixin
 
 from common.admin import branch_filter, community_filter
+from common.printables import print_url
 from kit.admin import (
     ScopedAdmin,
     ScopedHistoryAdmin,
@@ -49,6 +48,7 @@ from .models import (
     OpinionStatus,
     VoteExclusion,
 )
+from .printables import NOTICE_POSTER, NOTICE_RECORD_BOOK
 from .resources import DevelopmentResource
 
 
@@ -431,8 +431,8 @@ class NoticeAdmin(ScopedHistoryAdmin):
     def printouts(self, notice: Notice) -> str:
         return format_html(
             '<a href="{}">公示（A4）</a> · <a href="{}">公示记录簿</a>',
-            reverse("admin:publicity_notice_poster", args=[notice.pk]),
-            reverse("admin:publicity_notice_record_book", args=[notice.pk]),
+            print_url(NOTICE_POSTER, notice=notice.pk),
+            print_url(NOTICE_RECORD_BOOK, notice=notice.pk),
         )
 
     @admin.display(description="居民看到的内容")
@@ -455,34 +455,6 @@ class NoticeAdmin(ScopedHistoryAdmin):
             entity="notice",
             done_message="已发布{n}条公示。",
         )
-
-    def get_urls(self) -> list[Any]:
-        poster = self.admin_site.admin_view(self.poster_view)
-        book = self.admin_site.admin_view(self.record_book_view)
-        return [
-            path("<int:pk>/poster.pdf", poster, name="publicity_notice_poster"),
-            path("<int:pk>/record-book.pdf", book, name="publicity_notice_record_book"),
-            *super().get_urls(),
-        ]
-
-    def _notice(self, request: HttpRequest, pk: int) -> Notice:
-        if not self.has_view_permission(request):
-            raise PermissionDenied
-        return get_object_or_404(self.get_queryset(request), pk=pk)
-
-    def poster_view(self, request: HttpRequest, pk: int) -> HttpResponse:
-        from .reports import notice_poster_pdf
-
-        notice = self._notice(request, pk)
-        if not notice.is_published:
-            self.message_user(request, "公示尚未发布，不能打印。", messages.ERROR)
-            return HttpResponse(status=409)
-        return notice_poster_pdf(notice, request)
-
-    def record_book_view(self, request: HttpRequest, pk: int) -> HttpResponse:
-        from .reports import record_book_pdf
-
-        return record_book_pdf(self._notice(request, pk))
 
 
 class OpinionForm(forms.ModelForm):  # type: ignore[type-arg]

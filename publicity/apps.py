@@ -5,6 +5,7 @@ from kit.apps import PartyAppConfig, Step, WorkGroup
 
 class PublicityConfig(PartyAppConfig):
     name = "publicity"
+    printables = "publicity.printables.PRINTABLES"  # common/printables.py reads it
     verbose_name = "发展党员与公开"
     work_groups = (
         WorkGroup(
@@ -31,7 +32,5 @@ class PublicityConfig(PartyAppConfig):
 
     def ready(self) -> None:
         from . import signals
-        from .reports import register_documents
 
-        register_documents()
         signals.connect()

@@ -18,11 +18,11 @@ from django.urls import NoReverseMatch, reverse
 from pypdf import PdfReader
 
 from activities.feedback import services as feedback_services
-from activities.feedback.reports import FEEDBACK_CARDS
+from activities.printables import FEEDBACK_CARDS
 from common.models import Document, DocumentStatus
-from finance.reports import DUES_LEDGER, SPENDING_PLAN
+from finance.printables import DUES_LEDGER, SPENDING_PLAN
 from organizations.models import OrganizationAccess
-from organizations.reports import ORGANIZATION_TREE
+from organizations.printables import ORGANIZATION_TREE
 from tests.activities.test_feedback import H1, rate, registered
 from tests.members.factories import MemberFactory
 
@@ -254,9 +254,14 @@ def test_the_spending_plan_is_not_offered_by_the_report_center(
 def test_every_kind_offered_can_be_made_from_the_form(
     tree: SimpleNamespace, superuser: Any
 ) -> None:
-    from common.documents import kind_list
+    from common.printables import printable_list
     from common.reportcenter import offered_kinds
 
-    offered = offered_kinds(superuser)
-    assert all(not kind.params for kind in offered)
-    assert {kind.code for kind in kind_list()} - {kind.code for kind in offered} == {SPENDING_PLAN}
+    offered = {kind.name for kind in offered_kinds(superuser)}
+    assert all(param.is_form_param for kind in offered_kinds(superuser) for param in kind.params)
+    # What needs an object (a plan, a meeting, a notice) or selected rows is made from its page.
+    assert {kind.name for kind in printable_list()} - offered == {
+        SPENDING_PLAN, "registration_cards", "activity_cards", "assessment_sheet",
+        "campaign_unregistered", "meeting_sign_in_sheet", "meeting_record", "notice_poster",
+        "notice_record_book",
+    }  # fmt: skip

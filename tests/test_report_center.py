@@ -13,10 +13,10 @@ from django.urls import reverse
 from pypdf import PdfReader
 
 from activities.feedback import services
-from activities.feedback.reports import FEEDBACK_CARDS
-from common import documents
+from activities.printables import FEEDBACK_CARDS
 from common.models import Document, DocumentStatus
-from organizations.reports import ORGANIZATION_TREE
+from common.printables import printable_list
+from organizations.printables import ORGANIZATION_TREE
 from tests.activities.test_feedback import H1, rate, registered
 
 URL = "/admin/reports/"
@@ -46,9 +46,9 @@ def test_a_user_who_is_not_staff_is_sent_to_the_login(make_user: Any, tree: Any)
 
 def test_every_kind_the_form_can_make_is_listed(secretary_a: Any) -> None:
     text = logged_in(secretary_a).get(URL).content.decode()
-    for kind in documents.kind_list():
-        offered = f'value="{kind.code}"' in text
-        assert offered == (not kind.params), kind.code
+    for kind in printable_list():
+        offered = f'value="{kind.name}"' in text
+        assert offered == kind.is_form_made, kind.name
         if offered:
             assert kind.label in text
     assert "在职党员社区表现反馈卡" in text
@@ -151,3 +151,54 @@ def test_a_ledger_that_needs_more_than_a_period_says_so_in_chinese(db: None) -> 
     assert error_reason(Document(error="KeyError: 'plan'")) == (
         "该台账需从其业务页面生成（缺少参数'plan'）。"
     )
+
+
+# --- the center offers nothing it cannot make --------------------------------------------------
+# The period a user types for each printable (the form's help text: a year, a month, a half).
+PERIODS = {"dues_ledger": "2026-03", "feedback_cards": "2026H1"}
+
+
+@pytest.fixture
+def printable_data(tree: SimpleNamespace, secretary_a: Any) -> None:
+    """Something for each printable to print in community A: a rated feedback card of 2026H1,
+    a member with an income (the dues ledger, the roster)."""
+    from decimal import Decimal
+
+    from tests.members.factories import MemberFactory
+
+    MemberFactory(name="李明", branch=tree.branch_a, monthly_income=Decimal("4321.00"))
+    registered(tree, "张卫国")
+    services.feedback_cards_generate(period=H1)
+    rate(services.selectors.document_card_list(tree.community_a, "2026H1")[0], secretary_a)
+
+
+@pytest.mark.parametrize("role", ["sub_district_officer", "secretary_a", "branch_officer_a"])
+def test_every_printable_offered_is_made_through_the_center(
+    request: Any,
+    role: str,
+    printable_data: None,
+    monkeypatch: Any,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    """Each button of the center, pressed with the user's own organization and the period a
+    printable asks for, gives a finished file (the templates render; WeasyPrint is left out)."""
+    monkeypatch.setattr("kit.pdf.html_to_pdf", lambda html: b"%PDF-1.7 stub")
+    user = request.getfixturevalue(role)
+    organization = user.organization_accesses.get().organization
+    client = logged_in(user)
+    page = client.get(URL).context
+    buttons = [value for _, kind_buttons in page["kinds"] for value, _ in kind_buttons]
+    assert buttons, role
+    for value in buttons:
+        name = value.partition(":")[0]
+        data = {"organization": organization.pk, "period": PERIODS.get(name, "2026"), "kind": value}
+        with django_capture_on_commit_callbacks(execute=True):
+            text = client.post(URL, data, follow=True).content.decode()
+        assert "已开始生成" in text, (role, value)
+    documents = Document.objects.filter(requested_by=user)
+    assert documents.count() == len(buttons)
+    failed = {d.kind: d.error for d in documents if d.status != DocumentStatus.DONE}
+    assert failed == {}
+    assert all(d.file for d in documents)
+    if role == "branch_officer_a":  # no card to rate, no full IDs: neither is offered
+        assert not {"feedback_cards", "member_roster"} & {b.partition(":")[0] for b in buttons}

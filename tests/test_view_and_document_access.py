@@ -5,7 +5,9 @@
    by every demo role: the outcome against a table. An URL that is added but missing from the
    table fails. A URL about one object is opened with an object the role sees, and (for a role
    that may open it) with one it does not see, which must be refused.
-2. Every registered document kind, requested by every demo role for an organization in the
+1b. Every printable, through the one print view, by every demo role: with what the role sees,
+   then (where it may print) with an organization or object outside its scope.
+2. Every printable, queued for the worker by every demo role for an organization in the
    role's people scope, one it only sees (a unit's party organization) and one outside its
    scope: the outcome against a table. Each document made is then downloaded by every role,
    which succeeds exactly where the table lets that role make the same document itself.
@@ -25,6 +27,7 @@ from django.urls import URLPattern, reverse
 
 from common import documents
 from common.models import Document, DocumentStatus
+from common.printables import print_url, printable_list
 from organizations.models import Organization, Unit
 from organizations.scope import scope_of
 from tests.test_admin_access import ROLES, USERNAMES, demo  # noqa: F401 (the fixture)
@@ -43,46 +46,34 @@ CUSTOM_URLS: dict[str, tuple[str, ...]] = {
     #                                          superuser sub_district secretary branch unit member
     "activities_meeting_compliance":          (OK, OK, OK, OK, NO, LOGIN),
     "activities_meeting_import_template":     (OK, OK, OK, OK, NO, LOGIN),
-    "activities_meeting_ledger_pdf":          (OK, OK, OK, OK, NO, LOGIN),
     "activities_meeting_qr":                  (OK, OK, OK, OK, NO, LOGIN),
-    "activities_meeting_record_pdf":          (OK, OK, OK, OK, NO, LOGIN),
-    "activities_meeting_sign_in_sheet_pdf":   (OK, OK, OK, OK, NO, LOGIN),
     "auth_user_password_change":              (OK, NO, NO, NO, NO, LOGIN),
     # A document each role requested itself (the table below decides the others').
     "common_document_download":               (OK, OK, OK, OK, OK, LOGIN),
+    # The one view of every printable: walked printable by printable (PRINTABLES below).
+    "common_document_print":                  (OK, OK, OK, OK, OK, LOGIN),
     "finance_duespayment_import_template":    (OK, OK, OK, OK, NO, LOGIN),
-    "finance_memberdues_ledger":              (OK, OK, OK, OK, NO, LOGIN),
-    "finance_memberdues_ledger_pdf":          (OK, OK, OK, OK, NO, LOGIN),
     "finance_spendingplan_act":               (OK, OK, OK, NO, NO, LOGIN),
-    "members_activityrecord_card":            (OK, OK, OK, OK, OK, LOGIN),
-    "members_assessment_sheet_pdf":           (OK, OK, OK, OK, NO, LOGIN),
     # Importing members needs their personal data, which a branch officer is not shown.
     "members_member_import_template":         (OK, OK, OK, NO, NO, LOGIN),
     "members_member_lapse":                   (OK, OK, OK, OK, OK, LOGIN),
-    "members_registration_card":              (OK, OK, OK, OK, OK, LOGIN),
     "members_registrationcampaign_unregistered": (OK, OK, OK, OK, NO, LOGIN),
     "members_review_summary":                 (OK, OK, OK, OK, NO, LOGIN),
     "organizations_organization_import_template": (OK, OK, OK, OK, NO, LOGIN),
     "organizations_organization_tree":        (OK, OK, OK, OK, OK, LOGIN),
-    "organizations_organization_tree_pdf":    (OK, OK, OK, OK, OK, LOGIN),
     "publicity_developmentcase_import_template": (OK, OK, OK, OK, NO, LOGIN),
-    "publicity_notice_poster":                (OK, OK, OK, OK, NO, LOGIN),
-    "publicity_notice_record_book":           (OK, OK, OK, OK, NO, LOGIN),
 }  # fmt: skip
 # The members' QR sign-in page is outside the admin's staff check on purpose: a member opens it
-# with the meeting's secret token (tests/activities/test_sign_in.py guards it).
+# with the meeting's secret token (tests/activities/test_sign_in.py guards it). The generic print
+# view is walked for each printable by test_every_printable_through_the_generic_view.
 NOT_ADMIN_VIEWS = frozenset({"activities_meeting_sign_in"})
-# A success that answers with a redirect: the ledger is queued, then the documents' list.
-REDIRECTS = frozenset({"finance_memberdues_ledger_pdf"})
+WALKED_APART = frozenset({"common_document_print"})
+# A success that answers with a redirect (a printable queued, then the documents' list).
+REDIRECTS: frozenset[str] = frozenset()
 
 
 def _query(name: str, user: Any) -> dict[str, Any]:
-    """The query a page needs to show something: the ledger's organization, a month."""
-    if name == "activities_meeting_ledger_pdf":
-        first = Organization.objects.visible_to(user).order_by("code").first()
-        return {"organization": first.pk if first else 0, "year": 2026}
-    if name.startswith("finance_memberdues_ledger"):
-        return {"month": "2026-11"}
+    """The query a page needs to show something (none of today's pages needs one)."""
     return {}
 
 
@@ -160,9 +151,9 @@ def done_documents(demo: Any, db: None) -> None:  # noqa: F811
     requesters = get_user_model().objects.filter(username__in=USERNAMES.values())
     for user in requesters:
         for access in user.organization_accesses.select_related("organization"):
-            for kind in documents.kind_list():
+            for kind in printable_list():
                 document = Document.objects.create(
-                    kind=kind.code,
+                    kind=kind.name,
                     organization=access.organization,
                     requested_by=user if kind.is_permitted(user) else None,
                     params={"period": "2026-11", "month": "2026-11"},
@@ -174,8 +165,8 @@ def done_documents(demo: Any, db: None) -> None:  # noqa: F811
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize(
     ("name", "model_admin", "pattern"),
-    [item for item in CUSTOM if item[0] not in NOT_ADMIN_VIEWS],
-    ids=[name for name, _, _ in CUSTOM if name not in NOT_ADMIN_VIEWS],
+    [item for item in CUSTOM if item[0] not in NOT_ADMIN_VIEWS | WALKED_APART],
+    ids=[name for name, _, _ in CUSTOM if name not in NOT_ADMIN_VIEWS | WALKED_APART],
 )
 def test_custom_admin_url_outcomes_match_the_table(
     demo: Any,  # noqa: F811
@@ -209,8 +200,116 @@ def test_custom_admin_url_outcomes_match_the_table(
         assert _outcome(response, name) == NO, "an object outside the role's scope"
 
 
+# --- 1b. every printable through the one view ---------------------------------------------------
+# For each printable and role: the outcome of /admin/common/document/print/<name>/ with what the
+# role sees (its own organization, an object or a row it sees); ok is the file (made now) or the
+# documents' list (queued for the worker). Then with an organization or object outside its
+# scope, which must be refused.
+PRINTABLES: dict[str, tuple[str, ...]] = {
+    #                              superuser sub_district secretary branch unit member
+    "activity_cards":              (OK, OK, OK, OK, OK, LOGIN),
+    "assessment_sheet":            (OK, OK, OK, OK, NO, LOGIN),
+    "campaign_unregistered":       (OK, OK, OK, OK, NO, LOGIN),
+    "development_ledger":          (OK, OK, OK, OK, NO, LOGIN),
+    "dues_ledger":                 (OK, OK, OK, OK, NO, LOGIN),
+    "feedback_cards":              (OK, OK, OK, NO, OK, LOGIN),
+    "lapse_report":                (OK, OK, OK, OK, OK, LOGIN),
+    "meeting_compliance":          (OK, OK, OK, OK, NO, LOGIN),
+    "meeting_ledger":              (OK, OK, OK, OK, NO, LOGIN),
+    "meeting_record":              (OK, OK, OK, OK, NO, LOGIN),
+    "meeting_sign_in_sheet":       (OK, OK, OK, OK, NO, LOGIN),
+    # The roster carries full IDs and phones: as its import and export, not for a branch officer.
+    "member_roster":               (OK, OK, OK, NO, NO, LOGIN),
+    "notice_poster":               (OK, OK, OK, OK, NO, LOGIN),
+    "notice_record_book":          (OK, OK, OK, OK, NO, LOGIN),
+    "organization_tree":           (OK, OK, OK, OK, OK, LOGIN),
+    "registration_cards":          (OK, OK, OK, OK, OK, LOGIN),
+    "review_summary":              (OK, OK, OK, OK, NO, LOGIN),
+    "spending_plan":               (OK, OK, OK, NO, NO, LOGIN),
+}  # fmt: skip
+PERIODS = {"dues_ledger": "2026-11", "feedback_cards": "2026H1"}
+# An object that can be printed at all (a notice's poster once it is published).
+PRINTABLE_OBJECTS = {"notice_poster": {"published_at__isnull": False}}
+
+
+def test_every_printable_is_in_the_table() -> None:
+    assert sorted(printable.name for printable in printable_list()) == sorted(PRINTABLES)
+
+
+def _printable_objects(printable: Any, param: Any, user: Any) -> tuple[Any, Any]:
+    """An object (or row) of the parameter's model the role sees, and one it does not."""
+    from django.apps import apps
+
+    every = (
+        apps.get_model(param.model)
+        ._default_manager.filter(**PRINTABLE_OBJECTS.get(printable.name, {}))
+        .order_by("pk")
+    )
+    seen = every.visible_to(user) if user.is_staff or user.is_superuser else every.none()
+    return seen.first(), every.exclude(pk__in=seen.values("pk")).first()
+
+
+def _print_queries(printable: Any, user: Any) -> tuple[dict[str, Any], dict[str, Any] | None]:
+    """The query of a making the role may ask for, and one outside its scope (None: none)."""
+    query: dict[str, Any] = {"period": PERIODS.get(printable.name, "2026")}
+    outside: dict[str, Any] | None = None
+    param = printable.params[0]
+    if param.kind == "organization":
+        places = _organizations(user)
+        own = places["people"] or places["visible"]
+        query["organization"] = own.pk if own else ""
+        if places["outside"] is not None:
+            outside = {**query, "organization": places["outside"].pk}
+        return query, outside
+    seen, hidden = _printable_objects(printable, param, user)
+    if seen is None:  # the role sees no such object: only one outside its scope is asked for
+        assert hidden is not None, f"the demo has nothing for {printable.name}"
+        return {**query, param.name: hidden.pk}, None
+    query[param.name] = seen.pk
+    if hidden is not None:
+        outside = {**query, param.name: hidden.pk}
+    return query, outside
+
+
+def _print_outcome(response: Any) -> str:
+    location = response.get("Location", "")
+    if response.status_code == 302 and "/login/" in location:
+        return LOGIN
+    if response.status_code in (403, 404):
+        return NO
+    if response.status_code == 200 or location == reverse("admin:common_document_changelist"):
+        return OK
+    return f"status {response.status_code} {location}"
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("name", sorted(PRINTABLES))
+def test_every_printable_through_the_generic_view(
+    demo: Any,  # noqa: F811
+    db: None,
+    quick_pdfs: None,
+    name: str,
+    role: str,
+) -> None:
+    from common.printables import printable_get
+
+    printable, user = printable_get(name), _user(role)
+    client = Client()
+    client.force_login(user)
+    query, outside = _print_queries(printable, user)
+    expected = PRINTABLES[name][ROLES.index(role)]
+    param = printable.params[0]
+    if param.kind != "organization" and _printable_objects(printable, param, user)[0] is None:
+        expected = LOGIN if expected == LOGIN else NO
+    assert _print_outcome(client.get(print_url(name), query)) == expected, query
+    if expected == OK and outside is not None and role != "superuser":
+        response = client.get(print_url(name), outside)
+        assert _print_outcome(response) == NO, ("outside the role's scope", outside)
+
+
 # --- 2. documents ---------------------------------------------------------------------------
-# For each kind and role: the outcome of a request for (an organization in the role's people
+# Every printable can be queued for the worker (the report center, the admin action); for each
+# printable and role: the outcome of a request for (an organization in the role's people
 # scope, one it only sees, one outside its scope); y: made, n: refused, -: the role has no such
 # organization (the sub-district reaches every organization of the demo). The member's own
 # branch is one it sees, not one whose people it sees.
@@ -239,12 +338,60 @@ DOCUMENTS: dict[str, dict[str, str]] = {
         "superuser": "y--", "sub_district": "yn-", "secretary": "ynn", "branch": "n-n",
         "unit": "y-n", "member": "-nn",
     },
+    "activity_cards": {
+        "superuser": "y--", "sub_district": "yn-", "secretary": "ynn", "branch": "y-n",
+        "unit": "y-n", "member": "-nn",
+    },
+    "assessment_sheet": {
+        "superuser": "y--", "sub_district": "yn-", "secretary": "ynn", "branch": "y-n",
+        "unit": "n-n", "member": "-nn",
+    },
+    "campaign_unregistered": {
+        "superuser": "y--", "sub_district": "yn-", "secretary": "ynn", "branch": "y-n",
+        "unit": "n-n", "member": "-nn",
+    },
+    "lapse_report": {
+        "superuser": "y--", "sub_district": "yn-", "secretary": "ynn", "branch": "y-n",
+        "unit": "y-n", "member": "-nn",
+    },
+    "meeting_compliance": {
+        "superuser": "y--", "sub_district": "yy-", "secretary": "yyn", "branch": "y-n",
+        "unit": "n-n", "member": "-nn",
+    },
+    "meeting_record": {
+        "superuser": "y--", "sub_district": "yn-", "secretary": "ynn", "branch": "y-n",
+        "unit": "n-n", "member": "-nn",
+    },
+    "meeting_sign_in_sheet": {
+        "superuser": "y--", "sub_district": "yn-", "secretary": "ynn", "branch": "y-n",
+        "unit": "n-n", "member": "-nn",
+    },
+    "member_roster": {
+        "superuser": "y--", "sub_district": "yn-", "secretary": "ynn", "branch": "n-n",
+        "unit": "n-n", "member": "-nn",
+    },
+    "notice_poster": {
+        "superuser": "y--", "sub_district": "yy-", "secretary": "yyn", "branch": "y-n",
+        "unit": "n-n", "member": "-nn",
+    },
+    "notice_record_book": {
+        "superuser": "y--", "sub_district": "yn-", "secretary": "ynn", "branch": "y-n",
+        "unit": "n-n", "member": "-nn",
+    },
+    "registration_cards": {
+        "superuser": "y--", "sub_district": "yn-", "secretary": "ynn", "branch": "y-n",
+        "unit": "y-n", "member": "-nn",
+    },
+    "review_summary": {
+        "superuser": "y--", "sub_district": "yy-", "secretary": "yyn", "branch": "y-n",
+        "unit": "n-n", "member": "-nn",
+    },
 }  # fmt: skip
 PLACES = ("people", "visible", "outside")
 
 
 def test_every_document_kind_is_in_the_table() -> None:
-    assert sorted(kind.code for kind in documents.kind_list()) == sorted(DOCUMENTS)
+    assert sorted(kind.name for kind in printable_list()) == sorted(DOCUMENTS)
 
 
 def _place(user: Any, organization: Organization) -> str:
@@ -373,8 +520,6 @@ def test_the_probes_of_trust_round_3_are_refused(
     data = {"organization": police.pk, "kind": "dues_ledger", "period": "2026-11"}
     text = client.post("/admin/reports/", data, follow=True).content.decode()
     assert "请选择要生成的台账" in text
-    assert (
-        client.get(reverse("admin:finance_memberdues_ledger"), {"month": "2026-11"}).status_code
-        == 403
-    )
+    ledger = {"organization": police.pk, "period": "2026-11", "format": "xlsx"}
+    assert client.get(print_url("dues_ledger"), ledger).status_code == 404
     assert not Document.objects.filter(requested_by__in=[jinxiu, paichusuo]).exists()

@@ -22,7 +22,7 @@ from django.db import connection
 from common.documents import document_request
 from common.models import Document, DocumentStatus
 from config.celery_app import app as celery_app
-from organizations.reports import ORGANIZATION_TREE
+from organizations.printables import ORGANIZATION_TREE
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 from types import SimpleNamespace
 from typing import Any
-from urllib.parse import quote
 
 from django.conf import settings
 from django.contrib import admin, messages
@@ -27,6 +26,7 @@ from django.utils.html import format_html, format_html_join
 from import_export.admin import ImportExportMixin
 
 from common.admin import MEETING_HOLDER_KINDS, organization_filter
+from common.printables import print_url
 from kit.admin import (
     ReadOnlyAdminMixin,
     ScopedAdmin,
@@ -38,7 +38,6 @@ from kit.admin import (
     choice_filter,
     problem_flag,
 )
-from kit.spreadsheets import SafeXLSX
 from organizations.models import Organization
 
 from .. import services
@@ -51,7 +50,8 @@ from ..models import (
     MeetingSource,
     Notification,
 )
-from ..resources import MeetingLedgerResource, compliance_dataset
+from ..printables import AS_OF_FIRST, AS_OF_LAST, COMPLIANCE, MEETING_RECORD, SIGN_IN_SHEET
+from ..resources import MeetingLedgerResource
 from ..rules import Counts, Status, attendance_counts
 from ..selectors import compliance as compliance_selectors
 from ..views import sign_in
@@ -244,14 +244,11 @@ class MeetingAdmin(SpreadsheetAdminMixin, ImportExportMixin, ScopedHistoryAdmin)
 
     @admin.display(description="打印")
     def printables(self, meeting: Meeting) -> str:
-        links = [("sign_in_sheet", "签到表"), ("record", "会议记录")]
+        links = [(SIGN_IN_SHEET, "签到表"), (MEETING_RECORD, "会议记录")]
         return format_html_join(
             " ",
             '<a href="{}">{}</a>',
-            (
-                (reverse(f"admin:activities_meeting_{name}_pdf", args=[meeting.pk]), label)
-                for name, label in links
-            ),
+            ((print_url(name, meeting=meeting.pk), label) for name, label in links),
         )
 
     @admin.display(description="法定人数")
@@ -294,15 +291,6 @@ class MeetingAdmin(SpreadsheetAdminMixin, ImportExportMixin, ScopedHistoryAdmin)
         wrap = self.admin_site.admin_view
         return [
             path("compliance/", wrap(self.compliance_view), name="activities_meeting_compliance"),
-            path("ledger.pdf", wrap(self.ledger_pdf_view), name="activities_meeting_ledger_pdf"),
-            path(
-                "<int:pk>/sign-in-sheet.pdf",
-                wrap(self.sign_in_sheet_view),
-                name="activities_meeting_sign_in_sheet_pdf",
-            ),
-            path(
-                "<int:pk>/record.pdf", wrap(self.record_view), name="activities_meeting_record_pdf"
-            ),
             path("<int:pk>/qr.svg", wrap(self.qr_view), name="activities_meeting_qr"),
             # A member (not staff) signs in here, logged in through the portal: no admin_view.
             path("sign-in/<str:token>/", sign_in, name="activities_meeting_sign_in"),
@@ -315,26 +303,6 @@ class MeetingAdmin(SpreadsheetAdminMixin, ImportExportMixin, ScopedHistoryAdmin)
         queryset = self.get_queryset(request).select_related("organization")
         return get_object_or_404(queryset, pk=pk)
 
-    def sign_in_sheet_view(self, request: HttpRequest, pk: int) -> HttpResponse:
-        from ..reports import sign_in_sheet_response
-
-        return sign_in_sheet_response(self._meeting(request, pk))
-
-    def record_view(self, request: HttpRequest, pk: int) -> HttpResponse:
-        from ..reports import meeting_record_response
-
-        return meeting_record_response(self._meeting(request, pk))
-
-    def ledger_pdf_view(self, request: HttpRequest) -> HttpResponse:
-        from ..reports import ledger_response
-
-        if not self.has_view_permission(request):
-            raise PermissionDenied
-        raw = request.GET.get("organization", "")
-        organizations = Organization.objects.visible_to(request.user)
-        organization = get_object_or_404(organizations, pk=raw if raw.isdigit() else 0)
-        return ledger_response(organization, _year(request), reader=request.user)
-
     def qr_view(self, request: HttpRequest, pk: int) -> HttpResponse:
         from ..reports import sign_in_qr_svg
 
@@ -343,15 +311,12 @@ class MeetingAdmin(SpreadsheetAdminMixin, ImportExportMixin, ScopedHistoryAdmin)
 
     def compliance_view(self, request: HttpRequest) -> HttpResponse:
         """会议落实情况: the secretary's status of each organization in scope, on screen (a page
-        of organizations at a time; the counts of all of them kept until the data changes) or as
-        the DOMAIN.md export (?format=xlsx)."""
+        of organizations at a time; the counts of all of them kept until the data changes); its
+        export is the printable meeting_compliance (activities/printables.py)."""
         if not self.has_view_permission(request):
             raise PermissionDenied
         year, as_of = _year(request), _as_of(request)
         organizations = Organization.objects.visible_to(request.user)
-        if request.GET.get("format") == "xlsx":
-            entries = compliance_selectors.compliance_list(organizations, year, as_of)
-            return _xlsx(compliance_dataset(compliance_selectors.compliance_rows(entries), year))
         status = request.GET.get("status", "")
         status = status if status in _COUNTED else ""
         summary = compliance_summary(request.user, year, as_of)
@@ -362,6 +327,7 @@ class MeetingAdmin(SpreadsheetAdminMixin, ImportExportMixin, ScopedHistoryAdmin)
         context = {
             **self.admin_site.each_context(request),
             "title": f"会议落实情况（{year}年，截至{as_of:%Y-%m-%d}）",
+            "export_url": print_url(COMPLIANCE, period=year, as_of=f"{as_of:%Y-%m-%d}"),
             "opts": self.model._meta,
             "year": year,
             "as_of": as_of,
@@ -427,10 +393,6 @@ def _trend(trend: list[tuple[int, int, int | None]]) -> list[tuple[str, int, int
     return [(f"{m}月", held, rate or 0, round(100 * held / top)) for m, held, rate in trend]
 
 
-# The years a 统计日 or a year may name (the same bounds as the year field of the page).
-AS_OF_FIRST, AS_OF_LAST = dt.date(2000, 1, 1), dt.date(2100, 12, 31)
-
-
 def _year(request: HttpRequest) -> int:
     raw = request.GET.get("year", "")
     return int(raw) if raw.isdigit() and 2000 <= int(raw) <= 2100 else timezone.localdate().year
@@ -455,14 +417,6 @@ def _as_of(request: HttpRequest) -> dt.date:
         )
         return timezone.localdate()
     return found
-
-
-def _xlsx(dataset: Any) -> HttpResponse:
-    response = HttpResponse(
-        SafeXLSX().export_data(dataset), content_type=SafeXLSX().get_content_type()
-    )
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(dataset.title)}.xlsx"
-    return response
 
 
 # --- notifications ----------------------------------------------------------------------------------

@@ -14,6 +14,7 @@ from django.db.models import Count, Q, QuerySet, Sum
 from members.models import ActivityRecord, PostClaim, PostClaimStatus, Registration
 from organizations.models import Organization
 from organizations.roles import Role
+from organizations.rules import OrganizationKind
 
 from ..models import FeedbackCard
 from ..selectors import attendance_summary
@@ -163,13 +164,16 @@ def document_card_list(
     organization: Organization, period: str, *, reader: Any = None
 ) -> list[FeedbackCard]:
     """The cards of one period that a PDF for `organization` prints: a unit organization's
-    delivered cards, or every card a community rated; of these, those `reader` sees (None:
-    the command line, no limit)."""
+    delivered cards, every card a community rated, or those of every community of a
+    sub-district; of these, those `reader` sees (None: the command line, no limit)."""
     queryset = FeedbackCard.objects.for_period(period)
     if reader is not None:
         queryset = queryset.visible_to(reader)
     if organization.is_community:
         queryset = queryset.filter(community=organization)
+    elif organization.kind == OrganizationKind.SUB_DISTRICT:
+        below = Organization.objects.descendant_ids([organization.pk])
+        queryset = queryset.filter(community_id__in=below)
     else:
         queryset = queryset.delivered().filter(unit_organization=organization)
     return list(_cards(queryset))

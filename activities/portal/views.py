@@ -25,8 +25,8 @@ from organizations.models import Organization
 from organizations.roles import Role
 
 from ..feedback import selectors, services
-from ..feedback.reports import FEEDBACK_CARDS
 from ..feedback.rules import period_parse
+from ..printables import FEEDBACK_CARDS
 from .forms import AcknowledgeForm, BatchPdfForm, PortalLoginForm
 
 portal_login_required = login_required(login_url="portal:login")

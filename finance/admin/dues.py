@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 from typing import Any
-from urllib.parse import quote
 
 from django import forms
 from django.contrib import admin, messages
@@ -14,7 +13,6 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
-from django.urls import path
 from django.utils import timezone
 from import_export.admin import ImportMixin
 
@@ -32,7 +30,6 @@ from kit.admin import (
     problem_flag,
     run_service_action,
 )
-from kit.spreadsheets import SafeXLSX
 from members.admin.personal import PersonalDataAdminMixin
 
 from .. import rules, selectors
@@ -47,7 +44,7 @@ from ..models import (
     PaymentKind,
     ReliefStatus,
 )
-from ..resources import DuesPaymentResource, ledger_xlsx
+from ..resources import DuesPaymentResource
 from ..rules import ARREARS_LAPSE_MONTHS, ARREARS_WARN_MONTHS
 from ..services import dues as services
 
@@ -382,70 +379,6 @@ class MemberDuesAdmin(ReadOnlyAdminMixin, PersonalDataAdminMixin, ScopedAdmin): 
         for problem in problems:
             self.message_user(request, problem, messages.ERROR)
         self.message_user(request, f"已核定{len(done)}名党员{year}年度的党费。", messages.SUCCESS)
-
-    def get_urls(self) -> list[Any]:
-        view = self.admin_site.admin_view(self.ledger_view)
-        pdf = self.admin_site.admin_view(self.ledger_pdf_view)
-        return [
-            path("ledger/", view, name="finance_memberdues_ledger"),
-            path("ledger-pdf/", pdf, name="finance_memberdues_ledger_pdf"),
-            *super().get_urls(),
-        ]
-
-    def ledger_pdf_view(self, request: HttpRequest) -> HttpResponse:
-        """党费台账 PDF of a month for the organization the user works for, in the background
-        (common/documents.py); it is downloaded from 台账下载."""
-        from django.shortcuts import redirect
-
-        from common.documents import document_request
-        from organizations.models import Organization, OrganizationAccess
-
-        from ..reports import DUES_LEDGER
-
-        if not self.has_view_permission(request):
-            raise PermissionDenied
-        try:
-            month = rules.parse_month(request.GET.get("month") or f"{timezone.localdate():%Y-%m}")
-        except ValueError as error:
-            self.message_user(request, error_text(error), messages.ERROR)
-            return redirect("admin:finance_memberdues_changelist")
-        access = (
-            OrganizationAccess.objects.filter(user_id=request.user.pk or 0)
-            .select_related("organization")
-            .first()
-        )
-        organization = access.organization if access else Organization.objects.filter(
-            parent__isnull=True).order_by("code").first()  # fmt: skip
-        if organization is None:
-            self.message_user(request, "没有可生成台账的党组织。", messages.ERROR)
-            return redirect("admin:finance_memberdues_changelist")
-        try:
-            document_request(organization=organization, kind=DUES_LEDGER, actor=request.user,
-                             params={"month": f"{month:%Y-%m}"})  # fmt: skip
-        except (ValidationError, PermissionDenied) as error:
-            self.message_user(request, error_text(error), messages.ERROR)
-        else:
-            self.message_user(request, f"已提交{organization}{rules.month_label(month)}党费台账，"
-                                       "生成后在“台账下载”中下载。", messages.SUCCESS)  # fmt: skip
-        return redirect("admin:common_document_changelist")
-
-    def ledger_view(self, request: HttpRequest) -> HttpResponse:
-        """党费台账 of a month (?month=YYYY-MM, default this month), for the members the user sees."""
-        if not self.has_view_permission(request):
-            raise PermissionDenied
-        try:
-            month = rules.parse_month(request.GET.get("month") or f"{timezone.localdate():%Y-%m}")
-        except ValueError as error:
-            self.message_user(request, error_text(error), messages.ERROR)
-            from django.shortcuts import redirect
-
-            return redirect("admin:finance_memberdues_changelist")
-        rows = selectors.dues_ledger(month, MemberDues.objects.visible_to(request.user))
-        data = ledger_xlsx(rows, month)
-        response = HttpResponse(data, content_type=SafeXLSX().get_content_type())
-        filename = f"党费台账-{month:%Y-%m}.xlsx"
-        response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
-        return response
 
 
 # --- 党费收缴公示 ------------------------------------------------------------------------------------

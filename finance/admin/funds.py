@@ -8,7 +8,6 @@ from typing import Any
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -16,7 +15,6 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 
 from common.admin import community_filter
-from common.documents import document_request
 from kit.admin import (
     ScopedHistoryAdmin,
     ScopedTabularInline,
@@ -27,7 +25,6 @@ from kit.admin import (
 
 from .. import rules, selectors
 from ..models import FundApprover, FundBudget, PlanSignature, SpendingItem, SpendingPlan
-from ..reports import SPENDING_PLAN
 from ..services import funds as services
 from .dues import MonthField, RefusedSaveMixin
 
@@ -146,7 +143,6 @@ class SpendingPlanAdmin(RefusedSaveMixin, ScopedHistoryAdmin):
     list_display = ("community", "month_label", "total", "status", "next_step", "act_link")
     list_filter = ("status", community_filter())
     list_select_related = ("community",)
-    actions = ["print_plans"]
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
         return ("community", "month", "status", "total") if obj and obj.pk else ("status",)
@@ -223,20 +219,3 @@ class SpendingPlanAdmin(RefusedSaveMixin, ScopedHistoryAdmin):
             ),
         }
         return TemplateResponse(request, "finance/spendingplan_act.html", context)
-
-    @admin.action(description="打印所选支出计划（PDF，含审批签署）", permissions=["view"])
-    def print_plans(self, request: HttpRequest, queryset: QuerySet[SpendingPlan]) -> None:
-        done = 0
-        for plan in queryset.select_related("community"):
-            try:
-                document_request(organization=plan.community, kind=SPENDING_PLAN, actor=request.user,
-                                 params={"plan": plan.pk})  # fmt: skip
-                done += 1
-            except (ValidationError, PermissionDenied) as error:
-                self.message_user(request, f"{plan}：{error_text(error)}", messages.ERROR)
-        if done:
-            url = reverse("admin:common_document_changelist")
-            self.message_user(
-                request,
-                format_html('已提交{}份，生成后在<a href="{}">台账下载</a>中下载。', done, url),
-            )

@@ -5,22 +5,21 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
-from urllib.parse import quote
 
 from django import forms
 from django.conf import settings
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
+from common.printables import print_url
 from kit.admin import ScopedAdmin, ScopedHistoryAdmin, Services, run_service_action
-from kit.pdf import pdf_response, render_pdf
 from organizations.models import Organization, Unit
 
 from ..models import (
@@ -32,7 +31,7 @@ from ..models import (
     Registration,
     RegistrationCampaign,
 )
-from ..reports import activity_cards_pdf, registration_cards_pdf
+from ..printables import ACTIVITY_CARDS
 from ..selectors import dual as selectors
 from ..services import dual as services
 from ..services import member as member_services
@@ -102,60 +101,31 @@ class RegistrationCampaignAdmin(CommunityDefaultMixin, ScopedHistoryAdmin):
         ]
 
     def unregistered_view(self, request: HttpRequest, pk: int) -> HttpResponse:
-        """未报到名单 as a call list: on screen, printed (?format=pdf) or as a sheet
-        (?format=xlsx); phones in full for users allowed to see them, and then logged."""
+        """未报到名单 as a call list on screen; printed or exported through the printable
+        campaign_unregistered. Phones in full for users allowed to see them, and then logged."""
         if not self.has_view_permission(request):
             raise PermissionDenied
         campaign = get_object_or_404(self.get_queryset(request), pk=pk)
         groups = selectors.campaign_unregistered_list(campaign=campaign, user=request.user)
         full = request.user.has_perm(PERSONAL_DATA_PERMISSION)
-        kind = request.GET.get("format", "")
         members = [m for group in groups for m in group.members]
         if full and members:
-            action = {"pdf": "print", "xlsx": "export"}.get(kind, "view")
             member_services.personal_data_access_bulk_record(
-                actor=request.user, action=action, members=members,
+                actor=request.user, action="view", members=members,
                 detail=f"未报到名单（{campaign.name}，含完整联系电话）",
             )  # fmt: skip
-        title = f"{campaign.name}：截至{campaign.deadline:%Y年%m月%d日}未报到的在职党员"
         context = {
-            "title": title,
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": f"{campaign.name}：截至{campaign.deadline:%Y年%m月%d日}未报到的在职党员",
             "campaign": campaign,
             "groups": groups,
             "full_phones": full,
             "total": len(members),
-            "organization": campaign.community,
-            "period": f"截至{campaign.deadline:%Y年%m月%d日}",
         }
-        if kind == "pdf":
-            pdf = render_pdf("reports/members/unregistered.html", context)
-            return pdf_response(pdf, f"未报到名单-{campaign.name}.pdf")
-        if kind == "xlsx":
-            return _unregistered_sheet(campaign, groups, full)
-        context.update(self.admin_site.each_context(request), opts=self.model._meta)
         return TemplateResponse(
             request, "admin/members/registrationcampaign/unregistered.html", context
         )
-
-
-def _unregistered_sheet(campaign: Any, groups: Any, full: bool) -> HttpResponse:
-    import tablib
-
-    from kit.spreadsheets import SafeXLSX
-
-    dataset = tablib.Dataset(
-        headers=["单位", "姓名", "所在党组织", "工作单位", "联系电话"], title="未报到名单"
-    )
-    for group in groups:
-        for m in group.members:
-            phone = m.phone if full else m.masked_phone
-            dataset.append([group.label, m.name, m.branch.name, m.work_unit, phone])
-    response = HttpResponse(
-        SafeXLSX().export_data(dataset), content_type=SafeXLSX().get_content_type()
-    )
-    filename = quote(f"未报到名单-{campaign.name}.xlsx")
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{filename}"
-    return response
 
 
 # --- 报到登记 -------------------------------------------------------------------------------------
@@ -225,7 +195,6 @@ class RegistrationAdmin(MemberPickerMixin, PersonalDataAdminMixin, ScopedHistory
     )
     search_fields = ("member__name",)
     date_hierarchy = "registered_on"
-    actions = ["print_cards"]
     change_form_template = "admin/members/registration/change_form.html"
 
     def get_queryset(self, request: HttpRequest) -> Any:
@@ -254,35 +223,6 @@ class RegistrationAdmin(MemberPickerMixin, PersonalDataAdminMixin, ScopedHistory
     @admin.display(description="提示")
     def contact_flags(self, registration: Registration) -> str:
         return "；".join(selectors.registration_flags(registration)) or "—"
-
-    @admin.action(description="打印报到登记卡（主卡和回执）", permissions=["view"])
-    def print_cards(self, request: HttpRequest, queryset: Any) -> HttpResponse | None:
-        try:
-            return pdf_response(self._cards_pdf(request, queryset), "报到登记卡.pdf")
-        except ValueError as error:
-            self.message_user(request, str(error), messages.ERROR)
-            return None
-
-    def _cards_pdf(self, request: HttpRequest, queryset: Any) -> bytes:
-        """The cards' PDF; the print is logged, since a card carries personal data."""
-        registrations = selectors.registration_card_list(queryset)
-        full_phone = request.user.has_perm("members.view_personal_data")
-        pdf = registration_cards_pdf(registrations, full_phone=full_phone)
-        services.registration_cards_print(registrations=registrations, actor=request.user)
-        return pdf
-
-    def get_urls(self) -> list[Any]:
-        view = self.admin_site.admin_view(self.card_view)
-        return [
-            path("<int:pk>/card.pdf", view, name="members_registration_card"),
-            *super().get_urls(),
-        ]
-
-    def card_view(self, request: HttpRequest, pk: int) -> HttpResponse:
-        queryset = self.get_queryset(request).filter(pk=pk)
-        if not self.has_view_permission(request) or not queryset.exists():
-            raise Http404("没有找到该记录，或您无权查看。")
-        return pdf_response(self._cards_pdf(request, queryset), f"报到登记卡-{pk}.pdf")
 
 
 # --- 设岗定责 -------------------------------------------------------------------------------------
@@ -381,38 +321,9 @@ class ActivityRecordAdmin(MemberPickerMixin, ScopedHistoryAdmin):
     search_fields = ("member__name", "title")
     date_hierarchy = "date"
     fields = ("member", "community", "kind", "date", "title", "hours")
-    actions = ["print_cards"]
     change_form_template = "admin/members/activityrecord/change_form.html"
 
     @admin.display(description="记录卡")
     def card_link(self, record: ActivityRecord) -> str:
-        url = reverse("admin:members_activityrecord_card", args=[record.pk])
+        url = print_url(ACTIVITY_CARDS, records=record.pk)
         return format_html('<a href="{}">{}年记录卡</a>', url, record.date.year)
-
-    @admin.action(description="打印所选党员的年度参与社区活动记录卡", permissions=["view"])
-    def print_cards(self, request: HttpRequest, queryset: Any) -> HttpResponse | None:
-        keys = selectors.activity_card_keys(queryset.only("member_id", "community_id", "date"))
-        try:
-            return pdf_response(self._cards_pdf(request, keys), "参与社区活动记录卡.pdf")
-        except ValueError as error:
-            self.message_user(request, str(error), messages.ERROR)
-            return None
-
-    def _cards_pdf(self, request: HttpRequest, keys: list[selectors.CardKey]) -> bytes:
-        cards = selectors.activity_card_list(queryset=self.get_queryset(request), keys=keys)
-        return activity_cards_pdf(cards)
-
-    def get_urls(self) -> list[Any]:
-        view = self.admin_site.admin_view(self.card_view)
-        return [
-            path("<int:pk>/card.pdf", view, name="members_activityrecord_card"),
-            *super().get_urls(),
-        ]
-
-    def card_view(self, request: HttpRequest, pk: int) -> HttpResponse:
-        if not self.has_view_permission(request):
-            raise Http404("没有找到该记录，或您无权查看。")
-        record = get_object_or_404(self.get_queryset(request), pk=pk)
-        keys = [(record.member_id, record.community_id, record.date.year)]
-        filename = f"参与社区活动记录卡-{record.member.name}-{record.date.year}年.pdf"
-        return pdf_response(self._cards_pdf(request, keys), filename)

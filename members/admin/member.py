@@ -22,6 +22,7 @@ from import_export.admin import ImportExportMixin
 from unfold.contrib.filters.admin import AutocompleteSelectFilter
 from unfold.widgets import UnfoldAdminCheckboxSelectMultipleWidget
 
+from common.printables import print_url
 from kit.admin import (
     ReadOnlyAdminMixin,
     ScopedAdmin,
@@ -32,12 +33,12 @@ from kit.admin import (
     form_values,
 )
 from kit.masking import mask_citizen_id
-from kit.pdf import pdf_response, render_pdf
 from organizations.models import Organization
 from organizations.rules import OrganizationKind
 
 from ..models import Member, MemberCategory, PersonalDataAccess
 from ..person import PersonForm
+from ..printables import LAPSE
 from ..resources import MemberRosterResource
 from ..selectors.lapse import LAPSE_REPORT_HEADERS, LapseReport, self_lapse_report
 from ..selectors.member import member_record_tabs
@@ -271,7 +272,7 @@ class MemberAdmin(  # type: ignore[misc]
 
     def lapse_view(self, request: HttpRequest) -> HttpResponse:
         """The 处置提示 (the rows of `manage.py lapse_report`) of the members the user sees, with
-        which conditions could be checked; `?format=pdf` prints it."""
+        which conditions could be checked; the printable lapse_report prints it."""
         if not self.has_view_permission(request):
             raise PermissionDenied
         report = self_lapse_report(members=Member.objects.visible_to(request.user))
@@ -282,15 +283,13 @@ class MemberAdmin(  # type: ignore[misc]
             "report": report,
             "headers": LAPSE_REPORT_HEADERS,
         }
-        if request.GET.get("format") == "pdf":
-            pdf = render_pdf("reports/members/lapse.html", context)
-            return pdf_response(pdf, f"自行脱党提示-{report.today:%Y-%m-%d}.pdf")
         can_decide = request.user.has_perm("members.add_lapsedecision")
         context.update(
             self.admin_site.each_context(request),
             opts=self.model._meta,
             table=_lapse_table(report, can_decide),
             errors_table=_lapse_errors_table(report),
+            pdf_url=print_url(LAPSE),
         )
         return TemplateResponse(request, "admin/members/member/lapse.html", context)
 

@@ -14,16 +14,16 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
-from django.urls import path, reverse
+from django.urls import path
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from unfold.admin import TabularInline as UnfoldTabularInline
 
 from common.admin import branch_filter
+from common.printables import print_url
 from kit.admin import (
     ScopedHistoryAdmin,
     ScopedTabularInline,
@@ -34,7 +34,6 @@ from kit.admin import (
     problem_flag,
     run_service_action,
 )
-from kit.pdf import pdf_response, render_pdf
 
 from ..models import (
     Assessment,
@@ -46,6 +45,7 @@ from ..models import (
     Review,
     TransferState,
 )
+from ..printables import ASSESSMENT_SHEET
 from ..rules import (
     FloatingDirection,
     ReviewGrade,
@@ -387,8 +387,8 @@ class ReviewAdmin(ScopedHistoryAdmin):
         return [path("summary/", view, name="members_review_summary"), *super().get_urls()]
 
     def summary_view(self, request: HttpRequest) -> HttpResponse:
-        """民主评议汇总表 of a year (?year=, default last year): per branch, each grade, on screen or
-        as a PDF (?format=pdf) to file with the ledger."""
+        """民主评议汇总表 of a year (?year=, default last year): per branch, each grade, on screen;
+        the PDF to file with the ledger is the printable review_summary."""
         if not self.has_view_permission(request):
             raise PermissionDenied
         raw = request.GET.get("year", "")
@@ -405,9 +405,6 @@ class ReviewAdmin(ScopedHistoryAdmin):
             "period": "、".join(f"{y}年度" for y in years),
             "organization": _summary_organization(request.user, rows),
         }
-        if request.GET.get("format") == "pdf":
-            pdf = render_pdf("reports/members/review_summary.html", context)
-            return pdf_response(pdf, f"民主评议汇总表-{context['period']}.pdf")
         context.update(self.admin_site.each_context(request), opts=self.model._meta, year=year)
         return TemplateResponse(request, "admin/members/review/summary.html", context)
 
@@ -504,24 +501,8 @@ class AssessmentAdmin(ScopedHistoryAdmin):
 
     @admin.display(description="考核表")
     def sheet_link(self, assessment: Assessment) -> str:
-        url = reverse("admin:members_assessment_sheet_pdf", args=[assessment.pk])
+        url = print_url(ASSESSMENT_SHEET, assessment=assessment.pk)
         return format_html('<a href="{}">打印PDF</a>', url)
-
-    def get_urls(self) -> list[Any]:
-        view = self.admin_site.admin_view(self.sheet_pdf_view)
-        return [
-            path("<int:pk>/sheet.pdf", view, name="members_assessment_sheet_pdf"),
-            *super().get_urls(),
-        ]
-
-    def sheet_pdf_view(self, request: HttpRequest, pk: int) -> HttpResponse:
-        from ..reports_records import assessment_sheet_pdf
-
-        if not self.has_view_permission(request):
-            raise PermissionDenied
-        assessment = get_object_or_404(self.get_queryset(request), pk=pk)
-        filename = f"量化考核表-{assessment.member.name}-{assessment.year}年.pdf"
-        return pdf_response(assessment_sheet_pdf(assessment), filename)
 
 
 # --- 自行脱党处理决定 ---------------------------------------------------------------------------------

@@ -4,9 +4,11 @@ printables, the compliance page, QR sign-in, notifications and the workbench pan
 from __future__ import annotations
 
 import datetime as dt
+import io
 import re
 from typing import Any
 
+import openpyxl
 import pytest
 from django.urls import reverse
 from django.utils import timezone
@@ -15,6 +17,7 @@ from activities.models import AttendanceStatus as S
 from activities.models import Meeting
 from activities.rules import MeetingKind as K
 from activities.selectors.compliance import COMPLIANCE_KINDS
+from common.printables import print_url
 from organizations.models import Organization
 from organizations.rules import OrganizationKind
 from tests.activities.factories import MeetingFactory, NotificationFactory
@@ -144,10 +147,7 @@ def test_another_communitys_officer_cannot_open_the_meeting(client, tree, secret
     assert (
         client.get(reverse("admin:activities_meeting_change", args=[meeting.pk])).status_code == 404
     )
-    assert (
-        client.get(reverse("admin:activities_meeting_record_pdf", args=[meeting.pk])).status_code
-        == 404
-    )
+    assert client.get(print_url("meeting_record", meeting=meeting.pk)).status_code == 404
 
 
 def test_printables_are_pdfs(client, tree, secretary_a) -> None:
@@ -161,14 +161,11 @@ def test_printables_are_pdfs(client, tree, secretary_a) -> None:
         actor=secretary_a,
     )
     client.force_login(secretary_a)
-    for name in ("sign_in_sheet", "record"):
-        response = client.get(reverse(f"admin:activities_meeting_{name}_pdf", args=[meeting.pk]))
+    for name in ("meeting_sign_in_sheet", "meeting_record"):
+        response = client.get(print_url(name, meeting=meeting.pk))
         assert response["Content-Type"] == "application/pdf"
         assert response.content.startswith(b"%PDF")
-    ledger = client.get(
-        reverse("admin:activities_meeting_ledger_pdf")
-        + f"?organization={tree.branch_a.pk}&year=2026"
-    )
+    ledger = client.get(print_url("meeting_ledger", organization=tree.branch_a.pk, period=2026))
     assert ledger.content.startswith(b"%PDF")
 
 
@@ -207,8 +204,13 @@ def test_compliance_page_shows_each_organizations_status_and_exports(
     assert "1月" in text  # the trend chart
     only_overdue = client.get(url, {"year": 2026, "as_of": "2026-02-15", "status": "overdue"})
     assert "2026-01" in only_overdue.content.decode()  # the group's January meeting is overdue
-    export = client.get(url, {"year": 2026, "as_of": "2026-02-15", "format": "xlsx"})
+    export = client.get(page.context["export_url"])
     assert export["Content-Disposition"].startswith("attachment;")
+    sheet = openpyxl.load_workbook(io.BytesIO(export.content)).active
+    assert sheet.title == "会议落实情况2026"
+    names = {row[1] for row in sheet.iter_rows(min_row=2, values_only=True)}
+    assert "甲社区第一党支部" in names
+    assert not any(str(name).startswith("乙社区") for name in names), names
 
 
 def test_compliance_page_lists_a_page_of_organizations_and_counts_them_all(

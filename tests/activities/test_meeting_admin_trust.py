@@ -10,10 +10,12 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from activities import reports, services
+from activities import services
 from activities.models import Meeting
 from activities.rules import MeetingKind as K
+from common.printables import print_url
 from tests.activities.factories import MeetingFactory
+from tests.printing import make
 
 pytestmark = pytest.mark.django_db
 COMPLIANCE = "admin:activities_meeting_compliance"
@@ -34,8 +36,10 @@ def test_a_bad_as_of_is_said_in_chinese_not_a_500(client, secretary_a, as_of, sa
     response = client.get(reverse(COMPLIANCE), {"as_of": as_of})
     assert response.status_code == 200
     assert said in response.content.decode()
-    exported = client.get(reverse(COMPLIANCE), {"as_of": as_of, "format": "xlsx"})
+    exported = client.get(response.context["export_url"])  # the page's export: today instead
     assert exported.status_code == 200
+    refused = client.get(print_url("meeting_compliance", as_of=as_of), follow=True)
+    assert said in refused.content.decode()
 
 
 def test_the_edges_of_the_as_of_range_are_counted(client, secretary_a) -> None:
@@ -113,6 +117,6 @@ def test_a_record_at_the_cap_prints_in_a_few_seconds(tree, settings) -> None:
         organization=tree.branch_a, minutes=("会议记录正文。" * limit)[:limit], agenda="议程"
     )
     start = time.monotonic()
-    pdf = reports.meeting_record_pdf(meeting)
+    pdf = make("meeting_record", meeting=meeting)
     assert pdf.startswith(b"%PDF")
     assert time.monotonic() - start < 10

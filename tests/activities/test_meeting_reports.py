@@ -9,7 +9,7 @@ import pytest
 from django_celery_beat.models import PeriodicTask
 from pypdf import PdfReader
 
-from activities import reports, services
+from activities import services
 from activities.models import AttendanceStatus as S
 from activities.models import Meeting, Notification
 from activities.rules import MeetingKind as K
@@ -18,6 +18,7 @@ from activities.tasks import send_meeting_reminders
 from organizations.roles import Role
 from tests.activities.factories import MeetingFactory
 from tests.members.factories import MemberFactory
+from tests.printing import make
 
 pytestmark = pytest.mark.django_db
 
@@ -48,7 +49,7 @@ def meeting(tree):
 
 
 def test_the_sign_in_sheet_lists_who_should_attend_with_room_to_sign(meeting) -> None:
-    pages, text = pdf_text(reports.sign_in_sheet_pdf(meeting))
+    pages, text = pdf_text(make("meeting_sign_in_sheet", meeting=meeting))
     assert pages == 1
     for words in (
         "支部党员大会签到表",
@@ -72,13 +73,13 @@ def test_the_theme_day_sign_in_sheet_marks_the_aged_excused(tree, meeting) -> No
         ),
         actor=None,
     )  # fmt: skip
-    _, text = pdf_text(reports.sign_in_sheet_pdf(theme_day))
+    _, text = pdf_text(make("meeting_sign_in_sheet", meeting=theme_day))
     assert "李秀英 年老病重，免于参加主题党" in text
     assert "应到 2 人" in text
 
 
 def test_the_meeting_record_says_who_attended_and_whether_it_was_held(meeting) -> None:
-    _, text = pdf_text(reports.meeting_record_pdf(meeting))
+    _, text = pdf_text(make("meeting_record", meeting=meeting))
     assert "应到3人，实到1人，请假1人" in text
     assert "未达到法定人数" in text  # 1 of 3 is not more than half
     assert "王建华（出差）" in text
@@ -90,7 +91,7 @@ def test_the_ledger_lists_the_years_meetings_of_the_branch_and_its_groups(tree, 
         organization=tree.group_a, kind=K.GROUP_MEETING, topic="组会", held_on=dt.date(2026, 4, 1)
     )
     MeetingFactory(organization=tree.branch_a, topic="去年的会", held_on=dt.date(2025, 4, 1))
-    _, text = pdf_text(reports.ledger_pdf(tree.branch_a, 2026, reader=None))
+    _, text = pdf_text(make("meeting_ledger", organization=tree.branch_a, period="2026"))
     assert "三会一课台账" in text
     assert "2026年度" in text
     assert "第一季度党员大会" in text

@@ -10,6 +10,7 @@ from typing import Any
 
 from django.urls import reverse
 
+from common.printables import print_url
 from finance.models import (
     DuesPayment,
     DuesPublication,
@@ -182,7 +183,7 @@ def test_payment_import_previews_then_writes(
     assert DuesPayment.objects.get(member=member).amount == D("0.20")
 
 
-def test_ledger_pdf_is_requested_for_the_users_community(
+def test_ledger_pdf_is_requested_for_the_chosen_community(
     tree: SimpleNamespace, client: Any, secretary_a: Any, django_capture_on_commit_callbacks: Any
 ) -> None:
     from common.models import Document
@@ -190,7 +191,9 @@ def test_ledger_pdf_is_requested_for_the_users_community(
     MemberFactory(branch=tree.branch_a, categories=["student"])
     client.force_login(secretary_a)
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.get(reverse("admin:finance_memberdues_ledger_pdf") + "?month=2026-03")
+        response = client.get(
+            print_url("dues_ledger", organization=tree.community_a.pk, period="2026-03")
+        )
     assert response.status_code == 302
     document = Document.objects.get(kind="dues_ledger")
     assert document.organization == tree.community_a

@@ -9,6 +9,7 @@ from io import StringIO
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
+from urllib.parse import unquote
 
 import openpyxl
 import pytest
@@ -20,7 +21,6 @@ from common.dashboard import panel_list
 from finance import selectors
 from finance.dashboard import finance_panel
 from finance.models import DuesPayment, FundApprover, FundBudget, SpendingItem, SpendingPlan
-from finance.reports import spending_plan_pdf
 from finance.resources import DuesPaymentResource
 from finance.rules import ChainStep, FundUse, PaymentMethod
 from finance.services import dues as dues_services
@@ -29,6 +29,7 @@ from members.models import Member
 from members.rules import MemberStatus
 from organizations.roles import Role
 from tests.members.factories import MemberFactory
+from tests.printing import make
 
 MARCH = dt.date(2026, 3, 1)
 
@@ -86,14 +87,29 @@ def test_dues_ledger_command_refuses_a_bad_month(tmp_path: Path) -> None:
 
 
 def test_admin_export_is_the_same_ledger_within_scope(
-    tree: SimpleNamespace, client: Any, secretary_a: Any, tmp_path: Path
+    tree: SimpleNamespace,
+    client: Any,
+    secretary_a: Any,
+    tmp_path: Path,
+    django_capture_on_commit_callbacks: Any,
 ) -> None:
+    from common.models import Document
+    from common.printables import print_url
+
     _members(tree)
     client.force_login(secretary_a)
-    response = client.get(reverse("admin:finance_memberdues_ledger") + "?month=2026-03")
-    assert response.status_code == 200
+    url = print_url("dues_ledger", organization=tree.sub_district.pk, period="2026-03")
+    assert client.get(f"{url}&format=xlsx").status_code == 404  # not the whole sub-district
+    url = print_url("dues_ledger", organization=tree.community_a.pk, period="2026-03")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.get(f"{url}&format=xlsx")
+    assert response.status_code == 302  # queued: downloaded from the documents' list
+    document = Document.objects.get(kind="dues_ledger")
+    assert document.file.name.endswith(".xlsx")
+    download = client.get(reverse("admin:common_document_download", args=[document.token]))
+    assert "党费台账-甲社区党委-2026-03.xlsx" in unquote(download["Content-Disposition"])
     path = tmp_path / "a.xlsx"
-    path.write_bytes(response.content)
+    path.write_bytes(b"".join(download.streaming_content))
     names = [row[0] for row in _sheet(path)[1:]]
     assert names == ["张在职", "李学生"]  # not 王新 of community B
 
@@ -297,7 +313,8 @@ def test_plan_pdf_carries_the_four_signatures(paid_plan: SpendingPlan) -> None:
     from pypdf import PdfReader
 
     text = "".join(
-        page.extract_text() for page in PdfReader(io.BytesIO(spending_plan_pdf(paid_plan))).pages
+        page.extract_text()
+        for page in PdfReader(io.BytesIO(make("spending_plan", plan=paid_plan))).pages
     )
     for label in (
         "社区党组织书记",
@@ -310,6 +327,31 @@ def test_plan_pdf_carries_the_four_signatures(paid_plan: SpendingPlan) -> None:
     ):
         assert label in text
     assert "王财政" in text  # the payment line
+
+
+def test_the_plans_action_queues_each_selected_plan(
+    paid_plan: SpendingPlan,
+    client: Any,
+    secretary_a: Any,
+    branch_officer_a: Any,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    from common.models import Document
+
+    changelist = reverse("admin:finance_spendingplan_changelist")
+    data = {"action": "print_spending_plan", "_selected_action": [paid_plan.pk]}
+    client.force_login(secretary_a)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(changelist, data, follow=True)
+    assert "已提交1份“党建经费支出计划（含审批签署）”" in response.content.decode()
+    document = Document.objects.get(kind="spending_plan")
+    assert (document.organization, document.status) == (paid_plan.community, "done")
+    assert document.params == {"plan": paid_plan.pk}
+    from pypdf import PdfReader
+
+    with document.file.open("rb") as pdf:
+        text = "".join(page.extract_text() for page in PdfReader(pdf).pages)
+    assert "王财政" in text
 
 
 def test_plan_pdf_is_a_registered_document(

@@ -444,16 +444,32 @@ def test_call_list_prints_and_exports(client, tree, secretary_a):
 
     import openpyxl
 
+    from common.printables import print_url
+    from members.models import PersonalDataAccess
     from tests.organizations.test_reports import pdf_text
 
-    campaign, _ = _campaign_with_one_unregistered(tree)
+    campaign, member = _campaign_with_one_unregistered(tree)
     client.force_login(secretary_a)
-    url = reverse("admin:members_registrationcampaign_unregistered", args=[campaign.pk])
-    pdf = client.get(url + "?format=pdf")
+    page = reverse("admin:members_registrationcampaign_unregistered", args=[campaign.pk])
+    url = print_url("campaign_unregistered", campaign=campaign.pk)
+    assert url in client.get(page).content.decode()  # the page's print button
+    pdf = client.get(url)
     assert pdf["Content-Type"] == "application/pdf"
     _, text = pdf_text(pdf.content)
     assert "未报到者" in text
     assert "13700001234" in text
-    sheet = openpyxl.load_workbook(io.BytesIO(client.get(url + "?format=xlsx").content)).active
+    sheet = openpyxl.load_workbook(io.BytesIO(client.get(url + "&format=xlsx").content)).active
     assert [c.value for c in sheet[1]] == ["单位", "姓名", "所在党组织", "工作单位", "联系电话"]
-    assert sheet["B2"].value == "未报到者"
+    assert (sheet["B2"].value, sheet["E2"].value) == ("未报到者", "13700001234")
+    logged = PersonalDataAccess.objects.filter(user=secretary_a, member=member)
+    assert set(logged.values_list("action", flat=True)) == {"view", "print", "export"}
+
+
+def test_call_list_printed_by_another_community_is_refused(client, tree, secretary_b):
+    from common.printables import print_url
+
+    campaign, _ = _campaign_with_one_unregistered(tree)
+    client.force_login(secretary_b)
+    for format in ("pdf", "xlsx"):
+        url = print_url("campaign_unregistered", campaign=campaign.pk, format=format)
+        assert client.get(url).status_code == 404

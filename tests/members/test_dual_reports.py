@@ -10,10 +10,11 @@ import pytest
 from django.urls import reverse
 from pypdf import PdfReader
 
+from common.printables import print_url
 from members.models import ActivityRecord, PersonalDataAccess
-from members.reports import activity_cards_pdf, registration_cards_pdf
-from members.selectors.dual import activity_card_list, registration_card_list
+from members.selectors.dual import activity_card_list
 from tests.members.factories import ActivityRecordFactory, MemberFactory, RegistrationFactory
+from tests.printing import make
 
 
 def pdf_text(data: bytes) -> tuple[int, str]:
@@ -46,9 +47,13 @@ def registration(tree, zhang):
     )
 
 
-def test_registration_card_has_both_parts_on_one_page(tree, registration):
-    cards = registration_card_list(type(registration).objects.filter(pk=registration.pk))
-    pages, text = pdf_text(registration_cards_pdf(cards))
+def cards_pdf(registrations, reader=None) -> bytes:
+    return make("registration_cards", reader=reader, registrations=registrations)
+
+
+def test_registration_card_has_both_parts_on_one_page(tree, registration, reviewer_b):
+    cards = type(registration).objects.filter(pk=registration.pk)
+    pages, text = pdf_text(cards_pdf(cards, reviewer_b))  # without the personal-data permission
     assert pages == 1
     for expected in (
         "主卡",
@@ -74,14 +79,14 @@ def test_registration_card_has_both_parts_on_one_page(tree, registration):
     assert "甲小区3栋2单元501" not in text
 
 
-def test_full_phone_only_when_allowed(tree, registration):
-    cards = registration_card_list(type(registration).objects.filter(pk=registration.pk))
-    _, text = pdf_text(registration_cards_pdf(cards, full_phone=True))
+def test_full_phone_only_when_allowed(tree, registration, secretary_a):
+    cards = type(registration).objects.filter(pk=registration.pk)
+    _, text = pdf_text(cards_pdf(cards, secretary_a))
     assert "13912345678" in text
     assert "甲小区3栋2单元501" in text
 
 
-def test_several_cards_print_one_page_each(tree, registration):
+def test_several_cards_print_one_page_each(tree, registration, reviewer_b):
     for i in range(2):
         member = MemberFactory(
             name=f"李{i}号",
@@ -90,8 +95,7 @@ def test_several_cards_print_one_page_each(tree, registration):
             residence_community=tree.community_a,
         )
         RegistrationFactory(member=member, community=tree.community_a, unit=tree.unit_b)
-    cards = registration_card_list(type(registration).objects.all())
-    pages, text = pdf_text(registration_cards_pdf(cards))
+    pages, text = pdf_text(cards_pdf(type(registration).objects.all(), reviewer_b))
     assert pages == 3
     assert "第 3 页 / 共 3 页" in text
     assert text.count("主卡") == 3
@@ -99,11 +103,9 @@ def test_several_cards_print_one_page_each(tree, registration):
 
 def test_cards_of_two_communities_are_not_mixed(tree, registration):
     other = RegistrationFactory(community=tree.community_b, unit=tree.unit_c)
-    cards = registration_card_list(
-        type(registration).objects.filter(pk__in=[registration.pk, other.pk])
-    )
+    cards = type(registration).objects.filter(pk__in=[registration.pk, other.pk])
     with pytest.raises(ValueError, match="一次只能打印同一社区的卡片"):
-        registration_cards_pdf(cards)
+        cards_pdf(cards)
 
 
 def add_records(tree, member) -> None:
@@ -129,7 +131,8 @@ def test_activity_card_lists_the_years_records_with_total_hours(tree, zhang):
         queryset=ActivityRecord.objects.all(), keys=[(zhang.pk, tree.community_a.pk, 2026)]
     )
     assert cards[0].total_hours == Decimal("6.0")
-    pages, text = pdf_text(activity_cards_pdf(cards, on=dt.date(2026, 7, 1)))
+    records = ActivityRecord.objects.filter(date__year=2026)
+    pages, text = pdf_text(make("activity_cards", today=dt.date(2026, 7, 1), records=records))
     assert pages == 1
     for expected in (
         "参与社区活动记录卡",
@@ -151,7 +154,7 @@ def test_activity_card_lists_the_years_records_with_total_hours(tree, zhang):
 def test_registration_card_from_admin_is_scoped_and_logged(
     client, tree, registration, secretary_a, secretary_b
 ):
-    url = reverse("admin:members_registration_card", args=[registration.pk])
+    url = print_url("registration_cards", registrations=registration.pk)
     client.force_login(secretary_b)
     assert client.get(url).status_code == 404
     client.force_login(secretary_a)
@@ -173,7 +176,7 @@ def test_unit_reviewer_prints_own_members_card_with_masked_phone(
     client, tree, registration, reviewer_b
 ):
     client.force_login(reviewer_b)
-    response = client.get(reverse("admin:members_registration_card", args=[registration.pk]))
+    response = client.get(print_url("registration_cards", registrations=registration.pk))
     assert response.status_code == 200
     _, text = pdf_text(response.content)
     assert "139****5678" in text
@@ -183,7 +186,7 @@ def test_registration_card_action_prints_selected(client, tree, registration, se
     client.force_login(secretary_a)
     response = client.post(
         reverse("admin:members_registration_changelist"),
-        {"action": "print_cards", "_selected_action": [registration.pk]},
+        {"action": "print_registration_cards", "_selected_action": [registration.pk]},
     )
     assert response["Content-Type"] == "application/pdf"
     assert "回执" in pdf_text(response.content)[1]
@@ -192,7 +195,7 @@ def test_registration_card_action_prints_selected(client, tree, registration, se
 def test_activity_card_from_admin_link_and_action(client, tree, zhang, secretary_a, secretary_b):
     add_records(tree, zhang)
     record = ActivityRecord.objects.get(title="义诊")
-    url = reverse("admin:members_activityrecord_card", args=[record.pk])
+    url = print_url("activity_cards", records=record.pk)
     client.force_login(secretary_b)
     assert client.get(url).status_code == 404
     client.force_login(secretary_a)
@@ -200,7 +203,10 @@ def test_activity_card_from_admin_link_and_action(client, tree, zhang, secretary
     assert "6.0小时" in text
     response = client.post(
         reverse("admin:members_activityrecord_changelist"),
-        {"action": "print_cards", "_selected_action": [r.pk for r in ActivityRecord.objects.all()]},
+        {
+            "action": "print_activity_cards",
+            "_selected_action": [r.pk for r in ActivityRecord.objects.all()],
+        },
     )
     pages, text = pdf_text(response.content)
     assert pages == 2  # one card for 2025, one for 2026
@@ -214,7 +220,10 @@ def test_mixed_communities_in_action_are_refused_with_a_message(client, tree, su
     client.force_login(superuser)
     response = client.post(
         reverse("admin:members_activityrecord_changelist"),
-        {"action": "print_cards", "_selected_action": [r.pk for r in ActivityRecord.objects.all()]},
+        {
+            "action": "print_activity_cards",
+            "_selected_action": [r.pk for r in ActivityRecord.objects.all()],
+        },
         follow=True,
     )
     assert "一次只能打印同一社区的卡片" in response.content.decode()

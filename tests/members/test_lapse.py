@@ -366,6 +366,10 @@ def test_the_lapse_page_shows_the_rows_and_prints(tree, records, client, secreta
     assert "欠费党员" in page
     assert "未交党费" in page
     assert "打印（PDF）" in page
-    pdf = client.get(url + "?format=pdf")
+    from common.printables import print_url
+    from tests.printing import pdf_pages
+
+    assert print_url("lapse_report") in page
+    pdf = client.get(print_url("lapse_report"))
     assert pdf["Content-Type"] == "application/pdf"
-    assert pdf.content.startswith(b"%PDF")
+    assert "欠费党员" in pdf_pages(pdf.content)[1]

@@ -337,7 +337,9 @@ def test_deduction_added_in_admin_is_audited(client, tree, secretary_a) -> None:
 
 
 def test_sheet_pdf_is_scoped(client, records_a, secretary_a, secretary_b) -> None:
-    url = reverse("admin:members_assessment_sheet_pdf", args=[records_a["assessment"].pk])
+    from common.printables import print_url
+
+    url = print_url("assessment_sheet", assessment=records_a["assessment"].pk)
     client.force_login(secretary_b)
     assert client.get(url).status_code == 404
     client.force_login(secretary_a)
@@ -377,7 +379,7 @@ def test_problem_flags_are_red_text_in_the_first_columns(client, tree, secretary
     assert columns.index("should_transfer_flag") < columns.index("place")
 
 
-def test_review_summary_is_a_page_and_a_pdf(client, tree, secretary_a) -> None:
+def test_review_summary_is_a_page_and_a_pdf(client, tree, secretary_a, secretary_b) -> None:
     from tests.organizations.test_reports import pdf_text
 
     for grade in ("excellent", "qualified", "qualified"):
@@ -388,9 +390,16 @@ def test_review_summary_is_a_page_and_a_pdf(client, tree, secretary_a) -> None:
     assert page.status_code == 200
     row = page.context["rows"][0]
     assert (row.branch, row.counts["excellent"], row.counts["qualified"]) == (tree.branch_a, 1, 2)
-    _, text = pdf_text(client.get(url + "&format=pdf").content)
+    from common.printables import print_url
+
+    assert print_url("review_summary", period=2025) in page.content.decode()
+    _, text = pdf_text(client.get(print_url("review_summary", period=2025)).content)
     assert "民主评议党员结果汇总表" in text
+    assert "2025年度" in text
     assert "甲社区第一党支部" in text
+    client.force_login(secretary_b)
+    _, text = pdf_text(client.get(print_url("review_summary", period=2025)).content)
+    assert "甲社区第一党支部" not in text  # another community's branches are not counted
 
 
 def test_review_summary_of_another_community_is_empty(client, tree, secretary_b) -> None:

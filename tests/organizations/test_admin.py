@@ -275,8 +275,10 @@ def test_tree_page_and_pdf_are_scoped(client, tree, secretary_a) -> None:
     assert "甲社区第一党小组" in page
     assert "甲书记" in page
     assert "乙社区" not in page
-    pdf_b = reverse("admin:organizations_organization_tree_pdf", args=[tree.community_b.pk])
-    assert client.get(pdf_b).status_code == 404
+    pdf = reverse("admin:common_document_print", args=["organization_tree"])
+    assert client.get(pdf, {"organization": tree.community_b.pk}).status_code == 404
+    own = client.get(pdf, {"organization": tree.community_a.pk})
+    assert (own.status_code, own["Content-Type"]) == (200, "application/pdf")
 
 
 def test_admin_action_queues_tree_pdf_for_download(
@@ -286,10 +288,10 @@ def test_admin_action_queues_tree_pdf_for_download(
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
             changelist("organization"),
-            {"action": "queue_tree_report", "_selected_action": [tree.community_a.pk]},
+            {"action": "print_organization_tree", "_selected_action": [tree.community_a.pk]},
             follow=True,
         )
-    assert "已为1个党组织排队生成PDF" in response.content.decode()
+    assert "已提交1份“组织架构及班子成员”" in response.content.decode()
     page = client.get(reverse("admin:common_document_changelist")).content.decode()
     assert "已完成" in page
     assert "下载PDF" in page

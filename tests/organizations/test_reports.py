@@ -11,9 +11,14 @@ from pypdf import PdfReader
 
 from common.documents import document_render, document_request
 from common.models import Document, DocumentStatus
-from organizations.reports import ORGANIZATION_TREE, organization_tree_pdf
+from organizations.printables import ORGANIZATION_TREE
 from organizations.services import ScopeError
 from tests.organizations.factories import OrganizationFactory, PositionFactory
+from tests.printing import make
+
+
+def organization_tree_pdf(organization, *, reader, on=None) -> bytes:
+    return make(ORGANIZATION_TREE, reader=reader, today=on, organization=organization)
 
 
 def pdf_text(data: bytes) -> tuple[int, str]:
@@ -134,16 +139,16 @@ def test_unknown_kind_is_refused_in_chinese(tree, secretary_a) -> None:
 def test_a_failed_render_keeps_its_reason_and_no_file(
     tree, secretary_a, monkeypatch, django_capture_on_commit_callbacks
 ) -> None:
-    from common import documents
+    from common import printables
 
-    kind = documents.kind_get(ORGANIZATION_TREE)
+    kind = printables.printable_get(ORGANIZATION_TREE)
 
-    def broken(document, reader, progress):
-        progress(40)
+    def broken(job):
+        job.progress(40)
         raise RuntimeError("字体缺失")
 
-    monkeypatch.setitem(documents._KINDS, ORGANIZATION_TREE, dataclasses.replace(
-        kind, render=broken
+    monkeypatch.setitem(printables._registry(), ORGANIZATION_TREE, dataclasses.replace(
+        kind, select=broken
     ))  # fmt: skip
     with pytest.raises(RuntimeError), django_capture_on_commit_callbacks(execute=True):
         document_request(organization=tree.community_a, kind=ORGANIZATION_TREE, actor=secretary_a)

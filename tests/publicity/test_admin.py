@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
 
+from common.printables import print_url
 from members.rules import months_after
 from publicity.models import BranchVote, DevelopmentStep, Notice, Opinion
 from publicity.resources import DEVELOPMENT_HEADERS
@@ -136,7 +137,7 @@ def test_the_poster_prints_the_public_fields_and_a_qr_code(
     record_steps(case, 15)
     notice = publish_notice(case, timezone.localdate())
     client.force_login(secretary_a)
-    response = client.get(reverse("admin:publicity_notice_poster", args=[notice.pk]))
+    response = client.get(print_url("notice_poster", notice=notice.pk))
     text = _pdf_text(response)
     assert "林晓雨" in text
     assert "公示" in text
@@ -164,15 +165,35 @@ def test_the_record_book_prints_every_opinion_and_its_finding(
         opinion=opinion, proven=False, finding="经核实不属实", checker="王书记", actor=None
     )
     client.force_login(secretary_a)
-    text = _pdf_text(client.get(reverse("admin:publicity_notice_record_book", args=[notice.pk])))
+    text = _pdf_text(client.get(print_url("notice_record_book", notice=notice.pk)))
     assert "反映乱停车" in text
     assert "甲小学教师公告栏" in text  # the posting at the work unit, kept in the book
     assert "经核实不属实" in text
     assert "王书记" in text
 
 
+def test_an_unpublished_notice_is_not_printed(client: Client, case: Any, secretary_a: Any) -> None:
+    record_steps(case, 15)
+    notice = publish_notice(case, timezone.localdate())
+    type(notice).objects.filter(pk=notice.pk).update(published_at=None)
+    client.force_login(secretary_a)
+    response = client.get(print_url("notice_poster", notice=notice.pk), follow=True)
+    assert "公示尚未发布，不能打印。" in response.content.decode()
+    assert response["Content-Type"].startswith("text/html")
+
+
+def test_another_communitys_notice_is_not_printed(
+    client: Client, case: Any, secretary_b: Any
+) -> None:
+    record_steps(case, 15)
+    notice = publish_notice(case, timezone.localdate())
+    client.force_login(secretary_b)
+    for name in ("notice_poster", "notice_record_book"):
+        assert client.get(print_url(name, notice=notice.pk)).status_code == 404
+
+
 def test_the_qr_code_opens_the_notice_on_the_public_site(case: Any, settings: Any) -> None:
-    from publicity.reports import public_notice_url, qr_svg_data_uri
+    from publicity.printables import public_notice_url, qr_svg_data_uri
 
     record_steps(case, 15)
     notice = publish_notice(case, timezone.localdate())
@@ -262,14 +283,12 @@ def test_only_the_last_step_may_be_deleted_from_the_case_page(
 def test_the_development_ledger_lists_every_case_of_the_community(
     case: Any, tree: SimpleNamespace, django_assert_max_num_queries: Any
 ) -> None:
-    from common.documents import kind_get
-    from publicity.reports import development_ledger_pdf
+    from tests.printing import make
 
     record_steps(case, 3)
     DevelopmentCaseFactory(name="乙社区的人", branch=tree.branch_b)
-    assert kind_get("development_ledger") is not None
     with django_assert_max_num_queries(4):
-        pdf = development_ledger_pdf(tree.community_a, reader=None)
+        pdf = make("development_ledger", organization=tree.community_a)
     text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
     assert "林晓雨" in text
     assert "乙社区的人" not in text
