@@ -18,9 +18,9 @@ from django.test.utils import CaptureQueriesContext
 from kit.imports.bulk import _check_in_python, bulk_full_clean
 from members.models import Member, PersonalDataAccess
 from members.resources import MemberRosterResource, read_roster_file
-from members.rules import MemberStatus
+from members.rules import Gender, MemberStatus
 from organizations.scope import scope_of
-from tests.members.factories import MemberFactory
+from tests.members.factories import MemberFactory, make_citizen_id
 from tests.members.test_import_export import WRONG_CHECK, roster_row, run_import, write_roster
 
 
@@ -120,7 +120,11 @@ def test_one_bad_row_among_many_writes_nothing_and_is_named(
 def test_a_citizen_id_held_elsewhere_among_many_rows_writes_nothing(
     tree, secretary_a, tmp_path
 ) -> None:
-    other = MemberFactory(branch=tree.branch_b, birth_date=dt.date(1980, 5, 6))
+    # A serial no row of the file uses (the factory's sequence depends on the tests run before).
+    born = dt.date(1980, 5, 6)
+    other = MemberFactory(
+        branch=tree.branch_b, birth_date=born, citizen_id=make_citizen_id(born, Gender.MALE, 400)
+    )
     file_rows = rows(30)
     file_rows[20]["公民身份号码"] = other.citizen_id
     errors = run_import(write_roster(tmp_path / "r.xlsx", file_rows), secretary_a)[1]

@@ -19,7 +19,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection, connections
 from django.utils import timezone
 
-from kit import services as common_services
+from kit import services as kit_services
 from members.rules import months_after
 from publicity import services
 from publicity.models import BranchVote, DevelopmentStep, Notice
@@ -41,7 +41,7 @@ pytestmark = [
 
 @pytest.fixture
 def slow_saves(monkeypatch: pytest.MonkeyPatch) -> None:
-    real = common_services.model_save
+    real = kit_services.model_save
 
     def slow(instance: Any, **kwargs: Any) -> Any:
         time.sleep(0.3)
