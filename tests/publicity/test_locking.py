@@ -19,7 +19,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection, connections
 from django.utils import timezone
 
-from common import services as common_services
+from kit import services as common_services
 from members.rules import months_after
 from publicity import services
 from publicity.models import BranchVote, DevelopmentStep, Notice
