@@ -98,14 +98,10 @@ def demo(transactional_db: None) -> list[Any]:
 
 
 @pytest.fixture
-def full_demo(transactional_db: None) -> None:
-    """Every app's demo, as `python manage.py demo` loads it."""
-    from django.conf import settings
-    from django.utils.module_loading import import_string
-
-    reseed_migration_rows()
-    for builder in settings.DEMO_BUILDERS:
-        import_string(builder)()
+def full_demo(demo_live: Any) -> Any:
+    """Every app's demo, as `python manage.py demo` loads it: a fresh clone of its template
+    (tests/demo_template.py), which the live server reads too."""
+    return demo_live
 
 
 @pytest.fixture

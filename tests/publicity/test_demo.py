@@ -5,8 +5,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import pytest
-from django.conf import settings
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
@@ -21,13 +19,9 @@ def _counts() -> list[int]:
     return [m.objects.count() for m in (DevelopmentCase, Notice, Opinion, BoardItem)]
 
 
-@pytest.fixture
-def demo(db: None) -> None:
-    for builder in settings.DEMO_BUILDERS:
-        import_string(builder)()
-
-
-def test_the_demo_shows_every_stage_and_running_it_again_changes_nothing(demo: Any) -> None:
+def test_the_demo_shows_every_stage_and_running_it_again_changes_nothing(
+    demo_db: Any, db: None
+) -> None:
     today = timezone.localdate()
     assert DevelopmentCase.objects.count() >= 12
     assert set(DevelopmentCase.objects.values_list("stage", flat=True)) == set(Stage.values)
@@ -52,7 +46,7 @@ def test_the_demo_shows_every_stage_and_running_it_again_changes_nothing(demo: A
         assert timezone.localdate(notice.published_at) <= notice.starts_on
         assert notice.community_id == notice.case.residence_community_id
     assert not Notice.objects.running_on(today).filter(case__deferred_on__isnull=False).exists()
-    # One test, since the whole demo takes a minute to build: a second run changes nothing.
+    # A second run changes nothing (the first built the template: tests/demo_template.py).
     before = _counts()
     import_string("publicity.demo.build")()
     assert _counts() == before
