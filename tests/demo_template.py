@@ -7,8 +7,8 @@ database, and keeps the result as a template: on PostgreSQL a database `<test da
 on SQLite a file `DATA_DIR/test-demo-<hash>.sqlite3`. The hash covers the project's Python code
 (the migrations, the demo builders and every service they call), the locked dependencies, the
 database and today's date (the demo counts back from today): a change to any of them builds it
-again. A stamp file beside it, `DATA_DIR/test-demo-<hash>.logins` (the logins the command
-printed), says it is complete; `pytest --rebuild-demo` removes the stamps first. Each test process
+again. A stamp file beside it, `DATA_DIR/test-demo-<vendor>-<hash>.logins` (the logins the
+command printed), says it is complete; `pytest --rebuild-demo` removes the stamps first. Each test process
 (each xdist worker) gets its own clone, and a fixture points the default connection at it:
 
 - `demo_db` (module scope): the clone for the module's tests, each in its own transaction that is
@@ -61,7 +61,7 @@ def code_hash() -> str:
 
 
 def stamp_path(digest: str) -> Path:
-    return Path(settings.DATA_DIR) / f"test-demo-{digest}.logins"
+    return Path(settings.DATA_DIR) / f"test-demo-{connection.vendor}-{digest}.logins"
 
 
 def remove_stamps() -> None:
@@ -192,6 +192,8 @@ def build_template(pristine: str, template: str, stamp: Path) -> Logins:
             cache.clear()  # the cache table of this database: a clone starts with nothing cached
     databases.rename(building, template)
     databases.drop_older(template)
+    for older in stamp.parent.glob(f"test-demo-{connection.vendor}-*.logins"):
+        older.unlink()
     stamp.write_text(out.getvalue(), encoding="utf-8")
     return read_logins(stamp)
 
@@ -201,9 +203,9 @@ def read_logins(stamp: Path) -> Logins:
 
 
 @contextmanager
-def build_lock(digest: str) -> Iterator[None]:
+def build_lock() -> Iterator[None]:
     """One builder at a time (the xdist workers, two runs of one checkout)."""
-    with (Path(settings.DATA_DIR) / f"test-demo-{digest}.lock").open("w") as handle:
+    with (Path(settings.DATA_DIR) / "test-demo.lock").open("w") as handle:
         fcntl.flock(handle, fcntl.LOCK_EX)
         try:
             yield
@@ -232,7 +234,7 @@ def demo_database_for(pristine: str | None) -> DemoDatabase:
     test_name = connection.settings_dict["NAME"]
     digest = code_hash()
     template, stamp = databases.template(test_name, digest), stamp_path(digest)
-    with build_lock(digest):
+    with build_lock():
         if stamp.exists() and databases.exists(template):
             logins = read_logins(stamp)
         else:
