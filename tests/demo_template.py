@@ -32,6 +32,7 @@ from typing import Any
 
 import pytest
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
 from django.core.management import call_command
 from django.db import connection
@@ -72,8 +73,10 @@ def remove_stamps() -> None:
 
 def forget_cache() -> None:
     """Drop what this process cached while on the database it leaves (ids are reused between the
-    test database and the demo's). Without Redis the cache is a table in each database; with
-    Redis each xdist worker's keys carry its own prefix (config/settings.py), so only ours go."""
+    test database and the demo's, and a transactional test's flush renumbers content types).
+    Without Redis the cache is a table in each database; with Redis each xdist worker's keys
+    carry its own prefix (config/settings.py), so only ours go."""
+    ContentType.objects.clear_cache()
     backend = getattr(cache, "_cache", None)
     if backend is None or not hasattr(backend, "get_client"):
         return
