@@ -129,7 +129,14 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 REDIS_URL = env("REDIS_URL", default="")
 if REDIS_URL:
     CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            # Tests run in parallel (pytest-xdist) share one Redis, each worker with a database
+            # of its own where the same ids mean other rows: each worker's keys (and those of
+            # the Celery worker it starts, which inherits the variable) get a prefix of its own.
+            "KEY_PREFIX": os.environ.get("PYTEST_XDIST_WORKER", ""),
+        }
     }
 else:
     # Shared by the web process and the worker (user scopes are cached: organizations/scope.py);

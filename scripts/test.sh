@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
 # One command to run every test, browser and PDF tests included. Uses SQLite and an on-disk Celery
 # broker by default; with DATABASE_URL and REDIS_URL set (as .ci/run does) the same tests run on
-# PostgreSQL and Redis. Extra arguments go to pytest.
+# PostgreSQL and Redis. Extra arguments go to pytest (`-n 0`: in one process).
+#
+# One test process per core (pytest-xdist), each with its own test database, Redis key prefix and
+# clone of the demo, which is built once per run into a template (tests/demo_template.py).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/system-packages.sh
 source scripts/bootstrap.sh
-python -m pytest "$@"
+python -m pytest --numprocesses=logical "$@"

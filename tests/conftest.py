@@ -3,7 +3,7 @@ group and a workplace unit; unit B is also linked to community A for 双联双�
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from types import SimpleNamespace
 from typing import Any
 
@@ -14,7 +14,37 @@ from organizations import services
 from organizations.models import Organization
 from organizations.roles import Role
 from organizations.rules import OrganizationKind as K
+from tests import demo_template
+from tests.demo_template import demo_database, demo_db, demo_live  # noqa: F401 (fixtures)
 from tests.organizations.factories import OrganizationFactory, UnitFactory, UserFactory
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--rebuild-demo",
+        action="store_true",
+        help="build the demo's template database again (tests/demo_template.py)",
+    )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # In the process that starts the xdist workers (or the only one): once per run.
+    if config.getoption("--rebuild-demo") and not hasattr(config, "workerinput"):
+        demo_template.remove_stamps()
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(
+    django_db_setup: None, django_db_blocker: Any, request: pytest.FixtureRequest
+) -> Iterator[str | None]:
+    """pytest-django's test database; and, when the demo's template must be built, a copy of it
+    as migrations left it (the name of that copy)."""
+    with django_db_blocker.unblock():
+        pristine = demo_template.keep_pristine(request.session)
+    yield pristine
+    if pristine:
+        with django_db_blocker.unblock():
+            demo_template.Databases().drop(pristine)
 
 
 @pytest.fixture(autouse=True, scope="session")

@@ -8,13 +8,11 @@ and opens the page and history of an object the role cannot see. History pages n
 
 from __future__ import annotations
 
-from io import StringIO
 from typing import Any
 
 import pytest
 from django.contrib.admin.sites import site
 from django.contrib.auth import get_user_model
-from django.core.management import call_command
 from django.db import transaction
 from django.test import Client, RequestFactory
 from django.urls import NoReverseMatch, reverse
@@ -37,10 +35,10 @@ ADMINS = sorted(site._registry.items(), key=lambda item: item[0]._meta.label_low
 
 
 @pytest.fixture(scope="module")
-def demo(django_db_setup: Any, django_db_blocker: Any) -> Any:
-    """The demo sub-district, loaded once for the module and rolled back after it."""
+def demo(demo_db: Any, django_db_blocker: Any) -> Any:
+    """The demo sub-district (a clone of its template, tests/demo_template.py) and the rows it
+    lacks, added once for the module and rolled back after it."""
     with django_db_blocker.unblock(), transaction.atomic():
-        call_command("demo", allow_production=True, stdout=StringIO(), stderr=StringIO())
         _objects_the_demo_lacks()
         yield
         transaction.set_rollback(True)

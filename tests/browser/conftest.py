@@ -98,12 +98,10 @@ def demo(transactional_db: None) -> list[Any]:
 
 
 @pytest.fixture
-def full_demo(transactional_db: None) -> None:
-    """Every app's demo, as `python manage.py demo` loads it."""
-    from kit.apps import demo_build
-
-    reseed_migration_rows()
-    demo_build()
+def full_demo(demo_live: Any) -> Any:
+    """Every app's demo, as `python manage.py demo` loads it: a fresh clone of its template
+    (tests/demo_template.py), which the live server reads too."""
+    return demo_live
 
 
 @pytest.fixture

@@ -5,10 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
-import pytest
 from django.utils import timezone
 
-from kit.apps import demo_build
 from members.models import Member
 from members.selectors.dual import supervision_board_list
 from organizations.models import Organization
@@ -21,12 +19,9 @@ def _counts() -> list[int]:
     return [m.objects.count() for m in (DevelopmentCase, Notice, Opinion, BoardItem)]
 
 
-@pytest.fixture
-def demo(db: None) -> None:
-    demo_build()
-
-
-def test_the_demo_shows_every_stage_and_running_it_again_changes_nothing(demo: Any) -> None:
+def test_the_demo_shows_every_stage_and_running_it_again_changes_nothing(
+    demo_db: Any, db: None
+) -> None:
     today = timezone.localdate()
     assert DevelopmentCase.objects.count() >= 12
     assert set(DevelopmentCase.objects.values_list("stage", flat=True)) == set(Stage.values)
@@ -51,7 +46,7 @@ def test_the_demo_shows_every_stage_and_running_it_again_changes_nothing(demo: A
         assert timezone.localdate(notice.published_at) <= notice.starts_on
         assert notice.community_id == notice.case.residence_community_id
     assert not Notice.objects.running_on(today).filter(case__deferred_on__isnull=False).exists()
-    # One test, since the whole demo takes a minute to build: a second run changes nothing.
+    # A second run changes nothing (the first built the template: tests/demo_template.py).
     before = _counts()
     publicity_demo.build()
     assert _counts() == before
