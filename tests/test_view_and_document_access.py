@@ -30,6 +30,7 @@ from common.models import Document, DocumentStatus
 from common.printables import print_url, printable_list
 from organizations.models import Organization, Unit
 from organizations.scope import scope_of
+from tests.registries import LOGIN, NO, OK, registry_table
 from tests.test_admin_access import ROLES, USERNAMES, demo  # noqa: F401 (the fixture)
 
 # The URLs that Django's admin, django-simple-history and django-import-export add themselves
@@ -41,28 +42,7 @@ LIBRARY_URLS = frozenset(
 
 # ok: the page (or file) is given (200, or the redirect the table's code names); no: refused
 # (403 or 404); login: sent to the login page (the member is not staff).
-OK, NO, LOGIN = "ok", "no", "login"
-CUSTOM_URLS: dict[str, tuple[str, ...]] = {
-    #                                          superuser sub_district secretary branch unit member
-    "activities_meeting_compliance":          (OK, OK, OK, OK, NO, LOGIN),
-    "activities_meeting_import_template":     (OK, OK, OK, OK, NO, LOGIN),
-    "activities_meeting_qr":                  (OK, OK, OK, OK, NO, LOGIN),
-    "auth_user_password_change":              (OK, NO, NO, NO, NO, LOGIN),
-    # A document each role requested itself (the table below decides the others').
-    "common_document_download":               (OK, OK, OK, OK, OK, LOGIN),
-    # The one view of every printable: walked printable by printable (PRINTABLES below).
-    "common_document_print":                  (OK, OK, OK, OK, OK, LOGIN),
-    "finance_duespayment_import_template":    (OK, OK, OK, OK, NO, LOGIN),
-    "finance_spendingplan_act":               (OK, OK, OK, NO, NO, LOGIN),
-    # Importing members needs their personal data, which a branch officer is not shown.
-    "members_member_import_template":         (OK, OK, OK, NO, NO, LOGIN),
-    "members_member_lapse":                   (OK, OK, OK, OK, OK, LOGIN),
-    "members_registrationcampaign_unregistered": (OK, OK, OK, OK, NO, LOGIN),
-    "members_review_summary":                 (OK, OK, OK, OK, NO, LOGIN),
-    "organizations_organization_import_template": (OK, OK, OK, OK, NO, LOGIN),
-    "organizations_organization_tree":        (OK, OK, OK, OK, OK, LOGIN),
-    "publicity_developmentcase_import_template": (OK, OK, OK, OK, NO, LOGIN),
-}  # fmt: skip
+CUSTOM_URLS: dict[str, tuple[str, ...]] = registry_table("CUSTOM_URLS")
 # The members' QR sign-in page is outside the admin's staff check on purpose: a member opens it
 # with the meeting's secret token (tests/activities/test_sign_in.py guards it). The generic print
 # view is walked for each printable by test_every_printable_through_the_generic_view.
@@ -205,31 +185,10 @@ def test_custom_admin_url_outcomes_match_the_table(
 # role sees (its own organization, an object or a row it sees); ok is the file (made now) or the
 # documents' list (queued for the worker). Then with an organization or object outside its
 # scope, which must be refused.
-PRINTABLES: dict[str, tuple[str, ...]] = {
-    #                              superuser sub_district secretary branch unit member
-    "activity_cards":              (OK, OK, OK, OK, OK, LOGIN),
-    "assessment_sheet":            (OK, OK, OK, OK, NO, LOGIN),
-    "campaign_unregistered":       (OK, OK, OK, OK, NO, LOGIN),
-    "development_ledger":          (OK, OK, OK, OK, NO, LOGIN),
-    "dues_ledger":                 (OK, OK, OK, OK, NO, LOGIN),
-    "feedback_cards":              (OK, OK, OK, NO, OK, LOGIN),
-    "lapse_report":                (OK, OK, OK, OK, OK, LOGIN),
-    "meeting_compliance":          (OK, OK, OK, OK, NO, LOGIN),
-    "meeting_ledger":              (OK, OK, OK, OK, NO, LOGIN),
-    "meeting_record":              (OK, OK, OK, OK, NO, LOGIN),
-    "meeting_sign_in_sheet":       (OK, OK, OK, OK, NO, LOGIN),
-    # The roster carries full IDs and phones: as its import and export, not for a branch officer.
-    "member_roster":               (OK, OK, OK, NO, NO, LOGIN),
-    "notice_poster":               (OK, OK, OK, OK, NO, LOGIN),
-    "notice_record_book":          (OK, OK, OK, OK, NO, LOGIN),
-    "organization_tree":           (OK, OK, OK, OK, OK, LOGIN),
-    "registration_cards":          (OK, OK, OK, OK, OK, LOGIN),
-    "review_summary":              (OK, OK, OK, OK, NO, LOGIN),
-    "spending_plan":               (OK, OK, OK, NO, NO, LOGIN),
-}  # fmt: skip
-PERIODS = {"dues_ledger": "2026-11", "feedback_cards": "2026H1"}
+PRINTABLES: dict[str, tuple[str, ...]] = registry_table("PRINTABLES")
+PERIODS: dict[str, str] = registry_table("PERIODS")
 # An object that can be printed at all (a notice's poster once it is published).
-PRINTABLE_OBJECTS = {"notice_poster": {"published_at__isnull": False}}
+PRINTABLE_OBJECTS: dict[str, dict[str, Any]] = registry_table("PRINTABLE_OBJECTS")
 
 
 def test_every_printable_is_in_the_table() -> None:
@@ -313,80 +272,7 @@ def test_every_printable_through_the_generic_view(
 # scope, one it only sees, one outside its scope); y: made, n: refused, -: the role has no such
 # organization (the sub-district reaches every organization of the demo). The member's own
 # branch is one it sees, not one whose people it sees.
-DOCUMENTS: dict[str, dict[str, str]] = {
-    "organization_tree": {
-        "superuser": "y--", "sub_district": "yy-", "secretary": "yyn", "branch": "y-n",
-        "unit": "y-n", "member": "-nn",
-    },
-    "meeting_ledger": {
-        "superuser": "y--", "sub_district": "yy-", "secretary": "yyn", "branch": "y-n",
-        "unit": "n-n", "member": "-nn",
-    },
-    "spending_plan": {
-        "superuser": "y--", "sub_district": "yy-", "secretary": "yyn", "branch": "n-n",
-        "unit": "n-n", "member": "-nn",
-    },
-    "dues_ledger": {
-        "superuser": "y--", "sub_district": "yn-", "secretary": "ynn", "branch": "y-n",
-        "unit": "n-n", "member": "-nn",
-    },
-    "development_ledger": {
-        "superuser": "y--", "sub_district": "yn-", "secretary": "ynn", "branch": "y-n",
-        "unit": "n-n", "member": "-nn",
-    },
-    "feedback_cards": {
-        "superuser": "y--", "sub_district": "yn-", "secretary": "ynn", "branch": "n-n",
-        "unit": "y-n", "member": "-nn",
-    },
-    "activity_cards": {
-        "superuser": "y--", "sub_district": "yn-", "secretary": "ynn", "branch": "y-n",
-        "unit": "y-n", "member": "-nn",
-    },
-    "assessment_sheet": {
-        "superuser": "y--", "sub_district": "yn-", "secretary": "ynn", "branch": "y-n",
-        "unit": "n-n", "member": "-nn",
-    },
-    "campaign_unregistered": {
-        "superuser": "y--", "sub_district": "yn-", "secretary": "ynn", "branch": "y-n",
-        "unit": "n-n", "member": "-nn",
-    },
-    "lapse_report": {
-        "superuser": "y--", "sub_district": "yn-", "secretary": "ynn", "branch": "y-n",
-        "unit": "y-n", "member": "-nn",
-    },
-    "meeting_compliance": {
-        "superuser": "y--", "sub_district": "yy-", "secretary": "yyn", "branch": "y-n",
-        "unit": "n-n", "member": "-nn",
-    },
-    "meeting_record": {
-        "superuser": "y--", "sub_district": "yn-", "secretary": "ynn", "branch": "y-n",
-        "unit": "n-n", "member": "-nn",
-    },
-    "meeting_sign_in_sheet": {
-        "superuser": "y--", "sub_district": "yn-", "secretary": "ynn", "branch": "y-n",
-        "unit": "n-n", "member": "-nn",
-    },
-    "member_roster": {
-        "superuser": "y--", "sub_district": "yn-", "secretary": "ynn", "branch": "n-n",
-        "unit": "n-n", "member": "-nn",
-    },
-    "notice_poster": {
-        "superuser": "y--", "sub_district": "yy-", "secretary": "yyn", "branch": "y-n",
-        "unit": "n-n", "member": "-nn",
-    },
-    "notice_record_book": {
-        "superuser": "y--", "sub_district": "yn-", "secretary": "ynn", "branch": "y-n",
-        "unit": "n-n", "member": "-nn",
-    },
-    "registration_cards": {
-        "superuser": "y--", "sub_district": "yn-", "secretary": "ynn", "branch": "y-n",
-        "unit": "y-n", "member": "-nn",
-    },
-    "review_summary": {
-        "superuser": "y--", "sub_district": "yy-", "secretary": "yyn", "branch": "y-n",
-        "unit": "n-n", "member": "-nn",
-    },
-}  # fmt: skip
+DOCUMENTS: dict[str, dict[str, str]] = registry_table("DOCUMENTS")
 PLACES = ("people", "visible", "outside")
 
 

@@ -6,6 +6,7 @@ from types import SimpleNamespace
 from typing import Any
 
 from tests.members import factories as mf
+from tests.registries import LOGIN, NO, OK
 
 ACCESS: dict[str, tuple[str, str, str, str, str, str]] = {
     #                                    superuser sub_district secretary branch  unit  member
@@ -73,3 +74,64 @@ def scope_rows(tree: Any, people: Any, users: Any) -> None:
         MeetingAttachment.objects.create(meeting=meeting, file="x.pdf")
     for user in users[:2]:
         NotificationFactory(recipient=user)
+
+
+# tests/test_view_and_document_access.py: this app's custom admin URLs, printables (through
+# the one print view) and documents (queued for the worker), role by role.
+CUSTOM_URLS: dict[str, tuple[str, ...]] = {
+    #                                          superuser sub_district secretary branch unit member
+    "activities_meeting_compliance":          (OK, OK, OK, OK, NO, LOGIN),
+    "activities_meeting_import_template":     (OK, OK, OK, OK, NO, LOGIN),
+    "activities_meeting_qr":                  (OK, OK, OK, OK, NO, LOGIN),
+}  # fmt: skip
+PRINTABLES: dict[str, tuple[str, ...]] = {
+    #                              superuser sub_district secretary branch unit member
+    "feedback_cards":              (OK, OK, OK, NO, OK, LOGIN),
+    "meeting_compliance":          (OK, OK, OK, OK, NO, LOGIN),
+    "meeting_ledger":              (OK, OK, OK, OK, NO, LOGIN),
+    "meeting_record":              (OK, OK, OK, OK, NO, LOGIN),
+    "meeting_sign_in_sheet":       (OK, OK, OK, OK, NO, LOGIN),
+}  # fmt: skip
+DOCUMENTS: dict[str, dict[str, str]] = {
+    "meeting_ledger": {
+        "superuser": "y--",
+        "sub_district": "yy-",
+        "secretary": "yyn",
+        "branch": "y-n",
+        "unit": "n-n",
+        "member": "-nn",
+    },
+    "feedback_cards": {
+        "superuser": "y--",
+        "sub_district": "yn-",
+        "secretary": "ynn",
+        "branch": "n-n",
+        "unit": "y-n",
+        "member": "-nn",
+    },
+    "meeting_compliance": {
+        "superuser": "y--",
+        "sub_district": "yy-",
+        "secretary": "yyn",
+        "branch": "y-n",
+        "unit": "n-n",
+        "member": "-nn",
+    },
+    "meeting_record": {
+        "superuser": "y--",
+        "sub_district": "yn-",
+        "secretary": "ynn",
+        "branch": "y-n",
+        "unit": "n-n",
+        "member": "-nn",
+    },
+    "meeting_sign_in_sheet": {
+        "superuser": "y--",
+        "sub_district": "yn-",
+        "secretary": "ynn",
+        "branch": "y-n",
+        "unit": "n-n",
+        "member": "-nn",
+    },
+}
+PERIODS = {"feedback_cards": "2026H1"}

@@ -15,6 +15,7 @@ from django_celery_beat import models as beat
 from common.models import Document
 from organizations.models import Organization
 from tests.organizations import factories as of
+from tests.registries import LOGIN, NO, OK
 
 ACCESS: dict[str, tuple[str, str, str, str, str, str]] = {
     #                                    superuser sub_district secretary branch  unit  member
@@ -85,3 +86,15 @@ def scope_rows(tree: Any, people: Any, users: Any) -> None:
     organization."""
     for organization in (tree.branch_a, tree.branch_b, tree.unit_a.party_organization):
         of.DocumentFactory(organization=organization)
+
+
+# tests/test_view_and_document_access.py: this app's custom admin URLs, printables (through
+# the one print view) and documents (queued for the worker), role by role.
+CUSTOM_URLS: dict[str, tuple[str, ...]] = {
+    #                                          superuser sub_district secretary branch unit member
+    "auth_user_password_change":              (OK, NO, NO, NO, NO, LOGIN),
+    # A document each role requested itself (the table below decides the others').
+    "common_document_download":               (OK, OK, OK, OK, OK, LOGIN),
+    # The one view of every printable: walked printable by printable (PRINTABLES below).
+    "common_document_print":                  (OK, OK, OK, OK, OK, LOGIN),
+}  # fmt: skip

@@ -9,6 +9,7 @@ from typing import Any
 from tests.finance import factories as ff
 from tests.members.factories import MemberFactory
 from tests.organizations.factories import OrganizationFactory
+from tests.registries import LOGIN, NO, OK
 
 ACCESS: dict[str, tuple[str, str, str, str, str, str]] = {
     #                             superuser sub_district secretary branch unit  member
@@ -70,3 +71,36 @@ def populate_scope(tree: SimpleNamespace, people: SimpleNamespace) -> None:
 def scope_rows(tree: Any, people: Any, users: Any) -> None:
     """tests/test_scope_consistency.py's hook (tests/registries.py)."""
     populate_scope(tree, people)
+
+
+# tests/test_view_and_document_access.py: this app's custom admin URLs, printables (through
+# the one print view) and documents (queued for the worker), role by role.
+CUSTOM_URLS: dict[str, tuple[str, ...]] = {
+    #                                          superuser sub_district secretary branch unit member
+    "finance_duespayment_import_template":    (OK, OK, OK, OK, NO, LOGIN),
+    "finance_spendingplan_act":               (OK, OK, OK, NO, NO, LOGIN),
+}  # fmt: skip
+PRINTABLES: dict[str, tuple[str, ...]] = {
+    #                              superuser sub_district secretary branch unit member
+    "dues_ledger":                 (OK, OK, OK, OK, NO, LOGIN),
+    "spending_plan":               (OK, OK, OK, NO, NO, LOGIN),
+}  # fmt: skip
+DOCUMENTS: dict[str, dict[str, str]] = {
+    "spending_plan": {
+        "superuser": "y--",
+        "sub_district": "yy-",
+        "secretary": "yyn",
+        "branch": "n-n",
+        "unit": "n-n",
+        "member": "-nn",
+    },
+    "dues_ledger": {
+        "superuser": "y--",
+        "sub_district": "yn-",
+        "secretary": "ynn",
+        "branch": "y-n",
+        "unit": "n-n",
+        "member": "-nn",
+    },
+}
+PERIODS = {"dues_ledger": "2026-11"}

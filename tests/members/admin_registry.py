@@ -7,6 +7,7 @@ from typing import Any
 
 from members.rules import FloatingDirection
 from tests.members import factories as mf
+from tests.registries import LOGIN, NO, OK
 
 ACCESS: dict[str, tuple[str, str, str, str, str, str]] = {
     #                                    superuser sub_district secretary branch  unit  member
@@ -114,3 +115,84 @@ def _people_records(people: Any) -> None:
         mf.AssessmentDeductionFactory(assessment__member=member)
         mf.FloatingLifeEntryFactory(floating_record=mf.FloatingRecordFactory(member=member))
         mf.LapseDecisionFactory(member=member)
+
+
+# tests/test_view_and_document_access.py: this app's custom admin URLs, printables (through
+# the one print view) and documents (queued for the worker), role by role.
+CUSTOM_URLS: dict[str, tuple[str, ...]] = {
+    #                                          superuser sub_district secretary branch unit member
+    # Importing members needs their personal data, which a branch officer is not shown.
+    "members_member_import_template":         (OK, OK, OK, NO, NO, LOGIN),
+    "members_member_lapse":                   (OK, OK, OK, OK, OK, LOGIN),
+    "members_registrationcampaign_unregistered": (OK, OK, OK, OK, NO, LOGIN),
+    "members_review_summary":                 (OK, OK, OK, OK, NO, LOGIN),
+}  # fmt: skip
+PRINTABLES: dict[str, tuple[str, ...]] = {
+    #                              superuser sub_district secretary branch unit member
+    "activity_cards":              (OK, OK, OK, OK, OK, LOGIN),
+    "assessment_sheet":            (OK, OK, OK, OK, NO, LOGIN),
+    "campaign_unregistered":       (OK, OK, OK, OK, NO, LOGIN),
+    "lapse_report":                (OK, OK, OK, OK, OK, LOGIN),
+    # The roster carries full IDs and phones: as its import and export, not for a branch officer.
+    "member_roster":               (OK, OK, OK, NO, NO, LOGIN),
+    "registration_cards":          (OK, OK, OK, OK, OK, LOGIN),
+    "review_summary":              (OK, OK, OK, OK, NO, LOGIN),
+}  # fmt: skip
+DOCUMENTS: dict[str, dict[str, str]] = {
+    "activity_cards": {
+        "superuser": "y--",
+        "sub_district": "yn-",
+        "secretary": "ynn",
+        "branch": "y-n",
+        "unit": "y-n",
+        "member": "-nn",
+    },
+    "assessment_sheet": {
+        "superuser": "y--",
+        "sub_district": "yn-",
+        "secretary": "ynn",
+        "branch": "y-n",
+        "unit": "n-n",
+        "member": "-nn",
+    },
+    "campaign_unregistered": {
+        "superuser": "y--",
+        "sub_district": "yn-",
+        "secretary": "ynn",
+        "branch": "y-n",
+        "unit": "n-n",
+        "member": "-nn",
+    },
+    "lapse_report": {
+        "superuser": "y--",
+        "sub_district": "yn-",
+        "secretary": "ynn",
+        "branch": "y-n",
+        "unit": "y-n",
+        "member": "-nn",
+    },
+    "member_roster": {
+        "superuser": "y--",
+        "sub_district": "yn-",
+        "secretary": "ynn",
+        "branch": "n-n",
+        "unit": "n-n",
+        "member": "-nn",
+    },
+    "registration_cards": {
+        "superuser": "y--",
+        "sub_district": "yn-",
+        "secretary": "ynn",
+        "branch": "y-n",
+        "unit": "y-n",
+        "member": "-nn",
+    },
+    "review_summary": {
+        "superuser": "y--",
+        "sub_district": "yy-",
+        "secretary": "yyn",
+        "branch": "y-n",
+        "unit": "n-n",
+        "member": "-nn",
+    },
+}

@@ -7,6 +7,7 @@ from typing import Any
 
 from organizations.rules import OrganizationKind as K
 from tests.organizations import factories as of
+from tests.registries import LOGIN, NO, OK
 
 ACCESS: dict[str, tuple[str, str, str, str, str, str]] = {
     #                                    superuser sub_district secretary branch  unit  member
@@ -59,3 +60,26 @@ def scope_rows(tree: Any, people: Any, users: Any) -> None:
         of.PositionFactory(organization=organization)
     for community in (tree.community_a, tree.community_b):
         of.CommitteeMemberFactory(committee=of.JointCommitteeFactory(community=community))
+
+
+# tests/test_view_and_document_access.py: this app's custom admin URLs, printables (through
+# the one print view) and documents (queued for the worker), role by role.
+CUSTOM_URLS: dict[str, tuple[str, ...]] = {
+    #                                          superuser sub_district secretary branch unit member
+    "organizations_organization_import_template": (OK, OK, OK, OK, NO, LOGIN),
+    "organizations_organization_tree":        (OK, OK, OK, OK, OK, LOGIN),
+}  # fmt: skip
+PRINTABLES: dict[str, tuple[str, ...]] = {
+    #                              superuser sub_district secretary branch unit member
+    "organization_tree":           (OK, OK, OK, OK, OK, LOGIN),
+}  # fmt: skip
+DOCUMENTS: dict[str, dict[str, str]] = {
+    "organization_tree": {
+        "superuser": "y--",
+        "sub_district": "yy-",
+        "secretary": "yyn",
+        "branch": "y-n",
+        "unit": "y-n",
+        "member": "-nn",
+    },
+}

@@ -16,6 +16,7 @@ from tests.publicity.factories import (
     NoticeFactory,
     OpinionFactory,
 )
+from tests.registries import LOGIN, NO, OK
 
 ACCESS: dict[str, tuple[str, str, str, str, str, str]] = {
     #                              superuser sub_district secretary branch  unit  member
@@ -68,3 +69,44 @@ def populate_scope(tree: SimpleNamespace) -> None:
 def scope_rows(tree: Any, people: Any, users: Any) -> None:
     """tests/test_scope_consistency.py's hook (tests/registries.py)."""
     populate_scope(tree)
+
+
+# tests/test_view_and_document_access.py: this app's custom admin URLs, printables (through
+# the one print view) and documents (queued for the worker), role by role.
+CUSTOM_URLS: dict[str, tuple[str, ...]] = {
+    #                                          superuser sub_district secretary branch unit member
+    "publicity_developmentcase_import_template": (OK, OK, OK, OK, NO, LOGIN),
+}  # fmt: skip
+PRINTABLES: dict[str, tuple[str, ...]] = {
+    #                              superuser sub_district secretary branch unit member
+    "development_ledger":          (OK, OK, OK, OK, NO, LOGIN),
+    "notice_poster":               (OK, OK, OK, OK, NO, LOGIN),
+    "notice_record_book":          (OK, OK, OK, OK, NO, LOGIN),
+}  # fmt: skip
+DOCUMENTS: dict[str, dict[str, str]] = {
+    "development_ledger": {
+        "superuser": "y--",
+        "sub_district": "yn-",
+        "secretary": "ynn",
+        "branch": "y-n",
+        "unit": "n-n",
+        "member": "-nn",
+    },
+    "notice_poster": {
+        "superuser": "y--",
+        "sub_district": "yy-",
+        "secretary": "yyn",
+        "branch": "y-n",
+        "unit": "n-n",
+        "member": "-nn",
+    },
+    "notice_record_book": {
+        "superuser": "y--",
+        "sub_district": "yn-",
+        "secretary": "ynn",
+        "branch": "y-n",
+        "unit": "n-n",
+        "member": "-nn",
+    },
+}
+PRINTABLE_OBJECTS = {"notice_poster": {"published_at__isnull": False}}
