@@ -44,7 +44,10 @@ def slow_saves(monkeypatch: pytest.MonkeyPatch) -> None:
     real = kit_services.model_save
 
     def slow(instance: Any, **kwargs: Any) -> Any:
-        time.sleep(0.3)
+        # Only the racing threads are slowed: the test's own set-up (tens of saves in the main
+        # thread) races nothing, and slowing it cost about 10 s a test.
+        if threading.current_thread() is not threading.main_thread():
+            time.sleep(0.3)
         return real(instance, **kwargs)
 
     monkeypatch.setattr(services, "model_save", slow)
