@@ -8,6 +8,7 @@ and does not count as held. Rows are written through activities.services.meeting
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 import tablib
@@ -16,10 +17,12 @@ from django.db import models
 from import_export import fields, widgets
 
 from kit.imports import (
-    CodeWidget,
     DateWidget,
     LabelWidget,
+    OrganizationIndex,
+    OrganizationWidget,
     RowNumberedResource,
+    TemplateColumn,
     cell_text,
     column,
 )
@@ -65,6 +68,9 @@ class CountWidget(widgets.Widget):
         super().__init__()
         self.column = column
 
+    def template_help(self) -> dict[str, Any]:
+        return {"required": True, "format": "不小于0的整数"}
+
     def clean(self, value: Any, row: Any = None, **kwargs: Any) -> int:
         text = cell_text(value)
         if not text:
@@ -84,7 +90,7 @@ class MeetingLedgerResource(RowNumberedResource):
     unit = "次会议"
     title = "会议台账"
 
-    organization = column("organization", "党组织代码", CodeWidget())
+    organization = column("organization", "党组织代码", OrganizationWidget("党组织代码"))
     kind = column("kind", "会议类型", LabelWidget(ImportKind, "会议类型"))
     held_on = column("held_on", "召开日期", DateWidget("召开日期"))
     topic = column("topic", "主题")
@@ -106,6 +112,48 @@ class MeetingLedgerResource(RowNumberedResource):
         clean_model_instances = True
         use_transactions = True
 
+    TEMPLATE_COLUMNS: dict[str, dict[str, Any]] = {
+        "党组织代码": {"note": "召开会议的党组织（党支部、党小组、社区党组织等）"},
+        "会议类型": {"example": "支部党员大会"},
+        "召开日期": {"example": "2025-03-20"},
+        "主题": {"required": True, "example": "学习贯彻全会精神"},
+        "应到人数": {"example": "25"},
+        "实到人数": {
+            "example": "21",
+            "note": "实到不超过应到的一半（大党委会议：不足4/5）的会议记为未达到法定人数",
+        },
+        "请假人数": {"example": "3", "note": "实到人数与请假人数之和不能超过应到人数"},
+    }
+
+    def __init__(self, user: Any = None, **kwargs: Any) -> None:
+        super().__init__(user=user, **kwargs)
+        self._organizations: OrganizationIndex | None = None
+
+    def organization_index(self) -> OrganizationIndex:
+        """The organizations the user sees, by code and by name, loaded once."""
+        if self._organizations is None:
+            visible = Organization.objects.all()
+            if self.user is not None:
+                visible = visible.visible_to(self.user)
+            self._organizations = OrganizationIndex(visible.order_by("code"))
+        return self._organizations
+
+    def template_columns(self) -> list[TemplateColumn]:
+        organizations = self.template_organizations()
+        example = next((code for code, _name, kind in organizations if kind == "党支部"), "")
+        return [
+            dataclasses.replace(column, example=example or column.example)
+            if column.header == "党组织代码"
+            else column
+            for column in super().template_columns()
+        ]
+
+    def template_organizations(self) -> list[tuple[str, str, str]]:
+        return [
+            (o.code, o.name, o.get_kind_display())
+            for o in self.organization_index().by_code.values()
+        ]
+
     def get_queryset(self) -> models.QuerySet[Meeting]:
         queryset = Meeting.objects.all()
         if self.user is not None:
@@ -122,7 +170,7 @@ class MeetingLedgerResource(RowNumberedResource):
     def get_instance(self, instance_loader: Any, row: Any) -> Meeting | None:
         """The meeting of the row's key, if it exists (a bad key cell is reported later)."""
         try:
-            organization = self._organization(cell_text(row.get("党组织代码")))
+            organization = self._organization(row.get("党组织代码"))
             kind = self.fields["kind"].clean(row)
             held_on = self.fields["held_on"].clean(row)
         except ValueError:
@@ -135,7 +183,7 @@ class MeetingLedgerResource(RowNumberedResource):
     def read_column(self, field: fields.Field, instance: Any, row: Any) -> None:
         value = row[field.column_name]
         if field.attribute == "organization":
-            instance.organization = self._organization(cell_text(value))
+            instance.organization = self._organization(value)
         elif field.attribute == "topic":
             if not (topic := cell_text(value)):
                 raise ValueError("主题不能为空")
@@ -149,17 +197,10 @@ class MeetingLedgerResource(RowNumberedResource):
         instance.source = MeetingSource.IMPORTED
         super().import_instance(instance, row, **kwargs)
 
-    def _organization(self, code: str) -> Organization:
-        if not code:
-            raise ValueError("党组织代码不能为空")
-        organization = Organization.objects.filter(code=code).first()
-        visible = organization is not None and (
-            self.user is None
-            or Organization.objects.visible_to(self.user).filter(pk=organization.pk).exists()
-        )
-        if organization is None or not visible:
-            raise ValueError(f"党组织代码“{code}”不存在或不在您的管理范围内")
-        return organization
+    def _organization(self, value: Any) -> Organization:
+        """By code or exact name, among the organizations the user sees."""
+        widget = self.fields["organization"].widget
+        return widget.find(cell_text(value), self.organization_index())  # type: ignore[no-any-return]
 
     def save_row(self, instance: Any, update_fields: list[str] | None) -> None:
         meeting_save(meeting=instance, actor=self.user, update_fields=update_fields)

@@ -67,6 +67,9 @@ IMPORTED_PAYMENT_METHOD = PaymentMethod.IN_PERSON
 
 
 class MonthWidget(TextWidget):
+    def template_help(self) -> dict[str, Any]:
+        return {"required": True, "format": "年月，YYYY-MM（如2025-01）"}
+
     def clean(self, value: Any, row: Any = None, **kwargs: Any) -> dt.date:  # type: ignore[override]
         if isinstance(value, dt.datetime | dt.date):
             return dt.date(value.year, value.month, 1)
@@ -127,6 +130,23 @@ class DuesPaymentResource(RowNumberedResource):
         clean_model_instances = True
         use_transactions = True
         instance_loader_class = PaymentInstanceLoader
+
+    TEMPLATE_COLUMNS: dict[str, dict[str, Any]] = {
+        "公民身份号码": {
+            "required": True,
+            "text": True,
+            "format": "18位公民身份号码（末位可为X）",
+            "example": "110105198506120026",
+            "note": "交纳党费的党员；须是您管理范围内已登记的党员",
+        },
+        "姓名": {"required": True, "example": "张丽华", "note": "须与该公民身份号码登记的姓名一致"},
+        "所属月份": {"example": "2025-01", "note": "这笔党费交的是哪个月的"},
+        "金额": {"example": "24.00", "note": "须等于该月核定的应缴金额"},
+        "交纳日期": {
+            "example": "2025-01-10",
+            "note": "不能晚于今天，最早可在所属月份的前一个月预交",
+        },
+    }
 
     def __init__(self, user: Any = None, **kwargs: Any) -> None:
         super().__init__(user=user, **kwargs)

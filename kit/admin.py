@@ -500,16 +500,15 @@ class SpreadsheetAdminMixin:
         return [path("import-template/", view, name=name), *super().get_urls()]  # type: ignore[misc]
 
     def import_template_view(self, request: HttpRequest) -> Any:
-        """An empty sheet with the import's headers, named like an export."""
-        import tablib
+        """The import's template (kit/imports/template.py: the headers, an example row that is
+        never imported, dropdowns, and a sheet of instructions), named like an export."""
         from django.http import HttpResponse
 
         if not self.has_import_permission(request):
             raise PermissionDenied
-        resource = self.get_import_resource_classes(request)[0]  # type: ignore[attr-defined]
-        headers = list(getattr(resource, "HEADERS", ()))
-        dataset = tablib.Dataset(headers=headers, title=getattr(resource, "title", "Sheet1"))
-        data = SafeXLSX().export_data(dataset)
+        resource_class = self.get_import_resource_classes(request)[0]  # type: ignore[attr-defined]
+        resource = resource_class(**self.get_resource_kwargs(request))
+        data = resource.template_file()
         response = HttpResponse(data, content_type=SafeXLSX().get_content_type())
         filename = f"{getattr(resource, 'title', '导入')}-导入模板.xlsx"
         response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"

@@ -51,6 +51,24 @@ NO_ROWS = (
     "表格中只有表头，没有要导入的数据行；导入的是打开文件时显示的工作表，请确认数据在这张表上。"
 )
 
+# The import template (kit/imports/template.py): its example row begins with EXAMPLE_MARK and is
+# never imported; its help sheets are never the sheet that is imported, even when the file was
+# saved with one of them open.
+EXAMPLE_MARK = "示例："
+INSTRUCTIONS_TITLE = "填写说明"
+ORGANIZATIONS_TITLE = "可填党组织"
+HELP_SHEETS = (INSTRUCTIONS_TITLE, ORGANIZATIONS_TITLE)
+ONLY_EXAMPLE = (
+    "表格中只有模板的示例行（第一格以“示例：”开头的行不会导入），没有要导入的数据；"
+    "请在示例行下方填写，或直接覆盖示例行（删去“示例：”）后再导入。"
+)
+
+
+def is_example_row(row: Sequence[Any]) -> bool:
+    """The template's example row: its first cell begins with 示例 (the colon may be half-width)."""
+    first = row[0] if row else None
+    return isinstance(first, str) and first.strip().startswith(EXAMPLE_MARK[:2])
+
 
 def check_has_rows(dataset: tablib.Dataset) -> tablib.Dataset:
     if dataset.headers and not len(dataset):
@@ -121,14 +139,15 @@ def check_cell(value: Any, line: int, column: int) -> None:
         )
 
 
-def _display_width(value: Any) -> int:
+def display_width(value: Any) -> int:
+    """A cell's width in Excel's character units (a CJK character counts two)."""
     text = "" if value is None else str(value)
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
 class SafeXLSX(XLSX):
-    """.xlsx with text cells that never run as formulas, readable column widths, a named sheet,
-    and the import limits above."""
+    """.xlsx with text cells that never run as formulas, readable text-formatted columns, a
+    named sheet, and the import limits above."""
 
     def create_dataset(self, in_stream: Any, **kwargs: Any) -> tablib.Dataset:
 
@@ -159,19 +178,22 @@ class SafeXLSX(XLSX):
         sheet = book.active
         sheet.title = (dataset.title or "Sheet1")[:31]
         headers = list(dataset.headers or [])
-        widths = [_display_width(h) for h in headers]
+        widths = [display_width(h) for h in headers]
         for row_number, row in enumerate([headers, *dataset], start=1):
             for column, value in enumerate(row, start=1):
                 cell = sheet.cell(row=row_number, column=column, value=value)
                 if isinstance(value, str) and value.startswith("="):
                     cell.data_type = "s"  # text, not a formula
                 if column <= len(widths):
-                    widths[column - 1] = max(widths[column - 1], _display_width(value))
+                    widths[column - 1] = max(widths[column - 1], display_width(value))
         for column, width in enumerate(widths, start=1):
             letter = get_column_letter(column)
             sheet.column_dimensions[letter].width = min(
                 max(width + 2, MIN_COLUMN_WIDTH), MAX_COLUMN_WIDTH
             )
+            # What is typed into an exported sheet stays as typed: an 18-digit ID or a phone
+            # with a leading zero is not turned into a number (the import reads text anyway).
+            sheet.column_dimensions[letter].number_format = "@"
         if headers:
             sheet.freeze_panes = "A2"
         out = io.BytesIO()
@@ -206,7 +228,7 @@ def _read_xlsx(data: bytes) -> tablib.Dataset:
     book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     formulas = None
     try:
-        sheet = book.active
+        sheet = _imported_sheet(book)
         if sheet is None or getattr(sheet, "sheet_state", "visible") != "visible":
             title = getattr(sheet, "title", "")
             raise SpreadsheetError(
@@ -231,6 +253,15 @@ def _read_xlsx(data: bytes) -> tablib.Dataset:
         if formulas is not None:
             formulas.close()
     return check_has_rows(dataset)
+
+
+def _imported_sheet(book: Any) -> Any:
+    """The active sheet; when the template was saved with a help sheet open, the first other."""
+    sheet = book.active
+    if getattr(sheet, "title", "") in HELP_SHEETS:
+        others = [s for s in book.worksheets if s.title not in HELP_SHEETS]
+        sheet = others[0] if others else sheet
+    return sheet
 
 
 _MERGE = re.compile(rb'<(?:\w+:)?mergeCell\s+ref="([A-Z]+[0-9]+:[A-Z]+[0-9]+)"')
@@ -331,10 +362,10 @@ def _sheet_row(cells: Sequence[Any]) -> str:
 
 
 def _columns(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
-    widths = [_display_width(header) for header in headers]
+    widths = [display_width(header) for header in headers]
     for row in rows[:_WIDTH_SAMPLE_ROWS]:
         for n, value in enumerate(row[: len(widths)]):
-            widths[n] = max(widths[n], _display_width(value))
+            widths[n] = max(widths[n], display_width(value))
     return "".join(
         f'<col min="{n}" max="{n}" width="{min(max(w + 2, MIN_COLUMN_WIDTH), MAX_COLUMN_WIDTH)}" '
         'customWidth="1"/>'

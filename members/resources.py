@@ -11,6 +11,7 @@ not grow with its rows.
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 from typing import Any
 
@@ -23,12 +24,14 @@ from import_export.results import Result
 
 from kit.imports import (
     AmountWidget,
-    CodeWidget,
     DateWidget,
     ImportedRow,
     LabelWidget,
     NameWidget,
+    OrganizationIndex,
+    OrganizationWidget,
     RowNumberedResource,
+    TemplateColumn,
     TextWidget,
     cell_text,
     column,
@@ -47,6 +50,7 @@ from .rules import (
     Education,
     Gender,
     MemberStatus,
+    holder_error,
     normalize_citizen_id,
 )
 from .services.member import (
@@ -78,6 +82,9 @@ ROSTER_HEADERS: tuple[str, ...] = (
 
 class CitizenIdWidget(TextWidget):
     """Never fails: the loader looks members up with it; the resource reports a bad ID."""
+
+    def template_help(self) -> dict[str, Any]:
+        return {"required": True, "format": "18位公民身份号码（末位可为X）", "text": True}
 
     def clean(self, value: Any, row: Any = None, **kwargs: Any) -> str:
         return normalize_citizen_id(cell_text(value))
@@ -148,7 +155,7 @@ class MemberRosterResource(RowNumberedResource):
     status = column("status", "党员状态", LabelWidget(MemberStatus, "党员状态"))
     joined_on = column("joined_on", "入党日期", DateWidget("入党日期"))
     full_member_on = column("full_member_on", "转正日期", DateWidget("转正日期", required=False))
-    branch = column("branch", "所在党组织", CodeWidget())
+    branch = column("branch", "所在党组织", OrganizationWidget("所在党组织", kind="党支部"))
     categories = CategoriesField(
         attribute="categories", column_name="人员类别", widget=CategoriesWidget()
     )
@@ -184,6 +191,37 @@ class MemberRosterResource(RowNumberedResource):
         clean_model_instances = True
         use_transactions = True
         instance_loader_class = RosterInstanceLoader
+
+    TEMPLATE_COLUMNS: dict[str, dict[str, Any]] = {
+        "姓名": {"required": True, "example": "张丽华"},
+        "性别": {"example": "女", "note": "须与公民身份号码第17位一致（奇数为男，偶数为女）"},
+        "民族": {"required": True, "format": "文字，写全称", "example": "汉族"},
+        "出生日期": {"example": "1985-06-12", "note": "须与公民身份号码中的出生日期一致"},
+        "公民身份号码": {
+            "example": "110105198506120026",
+            "note": "导入时按此号码查找党员：已有的更新，没有的新建",
+        },
+        "学历": {"example": "大学本科"},
+        "党员状态": {"example": "正式党员"},
+        "入党日期": {"example": "2010-07-01", "note": "支部大会接收为预备党员的日期"},
+        "转正日期": {"example": "2011-07-01", "note": "正式党员填写；预备党员不填"},
+        "所在党组织": {"note": "组织关系所在的党支部（或下设无党支部的单位党组织）"},
+        "人员类别": {
+            "format": "一项或几项，用“、”分隔",
+            "strict": False,
+            "example": "在职",
+        },
+        "工作单位": {"example": "城南实验小学"},
+        "居住社区": {
+            "format": "社区名称或组织代码",
+            "note": "本人居住的社区（可以是其他街道的社区）；不填表示未登记",
+        },
+        "联系电话": {"format": "手机或固定电话", "text": True, "example": "13657100123"},
+        "月收入": {
+            "example": "4800",
+            "note": "党费基数（税后月收入）；按固定数额交纳党费的类别（学生、农民、下岗失业、低保）不填",
+        },
+    }
 
     def __init__(self, user: Any = None, **kwargs: Any) -> None:
         super().__init__(user=user, **kwargs)
@@ -227,7 +265,7 @@ class MemberRosterResource(RowNumberedResource):
             for community in communities:
                 by_name.setdefault(community.name, []).append(community)
             self._lookups = {
-                "branches": {org.code: org for org in branches},
+                "branches": OrganizationIndex(branches),
                 "communities_by_code": {c.code: c for c in reversed(communities)},
                 "communities_by_name": by_name,
                 "categories": {c.name: c for c in MemberCategory.objects.all()},
@@ -258,7 +296,7 @@ class MemberRosterResource(RowNumberedResource):
     def read_column(self, field: fields.Field, instance: Any, row: Any) -> None:
         raw = row[field.column_name]
         if field.attribute == "branch":
-            instance.branch = self._branch(cell_text(raw), instance)
+            instance.branch = self._branch(field.widget, cell_text(raw), instance)
         elif field.attribute == "residence_community":
             instance.residence_community = self._community(cell_text(raw), instance)
         elif field.attribute == "categories":
@@ -274,16 +312,14 @@ class MemberRosterResource(RowNumberedResource):
         if first != self.line:
             raise ValueError(f"公民身份号码与第{first}行重复")
 
-    def _branch(self, code: str, instance: Member) -> Organization:
-        if not code:
-            raise ValueError("所在党组织不能为空，请填写党组织的组织代码")
-        found = self._lookup()["branches"].get(code)
+    def _branch(self, widget: OrganizationWidget, text: str, instance: Member) -> Organization:
+        """By code or exact name, among the branches the user manages."""
         # A member the user sees but does not manage keeps its branch: an unchanged row passes.
-        if found is None and instance.pk and instance.branch.code == code:
-            found = instance.branch
-        if found is None:
-            raise ValueError(f"所在党组织代码“{code}”不存在")
-        return found  # type: ignore[no-any-return]
+        if instance.pk and text and text in (instance.branch.code, instance.branch.name):
+            held = self._lookup()["branches"].find(text)
+            if not held or held == [instance.branch]:
+                return instance.branch
+        return widget.find(text, self._lookup()["branches"])  # type: ignore[no-any-return]
 
     def _community(self, text: str, instance: Member) -> Organization | None:
         if not text:
@@ -306,6 +342,30 @@ class MemberRosterResource(RowNumberedResource):
             choices = CATEGORY_SEPARATOR.join(known)
             raise ValueError(f"人员类别“{'、'.join(unknown)}”不存在，应为{choices}中的一项或几项")
         return [known[n] for n in names]
+
+    # --- the import template ------------------------------------------------------------------
+    def _holders(self) -> list[Organization]:
+        """The organizations the user may put a member in (党支部, or a 单位党组织 without one)."""
+        branches = self._lookup()["branches"].by_code.values()
+        holders = [o for o in branches if not holder_error(**_holder_facts(o))]
+        return sorted(holders, key=lambda o: o.code)
+
+    def template_columns(self) -> list[TemplateColumn]:
+        """The categories and the example's branch and community come from the database."""
+        lookups, holders = self._lookup(), self._holders()
+        communities = sorted(lookups["communities_by_code"].values(), key=lambda o: o.code)
+        live: dict[str, dict[str, Any]] = {
+            "所在党组织": {"example": holders[0].code if holders else ""},
+            "人员类别": {"values": tuple(lookups["categories"])},
+            "居住社区": {"example": communities[0].name if communities else ""},
+        }
+        return [
+            dataclasses.replace(column, **live.get(column.header, {}))
+            for column in super().template_columns()
+        ]
+
+    def template_organizations(self) -> list[tuple[str, str, str]]:
+        return [(o.code, o.name, o.get_kind_display()) for o in self._holders()]
 
     def has_other_changes(self, instance: Any) -> bool:
         wanted = getattr(instance, "_roster_categories", None)
@@ -362,6 +422,16 @@ class MemberRosterResource(RowNumberedResource):
             detail=f"导出党员花名册：{len(dataset)}人",
         )
         return dataset
+
+
+def _holder_facts(organization: Organization) -> dict[str, Any]:
+    parent = organization.parent
+    return {
+        "name": organization.name,
+        "kind": organization.kind,
+        "parent_name": parent.name if parent else "",
+        "has_branch_below": bool(getattr(organization, "has_branch_below", False)),
+    }
 
 
 def import_summary(result: Result) -> str:

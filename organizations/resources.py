@@ -8,6 +8,7 @@ written through organizations.services.organization_save, with the user's scope.
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 from django.db import models
@@ -18,12 +19,13 @@ from kit.imports import (
     DateWidget,
     LabelWidget,
     RowNumberedResource,
+    TemplateColumn,
     cell_text,
     column,
 )
 
 from .models import Organization
-from .rules import OrganizationKind
+from .rules import COMMUNITY_KINDS, OrganizationKind
 from .services import organization_save
 
 ORGANIZATION_HEADERS: tuple[str, ...] = ("组织代码", "名称", "组织类型", "上级组织代码", "成立日期")
@@ -53,6 +55,38 @@ class OrganizationResource(RowNumberedResource):
         clean_model_instances = True
         use_transactions = True
 
+    TEMPLATE_COLUMNS: dict[str, dict[str, Any]] = {
+        "组织代码": {
+            "required": True,
+            "text": True,
+            "format": "文字（字母、数字、短横线）",
+            "note": "每个党组织一个，不能重复；导入时按此代码查找：已有的更新，没有的新建",
+        },
+        "名称": {"required": True, "format": "文字，写全称"},
+        "组织类型": {"example": "党支部"},
+        "上级组织代码": {
+            "format": "上级党组织的组织代码（或系统中的完整名称）",
+            "text": True,
+            "note": "根组织（街道党工委）不填；上级须是系统中已有的党组织，或本文件中更早的行",
+        },
+        "成立日期": {"example": "2015-07-01"},
+    }
+
+    def template_columns(self) -> list[TemplateColumn]:
+        """The example is a new branch under the first community the user sees."""
+        community = self.get_queryset().filter(kind__in=COMMUNITY_KINDS).first()
+        code, name = (community.code, community.name) if community else ("CN-CH", "春晖社区党委")
+        short = name.removesuffix("党委").removesuffix("党总支")
+        live: dict[str, dict[str, Any]] = {
+            "组织代码": {"example": f"{code}-ZB9"},
+            "名称": {"example": f"{short}第九党支部"},
+            "上级组织代码": {"example": code},
+        }
+        return [
+            dataclasses.replace(column, **live.get(column.header, {}))
+            for column in super().template_columns()
+        ]
+
     def get_queryset(self) -> models.QuerySet[Organization]:
         queryset = Organization.objects.all()
         if self.user is not None:
@@ -79,20 +113,26 @@ class OrganizationResource(RowNumberedResource):
             super().read_column(field, instance, row)
 
     def _parent(self, code: str, instance: Organization) -> Organization | None:
+        """By code, else by exact name, among the organizations the user sees (earlier rows
+        of the file included: they are written before this one is read)."""
         if not code:
             return None
         if code == instance.code:
             raise ValueError("上级组织代码不能是本组织自己的代码")
-        parent = Organization.objects.filter(code=code).first()
-        visible = parent is not None and (
-            self.user is None
-            or Organization.objects.visible_to(self.user).filter(pk=parent.pk).exists()
-        )
-        if not visible:
+        visible = Organization.objects.all()
+        if self.user is not None:
+            visible = visible.visible_to(self.user)
+        found = list(visible.filter(code=code)[:1]) or list(visible.filter(name=code)[:10])
+        if len(found) > 1:
+            codes = "、".join(sorted(o.code for o in found))
+            raise ValueError(
+                f"上级组织“{code}”有{len(found)}个同名党组织（代码{codes}），请改填组织代码"
+            )
+        if not found:
             raise ValueError(
                 f"上级组织代码“{code}”不存在：上级须是已有的党组织，或在本文件中更早的行"
             )
-        return parent
+        return found[0]
 
     def save_row(self, instance: Any, update_fields: list[str] | None) -> None:
         organization_save(organization=instance, actor=self.user, update_fields=update_fields)

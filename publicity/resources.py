@@ -11,6 +11,7 @@ citizen ID is the key: a row whose steps are already recorded changes nothing.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass
 from typing import Any
@@ -22,9 +23,11 @@ from import_export import fields
 from kit.imports import (
     NAME_SEPARATOR,
     AmountWidget,
-    CodeWidget,
     DateWidget,
+    OrganizationIndex,
+    OrganizationWidget,
     RowNumberedResource,
+    TemplateColumn,
     cell_text,
     column,
     split_names,
@@ -33,6 +36,7 @@ from members.person import citizen_id_from_cell
 from members.rules import Gender
 from members.services.member import member_branch_ids
 from organizations.models import Organization
+from organizations.rules import OrganizationKind
 
 from . import rules
 from .models import DevelopmentCase, DevelopmentStep
@@ -97,7 +101,7 @@ class DevelopmentResource(RowNumberedResource):
 
     name = column("name", "姓名")
     citizen_id = column("citizen_id", "公民身份号码")
-    branch = column("branch", "所在党组织", CodeWidget())
+    branch = column("branch", "所在党组织", OrganizationWidget("所在党组织", kind="党支部"))
     applied_on = column("applied_on", "申请入党日期", DateWidget("申请入党日期"))
     talk_on = column("talk_on", "谈话日期", DateWidget("谈话日期", required=False))
     activist_on = column("activist_on", "确定积极分子日期", DateWidget("确定积极分子日期", False))
@@ -121,9 +125,38 @@ class DevelopmentResource(RowNumberedResource):
         clean_model_instances = True
         use_transactions = True
 
+    TEMPLATE_COLUMNS: dict[str, dict[str, Any]] = {
+        "姓名": {"required": True, "example": "王志远"},
+        "公民身份号码": {
+            "required": True,
+            "text": True,
+            "format": "18位公民身份号码（末位可为X）",
+            "example": "330102199008150034",
+            "note": "导入时按此号码查找：已导入的步骤不会重复记录",
+        },
+        "所在党组织": {"note": "申请人所在的党支部"},
+        "申请入党日期": {"example": "2023-03-01", "note": "申请时须年满18周岁"},
+        "谈话日期": {"example": "2023-03-20", "note": "申请后1个月内"},
+        "确定积极分子日期": {"example": "2023-09-01"},
+        "培养联系人": {
+            "format": "姓名，用“、”分隔",
+            "example": "李明、赵红",
+            "note": "1至2名正式党员；填了确定积极分子日期时必填",
+        },
+        "确定发展对象日期": {"example": "2024-09-10", "note": "确定积极分子满1年后"},
+        "入党介绍人": {
+            "format": "姓名，用“、”分隔",
+            "example": "李明、赵红",
+            "note": "2名正式党员；填了确定发展对象日期时必填",
+        },
+        "培训学时": {"example": "24", "note": "集中培训不少于24学时"},
+        "支部大会日期": {"example": "2024-11-20"},
+        "上级审批日期": {"note": "支部大会后3个月内；各日期列只填到已进行到的一步，其后留空"},
+    }
+
     def __init__(self, user: Any = None, **kwargs: Any) -> None:
         super().__init__(user=user, **kwargs)
-        self._branches: dict[str, Organization] | None = None
+        self._branches: OrganizationIndex | None = None
 
     def get_queryset(self) -> models.QuerySet[DevelopmentCase]:
         queryset = DevelopmentCase.objects.all()
@@ -140,7 +173,7 @@ class DevelopmentResource(RowNumberedResource):
     def read_column(self, field: fields.Field, instance: Any, row: Any) -> None:
         raw = row[field.column_name]
         if field.attribute == "branch":
-            instance.branch = self._branch(cell_text(raw))
+            instance.branch = field.widget.find(cell_text(raw), self.branch_index())
         elif field.attribute == "citizen_id":
             self._read_citizen_id(instance, raw)
         elif field.attribute == "name":
@@ -159,18 +192,33 @@ class DevelopmentResource(RowNumberedResource):
             raise
         instance.fill_from_citizen_id()
 
-    def _branch(self, code: str) -> Organization:
+    def branch_index(self) -> OrganizationIndex:
+        """The organizations the user manages, by code and by name, loaded once."""
         if self._branches is None:
             allowed = member_branch_ids(self.user)
-            branches = Organization.objects.all()
+            branches = Organization.objects.order_by("code")
             if allowed is not None:
                 branches = branches.filter(pk__in=allowed)
-            self._branches = {org.code: org for org in branches}
-        if not code:
-            raise ValueError("所在党组织不能为空，请填写党支部的组织代码")
-        if code not in self._branches:
-            raise ValueError(f"所在党组织代码“{code}”不存在或不在您的管理范围内")
-        return self._branches[code]
+            self._branches = OrganizationIndex(branches)
+        return self._branches
+
+    # --- the import template -------------------------------------------------------------------
+    def template_organizations(self) -> list[tuple[str, str, str]]:
+        branches = self.branch_index().by_code.values()
+        return [
+            (o.code, o.name, o.get_kind_display())
+            for o in branches
+            if o.kind in (OrganizationKind.BRANCH, OrganizationKind.UNIT_ORG)
+        ]
+
+    def template_columns(self) -> list[TemplateColumn]:
+        example = next(iter(self.template_organizations()), ("",))[0]
+        return [
+            dataclasses.replace(column, example=example)
+            if column.header == "所在党组织"
+            else column
+            for column in super().template_columns()
+        ]
 
     def _check_gaps(self, row: dict[str, Any]) -> None:
         empty = None

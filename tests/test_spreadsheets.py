@@ -274,7 +274,7 @@ def test_import_page_offers_a_blank_template_with_the_headers(
 ) -> None:
     client.force_login(secretary_a)
     page = client.get(reverse("admin:members_member_import")).content.decode()
-    assert "下载空白模板" in page
+    assert "下载导入模板" in page
     response = client.get(reverse("admin:members_member_import_template"))
     assert response.status_code == 200
     sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active

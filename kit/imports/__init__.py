@@ -21,6 +21,7 @@ from .bulk import ImportedRow, bulk_full_clean
 from .commands import ExportCommand, ImportCommand, command_user
 from .files import read_spreadsheet, spreadsheet_format, write_spreadsheet
 from .resource import RowNumberedResource
+from .template import TemplateColumn, template_bytes
 from .widgets import (
     NAME_SEPARATOR,
     AmountWidget,
@@ -28,10 +29,13 @@ from .widgets import (
     DateWidget,
     LabelWidget,
     NameWidget,
+    OrganizationIndex,
+    OrganizationWidget,
     TextWidget,
     cell_text,
     column,
     split_names,
+    widget_help,
 )
 
 __all__ = [
@@ -44,7 +48,10 @@ __all__ = [
     "ImportedRow",
     "LabelWidget",
     "NameWidget",
+    "OrganizationIndex",
+    "OrganizationWidget",
     "RowNumberedResource",
+    "TemplateColumn",
     "TextWidget",
     "bulk_full_clean",
     "cell_text",
@@ -53,5 +60,7 @@ __all__ = [
     "read_spreadsheet",
     "split_names",
     "spreadsheet_format",
+    "template_bytes",
+    "widget_help",
     "write_spreadsheet",
 ]

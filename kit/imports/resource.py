@@ -10,10 +10,11 @@ from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, Validatio
 from import_export import exceptions, fields, resources
 from import_export.results import Result, RowResult
 
-from kit.spreadsheets import NO_ROWS
+from kit.spreadsheets import NO_ROWS, ONLY_EXAMPLE, is_example_row
 
 from .bulk import ImportedRow, bulk_full_clean
-from .widgets import cell_text
+from .template import TemplateColumn, template_bytes
+from .widgets import cell_text, widget_help
 
 
 # --- the resource ---------------------------------------------------------------------------------
@@ -30,11 +31,15 @@ class RowNumberedResource(resources.ModelResource):
     # True: every row is read and checked before any is written, then `save_rows` writes them
     # all (see the module's docstring); the subclass gives `check_row` and `save_rows`.
     bulk_import = False
+    # The template's columns beyond what their widgets say (kit/imports/template.py): header →
+    # TemplateColumn fields, the example value ("example") at least.
+    TEMPLATE_COLUMNS: dict[str, dict[str, Any]] = {}
 
     def __init__(self, user: Any = None, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.user = user
         self._lines: list[int] = []
+        self.example_lines: list[int] = []
         self.line = 0
         self._before: dict[str, Any] | None = None
 
@@ -49,17 +54,25 @@ class RowNumberedResource(resources.ModelResource):
             )
         missing = [h for h in self.HEADERS if h not in dataset.headers]
         blank = {i for i, row in enumerate(dataset) if not any(cell_text(v) for v in row)}
+        # The template's example row (kit/imports/template.py) is never data.
+        example = {i for i, row in enumerate(dataset) if is_example_row(row)}
+        self.example_lines = [i + 2 for i in sorted(example)]
         if missing:  # nothing can be read: report the header alone
             blank = set(range(len(dataset)))
-        self._lines = [i + 2 for i in range(len(dataset)) if i not in blank]
-        for index in sorted(blank, reverse=True):
+        self._lines = [i + 2 for i in range(len(dataset)) if i not in blank | example]
+        for index in sorted(blank | example, reverse=True):
             del dataset[index]
         if missing:
             raise ValueError(
                 f"第1行（表头）缺少列：{'、'.join(missing)}。表头应为：{'、'.join(self.HEADERS)}"
             )
-        if not self._lines:  # blank lines only
-            raise ValueError(NO_ROWS)
+        if not self._lines:  # blank lines (or the example) only
+            raise ValueError(ONLY_EXAMPLE if self.example_lines else NO_ROWS)
+
+    def after_import(self, dataset: Any, result: Result, **kwargs: Any) -> None:
+        """The preview says which lines were the template's example, left out."""
+        super().after_import(dataset, result, **kwargs)
+        result.example_lines = self.example_lines
 
     def line_of(self, row_number: int) -> int:
         """The sheet's line of the dataset's row `row_number` (1-based, header is line 1)."""
@@ -341,11 +354,37 @@ class RowNumberedResource(resources.ModelResource):
 
     def summary(self, result: Result) -> str:
         totals, unit = result.totals, self.unit
-        return (
+        text = (
             f"新增 {totals[RowResult.IMPORT_TYPE_NEW]} {unit}，"
             f"更新 {totals[RowResult.IMPORT_TYPE_UPDATE]} {unit}，"
             f"未变 {totals[RowResult.IMPORT_TYPE_SKIP]} {unit}"
         )
+        if self.example_lines:
+            text += f"，第{'、'.join(map(str, self.example_lines))}行为模板示例行，未导入"
+        return text
+
+    # --- the import template ------------------------------------------------------------------
+    def template_columns(self) -> list[TemplateColumn]:
+        """Each header's column as the template explains it: its widget's description, then
+        TEMPLATE_COLUMNS."""
+        widgets = {f.column_name: f.widget for f in self.get_import_fields()}
+        columns = []
+        for header in self.HEADERS:
+            described = widget_help(widgets.get(header))
+            given = self.TEMPLATE_COLUMNS.get(header, {})
+            # The resource's note comes first; the widget's (how to name it) follows.
+            note = "；".join(n for n in (given.get("note"), described.get("note")) if n)
+            columns.append(TemplateColumn(header=header, **{**described, **given, "note": note}))
+        return columns
+
+    def template_organizations(self) -> list[tuple[str, str, str]]:
+        """(code, name, kind) of the organizations the user may name in the file, for the
+        template's 可填党组织 sheet; none when no column names an organization."""
+        return []
+
+    def template_file(self) -> bytes:
+        """The import template (.xlsx): kit/imports/template.py."""
+        return template_bytes(self.title, self.template_columns(), self.template_organizations())
 
 
 def _flat(error: Any) -> Iterable[str]:

@@ -32,7 +32,17 @@ def split_names(text: str) -> list[str]:
 
 
 # --- widgets: one column each way ---------------------------------------------------------------
+def widget_help(widget: Any) -> dict[str, Any]:
+    """What a column's widget says of how to fill it in the template (kit/imports/template.py):
+    TemplateColumn's fields."""
+    describe = getattr(widget, "template_help", None)
+    return dict(describe()) if describe else {}
+
+
 class TextWidget(widgets.Widget):
+    def template_help(self) -> dict[str, Any]:
+        return {"format": "文字"}
+
     def clean(self, value: Any, row: Any = None, **kwargs: Any) -> str:
         return cell_text(value)
 
@@ -47,6 +57,10 @@ class LabelWidget(widgets.Widget):
         super().__init__()
         self.choices, self.column, self.required = choices, column, required
         self.by_label = {str(label): value for value, label in choices.choices}
+
+    def template_help(self) -> dict[str, Any]:
+        values = tuple(self.by_label)
+        return {"required": self.required, "format": "从下拉列表中选择一项", "values": values}
 
     def clean(self, value: Any, row: Any = None, **kwargs: Any) -> str:
         text = cell_text(value)
@@ -69,6 +83,9 @@ class DateWidget(widgets.Widget):
     def __init__(self, column: str, required: bool = True):
         super().__init__()
         self.column, self.required = column, required
+
+    def template_help(self) -> dict[str, Any]:
+        return {"required": self.required, "format": "日期，YYYY-MM-DD（如2020-07-01）"}
 
     def clean(self, value: Any, row: Any = None, **kwargs: Any) -> dt.date | None:
         if isinstance(value, dt.datetime):
@@ -111,6 +128,9 @@ class AmountWidget(widgets.Widget):
         super().__init__()
         self.column, self.required, self.unit = column, required, unit
 
+    def template_help(self) -> dict[str, Any]:
+        return {"required": self.required, "format": f"数字，单位为{self.unit}，最多两位小数"}
+
     def clean(self, value: Any, row: Any = None, **kwargs: Any) -> Decimal | None:
         text = cell_text(value).replace(",", "")
         if not text:
@@ -137,8 +157,66 @@ class CodeWidget(widgets.Widget):
     """An organization (or any row with a `code`), exported as its code; the resource reads it,
     since what a code may name depends on the importing user's scope."""
 
+    def template_help(self) -> dict[str, Any]:
+        return {"format": "组织代码", "text": True}
+
     def render(self, value: Any, obj: Any = None, **kwargs: Any) -> str:
         return value.code if value else ""
+
+
+class OrganizationIndex:
+    """The organizations (anything with `code` and `name`) a column may name, by code or by
+    exact name: those of the importing user's scope, loaded once by the resource."""
+
+    def __init__(self, rows: Any) -> None:
+        self.by_code: dict[str, Any] = {}
+        self.by_name: dict[str, list[Any]] = {}
+        for row in rows:
+            self.by_code[row.code] = row
+            self.by_name.setdefault(row.name, []).append(row)
+
+    def find(self, text: str) -> list[Any]:
+        """The code's organization, else every organization of that exact name."""
+        found = self.by_code.get(text)
+        return [found] if found is not None else list(self.by_name.get(text, []))
+
+
+class OrganizationWidget(CodeWidget):
+    """An organization written as its code or its exact full name, exported as its code. A
+    name two organizations share is refused, asking for the code; one outside the user's scope
+    is not found (the resource's index holds only the scope)."""
+
+    def __init__(self, column: str, required: bool = True, kind: str = "党组织") -> None:
+        super().__init__()
+        self.column, self.required, self.kind = column, required, kind
+
+    def template_help(self) -> dict[str, Any]:
+        return {
+            "required": self.required,
+            "format": "组织代码，或系统中的完整名称",
+            "text": True,
+            "organizations": True,
+            "note": f"可填的{self.kind}见“可填党组织”表；填组织代码最稳妥。"
+            "填名称须与系统中的全称一字不差；有重名时须填组织代码。",
+        }
+
+    def find(self, text: str, index: OrganizationIndex) -> Any:
+        """The organization `text` names (None: empty and not required); ValueError otherwise."""
+        if not text:
+            if self.required:
+                raise ValueError(f"{self.column}不能为空，请填写{self.kind}的组织代码或完整名称")
+            return None
+        found = index.find(text)
+        if len(found) > 1:
+            codes = "、".join(sorted(o.code for o in found))
+            raise ValueError(
+                f"{self.column}“{text}”有{len(found)}个同名党组织（代码{codes}），请改填组织代码"
+            )
+        if not found:
+            raise ValueError(
+                f"{self.column}“{text}”不存在或不在您的管理范围内，请填写{self.kind}的组织代码或完整名称"
+            )
+        return found[0]
 
 
 class NameWidget(widgets.Widget):

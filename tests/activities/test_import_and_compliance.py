@@ -104,7 +104,10 @@ def test_bad_rows_are_listed_by_row_and_nothing_is_written(tree, tmp_path, capsy
         call_command("import_meetings", str(write(tmp_path / "bad.xlsx", rows)))
     errors = capsys.readouterr().err
     assert "第3行: 实到人数与请假人数之和（6）超过了应到人数（5）" in errors
-    assert "第4行: 党组织代码“NOPE”不存在或不在您的管理范围内" in errors
+    assert (
+        "第4行: 党组织代码“NOPE”不存在或不在您的管理范围内，请填写党组织的组织代码或完整名称"
+        in errors
+    )
     assert "第5行: 会议类型“茶话会”无效" in errors
     assert "召开日期“2026/02/20”格式错误" in errors
     assert "第6行: 党组织代码：党小组会由党小组召开，请选择相应的党组织" in errors

@@ -149,8 +149,8 @@ WRONG_CHECK = make_citizen_id(BIRTH, Gender.MALE, 2)[:17] + (
         ),
         ({"出生日期": "1980-05-07"}, "第3行: 出生日期与公民身份号码不符"),
         ({"性别": "女"}, "第3行: 性别与公民身份号码不符"),
-        ({"所在党组织": "NO-SUCH"}, "第3行: 所在党组织代码“NO-SUCH”不存在"),
-        ({"所在党组织": "SD-B-1"}, "第3行: 所在党组织代码“SD-B-1”不存在"),
+        ({"所在党组织": "NO-SUCH"}, "第3行: 所在党组织“NO-SUCH”不存在"),
+        ({"所在党组织": "SD-B-1"}, "第3行: 所在党组织“SD-B-1”不存在"),
         ({"人员类别": "在职、退休"}, "第3行: 人员类别“退休”不存在"),
         ({"党员状态": "预备党员"}, "第3行: 预备党员不应有转正日期"),
         ({"入党日期": "1997-01-01", "转正日期": ""}, "第3行: 入党日期早于本人年满18周岁的日期"),
@@ -364,7 +364,7 @@ def test_import_command_with_user_keeps_that_users_scope(
     path = write_roster(tmp_path / "r.xlsx", [roster_row(1)])
     with pytest.raises(CommandError):
         call_command("import_members", str(path), "--user", "secretary_b")
-    assert "所在党组织代码“SD-A-1”不存在" in capsys.readouterr().err
+    assert "所在党组织“SD-A-1”不存在" in capsys.readouterr().err
     assert not Member.objects.exists()
 
 
