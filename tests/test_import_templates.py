@@ -277,3 +277,13 @@ def _sheet(headers: Any, rows: list[list[Any]]) -> bytes:
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+def test_an_exported_sheet_keeps_what_is_typed_into_it_as_text() -> None:
+    """An export edited and imported back: a new 18-digit ID typed into it stays text."""
+    import tablib
+
+    dataset = tablib.Dataset(["张丽华", "110105198506120026"], headers=["姓名", "公民身份号码"])
+    sheet = openpyxl.load_workbook(io.BytesIO(SafeXLSX().export_data(dataset))).active
+    assert sheet.column_dimensions["B"].number_format == "@"
+    assert sheet["B2"].value == "110105198506120026"

@@ -12,7 +12,10 @@ A resource built on `RowNumberedResource`:
   or, with `bulk_import = True`, reads and checks every row first (the same checks: the
   resource's, the model's `full_clean()` as its many-row twin `bulk_full_clean` with the
   lookups done once for all rows, and the service's `check_row`), then writes all rows at once
-  through the app's bulk service (`save_rows`): the number of queries does not grow with rows.
+  through the app's bulk service (`save_rows`): the number of queries does not grow with rows;
+- skips the import template's example row (first cell beginning with 示例：) and says so; offers
+  that template (`template_file()`, kit/imports/template.py) built from its widgets and its
+  `TEMPLATE_COLUMNS`.
 
 `ImportCommand` and `ExportCommand` wrap a resource as `python manage.py ...` with `--user`.
 """
