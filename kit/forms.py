@@ -53,15 +53,21 @@ def themed_widget(widget: forms.Widget) -> forms.Widget:
     return widget
 
 
+def empty_choice_reads_please_choose(field: forms.Field | None) -> None:
+    """A select's empty choice reads 请选择… instead of Django's "---------"."""
+    if field is None:
+        return
+    if getattr(field, "empty_label", None) == "---------":
+        field.empty_label = EMPTY_LABEL  # type: ignore[attr-defined]
+    choices = getattr(field, "choices", None)
+    if isinstance(choices, list) and choices and choices[0] == ("", "---------"):
+        field.choices = [("", EMPTY_LABEL), *choices[1:]]  # type: ignore[attr-defined]
+
+
 def theme_fields(form: forms.BaseForm) -> None:
     for field in form.fields.values():
         field.widget = themed_widget(field.widget)
-        if getattr(field, "empty_label", None) == "---------":
-            field.empty_label = EMPTY_LABEL  # type: ignore[attr-defined]
-        choices = getattr(field, "choices", None)
-        if isinstance(choices, list) and choices and choices[0] == ("", "---------"):
-            field.choices = [("", EMPTY_LABEL), *choices[1:]]  # type: ignore[attr-defined]
-            field.widget.choices = field.choices  # type: ignore[attr-defined]
+        empty_choice_reads_please_choose(field)
 
 
 class ThemedForm(forms.Form):

@@ -17,6 +17,7 @@ from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
 
 from kit.apps import menu_groups
+from kit.forms import theme_fields
 from kit.periods import period_text as _period_text
 
 register = template.Library()
@@ -84,6 +85,13 @@ def work_header_title(context: Any) -> str:
     return render_to_string(
         "unfold/helpers/header_title.html", {"parts": parts}, request=context.request
     )
+
+
+@register.simple_tag
+def themed_form(form: Any) -> str:
+    """A form a view built from Django's widgets, drawn as kit.forms.ThemedForm draws its own."""
+    theme_fields(form)
+    return render_to_string("admin/includes/themed_form.html", {"form": form})
 
 
 @register.filter
