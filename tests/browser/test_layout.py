@@ -40,18 +40,22 @@ PROBLEMS_JS = """
     + `${el.textContent.trim() ? '“' + el.textContent.trim().slice(0, 20) + '”' : ''}`;
   const fields = 'input:not([type=hidden]):not([type=checkbox]):not([type=radio])'
     + ':not([type=file]):not([type=submit]):not([type=button]), select, textarea';
-  for (const el of root.querySelectorAll(fields)) {
-    if (!shown(el)) continue;
-    const style = getComputedStyle(el);
-    if (parseFloat(style.borderTopWidth) === 0 && parseFloat(style.borderBottomWidth) === 0) {
-      problems.push(`输入框没有边框：${named(el)}`);
+  // A field or button is drawn when it, or the box it sits in (unfold's search field is a
+  // bordered box holding a borderless input and an icon button), has a border or a fill.
+  const drawn = (el) => {
+    for (let node = el, depth = 0; node && depth < 3; node = node.parentElement, depth += 1) {
+      const style = getComputedStyle(node);
+      const filled = !['rgba(0, 0, 0, 0)', 'transparent'].includes(style.backgroundColor);
+      const bordered = parseFloat(style.borderTopWidth) > 0 || parseFloat(style.borderBottomWidth) > 0;
+      if (bordered || (filled && node === el)) return true;
     }
+    return false;
+  };
+  for (const el of root.querySelectorAll(fields)) {
+    if (shown(el) && !drawn(el)) problems.push(`输入框没有边框：${named(el)}`);
   }
   for (const el of root.querySelectorAll('button[type=submit], input[type=submit]')) {
-    if (!shown(el)) continue;
-    const style = getComputedStyle(el);
-    const filled = !['rgba(0, 0, 0, 0)', 'transparent'].includes(style.backgroundColor);
-    if (!filled && parseFloat(style.borderTopWidth) === 0) problems.push(`按钮没有样式：${named(el)}`);
+    if (shown(el) && !drawn(el)) problems.push(`按钮没有样式：${named(el)}`);
   }
   for (const el of root.querySelectorAll('select')) {
     if (!shown(el) || el.name === 'action') continue;
@@ -129,4 +133,6 @@ def test_every_work_page_is_drawn_in_the_theme_at_both_sizes(
             )
             if problems := page.evaluate(PROBLEMS_JS):
                 found[f"{size} {path}"] = problems
-    assert found == {}
+    report = "\n".join(f"{where}: {'；'.join(problems)}" for where, problems in found.items())
+    (shots / f"{username}-problems.txt").write_text(report, encoding="utf-8")
+    assert not found, report
