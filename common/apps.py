@@ -8,7 +8,7 @@ class CommonConfig(PartyAppConfig):
     工作台's registry, and the system's own lists (users, login security, periodic tasks)."""
 
     name = "common"
-    verbose_name = "台账文档"
+    verbose_name = "台账与记录"
     work_groups = (
         WorkGroup("台账与记录", {"document": "picture_as_pdf"}, icon="folder_open", order=70),
         WorkGroup(

@@ -27,6 +27,8 @@ from django.core.checks import CheckMessage, Error, register
 from django.core.checks import Warning as CheckWarning  # not the builtin Warning
 from django.utils import timezone
 
+from .sources import cite
+
 NOTICE_DAYS_RANGE = (5, 10)
 MORE_THAN_HALF = (">", Fraction(1, 2))
 # 004 四(二): 必须有五分之四以上委员到会方能举行
@@ -69,8 +71,8 @@ def _notice_days_errors() -> list[CheckMessage]:
         _error(
             "PUBLICITY_NOTICE_DAYS",
             f"为 {days!r}，公示期应为{low}至{high}天。",
-            f"把环境变量 PUBLICITY_NOTICE_DAYS 设为{low}至{high}之间的整数（000：公示时间一般为七至十天；"
-            f"部分地方为5个工作日）。",
+            f"把环境变量 PUBLICITY_NOTICE_DAYS 设为{low}至{high}之间的整数"
+            f"（{cite('000', '八')}：公示时间一般为七至十天；部分地方为5个工作日）。",
             1,
         )
     ]
@@ -106,7 +108,10 @@ def _quorum_errors(quorums: Mapping[str, Any]) -> list[CheckMessage]:
             text = f"中“{kind}”的法定人数“{spec}”低于规定的“{floor_text}”。"
         else:
             continue
-        hint = f"设为不低于“{floor_text}”且不超过应到人数的值（002：超过半数；004：大党委五分之四以上）。"
+        hint = (
+            f"设为不低于“{floor_text}”且不超过应到人数的值"
+            f"（{cite('002')}：超过半数；{cite('004')}：大党委五分之四以上）。"
+        )
         errors.append(_error("ACTIVITIES_QUORUMS", text, hint, 2))
     return errors
 

@@ -22,6 +22,7 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.http import urlencode
 
+from kit.forms import ThemedForm
 from kit.printables import Printable
 from organizations.models import Organization
 
@@ -39,7 +40,7 @@ def admin_link() -> tuple[str, str]:
     return TITLE, reverse("report_center")
 
 
-class ReportCenterForm(forms.Form):
+class ReportCenterForm(ThemedForm):
     organization = forms.ModelChoiceField(label="党组织", queryset=Organization.objects.none())
     period = forms.CharField(
         label="期间",

@@ -134,3 +134,10 @@ def workbench_styles(request: HttpRequest) -> str:
     from django.templatetags.static import static
 
     return static("css/workbench.css")
+
+
+def page_styles(request: HttpRequest) -> str:
+    """The apps' own pages drawn like the theme's lists and forms (static/css/pages.css)."""
+    from django.templatetags.static import static
+
+    return static("css/pages.css")

@@ -316,7 +316,7 @@ UNFOLD = {
     "SHOW_HISTORY": True,
     "SHOW_VIEW_ON_SITE": False,
     "COLORS": {"primary": _RED},
-    "STYLES": ["config.admin.workbench_styles"],
+    "STYLES": ["config.admin.workbench_styles", "config.admin.page_styles"],
     "SIDEBAR": {
         "show_search": True,
         "show_all_applications": False,

@@ -21,6 +21,7 @@ from unfold.admin import StackedInline as UnfoldStackedInline
 from unfold.admin import TabularInline as UnfoldTabularInline
 from unfold.contrib.import_export.forms import ImportForm, SelectableFieldsExportForm
 
+from kit.forms import empty_choice_reads_please_choose
 from kit.spreadsheets import SPREADSHEET_FORMATS, SafeXLSX, SpreadsheetError, check_file_size
 from kit.uploads import validate_image_upload, validate_upload
 
@@ -129,8 +130,10 @@ class ScopedQuerysetMixin:
         return super().formfield_for_foreignkey(db_field, request, **kwargs)  # type: ignore[misc]
 
     def formfield_for_dbfield(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
-        """Every upload is checked by its content and size (kit/uploads.py)."""
+        """Every upload is checked by its content and size (kit/uploads.py); a select's empty
+        choice reads 请选择…."""
         formfield = super().formfield_for_dbfield(db_field, request, **kwargs)  # type: ignore[misc]
+        empty_choice_reads_please_choose(formfield)
         if isinstance(db_field, models.FileField) and formfield is not None:
             image = isinstance(db_field, models.ImageField)
             formfield.validators.append(validate_image_upload if image else validate_upload)

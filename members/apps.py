@@ -6,7 +6,7 @@ from kit.apps import PartyAppConfig, Step, WorkGroup
 class MembersConfig(PartyAppConfig):
     name = "members"
     printables = "members.printables.PRINTABLES"  # common/printables.py reads it
-    verbose_name = "党员管理"
+    verbose_name = "党员队伍"
     work_groups = (
         WorkGroup(
             "党员队伍",

@@ -66,13 +66,15 @@ def _floating_todos(user: Any, today: dt.date) -> list[Todo]:
             "名流动党员应转移组织关系",
             counts["transfer"],
             changelist_url("members.floatingrecord", should_transfer="yes"),
-            f"外出或流入满{months}个月且有固定住所或工作单位（001；002 流动党员管理制度 十二）",
+            f"外出或流入满{months}个月且有固定住所或工作单位"
+            "（《社区流动党员管理办法》第四条；《流动党员管理制度》第十二条）",
         ),
         Todo(
             f"名流动党员失联满{lost_months}个月",
             counts["lost"],
             changelist_url("members.floatingrecord", lost_contact="yes"),
-            "外出期间不与党组织联系的，要查明原因、批评教育、限期改正（001）",
+            "外出期间不与党组织联系的，要查明原因、批评教育、限期改正"
+            "（《社区流动党员管理办法》第四条）",
         ),
     ]
 
@@ -87,13 +89,13 @@ def _registration_todos(user: Any, today: dt.date) -> list[Todo]:
             "名在职党员本季度未到社区报到",
             not_reported,
             changelist_url("members.registration", contact="not_reported"),
-            "在职党员每季度至少到社区报到一次（001）",
+            "在职党员每季度至少到社区报到一次（《在职党员参加社区活动情况反馈制度》第一条）",
         ),
         Todo(
             f"名在职党员{months}个月未参加社区活动",
             inactive,
             changelist_url("members.registration", contact="inactive"),
-            "应与其所在单位党组织联系（001）",
+            "应与其所在单位党组织联系（《在职党员向居住地社区党组织报到制度》第四条）",
         ),
     ]
     if user.has_perm("members.change_postclaim"):
@@ -141,7 +143,7 @@ def _review_todo(user: Any, year: int) -> Todo:
         f"名党员尚未录入{year}年度民主评议结果",
         missing,
         changelist_url("members.member", review_missing=year),
-        "每年开展民主评议党员（001、002）",
+        "每年开展民主评议党员（《社区党员管理制度》第7条）",
     )
 
 

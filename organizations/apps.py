@@ -6,7 +6,7 @@ from kit.apps import PartyAppConfig, Step, WorkGroup, WorkPage
 class OrganizationsConfig(PartyAppConfig):
     name = "organizations"
     printables = "organizations.printables.PRINTABLES"  # common/printables.py reads it
-    verbose_name = "组织管理"
+    verbose_name = "组织建设"
     work_groups = (
         WorkGroup(
             "组织建设",

@@ -6,7 +6,7 @@ from kit.apps import PartyAppConfig, Step, WorkGroup
 class PublicityConfig(PartyAppConfig):
     name = "publicity"
     printables = "publicity.printables.PRINTABLES"  # common/printables.py reads it
-    verbose_name = "发展党员与公开"
+    verbose_name = "发展党员与公示"
     work_groups = (
         WorkGroup(
             "发展党员与公示",

@@ -11,6 +11,7 @@ from django.contrib import admin
 from django.http import HttpRequest
 
 from kit.admin import ScopedHistoryAdmin, Services, run_service_action
+from kit.periods import period_text
 
 from ..feedback import services
 from ..models import FeedbackCard, FeedbackStatus
@@ -18,7 +19,7 @@ from ..models.feedback import RATING_FIELDS
 
 PREFILLED = (
     "member",
-    "period",
+    "period_label",
     "community",
     "unit",
     "unit_organization",
@@ -37,6 +38,21 @@ ACKNOWLEDGEMENT = (
 )
 
 
+class PeriodFilter(admin.SimpleListFilter):
+    """The cards' periods as people read them (2026年下半年); the code stays in the address."""
+
+    title = "期间"
+    parameter_name = "period"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        codes = model_admin.get_queryset(request).order_by().values_list("period", flat=True)
+        codes = codes.distinct()
+        return [(code, period_text(code)) for code in sorted(set(codes), reverse=True)]
+
+    def queryset(self, request: HttpRequest, queryset: Any) -> Any:
+        return queryset.filter(period=self.value()) if self.value() else queryset
+
+
 class FeedbackCardForm(forms.ModelForm):  # type: ignore[type-arg]
     class Meta:
         model = FeedbackCard
@@ -50,7 +66,7 @@ class FeedbackCardAdmin(ScopedHistoryAdmin):
     model_services = Services("card", services.feedback_card_save)
     list_display = (
         "member",
-        "period",
+        "period_label",
         "community",
         "unit_organization",
         "is_section_level_cadre",
@@ -61,7 +77,7 @@ class FeedbackCardAdmin(ScopedHistoryAdmin):
         "unit_comment_short",
     )
     list_select_related = ("member", "community", "unit_organization")
-    list_filter = ("status", "period", "is_section_level_cadre")
+    list_filter = ("status", PeriodFilter, "is_section_level_cadre")
     search_fields = ("member__name", "unit__name")
     actions = ["send"]
     fieldsets = (
@@ -78,6 +94,10 @@ class FeedbackCardAdmin(ScopedHistoryAdmin):
         if obj is not None and obj.status != FeedbackStatus.DRAFT:
             return False
         return super().has_change_permission(request, obj)
+
+    @admin.display(description="期间", ordering="period")
+    def period_label(self, card: FeedbackCard) -> str:
+        return period_text(card.period)
 
     @admin.display(description="已评价", boolean=True)
     def rated(self, card: FeedbackCard) -> bool:
@@ -105,5 +125,5 @@ class FeedbackCardAdmin(ScopedHistoryAdmin):
             services.feedback_card_send,
             entity="card",
             done_message="已将{n}张反馈卡送达单位党组织。",
-            label=lambda card: f"{card.member}（{card.period}）",
+            label=lambda card: f"{card.member}（{period_text(card.period)}）",
         )

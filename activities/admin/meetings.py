@@ -326,7 +326,7 @@ class MeetingAdmin(SpreadsheetAdminMixin, ImportExportMixin, ScopedHistoryAdmin)
         entries = compliance_selectors.compliance_list(on_page, year, as_of)
         context = {
             **self.admin_site.each_context(request),
-            "title": f"会议落实情况（{year}年，截至{as_of:%Y-%m-%d}）",
+            "title": f"三会一课落实情况（{year}年，截至{as_of:%Y-%m-%d}）",
             "export_url": print_url(COMPLIANCE, period=year, as_of=f"{as_of:%Y-%m-%d}"),
             "opts": self.model._meta,
             "year": year,

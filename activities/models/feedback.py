@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
+from kit.periods import period_text
 from members.models import Member, Registration
 from organizations.models import Organization, Unit
 from organizations.rules import COMMUNITY_KINDS
@@ -133,7 +134,7 @@ class FeedbackCard(models.Model):
         indexes = [models.Index(fields=["unit_organization", "period"])]
 
     def __str__(self) -> str:
-        return f"{self.member} {self.period}"
+        return f"{self.member} {period_text(self.period)}"
 
     @property
     def is_rated(self) -> bool:

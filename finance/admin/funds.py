@@ -12,6 +12,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.html import format_html
 
 from common.admin import community_filter
@@ -22,6 +23,7 @@ from kit.admin import (
     Services,
     error_text,
 )
+from kit.forms import ThemedForm
 
 from .. import rules, selectors
 from ..models import FundApprover, FundBudget, PlanSignature, SpendingItem, SpendingPlan
@@ -125,7 +127,7 @@ class SpendingPlanForm(ServiceCheckedForm):
         fields = ("community", "month")
 
 
-class ActForm(forms.Form):
+class ActForm(ThemedForm):
     decision = forms.ChoiceField(label="办理", choices=[("approve", "同意（签署）"), ("return", "退回修改")],
                                  widget=forms.RadioSelect, initial="approve")  # fmt: skip
     comment = forms.CharField(label="意见", required=False, max_length=200,
@@ -211,11 +213,36 @@ class SpendingPlanAdmin(RefusedSaveMixin, ScopedHistoryAdmin):
             "plan": plan,
             "step": step,
             "form": form,
-            "items": plan.items.order_by("pk"),
-            "signatures": plan.signatures.order_by("signed_at", "pk"),
+            "plan_heading": f"{plan.community} {plan.month.year}年{plan.month.month}月党建经费支出计划",
+            "items_table": _items_table(plan),
+            "signatures_table": _signatures_table(plan),
             "balance": selectors.fund_balance(plan.community_id, plan.month.year),
             "allowance": selectors.fund_allowance(
                 plan.community_id, plan.month, excluding_plan=plan.pk
             ),
         }
         return TemplateResponse(request, "finance/spendingplan_act.html", context)
+
+
+def _items_table(plan: SpendingPlan) -> dict[str, Any]:
+    """The plan's items as unfold's table component draws them, the total last."""
+    rows = [
+        [item.description, item.get_use_display() or "（未标明用途）", item.amount]
+        for item in plan.items.order_by("pk")
+    ]
+    total = format_html("<strong>{}</strong>", plan.total)
+    return {"headers": ["支出事项", "用途", "金额（元）"], "rows": [*rows, ["合计", "", total]]}
+
+
+def _signatures_table(plan: SpendingPlan) -> dict[str, Any]:
+    rows = [
+        [
+            signature.get_step_display(),
+            signature.signer_name,
+            ("同意" if signature.approved else "退回")
+            + (f"：{signature.comment}" if signature.comment else ""),
+            f"{timezone.localtime(signature.signed_at):%Y-%m-%d %H:%M}",
+        ]
+        for signature in plan.signatures.order_by("signed_at", "pk")
+    ]
+    return {"headers": ["环节", "签署人", "意见", "时间"], "rows": rows}
