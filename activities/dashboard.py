@@ -21,7 +21,7 @@ from common.dashboard import kept_until_changed
 from kit.dashboard import CatchUp, Chart, Panel, Todo
 from organizations.models import Organization
 
-from .rules import Status
+from .rules import Period, Status
 from .selectors.compliance import (
     ComplianceRow,
     ComplianceSummary,
@@ -102,7 +102,7 @@ def catch_ups(overdue: list[ComplianceRow]) -> list[CatchUp]:
     for rows in ordered[:CATCH_UPS_SHOWN]:
         rows.sort(key=lambda row: row.period.start)
         first = rows[0]
-        periods = "、".join(row.period.label for row in rows)
+        periods = "、".join(_runs([row.period for row in rows]))
         query = urlencode(
             {"organization": first.organization_id, "kind": first.kind,
              "held_on": f"{first.period.end:%Y-%m-%d}"}
@@ -115,6 +115,17 @@ def catch_ups(overdue: list[ComplianceRow]) -> list[CatchUp]:
             )
         )
     return found
+
+
+def _runs(periods: list[Period]) -> list[str]:
+    """Consecutive periods said once, as a range: 2026-01至2026-11、2026Q3."""
+    runs: list[list[Period]] = []
+    for period in periods:
+        if runs and runs[-1][-1].end + dt.timedelta(days=1) == period.start:
+            runs[-1].append(period)
+        else:
+            runs.append([period])
+    return [run[0].label if len(run) == 1 else f"{run[0].label}至{run[-1].label}" for run in runs]
 
 
 def activities_panel(request: HttpRequest) -> Panel | None:

@@ -108,19 +108,21 @@ def _plan_todo(user: Any) -> Todo:
 
 
 def _budget_todo(user: Any, today: dt.date) -> Todo | None:
-    """From 1 December: the communities of the user's scope with no budget for next year."""
+    """From 1 December, while a community of the user's scope has no budget for next year: how
+    many, named in the hint, and the add page of a budget of that year."""
     year = rules.budget_year_to_set_up(today)
     if year is None:
         return None
     organizations = Organization.objects.visible_to(user)
-    names = list(
-        selectors.communities_without_budget(organizations, year)
-        .order_by("code")
-        .values_list("name", flat=True)
-    )
-    shown = "、".join(names[:BUDGET_NAMES_SHOWN])
+    missing = selectors.communities_without_budget(organizations, year).order_by("code")
+    names = list(missing.values_list("name", flat=True))
+    if not names:
+        return None
     more = f"等{len(names)}个社区" if len(names) > BUDGET_NAMES_SHOWN else ""
-    hint = f"{shown}{more}；党建经费按月拨付，下一年度预算应在1月前设立" if names else ""
+    hint = (
+        f"{'、'.join(names[:BUDGET_NAMES_SHOWN])}{more}；党建经费自1月起按月拨付，"
+        "下一年度预算应在1月前设立"
+    )
     url = reverse("admin:finance_fundbudget_add") + f"?year={year}"
     return Todo(f"个社区尚未设立{year}年度党建经费预算", len(names), url, hint)
 

@@ -13,6 +13,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.html import format_html
 
 from common.admin import community_filter
@@ -178,6 +179,13 @@ class SpendingPlanAdmin(RefusedSaveMixin, ScopedHistoryAdmin):
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         draft = obj is None or obj.is_editable_draft
         return super().has_delete_permission(request, obj) and draft
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        if not change and obj.pk:
+            notice = services.spending_plan_notice(obj, today=timezone.localdate())
+            if notice:
+                self.message_user(request, notice, messages.WARNING)
 
     @admin.display(description="月份", ordering="month")
     def month_label(self, plan: SpendingPlan) -> str:
