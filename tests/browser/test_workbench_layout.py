@@ -13,16 +13,16 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import FloatRect, Page, ViewportSize, expect
 
 from organizations.demo import DEMO_PASSWORD
 
 pytestmark = pytest.mark.browser
 
-DESKTOP = {"width": 1366, "height": 768}
-PHONE = {"width": 390, "height": 844}
+DESKTOP: ViewportSize = {"width": 1366, "height": 768}
+PHONE: ViewportSize = {"width": 390, "height": 844}
 # The 工作台 was 3,959 px tall at 1366 px (5.2 screens of 768 px): now at most this many.
-MAX_SCREENS = {"desktop": 3.0, "phone": 12.0}
+MAX_SCREENS = {"desktop": 3.0, "phone": 6.5}
 PLAN_TODO = "份党建经费支出计划待您办理"
 
 
@@ -36,7 +36,7 @@ def test_meetings_dues_and_plans_are_on_the_first_screen(
     login: Callable[[str, str], Page],
     results_dir: Path,
     size: str,
-    viewport: dict[str, int],
+    viewport: ViewportSize,
 ) -> None:
     page = login("chunhui", DEMO_PASSWORD)
     page.set_viewport_size(viewport)
@@ -65,7 +65,7 @@ def test_meetings_dues_and_plans_are_on_the_first_screen(
         assert not page.evaluate("document.documentElement.scrollWidth > window.innerWidth + 1")
 
 
-def _panel_boxes(page: Page) -> list[dict[str, float]]:
+def _panel_boxes(page: Page) -> list[FloatRect]:
     boxes = [p.bounding_box() for p in page.locator(".workbench-panels section.panel").all()]
     return [box for box in boxes if box is not None]
 
@@ -80,6 +80,7 @@ BARS = """() => [...document.querySelectorAll('.workbench-charts canvas.chart')]
     values: chart.data.datasets[0].data,
     lengths: bars.map(bar => Math.abs(bar.base - bar.y)),
     zero: chart.scales.y.getPixelForValue(0) - bars[0].base,
+    min: chart.scales.y.min,
     max: chart.scales.y.max,
   };
 })"""
@@ -100,14 +101,16 @@ def test_chart_bars_are_as_long_as_their_values(
     for chart in charts:
         values, lengths = chart["values"], chart["lengths"]
         assert values == json.loads(chart["json"])["datasets"][0]["data"]
-        assert abs(chart["zero"]) < 0.5, f"{chart['title']}: the bars do not start at 0"
+        assert chart["min"] == 0, f"{chart['title']}: the axis does not start at 0"
+        # Chart.js aligns a bar's base to half a pixel for a crisp edge
+        assert abs(chart["zero"]) <= 1, f"{chart['title']}: the bars do not start at 0"
         top = max(values)
         if not top:
             assert max(lengths) < 1
             continue
         scale = lengths[values.index(top)] / top  # px per unit
         for value, length in zip(values, lengths, strict=True):
-            assert abs(length - value * scale) <= 1.0, f"{chart['title']}: {value} drawn {length}px"
+            assert abs(length - value * scale) <= 1.5, f"{chart['title']}: {value} drawn {length}px"
         if "收缴率" in chart["title"]:
             assert chart["max"] == 100  # a rate's axis ends at 100%
 
