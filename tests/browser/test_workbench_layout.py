@@ -150,3 +150,23 @@ def test_plans_waiting_for_the_user_open_exactly_those_plans(
     page.goto("/admin/finance/spendingplan/")
     acts = page.locator("#result_list tbody tr").get_by_role("link", name="办理", exact=True)
     assert acts.count() == count, "办理 on a row whose step is not the user's"
+
+
+def test_a_plan_of_a_year_without_budget_is_told_at_its_first_save(
+    full_demo: None, login: Callable[[str, str], Page], results_dir: Path
+) -> None:
+    """The demo's budgets are of last year and this year: a plan of next January is told at
+    once, on the add form, not at submission."""
+    from django.utils import timezone
+
+    year = timezone.localdate().year + 1
+    page = login("chunhui", DEMO_PASSWORD)
+    page.goto("/admin/finance/spendingplan/add/")
+    community = page.locator("#id_community")
+    if community.evaluate("el => el.tagName") == "SELECT":
+        community.select_option(label="春晖社区党委")
+    page.locator("#id_month").fill(f"{year}-01")
+    page.locator("input[type=submit][name=_save], button[type=submit][name=_save]").first.click()
+    page.wait_for_load_state()
+    page.screenshot(path=str(results_dir / "plan-first-save-no-budget.png"), full_page=True)
+    expect(page.get_by_text(f"尚未设立{year}年度党建经费预算").first).to_be_visible()
