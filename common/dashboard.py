@@ -69,8 +69,10 @@ def kept_until_changed(user: Any, name: str, compute: Callable[[], T], *parts: o
 
 
 def _computed_panels(request: HttpRequest) -> list[Panel]:
+    """The panels with something overdue or late first, each group in the apps' declared order
+    (三会一课, 党费与经费, 党员管理, ...)."""
     panels = [panel for provider in providers() if (panel := provider(request)) is not None]
-    return sorted(panels, key=lambda panel: panel.order)
+    return sorted(panels, key=lambda panel: (not panel.is_urgent, panel.order))
 
 
 def _kept_key(user: Any, name: str) -> str:

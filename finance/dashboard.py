@@ -1,6 +1,8 @@
 """The finance panel of the 工作台 (common/dashboard.py): arrears to act on, reliefs and plans
-waiting for the user, the collection rate per month and fund spending per use against the
-budget. Each number is read through the user's scope, in a fixed number of queries."""
+waiting for the user, the budgets of next year to set up (from December), the collection rate
+per complete month (this month, not over, is a figure of its own: paid so far of those who owe)
+and fund spending per use against the budget. Each number is read through the user's scope, in
+a fixed number of queries."""
 
 from __future__ import annotations
 
@@ -10,24 +12,26 @@ from typing import Any
 from django.conf import settings
 from django.db.models import Count, Q, Sum
 from django.http import HttpRequest
+from django.urls import reverse
 from django.utils import timezone
 
-from kit.dashboard import Chart, Panel, Todo, changelist_url
-from organizations.models import OrganizationAccess
-from organizations.roles import Role
+from kit.dashboard import Chart, Figure, Panel, Todo, changelist_url
+from organizations.models import Organization
 
 from . import rules, selectors
 from .models import (
     DuesPayment,
     DuesRelief,
-    FundApprover,
     FundBudget,
     MemberDues,
     ReliefStatus,
     SpendingItem,
     SpendingPlan,
 )
-from .rules import ARREARS_LAPSE_MONTHS, ARREARS_WARN_MONTHS, FundUse, PlanStatus
+from .rules import ARREARS_LAPSE_MONTHS, ARREARS_WARN_MONTHS, FundUse
+
+# The communities a budget to-do names in its hint (the rest: "等N个社区").
+BUDGET_NAMES_SHOWN = 5
 
 
 def finance_panel(request: HttpRequest) -> Panel | None:
@@ -35,7 +39,7 @@ def finance_panel(request: HttpRequest) -> Panel | None:
     if not user.has_perm("finance.view_memberdues"):
         return None
     today = timezone.localdate()
-    panel = Panel(title="党费与经费", order=40)
+    panel = Panel(title="党费与经费", order=20)
     panel.todos += _arrears_todos(user, today)
     panel.todos.append(_dues_error_todo(user, today))
     if user.has_perm("finance.change_duesrelief"):
@@ -43,7 +47,11 @@ def finance_panel(request: HttpRequest) -> Panel | None:
     if user.has_perm("finance.view_spendingplan"):
         panel.todos.append(_plan_todo(user))
         panel.charts.append(_fund_chart(user, today.year))
-    panel.charts.append(_collection_chart(user, today))
+    if user.has_perm("finance.add_fundbudget") and (budget := _budget_todo(user, today)):
+        panel.todos.append(budget)
+    chart, this_month = _collection(user, today)
+    panel.figures.append(this_month)
+    panel.charts.append(chart)
     return panel
 
 
@@ -90,25 +98,41 @@ def _relief_todo(user: Any) -> Todo:
 
 
 def _plan_todo(user: Any) -> Todo:
-    """Plans waiting for a step this user holds."""
-    steps = set(
-        FundApprover.objects.filter(user=user, is_active=True).values_list("step", flat=True)
+    """Plans whose current step is this user's; the list it opens shows exactly those."""
+    waiting = SpendingPlan.objects.visible_to(user).filter(selectors.plans_awaiting_q(user))
+    return Todo(
+        "份党建经费支出计划待您办理",
+        waiting.count(),
+        changelist_url("finance.spendingplan", awaiting="mine"),
     )
-    statuses = [s for s, (step, _) in rules.CHAIN.items() if step in steps]
-    heads = OrganizationAccess.objects.filter(user=user, role=Role.COMMUNITY_SECRETARY)
-    mine = Q(status__in=statuses) | Q(
-        status__in=[PlanStatus.DRAFT, PlanStatus.RETURNED],
-        community_id__in=heads.values("organization_id"),
-    )
-    waiting = SpendingPlan.objects.visible_to(user).filter(mine).count()
-    return Todo("份党建经费支出计划待您办理", waiting, changelist_url("finance.spendingplan"))
 
 
-def _collection_chart(user: Any, today: dt.date) -> Chart:
-    """Of the members on the roster each month, the share who paid that month's dues."""
+def _budget_todo(user: Any, today: dt.date) -> Todo | None:
+    """From 1 December, while a community of the user's scope has no budget for next year: how
+    many, named in the hint, and the add page of a budget of that year."""
+    year = rules.budget_year_to_set_up(today)
+    if year is None:
+        return None
+    organizations = Organization.objects.visible_to(user)
+    missing = selectors.communities_without_budget(organizations, year).order_by("code")
+    names = list(missing.values_list("name", flat=True))
+    if not names:
+        return None
+    more = f"等{len(names)}个社区" if len(names) > BUDGET_NAMES_SHOWN else ""
+    hint = (
+        f"{'、'.join(names[:BUDGET_NAMES_SHOWN])}{more}；党建经费自1月起按月拨付，"
+        "下一年度预算应在1月前设立"
+    )
+    url = reverse("admin:finance_fundbudget_add") + f"?year={year}"
+    return Todo(f"个社区尚未设立{year}年度党建经费预算", len(names), url, hint)
+
+
+def _collection(user: Any, today: dt.date) -> tuple[Chart, Figure]:
+    """Of the members on the roster each month, the share who paid that month's dues: a chart of
+    the last complete months (a month not over is not a rate yet), and this month so far."""
     count = settings.FINANCE_CHART_MONTHS
     this_month = rules.month_start(today)
-    months = [rules.add_months(this_month, -k) for k in range(count)][::-1]
+    months = [rules.add_months(this_month, -k) for k in range(count + 1)][::-1]
     members = MemberDues.objects.visible_to(user)
     roster = members.aggregate(
         **{
@@ -127,9 +151,14 @@ def _collection_chart(user: Any, today: dt.date) -> Chart:
     )
     bars = [
         (f"{m:%Y-%m}", round(100 * paid.get(m, 0) / roster[f"m{i}"]) if roster[f"m{i}"] else 0)
-        for i, m in enumerate(months)
+        for i, m in enumerate(months[:-1])
     ]
-    return Chart(f"近{count}个月党费收缴率", bars, unit="%")
+    chart = Chart(
+        f"近{count}个月党费收缴率", bars, unit="%", note=f"{this_month:%Y-%m}尚未结束，不计入"
+    )
+    so_far = f"{paid.get(this_month, 0)}/{roster[f'm{count}']}人"
+    figure = Figure(f"{this_month:%Y-%m}已交（进行中）", so_far)
+    return chart, figure
 
 
 def _fund_chart(user: Any, year: int) -> Chart:

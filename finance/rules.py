@@ -586,3 +586,16 @@ class ReliefStatus(models.TextChoices):
 class PaymentKind(models.TextChoices):
     DUES = "dues", "按月党费"
     VOLUNTARY = "voluntary", "自愿多交党费"
+
+
+# --- setting up the next year's budget --------------------------------------------------------------
+# 党建经费 is paid monthly from January: the sub-district sets up each community's budget for the
+# next year before then, reminded on its 工作台 from this day of December on.
+BUDGET_REMINDER_FROM = (12, 1)  # (month, day)
+
+
+def budget_year_to_set_up(today: dt.date) -> int | None:
+    """The year whose budgets the sub-district is reminded to set up on `today`: the next one,
+    from 1 December; none before."""
+    month, day = BUDGET_REMINDER_FROM
+    return today.year + 1 if (today.month, today.day) >= (month, day) else None

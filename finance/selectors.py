@@ -17,6 +17,9 @@ from django.utils import timezone
 from members.models import Member
 from members.participation import Answer
 from members.rules import Category, MemberStatus
+from organizations.models import OrganizationAccess
+from organizations.roles import Role
+from organizations.rules import COMMUNITY_KINDS
 
 from . import rules
 from .models import (
@@ -24,13 +27,14 @@ from .models import (
     DuesPayment,
     DuesPublication,
     DuesRelief,
+    FundApprover,
     FundBudget,
     IncomeChange,
     ReliefStatus,
     SpendingItem,
     SpendingPlan,
 )
-from .rules import ZERO, DuesBasis, FundUse, LedgerLine, MonthFacts, PaymentMethod
+from .rules import ZERO, ChainStep, DuesBasis, FundUse, LedgerLine, MonthFacts, PaymentMethod
 
 LEDGER_HEADERS = (
     "姓名",
@@ -528,3 +532,28 @@ def with_dues_status(members: Any, today: dt.date) -> Any:
             ),
         )
     )
+
+
+# --- what waits for a user, and the budgets the sub-district is to set up ---------------------------
+def plans_awaiting_q(user: Any) -> Q:
+    """The plans whose current step is `user`'s: a draft or returned plan of a community they
+    head (社区党组织书记), or a plan at a sub-district step they hold (FundApprover) for a community
+    of that sub-district and that they did not submit themselves. One query (their steps)."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return Q(pk__in=[])
+    heads = OrganizationAccess.objects.filter(user_id=user.pk, role=Role.COMMUNITY_SECRETARY)
+    head_statuses = [s for s, (step, _) in rules.CHAIN.items() if step == ChainStep.COMMUNITY_HEAD]
+    mine = Q(status__in=head_statuses, community_id__in=heads.values("organization_id"))
+    held = FundApprover.objects.filter(user_id=user.pk, is_active=True)
+    for step, sub_district_id in held.values_list("step", "sub_district_id"):
+        statuses = [s for s, (at, _) in rules.CHAIN.items() if at == step]
+        mine |= Q(status__in=statuses, community__parent_id=sub_district_id) & ~Q(
+            submitted_by_id=user.pk
+        )
+    return mine
+
+
+def communities_without_budget(organizations: Any, year: int) -> Any:
+    """The active communities among `organizations` with no 党建经费 budget for `year`."""
+    budgeted = FundBudget.objects.filter(year=year).values("community_id")
+    return organizations.filter(kind__in=COMMUNITY_KINDS, is_active=True).exclude(pk__in=budgeted)

@@ -24,7 +24,7 @@ def publicity_panel(request: HttpRequest) -> Panel | None:
     if not user.has_perm("publicity.view_developmentcase"):
         return None
     today = timezone.localdate()
-    panel = Panel(title="发展党员与公示", order=30)
+    panel = Panel(title="发展党员与公示", order=40)
     panel.todos += [_opinion_todo(user), _notice_todo(user, today), *_case_todos(user, today)]
     panel.figures += _stage_figures(user)
     return panel

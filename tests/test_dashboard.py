@@ -4,6 +4,7 @@ read through the user's scope, in a number of queries that does not grow with th
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 from typing import Any
 
@@ -123,9 +124,18 @@ def test_workbench_queries_do_not_grow_with_the_district(
         assert client.get(reverse("admin:index")).status_code == 200
 
 
-def test_chart_bars_scale_to_the_largest() -> None:
-    chart = Chart("类别", [("在职", 10), ("离退休", 5), ("学生", 0)])
-    assert chart.rows == [("在职", 10, 100), ("离退休", 5, 50), ("学生", 0, 0)]
+def test_chart_draws_its_values_on_a_scale_from_zero() -> None:
+    """Chart.js draws the values themselves on an axis from 0 (no cap, no rescaling here);
+    a percentage's axis ends at 100."""
+    chart = Chart("类别", [("在职", 39), ("离退休", 34), ("学生", 0)])
+    data = json.loads(chart.data_json)
+    assert data["labels"] == ["在职", "离退休", "学生"]
+    assert data["datasets"][0]["data"] == [39, 34, 0]
+    options = json.loads(chart.options_json)
+    assert options["scales"]["y"]["beginAtZero"] is True
+    assert "max" not in options["scales"]["y"]
+    rate = json.loads(Chart("收缴率", [("2026-11", 96)], unit="%").options_json)
+    assert rate["scales"]["y"]["max"] == 100
 
 
 def test_panels_come_in_their_order(rf: Any, superuser: Any) -> None:

@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import BooleanField, Case, Value, When
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -116,6 +117,21 @@ class PlanSignatureInline(ScopedTabularInline):
         return True
 
 
+class AwaitingFilter(admin.SimpleListFilter):
+    """待我办理: the plans whose current step is the user's (the 工作台's to-do opens it)."""
+
+    title = "待我办理"
+    parameter_name = "awaiting"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        return [("mine", "待我办理")]
+
+    def queryset(self, request: HttpRequest, queryset: Any) -> Any:
+        if self.value() == "mine":
+            return queryset.filter(selectors.plans_awaiting_q(request.user))
+        return queryset
+
+
 class SpendingPlanForm(ServiceCheckedForm):
     month = MonthField(label="月份", help_text="如2026-05。")
 
@@ -143,8 +159,16 @@ class SpendingPlanAdmin(RefusedSaveMixin, ScopedHistoryAdmin):
     }
     inlines = [SpendingItemInline, PlanSignatureInline]
     list_display = ("community", "month_label", "total", "status", "next_step", "act_link")
-    list_filter = ("status", community_filter())
+    list_filter = (AwaitingFilter, "status", community_filter())
     list_select_related = ("community",)
+
+    def get_queryset(self, request: HttpRequest) -> Any:
+        """Each row knows whether its current step is the user's (the 办理 button)."""
+        mine = selectors.plans_awaiting_q(request.user)
+        awaits = Case(
+            When(mine, then=Value(True)), default=Value(False), output_field=BooleanField()
+        )
+        return super().get_queryset(request).annotate(awaits_user=awaits)
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
         return ("community", "month", "status", "total") if obj and obj.pk else ("status",)
@@ -157,6 +181,13 @@ class SpendingPlanAdmin(RefusedSaveMixin, ScopedHistoryAdmin):
         draft = obj is None or obj.is_editable_draft
         return super().has_delete_permission(request, obj) and draft
 
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        if not change and obj.pk:
+            notice = services.spending_plan_notice(obj, today=timezone.localdate())
+            if notice:
+                self.message_user(request, notice, messages.WARNING)
+
     @admin.display(description="月份", ordering="month")
     def month_label(self, plan: SpendingPlan) -> str:
         return rules.month_label(plan.month)
@@ -168,7 +199,8 @@ class SpendingPlanAdmin(RefusedSaveMixin, ScopedHistoryAdmin):
 
     @admin.display(description="审批")
     def act_link(self, plan: SpendingPlan) -> str:
-        if rules.chain_step(plan.status) is None:
+        """办理 only where the plan's current step is the user's."""
+        if rules.chain_step(plan.status) is None or not getattr(plan, "awaits_user", False):
             return "—"
         url = reverse("admin:finance_spendingplan_act", args=[plan.pk])
         return format_html('<a href="{}">办理</a>', url)

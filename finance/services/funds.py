@@ -9,6 +9,7 @@ sub-district. No one signs two steps of one round, so no one approves their own 
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from typing import Any
 
@@ -114,6 +115,21 @@ def spending_plan_errors(plan: SpendingPlan) -> dict[str, str]:
         if not FundBudget.objects.filter(community_id=plan.community_id, year=year).exists():
             return {"month": _no_budget_message(plan.community, year)}
     return {}
+
+
+def spending_plan_notice(plan: SpendingPlan, *, today: dt.date) -> str:
+    """What a plan's first save tells beyond its own year: from December (the sub-district's
+    time to set up budgets), that the community has no budget for next year yet, so its January
+    plans cannot be drawn up until the sub-district sets it. Empty when nothing to tell."""
+    year = rules.budget_year_to_set_up(today)
+    if year is None or plan.month.year >= year:  # a plan of next year is refused, said then
+        return ""
+    if FundBudget.objects.filter(community_id=plan.community_id, year=year).exists():
+        return ""
+    return (
+        f"提示：{plan.community}尚未设立{year}年度党建经费预算，{year}年1月起的支出计划"
+        "须待街道党工委设立预算后才能编制。"
+    )
 
 
 def _no_budget_message(community: Any, year: int) -> str:
