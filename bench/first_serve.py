@@ -4,6 +4,7 @@ and from SIGTERM to the end of every process it started.
     python bench/first_serve.py                      # clone HEAD of this repository into /tmp
     python bench/first_serve.py --venv /path/.venv   # link an installed venv instead of uv sync
     python bench/first_serve.py --repeat 3 --port 8765
+    python bench/first_serve.py --commit f7b10bc --until serving   # an older `make run`
 
 Each run clones the repository (committed work only) into a new temporary directory, starts
 `bash scripts/run.sh` (what `make run` runs) in a session of its own, asks for /admin/login/ every
@@ -70,12 +71,15 @@ def _stopped(process: subprocess.Popen[bytes], timeout: float) -> float | None:
     return time.monotonic() - start
 
 
-def one_run(venv: Path | None, port: int, timeout: float, keep: bool) -> Run:
+def one_run(
+    venv: Path | None, port: int, timeout: float, keep: bool, commit: str, until: str
+) -> Run:
     run = Run(load=os.getloadavg()[0])
     workdir = Path(tempfile.mkdtemp(prefix="first-serve-"))
     clone = workdir / "clone"
     git = shutil.which("git") or "git"
     subprocess.run([git, "clone", "-q", str(ROOT), str(clone)], check=True)  # noqa: S603
+    subprocess.run([git, "-C", str(clone), "checkout", "-q", commit], check=True)  # noqa: S603
     if venv is not None:
         (clone / ".venv").symlink_to(venv)
     env = {**os.environ, "PORT": str(port), "PYTHONUNBUFFERED": "1"}
@@ -109,7 +113,7 @@ def one_run(venv: Path | None, port: int, timeout: float, keep: bool) -> Run:
         while time.monotonic() - start < timeout and process.poll() is None:
             if "serving" not in run.seconds and _status(url) == 200:
                 run.seconds["serving"] = time.monotonic() - start
-            if "logins" in run.seconds:
+            if until in run.seconds:
                 break
             time.sleep(0.1)
         time.sleep(3)  # the worker is up by now; let it settle before the stop
@@ -136,10 +140,14 @@ def main() -> None:
     parser.add_argument("--timeout", type=float, default=900)
     parser.add_argument("--keep", action="store_true", help="keep the clone (its var/)")
     parser.add_argument("--log", action="store_true", help="print each run's stamped console")
+    parser.add_argument("--commit", default="HEAD", help="the commit to clone (default HEAD)")
+    parser.add_argument(
+        "--until", choices=["serving", "logins"], default="logins", help="then stop it"
+    )
     args = parser.parse_args()
     runs = []
     for _ in range(args.repeat):
-        run = one_run(args.venv, args.port, args.timeout, args.keep)
+        run = one_run(args.venv, args.port, args.timeout, args.keep, args.commit, args.until)
         runs.append(run)
         if args.log:
             print("\n".join(run.log))

@@ -17,17 +17,27 @@ echo "==> 迁移数据库"
 python manage.py migrate --noinput -v0
 echo "==> 启动网站，演示数据在后台载入（载入完成后打印登录账号）"
 echo "==> 系统地址： http://127.0.0.1:${PORT}/admin/   （按 Ctrl+C 停止）"
+marker="${DATA_DIR:-var}/demo-loading"
+rm -f "$marker"
 (
   logins="$(mktemp)"
   trap 'rm -f "$logins"' EXIT
   # nice: the web server's start comes first; the demo takes what CPU is left.
-  if nice -n 10 python manage.py demo --progress >"$logins"; then
+  nice -n 10 python manage.py demo --progress >"$logins" &
+  demo=$!
+  # The demo's marker (kit/progress.py), written now rather than once Django has started in the
+  # demo's process (the same process: nice execs python), so that the login page and the worker
+  # know from the start. The demo rewrites it with its progress and removes it once committed.
+  echo "$demo" >"$marker"
+  if wait "$demo"; then
     echo
     echo "==> 演示数据已载入。登录账号（角色、用户名、密码、组织代码）："
     cat "$logins"
     echo "==> 系统地址： http://127.0.0.1:${PORT}/admin/   （按 Ctrl+C 停止）"
   else
+    rm -f "$marker"
     echo "==> 演示数据载入失败（见上方的错误）；网站仍在运行。" >&2
   fi
 ) &
+until [ -e "$marker" ]; do sleep 0.05; done
 exec honcho --procfile Procfile.dev start
