@@ -14,7 +14,7 @@ unset PYTHONDONTWRITEBYTECODE
 PORT="${PORT:-8000}"
 export PORT
 echo "==> 迁移数据库"
-python manage.py migrate --noinput -v0
+python manage.py migrate --noinput -v0 --skip-checks  # runserver runs the checks next
 echo "==> 启动网站，演示数据在后台载入（载入完成后打印登录账号）"
 echo "==> 系统地址： http://127.0.0.1:${PORT}/admin/   （按 Ctrl+C 停止）"
 marker="${DATA_DIR:-var}/demo-loading"
