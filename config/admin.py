@@ -16,6 +16,9 @@ from unfold.sites import UnfoldAdminSite
 
 from common.dashboard import panel_list
 from kit.apps import menu_groups, work_pages
+from kit.progress import demo_loading
+
+DEMO_LOADING = "演示数据载入中，载入完成后即可用演示账号登录，请稍候再试。"
 
 
 class PartyAuthenticationForm(AdminAuthenticationForm):
@@ -24,6 +27,11 @@ class PartyAuthenticationForm(AdminAuthenticationForm):
         "invalid_login": "用户名或密码不正确，请重新输入（注意区分大小写）。",
         "inactive": "该账号已停用，请联系街道党工委工作人员。",
     }
+
+    def clean(self) -> dict[str, Any]:
+        if demo_loading() is not None:  # its users are not committed yet: say why, check nothing
+            raise forms.ValidationError(DEMO_LOADING, code="demo_loading")
+        return super().clean()
 
     def confirm_login_allowed(self, user: Any) -> None:
         if not user.is_active:
@@ -114,6 +122,10 @@ class PartyAdminSite(UnfoldAdminSite):
     site_title = "社区党建管理系统"
     index_title = "工作台"
     login_form = PartyAuthenticationForm
+    login_template = "admin/party_login.html"
+
+    def login(self, request: HttpRequest, extra_context: dict[str, Any] | None = None) -> Any:
+        return super().login(request, {"demo_loading": demo_loading(), **(extra_context or {})})
 
     def autocomplete_view(self, request: HttpRequest) -> Any:
         return LabelledAutocompleteView.as_view(admin_site=self)(request)

@@ -114,8 +114,10 @@ TEMPLATES = [
 
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{DATA_DIR / 'db.sqlite3'}")}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # WAL: readers do not wait for a writer. `make run` serves while the demo loads in one long
+    # transaction, and the web server, worker and beat read the database meanwhile.
     DATABASES["default"]["OPTIONS"] = {
-        "init_command": "PRAGMA busy_timeout=5000;",
+        "init_command": "PRAGMA busy_timeout=5000; PRAGMA journal_mode=WAL;",
         "transaction_mode": "IMMEDIATE",
     }
     # A file, not memory, so that a real Celery worker process can share the test database; one

@@ -148,10 +148,16 @@ def ordered_steps(attribute: str) -> list[Callable[..., Any]]:
     return [resolve(step.path) for step in steps]
 
 
-def demo_build() -> list[Any]:
-    """Every app's demo, in order (`python manage.py demo` without its checks and output)."""
+def demo_build(on_step: Callable[[int, int, str], None] | None = None) -> list[Any]:
+    """Every app's demo, in order (`python manage.py demo` without its checks and output).
+
+    `on_step(number, count, app name)` is told before each builder runs (counted from 1)."""
     logins: list[Any] = []
-    for build in ordered_steps("demo_builders"):
+    builders = ordered_steps("demo_builders")
+    for number, build in enumerate(builders, start=1):
+        if on_step is not None:
+            app = apps.get_containing_app_config(build.__module__)
+            on_step(number, len(builders), str(app.verbose_name) if app else build.__module__)
         logins += build() or []
     return logins
 
