@@ -282,7 +282,9 @@ class MemberRosterResource(RowNumberedResource):
         if found is None and instance.pk and instance.branch.code == code:
             found = instance.branch
         if found is None:
-            raise ValueError(f"所在党组织代码“{code}”不存在")
+            # Outside the scope reads like unknown: the message confirms no other branch's code.
+            scoped = "或不在您管理的范围内" if self.user is not None else ""
+            raise ValueError(f"所在党组织代码“{code}”不存在{scoped}")
         return found  # type: ignore[no-any-return]
 
     def _community(self, text: str, instance: Member) -> Organization | None:

@@ -2,7 +2,8 @@
 
 The list never shows a full citizen ID or phone; the change page shows them only to users with
 members.view_personal_data, and each such page view is logged. The roster import and export
-(members/resources.py) need that permission too, since the file holds the full values.
+(members/resources.py) need that permission or the roster's own (a branch officer's), since the
+file holds the full values; each is logged.
 """
 
 from __future__ import annotations
@@ -45,6 +46,7 @@ from ..selectors.member import member_record_tabs
 from ..selectors.member import party_standing as standing_of
 from ..services.member import (
     PERSONAL_DATA_PERMISSION,
+    may_exchange_roster,
     member_branch_ids,
     member_save,
     personal_data_access_record,
@@ -295,10 +297,10 @@ class MemberAdmin(  # type: ignore[misc]
 
     # --- import and export --------------------------------------------------------------------
     def has_import_permission(self, request: HttpRequest) -> bool:
-        return super().has_import_permission(request) and can_see_personal_data(request)
+        return super().has_import_permission(request) and may_exchange_roster(request.user)
 
     def has_export_permission(self, request: HttpRequest) -> bool:
-        return bool(self.has_view_permission(request) and can_see_personal_data(request))
+        return bool(self.has_view_permission(request) and may_exchange_roster(request.user))
 
 
 @admin.register(PersonalDataAccess)

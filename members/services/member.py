@@ -24,7 +24,19 @@ from organizations.scope import require_editable, scope_of
 from ..models import Member, MemberCategory, PersonalDataAccess
 
 PERSONAL_DATA_PERMISSION = "members.view_personal_data"
+ROSTER_PERMISSION = "members.exchange_roster"
 PERSONAL_FIELDS = ("citizen_id", "phone")
+
+
+def may_exchange_roster(user: Any) -> bool:
+    """Whether a user may export, print and import the 党员花名册 of the members they manage: the
+    file carries full IDs and phones, so it takes the personal-data permission or the roster's
+    own (a branch officer's: its branch's roster, without the full values on the pages). Each
+    export and import is logged (personal_data_access_record)."""
+    return bool(
+        user.has_perm("members.view_member")
+        and (user.has_perm(PERSONAL_DATA_PERMISSION) or user.has_perm(ROSTER_PERMISSION))
+    )
 
 
 def member_branch_ids(actor: Any) -> frozenset[int] | None:
