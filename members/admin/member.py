@@ -51,6 +51,7 @@ from ..services.member import (
     member_save,
     personal_data_access_record,
 )
+from .member_actions import MEMBER_ACTIONS
 from .personal import PersonalDataAdminMixin
 
 CITIZEN_ID_LENGTH = 18
@@ -111,6 +112,7 @@ class MemberAdmin(  # type: ignore[misc]
     # Categories are set by member_save (with the rest, in one transaction).
     model_services = Services("member", member_save, arguments=form_values("categories"))
     resource_classes = [MemberRosterResource]
+    actions = MEMBER_ACTIONS  # 导出所选, 打印登记卡, 编入党小组 (member_actions.py)
     import_template_name = "admin/members/member/import.html"  # the shared one, with ID help
     change_list_template = "admin/members/member/change_list.html"
     change_form_template = "admin/members/member/change_form.html"
