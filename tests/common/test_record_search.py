@@ -164,3 +164,4 @@ def test_the_sidebar_search_opens_the_record_search(client: Any, secretary_a: An
     client.force_login(secretary_a)
     page = client.get(reverse("admin:index")).content.decode()
     assert "$dispatch('opencommand')" in page
+    assert "搜索党员、党组织、会议、发展党员…" in page  # says it finds records, in Chinese
