@@ -511,6 +511,22 @@ def test_branch_officer_imports_into_its_branch_and_another_branch_is_refused(
     assert PersonalDataAccess.objects.filter(action="import", user=branch_officer_a).count() == 1
 
 
+def test_branch_officer_import_may_not_change_a_stored_phone(
+    tree, branch_officer_a, tmp_path
+) -> None:
+    """The roster's permission exchanges the file; changing a stored ID or phone still needs the
+    personal-data permission, as on the member's page (the row says so)."""
+    row = roster_row(1)
+    MemberFactory(
+        name=row["姓名"], branch=tree.branch_a, citizen_id=row["公民身份号码"],
+        birth_date=BIRTH, phone=row["联系电话"],
+    )  # fmt: skip
+    changed = write_roster(tmp_path / "r.xlsx", [{**row, "联系电话": "13900000000"}])
+    _, errors = run_import(changed, branch_officer_a)
+    assert errors == ["第2行: 您无权修改党员的公民身份号码和联系电话。"]
+    assert Member.objects.get().phone == row["联系电话"]
+
+
 def test_branch_officer_roundtrips_its_export_through_the_import(
     client, tree, branch_officer_a, tmp_path
 ) -> None:
