@@ -523,7 +523,7 @@ def test_branch_officer_import_may_not_change_a_stored_phone(
     )  # fmt: skip
     changed = write_roster(tmp_path / "r.xlsx", [{**row, "联系电话": "13900000000"}])
     _, errors = run_import(changed, branch_officer_a)
-    assert errors == ["第2行: 您无权修改党员的公民身份号码和联系电话。"]
+    assert errors == ["第2行: 您无权修改党员的公民身份号码和联系电话"]
     assert Member.objects.get().phone == row["联系电话"]
 
 
