@@ -7,6 +7,7 @@ class ActivitiesConfig(PartyAppConfig):
     name = "activities"
     printables = "activities.printables.PRINTABLES"  # common/printables.py reads it
     verbose_name = "组织生活"
+    searchable = ("meeting",)  # the record search (common/search.py)
     work_groups = (
         WorkGroup(
             "组织生活",

@@ -321,8 +321,15 @@ UNFOLD = {
     "STYLES": ["config.admin.workbench_styles", "config.admin.page_styles"],
     "SIDEBAR": {
         "show_search": True,
+        # The sidebar's search box opens the command search (as Ctrl+K does): menu entries and
+        # records (common/search.py), each kind through its admin's scoped rows.
+        "command_search": True,
         "show_all_applications": False,
         "navigation": "config.admin.sidebar_navigation",
+    },
+    "COMMAND": {
+        "search_models": False,  # unfold's own lists every match; ours (below) a few, scoped
+        "search_callback": "common.search.record_search",
     },
 }
 

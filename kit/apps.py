@@ -2,7 +2,8 @@
 
 An app's `AppConfig` subclasses `PartyAppConfig` and sets, as class attributes, what the project
 needs to know about it: its groups in the admin's sidebar, role permissions, demo builders,
-district steps, 工作台 panels, printables, periodic tasks and participation facts. Parts are named
+district steps, 工作台 panels, printables, periodic tasks, participation facts and the models the
+record search finds. Parts are named
 by dotted paths (strings), imported only when used, so declaring them imports nothing at start.
 The functions below loop over Django's app registry and give each kind of part; no list in
 settings or config names an app's parts, so adding an app means `INSTALLED_APPS` plus its own
@@ -92,6 +93,9 @@ class PartyAppConfig(AppConfig):
     periodic_tasks: str | None = None
     # Fact code (members/participation.py) -> the provider answering it from this app's records.
     participation_facts: Mapping[str, str] = {}
+    # Models of this app whose records the admin's record search finds (common/search.py),
+    # each through its own admin's scoped rows and search rules.
+    searchable: tuple[str, ...] = ()
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -160,6 +164,11 @@ def demo_build(on_step: Callable[[int, int, str], None] | None = None) -> list[A
             on_step(number, len(builders), str(app.verbose_name) if app else build.__module__)
         logins += build() or []
     return logins
+
+
+def searchable_labels() -> list[str]:
+    """ "app_label.model" of every model an app declares `searchable`, in INSTALLED_APPS order."""
+    return [f"{app.label}.{name}" for app, names in declared("searchable") for name in names]
 
 
 def role_permission_tables() -> list[Mapping[str, frozenset[str]]]:

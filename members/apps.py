@@ -7,6 +7,7 @@ class MembersConfig(PartyAppConfig):
     name = "members"
     printables = "members.printables.PRINTABLES"  # common/printables.py reads it
     verbose_name = "党员队伍"
+    searchable = ("member",)  # the record search (common/search.py)
     work_groups = (
         WorkGroup(
             "党员队伍",

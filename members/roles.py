@@ -26,7 +26,7 @@ _MANAGE = (
     _perms(_RECORDS, ("view", "add", "change"))
     | _perms(("activityrecord", "postkind", "assessmentdeduction"), ("delete",))
     | _perms(("assessmentdeduction",), ("view", "add", "change"))
-    | {"members.view_personaldataaccess"}
+    | {"members.view_personaldataaccess", "members.exchange_roster"}
 )
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {

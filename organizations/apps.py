@@ -7,6 +7,7 @@ class OrganizationsConfig(PartyAppConfig):
     name = "organizations"
     printables = "organizations.printables.PRINTABLES"  # common/printables.py reads it
     verbose_name = "组织建设"
+    searchable = ("organization", "unit")  # the record search (common/search.py)
     work_groups = (
         WorkGroup(
             "组织建设",

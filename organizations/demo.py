@@ -91,6 +91,9 @@ LOGINS: list[tuple[str, str, str]] = [
     (Role.MEMBER, "dangyuan", "U-RMYY"),
 ]
 ROLE_LABELS: dict[str, str] = {Role.SUB_DISTRICT_OFFICER: "sub_district"}
+# A secretary's login bears the name of the 书记 the tree shows for their organization (issue 22.14:
+# the header said 孙晓燕 while the organization's page said 何丽萍).
+SECRETARY_ROLES = frozenset({Role.COMMUNITY_SECRETARY, Role.BRANCH_OFFICER})
 
 
 def person(seed: int) -> str:
@@ -227,15 +230,25 @@ def _logins(admin: Any) -> list[Login]:
         logins.append(Login(ROLE_LABELS.get(role, str(role)), username, DEMO_PASSWORD, code))
         if role == "superuser":
             continue
+        organization = Organization.objects.get(code=code)
+        name = _secretary_name(organization) if role in SECRETARY_ROLES else None
         user = User.objects.filter(username=username).first()
         if user is None:
             user = User.objects.create_user(
-                username, password=DEMO_PASSWORD, first_name=person(len(logins) + 300)
+                username, password=DEMO_PASSWORD, first_name=name or person(len(logins) + 300)
             )
+        elif name and user.first_name != name:  # a demo loaded before the names matched
+            user.first_name = name
+            user.save(update_fields=["first_name"])
         services.organization_access_grant(
-            user=user, organization=Organization.objects.get(code=code), role=role, actor=admin
+            user=user, organization=organization, role=role, actor=admin
         )
     return logins
+
+
+def _secretary_name(organization: Organization) -> str | None:
+    secretary = Position.objects.current().filter(organization=organization, title=T.SECRETARY)
+    return secretary.values_list("holder_name", flat=True).first()
 
 
 def build() -> list[Login]:

@@ -7,6 +7,7 @@ class PublicityConfig(PartyAppConfig):
     name = "publicity"
     printables = "publicity.printables.PRINTABLES"  # common/printables.py reads it
     verbose_name = "发展党员与公示"
+    searchable = ("developmentcase",)  # the record search (common/search.py)
     work_groups = (
         WorkGroup(
             "发展党员与公示",

@@ -2,7 +2,8 @@
 
 The list never shows a full citizen ID or phone; the change page shows them only to users with
 members.view_personal_data, and each such page view is logged. The roster import and export
-(members/resources.py) need that permission too, since the file holds the full values.
+(members/resources.py) need that permission or the roster's own (a branch officer's), since the
+file holds the full values; each is logged.
 """
 
 from __future__ import annotations
@@ -45,10 +46,12 @@ from ..selectors.member import member_record_tabs
 from ..selectors.member import party_standing as standing_of
 from ..services.member import (
     PERSONAL_DATA_PERMISSION,
+    may_exchange_roster,
     member_branch_ids,
     member_save,
     personal_data_access_record,
 )
+from .member_actions import MEMBER_ACTIONS
 from .personal import PersonalDataAdminMixin
 
 CITIZEN_ID_LENGTH = 18
@@ -109,6 +112,7 @@ class MemberAdmin(  # type: ignore[misc]
     # Categories are set by member_save (with the rest, in one transaction).
     model_services = Services("member", member_save, arguments=form_values("categories"))
     resource_classes = [MemberRosterResource]
+    actions = MEMBER_ACTIONS  # 导出所选, 打印登记卡, 编入党小组 (member_actions.py)
     import_template_name = "admin/members/member/import.html"  # the shared one, with ID help
     change_list_template = "admin/members/member/change_list.html"
     change_form_template = "admin/members/member/change_form.html"
@@ -295,10 +299,10 @@ class MemberAdmin(  # type: ignore[misc]
 
     # --- import and export --------------------------------------------------------------------
     def has_import_permission(self, request: HttpRequest) -> bool:
-        return super().has_import_permission(request) and can_see_personal_data(request)
+        return super().has_import_permission(request) and may_exchange_roster(request.user)
 
     def has_export_permission(self, request: HttpRequest) -> bool:
-        return bool(self.has_view_permission(request) and can_see_personal_data(request))
+        return bool(self.has_view_permission(request) and may_exchange_roster(request.user))
 
 
 @admin.register(PersonalDataAccess)

@@ -219,7 +219,12 @@ class Member(Person):
         verbose_name = "党员"
         verbose_name_plural = "党员"
         ordering = ["branch__code", "name"]
-        permissions = [("view_personal_data", "查看党员完整身份证号和电话")]
+        permissions = [
+            ("view_personal_data", "查看党员完整身份证号和电话"),
+            # The roster file holds full IDs and phones (its key): a branch officer exchanges
+            # its own branch's roster without seeing them on the pages (issue 22.14).
+            ("exchange_roster", "导入导出本组织党员花名册"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(status=MemberStatus.FULL) | Q(full_member_on__isnull=True),

@@ -12,19 +12,33 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connections, models, transaction
 from django.db.models import Q
 from django.db.models.signals import post_save
 from django.utils import timezone
 
 from kit.services import history_copy, model_save
+from organizations.models import Organization
+from organizations.rules import OrganizationKind
 from organizations.scope import require_editable, scope_of
 
 from ..models import Member, MemberCategory, PersonalDataAccess
 
 PERSONAL_DATA_PERMISSION = "members.view_personal_data"
+ROSTER_PERMISSION = "members.exchange_roster"
 PERSONAL_FIELDS = ("citizen_id", "phone")
+
+
+def may_exchange_roster(user: Any) -> bool:
+    """Whether a user may export, print and import the 党员花名册 of the members they manage: the
+    file carries full IDs and phones, so it takes the personal-data permission or the roster's
+    own (a branch officer's: its branch's roster, without the full values on the pages). Each
+    export and import is logged (personal_data_access_record)."""
+    return bool(
+        user.has_perm("members.view_member")
+        and (user.has_perm(PERSONAL_DATA_PERMISSION) or user.has_perm(ROSTER_PERMISSION))
+    )
 
 
 def member_branch_ids(actor: Any) -> frozenset[int] | None:
@@ -76,6 +90,21 @@ def member_save(
     if categories is not None:
         _set_categories(member, categories)
     return member
+
+
+def member_group_place(*, member: Member, group: Organization, actor: Any) -> Member:
+    """编入党小组: place a member in a 党小组 of the branch that holds them (a group is a part of
+    its branch, never the holder). A group of another branch is refused, naming both."""
+    if group.kind != OrganizationKind.GROUP:
+        raise ValidationError(f"“{group.name}”不是党小组，请选择党小组。")
+    if group.parent_id != member.branch_id:
+        raise ValidationError(
+            f"{member.name}的组织关系在{member.branch.name}，不能编入其他支部的党小组“{group.name}”。"
+        )
+    if member.group_id == group.pk:
+        return member
+    member.group = group
+    return member_save(member=member, actor=actor, update_fields=["group"])
 
 
 @dataclass

@@ -121,8 +121,9 @@ def _people_records(people: Any) -> None:
 # the one print view) and documents (queued for the worker), role by role.
 CUSTOM_URLS: dict[str, tuple[str, ...]] = {
     #                                          superuser sub_district secretary branch unit member
-    # Importing members needs their personal data, which a branch officer is not shown.
-    "members_member_import_template":         (OK, OK, OK, NO, NO, LOGIN),
+    # Importing members needs their personal data or the roster's own permission (a branch
+    # officer exchanges its own branch's roster, issue 22.14); a unit reviewer has neither.
+    "members_member_import_template":         (OK, OK, OK, OK, NO, LOGIN),
     "members_member_lapse":                   (OK, OK, OK, OK, OK, LOGIN),
     "members_registrationcampaign_unregistered": (OK, OK, OK, OK, NO, LOGIN),
     "members_review_summary":                 (OK, OK, OK, OK, NO, LOGIN),
@@ -133,8 +134,8 @@ PRINTABLES: dict[str, tuple[str, ...]] = {
     "assessment_sheet":            (OK, OK, OK, OK, NO, LOGIN),
     "campaign_unregistered":       (OK, OK, OK, OK, NO, LOGIN),
     "lapse_report":                (OK, OK, OK, OK, OK, LOGIN),
-    # The roster carries full IDs and phones: as its import and export, not for a branch officer.
-    "member_roster":               (OK, OK, OK, NO, NO, LOGIN),
+    # The roster carries full IDs and phones: as its import and export (a branch officer's too).
+    "member_roster":               (OK, OK, OK, OK, NO, LOGIN),
     "registration_cards":          (OK, OK, OK, OK, OK, LOGIN),
     "review_summary":              (OK, OK, OK, OK, NO, LOGIN),
 }  # fmt: skip
@@ -175,7 +176,7 @@ DOCUMENTS: dict[str, dict[str, str]] = {
         "superuser": "y--",
         "sub_district": "yn-",
         "secretary": "ynn",
-        "branch": "n-n",
+        "branch": "y-n",
         "unit": "n-n",
         "member": "-nn",
     },

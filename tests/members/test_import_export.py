@@ -446,24 +446,108 @@ def test_admin_import_confirms_and_writes_through_service(
     assert PersonalDataAccess.objects.filter(action="import", user=secretary_a).count() == 1
 
 
-def test_admin_import_and_export_need_personal_data_permission(
-    client, tree, branch_officer_a
-) -> None:
-    client.force_login(branch_officer_a)
+def test_admin_import_and_export_need_a_roster_permission(client, tree, reviewer_b) -> None:
+    """A unit reviewer sees its unit's members but neither their personal data nor a roster."""
+    client.force_login(reviewer_b)
+    assert client.get(reverse("admin:members_member_changelist")).status_code == 200
     assert client.get(reverse(IMPORT_URL)).status_code == 403
     assert client.get(reverse("admin:members_member_export")).status_code == 403
+
+
+def _second_branch_of_a(tree: Any) -> Any:
+    from organizations.rules import OrganizationKind
+    from tests.organizations.factories import OrganizationFactory
+
+    return OrganizationFactory(
+        name="甲社区第二党支部", code="SD-A-2", kind=OrganizationKind.BRANCH,
+        parent=tree.community_a,
+    )  # fmt: skip
+
+
+def _export_csv(client: Any) -> str:
+    url = reverse("admin:members_member_export")
+    form = client.get(url).context["form"]
+    data = {"format": "1", "resource": "0"}  # 1: CSV
+    data.update({name: "on" for name in form.fields if name.startswith("memberrosterresource_")})
+    response = client.post(url, data)
+    assert response.status_code == 200
+    return str(response.content.decode("utf-8-sig"))
+
+
+def test_branch_officer_exports_its_own_branchs_roster_only(client, tree, branch_officer_a) -> None:
+    """Issue 22.14: a branch officer exports its own branch's roster (logged), and no other."""
+    own = MemberFactory(name="甲党员", branch=tree.branch_a)
+    MemberFactory(name="甲二党员", branch=_second_branch_of_a(tree))
+    MemberFactory(name="乙党员", branch=tree.branch_b)
+    client.force_login(branch_officer_a)
+    assert "导出" in client.get(reverse("admin:members_member_changelist")).content.decode()
+    content = _export_csv(client)
+    assert content.splitlines()[0] == ",".join(ROSTER_HEADERS)
+    assert own.citizen_id in content  # the file is the import's: the key in full
+    assert "甲二党员" not in content
+    assert "乙党员" not in content
+    assert PersonalDataAccess.objects.filter(action="export", user=branch_officer_a).count() == 1
+
+
+def test_branch_officer_imports_into_its_branch_and_another_branch_is_refused(
+    client, tree, branch_officer_a, tmp_path
+) -> None:
+    _second_branch_of_a(tree)
+    client.force_login(branch_officer_a)
+    rows = [roster_row(1), roster_row(2, 所在党组织="SD-A-2")]
+    response = admin_import(client, write_roster(tmp_path / "bad.xlsx", rows))
+    page = response.content.decode()
+    assert "第3行: 所在党组织“SD-A-2”不存在或不在您的管理范围内" in page
+    assert not response.context.get("confirm_form")
+    assert not Member.objects.exists()
+
+    response = admin_import(client, write_roster(tmp_path / "ok.xlsx", [roster_row(1)]))
+    confirm = response.context["confirm_form"]
+    data = {name: confirm[name].value() for name in confirm.fields}
+    client.post(reverse("admin:members_member_process_import"), data, follow=True)
+    member = Member.objects.get()
+    assert member.branch == tree.branch_a
+    assert member.history.first().history_user == branch_officer_a
+    assert PersonalDataAccess.objects.filter(action="import", user=branch_officer_a).count() == 1
+
+
+def test_branch_officer_import_may_not_change_a_stored_phone(
+    tree, branch_officer_a, tmp_path
+) -> None:
+    """The roster's permission exchanges the file; changing a stored ID or phone still needs the
+    personal-data permission, as on the member's page (the row says so)."""
+    row = roster_row(1)
+    MemberFactory(
+        name=row["姓名"], branch=tree.branch_a, citizen_id=row["公民身份号码"],
+        birth_date=BIRTH, phone=row["联系电话"],
+    )  # fmt: skip
+    changed = write_roster(tmp_path / "r.xlsx", [{**row, "联系电话": "13900000000"}])
+    _, errors = run_import(changed, branch_officer_a)
+    assert errors == ["第2行: 您无权修改党员的公民身份号码和联系电话"]
+    assert Member.objects.get().phone == row["联系电话"]
+
+
+def test_branch_officer_roundtrips_its_export_through_the_import(
+    client, tree, branch_officer_a, tmp_path
+) -> None:
+    """What a branch officer exports imports back unchanged (the masked pages are not the file)."""
+    MemberFactory(name="甲党员", branch=tree.branch_a)
+    client.force_login(branch_officer_a)
+    path = tmp_path / "roster.csv"
+    path.write_text(_export_csv(client), encoding="utf-8")
+    with path.open("rb") as upload:
+        response = client.post(reverse(IMPORT_URL), {"import_file": upload, "format": "1"})
+    result = response.context["result"]
+    assert not result.has_errors()
+    assert not result.has_validation_errors()
+    assert [row.import_type for row in result.rows] == ["skip"]
 
 
 def test_admin_export_is_scoped_and_logged(client, tree, secretary_b) -> None:
     MemberFactory(name="甲党员", branch=tree.branch_a)
     MemberFactory(name="乙党员", branch=tree.branch_b)
     client.force_login(secretary_b)
-    url = reverse("admin:members_member_export")
-    form = client.get(url).context["form"]
-    data = {"format": "1", "resource": "0"}  # 1: CSV
-    data.update({name: "on" for name in form.fields if name.startswith("memberrosterresource_")})
-    response = client.post(url, data)
-    content = response.content.decode("utf-8-sig")
+    content = _export_csv(client)
     assert content.splitlines()[0] == ",".join(ROSTER_HEADERS)
     assert "乙党员" in content
     assert "甲党员" not in content

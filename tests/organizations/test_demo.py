@@ -134,3 +134,29 @@ def test_demo_has_members_of_every_category_and_dual_registration(
     assert Review.objects.exclude(grade="").exists()
     assert Member.objects.filter(user__username="dangyuan").exists()
     assert Member.objects.in_category(Category.FLOATING).exists()
+
+
+@pytest.mark.django_db
+def test_demo_secretary_bears_the_name_of_the_trees_secretary(
+    client, logins: list[list[str]]
+) -> None:
+    """Issue 22.14: the name in a secretary's header is the 书记 that the organization's list
+    shows for their organization."""
+    from django.urls import reverse
+
+    from organizations.rules import PositionTitle
+
+    checked = 0
+    for role, username, password, code in logins:
+        if role not in ("community_secretary", "branch_officer"):
+            continue
+        secretary = Position.objects.current().get(
+            organization__code=code, title=PositionTitle.SECRETARY
+        )
+        assert client.login(request=HttpRequest(), username=username, password=password)
+        header = client.get(reverse("admin:index")).content.decode()
+        listed = client.get(reverse("admin:organizations_organization_changelist"), {"q": code})
+        assert secretary.holder_name in header, username
+        assert secretary.holder_name in listed.content.decode(), username
+        checked += 1
+    assert checked == 4
