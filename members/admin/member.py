@@ -49,6 +49,7 @@ from ..services.member import (
     member_save,
     personal_data_access_record,
 )
+from .logins import MemberLoginAdminMixin
 from .personal import PersonalDataAdminMixin
 
 CITIZEN_ID_LENGTH = 18
@@ -103,7 +104,11 @@ class MemberForm(PersonForm):
 
 @admin.register(Member)
 class MemberAdmin(  # type: ignore[misc]
-    SpreadsheetAdminMixin, ImportExportMixin, PersonalDataAdminMixin, ScopedHistoryAdmin
+    MemberLoginAdminMixin,
+    SpreadsheetAdminMixin,
+    ImportExportMixin,
+    PersonalDataAdminMixin,
+    ScopedHistoryAdmin,
 ):
     form = MemberForm
     # Categories are set by member_save (with the rest, in one transaction).

@@ -210,6 +210,9 @@ class Member(Person):
         related_name="member",
         verbose_name="登录账号",
     )
+    # Set when a secretary creates the login with a printed initial password; the portal asks
+    # for a new password before anything else until the member has chosen one.
+    must_change_password = models.BooleanField("须修改初始密码", default=False, editable=False)
     created_at = models.DateTimeField("建档时间", auto_now_add=True)
     history = HistoricalRecords(m2m_fields=[categories])
 
@@ -219,7 +222,10 @@ class Member(Person):
         verbose_name = "党员"
         verbose_name_plural = "党员"
         ordering = ["branch__code", "name"]
-        permissions = [("view_personal_data", "查看党员完整身份证号和电话")]
+        permissions = [
+            ("view_personal_data", "查看党员完整身份证号和电话"),
+            ("create_member_login", "创建党员登录账号"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(status=MemberStatus.FULL) | Q(full_member_on__isnull=True),
