@@ -5,6 +5,7 @@ from __future__ import annotations
 from types import SimpleNamespace
 from typing import Any
 
+from members.models import EventSignup
 from members.rules import FloatingDirection
 from tests.members import factories as mf
 from tests.registries import LOGIN, NO, OK
@@ -108,6 +109,9 @@ def _community_records(tree: Any, people: Any) -> None:
     mf.PostClaimFactory(member=people.unit_b_in_a, community=tree.community_a)
     mf.PostClaimFactory(member=people.unit_b_in_b, community=tree.community_b)
     mf.PostKindFactory(community=tree.community_b, name="乙社区增设岗位")
+    for community, member in ((tree.community_a, people.a), (tree.community_b, people.b)):
+        event = mf.CommunityEventFactory(community=community)
+        EventSignup.objects.create(event=event, member=member)
 
 
 def _people_records(people: Any) -> None:
