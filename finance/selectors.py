@@ -34,7 +34,16 @@ from .models import (
     SpendingItem,
     SpendingPlan,
 )
-from .rules import ZERO, ChainStep, DuesBasis, FundUse, LedgerLine, MonthFacts, PaymentMethod
+from .rules import (
+    ZERO,
+    ChainStep,
+    DuesBasis,
+    FundUse,
+    LedgerLine,
+    MonthFacts,
+    PaymentKind,
+    PaymentMethod,
+)
 
 LEDGER_HEADERS = (
     "姓名",
@@ -215,6 +224,41 @@ def member_month_dues(member: Member, month: dt.date) -> LedgerLine:
     if not rows:
         return LedgerLine("", ZERO, None, "本月已不在本组织")
     return rows[0].line
+
+
+# --- one member's own dues (the member portal) ----------------------------------------------------
+@dataclass(frozen=True)
+class MemberDues:
+    """What a member sees of their own dues: this year's 核定 (or, without one, what the ledger's
+    rule says this month), their payments (reversed ones left out) and the months unpaid."""
+
+    year: int
+    assessment: DuesAssessment | None
+    month_line: LedgerLine
+    payments: list[DuesPayment]
+    standing: DuesStanding
+
+    @property
+    def paid_months(self) -> list[dt.date]:
+        dues = (p.period for p in self.payments if p.kind == PaymentKind.DUES)
+        return sorted({period for period in dues if period.year == self.year})
+
+    @property
+    def unsettled_months(self) -> tuple[dt.date, ...]:
+        return self.standing.arrears.unsettled if self.standing.arrears else ()
+
+
+def member_dues_get(member: Member, as_of: dt.date, *, payments: int = 24) -> MemberDues:
+    """One member's dues on `as_of`, through the computation every list reads (dues_standing)."""
+    assessment = DuesAssessment.objects.filter(member=member, year=as_of.year).first()
+    recent = list(
+        DuesPayment.objects.standing()
+        .filter(member=member)
+        .order_by("-period", "-paid_on")[:payments]
+    )
+    standing = dues_standing([member.pk], as_of).get(member.pk, DuesStanding())
+    line = member_month_dues(member, as_of.replace(day=1))
+    return MemberDues(as_of.year, assessment, line, recent, standing)
 
 
 # --- arrears: one computation, read by the arrears list, the 自行脱党 flags and 量化考核 ----------------

@@ -30,6 +30,7 @@ class MembersConfig(PartyAppConfig):
                 "postkind": "work",
                 "postclaim": "assignment_ind",
                 "activityrecord": "volunteer_activism",
+                "communityevent": "event_available",
             },
             icon="handshake",
             order=20,
@@ -37,7 +38,10 @@ class MembersConfig(PartyAppConfig):
         WorkGroup("台账与记录", {"personaldataaccess": "policy"}),  # common's group
     )
     role_permissions = ("members.roles",)
-    demo_builders = (Step(20, "members.demo.build"),)  # into organizations' tree (10)
+    demo_builders = (
+        Step(20, "members.demo.build"),  # into organizations' tree (10)
+        Step(22, "members.demo_events.build"),
+    )
     district_steps = (Step(20, "members.district.generate"),)
     dashboard_panels = ("members.dashboard.members_panel",)
 

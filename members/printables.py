@@ -41,6 +41,7 @@ UNREGISTERED = "campaign_unregistered"
 REVIEW_SUMMARY = "review_summary"
 LAPSE = "lapse_report"
 ROSTER = "member_roster"
+LOGIN_SLIPS = "member_login_slips"
 
 
 def is_full(reader: Any) -> bool:
@@ -190,6 +191,38 @@ def roster_context(job: Job) -> dict[str, Any]:
             "rows": list(dataset), "printed_on": job.today}  # fmt: skip
 
 
+def _portal_url(job: Job) -> str:
+    from django.conf import settings
+    from django.urls import reverse
+
+    given = str(job.values.get("portal_url") or "")
+    return given or f"{settings.PUBLICITY_PUBLIC_BASE_URL.rstrip('/')}{reverse('portal:login')}"
+
+
+def login_slips_context(job: Job) -> dict[str, Any]:
+    """党员登录账号通知单, several to an A4 page with cut lines: name, username, the portal's address
+    and its QR code, and the initial password only when the logins were just created (the
+    action passes them in memory as `credentials`); printed again later, a slip says the
+    password was handed out and a new one is set by resetting it."""
+    import segno
+
+    credentials: dict[int, tuple[str, str]] = dict(job.values.get("credentials") or {})
+    members = job["members"].select_related("branch", "user").order_by("branch__code", "name")
+    url = _portal_url(job)
+    slips = [
+        {"member": member, "username": credentials.get(member.pk, ("", ""))[0]
+         or getattr(member.user, "username", ""),
+         "password": credentials.get(member.pk, ("", ""))[1]}
+        for member in members
+        if member.pk in credentials or member.user_id is not None
+    ]  # fmt: skip
+    if not slips:
+        raise PrintError("所选党员都还没有登录账号，请先用“创建党员登录账号”创建。")
+    return {"title": "党员登录账号通知单", "organization": slips[0]["member"].branch,
+            "period": f"{job.today:%Y年%m月%d日}", "slips": slips, "portal_url": url,
+            "qr": segno.make(url, error="m").svg_data_uri(scale=4, border=2)}  # fmt: skip
+
+
 PRINTABLES = [
     Printable(
         ROSTER, "党员花名册", permission="members.view_member", prints_people=True,
@@ -247,5 +280,14 @@ PRINTABLES = [
         params=(ANY_ORGANIZATION,), select=lapse_context,
         renderers={"pdf": PdfRenderer("reports/members/lapse.html")},
         filename=lambda job: f"自行脱党提示-{job.today:%Y-%m-%d}",
+    ),
+    Printable(
+        LOGIN_SLIPS, "党员登录账号通知单", permission="members.create_member_login",
+        prints_people=True,
+        params=(rows_param("members", "党员", "members.Member"),),
+        select=login_slips_context,
+        renderers={"pdf": PdfRenderer("reports/members/login_slips.html")},
+        filename=lambda job: f"党员登录账号通知单-{job.today:%Y-%m-%d}",
+        organization_of=lambda member: member.branch,
     ),
 ]  # fmt: skip

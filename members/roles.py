@@ -21,10 +21,14 @@ _RECORDS = (
     "review",
     "assessment",
     "lapsedecision",
+    "communityevent",
 )
 _MANAGE = (
     _perms(_RECORDS, ("view", "add", "change"))
-    | _perms(("activityrecord", "postkind", "assessmentdeduction"), ("delete",))
+    | _perms(("activityrecord", "postkind", "assessmentdeduction", "communityevent"), ("delete",))
+    | _perms(("eventsignup",), ("view",))
+    # Portal logins for the members in scope (the member list's action, with a printed slip).
+    | {"members.create_member_login"}
     | _perms(("assessmentdeduction",), ("view", "add", "change"))
     | {"members.view_personaldataaccess", "members.exchange_roster"}
 )

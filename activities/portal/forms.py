@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
 
 from organizations.models import Organization
 
@@ -69,3 +69,35 @@ class BatchPdfForm(forms.Form):
 
     def clean_organization(self) -> Organization | None:
         return self.cleaned_data.get("organization") or self.only
+
+
+class PostClaimForm(forms.Form):
+    """A member claims one of the posts open to them (`choices`: "community-kind" keys)."""
+
+    post = forms.ChoiceField(label="服务岗位", error_messages={"required": "请选择岗位"})
+    commitment = forms.CharField(
+        label="公开承诺（在监督台上向居民公开）",
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={
+            "required": "请填写公开承诺",
+            "max_length": "公开承诺最多%(limit_value)d个字（现为%(show_value)d个字）",
+        },
+    )
+
+    def __init__(self, *args: Any, choices: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["post"]
+        assert isinstance(field, forms.ChoiceField)  # noqa: S101 (declared above)
+        field.choices = [("", "请选择岗位"), *choices]
+        field.error_messages["invalid_choice"] = "该岗位不能认领，请重新选择"
+
+
+class PortalPasswordChangeForm(PasswordChangeForm):
+    """Django's, with the labels a member reads on a phone."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["old_password"].label = "当前密码（初始密码）"
+        self.fields["new_password1"].label = "新密码"
+        self.fields["new_password2"].label = "再次输入新密码"

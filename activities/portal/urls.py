@@ -20,4 +20,11 @@ urlpatterns = [
     path("cadres/", views.cadre_cards, name="cadres"),
     path("cadres/cards/<int:pk>/", views.cadre_card, name="cadre_card"),
     path("me/", views.me, name="me"),
+    path("me/claim/", views.me_claim, name="me_claim"),
+    path("me/events/<int:pk>/signup/", views.me_signup, name="me_signup"),
+    path(
+        "password/",
+        views.portal_login_required(views.MemberPasswordChangeView.as_view()),
+        name="password",
+    ),
 ]

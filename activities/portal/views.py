@@ -3,6 +3,8 @@ delivered to them; any other card or document answers 404, as if it did not exis
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import wraps
 from typing import Any
 
 from django.conf import settings
@@ -12,24 +14,55 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
+from django.urls import reverse, reverse_lazy
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from common.admin import document_file_response
 from common.documents import document_request
 from common.models import Document, DocumentStatus
 from common.reportcenter import error_reason
+from finance.selectors import member_dues_get
 from kit.admin import error_text
-from members.models import Member
+from members.models import CommunityEvent, Member
+from members.selectors import dual as member_selectors
+from members.selectors.events import member_event_list
+from members.services import dual as member_services
+from members.services import events as event_services
+from members.services import logins as login_services
 from organizations.models import Organization
 from organizations.roles import Role
 
 from ..feedback import selectors, services
 from ..feedback.rules import period_parse
 from ..printables import FEEDBACK_CARDS
-from .forms import AcknowledgeForm, BatchPdfForm, PortalLoginForm
+from ..selectors import attendance_summary
+from ..selectors.attendance import member_attendance_list
+from .forms import (
+    AcknowledgeForm,
+    BatchPdfForm,
+    PortalLoginForm,
+    PortalPasswordChangeForm,
+    PostClaimForm,
+)
 
 portal_login_required = login_required(login_url="portal:login")
+
+
+def member_portal_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Logged in, and a member with a printed initial password sets their own one first."""
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        must_change = Member.objects.filter(
+            user_id=_user_id(request), must_change_password=True
+        ).exists()
+        if must_change:
+            messages.info(request, "这是您第一次登录，请先把初始密码改成您自己的密码。")
+            return redirect("portal:password")
+        return view(request, *args, **kwargs)
+
+    return portal_login_required(wrapped)
 
 
 class PortalLoginView(auth_views.LoginView):
@@ -73,7 +106,7 @@ def portal_links(user: Any) -> list[tuple[str, str]]:
     return [(reverse(name), label) for name, label, shown in pages if shown]
 
 
-@portal_login_required
+@member_portal_required
 def home(request: HttpRequest) -> HttpResponse:
     """Straight to the user's own page when they have one kind of it."""
     links = portal_links(request.user)
@@ -206,11 +239,100 @@ def cadre_card(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 # --- The member ---------------------------------------------------------------------------------
-@portal_login_required
-def me(request: HttpRequest) -> HttpResponse:
-    member = Member.objects.filter(user_id=_user_id(request)).select_related("branch").first()
+def _own_member(request: HttpRequest) -> Member:
+    member = (
+        Member.objects.filter(user_id=_user_id(request))
+        .select_related("branch", "branch__parent")
+        .first()
+    )
     if member is None:
         raise Http404("您的账号尚未关联党员信息，请联系所在党支部。")
+    return member
+
+
+def _post_key(post: member_selectors.OpenPost) -> str:
+    return f"{post.community.pk}-{post.kind.pk}"
+
+
+def _post_choices(member: Member) -> dict[str, member_selectors.OpenPost]:
+    return {_post_key(post): post for post in member_selectors.member_open_post_list(member)}
+
+
+def _me_context(member: Member, claim_form: PostClaimForm | None) -> dict[str, Any]:
+    """Everything on the member's page, each read by its app's selector, only their own."""
+    today = timezone.localdate()
     context = {"title": "我的党员信息", "member": member, **selectors.member_page(member)}
     context["cards"] = [(card, _label(card.period)) for card in context.pop("card_list")]
-    return render(request, "portal/me.html", context)
+    context["dues"] = member_dues_get(member, today)
+    context["attendances"] = member_attendance_list(member.pk)
+    year_start = today.replace(month=1, day=1)
+    context["attendance_year"] = attendance_summary([member.pk], year_start, today).get(member.pk)
+    posts = _post_choices(member)
+    if claim_form is None:
+        choices = [(key, f"{p.kind.name}（{p.community.name}）") for key, p in posts.items()]
+        claim_form = PostClaimForm(choices=choices)
+    context["claim_form"] = claim_form if posts else None
+    context["events"] = member_event_list(member)
+    return context
+
+
+@member_portal_required
+def me(request: HttpRequest) -> HttpResponse:
+    member = _own_member(request)
+    return render(request, "portal/me.html", _me_context(member, None))
+
+
+@require_POST
+@member_portal_required
+def me_claim(request: HttpRequest) -> HttpResponse:
+    """认领 a service post: pending until the community approves it."""
+    member = _own_member(request)
+    posts = _post_choices(member)
+    choices = [(key, f"{p.kind.name}（{p.community.name}）") for key, p in posts.items()]
+    form = PostClaimForm(request.POST, choices=choices)
+    if form.is_valid():
+        post = posts[form.cleaned_data["post"]]
+        try:
+            member_services.post_claim_submit(
+                member=member, kind=post.kind, community=post.community,
+                commitment=form.cleaned_data["commitment"], actor=request.user,
+            )  # fmt: skip
+        except ValidationError as error:
+            form.add_error(None, error_text(error))
+        else:
+            messages.success(request, f"已认领“{post.kind.name}”，待{post.community.name}审核。")
+            return redirect(reverse("portal:me") + "#posts")
+    return render(request, "portal/me.html", _me_context(member, form), status=400)
+
+
+@require_POST
+@member_portal_required
+def me_signup(request: HttpRequest, pk: int) -> HttpResponse:
+    """报名 a coming activity of the member's community, within its places and deadline."""
+    member = _own_member(request)
+    communities = member_selectors.member_communities(member)
+    event = get_object_or_404(CommunityEvent.objects.filter(community__in=communities), pk=pk)
+    try:
+        event_services.event_signup_create(event=event, member=member, actor=request.user)
+    except ValidationError as error:
+        messages.error(request, error_text(error))
+    else:
+        messages.success(request, f"已报名“{event.title}”（{event.held_on:%Y-%m-%d}）。")
+    return redirect(reverse("portal:me") + "#events")
+
+
+class MemberPasswordChangeView(auth_views.PasswordChangeView):
+    """The member sets their own password; required at the first login with a printed one."""
+
+    template_name = "portal/password.html"
+    form_class = PortalPasswordChangeForm
+    success_url = reverse_lazy("portal:home")
+    extra_context = {"title": "修改密码"}
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        response = super().form_valid(form)
+        member = Member.objects.filter(user_id=_user_id(self.request)).first()
+        if member is not None:
+            login_services.member_password_changed(member=member, actor=self.request.user)
+        messages.success(self.request, "密码已修改，请牢记新密码。")
+        return response

@@ -76,6 +76,16 @@ def attendance_summary(
     }
 
 
+def member_attendance_list(member_id: int, *, limit: int = 30) -> list[Attendance]:
+    """A member's own attendance records (the member portal): the meetings held by today, newest
+    first, with the meeting and its organization."""
+    return list(
+        _attendances([member_id], None, timezone.localdate())
+        .select_related("meeting", "meeting__organization")
+        .order_by("-meeting__held_on", "-meeting_id")[:limit]
+    )
+
+
 FIRST_RECORD = Subquery(
     Attendance.objects.order_by("meeting__held_on").values("meeting__held_on")[:1]
 )

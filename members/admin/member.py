@@ -51,6 +51,7 @@ from ..services.member import (
     member_save,
     personal_data_access_record,
 )
+from .logins import MemberLoginAdminMixin
 from .member_actions import MEMBER_ACTIONS
 from .personal import PersonalDataAdminMixin
 
@@ -106,7 +107,11 @@ class MemberForm(PersonForm):
 
 @admin.register(Member)
 class MemberAdmin(  # type: ignore[misc]
-    SpreadsheetAdminMixin, ImportExportMixin, PersonalDataAdminMixin, ScopedHistoryAdmin
+    MemberLoginAdminMixin,
+    SpreadsheetAdminMixin,
+    ImportExportMixin,
+    PersonalDataAdminMixin,
+    ScopedHistoryAdmin,
 ):
     form = MemberForm
     # Categories are set by member_save (with the rest, in one transaction).

@@ -9,6 +9,7 @@ from .dual import (
     Registration,
     RegistrationCampaign,
 )
+from .events import CommunityEvent, EventSignup
 from .member import Member, MemberCategory, PersonalDataAccess
 from .records import (
     Assessment,
@@ -27,6 +28,8 @@ __all__ = [
     "ActivityRecord",
     "Assessment",
     "AssessmentDeduction",
+    "CommunityEvent",
+    "EventSignup",
     "FloatingLifeEntry",
     "FloatingRecord",
     "LapseDecision",

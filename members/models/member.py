@@ -210,6 +210,9 @@ class Member(Person):
         related_name="member",
         verbose_name="登录账号",
     )
+    # Set when a secretary creates the login with a printed initial password; the portal asks
+    # for a new password before anything else until the member has chosen one.
+    must_change_password = models.BooleanField("须修改初始密码", default=False, editable=False)
     created_at = models.DateTimeField("建档时间", auto_now_add=True)
     history = HistoricalRecords(m2m_fields=[categories])
 
@@ -224,6 +227,7 @@ class Member(Person):
             # The roster file holds full IDs and phones (its key): a branch officer exchanges
             # its own branch's roster without seeing them on the pages (issue 22.14).
             ("exchange_roster", "导入导出本组织党员花名册"),
+            ("create_member_login", "创建党员登录账号"),
         ]
         constraints = [
             models.CheckConstraint(

@@ -22,11 +22,12 @@ from ..models import (
     ActivityRecord,
     Member,
     PostClaim,
+    PostKind,
     Registration,
     RegistrationCampaign,
 )
 from ..models.dual import ActivityRecordQuerySet, RegistrationQuerySet
-from ..rules import months_before, quarter_start
+from ..rules import PostClaimStatus, months_before, quarter_start
 
 OTHER_UNIT_LABEL = "未登记驻区单位"  # a unit org whose unit was removed since
 
@@ -262,3 +263,45 @@ def activity_year_records(
 ) -> ActivityCard | None:
     cards = activity_card_list(queryset=queryset, keys=[(member_id, community_id, year)])
     return cards[0] if cards else None
+
+
+# --- the member's own page (the portal): posts they may claim ------------------------------------
+def member_communities(member: Member) -> list[Organization]:
+    """The communities a member serves in: where they are registered (报到, not moved away) and
+    the community their own branch belongs to."""
+    ids = set(member.registrations.active().values_list("community_id", flat=True))
+    parent = member.branch.parent if member.branch_id else None
+    if parent is not None and parent.is_community:
+        ids.add(parent.pk)
+    return list(Organization.objects.filter(pk__in=ids, is_active=True).order_by("name"))
+
+
+@dataclass(frozen=True)
+class OpenPost:
+    community: Organization
+    kind: PostKind
+
+
+def member_open_post_list(member: Member) -> list[OpenPost]:
+    """The service posts a member may claim: each kind of each of their communities (the ten
+    every community has and the community's own) that they hold no pending or approved claim of.
+    Two queries after the communities."""
+    communities = member_communities(member)
+    if not communities:
+        return []
+    held = set(
+        member.post_claims.filter(
+            status__in=[PostClaimStatus.PENDING, PostClaimStatus.APPROVED]
+        ).values_list("kind_id", flat=True)
+    )
+    kinds = list(
+        PostKind.objects.filter(Q(community__isnull=True) | Q(community__in=communities)).order_by(
+            "community_id", "id"
+        )
+    )
+    return [
+        OpenPost(community, kind)
+        for community in communities
+        for kind in kinds
+        if kind.pk not in held and kind.community_id in (None, community.pk)
+    ]

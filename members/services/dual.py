@@ -160,6 +160,35 @@ def post_claim_save(
     return model_save(claim, actor=actor, update_fields=update_fields)
 
 
+def _require_own_member(actor: Any, member: Member, what: str) -> None:
+    """A member acting on their own page: the login linked to this member, nobody else."""
+    if not getattr(actor, "is_authenticated", False) or member.user_id != actor.pk:
+        raise ScopeError(f"只能{what}本人的记录。")
+
+
+@transaction.atomic
+def post_claim_submit(
+    *, member: Member, kind: PostKind, community: Any, commitment: str, actor: Any
+) -> PostClaim:
+    """A member claims (认领) a service post of one of their communities on their own page; the
+    community approves it as any other claim (it starts 待审核)."""
+    from ..selectors.dual import member_communities
+
+    _require_own_member(actor, member, "认领")
+    if community.pk not in {c.pk for c in member_communities(member)}:
+        raise ValidationError("只能认领本人报到社区或所在社区的服务岗位。")
+    if member.transferred_out_on is not None:
+        raise ValidationError("组织关系已转出，不能认领服务岗位。")
+    claim = PostClaim(
+        member=member,
+        community=community,
+        kind=kind,
+        commitment=commitment.strip(),
+        claimed_on=timezone.localdate(),
+    )
+    return model_save(claim, actor=actor)
+
+
 def _post_claim_decide(
     claim: PostClaim, status: PostClaimStatus, actor: Any, on: dt.date | None
 ) -> PostClaim:

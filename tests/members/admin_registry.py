@@ -5,6 +5,7 @@ from __future__ import annotations
 from types import SimpleNamespace
 from typing import Any
 
+from members.models import EventSignup
 from members.rules import FloatingDirection
 from tests.members import factories as mf
 from tests.registries import LOGIN, NO, OK
@@ -13,6 +14,7 @@ ACCESS: dict[str, tuple[str, str, str, str, str, str]] = {
     #                                    superuser sub_district secretary branch  unit  member
     "members.activityrecord":             ("vacd", "vacd", "vacd", "vacd", "v", ""),
     "members.assessment":                 ("vacd", "vac", "vac", "vac", "",   ""),
+    "members.communityevent":             ("vacd", "vacd", "vacd", "vacd", "", ""),
     "members.floatingrecord":             ("vacd", "vac", "vac", "vac", "",   ""),
     "members.lapsedecision":              ("vacd", "vac", "vac", "vac", "",   ""),
     "members.member":                     ("vacd", "vac", "vac", "vac", "v",  ""),
@@ -47,6 +49,7 @@ MAKERS: dict[str, Any] = {
     "members.assessment": lambda t, i: mf.AssessmentDeductionFactory(
         assessment=mf.AssessmentFactory(member=_member(t, i))
     ),
+    "members.communityevent": lambda t, i: mf.CommunityEventFactory(community=t.community_a),
     "members.floatingrecord": lambda t, i: mf.FloatingLifeEntryFactory(
         floating_record=mf.FloatingRecordFactory(member=_member(t, i))
     ),
@@ -106,6 +109,9 @@ def _community_records(tree: Any, people: Any) -> None:
     mf.PostClaimFactory(member=people.unit_b_in_a, community=tree.community_a)
     mf.PostClaimFactory(member=people.unit_b_in_b, community=tree.community_b)
     mf.PostKindFactory(community=tree.community_b, name="乙社区增设岗位")
+    for community, member in ((tree.community_a, people.a), (tree.community_b, people.b)):
+        event = mf.CommunityEventFactory(community=community)
+        EventSignup.objects.create(event=event, member=member)
 
 
 def _people_records(people: Any) -> None:
@@ -134,11 +140,15 @@ PRINTABLES: dict[str, tuple[str, ...]] = {
     "assessment_sheet":            (OK, OK, OK, OK, NO, LOGIN),
     "campaign_unregistered":       (OK, OK, OK, OK, NO, LOGIN),
     "lapse_report":                (OK, OK, OK, OK, OK, LOGIN),
+    # Printed again, a slip has no password (it was shown once, when the login was created).
+    "member_login_slips":          (OK, OK, OK, OK, NO, LOGIN),
     # The roster carries full IDs and phones: as its import and export (a branch officer's too).
     "member_roster":               (OK, OK, OK, OK, NO, LOGIN),
     "registration_cards":          (OK, OK, OK, OK, OK, LOGIN),
     "review_summary":              (OK, OK, OK, OK, NO, LOGIN),
 }  # fmt: skip
+# A slip is printed again only for a member who has a login (the demo's 党员 dangyuan).
+PRINTABLE_OBJECTS = {"member_login_slips": {"user__isnull": False}}
 DOCUMENTS: dict[str, dict[str, str]] = {
     "activity_cards": {
         "superuser": "y--",
@@ -170,6 +180,14 @@ DOCUMENTS: dict[str, dict[str, str]] = {
         "secretary": "ynn",
         "branch": "y-n",
         "unit": "y-n",
+        "member": "-nn",
+    },
+    "member_login_slips": {
+        "superuser": "y--",
+        "sub_district": "yn-",
+        "secretary": "ynn",
+        "branch": "y-n",
+        "unit": "n-n",
         "member": "-nn",
     },
     "member_roster": {

@@ -4,12 +4,14 @@ import datetime as dt
 import random
 
 import factory
+from django.utils import timezone
 from factory.django import DjangoModelFactory
 
 from members.models import (
     ActivityRecord,
     Assessment,
     AssessmentDeduction,
+    CommunityEvent,
     FloatingLifeEntry,
     FloatingRecord,
     LapseDecision,
@@ -101,6 +103,19 @@ class RegistrationCampaignFactory(DjangoModelFactory):
     name = factory.Sequence(lambda n: f"在职党员报到活动{n}")
     starts_on = dt.date(2026, 3, 1)
     deadline = dt.date(2026, 4, 30)
+
+
+class CommunityEventFactory(DjangoModelFactory):
+    """Pass `community`: an activity a week ahead, 5 places, sign-up until the day before."""
+
+    class Meta:
+        model = CommunityEvent
+
+    title = factory.Sequence(lambda n: f"社区活动{n}")
+    held_on = factory.LazyFunction(lambda: timezone.localdate() + dt.timedelta(days=7))
+    place = "党群服务中心"
+    capacity = 5
+    signup_deadline = factory.LazyAttribute(lambda o: o.held_on - dt.timedelta(days=1))
 
 
 class PostKindFactory(DjangoModelFactory):
