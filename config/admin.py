@@ -145,8 +145,13 @@ class PartyAdminSite(UnfoldAdminSite):
         return super().search(request, extra_context)
 
     def get_app_list(self, request: HttpRequest, app_label: str | None = None) -> list[Any]:
-        app_list = super().get_app_list(request, app_label)
-        return app_list if app_label else work_groups(app_list)
+        """Built once per request: Django's page context and the sidebar both ask for it, and
+        each build checks every admin's permissions and reverses every list's URL."""
+        built: dict[str | None, list[Any]] = request.__dict__.setdefault("_party_app_list", {})
+        if app_label not in built:
+            app_list = super().get_app_list(request, app_label)
+            built[app_label] = app_list if app_label else work_groups(app_list)
+        return built[app_label]
 
     def index(
         self, request: HttpRequest, extra_context: dict[str, Any] | None = None

@@ -9,6 +9,7 @@ Each builder returns the bytes of an upload named `.xlsx` (the CSV case too: tha
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import sys
 import zipfile
@@ -116,7 +117,14 @@ def formula_with_saved_value(headers: Sequence[str], rows: Sequence[Row], value:
 
 def zip_bomb(headers: Sequence[str], unpacked_mb: int) -> bytes:
     """A real .xlsx whose sheet XML unpacks to `unpacked_mb` MB of blank rows but packs to a few
-    hundred KB; written in 1 MB pieces, so building it takes no memory either."""
+    hundred KB; written in 1 MB pieces, so building it takes no memory either. Built once per
+    process for each header row and size (packing 300 MB costs seconds; each import is tried
+    both ways with the same file)."""
+    return _zip_bomb(tuple(headers), unpacked_mb)
+
+
+@functools.cache
+def _zip_bomb(headers: tuple[str, ...], unpacked_mb: int) -> bytes:
     source = zipfile.ZipFile(io.BytesIO(xlsx(headers, [])))
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
