@@ -101,4 +101,5 @@ class DuesMonthsForm(forms.Form):
     @property
     def ticked(self) -> set[str]:
         """The months ticked as sent (to tick them again when the page comes back)."""
-        return set(self.data.getlist("months")) if self.is_bound else set()
+        getlist = getattr(self.data, "getlist", None)
+        return set(getlist("months")) if self.is_bound and getlist else set()

@@ -60,7 +60,8 @@ def test_the_page_shows_the_assessment_the_months_and_the_arrears(
     assert "2026年度核定" in html
     assert "每月 <strong>40.00</strong> 元" in html
     assert "在职（工资收入），月收入 4000.00 元，交纳比例 1%" in html
-    assert "2026-01-08" in html and "委托他人代交（代交人：钱家属）" in html
+    assert "2026-01-08" in html
+    assert "委托他人代交（代交人：钱家属）" in html
     page = response.context["page"]
     assert page.months[0].status == "已交"
     assert page.arrears_months[0] == dt.date(2026, 2, 1)  # judged from January, the first paid
@@ -129,7 +130,9 @@ def test_another_communitys_secretary_can_neither_see_nor_record(
     assert not DuesPayment.objects.filter(member=member).exists()
 
 
-def test_a_unit_reviewer_may_not_record(tree: SimpleNamespace, client: Any, reviewer_b: Any) -> None:
+def test_a_unit_reviewer_may_not_record(
+    tree: SimpleNamespace, client: Any, reviewer_b: Any
+) -> None:
     member = MemberFactory(branch=tree.unit_b.party_organization, categories=["in_service"],
                            monthly_income=D("4000"))  # fmt: skip
     client.force_login(reviewer_b)
