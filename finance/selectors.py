@@ -550,6 +550,8 @@ def member_dues_tab(*, member: Member, user: Any) -> Any:
     today = timezone.localdate()
     page = member_dues_page(member, year=today.year, today=today)
     url = reverse("admin:finance_memberdues_change", args=[member.pk])
+    if member.transferred_out_on is not None:  # out of the dues list: their payments remain
+        url = f"{reverse('admin:finance_duespayment_changelist')}?q={member.name}"
     rows = [
         (url, [m.label, m.line.amount if m.line.computable else "—",
                m.payment.amount if m.payment else "—",
