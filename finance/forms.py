@@ -50,7 +50,10 @@ class DuesMonthsForm(forms.Form):
     months = MonthListField(label="所选月份", required=False)
     range_from = OptionalMonthField(label="从", required=False, help_text="如2026-03。")
     range_to = OptionalMonthField(label="至", required=False, help_text="如2026-05。")
-    paid_on = forms.DateField(label="交纳日期", widget=forms.DateInput(attrs={"type": "date"}))
+    paid_on = forms.DateField(
+        label="交纳日期",
+        widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),  # the browser's format
+    )
     method = forms.ChoiceField(
         label="交纳方式", choices=PaymentMethod.choices, initial=PaymentMethod.IN_PERSON
     )

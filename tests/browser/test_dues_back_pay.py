@@ -80,7 +80,7 @@ def _one_form_per_month(page: Page, member: Any, months: list[dt.date], effort: 
     """The 党费交纳 add form, once per month ("保存并增加另一个" between them)."""
     today = timezone.localdate()
     page.goto("/admin/finance/duespayment/")
-    effort.click(page.get_by_role("link", name="增加").first)
+    effort.click(page.locator("a.addlink").first)
     for i, month in enumerate(months):
         effort.click(page.locator(".field-member .select2-selection"))
         search = page.locator(".select2-container--open .select2-search__field")

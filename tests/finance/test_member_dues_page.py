@@ -69,6 +69,8 @@ def test_the_page_shows_the_assessment_the_months_and_the_arrears(
     assert f"合计 <strong>{page.arrears_total}</strong> 元" in html
     assert page.arrears_total == D("40.00") * len(page.arrears_months)
     assert 'name="months" value="2026-01"' not in html  # paid: nothing to tick
+    # Today, as a browser's date field takes it (another format would leave it empty).
+    assert f'type="date" name="paid_on" value="{timezone.localdate():%Y-%m-%d}"' in html
     assert "登记交纳" in html
 
 
