@@ -449,7 +449,12 @@ class MemberDuesPage:
 
     @property
     def years(self) -> list[int]:
-        return list(range(self.member.joined_on.year, self.today.year + 1))
+        """The years the page links to: the latest few since the member joined."""
+        first = max(self.member.joined_on.year, self.today.year - PAGE_YEARS + 1, self.year)
+        return list(range(min(first, self.year), self.today.year + 1))
+
+
+PAGE_YEARS = 6  # the years the page links to (any other by ?year=)
 
 
 def _page_months(member: Member, year: int, today: dt.date) -> list[dt.date]:
@@ -469,12 +474,15 @@ def member_dues_page(member: Member, *, year: int, today: dt.date) -> MemberDues
     lines = member_months_dues(member, {*shown, *unsettled, this_month})
     payments = list(
         DuesPayment.objects.standing()
-        .filter(member=member)
-        .filter(Q(kind=PaymentKind.DUES, period__in=shown) | Q(kind=PaymentKind.VOLUNTARY,
-                                                               period__year=year))
+        .filter(member=member, paid_on__lte=today)
+        .filter(Q(kind=PaymentKind.DUES, period__in={*shown, *unsettled})
+                | Q(kind=PaymentKind.VOLUNTARY, period__year=year))
         .order_by("period", "pk")
     )  # fmt: skip
     paid = {p.period: p for p in payments if p.kind == PaymentKind.DUES}
+    # A run of 6 months stands until the branch decides, paid late or not; what is owed is the
+    # months of it (and any other late month) still unpaid.
+    owed = tuple(m for m in unsettled if m not in paid)
     latest = DuesPayment.objects.regular().filter(member=member).order_by("-period").first()
     quarterly = latest is not None and latest.method == PaymentMethod.QUARTERLY
     months = tuple(_dues_month(m, lines[m], paid.get(m), standing, today, quarterly) for m in shown)
@@ -486,8 +494,8 @@ def member_dues_page(member: Member, *, year: int, today: dt.date) -> MemberDues
         current=lines[this_month],
         months=months,
         standing=standing,
-        arrears_months=tuple(unsettled),
-        arrears_total=sum((lines[m].amount for m in unsettled if lines[m].computable), ZERO),
+        arrears_months=owed,
+        arrears_total=sum((lines[m].amount for m in owed if lines[m].computable), ZERO),
         voluntary=tuple(p for p in payments if p.kind == PaymentKind.VOLUNTARY),
         income_changes=tuple(
             IncomeChange.objects.filter(member=member, effective_month__year=year).order_by(
@@ -578,12 +586,12 @@ def _dues_summary(page: MemberDuesPage) -> str:
         return f"{first}；数据有误：{page.standing.error}"
     if page.arrears_months:
         second = f"欠交{len(page.arrears_months)}个月，合计{page.arrears_total}元"
-        if page.standing.level is not None:
-            second += f"（{page.standing.level.label}）"
     elif page.standing.first_month is None:
         second = "本支部尚无交纳记录，暂不判断欠交"
     else:
         second = "无欠交"
+    if page.standing.level is not None:
+        second += f"（{page.standing.level.label}）"
     return f"{first}；{second}；{page.year}年已交{page.paid_total}元。"
 
 

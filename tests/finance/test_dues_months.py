@@ -219,3 +219,23 @@ def test_the_page_counts_arrears_and_offers_only_payable_months(
     assert [m.key for m in page.payable] == [
         "2026-01", "2026-02", "2026-04", "2026-05", "2026-06", "2026-07", "2026-08", "2026-09",
     ]  # fmt: skip
+
+
+def test_a_run_paid_late_keeps_its_flag_but_owes_only_the_months_unpaid(
+    tree: SimpleNamespace, branch_officer_a: Any
+) -> None:
+    """January paid on time, February to July not by their deadlines (six: flagged); June and
+    July paid late on 20 August. The flag stands until the branch decides; what is owed is
+    February to May."""
+    member = _member(tree, "4000", joined_on=dt.date(2020, 1, 1))
+    _record(member, [_month(2026, 1)], branch_officer_a, paid_on=dt.date(2026, 1, 5))
+    _record(member, [_month(2026, 6), _month(2026, 7)], branch_officer_a,
+            paid_on=dt.date(2026, 8, 20))  # fmt: skip
+    page = selectors.member_dues_page(member, year=2026, today=dt.date(2026, 8, 25))
+    assert page.standing.level is not None
+    assert page.standing.level.value == "lapsed"
+    assert page.arrears_months == tuple(_month(2026, m) for m in (2, 3, 4, 5))
+    assert page.arrears_total == D("160.00")
+    by_key = {m.key: m for m in page.months}
+    assert (by_key["2026-06"].status, by_key["2026-06"].is_arrears) == ("已交", False)
+    assert by_key["2026-05"].is_arrears
