@@ -44,3 +44,4 @@ class ActivitiesConfig(PartyAppConfig):
         "organizational_life_rate": "activities.selectors.attendance.organizational_life_rate",
         "lectures_missed": "activities.selectors.attendance.lectures_missed",
     }
+    member_tabs = ("activities.selectors.attendance.member_attendance_tab",)

@@ -36,3 +36,4 @@ class FinanceConfig(PartyAppConfig):
         "dues_arrears": "finance.selectors.dues_arrears",
         "dues_overdue_months": "finance.selectors.dues_overdue_months",
     }
+    member_tabs = ("finance.selectors.member_dues_tab",)

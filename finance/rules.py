@@ -232,6 +232,17 @@ def payment_period_error(period: dt.date, paid_on: dt.date, method: str) -> str 
     return f"不能预交{month_label(period)}的党费：只有经支部同意按季度交纳的，可交本季度各月"
 
 
+def dues_page_span(year: int, today: dt.date) -> tuple[dt.date, dt.date]:
+    """The months a member's 党费 page lists for `year`: a past year whole; the current year from
+    January (or from the earliest month back payment still reaches, if earlier) to the end of the
+    current quarter (a member paying quarterly may pay ahead within it)."""
+    if year != today.year:
+        return dt.date(year, 1, 1), dt.date(year, 12, 1)
+    this = month_start(today)
+    quarter_end = add_months(this, QUARTER_MONTHS - 1 - (this.month - 1) % QUARTER_MONTHS)
+    return min(dt.date(year, 1, 1), add_months(this, -BACK_PAY_MAX_MONTHS)), quarter_end
+
+
 def paid_on_error(paid_on: dt.date, today: dt.date) -> str | None:
     """A payment is recorded once it is made: never dated in the future."""
     if paid_on > today:

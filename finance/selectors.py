@@ -402,6 +402,253 @@ def _months(first: dt.date, last: dt.date) -> list[dt.date]:
     ]
 
 
+# --- one member's 党费 page ---------------------------------------------------------------------
+def member_months_dues(member: Member, months: Collection[dt.date]) -> dict[dt.date, LedgerLine]:
+    """What one member owes in each of `months` (the ledger's rule, as member_month_dues gives
+    it for one month), in four queries whatever their number."""
+    pk = member.pk
+    categories = list(
+        Member.categories.through.objects.filter(member_id=pk)
+        .order_by("membercategory_id")
+        .values_list("membercategory__code", flat=True)
+    )
+    incomes = list(
+        IncomeChange.objects.filter(member_id=pk).values_list("effective_month", "monthly_income")
+    )
+    assessments = list(
+        DuesAssessment.objects.filter(member_id=pk)
+        .order_by("year")
+        .values_list("year", "basis", "rate", "monthly_amount", "monthly_income")
+    )
+    reliefs = list(
+        DuesRelief.objects.filter(member_id=pk, status=ReliefStatus.APPROVED)
+        .order_by("pk")
+        .values_list("first_month", "last_month", "monthly_amount", "reason")
+    )
+    found = {}
+    for month in sorted({rules.month_start(m) for m in months}):
+        gone = member.transferred_out_on
+        if gone is not None and gone < month:  # ledger_members: no longer here
+            found[month] = LedgerLine("", ZERO, None, "本月已不在本组织")
+            continue
+        farmer = [a for y, b, _, a, _ in assessments if b == DuesBasis.FARMER and y <= month.year]
+        covering = [(a, r) for f, last, a, r in reliefs if f <= month <= last]
+        fixed = [(r, a, i) for y, _, r, a, i in assessments if y == month.year]
+        records = _Records(
+            categories={pk: categories},
+            incomes={pk: [(e, a) for e, a in incomes if e <= month]},
+            assessments={pk: fixed[-1]} if fixed else {},
+            farmer_amounts={pk: farmer[-1]} if farmer else {},
+            reliefs={pk: covering[-1]} if covering else {},
+        )
+        facts = records.for_member(
+            pk, month, member.joined_on, frozenset(categories), member.monthly_income
+        )
+        found[month] = rules.month_dues(facts)
+    return found
+
+
+@dataclass(frozen=True)
+class DuesMonth:
+    """One month of a member's 党费 page: what is owed, the payment that settled it (if any), how
+    the month stands, and whether it may be ticked for 登记交纳."""
+
+    month: dt.date
+    line: LedgerLine
+    payment: DuesPayment | None
+    status: str
+    is_arrears: bool
+    is_payable: bool
+
+    @property
+    def key(self) -> str:
+        return f"{self.month:%Y-%m}"
+
+    @property
+    def label(self) -> str:
+        return rules.month_label(self.month)
+
+
+@dataclass(frozen=True)
+class MemberDuesPage:
+    """A member's 党费 for a year: the 核定, the months, the arrears as judged today, the
+    voluntary payments of the year and the income changes that apply in it."""
+
+    member: Member
+    year: int
+    today: dt.date
+    assessment: DuesAssessment | None
+    current: LedgerLine  # what this month (or the year's last month shown) costs
+    months: tuple[DuesMonth, ...]
+    standing: DuesStanding
+    arrears_months: tuple[dt.date, ...]
+    arrears_total: Decimal
+    voluntary: tuple[DuesPayment, ...]
+    income_changes: tuple[IncomeChange, ...]
+    is_quarterly: bool
+
+    @property
+    def paid_total(self) -> Decimal:
+        return sum((m.payment.amount for m in self.months if m.payment), ZERO)
+
+    @property
+    def payable(self) -> tuple[DuesMonth, ...]:
+        return tuple(m for m in self.months if m.is_payable)
+
+    @property
+    def years(self) -> list[int]:
+        """The years the page links to: the latest few since the member joined."""
+        first = max(self.member.joined_on.year, self.today.year - PAGE_YEARS + 1, self.year)
+        return list(range(min(first, self.year), self.today.year + 1))
+
+
+PAGE_YEARS = 6  # the years the page links to (any other by ?year=)
+
+
+def _page_months(member: Member, year: int, today: dt.date) -> list[dt.date]:
+    first, last = rules.dues_page_span(year, today)
+    first = max(first, rules.month_start(member.joined_on))
+    if member.transferred_out_on is not None:
+        last = min(last, rules.month_start(member.transferred_out_on))
+    return _months(first, last) if first <= last else []
+
+
+def member_dues_page(member: Member, *, year: int, today: dt.date) -> MemberDuesPage:
+    """Everything the member's 党费 page shows, in a fixed number of queries."""
+    shown = _page_months(member, year, today)
+    standing = dues_standing([member.pk], today).get(member.pk) or DuesStanding()
+    unsettled = standing.arrears.unsettled if standing.arrears else ()
+    this_month = rules.month_start(min(today, dt.date(year, 12, 31)))
+    lines = member_months_dues(member, {*shown, *unsettled, this_month})
+    payments = list(
+        DuesPayment.objects.standing()
+        .filter(member=member, paid_on__lte=today)
+        .filter(Q(kind=PaymentKind.DUES, period__in={*shown, *unsettled})
+                | Q(kind=PaymentKind.VOLUNTARY, period__year=year))
+        .order_by("period", "pk")
+    )  # fmt: skip
+    paid = {p.period: p for p in payments if p.kind == PaymentKind.DUES}
+    # A run of 6 months stands until the branch decides, paid late or not; what is owed is the
+    # months of it (and any other late month) still unpaid.
+    owed = tuple(m for m in unsettled if m not in paid)
+    latest = DuesPayment.objects.regular().filter(member=member).order_by("-period").first()
+    quarterly = latest is not None and latest.method == PaymentMethod.QUARTERLY
+    months = tuple(_dues_month(m, lines[m], paid.get(m), standing, today, quarterly) for m in shown)
+    return MemberDuesPage(
+        member=member,
+        year=year,
+        today=today,
+        assessment=DuesAssessment.objects.filter(member=member, year=year).first(),
+        current=lines[this_month],
+        months=months,
+        standing=standing,
+        arrears_months=owed,
+        arrears_total=sum((lines[m].amount for m in owed if lines[m].computable), ZERO),
+        voluntary=tuple(p for p in payments if p.kind == PaymentKind.VOLUNTARY),
+        income_changes=tuple(
+            IncomeChange.objects.filter(member=member, effective_month__year=year).order_by(
+                "effective_month"
+            )
+        ),
+        is_quarterly=quarterly,
+    )
+
+
+def _dues_month(
+    month: dt.date,
+    line: LedgerLine,
+    payment: DuesPayment | None,
+    standing: DuesStanding,
+    today: dt.date,
+    quarterly: bool,
+) -> DuesMonth:
+    unsettled = standing.arrears.unsettled if standing.arrears else ()
+    is_arrears = payment is None and month in unsettled
+    owed = line.computable and line.amount > 0
+    payable = (
+        payment is None
+        and owed
+        and rules.payment_period_error(month, today, PaymentMethod.QUARTERLY) is None
+    )
+    if payment is not None:
+        status = "已交"
+    elif not line.computable:
+        status = line.note
+    elif not owed:
+        status = line.note or "不需交纳"
+    elif is_arrears:
+        status = "欠交"
+    elif rules.payment_deadline(month, quarterly=quarterly) > today:
+        status = "未到期"
+    elif standing.first_month is None or month < standing.first_month:
+        status = "未交（本支部交纳记录起始前，不计欠交）"
+    else:
+        status = "未交"
+    if payment is None and owed and not payable and month < rules.month_start(today):
+        status += "（已超过补交期限）"
+    return DuesMonth(month, line, payment, status, is_arrears, payable)
+
+
+# How many months of the year the member page's 党费 tab lists (the newest; the page has all).
+TAB_MONTHS = 6
+
+
+def member_dues_tab(*, member: Member, user: Any) -> Any:
+    """The member page's 党费 tab (members/selectors/member.py Tab): the year's 核定, the arrears
+    and the latest months, linking to the member's 党费 page. A fixed number of queries."""
+    from django.urls import reverse
+
+    from members.selectors.member import Tab
+
+    permission = "finance.view_memberdues"
+    if not user.has_perm(permission):
+        return None
+    today = timezone.localdate()
+    page = member_dues_page(member, year=today.year, today=today)
+    url = reverse("admin:finance_memberdues_change", args=[member.pk])
+    if member.transferred_out_on is not None:  # out of the dues list: their payments remain
+        url = f"{reverse('admin:finance_duespayment_changelist')}?q={member.name}"
+    rows = [
+        (url, [m.label, m.line.amount if m.line.computable else "—",
+               m.payment.amount if m.payment else "—",
+               f"{m.payment.paid_on:%Y-%m-%d}" if m.payment else "—", m.status])
+        for m in page.months if m.month <= rules.month_start(today)
+    ][-TAB_MONTHS:][::-1]  # fmt: skip
+    return Tab(
+        "党费", ("月份", "应缴（元）", "已交（元）", "交纳日期", "状态"), rows, url, permission,
+        summary=_dues_summary(page), badge=_dues_badge(page),
+        list_label="打开党费页（核定、逐月交纳情况、登记交纳）",
+    )  # fmt: skip
+
+
+def _dues_summary(page: MemberDuesPage) -> str:
+    if page.assessment is not None:
+        fixed = page.assessment
+        basis = f"{fixed.get_basis_display()}，{fixed.rate}"
+        first = f"{page.year}年度核定每月{fixed.monthly_amount}元（{basis}）"
+    elif page.current.computable:
+        first = f"{page.year}年度尚未核定，按本月收入每月{page.current.amount}元"
+    else:
+        first = page.current.note
+    if page.standing.error:
+        return f"{first}；数据有误：{page.standing.error}"
+    if page.arrears_months:
+        second = f"欠交{len(page.arrears_months)}个月，合计{page.arrears_total}元"
+    elif page.standing.first_month is None:
+        second = "本支部尚无交纳记录，暂不判断欠交"
+    else:
+        second = "无欠交"
+    if page.standing.level is not None:
+        second += f"（{page.standing.level.label}）"
+    return f"{first}；{second}；{page.year}年已交{page.paid_total}元。"
+
+
+def _dues_badge(page: MemberDuesPage) -> str:
+    if page.standing.error:
+        return "数据有误"
+    return f"欠交{len(page.arrears_months)}个月" if page.arrears_months else "无欠交"
+
+
 # --- 党费收缴公示 ----------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class PublishedDues:

@@ -2,8 +2,8 @@
 
 An app's `AppConfig` subclasses `PartyAppConfig` and sets, as class attributes, what the project
 needs to know about it: its groups in the admin's sidebar, role permissions, demo builders,
-district steps, 工作台 panels, printables, periodic tasks, participation facts and the models the
-record search finds. Parts are named
+district steps, 工作台 panels, printables, periodic tasks, participation facts, the models the
+record search finds and member page tabs. Parts are named
 by dotted paths (strings), imported only when used, so declaring them imports nothing at start.
 The functions below loop over Django's app registry and give each kind of part; no list in
 settings or config names an app's parts, so adding an app means `INSTALLED_APPS` plus its own
@@ -96,6 +96,9 @@ class PartyAppConfig(AppConfig):
     # Models of this app whose records the admin's record search finds (common/search.py),
     # each through its own admin's scoped rows and search rules.
     searchable: tuple[str, ...] = ()
+    # `provider(*, member, user) -> Tab | None`: the member page's tab of this app's records about
+    # one member (members/selectors/member.py), read through the user's scope.
+    member_tabs: tuple[str, ...] = ()
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)

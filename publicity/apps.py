@@ -30,6 +30,7 @@ class PublicityConfig(PartyAppConfig):
     district_steps = (Step(40, "publicity.district.generate"),)
     dashboard_panels = ("publicity.dashboard.publicity_panel",)
     participation_facts = {"probation_approved_on": "publicity.selectors.probation_approved_on"}
+    member_tabs = ("publicity.selectors.member_development_tab",)
 
     def ready(self) -> None:
         from . import signals

@@ -249,3 +249,50 @@ def step_people_error(
         return None
     what = _PEOPLE_ROLES[number]
     return next((e for name in names if (e := _person_error(case, name, day, what))), None)
+
+
+# --- the member page's tab ------------------------------------------------------------------------
+def member_development_tab(*, member: Member, user: Any) -> Any:
+    """The member page's 发展党员 tab (members/selectors/member.py Tab): the steps of the case that
+    made the member (date, people, note; no personal field of the case), its stage and next step.
+    Two queries."""
+    from django.urls import reverse
+
+    from members.selectors.member import Tab
+
+    permission = "publicity.view_developmentcase"
+    if not user.has_perm(permission):
+        return None
+    case = (
+        DevelopmentCase.objects.visible_to(user)
+        .filter(member=member)
+        .prefetch_related("steps")
+        .first()
+    )
+    headers = ("步骤", "日期", "相关人员", "说明")
+    if case is None:
+        summary = "本系统没有该党员的发展党员记录（入党早于使用本系统，或由其他党组织发展）。"
+        return Tab("发展党员", headers, [], "", permission, summary=summary, badge="无记录")
+    url = reverse("admin:publicity_developmentcase_change", args=[case.pk])
+    steps = sorted(case.steps.all(), key=lambda step: step.number)
+    rows = [
+        (url, [f"{s.number}. {rules.STEPS[s.number - 1].label}", f"{s.date:%Y-%m-%d}", s.people,
+               s.note])
+        for s in steps
+    ]  # fmt: skip
+    return Tab(
+        "发展党员", headers, rows, url, permission,
+        summary=_case_summary(case, steps), badge=case.get_stage_display(),
+        list_label="打开发展党员档案",
+    )  # fmt: skip
+
+
+def _case_summary(case: DevelopmentCase, steps: list[DevelopmentStep]) -> str:
+    text = f"阶段：{case.get_stage_display()}；已完成{len(steps)}/{rules.LAST_STEP}步"
+    if case.deferred_on:
+        return f"{text}；{case.deferred_on:%Y-%m-%d}暂缓发展：{case.deferred_reason}。"
+    following = case.next_step()
+    if following is None:
+        return f"{text}。"
+    due = f"，最迟{following.due_on:%Y-%m-%d}" if following.due_on else ""
+    return f"{text}；下一步：第{following.number}步“{following.label}”{due}。"

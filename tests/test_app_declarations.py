@@ -116,6 +116,7 @@ def test_a_row_kept_in_another_apps_registry_is_reported() -> None:
         "dashboard_panels",
         "periodic_tasks",
         "participation_facts",
+        "member_tabs",
     ],
 )
 def test_every_declared_function_imports(attribute: str) -> None:

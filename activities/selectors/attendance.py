@@ -164,3 +164,61 @@ def lectures_missed(member_ids: Collection[int], start: dt.date | None, end: dt.
         .order_by()
     )
     return _answer(list(rows), "missed")
+
+
+# --- the member page's tab ------------------------------------------------------------------------
+TAB_MEETINGS = 20  # the latest meetings the tab lists (the meetings' list has them all)
+
+
+def member_attendance_tab(*, member: Member, user: Any) -> Any:
+    """The member page's 会议出席 tab (members/selectors/member.py Tab): the latest meetings of
+    the member the user may see, with the status, and the year's rate over the same meetings.
+    Two queries."""
+    from django.urls import reverse
+
+    from members.selectors.member import Tab
+
+    permission = "activities.view_meeting"
+    if not user.has_perm(permission):
+        return None
+    today = timezone.localdate()
+    seen = Attendance.objects.visible_to(user).filter(member=member, meeting__held_on__lte=today)
+    year = seen.filter(meeting__held_on__year=today.year).aggregate(
+        expected=Count("id", filter=EXPECTED),
+        attended=Count("id", filter=EXPECTED & PRESENT),
+        on_leave=Count("id", filter=EXPECTED & Q(status=AttendanceStatus.LEAVE)),
+    )
+    summary = AttendanceSummary(year["expected"], year["attended"], year["on_leave"])
+    rows = [
+        (
+            reverse("admin:activities_meeting_change", args=[a.meeting_id]),
+            [f"{a.meeting.held_on:%Y-%m-%d}", a.meeting.get_kind_display(), a.meeting.topic,
+             _status_text(a)],
+        )
+        for a in seen.select_related("meeting").order_by("-meeting__held_on", "-pk")[:TAB_MEETINGS]
+    ]  # fmt: skip
+    list_url = reverse("admin:activities_meeting_changelist")
+    return Tab(
+        "会议出席", ("日期", "会议类型", "主题", "出席情况"), rows, list_url, permission,
+        summary=_rate_text(today.year, summary),
+        badge=f"出席率{summary.rate}%" if summary.rate is not None else str(len(rows)),
+        list_label="查看全部会议",
+    )  # fmt: skip
+
+
+def _status_text(attendance: Attendance) -> str:
+    text = attendance.get_status_display()
+    if attendance.is_guest:
+        text += "（列席）"
+    if attendance.reason:
+        text += f"：{attendance.reason}"
+    return text
+
+
+def _rate_text(year: int, summary: AttendanceSummary) -> str:
+    if not summary.expected:
+        return f"{year}年尚无应参加的会议记录。"
+    return (
+        f"{year}年应到{summary.expected}次，出席{summary.attended}次，请假{summary.on_leave}次，"
+        f"缺席{summary.absent}次，出席率{summary.rate}%。"
+    )

@@ -13,6 +13,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils import timezone
 from import_export.admin import ImportMixin
 
@@ -33,6 +34,7 @@ from kit.admin import (
 from members.admin.personal import PersonalDataAdminMixin
 
 from .. import rules, selectors
+from ..forms import DuesMonthsForm
 from ..models import (
     DuesAssessment,
     DuesPayment,
@@ -368,6 +370,82 @@ class MemberDuesAdmin(ReadOnlyAdminMixin, PersonalDataAdminMixin, ScopedAdmin): 
         level = standing.level
         return problem_flag(level is not None, str(level.label) if level else "")
 
+    # --- one member's 党费 page ------------------------------------------------------------------
+    def get_urls(self) -> list[Any]:
+        pay = self.admin_site.admin_view(self.pay_view)
+        return [
+            path("<path:object_id>/pay/", pay, name="finance_memberdues_pay"),
+            *super().get_urls(),
+        ]
+
+    def change_view(
+        self, request: HttpRequest, object_id: str, form_url: str = "", extra_context: Any = None
+    ) -> HttpResponse:
+        """The member's 党费 page (a POST is the read-only change form's: refused)."""
+        if request.method != "GET":
+            return super().change_view(request, object_id, form_url, extra_context)
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        return self._dues_page(request, self.get_object(request, object_id), DuesMonthsForm())
+
+    def may_record(self, request: HttpRequest) -> bool:
+        return bool(request.user.has_perm("finance.add_duespayment"))
+
+    def pay_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        """登记交纳: several months at once, through one service call (all or nothing)."""
+        member = self.get_object(request, object_id)
+        if not self.may_record(request):
+            raise PermissionDenied
+        form = DuesMonthsForm(request.POST if request.method == "POST" else None)
+        if form.is_bound and form.is_valid():
+            page = self._page(request, member)
+            settled = {
+                m.month
+                for m in page.months
+                if m.payment or (m.line.computable and not m.line.amount)
+            }
+            data = form.cleaned_data
+            try:
+                recorded = services.dues_payments_record(
+                    member=member, periods=form.chosen_months(settled), paid_on=data["paid_on"],
+                    method=data["method"], proxy_name=data["proxy_name"], note=data["note"],
+                    voluntary_amount=data["voluntary_amount"], actor=request.user,
+                )  # fmt: skip
+            except (ValidationError, PermissionDenied) as error:
+                messages_ = getattr(error, "messages", [str(error)])
+                self.message_user(request, "未登记任何交纳，请修改后重新提交：", messages.ERROR)
+                for message in messages_:
+                    self.message_user(request, message, messages.ERROR)
+            else:
+                self.message_user(request, _recorded_message(member, recorded), messages.SUCCESS)
+                return redirect("admin:finance_memberdues_change", member.pk)
+        return self._dues_page(request, member, form)
+
+    def _page(self, request: HttpRequest, member: Any) -> selectors.MemberDuesPage:
+        today = timezone.localdate()
+        year = request.GET.get("year", "")
+        chosen = int(year) if year.isdigit() else today.year
+        chosen = min(max(chosen, member.joined_on.year), today.year)
+        return selectors.member_dues_page(member, year=chosen, today=today)
+
+    def _dues_page(self, request: HttpRequest, member: Any, form: DuesMonthsForm) -> HttpResponse:
+        page = self._page(request, member)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": f"{member.name}的党费",
+            "member": member,
+            "page": page,
+            "form": form,
+            "ticked": form.ticked,
+            "may_record": self.may_record(request),
+            "pay_url": f"{reverse('admin:finance_memberdues_pay', args=[member.pk])}"
+            f"?year={page.year}",
+            "member_url": _member_url(request, member),
+            "level": page.standing.level,
+        }
+        return TemplateResponse(request, "finance/memberdues_page.html", context)
+
     @admin.action(description="核定所选党员本年度的党费", permissions=["view"])
     def fix_year(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
         if not request.user.has_perm("finance.add_duesassessment"):
@@ -379,6 +457,26 @@ class MemberDuesAdmin(ReadOnlyAdminMixin, PersonalDataAdminMixin, ScopedAdmin): 
         for problem in problems:
             self.message_user(request, problem, messages.ERROR)
         self.message_user(request, f"已核定{len(done)}名党员{year}年度的党费。", messages.SUCCESS)
+
+
+def _recorded_message(member: Any, recorded: list[DuesPayment]) -> str:
+    months = [p for p in recorded if p.kind == PaymentKind.DUES]
+    extra = [p for p in recorded if p.kind == PaymentKind.VOLUNTARY]
+    parts = []
+    if months:
+        labels = "、".join(rules.month_label(p.period) for p in months)
+        total = sum(p.amount for p in months)
+        parts.append(f"已登记{member.name}{labels}的党费，共{len(months)}个月{total}元")
+    if extra:
+        parts.append(f"自愿多交{extra[0].amount}元")
+    return "；".join(parts) + "。"
+
+
+def _member_url(request: HttpRequest, member: Any) -> str:
+    """The member's own page, for a user who may open it."""
+    if not request.user.has_perm("members.view_member"):
+        return ""
+    return reverse("admin:members_member_change", args=[member.pk])
 
 
 # --- 党费收缴公示 ------------------------------------------------------------------------------------

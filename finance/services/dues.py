@@ -35,7 +35,7 @@ from ..models import (
     ReliefStatus,
 )
 from ..rules import DuesBasis, LedgerLine, PaymentMethod
-from ..selectors import member_month_dues, publication_lines
+from ..selectors import member_month_dues, member_months_dues, publication_lines
 
 logger = logging.getLogger(__name__)
 
@@ -325,6 +325,93 @@ def dues_voluntary_record(
     )  # fmt: skip
     require_editable(actor, payment, "登记该党员的党费")
     return model_save(payment, actor=actor)
+
+
+def dues_months_errors(
+    *, member: Member, months: list[dt.date], paid_on: dt.date, method: str, proxy_name: str = ""
+) -> list[str]:
+    """Why 登记交纳 of these months would be refused: one line for each month refused (beyond the
+    six months of back payment, already paid, nothing owed), each saying what to change."""
+    errors = []
+    if error := rules.paid_on_error(paid_on, timezone.localdate()):
+        errors.append(error)
+    if method == PaymentMethod.PROXY:
+        if not proxy_name.strip():
+            errors.append("委托他人代交的，请填写代交人姓名")
+        elif error := rules.proxy_name_error(proxy_name):
+            errors.append(error)
+    lines = member_months_dues(member, months)
+    paid = set(
+        DuesPayment.objects.regular()
+        .filter(member=member, period__in=months)
+        .values_list("period", flat=True)
+    )
+    for month in months:
+        label = rules.month_label(month)
+        if error := rules.payment_period_error(month, paid_on, method):
+            errors.append(f"{error}：请取消勾选{label}")
+        elif month in paid:
+            errors.append(f"{member.name}{label}的党费已交纳，不能重复登记：请取消勾选{label}")
+        elif error := owed_error(member, month, lines[month]):
+            errors.append(f"{error}：请取消勾选{label}")
+    return errors
+
+
+@transaction.atomic
+def dues_payments_record(
+    *,
+    member: Member,
+    periods: Iterable[dt.date],
+    paid_on: dt.date,
+    method: str,
+    actor: Any,
+    proxy_name: str = "",
+    note: str = "",
+    voluntary_amount: Decimal | None = None,
+) -> list[DuesPayment]:
+    """登记交纳 of several months at once (back pay, a quarter paid ahead with the branch's
+    consent, by the member or a proxy) and, with them, a voluntary extra. Each month is checked
+    by the rules of one month's payment and its amount computed; every refusal is named at once
+    and nothing is saved unless every month is."""
+    months = sorted({rules.month_start(period) for period in periods})
+    if not months and not voluntary_amount:
+        raise ValidationError("请勾选要交纳的月份，或填写自愿多交党费的金额")
+    require_editable(actor, DuesPayment(member=member), "登记该党员的党费")
+    _lock_member(member)
+    errors = dues_months_errors(
+        member=member, months=months, paid_on=paid_on, method=method, proxy_name=proxy_name
+    )
+    if voluntary_amount and (
+        error := rules.voluntary_amount_error(voluntary_amount, voluntary_cap())
+    ):
+        errors.append(f"自愿多交党费：{error}")
+    if errors:
+        raise ValidationError(errors)
+    recorded = [
+        dues_payment_record(
+            member=member,
+            period=month,
+            paid_on=paid_on,
+            method=method,
+            actor=actor,
+            proxy_name=proxy_name,
+            note=note,
+        )  # fmt: skip
+        for month in months
+    ]
+    if voluntary_amount:
+        recorded.append(
+            dues_voluntary_record(
+                member=member,
+                amount=voluntary_amount,
+                paid_on=paid_on,
+                method=method,
+                actor=actor,
+                proxy_name=proxy_name,
+                note=note,
+            )  # fmt: skip
+        )
+    return recorded
 
 
 @transaction.atomic

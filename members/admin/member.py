@@ -42,7 +42,7 @@ from ..person import PersonForm
 from ..printables import LAPSE
 from ..resources import MemberRosterResource
 from ..selectors.lapse import LAPSE_REPORT_HEADERS, LapseReport, self_lapse_report
-from ..selectors.member import member_record_tabs
+from ..selectors.member import app_record_tabs, member_record_tabs
 from ..selectors.member import party_standing as standing_of
 from ..services.member import (
     PERSONAL_DATA_PERMISSION,
@@ -242,7 +242,10 @@ class MemberAdmin(  # type: ignore[misc]
     ) -> Any:
         """The page holds every record of the member the user may see, a tab for each kind."""
         member = self.get_object(request, object_id)
-        tabs = member_record_tabs(member=member, user=request.user)
+        tabs = [
+            *app_record_tabs(member=member, user=request.user),
+            *member_record_tabs(member=member, user=request.user),
+        ]
         return super().change_view(
             request, object_id, form_url, {**(extra_context or {}), "record_tabs": tabs}
         )

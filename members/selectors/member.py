@@ -9,6 +9,8 @@ from typing import Any
 
 from django.urls import reverse
 
+from kit.apps import declared_paths, resolve
+
 from ..models import (
     ActivityRecord,
     Assessment,
@@ -31,6 +33,9 @@ class Tab:
     rows: list[tuple[str, list[Any]]] = field(default_factory=list)  # (url, cells)
     list_url: str = ""
     model_label: str = ""  # the view permission a user needs to see the tab
+    summary: str = ""  # a line above the rows (a rate, a total)
+    badge: str = ""  # what the tab's title shows (default: the number of rows)
+    list_label: str = ""  # the link's text (default: 查看全部<title>)
 
 
 def _admin_url(obj: Any) -> str:
@@ -82,6 +87,17 @@ def member_record_tabs(*, member: Member, user: Any) -> list[Tab]:
                    t.get_state_display()]) for t in transfers)),
     ]  # fmt: skip
     return [tab for tab in tabs if tab.model_label and user.has_perm(tab.model_label)]
+
+
+def app_record_tabs(*, member: Member, user: Any) -> list[Tab]:
+    """The tabs the apps above declare (`member_tabs` on their AppConfig: 党费, 会议出席,
+    发展党员), each only for a user with its view permission."""
+    tabs = []
+    for path in declared_paths("member_tabs"):
+        tab = resolve(path)(member=member, user=user)
+        if tab is not None and user.has_perm(tab.model_label):
+            tabs.append(tab)
+    return tabs
 
 
 def party_standing(member: Member, today: dt.date) -> dict[str, str]:

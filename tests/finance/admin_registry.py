@@ -78,6 +78,7 @@ def scope_rows(tree: Any, people: Any, users: Any) -> None:
 CUSTOM_URLS: dict[str, tuple[str, ...]] = {
     #                                          superuser sub_district secretary branch unit member
     "finance_duespayment_import_template":    (OK, OK, OK, OK, NO, LOGIN),
+    "finance_memberdues_pay":                 (OK, OK, OK, OK, NO, LOGIN),
     "finance_spendingplan_act":               (OK, OK, OK, NO, NO, LOGIN),
 }  # fmt: skip
 PRINTABLES: dict[str, tuple[str, ...]] = {

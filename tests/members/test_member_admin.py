@@ -257,6 +257,9 @@ def test_member_page_shows_age_standing_and_a_tab_per_record_kind(
     assert f"自{member_a.full_member_on:%Y年%m月%d日}转正起" in html
     titles = [tab.title for tab in page.context["record_tabs"]]
     assert titles == [
+        "会议出席",
+        "党费",
+        "发展党员",
         "报到登记",
         "服务岗位",
         "社区活动",
