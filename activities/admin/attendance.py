@@ -14,6 +14,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
+from unfold.widgets import UnfoldAdminTextareaWidget
 
 from organizations.models import Organization
 
@@ -145,7 +146,7 @@ class AttendanceOnAddMixin(forms.ModelForm):  # type: ignore[type-arg]
     present_names = forms.CharField(
         label="粘贴出席名单",
         required=False,
-        widget=forms.Textarea(attrs={"rows": 2, "class": "attendance-paste"}),
+        widget=UnfoldAdminTextareaWidget(attrs={"rows": 2}),
         help_text="可选：粘贴到会人员姓名（每行一个，或以顿号、逗号、空格分隔），保存时标记为出席；"
         "名单中没有或重名的姓名会逐一指出，整条会议不会保存。",
     )

@@ -8,6 +8,7 @@
 (function () {
   "use strict";
   var SEPARATORS = /[\s、，,；;\u3000]+/;
+  var lastQuery = null;
 
   function list() { return document.querySelector("[data-attendance-list]"); }
 
@@ -21,7 +22,7 @@
     return input ? input.value : "";
   }
 
-  function mark(row, status) {
+  function markRow(row, status) {
     var input = row.querySelector("input[type=radio][value=" + status + "]");
     if (input) { input.checked = true; }
   }
@@ -46,7 +47,7 @@
 
   function markAll(status) {
     rows().forEach(function (row) {
-      if (!row.hasAttribute("data-excused")) { mark(row, status); }
+      if (!row.hasAttribute("data-excused")) { markRow(row, status); }
     });
     summarize();
   }
@@ -62,11 +63,26 @@
     var query = new URLSearchParams({
       organization: value("id_organization"), kind: value("id_kind"), held_on: value("id_held_on")
     });
-    fetch(current.getAttribute("data-source") + "?" + query.toString(), { credentials: "same-origin" })
+    if (query.toString() === lastQuery) { return; }
+    lastQuery = query.toString();
+    fetch(current.getAttribute("data-source") + "?" + lastQuery, { credentials: "same-origin" })
       .then(function (response) { return response.ok ? response.text() : Promise.reject(response); })
       .then(function (html) {
+        // What was marked meanwhile stays marked (a row still on the new list keeps its mark).
+        var kept = {};
+        rows().forEach(function (row) {
+          var reason = row.querySelector(".attendance-reason");
+          kept[row.getAttribute("data-key")] = [checked(row), reason ? reason.value : ""];
+        });
         var old = list();
         if (old) { old.outerHTML = html; }
+        rows().forEach(function (row) {
+          var mark = kept[row.getAttribute("data-key")];
+          if (!mark) { return; }
+          if (mark[0]) { markRow(row, mark[0]); }
+          var reason = row.querySelector(".attendance-reason");
+          if (reason && mark[1]) { reason.value = mark[1]; }
+        });
         summarize();
       })
       .catch(function () { /* the list stays; saving checks it again */ });
@@ -101,7 +117,7 @@
       var found = byName[name] || [];
       if (!found.length) { unknown.push(name); }
       else if (found.length > 1) { ambiguous.push(name); }
-      else { mark(found[0], "present"); done += 1; }
+      else { markRow(found[0], "present"); done += 1; }
     });
     var parts = ["已标记出席" + done + "人"];
     if (unknown.length) { parts.push("不在应到名单中：" + unknown.join("、")); }
