@@ -309,6 +309,15 @@ def test_the_qr_code_signs_a_member_in(client, tree, secretary_a) -> None:
     assert "您已签到" in client.post(url).content.decode()
     assert meeting.attendances.get(member__user=user).status == S.PRESENT
 
+    # The secretary's page of the meeting shows the row marked present, with the scan's time.
+    client.force_login(secretary_a)
+    page = client.get(reverse("admin:activities_meeting_change", args=[meeting.pk]))
+    assert "实到1人" in page.content.decode()
+    rows = page.context["inline_admin_formsets"][0].formset.forms
+    scanned = next(form for form in rows if form.instance.name == "扫码人")
+    assert scanned["status"].value() == S.PRESENT
+    assert scanned.instance.signed_in_at is not None
+
 
 def test_notifications_are_their_recipients_own(client, tree, secretary_a, secretary_b) -> None:
     NotificationFactory(recipient=secretary_a, title="甲的提醒")
