@@ -216,6 +216,7 @@ class JointCommitteeAdmin(ScopedHistoryAdmin):
 
     class Media:
         css = {"all": ("css/two_list.css",)}  # the picker fits 1366 px
+
     inlines = [CommitteeMemberInline]
     inline_services = {
         CommitteeMember: Services(

@@ -63,8 +63,8 @@ def branch(demo: Any) -> Any:
 def test_a_28_person_general_meeting_with_3_on_leave_takes_a_dozen_clicks(
     branch: Any, login: Callable[[str, str], Page], page: Page, results_dir: Path
 ) -> None:
-    from activities.models import Meeting
     from activities.models import AttendanceStatus as S
+    from activities.models import Meeting
 
     page.set_viewport_size({"width": 1366, "height": 768})
     login("chunhui_zb1", DEMO_PASSWORD)

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from organizations.demo import DEMO_PASSWORD
@@ -40,7 +41,8 @@ def test_the_unit_committee_and_vote_forms_read_chinese_and_fit_1366_px(
     case = DevelopmentCaseFactory(name="发展对象甲", branch=branch)
     unit = Unit.objects.filter(community__code="CN-CH").first()
     committee = JointCommittee.objects.filter(community__code="CN-CH").first()
-    assert unit is not None and committee is not None
+    assert unit is not None
+    assert committee is not None
 
     page.set_viewport_size({"width": 1366, "height": 768})
     login("chunhui", DEMO_PASSWORD)
@@ -53,7 +55,7 @@ def test_the_unit_committee_and_vote_forms_read_chinese_and_fit_1366_px(
     expect(page.locator(".selector-chooseall").first).to_contain_text("选择全部")
     _fits_and_reads_chinese(page, results_dir, "two-list-joint-committee")
 
-    day = dt.date.today() - dt.timedelta(days=3)
+    day = timezone.localdate() - dt.timedelta(days=3)
     page.goto(f"/admin/publicity/branchvote/add/?case={case.pk}&held_on={day.isoformat()}")
     rows = page.locator("[data-voter-list] tr[data-key]")
     expect(rows).to_have_count(12)
