@@ -142,7 +142,11 @@ class AttendanceInline(ScopedTabularInline):
         "signed_in_at",
     )  # fmt: skip
     readonly_fields = ("has_vote", "signed_in_at")
-    verbose_name_plural = "出席情况（按应到名单预填，逐人标记出席、请假或缺席）"
+    verbose_name_plural = "出席情况（“全部出席”后逐人修改请假、缺席）"
+
+    class Media:
+        js = ("activities/attendance.js",)  # its "全部出席" button
+        css = {"all": ("activities/attendance.css",)}
 
 
 class AttachmentInline(ScopedTabularInline):

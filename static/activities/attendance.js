@@ -163,7 +163,26 @@
     if (event.target.classList && event.target.classList.contains("attendance-reason")) { summarize(); }
   });
 
+  // The change page's attendance table (the inline): "全部出席" sets every row's select that is
+  // not 免于参加 to 出席; the exceptions are then changed row by row.
+  function addInlineButton() {
+    var group = document.getElementById("attendances-group");
+    if (!group || group.querySelector("[data-inline-all]")) { return; }
+    var button = document.createElement("button");
+    button.type = "button";
+    button.className = "attendance-all attendance-inline-all";
+    button.setAttribute("data-inline-all", "");
+    button.textContent = "全部出席";
+    button.addEventListener("click", function () {
+      group.querySelectorAll("select[name^=attendances-][name$=-status]").forEach(function (select) {
+        if (select.value !== "excused") { select.value = "present"; }
+      });
+    });
+    group.insertBefore(button, group.firstChild);
+  }
+
   function start() {
+    addInlineButton();
     if (!list()) { return; }
     addPasteButton();
     summarize();

@@ -112,6 +112,13 @@ def test_a_28_person_general_meeting_with_3_on_leave_takes_a_dozen_clicks(
     assert set(meeting.attendances.filter(status=S.LEAVE).values_list("reason", flat=True)) == {
         "外出务工"
     }
+    # Changed later on its own page: "全部出席" there too, then the exceptions row by row.
+    page.goto(f"/admin/activities/meeting/{meeting.pk}/change/")
+    statuses = page.locator("#attendances-group select[name$=-status]")
+    expect(statuses).to_have_count(MEMBERS)
+    page.locator("[data-inline-all]").click()
+    assert set(statuses.evaluate_all("rows => rows.map(row => row.value)")) == {"present"}
+
     (results_dir / "attendance-clicks.txt").write_text(
         f"28人支部党员大会（3人请假）在新增页一次登记：{clicks.count}次点击（此前约60次）\n",
         encoding="utf-8",
