@@ -128,7 +128,8 @@ class VotersOnAddMixin(forms.ModelForm):  # type: ignore[type-arg]
 
     def _listed(self) -> VoterList:
         raw = str(self._raw("case") or "")
-        case = self.fields["case"].queryset.filter(pk=int(raw)).first() if raw.isdigit() else None
+        cases = getattr(self.fields["case"], "queryset", None)  # the user's editable ones
+        case = cases.filter(pk=int(raw)).first() if cases is not None and raw.isdigit() else None
         try:
             day = self.fields["held_on"].to_python(self._raw("held_on"))
         except ValidationError:

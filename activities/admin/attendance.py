@@ -162,7 +162,10 @@ class AttendanceOnAddMixin(forms.ModelForm):  # type: ignore[type-arg]
         return self.initial.get(name)
 
     def _listed(self) -> ExpectedList:
-        organizations = self.fields["organization"].queryset  # the user's editable ones
+        field = self.fields["organization"]
+        organizations = getattr(field, "queryset", None)  # the user's editable ones
+        if organizations is None:
+            return ExpectedList([], NOT_CHOSEN)
         raw = self._raw("organization")
         try:
             organization = organizations.filter(pk=int(raw)).first() if raw else None

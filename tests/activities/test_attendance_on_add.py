@@ -123,7 +123,7 @@ def test_a_mark_that_cannot_be_applied_saves_nothing_and_says_why(
 @pytest.mark.django_db
 def test_a_row_no_longer_on_the_list_refuses_the_meeting(tree: Any, branch_officer_a: Any) -> None:
     _branch(tree, 2)
-    other = MemberFactory(branch=tree.branch_b)
+    other: Any = MemberFactory(branch=tree.branch_b)
     marks = {f"m{other.pk}": services.Mark(S.PRESENT)}
     with pytest.raises(ValidationError) as refused:
         services.meeting_save(meeting=_meeting(tree), actor=branch_officer_a, marks=marks)

@@ -38,7 +38,7 @@ def test_the_unit_committee_and_vote_forms_read_chinese_and_fit_1366_px(
     branch = Organization.objects.get(code="CN-CH-ZB1")
     for i in range(12):
         MemberFactory(branch=branch, name=f"表决人{i + 1:02d}", joined_on=dt.date(1990, 7, 1))
-    case = DevelopmentCaseFactory(name="发展对象甲", branch=branch)
+    case: Any = DevelopmentCaseFactory(name="发展对象甲", branch=branch)
     unit = Unit.objects.filter(community__code="CN-CH").first()
     committee = JointCommittee.objects.filter(community__code="CN-CH").first()
     assert unit is not None
