@@ -259,6 +259,12 @@ def _mark_error(attendance: Attendance, mark: Mark) -> str | None:
         return f"{name}的出席情况无法识别，请选择出席、请假或缺席。"
     if mark.status == AttendanceStatus.LEAVE and not mark.reason.strip():
         return f"{name}请假，请填写请假事由。"
+    meeting = attendance.meeting
+    if mark.status == AttendanceStatus.PRESENT and meeting.held_on > timezone.localdate():
+        return (
+            f"会议定于{meeting.held_on:%Y-%m-%d}召开，尚不能登记{name}出席："
+            "请会后登记（请假可以提前登记）。"
+        )
     if mark.status == AttendanceStatus.EXCUSED and attendance.status != AttendanceStatus.EXCUSED:
         if attendance.is_guest:
             return f"{name}是列席人员，不需要登记免于参加。"

@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils import timezone
 
 from activities import services
 from activities.models import Attendance, Meeting
@@ -59,10 +60,8 @@ def _branch(tree: Any, size: int) -> list[Any]:
     return [MemberFactory(branch=tree.branch_a, name=f"党员{i:02d}") for i in range(size)]
 
 
-def _meeting(tree: Any, **fields: Any) -> Meeting:
-    return Meeting(
-        organization=tree.branch_a, kind=K.GENERAL_MEETING, held_on=DAY, topic="大会", **fields
-    )
+def _meeting(tree: Any, day: dt.date = DAY) -> Meeting:
+    return Meeting(organization=tree.branch_a, kind=K.GENERAL_MEETING, held_on=day, topic="大会")
 
 
 @pytest.mark.django_db
@@ -129,6 +128,30 @@ def test_a_row_no_longer_on_the_list_refuses_the_meeting(tree: Any, branch_offic
         services.meeting_save(meeting=_meeting(tree), actor=branch_officer_a, marks=marks)
     assert services.LIST_CHANGED in refused.value.messages
     assert not Meeting.objects.exists()
+
+
+@pytest.mark.django_db
+def test_nobody_is_marked_present_at_a_meeting_not_yet_held(
+    tree: Any, branch_officer_a: Any
+) -> None:
+    members = _branch(tree, 2)
+    later = timezone.localdate() + dt.timedelta(days=7)
+    marks = {
+        f"m{members[0].pk}": services.Mark(S.PRESENT),
+        f"m{members[1].pk}": services.Mark(S.LEAVE, "出差"),
+    }
+    with pytest.raises(ValidationError) as refused:
+        services.meeting_save(
+            meeting=_meeting(tree, day=later), actor=branch_officer_a, marks=marks
+        )
+    assert refused.value.messages == [
+        f"会议定于{later:%Y-%m-%d}召开，尚不能登记党员00出席：请会后登记（请假可以提前登记）。"
+    ]
+    del marks[f"m{members[0].pk}"]  # a leave asked ahead is recorded
+    meeting = services.meeting_save(
+        meeting=_meeting(tree, day=later), actor=branch_officer_a, marks=marks
+    )
+    assert meeting.leave_count == 1
 
 
 @pytest.mark.django_db
