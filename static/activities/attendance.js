@@ -57,14 +57,18 @@
     return field ? field.value : "";
   }
 
+  function currentQuery() {
+    return new URLSearchParams({
+      organization: value("id_organization"), kind: value("id_kind"), held_on: value("id_held_on")
+    }).toString();
+  }
+
   function reload() {
     var current = list();
     if (!current) { return; }
-    var query = new URLSearchParams({
-      organization: value("id_organization"), kind: value("id_kind"), held_on: value("id_held_on")
-    });
-    if (query.toString() === lastQuery) { return; }
-    lastQuery = query.toString();
+    var query = currentQuery();
+    if (query === lastQuery) { return; }
+    lastQuery = query;
     fetch(current.getAttribute("data-source") + "?" + lastQuery, { credentials: "same-origin" })
       .then(function (response) { return response.ok ? response.text() : Promise.reject(response); })
       .then(function (html) {
@@ -174,7 +178,8 @@
     button.setAttribute("data-inline-all", "");
     button.textContent = "全部出席";
     button.addEventListener("click", function () {
-      group.querySelectorAll("select[name^=attendances-][name$=-status]").forEach(function (select) {
+      var selects = "select[name^=attendances-][name$=-status]:not([name*=__prefix__])";
+      group.querySelectorAll(selects).forEach(function (select) {
         if (select.value !== "excused") { select.value = "present"; }
       });
     });
@@ -184,6 +189,7 @@
   function start() {
     addInlineButton();
     if (!list()) { return; }
+    lastQuery = currentQuery();  // the list shown is this one's (the picker's start is no change)
     addPasteButton();
     summarize();
     // The organization is picked with select2 (the admin's autocomplete), which tells jQuery

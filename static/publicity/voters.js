@@ -30,17 +30,34 @@
     return field ? field.value : "";
   }
 
+  function currentQuery() {
+    return new URLSearchParams({ case: value("id_case"), held_on: value("id_held_on") }).toString();
+  }
+
   function reload() {
     var current = list();
     if (!current) { return; }
-    var query = new URLSearchParams({ case: value("id_case"), held_on: value("id_held_on") }).toString();
+    var query = currentQuery();
     if (query === lastQuery) { return; }
     lastQuery = query;
     fetch(current.getAttribute("data-source") + "?" + query, { credentials: "same-origin" })
       .then(function (response) { return response.ok ? response.text() : Promise.reject(response); })
       .then(function (html) {
+        // What was ticked meanwhile stays (a row still on the new list keeps it).
+        var kept = {};
+        rows().forEach(function (row) {
+          var box = row.querySelector("input[type=checkbox]");
+          kept[row.getAttribute("data-key")] = [box.checked, row.querySelector("select").value];
+        });
         var old = list();
         if (old) { old.outerHTML = html; }
+        rows().forEach(function (row) {
+          var mark = kept[row.getAttribute("data-key")];
+          var box = row.querySelector("input[type=checkbox]");
+          if (!mark) { return; }
+          if (!box.disabled) { box.checked = mark[0]; }
+          row.querySelector("select").value = mark[1];
+        });
         summarize();
       })
       .catch(function () { /* the list stays; saving checks it again */ });
@@ -63,6 +80,7 @@
 
   function start() {
     if (!list()) { return; }
+    lastQuery = currentQuery();  // the list shown is this one's (the picker's start is no change)
     summarize();
     if (window.django && window.django.jQuery) { window.django.jQuery("#id_case").on("change", reload); }
   }
