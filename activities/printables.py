@@ -31,6 +31,7 @@ from .feedback.reports import TITLE as FEEDBACK_TITLE
 from .feedback.reports import may_print_cards
 from .feedback.rules import period_parse
 from .models import AttendanceStatus, Meeting
+from .reports import sign_in_printed_url, sign_in_qr_data_uri
 from .resources import COMPLIANCE_HEADERS
 from .rules import MeetingKind
 
@@ -54,10 +55,12 @@ def _meeting_header(meeting: Meeting, what: str) -> dict[str, Any]:
 
 
 def sign_in_sheet_context(job: Job) -> dict[str, Any]:
-    """签到表: who should attend, with an empty column to sign; the excused are marked."""
+    """签到表: who should attend, with an empty column to sign; the excused are marked; the
+    meeting's QR code for those who would rather scan it (optional, paper counts the same)."""
     meeting = job["meeting"]
     return {**_meeting_header(meeting, "签到表"), "attendances": _attendance(meeting),
-            "excused": AttendanceStatus.EXCUSED, "blank_rows": range(5)}  # fmt: skip
+            "excused": AttendanceStatus.EXCUSED, "blank_rows": range(5),
+            "qr": sign_in_qr_data_uri(meeting), "sign_in_url": sign_in_printed_url(meeting)}  # fmt: skip
 
 
 def meeting_record_context(job: Job) -> dict[str, Any]:

@@ -7,6 +7,7 @@ them as arguments so that the tests can use them at their boundaries.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from fractions import Fraction
@@ -347,3 +348,52 @@ class AttendanceStatus(models.TextChoices):
     # Not expected (应到): a 年老病重 member at a 主题党日, an outflowing member left out with the
     # general meeting's recorded consent; nobody else (DOMAIN.md "Who is expected").
     EXCUSED = "excused", "免于参加（不计应到）"
+
+
+# --- Attendance marked by a pasted list of names --------------------------------------------------
+# One name a line, or separated by 、，,；; or spaces (a half- or full-width one): how a secretary
+# copies a sign-in list out of a document or a chat.
+NAME_SEPARATORS = re.compile(r"[\s、，,；;\u3000]+")
+
+
+def parse_names(text: str) -> list[str]:
+    """The names of a pasted list, in order, each once; blank pieces dropped."""
+    return list(dict.fromkeys(piece for piece in NAME_SEPARATORS.split(text or "") if piece))
+
+
+@dataclass(frozen=True)
+class NameMatch:
+    """The rows a list of names marks (their keys) and what could not be matched: a name on no
+    row, or on more than one (two members of the same name: mark them in the list instead)."""
+
+    keys: tuple[str, ...]
+    unknown: tuple[str, ...]
+    ambiguous: tuple[str, ...]
+
+    @property
+    def error(self) -> str | None:
+        parts = []
+        if self.unknown:
+            parts.append(f"以下姓名不在应到名单中：{'、'.join(self.unknown)}")
+        if self.ambiguous:
+            parts.append(
+                f"以下姓名在应到名单中有重名，请在名单中逐人勾选：{'、'.join(self.ambiguous)}"
+            )
+        return "；".join(parts) + "。" if parts else None
+
+
+def match_names(names: Iterable[str], rows: Iterable[tuple[str, str]]) -> NameMatch:
+    """Match `names` against the (key, name) rows of an attendance list, exactly."""
+    by_name: dict[str, list[str]] = {}
+    for key, name in rows:
+        by_name.setdefault(name.strip(), []).append(key)
+    keys, unknown, ambiguous = [], [], []
+    for name in names:
+        found = by_name.get(name, [])
+        if not found:
+            unknown.append(name)
+        elif len(found) > 1:
+            ambiguous.append(name)
+        else:
+            keys.append(found[0])
+    return NameMatch(tuple(keys), tuple(unknown), tuple(ambiguous))

@@ -9,7 +9,7 @@ Every write checks the actor's scope through the meeting's organization.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -43,6 +43,7 @@ from .rules import (
     counts_error,
     holder_error,
     is_quorate,
+    match_names,
     quorum_message,
     quorum_of,
     voters_message,
@@ -68,6 +69,19 @@ class QuorumError(ValidationError):
 
 class SignInError(ValidationError):
     """A QR sign-in outside the meeting's window or by someone who may not sign in."""
+
+
+class AttendanceMarkError(ValidationError):
+    """The attendance given with a new meeting names someone not on its list, twice, or marks a
+    row in a way its rules refuse (a leave without its reason)."""
+
+
+@dataclass(frozen=True)
+class Mark:
+    """How one row of a new meeting's attendance list is marked (its status, a leave's reason)."""
+
+    status: str
+    reason: str = ""
 
 
 # --- checks shared by the services and the admin's forms ---------------------------------------
@@ -166,10 +180,14 @@ def meeting_save(
     actor: Any,
     update_fields: list[str] | None = None,
     mark: Callable[[list[Attendance]], None] | None = None,
+    marks: dict[str, Mark] | None = None,
+    present_names: Sequence[str] = (),
 ) -> Meeting:
-    """Record a meeting (its attendance pre-filled from who should attend, then marked by `mark`
-    if given: a record entered after the fact), or save a change to one and recount it from its
-    attendance as stored."""
+    """Record a meeting with its attendance in one go: who should attend (应到), marked as given
+    (`marks` by row key, `present_names` marked present, or `mark` for a record entered after
+    the fact), everyone else as pre-filled (缺席, or 免于参加 where the rules excuse them); or save
+    a change to one and recount it from its attendance as stored. A mark that cannot be applied
+    (an unknown or ambiguous name, a leave without its reason) refuses the whole meeting."""
     is_new = meeting.pk is None
     if meeting.organization_id is None:
         meeting.full_clean()
@@ -179,7 +197,11 @@ def meeting_save(
     if errors := meeting_errors(meeting):
         raise ValidationError(errors)
     meeting.joint_committee = joint_committee_of(meeting)
-    prefill = attendee_list(meeting) if is_new and meeting.source == MeetingSource.RECORDED else []
+    prefill: list[Attendance] = []
+    if is_new and meeting.source == MeetingSource.RECORDED:
+        prefill, problems = attendance_prefill(meeting, marks, present_names)
+        if problems:
+            raise AttendanceMarkError(problems)
     if prefill and mark is not None:
         mark(prefill)
     if is_new and meeting.source == MeetingSource.RECORDED:
@@ -196,6 +218,58 @@ def meeting_save(
     if is_new:
         meeting_held_for_default(meeting)
     return meeting
+
+
+def attendance_prefill(
+    meeting: Meeting, marks: dict[str, Mark] | None = None, present_names: Sequence[str] = ()
+) -> tuple[list[Attendance], list[str]]:
+    """The attendance list a new meeting starts with (unsaved): who should attend, marked by
+    `marks` ({row key: Mark}) and with `present_names` present; and what could not be marked,
+    in Chinese (nothing is marked then)."""
+    prefill = attendee_list(meeting)
+    rows = {attendance.list_key: attendance for attendance in prefill}
+    problems = [] if set(marks or {}) <= set(rows) else [LIST_CHANGED]
+    wanted = {key: mark for key, mark in (marks or {}).items() if key in rows}
+    named = match_names(present_names, ((key, a.name) for key, a in rows.items()))
+    if named.error:
+        problems.append(named.error)
+    for key in named.keys:
+        if wanted.get(key, Mark(AttendanceStatus.PRESENT)).status == AttendanceStatus.LEAVE:
+            problems.append(f"{rows[key].name}已标记为请假，又在粘贴的出席名单中，请核对。")
+        wanted[key] = Mark(AttendanceStatus.PRESENT)
+    for key, mark in wanted.items():
+        if error := _mark_error(rows[key], mark):
+            problems.append(error)
+    if problems:
+        return prefill, problems
+    for key, mark in wanted.items():
+        row = rows[key]
+        kept = row.reason if mark.status == row.status else ""  # 年老病重's excuse stays
+        row.status, row.reason = mark.status, mark.reason.strip() or kept
+    return prefill, []
+
+
+LIST_CHANGED = "应到名单已有变化（有人转入、转出或换届），请重新选择召开日期，核对名单后再保存。"
+
+
+def _mark_error(attendance: Attendance, mark: Mark) -> str | None:
+    """Why `attendance` may not be marked `mark` (its name leads the message)."""
+    name = attendance.name
+    if mark.status not in AttendanceStatus.values:
+        return f"{name}的出席情况无法识别，请选择出席、请假或缺席。"
+    if mark.status == AttendanceStatus.LEAVE and not mark.reason.strip():
+        return f"{name}请假，请填写请假事由。"
+    meeting = attendance.meeting
+    if mark.status == AttendanceStatus.PRESENT and meeting.held_on > timezone.localdate():
+        return (
+            f"会议定于{meeting.held_on:%Y-%m-%d}召开，尚不能登记{name}出席："
+            "请会后登记（请假可以提前登记）。"
+        )
+    if mark.status == AttendanceStatus.EXCUSED and attendance.status != AttendanceStatus.EXCUSED:
+        if attendance.is_guest:
+            return f"{name}是列席人员，不需要登记免于参加。"
+        return excused_error(attendance)
+    return None
 
 
 def branches_below(meeting: Meeting) -> Any:

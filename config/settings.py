@@ -429,6 +429,12 @@ ACTIVITIES_SIGN_IN_EARLY_MINUTES = env.int("ACTIVITIES_SIGN_IN_EARLY_MINUTES", d
 ACTIVITIES_SIGN_IN_DEFAULT_HOURS = env.int("ACTIVITIES_SIGN_IN_DEFAULT_HOURS", default=2)
 # Where a member who scans the code logs in (the members' portal, not the staff admin).
 ACTIVITIES_SIGN_IN_LOGIN_URL = env("ACTIVITIES_SIGN_IN_LOGIN_URL", default="portal:login")
+# The site's address as a member's phone reaches it: the printed 签到表's QR code points there
+# (by default the public site's address, PUBLICITY_PUBLIC_BASE_URL, the same server).
+ACTIVITIES_SIGN_IN_BASE_URL = env(
+    "ACTIVITIES_SIGN_IN_BASE_URL",
+    default=env("PUBLICITY_PUBLIC_BASE_URL", default="http://localhost:8000"),
+)
 # 议程, 会议记录 and 决议 of a meeting: at most this many characters each (a longer text goes in
 # as an attachment). The synchronous 会议记录 PDF of such a record stays well under a second.
 ACTIVITIES_TEXT_MAX_CHARS = env.int("ACTIVITIES_TEXT_MAX_CHARS", default=10000)

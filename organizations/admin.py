@@ -191,6 +191,9 @@ class UnitAdmin(ScopedHistoryAdmin):
     autocomplete_fields = ("community", "party_organization")
     filter_horizontal = ("linked_communities",)
 
+    class Media:
+        css = {"all": ("css/two_list.css",)}  # the picker fits 1366 px
+
     @admin.display(description="联系电话")
     def masked_phone(self, unit: Unit) -> str:
         return mask_phone(unit.contact_phone)
@@ -210,6 +213,10 @@ class JointCommitteeAdmin(ScopedHistoryAdmin):
     search_fields = ("name", "community__name")
     list_select_related = ("community",)
     filter_horizontal = ("member_units",)
+
+    class Media:
+        css = {"all": ("css/two_list.css",)}  # the picker fits 1366 px
+
     inlines = [CommitteeMemberInline]
     inline_services = {
         CommitteeMember: Services(

@@ -12,10 +12,11 @@ from typing import Any
 from django import forms
 from django.conf import settings
 from django.contrib import admin
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.forms.models import BaseInlineFormSet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.urls import path
 from django.utils import timezone
 from django.utils.html import format_html
 from import_export.admin import ImportExportMixin
@@ -50,6 +51,7 @@ from .models import (
 )
 from .printables import NOTICE_POSTER, NOTICE_RECORD_BOOK
 from .resources import DevelopmentResource
+from .voters import VotersOnAddMixin, render_voters
 
 
 class DueFilter(admin.SimpleListFilter):
@@ -234,18 +236,21 @@ class DevelopmentCaseAdmin(  # type: ignore[misc]
         self._extend(request, queryset, 12)
 
 
-class VoteForm(ServiceCheckedForm):
-    """Those entitled are computed (the branch's full members on the date, less the exclusions
-    below); where the 支部党员大会 is recorded in 三会一课, its attendance is used."""
+class VoteForm(VotersOnAddMixin, ServiceCheckedForm):
+    """Those entitled are computed (the branch's full members on the date, less those left out
+    with a reason in the list, publicity/voters.py); where the 支部党员大会 is recorded in
+    三会一课, its attendance is used."""
 
     actor: Any = None  # set per request by BranchVoteAdmin.get_form
 
     def service_errors(self, instance: Any) -> dict[str, str]:
-        data = self.cleaned_data
         if not instance.case_id or not instance.held_on:
             return {}
-        instance._attended = list(data.get("attended") or [])
-        return services.branch_vote_errors(instance, instance._attended, actor=self.actor)
+        instance._attended, instance._exclusions = self.voters_posted(instance.case)
+        errors = services.branch_vote_errors(
+            instance, instance._attended, instance._exclusions, actor=self.actor
+        )
+        return {("voters" if k in ("attended", "__all__") else k): v for k, v in errors.items()}
 
     class Meta:
         model = BranchVote
@@ -253,50 +258,21 @@ class VoteForm(ServiceCheckedForm):
                   "written_opinions", "yes", "no", "abstain")  # fmt: skip
 
 
-class ExclusionFormSet(BaseInlineFormSet):  # type: ignore[type-arg]
-    """Checks the vote with its exclusions before anything is saved."""
-
-    actor: Any = None  # set per request by ExclusionInline.get_formset
-
-    def exclusions(self) -> list[tuple[Any, str]]:
-        return [
-            (form.cleaned_data["member"], form.cleaned_data["reason"])
-            for form in self.forms
-            if form.cleaned_data.get("member") and not form.cleaned_data.get("DELETE")
-        ]
-
-    def clean(self) -> None:
-        super().clean()
-        vote = self.instance
-        if vote.pk is not None or not vote.case_id or not vote.held_on:
-            return
-        errors = services.branch_vote_errors(
-            vote, getattr(vote, "_attended", []), self.exclusions(), actor=self.actor
-        )
-        if errors:
-            raise ValidationError(list(errors.values()))
-
-
 class ExclusionInline(ScopedTabularInline):
+    """A recorded vote's exclusions (a new vote gives them in its list of voters)."""
+
     model = VoteExclusion
-    formset = ExclusionFormSet
-    extra = 1
+    extra = 0
     fields = ("member", "reason", "note")
-    autocomplete_fields = ("member",)
     verbose_name_plural = (
         "不计入表决人数的正式党员（仅限：受留党察看处分、因病不能表达意志、自费出国半年以上、"
         "被剥夺人身自由、外出工作学习半年以上且不能参加会议）"
     )
 
-    def get_formset(self, request: HttpRequest, obj: Any = None, **kwargs: Any) -> Any:
-        formset = super().get_formset(request, obj, **kwargs)
-        formset.actor = request.user
-        return formset
-
 
 def _vote_arguments(form: Any, formsets: list[Any]) -> dict[str, Any]:
-    exclusions = next((f.exclusions() for f in formsets if isinstance(f, ExclusionFormSet)), [])
-    return {"attended": form.cleaned_data.get("attended") or [], "exclusions": exclusions}
+    vote = form.instance
+    return {"attended": vote._attended, "exclusions": vote._exclusions}
 
 
 @admin.register(BranchVote)
@@ -306,20 +282,42 @@ class BranchVoteAdmin(ScopedHistoryAdmin):
     model_services = Services(
         "vote", services.branch_vote_save, arguments=_vote_arguments, with_inlines=True
     )
-    inlines = [ExclusionInline]
     list_display = ("case", "step", "held_on", "entitled_count", "attended_count", "yes", "no",
                     "abstain", "outcome")  # fmt: skip
     list_filter = ("step", branch_filter("case__branch_id"))
     search_fields = ("case__name",)
     list_select_related = ("case",)
     autocomplete_fields = ("case",)
-    filter_horizontal = ("attended",)
     readonly_fields = ("entitled_count", "attended_count", "entitled_list")
 
     def get_form(self, request: HttpRequest, obj: Any = None, **kwargs: Any) -> Any:
         form = super().get_form(request, obj, **kwargs)
         form.actor = request.user
         return form
+
+    def get_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        """A new vote starts from the list of those entitled (publicity/voters.py); a recorded
+        one shows who was entitled and present, and the exclusions below."""
+        counts = ("written_count", "written_opinions", "yes", "no", "abstain")
+        if obj is None:
+            return ("case", "step", "held_on", "voters", *counts)
+        return ("case", "step", "held_on", "entitled_count", "entitled_list", "attended_count",
+                "attended", *counts)  # fmt: skip
+
+    def get_inlines(self, request: HttpRequest, obj: Any = None) -> Any:
+        return [ExclusionInline] if obj is not None else []
+
+    def get_urls(self) -> list[Any]:
+        wrap = self.admin_site.admin_view
+        voters = path("voters/", wrap(self.voters_view), name="publicity_branchvote_voters")
+        return [voters, *super().get_urls()]
+
+    def voters_view(self, request: HttpRequest) -> HttpResponse:
+        """The form's list for the case and date asked (a case the user may record votes of)."""
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        form = self.get_form(request)(initial=request.GET.dict())
+        return HttpResponse(render_voters(form.fields["voters"].widget.listed))
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return obj is None and super().has_change_permission(request, obj)

@@ -55,6 +55,7 @@ from ..resources import MeetingLedgerResource
 from ..rules import Counts, Status, attendance_counts
 from ..selectors import compliance as compliance_selectors
 from ..views import sign_in
+from .attendance import AttendanceOnAddMixin, render_rows
 
 MEETING_ORGANIZATION = organization_filter(
     "organization_id", title="党组织", kinds=MEETING_HOLDER_KINDS, parameter="organization"
@@ -73,7 +74,9 @@ HELD = choice_filter(
 )
 
 
-class MeetingForm(ServiceCheckedForm):
+class MeetingForm(AttendanceOnAddMixin, ServiceCheckedForm):
+    """A new meeting is recorded with its attendance (activities/admin/attendance.py)."""
+
     class Meta:
         model = Meeting
         fields = "__all__"
@@ -84,11 +87,13 @@ class MeetingForm(ServiceCheckedForm):
         ready = instance.organization_id and instance.kind
         if ready and (error := services.held_for_error(instance, held_for)):
             errors.setdefault("held_for", error)
-        if instance.pk is None and instance.organization_id and instance.decisions.strip():
-            errors.setdefault(
-                "decisions", "请先保存会议、逐人登记出席情况；达到法定人数后才能填写决议。"
-            )
+        if ready and instance.held_on and not errors:
+            errors.update(self.attendance_errors(instance))
         return errors
+
+
+def _meeting_arguments(form: Any, formsets: list[Any]) -> dict[str, Any]:
+    return dict(form.service_arguments())
 
 
 class AttendanceFormSet(BaseInlineFormSet):  # type: ignore[type-arg]
@@ -137,7 +142,11 @@ class AttendanceInline(ScopedTabularInline):
         "signed_in_at",
     )  # fmt: skip
     readonly_fields = ("has_vote", "signed_in_at")
-    verbose_name_plural = "出席情况（按应到名单预填，逐人标记出席、请假或缺席）"
+    verbose_name_plural = "出席情况（“全部出席”后逐人修改请假、缺席）"
+
+    class Media:
+        js = ("activities/attendance.js",)  # its "全部出席" button
+        css = {"all": ("activities/attendance.css",)}
 
 
 class AttachmentInline(ScopedTabularInline):
@@ -153,7 +162,11 @@ class MeetingAdmin(SpreadsheetAdminMixin, ImportExportMixin, ScopedHistoryAdmin)
     resource_classes = [MeetingLedgerResource]
     # A change is saved after its attendance, so the quorum is checked against what was marked.
     model_services = Services(
-        "meeting", services.meeting_save, services.meeting_delete, after_inlines=True
+        "meeting",
+        services.meeting_save,
+        services.meeting_delete,
+        arguments=_meeting_arguments,
+        after_inlines=True,
     )
     inline_services = {
         Attendance: Services("attendance", services.attendance_save, services.attendance_delete),
@@ -186,7 +199,12 @@ class MeetingAdmin(SpreadsheetAdminMixin, ImportExportMixin, ScopedHistoryAdmin)
         basics += ["host", "recorder", "topic"]
         content = ["agenda", "minutes", "decisions"]
         if obj is None:
-            return [(None, {"fields": basics + content})]
+            attendance = ["attendance", "present_names"]
+            return [
+                (None, {"fields": basics}),
+                ("出席情况（选择党组织、类型和日期后列出应到名单）", {"fields": attendance}),
+                ("会议内容", {"fields": content}),
+            ]
         counted = ["quorum_status"]
         if obj.source == MeetingSource.IMPORTED:
             counted = ["expected_count", "present_count", "leave_count", *counted]
@@ -223,11 +241,10 @@ class MeetingAdmin(SpreadsheetAdminMixin, ImportExportMixin, ScopedHistoryAdmin)
         if not change and meeting.source == MeetingSource.RECORDED:
             self.message_user(
                 request,
-                f"已按应到名单预填{meeting.attendances.count()}人的出席情况（默认缺席），"
-                "请逐人标记出席、请假或缺席后保存。",
+                f"已登记{meeting.attendances.count()}人的出席情况：应到{meeting.expected_count}人、"
+                f"实到{meeting.present_count}人、请假{meeting.leave_count}人。",
                 messages.INFO,
             )
-            return
         if not meeting.is_quorate and not meeting.is_planned:
             rows = meeting.attendances.values_list("status", "is_guest", "has_vote")
             counts = attendance_counts(rows)
@@ -297,6 +314,7 @@ class MeetingAdmin(SpreadsheetAdminMixin, ImportExportMixin, ScopedHistoryAdmin)
         return [
             path("compliance/", wrap(self.compliance_view), name="activities_meeting_compliance"),
             path("<int:pk>/qr.svg", wrap(self.qr_view), name="activities_meeting_qr"),
+            path("expected/", wrap(self.expected_view), name="activities_meeting_expected"),
             # A member (not staff) signs in here, logged in through the portal: no admin_view.
             path("sign-in/<str:token>/", sign_in, name="activities_meeting_sign_in"),
             *super().get_urls(),
@@ -307,6 +325,14 @@ class MeetingAdmin(SpreadsheetAdminMixin, ImportExportMixin, ScopedHistoryAdmin)
             raise PermissionDenied
         queryset = self.get_queryset(request).select_related("organization")
         return get_object_or_404(queryset, pk=pk)
+
+    def expected_view(self, request: HttpRequest) -> HttpResponse:
+        """The add page's attendance list for the organization, kind and date asked: only an
+        organization the user may record meetings of."""
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        form = self.get_form(request)(initial=request.GET.dict())
+        return HttpResponse(render_rows(form.fields["attendance"].widget.listed))
 
     def qr_view(self, request: HttpRequest, pk: int) -> HttpResponse:
         from ..reports import sign_in_qr_svg

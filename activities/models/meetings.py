@@ -230,6 +230,16 @@ class Attendance(models.Model):
     def is_expected(self) -> bool:
         return not self.is_guest and self.status != AttendanceStatus.EXCUSED
 
+    @property
+    def list_key(self) -> str:
+        """The row's key in a meeting's attendance list before it is saved (the add page's
+        marks): the member, the committee member, or the name of a committee position."""
+        if self.member_id:
+            return f"m{self.member_id}"
+        if self.committee_member_id:
+            return f"c{self.committee_member_id}"
+        return f"n{self.name}"
+
 
 def attachment_path(instance: MeetingAttachment, filename: str) -> str:
     return f"activities/meetings/{instance.meeting_id}/{filename}"

@@ -81,6 +81,7 @@ def scope_rows(tree: Any, people: Any, users: Any) -> None:
 CUSTOM_URLS: dict[str, tuple[str, ...]] = {
     #                                          superuser sub_district secretary branch unit member
     "activities_meeting_compliance":          (OK, OK, OK, OK, NO, LOGIN),
+    "activities_meeting_expected":            (OK, OK, OK, OK, NO, LOGIN),
     "activities_meeting_import_template":     (OK, OK, OK, OK, NO, LOGIN),
     "activities_meeting_qr":                  (OK, OK, OK, OK, NO, LOGIN),
 }  # fmt: skip

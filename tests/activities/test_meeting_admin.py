@@ -93,7 +93,7 @@ def test_an_officer_records_a_meeting_and_gets_the_attendance_prefilled(
             "topic": "第一季度党员大会", "place": "会议室"}  # fmt: skip
     response = client.post(reverse(ADD), data, follow=True)
     meeting = Meeting.objects.get()
-    assert "已按应到名单预填2人的出席情况" in response.content.decode()
+    assert "已登记2人的出席情况：应到2人、实到0人、请假0人。" in response.content.decode()
     change = client.get(reverse("admin:activities_meeting_change", args=[meeting.pk]))
     text = change.content.decode()
     assert "张三" in text
@@ -132,13 +132,23 @@ def test_a_committee_meeting_with_too_few_present_says_so_at_once(
     )
 
 
-def test_decisions_on_a_new_meeting_wait_for_its_attendance(client, tree, branch_officer_a) -> None:
+def test_decisions_on_a_new_meeting_are_checked_against_its_attendance_as_marked(
+    client, tree, branch_officer_a
+) -> None:
+    zhang = MemberFactory(branch=tree.branch_a, name="张三")
+    MemberFactory(branch=tree.branch_a, name="李四")
     client.force_login(branch_officer_a)
     data = {"organization": tree.branch_a.pk, "kind": K.GENERAL_MEETING, "held_on": "2026-03-18",
-            "topic": "大会", "decisions": "通过"}  # fmt: skip
+            "topic": "大会", "decisions": "通过", "attendance-key": [f"m{zhang.pk}"],
+            f"attendance-m{zhang.pk}-status": S.PRESENT}  # fmt: skip
     response = client.post(reverse(ADD), data)
-    assert "请先保存会议、逐人登记出席情况" in response.content.decode()
+    assert "支部党员大会应到2人、实到1人，未达到法定人数" in response.content.decode()
     assert not Meeting.objects.exists()
+
+    data["present_names"] = "张三、李四"
+    client.post(reverse(ADD), data)
+    meeting = Meeting.objects.get()
+    assert (meeting.present_count, meeting.is_quorate, meeting.decisions) == (2, True, "通过")
 
 
 def test_another_communitys_officer_cannot_open_the_meeting(client, tree, secretary_b) -> None:
@@ -298,6 +308,15 @@ def test_the_qr_code_signs_a_member_in(client, tree, secretary_a) -> None:
     assert "确认本人出席" in client.get(url).content.decode()
     assert "您已签到" in client.post(url).content.decode()
     assert meeting.attendances.get(member__user=user).status == S.PRESENT
+
+    # The secretary's page of the meeting shows the row marked present, with the scan's time.
+    client.force_login(secretary_a)
+    page = client.get(reverse("admin:activities_meeting_change", args=[meeting.pk]))
+    assert "实到1人" in page.content.decode()
+    rows = page.context["inline_admin_formsets"][0].formset.forms
+    scanned = next(form for form in rows if form.instance.name == "扫码人")
+    assert scanned["status"].value() == S.PRESENT
+    assert scanned.instance.signed_in_at is not None
 
 
 def test_notifications_are_their_recipients_own(client, tree, secretary_a, secretary_b) -> None:

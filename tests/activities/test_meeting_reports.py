@@ -65,6 +65,21 @@ def test_the_sign_in_sheet_lists_who_should_attend_with_room_to_sign(meeting) ->
     assert "不要求手机签到" in text
 
 
+def test_the_sign_in_sheet_carries_the_meetings_qr_code(meeting, settings) -> None:
+    import segno
+
+    from activities.printables import sign_in_sheet_context
+    from kit.printables import Job
+
+    settings.ACTIVITIES_SIGN_IN_BASE_URL = "https://dangjian.example.cn/"
+    context = sign_in_sheet_context(Job({"meeting": meeting}, None, "pdf"))
+    url = f"https://dangjian.example.cn/admin/activities/meeting/sign-in/{meeting.sign_in_token}/"
+    assert context["sign_in_url"] == url
+    assert context["qr"] == segno.make(url, error="m").svg_data_uri(scale=4, border=2)
+    _, text = pdf_text(make("meeting_sign_in_sheet", meeting=meeting))
+    assert "会议时间内可扫码签到" in "".join(text.split())
+
+
 def test_the_theme_day_sign_in_sheet_marks_the_aged_excused(tree, meeting) -> None:
     theme_day = services.meeting_save(
         meeting=Meeting(

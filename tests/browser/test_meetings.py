@@ -45,7 +45,7 @@ def test_too_few_present_is_said_at_once_and_the_month_shows_missing(
     page.locator("input[name=topic]").fill(f"{day.month}月支委会")
     page.locator("input[name=_continue], button[name=_continue]").first.click()
     page.wait_for_load_state()
-    expect(page.get_by_text("已按应到名单预填2人的出席情况")).to_be_visible()
+    expect(page.get_by_text("已登记2人的出席情况")).to_be_visible()
 
     page.locator("select[name=attendances-0-status]").select_option("present")
     page.locator("textarea[name=decisions]").fill("同意推荐入党积极分子")

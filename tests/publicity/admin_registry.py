@@ -75,6 +75,7 @@ def scope_rows(tree: Any, people: Any, users: Any) -> None:
 # the one print view) and documents (queued for the worker), role by role.
 CUSTOM_URLS: dict[str, tuple[str, ...]] = {
     #                                          superuser sub_district secretary branch unit member
+    "publicity_branchvote_voters":             (OK, OK, OK, OK, NO, LOGIN),
     "publicity_developmentcase_import_template": (OK, OK, OK, OK, NO, LOGIN),
 }  # fmt: skip
 PRINTABLES: dict[str, tuple[str, ...]] = {

@@ -316,6 +316,16 @@ def test_the_branch_officer_cannot_record_the_committees_approval_in_the_form(
     assert not case.steps.filter(number=13).exists()
 
 
+def _voters(people: list[Any], present: list[Any], left_out: dict[Any, str]) -> dict[str, Any]:
+    """The vote form's list as the browser posts it: every row's key, 到会 ticked, a reason."""
+    data: dict[str, Any] = {"voters-key": [str(m.pk) for m in people]}
+    for member in present:
+        data[f"voters-{member.pk}-present"] = "on"
+    for member, reason in left_out.items():
+        data[f"voters-{member.pk}-reason"] = reason
+    return data
+
+
 def test_a_vote_is_recorded_in_the_admin_with_its_exclusions_and_advances_the_case(
     client: Any, case: Any, secretary_a: Any
 ) -> None:
@@ -325,12 +335,8 @@ def test_a_vote_is_recorded_in_the_admin_with_its_exclusions_and_advances_the_ca
     client.force_login(secretary_a)
     data = {
         "case": str(case.pk), "step": "15", "held_on": f"{step_date(start, 15):%Y-%m-%d}",
-        "attended": [str(m.pk) for m in people[:3]], "written_count": "0",
-        "written_opinions": "", "yes": "3", "no": "0", "abstain": "0",
-        "exclusions-TOTAL_FORMS": "1", "exclusions-INITIAL_FORMS": "0",
-        "exclusions-MIN_NUM_FORMS": "0", "exclusions-MAX_NUM_FORMS": "1000",
-        "exclusions-0-member": str(people[4].pk), "exclusions-0-reason": "illness",
-        "exclusions-0-note": "住院治疗",
+        "written_count": "0", "written_opinions": "", "yes": "3", "no": "0", "abstain": "0",
+        **_voters(people, present=people[:3], left_out={people[4]: "illness"}),
     }  # fmt: skip
     response = client.post(reverse("admin:publicity_branchvote_add"), data)
     assert response.status_code == 302, response.content.decode()[:2000]
@@ -349,12 +355,8 @@ def test_a_failing_head_count_is_shown_in_the_vote_form(
     client.force_login(secretary_a)
     data = {
         "case": str(case.pk), "step": "15", "held_on": f"{step_date(start, 15):%Y-%m-%d}",
-        "attended": [str(m.pk) for m in people[:3]], "written_count": "0",
-        "written_opinions": "", "yes": "3", "no": "0", "abstain": "0",
-        "exclusions-TOTAL_FORMS": "1", "exclusions-INITIAL_FORMS": "0",
-        "exclusions-MIN_NUM_FORMS": "0", "exclusions-MAX_NUM_FORMS": "1000",
-        "exclusions-0-member": str(people[0].pk), "exclusions-0-reason": "abroad",
-        "exclusions-0-note": "",
+        "written_count": "0", "written_opinions": "", "yes": "3", "no": "0", "abstain": "0",
+        **_voters(people, present=people[:3], left_out={people[0]: "abroad"}),
     }  # fmt: skip
     response = client.post(reverse("admin:publicity_branchvote_add"), data)
     assert response.status_code == 200
@@ -382,3 +384,61 @@ def test_a_notice_is_withdrawn_in_the_admin_with_a_reason(
     assert notice.is_withdrawn
     assert notice.withdrawn_reason == "发展对象工作调动，择期重新公示"
     assert not Notice.objects.running_on(timezone.localdate()).exists()
+
+
+def test_the_vote_form_starts_from_the_branchs_full_members_not_a_picker_of_the_community(
+    client: Any, case: Any, secretary_a: Any, tree: SimpleNamespace
+) -> None:
+    from members.rules import MemberStatus
+    from tests.members.factories import MemberFactory
+    from tests.organizations.factories import OrganizationFactory
+
+    start = months_after(timezone.localdate(), -36)
+    record_steps(case, 14, start)
+    people = voters(case.branch, 3)
+    MemberFactory(branch=case.branch, name="预备党员甲", status=MemberStatus.PROBATIONARY,
+                  joined_on=timezone.localdate() - dt.timedelta(days=30))  # fmt: skip
+    # Another branch of the same community: the old picker listed the whole community.
+    neighbour = OrganizationFactory(kind="branch", parent=tree.community_a, code="SD-A-2")
+    MemberFactory(branch=neighbour, name="别的支部的人")
+    client.force_login(secretary_a)
+    day = f"{step_date(start, 15):%Y-%m-%d}"
+    page = client.get(reverse("admin:publicity_branchvote_add"), {"case": case.pk, "held_on": day})
+    text = page.content.decode()
+    for member in people:
+        assert f"{member.name}</td>" in text
+    assert "预备党员甲" not in text
+    assert "别的支部的人" not in text
+    assert "selector-available" not in text  # no two-list picker of all members
+    assert "受留党察看处分" in text  # the fixed list of reasons, on every row
+    listed = client.get(reverse("admin:publicity_branchvote_voters"), {"case": case.pk,
+                                                                        "held_on": day})  # fmt: skip
+    assert f"{people[0].name}</td>" in listed.content.decode()
+
+
+def test_the_vote_form_takes_who_was_present_from_the_recorded_general_meeting(
+    client: Any, case: Any, secretary_a: Any
+) -> None:
+    from activities import services as meeting_services
+    from activities.models import AttendanceStatus, Meeting
+    from activities.rules import MeetingKind
+
+    start = months_after(timezone.localdate(), -36)
+    record_steps(case, 14, start)
+    people = voters(case.branch, 3)
+    day = step_date(start, 15)
+
+    def two_present(rows: list[Any]) -> None:
+        for row in rows:
+            if row.member_id in {people[0].pk, people[1].pk}:
+                row.status = AttendanceStatus.PRESENT
+
+    meeting = Meeting(organization=case.branch, kind=MeetingKind.GENERAL_MEETING, held_on=day,
+                      topic="讨论接收预备党员")  # fmt: skip
+    meeting_services.meeting_save(meeting=meeting, actor=None, mark=two_present)
+    client.force_login(secretary_a)
+    page = client.get(reverse("admin:publicity_branchvote_add"), {"case": case.pk,
+                                                                 "held_on": f"{day:%Y-%m-%d}"})  # fmt: skip
+    text = page.content.decode()
+    assert "到会情况取自当天支部党员大会" in text
+    assert text.count('-present" checked disabled') == 2
