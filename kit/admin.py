@@ -45,7 +45,9 @@ class Services:
     - `after_inlines`: a change is saved after its inlines (a meeting recounted from its
       attendance as posted, so that its quorum is checked against what was just marked);
     - `with_inlines`: the service writes the row with its many-to-many fields and inlines at once
-      (a vote with its exclusions, checked together); the page itself writes none of them.
+      (a vote with its exclusions, checked together); the page itself writes none of them;
+    - `notice(obj, change)`: what the page tells after a save that went through, as a warning
+      (a plan first saved in December: next year's budget is not set up yet), or None.
     """
 
     def __init__(
@@ -57,8 +59,10 @@ class Services:
         arguments: PageArguments = _no_arguments,
         after_inlines: bool = False,
         with_inlines: bool = False,
+        notice: Callable[[Any, bool], str | None] | None = None,
     ) -> None:
         self.entity, self.save_fn, self.delete_fn = entity, save, delete
+        self.notice = notice
         self.arguments, self.after_inlines, self.with_inlines = (
             arguments,
             after_inlines,
@@ -261,6 +265,9 @@ class ScopedAdmin(ScopedQuerysetMixin, UnfoldModelAdmin):
             changed_fields(form) if change else None,
             **services.arguments(form, list(formsets)),
         )
+        said = services.notice(form.instance, change) if services.notice else None
+        if said:
+            self.message_user(request, said, messages.WARNING)
 
     def delete_model(self, request: HttpRequest, obj: Any) -> None:
         if self.model_services is None:

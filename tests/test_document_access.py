@@ -264,4 +264,5 @@ def test_every_kind_offered_can_be_made_from_the_form(
         SPENDING_PLAN, "registration_cards", "activity_cards", "assessment_sheet",
         "campaign_unregistered", "meeting_sign_in_sheet", "meeting_record", "notice_poster",
         "notice_record_book",
+        "member_login_slips",  # made with the logins it announces, from the member list
     }  # fmt: skip

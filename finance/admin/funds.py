@@ -153,7 +153,14 @@ class ActForm(ThemedForm):
 @admin.register(SpendingPlan)
 class SpendingPlanAdmin(RefusedSaveMixin, ScopedHistoryAdmin):
     form = SpendingPlanForm
-    model_services = Services("plan", services.spending_plan_save, services.spending_plan_delete)
+    model_services = Services(
+        "plan",
+        services.spending_plan_save,
+        services.spending_plan_delete,
+        notice=lambda plan, change: (
+            None if change else services.spending_plan_notice(plan, today=timezone.localdate())
+        ),
+    )
     inline_services = {
         SpendingItem: Services("item", services.spending_item_save, services.spending_item_delete)
     }
@@ -180,13 +187,6 @@ class SpendingPlanAdmin(RefusedSaveMixin, ScopedHistoryAdmin):
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         draft = obj is None or obj.is_editable_draft
         return super().has_delete_permission(request, obj) and draft
-
-    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
-        super().save_model(request, obj, form, change)
-        if not change and obj.pk:
-            notice = services.spending_plan_notice(obj, today=timezone.localdate())
-            if notice:
-                self.message_user(request, notice, messages.WARNING)
 
     @admin.display(description="月份", ordering="month")
     def month_label(self, plan: SpendingPlan) -> str:

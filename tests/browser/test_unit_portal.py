@@ -11,6 +11,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from activities.models import FeedbackCard, FeedbackStatus
+from kit.periods import period_text
 from organizations.demo import DEMO_PASSWORD
 
 pytestmark = pytest.mark.browser
@@ -67,7 +68,7 @@ def test_the_unit_acknowledges_a_card_and_the_secretary_sees_it(
     row = (
         page.locator("#result_list tbody tr")
         .filter(has_text=card.member.name)
-        .filter(has_text=card.period)
+        .filter(has_text=period_text(card.period))  # shown as people say it: 2026年上半年
     )
     expect(row).to_contain_text("单位已签收")
     expect(row).to_contain_text(COMMENT[:30])
