@@ -4,11 +4,9 @@
 # PostgreSQL and Redis. Extra arguments go to pytest (`-n 0`: in one process).
 #
 # One test process per core (pytest-xdist), each with its own test database, Redis key prefix and
-# clone of the demo, which is built once per run into a template (tests/demo_template.py). A process
-# that runs out of tests takes half of another's queue (--dist=worksteal): with plain load
-# scheduling one process sat idle for the last six of twelve minutes behind the other's backlog.
+# clone of the demo, which is built once per run into a template (tests/demo_template.py).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/system-packages.sh
 source scripts/bootstrap.sh
-python -m pytest --numprocesses=logical --dist=worksteal "$@"
+python -m pytest --numprocesses=logical "$@"
