@@ -38,7 +38,7 @@ def members_panel(request: HttpRequest) -> Panel | None:
     if not user.has_perm("members.view_member"):
         return None
     today = timezone.localdate()
-    panel = Panel(title="党员管理", order=30)
+    panel = Panel(title="党员队伍", order=30)
     if user.has_perm("members.change_member"):
         panel.todos.append(_probation_todo(user, today))
     if user.has_perm("members.add_review"):

@@ -142,7 +142,7 @@ def test_panels_come_in_their_order(rf: Any, superuser: Any) -> None:
     request = rf.get("/admin/")
     request.user = superuser
     titles = [p.title for p in panel_list(request)]
-    assert titles.index("党员管理") < titles.index("组织架构")
+    assert titles.index("党员队伍") < titles.index("组织架构")
 
 
 def test_member_with_the_right_password_is_told_why_not_wrong(client: Any, db: None) -> None:
@@ -180,7 +180,7 @@ def test_category_chart_counts_each_category_once(tree: Any, secretary_a: Any, r
     mf.MemberFactory(branch=tree.branch_b, categories=["retired"])  # another community's
     request = rf.get("/admin/")
     request.user = secretary_a
-    members = next(p for p in panel_list(request) if p.title == "党员管理")
+    members = next(p for p in panel_list(request) if p.title == "党员队伍")
     bars = dict(members.charts[0].bars)
     assert len(members.charts[0].bars) == len(bars)
     assert (bars["在职"], bars["流动"], bars["离退休"], bars["学生"]) == (1, 1, 1, 0)

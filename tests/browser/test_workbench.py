@@ -30,7 +30,7 @@ def test_each_roles_first_screen_shows_its_to_dos(
 ) -> None:
     page = login(username, DEMO_PASSWORD)
     expect(page).to_have_url(re.compile(r"/admin/$"))
-    panel = page.locator("section.panel", has=page.get_by_role("heading", name="党员管理"))
+    panel = page.locator("section.panel", has=page.get_by_role("heading", name="党员队伍"))
     expect(panel).to_be_visible()
     todo = panel.locator("li.todo").filter(has_text="流动党员应转移组织关系")
     expect(todo).to_be_visible()
