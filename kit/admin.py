@@ -528,6 +528,15 @@ class SpreadsheetAdminMixin:
         """Resources import and export within the user's scope (kit.imports)."""
         return {**kwargs, "user": request.user}
 
+    def get_import_resource_kwargs(self, request: HttpRequest, **kwargs: Any) -> Any:
+        """The import's preview masks the personal columns for a user who sees them masked on
+        the pages (the file itself is imported whole)."""
+        found = super().get_import_resource_kwargs(request, **kwargs)  # type: ignore[misc]
+        may_see = getattr(self, "may_see_personal_data", None)
+        if may_see is not None and not may_see(request):
+            found["preview_masks"] = self.personal_fields()  # type: ignore[attr-defined]
+        return found
+
     def get_import_data_kwargs(self, **kwargs: Any) -> Any:
         kwargs = super().get_import_data_kwargs(**kwargs)  # type: ignore[misc]
         kwargs["rollback_on_validation_errors"] = True

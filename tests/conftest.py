@@ -27,6 +27,19 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     )
 
 
+# The tests that take longest (a browser, a real worker, a subprocess) go first, so that the two
+# processes of `make test` share them and neither finishes alone behind the other's backlog:
+# xdist hands out tests in collection order, a few at a time (scripts/test.sh, --maxschedchunk).
+SLOW_FIRST = ("browser", "worker")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    def slow(item: pytest.Item) -> bool:
+        return any(item.get_closest_marker(name) for name in SLOW_FIRST)
+
+    items.sort(key=lambda item: not slow(item))  # a stable sort: each module keeps its order
+
+
 def pytest_configure(config: pytest.Config) -> None:
     # In the process that starts the xdist workers (or the only one): once per run.
     if config.getoption("--rebuild-demo") and not hasattr(config, "workerinput"):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import copy
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
@@ -15,6 +15,29 @@ from kit.spreadsheets import NO_ROWS, ONLY_EXAMPLE, is_example_row
 from .bulk import ImportedRow, bulk_full_clean
 from .template import TemplateColumn, template_bytes
 from .widgets import cell_text, widget_help
+
+
+# --- the preview ----------------------------------------------------------------------------------
+class MaskedDiff(resources.Diff):
+    """The preview's values, each personal one masked as the pages mask it (`preview_masks`:
+    attribute → mask) for a user who may not see it in full: what they uploaded is written
+    whole, but a page never shows it back."""
+
+    def __init__(self, resource: Any, instance: Any, new: bool) -> None:
+        super().__init__(resource, instance, new)
+        masks: Mapping[str, Callable[[str], str]] = getattr(resource, "preview_masks", {})
+        self.masks = [masks.get(f.attribute) for f in resource.get_import_fields()]
+        self.left = self._masked(self.left)
+
+    def compare_with(self, resource: Any, instance: Any) -> None:
+        super().compare_with(resource, instance)
+        self.right = self._masked(self.right)
+
+    def _masked(self, values: list[Any]) -> list[Any]:
+        return [
+            mask(str(value)) if mask and value else value
+            for mask, value in zip(self.masks, values, strict=True)
+        ]
 
 
 # --- the resource ---------------------------------------------------------------------------------
@@ -35,9 +58,15 @@ class RowNumberedResource(resources.ModelResource):
     # TemplateColumn fields, the example value ("example") at least.
     TEMPLATE_COLUMNS: dict[str, dict[str, Any]] = {}
 
-    def __init__(self, user: Any = None, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        user: Any = None,
+        preview_masks: Mapping[str, Callable[[str], str]] | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(**kwargs)
         self.user = user
+        self.preview_masks = dict(preview_masks or {})
         self._lines: list[int] = []
         self.example_lines: list[int] = []
         self.line = 0
@@ -265,6 +294,9 @@ class RowNumberedResource(resources.ModelResource):
                 )
             rows.append(row)
         return rows
+
+    def get_diff_class(self) -> type[resources.Diff]:
+        return MaskedDiff
 
     def _read_row(self, row: ImportedRow, loader: Any, diffs: bool, **kwargs: Any) -> None:
         """One row read and checked on its own (import_row's steps, the write put off)."""

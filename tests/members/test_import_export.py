@@ -13,6 +13,7 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 from import_export.formats.base_formats import XLSX
 
+from kit.masking import mask_citizen_id
 from members.models import Member, MemberCategory, PersonalDataAccess
 from members.resources import ROSTER_HEADERS, MemberRosterResource, read_roster_file
 from members.rules import Gender, MemberStatus
@@ -561,3 +562,27 @@ def test_categories_of_migration_match_rules(db) -> None:
     assert set(MemberCategory.objects.values_list("name", flat=True)) == {
         str(label) for label in Category.labels
     }
+
+
+def test_import_preview_masks_personal_columns_for_a_user_who_sees_them_masked(
+    client, tree, branch_officer_a, secretary_a, tmp_path
+) -> None:
+    """The preview is a page: a branch officer (the roster's permission, not the personal-data
+    one) sees the IDs and phones they uploaded masked, as on the member list; the confirmed
+    import still writes them whole. A secretary (personal-data permission) sees them in full."""
+    row = roster_row(1)
+    path = write_roster(tmp_path / "r.xlsx", [row])
+    citizen_id, phone = row["公民身份号码"], row["联系电话"]
+    client.force_login(branch_officer_a)
+    response = admin_import(client, path)
+    preview = response.content.decode()
+    assert mask_citizen_id(citizen_id) in preview
+    assert citizen_id not in preview
+    assert phone not in preview
+    confirm = response.context["confirm_form"]
+    data = {name: confirm[name].value() for name in confirm.fields}
+    client.post(reverse("admin:members_member_process_import"), data, follow=True)
+    assert Member.objects.get().citizen_id == citizen_id
+
+    client.force_login(secretary_a)
+    assert citizen_id in admin_import(client, path).content.decode()
