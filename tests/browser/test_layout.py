@@ -143,6 +143,8 @@ def test_every_work_page_is_drawn_in_the_theme_at_both_sizes(
         )
         if problems := page.evaluate(PROBLEMS_JS):
             found[path] = problems
-    report = "\n".join(f"{size} {where}: {'；'.join(problems)}" for where, problems in found.items())
+    report = "\n".join(
+        f"{size} {where}: {'；'.join(problems)}" for where, problems in found.items()
+    )
     (shots / f"{username}-{size}-problems.txt").write_text(report, encoding="utf-8")
     assert not found, report
