@@ -23,15 +23,16 @@ class MaskedDiff(resources.Diff):
     attribute → mask) for a user who may not see it in full: what they uploaded is written
     whole, but a page never shows it back."""
 
-    def __init__(self, resource: Any, instance: Any, new: bool) -> None:
-        super().__init__(resource, instance, new)
+    def __init__(self, resource: Any, instance: Any, new: bool) -> None:  # noqa: FBT001
+        # Diff's own __init__ reads the values unmasked: this is it, with the masks.
+        self.new = new
+        self.right: list[Any] = []
         masks: Mapping[str, Callable[[str], str]] = getattr(resource, "preview_masks", {})
         self.masks = [masks.get(f.attribute) for f in resource.get_import_fields()]
-        self.left = self._masked(self.left)
+        self.left: list[Any] = self._masked(resources.Diff._read_field_values(resource, instance))
 
     def compare_with(self, resource: Any, instance: Any) -> None:
-        super().compare_with(resource, instance)
-        self.right = self._masked(self.right)
+        self.right = self._masked(resources.Diff._read_field_values(resource, instance))
 
     def _masked(self, values: list[Any]) -> list[Any]:
         return [
