@@ -16,9 +16,11 @@ class Migration(migrations.Migration):
         ('activities', '0004_attendance_vote_and_meeting_held_for'),
     ]
 
+    # The replaced migrations' own dependencies on other apps (what `squashmigrations` keeps):
+    # a database part-way through members still finds its order.
     dependencies = [
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
-        ('members', '0001_squashed_0012_member_logins_and_event_signups'),
+        ('members', '0006_registration_is_section_level_cadre'),
         ('organizations', '0002_reportdocument_to_common_document'),
     ]
 

@@ -14,9 +14,11 @@ class Migration(migrations.Migration):
         ('finance', '0002_payment_reversal_relief_recorder'),
     ]
 
+    # The replaced migrations' own dependencies on other apps (what `squashmigrations` keeps):
+    # a database part-way through members still finds its order.
     dependencies = [
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
-        ('members', '0001_squashed_0012_member_logins_and_event_signups'),
+        ('members', '0007_member_status_index'),
         ('organizations', '0002_reportdocument_to_common_document'),
     ]
 

@@ -14,9 +14,11 @@ class Migration(migrations.Migration):
         ('publicity', '0002_vote_exclusions_notice_withdrawal'),
     ]
 
+    # The replaced migrations' own dependencies on other apps (what `squashmigrations` keeps):
+    # a database part-way through members still finds its order.
     dependencies = [
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
-        ('members', '0001_squashed_0012_member_logins_and_event_signups'),
+        ('members', '0009_member_probation_extension'),
         ('organizations', '0002_reportdocument_to_common_document'),
     ]
 
