@@ -1,3 +1,7 @@
+"""Squashed: one CreateModel per model, with its indexes and constraints, written from the models
+as the replaced migrations left them. A fresh database runs this file; one migrated before the
+squash (recording the replaced names) has nothing to apply."""
+
 import activities.models.meetings
 import django.db.models.deletion
 import simple_history.models

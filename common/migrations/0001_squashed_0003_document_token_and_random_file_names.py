@@ -1,3 +1,8 @@
+"""Squashed: one CreateModel per model, with its indexes and constraints, written from the models
+as the replaced migrations left them. A fresh database runs this file; one migrated before the
+squash (recording the replaced names) has nothing to apply. Left out, as they only touch rows a
+fresh database does not have: 0003's tokens and random names for existing documents."""
+
 import common.models
 import django.core.validators
 import django.db.models.deletion
@@ -25,6 +30,8 @@ class Migration(migrations.Migration):
 
     dependencies = [
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
+        # Not the last organizations migration: its 0002 depends on common 0001, and a document
+        # needs only the Organization of 0001.
         ('organizations', '0001_initial'),
     ]
 

@@ -1,3 +1,8 @@
+"""Squashed: one CreateModel per model, with its indexes and constraints, written from the models
+as the replaced migrations left them. A fresh database runs this file; one migrated before the
+squash (recording the replaced names) has nothing to apply. Left out, as they only touch rows a
+fresh database does not have: 0004's labels of logged personal-data accesses."""
+
 import django.core.validators
 import django.db.models.deletion
 import simple_history.models
