@@ -67,13 +67,6 @@ class Migration(migrations.Migration):
     dependencies = [
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
         ('organizations', '0002_reportdocument_to_common_document'),
-        # Not needed by these models, but cheaper: the installed apps' migrations that alter the
-        # user or add models pointing at it run before the project's ~90 models exist (after
-        # them, each would re-render every model related to the user: all of them).
-        ('auth', '0012_alter_user_first_name_max_length'),
-        ('contenttypes', '0002_remove_content_type_name'),
-        ('admin', '0003_logentry_add_action_flag_choices'),
-        ('otp_totp', '0003_add_timestamps'),
     ]
 
     operations = [
