@@ -40,7 +40,7 @@ class Migration(migrations.Migration):
             name="token",
             field=models.UUIDField(editable=False, null=True, verbose_name="下载标识"),
         ),
-        migrations.RunPython(fill_tokens, migrations.RunPython.noop),
+        migrations.RunPython(fill_tokens, migrations.RunPython.noop, elidable=True),
         migrations.AlterField(
             model_name="document",
             name="token",
@@ -55,5 +55,5 @@ class Migration(migrations.Migration):
                 blank=True, upload_to=common.models.document_path, verbose_name="文件"
             ),
         ),
-        migrations.RunPython(rename_files, migrations.RunPython.noop),
+        migrations.RunPython(rename_files, migrations.RunPython.noop, elidable=True),
     ]

@@ -47,5 +47,5 @@ class Migration(migrations.Migration):
             name='member',
             field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='members.member', verbose_name='党员'),
         ),
-        migrations.RunPython(fill_labels, migrations.RunPython.noop),
+        migrations.RunPython(fill_labels, migrations.RunPython.noop, elidable=True),
     ]

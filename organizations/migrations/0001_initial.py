@@ -13,6 +13,13 @@ class Migration(migrations.Migration):
 
     dependencies = [
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
+        # Not needed by these models, but cheaper (added with the squashed migrations): the
+        # installed apps' migrations that alter the user or add models pointing at it run before
+        # the project's models exist; after them, each re-rendered every model related to the user.
+        ("auth", "0012_alter_user_first_name_max_length"),
+        ("contenttypes", "0002_remove_content_type_name"),
+        ("admin", "0003_logentry_add_action_flag_choices"),
+        ("otp_totp", "0003_add_timestamps"),
     ]
 
     operations = [

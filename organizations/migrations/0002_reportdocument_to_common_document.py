@@ -27,6 +27,6 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.RunPython(copy_reports, migrations.RunPython.noop),
+        migrations.RunPython(copy_reports, migrations.RunPython.noop, elidable=True),
         migrations.DeleteModel(name="ReportDocument"),
     ]
