@@ -30,8 +30,8 @@ from .models import ActivityRecord, Member, Review
 from .rules import ReviewGrade
 from .selectors import dual as dual_selectors
 from .selectors.lapse import LAPSE_REPORT_HEADERS, self_lapse_report
-from .selectors.statistics import party_statistics_get
 from .selectors.records import ASSESSMENT_FULL_SCORE, assessment_sheet_get, review_summary_list
+from .selectors.statistics import party_statistics_get
 from .services import dual as dual_services
 from .services import member as member_services
 from .services.member import PERSONAL_DATA_PERMISSION

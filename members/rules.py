@@ -600,11 +600,6 @@ def statistics_day(year: int) -> dt.date:
     return dt.date(year, 12, 31)
 
 
-def age_on(birth_date: dt.date, day: dt.date) -> int:
-    """Whole years (周岁) on `day`: the birthday counts from the day itself."""
-    return day.year - birth_date.year - ((day.month, day.day) < (birth_date.month, birth_date.day))
-
-
 def birth_date_bounds(
     day: dt.date, lowest: int | None, highest: int | None
 ) -> tuple[dt.date | None, dt.date | None]:

@@ -140,7 +140,9 @@ def members_held_on(day: dt.date) -> MemberQuerySet:
 def _counts(day: dt.date) -> dict[str, Any]:
     """Each member row's Count, under an ASCII alias (the row's index)."""
     start = dt.date(day.year, 1, 1)
-    undated_full = Q(full_member_on__isnull=True, joined_on__lte=rules.latest_join_date_full_by(day))
+    undated_full = Q(
+        full_member_on__isnull=True, joined_on__lte=rules.latest_join_date_full_by(day)
+    )
     full = Q(status=MemberStatus.FULL) & (Q(full_member_on__lte=day) | undated_full)
     probationary = Q(status=MemberStatus.PROBATIONARY) | Q(
         Q(full_member_on__gt=day)
@@ -167,7 +169,9 @@ def _counts(day: dt.date) -> dict[str, Any]:
     conditions["年内发展党员"] = Q(joined_on__gte=start)
     conditions["年内转为正式党员"] = Q(full_member_on__gte=start, full_member_on__lte=day)
     return {
-        f"row{STATISTICS_ROWS.index(label)}": Count("pk", filter=condition) if condition else Count("pk")
+        f"row{STATISTICS_ROWS.index(label)}": Count("pk", filter=condition)
+        if condition
+        else Count("pk")
         for label, condition in conditions.items()
     }
 
@@ -179,7 +183,9 @@ def party_statistics_get(
     the command line, no limit)."""
     day = rules.statistics_day(year)
     ids = statistics_organization_ids(reader, organization)
-    members = filter_by(members_held_on(day).filter(held_by__isnull=False), within("held_by", ids))
+    members = filter_by(
+        members_held_on(day).filter(Q(held_by__isnull=False)), within("held_by", ids)
+    )
     found = members.aggregate(**_counts(day))
     figures = {label: found.get(f"row{index}") for index, label in enumerate(STATISTICS_ROWS)}
     transfers = filter_by(

@@ -196,7 +196,9 @@ def test_the_other_community_and_the_sub_district_see_their_own(
     assert (b["党支部"], b["党小组"]) == (1, 1)
     whole = party_statistics_get(year=YEAR, reader=sub_district_officer)
     assert whole["党员总数"] == EXPECTED_A["党员总数"] + 1  # the unit's member is not in its tree
-    chosen = party_statistics_get(year=YEAR, reader=sub_district_officer, organization=roster.branch_b)
+    chosen = party_statistics_get(
+        year=YEAR, reader=sub_district_officer, organization=roster.branch_b
+    )
     assert chosen.figures == b.figures
 
 
@@ -207,7 +209,9 @@ def test_a_secretary_asking_for_another_community_gets_nothing_of_it(
     assert set(other.figures.values()) == {0}
 
 
-def test_the_year_before_and_after_move_the_edges(roster: SimpleNamespace, secretary_a: Any) -> None:
+def test_the_year_before_and_after_move_the_edges(
+    roster: SimpleNamespace, secretary_a: Any
+) -> None:
     """In the next year the member out on 1 March has gone and the late arrival has come; the
     年内 rows follow the dates."""
     following = party_statistics_get(year=YEAR + 1, reader=secretary_a)
@@ -257,7 +261,8 @@ def test_the_command_writes_the_rows_in_order(
     assert [row[0] for row in rows[1:]] == list(STATISTICS_ROWS)
     assert [int(row[1]) for row in rows[1:]] == [EXPECTED_A[label] for label in STATISTICS_ROWS]
     out = capsys.readouterr().out
-    assert out.count("\n") == 1 and "党员32名" in out
+    assert out.count("\n") == 1
+    assert "党员32名" in out
 
 
 def test_the_command_for_an_organization_and_everything(
@@ -315,7 +320,9 @@ def test_the_printable_asks_for_a_year(roster: SimpleNamespace, secretary_a: Any
 
     for bad in ("2025-11", "", "25"):
         with pytest.raises(PrintError, match="请填写年度"):
-            statistics_context(Job({"organization": roster.community_a, "period": bad}, secretary_a))
+            statistics_context(
+                Job({"organization": roster.community_a, "period": bad}, secretary_a)
+            )
 
 
 def test_the_pdf_names_the_organization_and_the_day(
@@ -328,7 +335,9 @@ def test_the_pdf_names_the_organization_and_the_day(
     url = print_url(STATISTICS, organization=roster.community_a.pk, period=YEAR, format="pdf")
     response = client.get(url)
     assert (response.status_code, response["Content-Type"]) == (200, "application/pdf")
-    assert "甲社区党委" in seen[0] and "2025年12月31日" in seen[0] and "初中及以下" in seen[0]
+    assert "甲社区党委" in seen[0]
+    assert "2025年12月31日" in seen[0]
+    assert "初中及以下" in seen[0]
 
 
 def test_the_page_shows_the_figures_and_charts_of_the_users_own_community(
@@ -345,7 +354,8 @@ def test_the_page_shows_the_figures_and_charts_of_the_users_own_community(
     assert b'class="chart"' in response.content
     assert client.get(page, {"organization": roster.community_b.pk}).status_code == 404
     organizations = response.context["organizations"]
-    assert roster.community_b not in organizations and roster.branch_a in organizations
+    assert roster.community_b not in organizations
+    assert roster.branch_a in organizations
 
 
 def test_the_page_is_in_the_sidebar_for_those_who_see_members(secretary_a: Any) -> None:
@@ -353,7 +363,9 @@ def test_the_page_is_in_the_sidebar_for_those_who_see_members(secretary_a: Any) 
 
     pages = [page for _, pages in declared("work_pages") for page in pages]
     found = [page for page in pages if page.url_name == "admin:members_member_statistics"]
-    assert found and found[0].title == "党内统计" and found[0].permission == "members.view_member"
+    assert found
+    assert found[0].title == "党内统计"
+    assert found[0].permission == "members.view_member"
 
 
 def test_no_transfer_is_counted_twice_for_one_letter(roster: SimpleNamespace) -> None:
