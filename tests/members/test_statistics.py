@@ -113,16 +113,16 @@ def _organizations(t: SimpleNamespace) -> None:
     a = t.community_a
     OrganizationFactory(kind=K.BRANCH, parent=a, established_on=dt.date(YEAR + 1, 1, 1))
     OrganizationFactory(kind=K.BRANCH, parent=a, established_on=None)
-    later = OrganizationFactory(kind=K.BRANCH, parent=a, established_on=dt.date(2010, 1, 1))
+    later: Any = OrganizationFactory(kind=K.BRANCH, parent=a, established_on=dt.date(2010, 1, 1))
     later.is_active = False
     later.save()  # marked 撤销 today: it stood on 31 December of last year
-    during = OrganizationFactory(kind=K.BRANCH, parent=a, established_on=dt.date(2010, 1, 1))
+    during: Any = OrganizationFactory(kind=K.BRANCH, parent=a, established_on=dt.date(2010, 1, 1))
     during.is_active = False
     during.save()
     during.history.filter(is_active=False).update(
         history_date=dt.datetime(YEAR, 6, 1, tzinfo=dt.UTC)
     )
-    unknown = OrganizationFactory(kind=K.BRANCH, parent=a, is_active=False)
+    unknown: Any = OrganizationFactory(kind=K.BRANCH, parent=a, is_active=False)
     unknown.history.all().delete()
     OrganizationFactory(kind=K.GROUP, parent=t.branch_a, established_on=DAY)
     OrganizationFactory(kind=K.GROUP, parent=t.branch_a, established_on=DAY + dt.timedelta(1))
@@ -329,7 +329,12 @@ def test_the_pdf_names_the_organization_and_the_day(
     roster: SimpleNamespace, secretary_a: Any, monkeypatch: Any
 ) -> None:
     seen: list[str] = []
-    monkeypatch.setattr("kit.pdf.html_to_pdf", lambda html: seen.append(html) or b"%PDF-1.7")
+
+    def html_to_pdf(html: str) -> bytes:
+        seen.append(html)
+        return b"%PDF-1.7"
+
+    monkeypatch.setattr("kit.pdf.html_to_pdf", html_to_pdf)
     client = Client()
     client.force_login(secretary_a)
     url = print_url(STATISTICS, organization=roster.community_a.pk, period=YEAR, format="pdf")
