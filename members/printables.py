@@ -5,6 +5,7 @@ in full is logged."""
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
@@ -204,7 +205,13 @@ def statistics_context(job: Job) -> dict[str, Any]:
     return {"title": "党内统计", "sheet_title": "党内统计", "organization": job["organization"],
             "period": f"{statistics.year}年（截至{statistics.day:%Y年%-m月%-d日}）",
             "statistics": statistics, "headers": statistics.headers, "rows": statistics.rows(),
-            "printed_on": job.today}  # fmt: skip
+            "pairs": _side_by_side(statistics.rows()), "printed_on": job.today}  # fmt: skip
+
+
+def _side_by_side(rows: list[list[Any]]) -> list[tuple[list[Any], list[Any]]]:
+    """The rows in two columns on one A4 page: the first half down the left, the rest right."""
+    half = (len(rows) + 1) // 2
+    return list(itertools.zip_longest(rows[:half], rows[half:], fillvalue=["", ""]))
 
 
 def _portal_url(job: Job) -> str:
