@@ -51,6 +51,7 @@ class Param:
 
 ORGANIZATION = Param("organization", "党组织", ORGANIZATION_KIND)
 PERIOD = Param("period", "年度（如2026）", PERIOD_KIND)
+YEAR = PERIOD  # a yearly printable's period: read it with Job.given_year()
 MONTH = Param("period", "月份（如2026-11）", PERIOD_KIND)
 HALF_YEAR = Param("period", "半年（如2026H2）", PERIOD_KIND)
 ANY_ORGANIZATION = Param("organization", "党组织", ORGANIZATION_KIND, required=False)
@@ -94,6 +95,12 @@ class Job:
     def year(self) -> int:
         """The period's year (2026, 2026-11 and 2026H2 all give 2026); this year without one."""
         return int(self.period[:4]) if self.period[:4].isdigit() else self.today.year
+
+    def given_year(self) -> int:
+        """The period as a year (YYYY, as YEAR asks); refused in Chinese otherwise."""
+        if len(self.period) != 4 or not self.period.isdigit() or self.period < "1900":
+            raise PrintError("请填写年度（如2026）。")
+        return int(self.period)
 
     def month(self) -> dt.date:
         """The period as a month (YYYY-MM); refused in Chinese otherwise."""

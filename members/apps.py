@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from kit.apps import PartyAppConfig, Step, WorkGroup
+from kit.apps import PartyAppConfig, Step, WorkGroup, WorkPage
 
 
 class MembersConfig(PartyAppConfig):
@@ -37,6 +37,10 @@ class MembersConfig(PartyAppConfig):
         ),
         WorkGroup("台账与记录", {"personaldataaccess": "policy"}),  # common's group
     )
+    work_pages = (
+        WorkPage("党内统计", "bar_chart", "admin:members_member_statistics", "members.view_member",
+                 order=25),
+    )  # fmt: skip
     role_permissions = ("members.roles",)
     demo_builders = (
         Step(20, "members.demo.build"),  # into organizations' tree (10)

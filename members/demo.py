@@ -99,6 +99,12 @@ CATEGORY_MIX = (
 )
 
 
+# A few members of the minorities living in Zhejiang (党内统计's 少数民族党员), by serial number
+# (not drawn from the random sequence, which the rest of the demo follows).
+MINORITIES = {3: "畲族", 11: "回族", 19: "满族"}
+MINORITY_EVERY = 23
+
+
 def _categories_for(rng: random.Random) -> list[str]:
     roll = rng.random()
     categories = [next(str(c) for limit, c in CATEGORY_MIX if roll < limit)]
@@ -143,6 +149,7 @@ def _member(
     member = Member(
         name=_name(rng),
         gender=gender,
+        ethnicity=MINORITIES.get(serial % MINORITY_EVERY, "汉族"),
         birth_date=birth,
         citizen_id=citizen_id,
         education=rng.choice(Education.values),

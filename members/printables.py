@@ -5,6 +5,7 @@ in full is logged."""
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
@@ -14,6 +15,7 @@ from kit.printables import (
     ANY_ORGANIZATION,
     ORGANIZATION,
     PERIOD,
+    YEAR,
     Job,
     PdfRenderer,
     Printable,
@@ -30,6 +32,7 @@ from .rules import ReviewGrade
 from .selectors import dual as dual_selectors
 from .selectors.lapse import LAPSE_REPORT_HEADERS, self_lapse_report
 from .selectors.records import ASSESSMENT_FULL_SCORE, assessment_sheet_get, review_summary_list
+from .selectors.statistics import party_statistics_get
 from .services import dual as dual_services
 from .services import member as member_services
 from .services.member import PERSONAL_DATA_PERMISSION
@@ -42,6 +45,7 @@ REVIEW_SUMMARY = "review_summary"
 LAPSE = "lapse_report"
 ROSTER = "member_roster"
 LOGIN_SLIPS = "member_login_slips"
+STATISTICS = "party_statistics"
 
 
 def is_full(reader: Any) -> bool:
@@ -191,6 +195,25 @@ def roster_context(job: Job) -> dict[str, Any]:
             "rows": list(dataset), "printed_on": job.today}  # fmt: skip
 
 
+def statistics_context(job: Job) -> dict[str, Any]:
+    """党内统计 of the chosen organization (a branch, a community or the sub-district) for the
+    year: `指标, 数量` as `manage.py party_statistics` writes them, over the members the reader's
+    people scope holds (members/selectors/statistics.py says who is counted)."""
+    statistics = party_statistics_get(
+        year=job.given_year(), reader=job.reader, organization=job["organization"]
+    )
+    return {"title": "党内统计", "sheet_title": "党内统计", "organization": job["organization"],
+            "period": f"{statistics.year}年（截至{statistics.day:%Y年%-m月%-d日}）",
+            "statistics": statistics, "headers": statistics.headers, "rows": statistics.rows(),
+            "pairs": _side_by_side(statistics.rows()), "printed_on": job.today}  # fmt: skip
+
+
+def _side_by_side(rows: list[list[Any]]) -> list[tuple[list[Any], list[Any]]]:
+    """The rows in two columns on one A4 page: the first half down the left, the rest right."""
+    half = (len(rows) + 1) // 2
+    return list(itertools.zip_longest(rows[:half], rows[half:], fillvalue=["", ""]))
+
+
 def _portal_url(job: Job) -> str:
     from django.conf import settings
     from django.urls import reverse
@@ -289,5 +312,12 @@ PRINTABLES = [
         renderers={"pdf": PdfRenderer("reports/members/login_slips.html")},
         filename=lambda job: f"党员登录账号通知单-{job.today:%Y-%m-%d}",
         organization_of=lambda member: member.branch,
+    ),
+    Printable(
+        # Counts, no names, yet about the people of the organization: the people scope.
+        STATISTICS, "党内统计", permission="members.view_member", prints_people=True,
+        params=(ORGANIZATION, YEAR), select=statistics_context,
+        renderers={"pdf": PdfRenderer("reports/members/statistics.html"), "xlsx": XlsxRenderer()},
+        filename=lambda job: f"党内统计-{job['organization'].name}-{job.period}年",
     ),
 ]  # fmt: skip

@@ -536,3 +536,84 @@ class ActivityKind(models.TextChoices):
     ACTIVITY = "activity", "参加社区活动"
     REPORT = "report", "到社区报到"
     SERVICE = "service", "为社区办实事"
+
+
+# --- 党内统计 (DOMAIN.md "Import and export"; 000 九 4, 002 组织委员职责 4) ----------------------
+STATISTICS_HEADERS = ("指标", "数量")
+# 少数民族 is any 民族 but this one (an empty 民族 is not known, and counted in neither).
+MAJORITY_ETHNICITY = "汉族"
+# The age bands on the statistics' day (31 December): (row, lowest age, highest age), None open.
+AGE_BANDS: tuple[tuple[str, int | None, int | None], ...] = (
+    ("30岁及以下", None, 30),
+    ("31至35岁", 31, 35),
+    ("36至40岁", 36, 40),
+    ("41至45岁", 41, 45),
+    ("46至50岁", 46, 50),
+    ("51至55岁", 51, 55),
+    ("56至60岁", 56, 60),
+    ("61至70岁", 61, 70),
+    ("71至80岁", 71, 80),
+    ("81岁及以上", 81, None),
+)
+# Each education row and the 学历 it counts (初中及以下: 初中 and 小学及以下).
+EDUCATION_ROWS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("研究生", (Education.POSTGRADUATE,)),
+    ("大学本科", (Education.BACHELOR,)),
+    ("大学专科", (Education.COLLEGE,)),
+    ("中专", (Education.SECONDARY_VOCATIONAL,)),
+    ("高中", (Education.HIGH_SCHOOL,)),
+    ("初中及以下", (Education.JUNIOR_HIGH, Education.PRIMARY)),
+)
+# The category rows (a member with several categories is counted once in each of them).
+CATEGORY_ROWS: tuple[tuple[str, str], ...] = tuple(
+    (str(category.label), category.value)
+    for category in (
+        Category.IN_SERVICE,
+        Category.RETIRED,
+        Category.FLOATING,
+        Category.UNEMPLOYED,
+        Category.STUDENT,
+        Category.FARMER,
+    )
+)
+# The rows of the export, in the format's order.
+STATISTICS_ROWS: tuple[str, ...] = (
+    "党员总数",
+    "正式党员",
+    "预备党员",
+    "女党员",
+    "少数民族党员",
+    *(label for label, _, _ in AGE_BANDS),
+    *(label for label, _ in EDUCATION_ROWS),
+    *(label for label, _ in CATEGORY_ROWS),
+    "年内发展党员",
+    "年内转为正式党员",
+    "年内转入",
+    "年内转出",
+    "党支部",
+    "党小组",
+)
+
+
+def statistics_day(year: int) -> dt.date:
+    """The day the yearly statistics describe: 31 December of the year."""
+    return dt.date(year, 12, 31)
+
+
+def birth_date_bounds(
+    day: dt.date, lowest: int | None, highest: int | None
+) -> tuple[dt.date | None, dt.date | None]:
+    """(after, on_or_before): the birth dates of those aged `lowest` to `highest` on `day`,
+    exclusive below and inclusive above (None: open), as `age_on` counts (one born on 29
+    February is a year older on 1 March of a common year)."""
+    after = _shifted_back(day, highest + 1) if highest is not None else None
+    on_or_before = _shifted_back(day, lowest) if lowest is not None else None
+    return after, on_or_before
+
+
+def _shifted_back(day: dt.date, years: int) -> dt.date:
+    """The latest birth date of one aged `years` on `day`."""
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:  # 29 February of a common year: born on the 28th, not yet the 29th
+        return dt.date(day.year - years, 2, 28)

@@ -110,3 +110,28 @@ def organization_forest_get(*, user: Any, on: dt.date | None = None) -> list[lis
             forest.append([])
         forest[-1].append(row)
     return forest
+
+
+def organization_counts_on(
+    day: dt.date, kinds: tuple[str, ...], ids: frozenset[int] | None
+) -> dict[str, int]:
+    """How many organizations of each of `kinds` existed on `day` among `ids` (None: all), in
+    one query. An organization exists from its 成立日期 (one with none on file is taken as
+    existing: it is in the tree) until it is marked 撤销 (is_active off): the model keeps no
+    dissolution date, so the day it was first saved as 撤销 (its history's date) stands for it;
+    one marked 撤销 with no such history is taken as dissolved before any day."""
+    from django.db.models import Count, OuterRef, Q, Subquery
+    from django.utils import timezone
+
+    from .scope import filter_by, within
+
+    next_day = timezone.make_aware(dt.datetime.combine(day + dt.timedelta(days=1), dt.time.min))
+    marked = Organization.history.filter(id=OuterRef("pk"), is_active=False)
+    founded = Q(established_on__lte=day) | Q(established_on__isnull=True)
+    standing = Q(is_active=True) | Q(dissolved_at__gte=next_day)
+    organizations = filter_by(Organization.objects.all(), within("pk", ids)).annotate(
+        dissolved_at=Subquery(marked.order_by("history_date").values("history_date")[:1])
+    )
+    return organizations.filter(founded, standing).aggregate(
+        **{kind: Count("pk", filter=Q(kind=kind)) for kind in kinds}
+    )

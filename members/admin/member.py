@@ -54,6 +54,7 @@ from ..services.member import (
 from .logins import MemberLoginAdminMixin
 from .member_actions import MEMBER_ACTIONS
 from .personal import PersonalDataAdminMixin
+from .statistics import MemberStatisticsAdminMixin
 
 CITIZEN_ID_LENGTH = 18
 ID_DIGITS = re.compile(r"^\d{1,17}[0-9Xx]?$")
@@ -107,6 +108,7 @@ class MemberForm(PersonForm):
 
 @admin.register(Member)
 class MemberAdmin(  # type: ignore[misc]
+    MemberStatisticsAdminMixin,
     MemberLoginAdminMixin,
     SpreadsheetAdminMixin,
     ImportExportMixin,

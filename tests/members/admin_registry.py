@@ -133,6 +133,8 @@ CUSTOM_URLS: dict[str, tuple[str, ...]] = {
     "members_member_lapse":                   (OK, OK, OK, OK, OK, LOGIN),
     "members_registrationcampaign_unregistered": (OK, OK, OK, OK, NO, LOGIN),
     "members_review_summary":                 (OK, OK, OK, OK, NO, LOGIN),
+    # 党内统计: counts of the members the role's people scope holds (a unit's, for its reviewer).
+    "members_member_statistics":              (OK, OK, OK, OK, OK, LOGIN),
 }  # fmt: skip
 PRINTABLES: dict[str, tuple[str, ...]] = {
     #                              superuser sub_district secretary branch unit member
@@ -144,6 +146,7 @@ PRINTABLES: dict[str, tuple[str, ...]] = {
     "member_login_slips":          (OK, OK, OK, OK, NO, LOGIN),
     # The roster carries full IDs and phones: as its import and export (a branch officer's too).
     "member_roster":               (OK, OK, OK, OK, NO, LOGIN),
+    "party_statistics":            (OK, OK, OK, OK, OK, LOGIN),
     "registration_cards":          (OK, OK, OK, OK, OK, LOGIN),
     "review_summary":              (OK, OK, OK, OK, NO, LOGIN),
 }  # fmt: skip
@@ -196,6 +199,14 @@ DOCUMENTS: dict[str, dict[str, str]] = {
         "secretary": "ynn",
         "branch": "y-n",
         "unit": "n-n",
+        "member": "-nn",
+    },
+    "party_statistics": {
+        "superuser": "y--",
+        "sub_district": "yn-",
+        "secretary": "ynn",
+        "branch": "y-n",
+        "unit": "y-n",
         "member": "-nn",
     },
     "registration_cards": {
