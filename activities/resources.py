@@ -58,14 +58,26 @@ class ImportKind(models.TextChoices):
         MeetingKind.BIG_COMMITTEE_MEETING.label,
     )
     # a community's own meetings (issue 24)
-    COMMUNITY_GENERAL_MEETING = MeetingKind.COMMUNITY_GENERAL_MEETING.value, MeetingKind.COMMUNITY_GENERAL_MEETING.label
-    COMMUNITY_COMMITTEE_MEETING = MeetingKind.COMMUNITY_COMMITTEE_MEETING.value, MeetingKind.COMMUNITY_COMMITTEE_MEETING.label
+    COMMUNITY_GENERAL_MEETING = (
+        MeetingKind.COMMUNITY_GENERAL_MEETING.value,
+        MeetingKind.COMMUNITY_GENERAL_MEETING.label,
+    )
+    COMMUNITY_COMMITTEE_MEETING = (
+        MeetingKind.COMMUNITY_COMMITTEE_MEETING.value,
+        MeetingKind.COMMUNITY_COMMITTEE_MEETING.label,
+    )
     DEMOCRATIC_LIFE = MeetingKind.DEMOCRATIC_LIFE.value, MeetingKind.DEMOCRATIC_LIFE.label
     ENLARGED_MEETING = MeetingKind.ENLARGED_MEETING.value, MeetingKind.ENLARGED_MEETING.label
     COUNCIL_MEETING = MeetingKind.COUNCIL_MEETING.value, MeetingKind.COUNCIL_MEETING.label
-    YOUTH_LEAGUE_MEETING = MeetingKind.YOUTH_LEAGUE_MEETING.value, MeetingKind.YOUTH_LEAGUE_MEETING.label
+    YOUTH_LEAGUE_MEETING = (
+        MeetingKind.YOUTH_LEAGUE_MEETING.value,
+        MeetingKind.YOUTH_LEAGUE_MEETING.label,
+    )
     RESIDENTS_FORUM = MeetingKind.RESIDENTS_FORUM.value, MeetingKind.RESIDENTS_FORUM.label
-    IN_SERVICE_ASSEMBLY = MeetingKind.IN_SERVICE_ASSEMBLY.value, MeetingKind.IN_SERVICE_ASSEMBLY.label
+    IN_SERVICE_ASSEMBLY = (
+        MeetingKind.IN_SERVICE_ASSEMBLY.value,
+        MeetingKind.IN_SERVICE_ASSEMBLY.label,
+    )
 
 
 assert set(ImportKind.values) == set(IMPORT_KINDS)  # noqa: S101 (the two lists agree)

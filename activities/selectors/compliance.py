@@ -315,9 +315,7 @@ def compliance_list(
     for organization in orgs:
         counts = members.get(organization.pk, (0, 0))
         owed = _requirements_of(organization, counts, joint[organization.pk])
-        rows = _rows_of(
-            organization, owed, held.by_month, year, as_of, groups.get(organization.pk)
-        )
+        rows = _rows_of(organization, owed, held.by_month, year, as_of, groups.get(organization.pk))
         entry = OrganizationCompliance(organization, rows)
         entry.attendance_rate = rate(held.present[organization.pk], held.expected[organization.pk])
         entry.in_service_rate = in_service.get(organization.pk)

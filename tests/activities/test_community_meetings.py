@@ -59,7 +59,9 @@ def test_half_year_and_year_end_periods() -> None:
     ]
     (year_end,) = rules.periods_of(2026, rules.YEAR_END)
     assert (year_end.label, year_end.start, year_end.end) == (
-        "2026", dt.date(2026, 10, 1), dt.date(2026, 12, 31)
+        "2026",
+        dt.date(2026, 10, 1),
+        dt.date(2026, 12, 31),
     )
     assert rules.period_of(dt.date(2026, 6, 30), rules.HALF_YEARLY) == "2026H1"
     assert rules.period_of(dt.date(2026, 7, 1), rules.HALF_YEARLY) == "2026H2"

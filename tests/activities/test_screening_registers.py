@@ -12,7 +12,6 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from activities import services
-from activities.models import AttendanceStatus as S
 from activities.models import Meeting
 from activities.printables import (
     SCREENING_DISCUSSION,
@@ -91,7 +90,9 @@ def test_the_discussion_and_feedback_books(tree, screenings, tmp_path) -> None:
     assert "电化教育讨论记录簿" in text
     assert "要立足岗位做贡献" in text
     assert "（未记录）" in text  # the second screening kept no discussion
-    text = pdf_text(make(SCREENING_FEEDBACK, organization=tree.community_a, period="2026"), tmp_path)
+    text = pdf_text(
+        make(SCREENING_FEEDBACK, organization=tree.community_a, period="2026"), tmp_path
+    )
     assert "电化教育反馈记录簿" in text
     assert "希望多播放反映身边典型的片子" in text
 
