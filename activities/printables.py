@@ -177,7 +177,7 @@ def screening_list(organization: Organization, year: int, *, reader: Any) -> lis
 
 
 # The roll's marks (党员点名册): present, on leave, absent, excused, and a guest present.
-ROLL_MARKS = {
+ROLL_MARKS: dict[str, str] = {
     AttendanceStatus.PRESENT: "到",
     AttendanceStatus.LEAVE: "假",
     AttendanceStatus.ABSENT: "缺",
