@@ -190,9 +190,9 @@ def _held(
 
 def _community_year(actor: Any, community: Organization, today: dt.date) -> None:
     """A year of the community's own meetings (issue 24), with gaps: a 总支委员会 and a
-    screening now and then missed, the second quarter's 议事会 never held, the second quarter's
-    党课 held late (in the first days of the next quarter, so that quarter is 逾期 and the year
-    short of four)."""
+    screening now and then missed, the second 议事会 quarter of the twelve months never held,
+    the second quarter's 党课 held late (in July, so that quarter is 逾期); this month's screening
+    planned for next week (进行中)."""
     with_groups = Organization.objects.filter(
         kind=OrganizationKind.GROUP, parent__parent=community
     ).exists()
@@ -223,13 +223,19 @@ def _community_year(actor: Any, community: Organization, today: dt.date) -> None
             held(K.DEMOCRATIC_LIFE, 15, f"{year - 1}年度总支委员会民主生活会")
         if month == 12:
             held(K.IN_SERVICE_ASSEMBLY, 20, f"{year}年在职党员大会", 0.6)
-        if rng.random() > 0.12:
+        if rng.random() > 0.12 and (year, month) != (today.year, today.month):
             film, minutes = FILMS[month % len(FILMS)]
             held(
                 K.SCREENING, 14, f"电教片：{film}", 0.7, film_title=film,
                 duration_minutes=minutes, discussion=f"观看《{film}》后，党员结合工作谈体会。",
                 feedback="党员反映片子贴近实际，希望多播放身边典型。",
             )  # fmt: skip
+    # this month's screening is planned for next week: its row is 进行中 on the compliance page
+    film, minutes = FILMS[today.month % len(FILMS)]
+    _record(
+        actor, community, K.SCREENING, today + dt.timedelta(days=5), f"电教片：{film}",
+        random.Random(SEED), film_title=film, duration_minutes=minutes,
+    )  # fmt: skip
 
 
 def _place_in_groups(actor: Any, branch: Organization) -> None:
