@@ -372,3 +372,17 @@ def test_a_new_community_without_members_still_owes(tree) -> None:
     rows = _rows(dt.date(2026, 12, 31))
     assert _periods(rows, "SD-C", K.COMMUNITY_COMMITTEE_MEETING) == ["2026-11", "2026-12"]
     assert _periods(rows, "SD-C", K.COMMUNITY_GENERAL_MEETING) == ["2026-11", "2026-12"]
+
+
+# --- reminders -----------------------------------------------------------------------------------
+def test_the_community_secretary_is_reminded_of_its_own_meetings(tree, make_user) -> None:
+    from activities.models import Notification
+    from organizations.roles import Role
+
+    officer = make_user(Role.COMMUNITY_SECRETARY, tree.community_b, "sec-b")
+    services.meeting_reminders_send(today=dt.date(2026, 6, 25))
+    titles = set(Notification.objects.filter(recipient=officer).values_list("title", flat=True))
+    assert "乙社区党总支2026H1扩大会议将于06月30日到期" in titles
+    assert "乙社区党总支2026Q2议事会将于06月30日到期" in titles
+    assert "乙社区党总支2026-05总支委员会已逾期" in titles
+    assert not [t for t in titles if "在职党员大会" in t]  # not owed before the fourth quarter
