@@ -42,10 +42,14 @@ K = MeetingKind
 
 # 三会一课 and the meetings that are organizational life (自行脱党 "组织生活", 量化考核 item 2:
 # 支部大会、党小组会、组织生活会; 党课 is asked separately).
+# A community's 总支党员大会 is its members' general meeting (002 "三会一课"制度).
 ORGANIZATIONAL_LIFE_KINDS = frozenset(
-    {K.GENERAL_MEETING, K.GROUP_MEETING, K.LECTURE, K.THEME_DAY, K.ORGANIZATIONAL_LIFE}
+    {K.GENERAL_MEETING, K.COMMUNITY_GENERAL_MEETING, K.GROUP_MEETING, K.LECTURE, K.THEME_DAY}
+    | {K.ORGANIZATIONAL_LIFE}
 )
-LIFE_RATE_KINDS = frozenset({K.GENERAL_MEETING, K.GROUP_MEETING, K.ORGANIZATIONAL_LIFE})
+LIFE_RATE_KINDS = frozenset(
+    {K.GENERAL_MEETING, K.COMMUNITY_GENERAL_MEETING, K.GROUP_MEETING, K.ORGANIZATIONAL_LIFE}
+)
 
 # The kinds of the 会议台账 import (DOMAIN.md), by their Chinese label.
 IMPORT_KINDS = (
