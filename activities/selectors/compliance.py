@@ -1,8 +1,8 @@
 """会议落实情况: for each organization and period, the required meetings held, due and overdue.
 
 The whole of a sub-district is computed in a fixed number of queries (the organizations, their
-full members, their joint committees, the meetings held by month, the attendance, the reviews),
-aggregated in the database, whatever the number of branches. Each organization is shown its own
+full members, their joint committees, the 党小组 below each community, the meetings held by
+month, the attendance, the reviews), aggregated in the database, whatever the number of branches. Each organization is shown its own
 status; nothing here ranks organizations (2023 guidance against formalism).
 """
 
