@@ -386,3 +386,15 @@ def test_the_community_secretary_is_reminded_of_its_own_meetings(tree, make_user
     assert "乙社区党总支2026Q2议事会将于06月30日到期" in titles
     assert "乙社区党总支2026-05总支委员会已逾期" in titles
     assert not [t for t in titles if "在职党员大会" in t]  # not owed before the fourth quarter
+
+
+def test_the_compliance_page_shows_a_community_its_own_rows_only(client, tree, secretary_a):
+    from django.urls import reverse
+
+    client.force_login(secretary_a)
+    url = reverse("admin:activities_meeting_compliance")
+    page = client.get(url, {"year": 2026, "as_of": "2026-07-01"}).content.decode()
+    assert "甲社区党委" in page
+    for label in ("总支委员会", "议事会", "扩大会议", "2026H1", "电化教育", "党员集体为民服务"):
+        assert label in page, label
+    assert "乙社区党总支" not in page
