@@ -1,8 +1,10 @@
 """Demo meetings (`manage.py demo`, ActivitiesConfig.demo_builders): the twelve months up to today
 for every demo branch and group, with realistic gaps: a 主题党日 or a 党小组会 skipped now and
 then (逾期), a 支部委员会 with too few present (未达到法定人数), members on leave or excused; a
-联席会 and a 大党委会议 every quarter, one 大党委会议 under its 4/5; one planned 党员大会 next
-week per community's first branch (to print its sign-in sheet).
+联席会 and a 大党委会议 every quarter, one 大党委会议 under its 4/5; each community's own meetings
+(issue 24: 总支委员会, 总支党员大会, 党课, 议事会, 扩大会议, 电化教育, ...) with a missed 议事会
+quarter and a late 党课; one planned 党员大会 next week per community's first branch (to print its
+sign-in sheet).
 
 Deterministic (a random stream per organization and month, dates counted back from today) and
 idempotent: a meeting that exists (organization, kind, day, topic) is left alone.
@@ -13,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from django.conf import settings
@@ -38,6 +41,14 @@ THEMES = (
 LECTURES = ("党的创新理论", "党史学习教育", "党纪学习教育", "基层治理与为民服务")
 LEAVE_REASONS = ("出差", "病假", "事假", "外出探亲")
 PLACES = ("社区党群服务中心", "社区会议室", "党员活动室")
+DECIDING_KINDS = (
+    K.COMMITTEE_MEETING, K.BIG_COMMITTEE_MEETING, K.COMMUNITY_COMMITTEE_MEETING, K.COUNCIL_MEETING,
+)  # fmt: skip
+FILMS = (
+    ("榜样9", 95), ("时代楷模发布厅", 60), ("党纪学习教育专题片", 45), ("初心使命", 50),
+    ("社区治理的好经验", 40), ("廉洁文化微视频", 30),
+)  # fmt: skip
+SERVICES = ("义诊进社区", "楼院环境整治", "政策宣讲进万家", "关爱空巢老人")
 
 
 def _months(today: dt.date) -> list[tuple[int, int]]:
@@ -74,6 +85,7 @@ def _record(
     topic: str,
     rng: random.Random,
     present_share: float = 0.86,
+    **extra: Any,
 ) -> None:
     if Meeting.objects.filter(
         organization=organization, kind=kind, held_on=day, topic=topic
@@ -84,13 +96,13 @@ def _record(
         starts_at=dt.time(9, 0) if day.weekday() >= 5 else dt.time(15, 0),
         place=rng.choice(PLACES), host="书记", recorder="组织委员",
         agenda=f"一、{topic}；二、交流发言；三、布置近期工作。",
-        minutes=f"会议围绕“{topic}”开展学习讨论，与会党员结合实际交流发言。",
+        minutes=f"会议围绕“{topic}”开展学习讨论，与会党员结合实际交流发言。", **extra,
     )  # fmt: skip
     if day > timezone.localdate():
         meeting_save(meeting=meeting, actor=actor)
         return
     meeting_save(meeting=meeting, actor=actor, mark=_marker(rng, present_share))
-    if meeting.is_quorate and kind in (K.COMMITTEE_MEETING, K.BIG_COMMITTEE_MEETING):
+    if meeting.is_quorate and kind in DECIDING_KINDS:
         meeting.decisions = "议定近期重点工作，分工落实。"
         meeting_save(meeting=meeting, actor=actor, update_fields=["decisions"])
 
@@ -168,6 +180,64 @@ def _joint_members(actor: Any, committee: JointCommittee) -> None:
         )
 
 
+def _held(
+    actor: Any, community: Organization, today: dt.date, when: tuple[int, int],
+    rng: random.Random, kind: K, day: int, topic: str, share: float = 0.9, **extra: Any,
+) -> None:  # fmt: skip
+    if found := _day(*when, day, today):
+        _record(actor, community, kind, found, topic, rng, share, **extra)
+
+
+def _community_year(actor: Any, community: Organization, today: dt.date) -> None:
+    """A year of the community's own meetings (issue 24), with gaps: a 总支委员会 and a
+    screening now and then missed, the second 议事会 quarter of the twelve months never held,
+    the second quarter's 党课 held late (in July, so that quarter is 逾期); this month's screening
+    planned for next week (进行中)."""
+    with_groups = Organization.objects.filter(
+        kind=OrganizationKind.GROUP, parent__parent=community
+    ).exists()
+    quarters = [m for m in _months(today) if m[1] % 3 == 1]
+    skipped_council = quarters[1] if len(quarters) > 1 else None
+    for year, month in _months(today):
+        rng = random.Random(f"{SEED}-{community.code}-own-{year}-{month}")
+        q = (month - 1) // 3 + 1
+        held = partial(_held, actor, community, today, (year, month), rng)
+        if rng.random() > 0.1:
+            held(K.COMMUNITY_COMMITTEE_MEETING, 8, f"{month}月总支委员会")
+        if not with_groups or month % 3 == 2:
+            held(K.COMMUNITY_GENERAL_MEETING, 22, f"{year}年{month}月总支党员大会")
+        if month % 3 == 2 and q != 2:
+            held(K.LECTURE, 24, f"总支党课：{LECTURES[q - 1]}", 0.8)
+        if month == 7:  # the second quarter's, late
+            held(K.LECTURE, 3, f"总支党课：{LECTURES[1]}（第二季度补上）", 0.8)
+        if month % 3 == 1 and (year, month) != skipped_council:
+            held(K.COUNCIL_MEETING, 10, f"{year}年第{q}季度议事会")
+        if month % 3 == 0:
+            held(K.YOUTH_LEAGUE_MEETING, 12, f"{year}年第{q}季度党建带团建例会")
+            held(K.RESIDENTS_FORUM, 26, f"{year}年第{q}季度居民群众座谈会")
+        if month % 3 == 1:
+            held(K.VOLUNTEER_SERVICE, 18, SERVICES[q - 1], 0.6)
+        if month in (6, 12):
+            held(K.ENLARGED_MEETING, 15, f"{year}年{'上' if month == 6 else '下'}半年总支扩大会议")
+        if month == 1:
+            held(K.DEMOCRATIC_LIFE, 15, f"{year - 1}年度总支委员会民主生活会")
+        if month == 12:
+            held(K.IN_SERVICE_ASSEMBLY, 20, f"{year}年在职党员大会", 0.6)
+        if rng.random() > 0.12 and (year, month) != (today.year, today.month):
+            film, minutes = FILMS[month % len(FILMS)]
+            held(
+                K.SCREENING, 14, f"电教片：{film}", 0.7, film_title=film,
+                duration_minutes=minutes, discussion=f"观看《{film}》后，党员结合工作谈体会。",
+                feedback="党员反映片子贴近实际，希望多播放身边典型。",
+            )  # fmt: skip
+    # this month's screening is planned for next week: its row is 进行中 on the compliance page
+    film, minutes = FILMS[today.month % len(FILMS)]
+    _record(
+        actor, community, K.SCREENING, today + dt.timedelta(days=5), f"电教片：{film}",
+        random.Random(SEED), film_title=film, duration_minutes=minutes,
+    )  # fmt: skip
+
+
 def _place_in_groups(actor: Any, branch: Organization) -> None:
     """Members the members demo left outside any group are placed in their branch's groups in
     turn (支部工作条例: a branch's members are organized into groups), so that groups meet."""
@@ -199,6 +269,8 @@ def build() -> list[Any]:
     for committee in JointCommittee.objects.filter(community__in=demo).order_by("pk"):
         _joint_members(actor, committee)
         _joint_year(actor, committee, today)
+    for community in demo.filter(kind__in=COMMUNITY_KINDS).order_by("code"):
+        _community_year(actor, community, today)
     for community in demo.filter(kind__in=COMMUNITY_KINDS).order_by("code"):
         branch = community.children.filter(kind=OrganizationKind.BRANCH).order_by("code").first()
         if branch is not None:

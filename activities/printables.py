@@ -6,6 +6,7 @@ organization and period."""
 from __future__ import annotations
 
 import datetime as dt
+from functools import partial
 from typing import Any
 
 from django.conf import settings
@@ -40,6 +41,17 @@ SIGN_IN_SHEET = "meeting_sign_in_sheet"
 MEETING_RECORD = "meeting_record"
 COMPLIANCE = "meeting_compliance"
 FEEDBACK_CARDS = "feedback_cards"
+# 电化教育's 三簿一册 (002 党员电教播放员职责 六): each a register of a community and a year.
+SCREENING_LOG = "screening_log"
+SCREENING_DISCUSSION = "screening_discussion"
+SCREENING_FEEDBACK = "screening_feedback"
+SCREENING_ROLL = "screening_roll"
+SCREENING_BOOKS = {
+    SCREENING_LOG: "电化教育放映记录簿",
+    SCREENING_DISCUSSION: "电化教育讨论记录簿",
+    SCREENING_FEEDBACK: "电化教育反馈记录簿",
+    SCREENING_ROLL: "电化教育党员花名册",
+}
 MEETING = object_param("meeting", "会议", "activities.Meeting")
 # The years a 统计日 or a year may name (the same bounds as the year field of the page).
 AS_OF_FIRST, AS_OF_LAST = dt.date(2000, 1, 1), dt.date(2100, 12, 31)
@@ -152,6 +164,71 @@ def feedback_cards_context(job: Job) -> dict[str, Any]:
             "cards": cards, "printed_on": job.today}  # fmt: skip
 
 
+def screening_list(organization: Organization, year: int, *, reader: Any) -> list[Meeting]:
+    """The 电化教育 screenings held in a year by the organization and those below it that
+    `reader` sees, by date (one query)."""
+    ids = Organization.objects.descendant_ids([organization.pk])
+    return list(
+        readable(Meeting.objects.all(), reader)
+        .filter(organization_id__in=ids, held_on__year=year, kind=MeetingKind.SCREENING)
+        .select_related("organization")
+        .order_by("held_on", "starts_at", "pk")
+    )
+
+
+# The roll's marks (党员点名册): present, on leave, absent, excused, and a guest present.
+ROLL_MARKS: dict[str, str] = {
+    AttendanceStatus.PRESENT: "到",
+    AttendanceStatus.LEAVE: "假",
+    AttendanceStatus.ABSENT: "缺",
+    AttendanceStatus.EXCUSED: "免",
+}
+
+
+def screening_roll(meetings: list[Meeting]) -> list[tuple[str, list[str]]]:
+    """Per person (by name, then first seen), a cell per month of the marks of that month's
+    screenings (a guest's presence marked 列): one query over the attendance."""
+    from .models import Attendance
+
+    rows = (
+        Attendance.objects.filter(meeting__in=[m.pk for m in meetings])
+        .order_by("name", "member_id", "meeting__held_on", "pk")
+        .values_list("name", "member_id", "meeting__held_on", "status", "is_guest")
+    )
+    people: dict[tuple[str, Any], list[list[str]]] = {}
+    for name, member_id, day, status, is_guest in rows:
+        cells = people.setdefault((name, member_id or name), [[] for _ in range(12)])
+        mark = "列" if is_guest and status == AttendanceStatus.PRESENT else ROLL_MARKS[status]
+        cells[day.month - 1].append(mark)
+    return [(name, ["".join(c) for c in cells]) for (name, _), cells in people.items()]
+
+
+def screening_register_context(job: Job, book: str) -> dict[str, Any]:
+    """One of the 三簿一册 of a community (or any organization, with those below it) and a year:
+    the log (what was shown, when, where, how long, by whom, to how many), the discussion
+    book, the feedback book, or the roll (each person's marks month by month)."""
+    organization, year = job["organization"], job.year()
+    meetings = screening_list(organization, year, reader=job.reader)
+    context = {"title": SCREENING_BOOKS[book], "organization": organization,
+               "period": f"{year}年度", "book": book, "meetings": meetings,
+               "printed_on": job.today, "months": range(1, 13)}  # fmt: skip
+    if book == SCREENING_ROLL:
+        context["roll"] = screening_roll(meetings)
+    return context
+
+
+def _screening_printable(name: str) -> Printable:
+    title = SCREENING_BOOKS[name]
+    return Printable(
+        # the roll names people; the other books quote what was said: whoever keeps the
+        # organization's meetings (the people scope, as the meeting record).
+        name, f"{title}（年度）", permission="activities.view_meeting", prints_people=True,
+        params=(ORGANIZATION, PERIOD), select=partial(screening_register_context, book=name),
+        renderers={"pdf": PdfRenderer("reports/activities_screening_register.html")},
+        filename=lambda job: f"{title}-{job['organization'].name}-{job.year()}",
+    )  # fmt: skip
+
+
 def _meeting_name(job: Job, what: str) -> str:
     meeting = job["meeting"]
     return f"{what}-{meeting.organization.name}-{meeting.held_on:%Y-%m-%d}"
@@ -192,4 +269,5 @@ PRINTABLES = [
         filename=lambda job: f"{FEEDBACK_TITLE}-{job['organization'].name}-{job.period}",
         runs_in_request=False, permitted=may_print_cards,
     ),
+    *(_screening_printable(name) for name in SCREENING_BOOKS),
 ]  # fmt: skip

@@ -40,7 +40,8 @@ LEDGER_HEADERS: tuple[str, ...] = (
 
 
 class ImportKind(models.TextChoices):
-    """The kinds the ledger names (DOMAIN.md 会议台账): not the volunteer services or screenings."""
+    """The kinds the ledger names (DOMAIN.md 会议台账), a community's own meetings with them: not
+    the collective services or screenings (kept with their own records)."""
 
     GENERAL_MEETING = MeetingKind.GENERAL_MEETING.value, MeetingKind.GENERAL_MEETING.label
     COMMITTEE_MEETING = MeetingKind.COMMITTEE_MEETING.value, MeetingKind.COMMITTEE_MEETING.label
@@ -55,6 +56,27 @@ class ImportKind(models.TextChoices):
     BIG_COMMITTEE_MEETING = (
         MeetingKind.BIG_COMMITTEE_MEETING.value,
         MeetingKind.BIG_COMMITTEE_MEETING.label,
+    )
+    # a community's own meetings (issue 24)
+    COMMUNITY_GENERAL_MEETING = (
+        MeetingKind.COMMUNITY_GENERAL_MEETING.value,
+        MeetingKind.COMMUNITY_GENERAL_MEETING.label,
+    )
+    COMMUNITY_COMMITTEE_MEETING = (
+        MeetingKind.COMMUNITY_COMMITTEE_MEETING.value,
+        MeetingKind.COMMUNITY_COMMITTEE_MEETING.label,
+    )
+    DEMOCRATIC_LIFE = MeetingKind.DEMOCRATIC_LIFE.value, MeetingKind.DEMOCRATIC_LIFE.label
+    ENLARGED_MEETING = MeetingKind.ENLARGED_MEETING.value, MeetingKind.ENLARGED_MEETING.label
+    COUNCIL_MEETING = MeetingKind.COUNCIL_MEETING.value, MeetingKind.COUNCIL_MEETING.label
+    YOUTH_LEAGUE_MEETING = (
+        MeetingKind.YOUTH_LEAGUE_MEETING.value,
+        MeetingKind.YOUTH_LEAGUE_MEETING.label,
+    )
+    RESIDENTS_FORUM = MeetingKind.RESIDENTS_FORUM.value, MeetingKind.RESIDENTS_FORUM.label
+    IN_SERVICE_ASSEMBLY = (
+        MeetingKind.IN_SERVICE_ASSEMBLY.value,
+        MeetingKind.IN_SERVICE_ASSEMBLY.label,
     )
 
 

@@ -25,18 +25,31 @@ class MeetingKind(models.TextChoices):
     DEMOCRATIC_LIFE = "democratic_life", "民主生活会"
     JOINT_MEETING = "joint_meeting", "联席会"
     BIG_COMMITTEE_MEETING = "big_committee_meeting", "大党委会议"
-    VOLUNTEER_SERVICE = "volunteer_service", "志愿服务"
+    VOLUNTEER_SERVICE = "volunteer_service", "党员集体为民服务"
     SCREENING = "screening", "电化教育"
+    # A 社区党委/党总支's own meetings (002 "三会一课"制度, 议事会, 扩大会议, 党建带团建, 联系群众;
+    # 001 在职党员管理: 年底召开一次在职党员大会). Its 党课 and 民主生活会 are the kinds above.
+    COMMUNITY_GENERAL_MEETING = "community_general_meeting", "总支党员大会"
+    COMMUNITY_COMMITTEE_MEETING = "community_committee_meeting", "总支委员会"
+    ENLARGED_MEETING = "enlarged_meeting", "扩大会议"
+    COUNCIL_MEETING = "council_meeting", "议事会"
+    YOUTH_LEAGUE_MEETING = "youth_league_meeting", "党建带团建例会"
+    RESIDENTS_FORUM = "residents_forum", "居民群众座谈会"
+    IN_SERVICE_ASSEMBLY = "in_service_assembly", "在职党员大会"
 
 
 K = MeetingKind
 
 # 三会一课 and the meetings that are organizational life (自行脱党 "组织生活", 量化考核 item 2:
 # 支部大会、党小组会、组织生活会; 党课 is asked separately).
+# A community's 总支党员大会 is its members' general meeting (002 "三会一课"制度).
 ORGANIZATIONAL_LIFE_KINDS = frozenset(
-    {K.GENERAL_MEETING, K.GROUP_MEETING, K.LECTURE, K.THEME_DAY, K.ORGANIZATIONAL_LIFE}
+    {K.GENERAL_MEETING, K.COMMUNITY_GENERAL_MEETING, K.GROUP_MEETING, K.LECTURE, K.THEME_DAY}
+    | {K.ORGANIZATIONAL_LIFE}
 )
-LIFE_RATE_KINDS = frozenset({K.GENERAL_MEETING, K.GROUP_MEETING, K.ORGANIZATIONAL_LIFE})
+LIFE_RATE_KINDS = frozenset(
+    {K.GENERAL_MEETING, K.COMMUNITY_GENERAL_MEETING, K.GROUP_MEETING, K.ORGANIZATIONAL_LIFE}
+)
 
 # The kinds of the 会议台账 import (DOMAIN.md), by their Chinese label.
 IMPORT_KINDS = (
@@ -48,17 +61,30 @@ IMPORT_KINDS = (
     K.ORGANIZATIONAL_LIFE,
     K.JOINT_MEETING,
     K.BIG_COMMITTEE_MEETING,
+    K.COMMUNITY_GENERAL_MEETING,
+    K.COMMUNITY_COMMITTEE_MEETING,
+    K.DEMOCRATIC_LIFE,
+    K.ENLARGED_MEETING,
+    K.COUNCIL_MEETING,
+    K.YOUTH_LEAGUE_MEETING,
+    K.RESIDENTS_FORUM,
+    K.IN_SERVICE_ASSEMBLY,
 )
 KIND_BY_LABEL = {MeetingKind(kind).label: MeetingKind(kind) for kind in MeetingKind.values}
 
 
 class Attendee(models.TextChoices):
-    """Who should attend a meeting of a kind: its organization's members, its committee, the
-    members of the group, or the joint committee's members."""
+    """Who should attend a meeting of a kind: its organization's members (a community's: all
+    members of the branches below it), its committee (the positions held on the day), the
+    joint committee's members, the committee with the 共驻共建 units' representatives, the
+    in-service members registered with the community, or nobody by right (residents)."""
 
     MEMBERS = "members", "全体党员"
     COMMITTEE = "committee", "支部委员"
     JOINT_COMMITTEE = "joint_committee", "联席会/大党委成员"
+    ENLARGED = "enlarged", "总支委员和共驻共建单位党组织负责人"
+    IN_SERVICE = "in_service", "在本社区报到的在职党员"
+    NOBODY = "nobody", "居民群众（不计应到）"
 
 
 ATTENDEES: dict[str, Attendee] = {
@@ -66,6 +92,17 @@ ATTENDEES: dict[str, Attendee] = {
     K.DEMOCRATIC_LIFE: Attendee.COMMITTEE,
     K.JOINT_MEETING: Attendee.JOINT_COMMITTEE,
     K.BIG_COMMITTEE_MEETING: Attendee.JOINT_COMMITTEE,
+    # 002 总支委员会议事规则 and 议事会制度: the 总支委员 (党代表、居民代表 attend as guests);
+    # 党建带团建例会: the 总支委员 study the league's work (its officers attend as guests).
+    K.COMMUNITY_COMMITTEE_MEETING: Attendee.COMMITTEE,
+    K.COUNCIL_MEETING: Attendee.COMMITTEE,
+    K.YOUTH_LEAGUE_MEETING: Attendee.COMMITTEE,
+    # 002 扩大会议制度: 由社区党总支召集，“共驻共建”单位党组织负责人参加.
+    K.ENLARGED_MEETING: Attendee.ENLARGED,
+    # 001 在职党员管理制度 六: 年底召开一次在职党员大会 (those registered with the community).
+    K.IN_SERVICE_ASSEMBLY: Attendee.IN_SERVICE,
+    # 002 联系群众制度 3: 居民群众座谈会: residents, listed as guests; nobody is 应到.
+    K.RESIDENTS_FORUM: Attendee.NOBODY,
 }
 
 
@@ -127,7 +164,7 @@ AGED_EXCUSED_KINDS = frozenset({K.THEME_DAY})
 # A meeting of these kinds votes (or records 决议): its quorum is of those with a vote, 正式党员
 # not under 留党察看 (预备党员 attend and are listed without a vote). Any meeting that records a
 # decision is judged the same way.
-VOTING_KINDS = frozenset({K.GENERAL_MEETING})
+VOTING_KINDS = frozenset({K.GENERAL_MEETING, K.COMMUNITY_GENERAL_MEETING})
 MAJORITY = Quorum(Fraction(1, 2), MORE_THAN)
 
 
@@ -190,8 +227,18 @@ def counts_error(*, expected: int, present: int, on_leave: int) -> str | None:
 # --- Periods and required frequencies ------------------------------------------------------------
 MONTHLY = "month"
 QUARTERLY = "quarter"
+HALF_YEARLY = "half_year"
 YEARLY = "year"
-PERIOD_LABELS = {MONTHLY: "每月", QUARTERLY: "每季度", YEARLY: "每年"}
+# Once a year, held at the year's end: the fourth quarter (001 "年底召开一次在职党员大会"); its
+# period is the year (期间 YYYY), begun on 1 October.
+YEAR_END = "year_end"
+PERIOD_LABELS = {
+    MONTHLY: "每月",
+    QUARTERLY: "每季度",
+    HALF_YEARLY: "每半年",
+    YEARLY: "每年",
+    YEAR_END: "每年年底（第四季度）",
+}
 
 
 @dataclass(frozen=True)
@@ -214,6 +261,13 @@ def periods_of(year: int, unit: str) -> list[Period]:
             Period(f"{year}-{m:02d}", dt.date(year, m, 1), _month_end(year, m))
             for m in range(1, 13)
         ]
+    if unit == HALF_YEARLY:
+        return [
+            Period(f"{year}H1", dt.date(year, 1, 1), dt.date(year, 6, 30)),
+            Period(f"{year}H2", dt.date(year, 7, 1), dt.date(year, 12, 31)),
+        ]
+    if unit == YEAR_END:
+        return [Period(str(year), dt.date(year, 10, 1), dt.date(year, 12, 31))]
     raise ValueError(f"unknown period unit {unit!r}")
 
 
@@ -223,8 +277,10 @@ def _month_end(year: int, month: int) -> dt.date:
 
 
 def period_of(day: dt.date, unit: str) -> str:
-    if unit == YEARLY:
+    if unit in (YEARLY, YEAR_END):
         return str(day.year)
+    if unit == HALF_YEARLY:
+        return f"{day.year}H{1 if day.month <= 6 else 2}"
     if unit == QUARTERLY:
         return f"{day.year}Q{(day.month - 1) // 3 + 1}"
     return f"{day.year}-{day.month:02d}"
@@ -253,14 +309,37 @@ class Requirement:
     kind: MeetingKind
     unit: str
     count: int
+    condition: str = ""  # WITH_GROUPS / WITHOUT_GROUPS (a community's 总支党员大会)
 
 
 def parse_requirement(kind: str, spec: str) -> Requirement:
     """`"1/quarter"` → one meeting of `kind` a quarter."""
-    count, unit = spec.split("/")
+    count, unit = spec.strip().split("/")
     if unit not in PERIOD_LABELS:
         raise ValueError(f"unknown period unit {unit!r} for {kind}")
     return Requirement(MeetingKind(kind), unit, int(count))
+
+
+def parse_requirements(kind: str, spec: str) -> list[Requirement]:
+    """`"1/quarter,4/year"` → both must hold (002 党课: 每季度一次，一年不少于4次)."""
+    return [parse_requirement(kind, part) for part in spec.split(",") if part.strip()]
+
+
+# 002 "三会一课"制度: 设党小组的总支一般每季度召开一次总支党员大会，不设党小组的总支原则上每月召开
+# 一次. Each period is judged on its own last day (the as-of date while it runs): a community with
+# a 党小组 below it then owes the first, one without owes the second.
+WITH_GROUPS = "with_groups"
+WITHOUT_GROUPS = "without_groups"
+
+
+def requirement_applies(requirement: Requirement, *, has_groups: bool) -> bool:
+    """Whether `requirement` is owed for a period in which the community has (or has no)
+    党小组 below it; one without a condition always is."""
+    if requirement.condition == WITH_GROUPS:
+        return has_groups
+    if requirement.condition == WITHOUT_GROUPS:
+        return not has_groups
+    return True
 
 
 def has_committee(full_members: int, minimum: int) -> bool:
@@ -288,6 +367,13 @@ HOLDERS: dict[str, frozenset[str]] = {
     K.BIG_COMMITTEE_MEETING: _COMMUNITIES,
     K.VOLUNTEER_SERVICE: _BRANCHES | _COMMUNITIES | {"group"},
     K.SCREENING: _BRANCHES | _COMMUNITIES,
+    K.COMMUNITY_GENERAL_MEETING: _COMMUNITIES,
+    K.COMMUNITY_COMMITTEE_MEETING: _COMMUNITIES,
+    K.ENLARGED_MEETING: _COMMUNITIES,
+    K.COUNCIL_MEETING: _COMMUNITIES,
+    K.YOUTH_LEAGUE_MEETING: _COMMUNITIES,
+    K.RESIDENTS_FORUM: _COMMUNITIES,
+    K.IN_SERVICE_ASSEMBLY: _COMMUNITIES,
 }
 HOLDER_LABELS = {
     "branch": "党支部",

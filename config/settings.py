@@ -400,6 +400,31 @@ ACTIVITIES_COMMUNITY_REQUIREMENTS = {  # only where the community has that joint
     "joint_meeting": env("ACTIVITIES_JOINT_MEETING", default="1/quarter"),
     "big_committee_meeting": env("ACTIVITIES_BIG_COMMITTEE_MEETING", default="1/quarter"),
 }
+# A 社区党委/党总支's own meetings (issue 24; 002 "三会一课"制度 and the community's 议事会, 扩大会议,
+# 党建带团建, 联系群众 rules; 001 在职党员管理制度 and 党员志愿者服务): owed by every community from the
+# later of 1 January and its 成立日期. "a,b": both must hold (党课 每季度一次，一年不少于4次).
+# "year_end": once a year in the fourth quarter (期间 YYYY, from 1 October). 电化教育 is the
+# community's (002 社区党员电化教育制度: 以社区党员活动室为主阵地，每月不得少于一次).
+ACTIVITIES_COMMUNITY_OWN_REQUIREMENTS = {
+    "community_committee_meeting": env("ACTIVITIES_COMMUNITY_COMMITTEE_MEETING", default="1/month"),
+    "lecture": env("ACTIVITIES_COMMUNITY_LECTURE", default="1/quarter,4/year"),
+    "democratic_life": env("ACTIVITIES_COMMUNITY_DEMOCRATIC_LIFE", default="1/year"),
+    "enlarged_meeting": env("ACTIVITIES_ENLARGED_MEETING", default="1/half_year"),
+    "council_meeting": env("ACTIVITIES_COUNCIL_MEETING", default="1/quarter"),
+    "youth_league_meeting": env("ACTIVITIES_YOUTH_LEAGUE_MEETING", default="1/quarter"),
+    "residents_forum": env("ACTIVITIES_RESIDENTS_FORUM", default="1/quarter"),
+    "in_service_assembly": env("ACTIVITIES_IN_SERVICE_ASSEMBLY", default="1/year_end"),
+    "volunteer_service": env("ACTIVITIES_COLLECTIVE_SERVICE", default="1/quarter"),
+    "screening": env("ACTIVITIES_SCREENING", default="1/month"),
+}
+# 总支党员大会: quarterly where the community has a 党小组 below it, monthly where it has none
+# (002), each period judged on its last day (or the as-of date while it runs).
+ACTIVITIES_COMMUNITY_GENERAL_MEETING_WITH_GROUPS = env(
+    "ACTIVITIES_COMMUNITY_GENERAL_MEETING_WITH_GROUPS", default="1/quarter"
+)
+ACTIVITIES_COMMUNITY_GENERAL_MEETING_WITHOUT_GROUPS = env(
+    "ACTIVITIES_COMMUNITY_GENERAL_MEETING_WITHOUT_GROUPS", default="1/month"
+)
 # 支部工作条例: a branch with 7 or more full members has a committee (so owes 支部委员会).
 ACTIVITIES_COMMITTEE_MIN_FULL_MEMBERS = env.int("ACTIVITIES_COMMITTEE_MIN_FULL_MEMBERS", default=7)
 # Quorum per kind: ">1/2" more than half of those who should attend (002; the 会议台账 import
@@ -414,6 +439,13 @@ ACTIVITIES_QUORUMS = {
     "democratic_life": ">1/2",
     "joint_meeting": ">1/2",
     "big_committee_meeting": env("ACTIVITIES_BIG_COMMITTEE_QUORUM", default=">=4/5"),
+    # a community's own (002: 总支委员会、议事会 半数以上的委员到会方能举行; 总支党员大会 votes);
+    # 居民群众座谈会, 在职党员大会, 集体为民服务 and 电化教育 need none.
+    "community_general_meeting": ">1/2",
+    "community_committee_meeting": ">1/2",
+    "enlarged_meeting": ">1/2",
+    "council_meeting": ">1/2",
+    "youth_league_meeting": ">1/2",
 }
 # 003: attendance target of members 80%, in-service members' participation 50%.
 ACTIVITIES_ATTENDANCE_TARGET = env.int("ACTIVITIES_ATTENDANCE_TARGET", default=80)

@@ -52,7 +52,7 @@ from ..models import (
 )
 from ..printables import AS_OF_FIRST, AS_OF_LAST, COMPLIANCE, MEETING_RECORD, SIGN_IN_SHEET
 from ..resources import MeetingLedgerResource
-from ..rules import Counts, Status, attendance_counts
+from ..rules import Counts, MeetingKind, Status, attendance_counts
 from ..selectors import compliance as compliance_selectors
 from ..views import sign_in
 from .attendance import AttendanceOnAddMixin, render_rows
@@ -198,21 +198,25 @@ class MeetingAdmin(SpreadsheetAdminMixin, ImportExportMixin, ScopedHistoryAdmin)
         basics = ["organization", "kind", "held_for", "held_on", "starts_at", "ends_at", "place"]
         basics += ["host", "recorder", "topic"]
         content = ["agenda", "minutes", "decisions"]
+        screening = ("电化教育（三簿一册）", {"fields": SCREENING_FIELDS, "classes": ["collapse"]})
         if obj is None:
             attendance = ["attendance", "present_names"]
             return [
                 (None, {"fields": basics}),
                 ("出席情况（选择党组织、类型和日期后列出应到名单）", {"fields": attendance}),
                 ("会议内容", {"fields": content}),
+                screening,
             ]
         counted = ["quorum_status"]
         if obj.source == MeetingSource.IMPORTED:
             counted = ["expected_count", "present_count", "leave_count", *counted]
         else:
             counted += ["excused_list", "qr_sign_in"]
+        shown = [screening] if obj.kind == MeetingKind.SCREENING else []
         return [
             (None, {"fields": basics}),
             ("会议内容", {"fields": content}),
+            *shown,
             ("出席统计", {"fields": counted}),
         ]
 
@@ -379,6 +383,9 @@ class MeetingAdmin(SpreadsheetAdminMixin, ImportExportMixin, ScopedHistoryAdmin)
         }
         return TemplateResponse(request, "admin/activities/meeting/compliance.html", context)
 
+
+# 电化教育's 三簿一册 fields (a screening's; the roll is its attendance).
+SCREENING_FIELDS = ["film_title", "duration_minutes", "discussion", "feedback"]
 
 DUE = "due"
 DUE_LABEL = f"{settings.ACTIVITIES_REMINDER_DAYS}天内到期"

@@ -79,6 +79,15 @@ class Meeting(models.Model):
     agenda = models.TextField("议程", blank=True)
     minutes = models.TextField("会议记录", blank=True)
     decisions = models.TextField("决议", blank=True, help_text="未达到法定人数的会议不能形成决议。")
+    # 电化教育's 三簿一册 (002 党员电教播放员职责 六: 播放收看登记簿、讨论登记簿、信息反馈登记簿、
+    # 党员点名册): what was shown and for how long, the discussion after it, the feedback
+    # gathered; the roll is the attendance.
+    film_title = models.CharField("片名", max_length=200, blank=True, help_text="电化教育填写。")
+    duration_minutes = models.PositiveIntegerField("放映时长（分钟）", null=True, blank=True)
+    discussion = models.TextField("讨论情况", blank=True, help_text="电化教育：播后讨论的记录。")
+    feedback = models.TextField(
+        "信息反馈", blank=True, help_text="电化教育：党员对电教片和播放工作的意见、建议。"
+    )
     expected_count = models.PositiveIntegerField("应到人数", default=0)
     present_count = models.PositiveIntegerField("实到人数", default=0)
     leave_count = models.PositiveIntegerField("请假人数", default=0)
@@ -139,6 +148,8 @@ class Meeting(models.Model):
         errors = {}
         if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
             errors["ends_at"] = "结束时间应晚于开始时间。"
+        if self.kind == MeetingKind.SCREENING and not self.film_title.strip():
+            errors["film_title"] = "电化教育须填写播放的片名（放映记录簿）。"
         if errors:
             raise ValidationError(errors)
 

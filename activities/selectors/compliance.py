@@ -1,8 +1,8 @@
 """会议落实情况: for each organization and period, the required meetings held, due and overdue.
 
 The whole of a sub-district is computed in a fixed number of queries (the organizations, their
-full members, their joint committees, the meetings held by month, the attendance, the reviews),
-aggregated in the database, whatever the number of branches. Each organization is shown its own
+full members, their joint committees, the 党小组 below each community, the meetings held by
+month, the attendance, the reviews), aggregated in the database, whatever the number of branches. Each organization is shown its own
 status; nothing here ranks organizations (2023 guidance against formalism).
 """
 
@@ -27,6 +27,8 @@ from organizations.rules import COMMUNITY_KINDS, OrganizationKind
 from ..models import Attendance, AttendanceStatus, Meeting
 from ..rules import (
     JOINT_COMMITTEE_KINDS,
+    WITH_GROUPS,
+    WITHOUT_GROUPS,
     MeetingKind,
     Period,
     Requirement,
@@ -34,9 +36,10 @@ from ..rules import (
     compliance_status,
     has_committee,
     is_due_soon,
-    parse_requirement,
+    parse_requirements,
     periods_of,
     rate,
+    requirement_applies,
 )
 
 HEADERS = ("党组织代码", "党组织名称", "会议类型", "期间", "要求次数", "有效次数", "状态")
@@ -112,8 +115,23 @@ class OrganizationCompliance:
 
 
 def requirements(setting: Mapping[str, str]) -> list[Requirement]:
-    found = [parse_requirement(kind, spec) for kind, spec in setting.items() if spec]
+    found = [r for kind, spec in setting.items() if spec for r in parse_requirements(kind, spec)]
     return [requirement for requirement in found if requirement.count > 0]
+
+
+def community_own_requirements() -> list[Requirement]:
+    """What every 社区党委/党总支 owes of its own meetings (issue 24): the setting's kinds, and
+    its 总支党员大会 quarterly in a period it has a 党小组 below it, monthly in one it has none."""
+    general = MeetingKind.COMMUNITY_GENERAL_MEETING
+    conditional = [
+        Requirement(r.kind, r.unit, r.count, condition)
+        for spec, condition in (
+            (settings.ACTIVITIES_COMMUNITY_GENERAL_MEETING_WITH_GROUPS, WITH_GROUPS),
+            (settings.ACTIVITIES_COMMUNITY_GENERAL_MEETING_WITHOUT_GROUPS, WITHOUT_GROUPS),
+        )
+        for r in requirements({general: spec})
+    ]
+    return conditional + requirements(settings.ACTIVITIES_COMMUNITY_OWN_REQUIREMENTS)
 
 
 def compliance_organizations(organizations: QuerySet[Organization]) -> QuerySet[Organization]:
@@ -135,7 +153,8 @@ def _requirements_of(
         return requirements(settings.ACTIVITIES_GROUP_REQUIREMENTS)
     if organization.kind in COMMUNITY_KINDS:
         owed = requirements(settings.ACTIVITIES_COMMUNITY_REQUIREMENTS)
-        return [r for r in owed if JOINT_COMMITTEE_KINDS[r.kind] in joint_kinds]
+        joint = [r for r in owed if JOINT_COMMITTEE_KINDS[r.kind] in joint_kinds]
+        return community_own_requirements() + joint
     if not on_roster:
         return []
     owed = requirements(settings.ACTIVITIES_BRANCH_REQUIREMENTS)
@@ -219,12 +238,33 @@ def _joint_kinds(ids: Any) -> dict[int, set[str]]:
     return found
 
 
+def _group_days(ids: Any) -> dict[int, list[dt.date | None]]:
+    """Per community: the 成立日期 of each active 党小组 below it (under one of its branches or
+    directly under it), one query; None for a group whose date is not recorded."""
+    found: dict[int, list[dt.date | None]] = defaultdict(list)
+    rows = (
+        Organization.objects.filter(kind=OrganizationKind.GROUP, is_active=True)
+        .filter(Q(parent_id__in=ids) | Q(parent__parent_id__in=ids))
+        .values_list("parent_id", "parent__parent_id", "established_on")
+    )
+    for parent, grandparent, founded in rows:
+        for holder in {parent, grandparent} - {None}:
+            found[holder].append(founded)
+    return found
+
+
+def has_groups_on(founded: list[dt.date | None], day: dt.date) -> bool:
+    """Whether a 党小组 existed below the community on `day` (one of unknown date always did)."""
+    return any(date is None or date <= day for date in founded)
+
+
 def _rows_of(
     organization: Organization,
     owed: list[Requirement],
     held: dict[tuple[int, str], dict[int, int]],
     year: int,
     as_of: dt.date,
+    groups: list[dt.date | None] | None = None,
 ) -> list[ComplianceRow]:
     rows = []
     founded = organization.established_on
@@ -235,6 +275,9 @@ def _rows_of(
                 break
             if founded is not None and period.end < founded:
                 continue  # it did not exist yet; the period it was founded in owes its meeting
+            has_groups = has_groups_on(groups or [], min(period.end, as_of))
+            if not requirement_applies(requirement, has_groups=has_groups):
+                continue
             count = sum(
                 n for m, n in by_month.items() if period.start.month <= m <= period.end.month
             )
@@ -265,13 +308,14 @@ def compliance_list(
     held = _held_by_month(ids, year, as_of)
     members = _members(ids, as_of)
     joint = _joint_kinds(ids)
+    groups = _group_days(ids)
     in_service = _in_service_rates(ids, year, as_of)
     reviews = _reviews(ids, year - 1)
     found = []
     for organization in orgs:
         counts = members.get(organization.pk, (0, 0))
         owed = _requirements_of(organization, counts, joint[organization.pk])
-        rows = _rows_of(organization, owed, held.by_month, year, as_of)
+        rows = _rows_of(organization, owed, held.by_month, year, as_of, groups.get(organization.pk))
         entry = OrganizationCompliance(organization, rows)
         entry.attendance_rate = rate(held.present[organization.pk], held.expected[organization.pk])
         entry.in_service_rate = in_service.get(organization.pk)

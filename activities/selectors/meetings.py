@@ -7,9 +7,9 @@ from collections.abc import Iterable
 
 from django.db.models import Q
 
-from members.models import FloatingRecord, Member
+from members.models import FloatingRecord, Member, Registration
 from members.rules import Category, FloatingDirection
-from organizations.models import JointCommittee, JointCommitteeKind, Organization
+from organizations.models import CommitteeMember, JointCommittee, JointCommitteeKind, Organization
 from organizations.rules import COMMUNITY_KINDS, OrganizationKind
 
 from ..models import Attendance, AttendanceStatus, Meeting
@@ -39,6 +39,12 @@ def attendee_list(meeting: Meeting) -> list[Attendance]:
         return _joint_committee_attendees(meeting)
     if attendees == Attendee.COMMITTEE:
         return _committee_attendees(meeting)
+    if attendees == Attendee.ENLARGED:
+        return _enlarged_attendees(meeting)
+    if attendees == Attendee.IN_SERVICE:
+        return _in_service_attendees(meeting)
+    if attendees == Attendee.NOBODY:
+        return []  # residents: listed by hand as guests, nobody 应到
     return _member_attendees(meeting)
 
 
@@ -99,14 +105,59 @@ def _guests(meeting: Meeting, present: set[int | None]) -> list[Attendance]:
 
 
 def _committee_attendees(meeting: Meeting) -> list[Attendance]:
-    positions = meeting.organization.positions.current(on=meeting.held_on).in_title_order()
+    """The positions held on the day (a community's 总支委员 included), each linked to the
+    member of that name held by the organization (a community: by a branch below it)."""
+    organization = meeting.organization
+    positions = organization.positions.current(on=meeting.held_on).in_title_order()
     names = list(dict.fromkeys(position.holder_name for position in positions))
+    holders = {organization.pk}
+    if organization.kind in COMMUNITY_KINDS:
+        holders = Organization.objects.descendant_ids([organization.pk])
     members = {
         m.name: m
         for m in Member.objects.on_roster(meeting.held_on).filter(name__in=names)
-        if m.branch_id == meeting.organization_id
+        if m.branch_id in holders
     }
     return [Attendance(meeting=meeting, member=members.get(name), name=name) for name in names]
+
+
+def _enlarged_attendees(meeting: Meeting) -> list[Attendance]:
+    """扩大会议 (002): the 总支委员 on the day, then the 共驻共建 units' representatives on the
+    community's joint committees on the day (one row a person, by name)."""
+    found = _committee_attendees(meeting)
+    names = {attendance.name for attendance in found}
+    current = (
+        CommitteeMember.objects.current(on=meeting.held_on)
+        .filter(committee__community_id=meeting.organization_id, unit__isnull=False)
+        .order_by("unit__name", "person_name")
+    )
+    for person in current:
+        if person.person_name not in names:
+            names.add(person.person_name)
+            found.append(
+                Attendance(meeting=meeting, committee_member=person, name=person.person_name)
+            )
+    return found
+
+
+def _in_service_attendees(meeting: Meeting) -> list[Attendance]:
+    """在职党员大会 (001): the in-service members registered with the community on the day
+    (报到 by then, not moved away before it); they attend without a vote here."""
+    day = meeting.held_on
+    registrations = (
+        Registration.objects.filter(community_id=meeting.organization_id, registered_on__lte=day)
+        .filter(Q(ended_on__isnull=True) | Q(ended_on__gt=day))
+        .filter(member__in=Member.objects.on_roster(day))
+        .select_related("member")
+        .order_by("member__name", "member_id")
+    )
+    found: dict[int, Attendance] = {}
+    for registration in registrations:
+        member = registration.member
+        found.setdefault(
+            member.pk, Attendance(meeting=meeting, member=member, name=member.name, has_vote=False)
+        )
+    return list(found.values())
 
 
 def _joint_committee_attendees(meeting: Meeting) -> list[Attendance]:

@@ -92,6 +92,10 @@ PRINTABLES: dict[str, tuple[str, ...]] = {
     "meeting_ledger":              (OK, OK, OK, OK, NO, LOGIN),
     "meeting_record":              (OK, OK, OK, OK, NO, LOGIN),
     "meeting_sign_in_sheet":       (OK, OK, OK, OK, NO, LOGIN),
+    "screening_log":               (OK, OK, OK, OK, NO, LOGIN),
+    "screening_discussion":        (OK, OK, OK, OK, NO, LOGIN),
+    "screening_feedback":          (OK, OK, OK, OK, NO, LOGIN),
+    "screening_roll":              (OK, OK, OK, OK, NO, LOGIN),
 }  # fmt: skip
 DOCUMENTS: dict[str, dict[str, str]] = {
     "meeting_ledger": {
@@ -135,4 +139,14 @@ DOCUMENTS: dict[str, dict[str, str]] = {
         "member": "-nn",
     },
 }
+# 电化教育's 三簿一册: names and what was said, of an organization and those below it.
+for _book in ("screening_log", "screening_discussion", "screening_feedback", "screening_roll"):
+    DOCUMENTS[_book] = {
+        "superuser": "y--",
+        "sub_district": "yn-",
+        "secretary": "ynn",
+        "branch": "y-n",
+        "unit": "n-n",
+        "member": "-nn",
+    }
 PERIODS = {"feedback_cards": "2026H1"}

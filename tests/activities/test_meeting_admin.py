@@ -280,8 +280,9 @@ def test_compliance_page_queries_do_not_grow_with_branches(
                 MeetingFactory(organization=branch, kind=K.THEME_DAY, held_on=dt.date(2026, 1, 3))
 
     grow(2)
-    # The counts of every organization (then kept in the cache), then the page's in detail.
-    with django_assert_max_num_queries(50) as few:
+    # The counts of every organization (then kept in the cache), then the page's in detail
+    # (each reading the 党小组 below the communities once: issue 24).
+    with django_assert_max_num_queries(52) as few:
         client.get(url, {"year": 2026})
     grow(20)
     with django_assert_max_num_queries(len(few.captured_queries)):
