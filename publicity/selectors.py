@@ -346,7 +346,7 @@ def _register_dates_of(case: DevelopmentCase, dates: dict[int, dt.date]) -> rule
 
 def case_register_list(cases: QuerySet[DevelopmentCase], today: dt.date) -> list[CaseRegister]:
     """Each case's register up to `today` (the periods ended by then, with what was recorded):
-    three queries whatever the number of cases. A register is derived from the stage dates; a
+    four queries whatever the number of cases. A register is derived from the stage dates; a
     period with nothing recorded is shown as missing, never as a fact about the person."""
     from .models import CaseAssessment, DevelopmentReport
 
@@ -378,7 +378,7 @@ def register_overdue_counts(
     cases: QuerySet[DevelopmentCase], today: dt.date
 ) -> tuple[int, int, list[int]]:
     """Overdue 思想汇报 and 培养考察 of the activists and candidates (a deferred case, or one
-    already a 预备党员, is chased no more), and the ids of the cases owing any. Three queries."""
+    already a 预备党员, is chased no more), and the ids of the cases owing any. Four queries."""
     reports = assessments = 0
     owing = []
     chased = cases.filter(deferred_on__isnull=True, stage__in=(Stage.ACTIVIST, Stage.CANDIDATE))
