@@ -483,9 +483,7 @@ PUBLICITY_DUE_SOON_DAYS = env.int("PUBLICITY_DUE_SOON_DAYS", default=7)
 PUBLICITY_REPORT_GRACE_DAYS = env.int("PUBLICITY_REPORT_GRACE_DAYS", default=15)
 PUBLICITY_ASSESSMENT_GRACE_DAYS = env.int("PUBLICITY_ASSESSMENT_GRACE_DAYS", default=30)
 _registers_from = env("PUBLICITY_REGISTERS_FROM", default="")
-PUBLICITY_REGISTERS_FROM = (
-    dt.date.fromisoformat(_registers_from) if _registers_from else None
-)
+PUBLICITY_REGISTERS_FROM = dt.date.fromisoformat(_registers_from) if _registers_from else None
 # The public opinion form: at most this many opinions from one address per window (Django's cache).
 PUBLICITY_OPINION_RATE = env.int("PUBLICITY_OPINION_RATE", default=5)
 PUBLICITY_OPINION_WINDOW_SECONDS = env.int("PUBLICITY_OPINION_WINDOW_SECONDS", default=3600)

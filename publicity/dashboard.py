@@ -13,8 +13,8 @@ from django.utils import timezone
 from kit.dashboard import Figure, Panel, Todo, changelist_url
 
 from .models import DevelopmentCase, Notice, Opinion
-from .selectors import register_overdue_counts
 from .rules import Stage
+from .selectors import register_overdue_counts
 
 # The notice is about to come down: time to check that every opinion is closed.
 NOTICE_ENDING_DAYS = 2

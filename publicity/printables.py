@@ -80,9 +80,7 @@ def case_register_context(job: Job) -> dict[str, Any]:
     year's 培养考察 up to today (a missing one shown as such), and its 政审."""
     case = job["case"]
     found = case_register_list(DevelopmentCase.objects.filter(pk=case.pk), job.today)
-    review = (
-        PoliticalReview.objects.filter(case=case).prefetch_related("reviewers__member").first()
-    )
+    review = PoliticalReview.objects.filter(case=case).prefetch_related("reviewers__member").first()
     return {
         "title": "入党积极分子培养考察台账",
         "organization": case.branch,

@@ -20,8 +20,8 @@ from organizations.models import Organization
 from organizations.rules import COMMUNITY_KINDS
 
 from . import rules
-from .rules import Stage
 from .models import BoardItem, DevelopmentCase, DevelopmentStep, Notice, Opinion
+from .rules import Stage
 
 
 def _dues_publication_source() -> Callable[[int], list[Any]] | None:
@@ -358,9 +358,7 @@ def case_register_list(cases: QuerySet[DevelopmentCase], today: dt.date) -> list
     ).values_list("case_id", "number", "date"):
         dates[case_id][number] = date
     reports = {(r.case_id, r.period): r for r in DevelopmentReport.objects.filter(case_id__in=ids)}
-    assessments = {
-        (a.case_id, a.period): a for a in CaseAssessment.objects.filter(case_id__in=ids)
-    }
+    assessments = {(a.case_id, a.period): a for a in CaseAssessment.objects.filter(case_id__in=ids)}
     registers = []
     for case in case_list:
         owed = _register_dates_of(case, dates[case.pk])

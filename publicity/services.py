@@ -595,8 +595,8 @@ def _register_entry_errors(
 ) -> tuple[dict[str, str], rules.Period | None]:
     try:
         period = rules.parse_period(entry.period, months)
-    except ValueError as error:
-        return {"period": str(error)}, None
+    except ValueError as problem:
+        return {"period": str(problem)}, None
     if on > timezone.localdate():
         return {"period": f"{what}日期不能晚于今天"}, None
     if error := rules.register_entry_error(register_dates(entry.case), period, on, what):
@@ -616,7 +616,9 @@ def development_report_errors(report: DevelopmentReport) -> dict[str, str]:
     if period is not None:
         dates = register_dates(report.case)
         report.period, report.kind = period.code, rules.report_kind(dates, period.ends_on)
-        report.due_on = period.ends_on + dt.timedelta(days=rules.register_limits().report_grace_days)
+        report.due_on = period.ends_on + dt.timedelta(
+            days=rules.register_limits().report_grace_days
+        )
     if report.read_on and report.read_on > timezone.localdate():
         errors.setdefault("read_on", "阅读日期不能晚于今天")
     return errors

@@ -13,8 +13,13 @@ from django.utils.html import format_html
 
 from common.admin import branch_filter
 from common.printables import print_url
-from kit.admin import ScopedHistoryAdmin, ScopedTabularInline, ServiceCheckedForm, Services
-from kit.admin import problem_flag
+from kit.admin import (
+    ScopedHistoryAdmin,
+    ScopedTabularInline,
+    ServiceCheckedForm,
+    Services,
+    problem_flag,
+)
 
 from .. import services
 from ..models import (
@@ -101,9 +106,7 @@ class ReviewerInline(ScopedTabularInline):
     form = ReviewerForm
     extra = 2
     autocomplete_fields = ("member",)
-    verbose_name_plural = (
-        "政审人：政审日期时的正式党员，不少于两名；本系统党员直接选择，其他党组织的党员填写姓名和所在党组织"
-    )
+    verbose_name_plural = "政审人：政审日期时的正式党员，不少于两名；本系统党员直接选择，其他党组织的党员填写姓名和所在党组织"
 
 
 class ReviewForm(ServiceCheckedForm):
@@ -163,9 +166,7 @@ class ObserverInline(ScopedTabularInline):
     form = ObserverForm
     extra = 0
     autocomplete_fields = ("member",)
-    verbose_name_plural = (
-        "考察写实人（002：确定两名正式党员；本系统党员直接选择，其他党组织的党员填写姓名和所在党组织）"
-    )
+    verbose_name_plural = "考察写实人（002：确定两名正式党员；本系统党员直接选择，其他党组织的党员填写姓名和所在党组织）"
 
 
 class ReportInline(ScopedTabularInline):
@@ -194,4 +195,6 @@ CASE_INLINE_SERVICES = {
 
 
 def register_link(case: Any) -> str:
-    return format_html('<a href="{}">思想汇报和考察台账（PDF）</a>', print_url(CASE_REGISTER, case=case.pk))
+    return format_html(
+        '<a href="{}">思想汇报和考察台账（PDF）</a>', print_url(CASE_REGISTER, case=case.pk)
+    )

@@ -15,10 +15,24 @@ from .. import rules
 from .development import DevelopmentCase
 
 
-class CaseRowQuerySet(ScopedQuerySet[models.Model]):
-    """Rows of a case: seen and written where the case's branch is (as its steps)."""
+# Rows of a case: seen and written where the case's branch is (as its steps).
+CASE_ROWS = People(branch="case__branch_id", residence="case__residence_community_id")
 
-    scope_people = People(branch="case__branch_id", residence="case__residence_community_id")
+
+class DevelopmentReportQuerySet(ScopedQuerySet["DevelopmentReport"]):
+    scope_people = CASE_ROWS
+
+
+class CaseAssessmentQuerySet(ScopedQuerySet["CaseAssessment"]):
+    scope_people = CASE_ROWS
+
+
+class PoliticalReviewQuerySet(ScopedQuerySet["PoliticalReview"]):
+    scope_people = CASE_ROWS
+
+
+class CaseObserverQuerySet(ScopedQuerySet["CaseObserver"]):
+    scope_people = CASE_ROWS
 
 
 class DevelopmentReport(models.Model):
@@ -47,7 +61,7 @@ class DevelopmentReport(models.Model):
     comment = models.TextField("评语", blank=True)
     history = HistoricalRecords()
 
-    objects = CaseRowQuerySet.as_manager()
+    objects = DevelopmentReportQuerySet.as_manager()
 
     class Meta:
         verbose_name = "思想汇报"
@@ -92,7 +106,7 @@ class CaseAssessment(models.Model):
     findings = models.TextField("考察情况", blank=True)
     history = HistoricalRecords()
 
-    objects = CaseRowQuerySet.as_manager()
+    objects = CaseAssessmentQuerySet.as_manager()
 
     class Meta:
         verbose_name = "培养考察"
@@ -121,14 +135,14 @@ class PoliticalReview(models.Model):
     )
     reviewed_on = models.DateField("政审日期")
     findings = models.TextField(
-        "政审情况", blank=True, help_text="本人及配偶、直系亲属和社会关系的政治情况，座谈了解的情况。"
+        "政审情况",
+        blank=True,
+        help_text="本人及配偶、直系亲属和社会关系的政治情况，座谈了解的情况。",
     )
-    conclusion = models.CharField(
-        "政审结论", max_length=16, choices=rules.ReviewConclusion.choices
-    )
+    conclusion = models.CharField("政审结论", max_length=16, choices=rules.ReviewConclusion.choices)
     history = HistoricalRecords()
 
-    objects = CaseRowQuerySet.as_manager()
+    objects = PoliticalReviewQuerySet.as_manager()
 
     class Meta:
         verbose_name = "政治审查"
@@ -154,7 +168,7 @@ class NamedMember(models.Model):
         abstract = True
 
     def __str__(self) -> str:
-        if self.member_id:
+        if self.member is not None:
             return str(self.member.name)
         return f"{self.outside_name}（{self.outside_organization}）"
 
@@ -196,7 +210,7 @@ class CaseObserver(NamedMember):
     appointed_on = models.DateField("确定日期")
     history = HistoricalRecords()
 
-    objects = CaseRowQuerySet.as_manager()
+    objects = CaseObserverQuerySet.as_manager()
 
     class Meta:
         verbose_name = "考察写实人"

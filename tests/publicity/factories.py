@@ -165,7 +165,9 @@ def political_review(
     for index in range(outside):
         services.political_reviewer_save(
             reviewer=PoliticalReviewer(
-                review=review, outside_name=f"外单位党员{index}", outside_organization="区教育局机关党委"
+                review=review,
+                outside_name=f"外单位党员{index}",
+                outside_organization="区教育局机关党委",
             ),
             actor=actor,
         )

@@ -25,7 +25,7 @@ from publicity.models import (
     PoliticalReview,
     PoliticalReviewer,
 )
-from publicity.rules import ReportKind, RegisterDates, RegisterLimits
+from publicity.rules import RegisterDates, RegisterLimits, ReportKind
 from publicity.selectors import case_register_list, register_overdue_counts
 from tests.members.factories import MemberFactory
 from tests.publicity.factories import DevelopmentCaseFactory, political_review, voters
@@ -101,7 +101,9 @@ def test_the_settings_give_the_grace_days() -> None:
     lim = rules.register_limits()
     assert lim.report_grace_days == settings.PUBLICITY_REPORT_GRACE_DAYS
     owed = rules.reports_owed(RegisterDates(D(2025, 1, 2)), D(2025, 3, 31))
-    assert owed[0].due_on == D(2025, 3, 31) + dt.timedelta(days=settings.PUBLICITY_REPORT_GRACE_DAYS)
+    assert owed[0].due_on == D(2025, 3, 31) + dt.timedelta(
+        days=settings.PUBLICITY_REPORT_GRACE_DAYS
+    )
 
 
 def test_a_report_on_its_due_date_is_on_time_and_the_day_after_late() -> None:
@@ -124,9 +126,12 @@ def test_the_political_review_counts_full_members_and_the_recorded_others() -> N
     assert "现有1名" in (rules.political_review_error(1, 0, passed, lim) or "")
     assert rules.political_review_error(2, 0, passed, lim) is None
     assert rules.political_review_error(1, 1, passed, lim) is None
-    assert "现有2名" in (rules.political_review_error(2, 0, passed, rules.Limits(reviewers_min=3)) or "")
+    assert "现有2名" in (
+        rules.political_review_error(2, 0, passed, rules.Limits(reviewers_min=3)) or ""
+    )
     failed = rules.political_review_error(2, 0, rules.ReviewConclusion.FAILED, lim)
-    assert failed is not None and "合格" in failed
+    assert failed is not None
+    assert "合格" in failed
 
 
 # --- services ------------------------------------------------------------------------------------
@@ -194,7 +199,8 @@ def test_an_assessment_is_for_a_half_year_the_activist_owes(case: DevelopmentCas
         services.case_assessment_save(assessment=entry, actor=None)
     entry.period, entry.assessed_on = "2025H2", D(2026, 1, 31)
     saved = services.case_assessment_save(assessment=entry, actor=None)
-    assert saved.due_on == D(2026, 1, 30) and saved.is_late
+    assert saved.due_on == D(2026, 1, 30)
+    assert saved.is_late
 
 
 # --- 政审 and step 10 ---------------------------------------------------------------------------
@@ -203,7 +209,10 @@ def candidate(case: DevelopmentCase) -> DevelopmentCase:
     return reach(case, dates | {7: D(2025, 3, 1), 8: D(2025, 3, 1), 9: D(2025, 3, 1)})
 
 
-def step_10(case: DevelopmentCase, on: dt.date = D(2025, 3, 20)) -> DevelopmentStep:
+STEP_10_ON = D(2025, 3, 20)
+
+
+def step_10(case: DevelopmentCase, on: dt.date = STEP_10_ON) -> DevelopmentStep:
     step = DevelopmentStep(case=case, number=rules.REVIEW, date=on)
     return services.development_step_record(step=step, actor=None)
 
@@ -294,7 +303,9 @@ def test_an_observer_is_a_full_member_on_the_day_appointed(case: DevelopmentCase
 
 # --- the 工作台's to-dos, and scope ------------------------------------------------------------------
 def activist_since(tree: SimpleNamespace, on: dt.date, branch: Any = None) -> DevelopmentCase:
-    new = DevelopmentCaseFactory(branch=branch or tree.branch_a, residence_community=tree.community_a)
+    new = DevelopmentCaseFactory(
+        branch=branch or tree.branch_a, residence_community=tree.community_a
+    )
     return reach(new, {1: on - dt.timedelta(days=40), 2: on - dt.timedelta(days=35), 3: on})
 
 
@@ -307,7 +318,8 @@ def test_overdue_reports_are_counted_in_four_queries(
     report(first, lines[0].owed.period.code, lines[0].owed.period.ends_on)
     with django_assert_num_queries(4):
         one = register_overdue_counts(DevelopmentCase.objects.all(), today)
-    assert one[0] == len(lines) - 1 and one[2] == [first.pk]
+    assert one[0] == len(lines) - 1
+    assert one[2] == [first.pk]
     deferred = activist_since(tree, today - dt.timedelta(days=400))
     deferred.deferred_on, deferred.deferred_reason = today, "暂缓"
     deferred.save()
@@ -319,7 +331,9 @@ def test_overdue_reports_are_counted_in_four_queries(
 
 def test_a_report_due_today_is_not_overdue(tree: SimpleNamespace) -> None:
     today = timezone.localdate()
-    period = rules.period_of(today - dt.timedelta(days=settings.PUBLICITY_REPORT_GRACE_DAYS + 100), 3)
+    period = rules.period_of(
+        today - dt.timedelta(days=settings.PUBLICITY_REPORT_GRACE_DAYS + 100), 3
+    )
     first = activist_since(tree, period.starts_on)
     owed = rules.reports_owed(services.register_dates(first), today)
     due_today = owed[0].due_on
@@ -346,6 +360,7 @@ def test_registers_are_scoped_by_role(
     review = PoliticalReview(case=first, reviewed_on=D(2025, 3, 1), conclusion="passed")
     with pytest.raises(ScopeError):
         services.political_review_save(review=review, actor=secretary_b)
-    assert register_overdue_counts(DevelopmentCase.objects.visible_to(secretary_b), D(2025, 12, 1))[
-        0
-    ] == 0
+    assert (
+        register_overdue_counts(DevelopmentCase.objects.visible_to(secretary_b), D(2025, 12, 1))[0]
+        == 0
+    )
