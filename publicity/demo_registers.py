@@ -54,19 +54,28 @@ def build(cases: list[DevelopmentCase], actor: Any) -> None:
     today = timezone.localdate()
     ids = [case.pk for case in cases]
     registers = case_register_list(DevelopmentCase.objects.filter(pk__in=ids), today)
-    # The first activist's last due quarter stays missing: the overdue to-do of the 工作台.
-    gap = next((r for r in registers if r.case.stage == rules.Stage.ACTIVIST and r.reports), None)
+    gap = _gap(registers, today)
     for index, register in enumerate(registers):
         _observers(register.case, actor)
-        lines = register.reports[-4:]  # a year of reports
-        for number, line in enumerate(lines):
-            if register is gap and number == len(lines) - 1:
+        for number, line in enumerate(register.reports):
+            if line.owed is gap:
                 continue
             late = index == 1 and number == 0
-            unread = number == len(lines) - 1
+            unread = number == len(register.reports) - 1
             _report(register.case, line.owed, late, unread, index + number, today, actor)
-        for line in register.assessments[-2:]:
+        for line in register.assessments:
             _assessment(register.case, line.owed, today, actor)
+
+
+def _gap(registers: list[Any], today: dt.date) -> rules.Owed | None:
+    """The first activist's last quarter already past its due date stays missing: the overdue
+    to-do of the 工作台."""
+    for register in registers:
+        if register.case.stage == rules.Stage.ACTIVIST and not register.case.is_deferred:
+            past = [line.owed for line in register.reports if line.owed.due_on < today]
+            if past:
+                return past[-1]
+    return None
 
 
 def _observers(case: DevelopmentCase, actor: Any) -> None:

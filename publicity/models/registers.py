@@ -14,7 +14,6 @@ from organizations.scope import People, ScopedQuerySet
 from .. import rules
 from .development import DevelopmentCase
 
-
 # Rows of a case: seen and written where the case's branch is (as its steps).
 CASE_ROWS = People(branch="case__branch_id", residence="case__residence_community_id")
 
