@@ -693,13 +693,18 @@ def case_observer_save(
     return model_save(observer, actor=actor, update_fields=update_fields)
 
 
+REVIEW_DONE = "第10步“进行政治审查”已记录，政审记录和政审人不能再修改"
+
+
+def _review_step_recorded(case_id: int | None) -> bool:
+    return DevelopmentStep.objects.filter(case_id=case_id, number=rules.REVIEW).exists()
+
+
 def political_review_errors(review: PoliticalReview) -> dict[str, str]:
     if review.reviewed_on and review.reviewed_on > timezone.localdate():
         return {"reviewed_on": "政审日期不能晚于今天"}
-    if review.pk and review.case_id:
-        done = DevelopmentStep.objects.filter(case_id=review.case_id, number=rules.REVIEW).first()
-        if done is not None:
-            return {"reviewed_on": "第10步“进行政治审查”已记录，政审记录不能再修改"}
+    if review.pk and review.case_id and _review_step_recorded(review.case_id):
+        return {"reviewed_on": REVIEW_DONE}
     return {}
 
 
@@ -715,6 +720,8 @@ def political_review_save(
 
 def political_reviewer_errors(reviewer: PoliticalReviewer) -> dict[str, str]:
     review = reviewer.review
+    if _review_step_recorded(review.case_id):
+        return {"__all__": REVIEW_DONE}
     if error := _full_member_error(reviewer.member, review.reviewed_on, "政审人"):
         return {"member": error}
     return {}
@@ -733,6 +740,8 @@ def political_reviewer_save(
 @transaction.atomic
 def political_reviewer_delete(*, reviewer: PoliticalReviewer, actor: Any) -> None:
     require_editable(actor, reviewer, "删除该党支部发展对象的政审人")
+    if _review_step_recorded(reviewer.review.case_id):
+        raise ValidationError(REVIEW_DONE)
     reviewer.delete()
 
 

@@ -236,6 +236,11 @@ def test_two_full_members_make_step_10_with_their_names(case: DevelopmentCase) -
     political_review(case, D(2025, 3, 15), two)
     step = step_10(case)
     assert step.people_names == [m.name for m in two]
+    review = PoliticalReview.objects.get(case=case)
+    with pytest.raises(ValidationError, match="政审记录和政审人不能再修改"):
+        services.political_reviewer_delete(reviewer=review.reviewers.first(), actor=None)
+    with pytest.raises(ValidationError, match="政审记录和政审人不能再修改"):
+        services.political_review_save(review=review, actor=None, update_fields=["findings"])
 
 
 def test_a_member_of_another_organization_counts_recorded_with_it(case: DevelopmentCase) -> None:
