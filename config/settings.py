@@ -509,6 +509,13 @@ PUBLICITY_NOTICE_DAYS = env.int("PUBLICITY_NOTICE_DAYS", default=7)
 PUBLICITY_NOTICE_WORKING_DAYS = env.bool("PUBLICITY_NOTICE_WORKING_DAYS", default=False)
 # The workbench's "公示即将结束" and "步骤即将到期" look this many days ahead.
 PUBLICITY_DUE_SOON_DAYS = env.int("PUBLICITY_DUE_SOON_DAYS", default=7)
+# The development registers (002): a quarter's 思想汇报/书面汇报 is due this many days after the
+# quarter ends, a half year's 培养考察 this many after it ends; periods that ended before
+# PUBLICITY_REGISTERS_FROM (YYYY-MM-DD, the day the registers began to be kept here) are on paper.
+PUBLICITY_REPORT_GRACE_DAYS = env.int("PUBLICITY_REPORT_GRACE_DAYS", default=15)
+PUBLICITY_ASSESSMENT_GRACE_DAYS = env.int("PUBLICITY_ASSESSMENT_GRACE_DAYS", default=30)
+_registers_from = env("PUBLICITY_REGISTERS_FROM", default="")
+PUBLICITY_REGISTERS_FROM = dt.date.fromisoformat(_registers_from) if _registers_from else None
 # The public opinion form: at most this many opinions from one address per window (Django's cache).
 PUBLICITY_OPINION_RATE = env.int("PUBLICITY_OPINION_RATE", default=5)
 PUBLICITY_OPINION_WINDOW_SECONDS = env.int("PUBLICITY_OPINION_WINDOW_SECONDS", default=3600)

@@ -14,6 +14,9 @@ class PublicityConfig(PartyAppConfig):
             {
                 "developmentcase": "person_add",
                 "branchvote": "how_to_vote",
+                "developmentreport": "description",
+                "caseassessment": "fact_check",
+                "politicalreview": "verified_user",
                 "notice": "campaign",
                 "opinion": "forum",
                 "boarditem": "article",

@@ -14,6 +14,7 @@ from kit.dashboard import Figure, Panel, Todo, changelist_url
 
 from .models import DevelopmentCase, Notice, Opinion
 from .rules import Stage
+from .selectors import register_overdue_counts
 
 # The notice is about to come down: time to check that every opinion is closed.
 NOTICE_ENDING_DAYS = 2
@@ -26,6 +27,7 @@ def publicity_panel(request: HttpRequest) -> Panel | None:
     today = timezone.localdate()
     panel = Panel(title="发展党员与公示", order=40)
     panel.todos += [_opinion_todo(user), _notice_todo(user, today), *_case_todos(user, today)]
+    panel.todos += _register_todos(user, today)
     panel.figures += _stage_figures(user)
     return panel
 
@@ -64,6 +66,18 @@ def _case_todos(user: object, today: dt.date) -> list[Todo]:
         Todo(f"{settings.PUBLICITY_DUE_SOON_DAYS}天内到期的发展步骤", counts["soon"],
              changelist_url("publicity.developmentcase", due="soon"), urgent=False),
     ]  # fmt: skip
+
+
+def _register_todos(user: object, today: dt.date) -> list[Todo]:
+    """The quarter's 思想汇报 and the half year's 培养考察 not recorded by their due date."""
+    reports, assessments, _ = register_overdue_counts(
+        DevelopmentCase.objects.visible_to(user), today
+    )
+    url = changelist_url("publicity.developmentcase", register="overdue")
+    return [
+        Todo("思想汇报逾期未交", reports, url, hint="积极分子、发展对象每季度一篇"),
+        Todo("培养考察逾期未做", assessments, url, hint="积极分子每半年考察一次"),
+    ]
 
 
 def _stage_figures(user: object) -> list[Figure]:

@@ -1,6 +1,7 @@
 """Demo data of the publicity app (`python manage.py demo`, its AppConfig's demo_builders).
 
-A dozen development cases at every stage (most in 春晖社区第一党支部, the branch officer's), two
+A dozen development cases at every stage (most in 春晖社区第一党支部, the branch officer's), with
+their registers (publicity/demo_registers.py: 政审, 考察写实人, a year of 思想汇报 and 培养考察), two
 notices running (one with an opinion being checked), one case deferred after a proven opinion, one
 waiting for the higher committee's approval, members made probationary and full by their cases;
 党务公开 items on every community's board (one expired and one draft, which the public site hides).
@@ -23,7 +24,7 @@ from members.models import Member
 from members.rules import Education, Gender, citizen_id_check_character, months_after
 from organizations.models import Organization
 
-from . import rules, services
+from . import demo_registers, rules, services
 from .models import BoardItem, BranchVote, DevelopmentCase, DevelopmentStep, Notice, Opinion
 
 # Months after the application at which each step is recorded (every limit met).
@@ -98,6 +99,8 @@ def build() -> list[Any]:
     for case, outcome in opinions:
         if outcome:
             _opinion(case, outcome, actor)
+    ids = [_citizen_id(dt.date(*s.born), s.gender, n) for n, s in enumerate(CASES, start=1)]
+    demo_registers.build(list(DevelopmentCase.objects.filter(citizen_id__in=ids)), actor)
     _board_items(today, actor)
     return []
 
@@ -141,6 +144,8 @@ def _step(case: DevelopmentCase, number: int, on: dt.date, actor: Any) -> None:
         return
     if number == rules.ACCEPTANCE_MEETING + 1:
         _notice(case, on + dt.timedelta(days=1), actor)
+    if number == rules.REVIEW:
+        demo_registers.review(case, on, actor)
     extra: dict[str, Any] = {}
     if number in rules.MEMBER_PEOPLE_STEPS:  # 正式党员 of the branch on the step's date
         full = Member.objects.full_on(on).filter(branch=case.branch).order_by("joined_on", "pk")

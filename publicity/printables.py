@@ -1,5 +1,6 @@
 """What the publicity app prints: the A4 公示 poster for the board (with a QR code that opens it
-on a phone), the notice's record book (公示记录簿), and the 发展党员台账 of an organization."""
+on a phone), the notice's record book (公示记录簿), the 发展党员台账 of an organization, and a case's
+register (思想汇报 and 培养考察, 政审, 考察写实人)."""
 
 from __future__ import annotations
 
@@ -11,14 +12,21 @@ from django.urls import reverse
 
 from kit.printables import ORGANIZATION, Job, PdfRenderer, Printable, PrintError, object_param
 
-from .models import Notice
+from .models import DevelopmentCase, Notice, PoliticalReview
 from .rules import step_label
-from .selectors import LEDGER_STEPS, development_ledger_list, record_book_get
+from .selectors import (
+    LEDGER_STEPS,
+    case_register_list,
+    development_ledger_list,
+    record_book_get,
+)
 
 DEVELOPMENT_LEDGER = "development_ledger"
 NOTICE_POSTER = "notice_poster"
 NOTICE_RECORD_BOOK = "notice_record_book"
+CASE_REGISTER = "case_register"
 NOTICE = object_param("notice", "公示", "publicity.Notice")
+CASE = object_param("case", "发展党员", "publicity.DevelopmentCase")
 
 
 def public_notice_url(notice: Notice) -> str:
@@ -67,6 +75,26 @@ def development_ledger_context(job: Job) -> dict[str, Any]:
     }
 
 
+def case_register_context(job: Job) -> dict[str, Any]:
+    """入党积极分子培养考察台账 of one case: its 考察写实人, each quarter's 思想汇报 and each half
+    year's 培养考察 up to today (a missing one shown as such), and its 政审."""
+    case = job["case"]
+    found = case_register_list(DevelopmentCase.objects.filter(pk=case.pk), job.today)
+    review = PoliticalReview.objects.filter(case=case).prefetch_related("reviewers__member").first()
+    return {
+        "title": "入党积极分子培养考察台账",
+        "organization": case.branch,
+        "period": f"截至{job.today:%Y年%m月%d日}",
+        "case": case,
+        "register": found[0] if found else None,
+        "observers": list(case.observers.select_related("member").order_by("appointed_on")),
+        "review": review,
+        "reviewers": list(review.reviewers.all()) if review else [],
+        "today": job.today,
+        "printed_on": job.today,
+    }
+
+
 def _notice_name(job: Job, what: str) -> str:
     notice = job["notice"]
     return f"{what}-{notice.name}-{notice.starts_on:%Y-%m-%d}"
@@ -95,5 +123,12 @@ PRINTABLES = [
         renderers={"pdf": PdfRenderer("reports/publicity_development_ledger.html")},
         filename=lambda job: f"发展党员台账-{job['organization'].name}-{job.today:%Y-%m-%d}",
         runs_in_request=False,
+    ),
+    Printable(
+        CASE_REGISTER, "入党积极分子培养考察台账", permission="publicity.view_developmentcase",
+        prints_people=True, params=(CASE,), select=case_register_context,
+        renderers={"pdf": PdfRenderer("reports/publicity_case_register.html")},
+        filename=lambda job: f"培养考察台账-{job['case'].name}-{job.today:%Y-%m-%d}",
+        organization_of=lambda case: case.branch,
     ),
 ]  # fmt: skip

@@ -1,6 +1,7 @@
 """Model permissions that each role holds in the publicity app (merged by RoleBackend).
 
-Branches and communities record their cases, votes, notices and opinions; the sub-district (the
+Branches and communities record their cases, votes, notices and opinions, and the cases'
+registers (思想汇报, 培养考察, 政审, 考察写实人); the sub-district (the
 higher committee that approves candidates) does the same for the whole district. A unit reviewer
 and a member have nothing here: the public site shows residents what is published.
 """
@@ -21,10 +22,16 @@ _RECORDS = (
     "voteexclusion",
     "notice",
     "opinion",
+    # the development registers (issue 24)
+    "developmentreport",
+    "caseassessment",
+    "politicalreview",
+    "politicalreviewer",
+    "caseobserver",
 )
 _MANAGE = (
     _perms(_RECORDS, ("view", "add", "change"))
-    | _perms(("developmentstep",), ("delete",))
+    | _perms(("developmentstep", "politicalreviewer", "caseobserver"), ("delete",))
     | _perms(("boarditem",), ("view", "add", "change", "delete"))
 )
 

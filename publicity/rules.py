@@ -485,3 +485,176 @@ class OpinionStatus(models.TextChoices):
     CHECKING = "checking", "核实中"
     UNFOUNDED = "unfounded", "经核实不属实"
     PROVEN = "proven", "经核实属实（暂缓发展）"
+
+
+# --- the development registers (002: 教育培养入党积极分子制度, 发展党员制度) --------------------------
+# Who owes, and from which date: a case owes a period's report (a quarter) and assessment (a half
+# year) when, on the period's last day, it has been an 入党积极分子 since 确定入党积极分子 (step 3,
+# that day included) and is not yet a 预备党员 (step 17 recorded on or before that day) nor
+# deferred (暂缓发展 on or before that day). Its report is a 发展对象's written report once step 7
+# (确定发展对象) is on or before the period's last day, else an activist's 思想汇报. A period is
+# due `*_grace_days` after its last day; one that ended before PUBLICITY_REGISTERS_FROM (the day
+# the registers began to be kept here: earlier ones are on paper) is owed nothing.
+class ReportKind(models.TextChoices):
+    THOUGHT = "thought", "入党积极分子思想汇报"
+    WRITTEN = "written", "发展对象书面汇报"
+
+
+class AssessmentConclusion(models.TextChoices):
+    GOOD = "good", "好"
+    FAIR = "fair", "较好"
+    AVERAGE = "average", "一般"
+    POOR = "poor", "差"
+
+
+class ReviewConclusion(models.TextChoices):
+    PASSED = "passed", "政治审查合格"
+    FAILED = "failed", "政治审查不合格"
+
+
+QUARTER_MONTHS, HALF_YEAR_MONTHS = 3, 6
+
+
+@dataclass(frozen=True)
+class RegisterLimits:
+    report_grace_days: int = 15
+    assessment_grace_days: int = 30
+    registers_from: dt.date | None = None
+
+
+def register_limits() -> RegisterLimits:
+    return RegisterLimits(
+        report_grace_days=settings.PUBLICITY_REPORT_GRACE_DAYS,
+        assessment_grace_days=settings.PUBLICITY_ASSESSMENT_GRACE_DAYS,
+        registers_from=settings.PUBLICITY_REGISTERS_FROM,
+    )
+
+
+@dataclass(frozen=True)
+class Period:
+    """A quarter (2026Q3) or a half year (2026H1)."""
+
+    code: str
+    starts_on: dt.date
+    ends_on: dt.date
+
+
+def period_of(day: dt.date, months: int) -> Period:
+    index = (day.month - 1) // months
+    starts_on = dt.date(day.year, index * months + 1, 1)
+    ends_on = months_after(starts_on, months) - dt.timedelta(days=1)
+    letter = "Q" if months == QUARTER_MONTHS else "H"
+    return Period(f"{day.year}{letter}{index + 1}", starts_on, ends_on)
+
+
+def parse_period(code: str, months: int) -> Period:
+    """2026Q3 (months 3) or 2026H1 (months 6); raises ValueError with the message."""
+    letter, count = ("Q", 4) if months == QUARTER_MONTHS else ("H", 2)
+    text = code.strip().upper()
+    year, _, index = text.partition(letter)
+    if not (year.isdigit() and len(year) == 4 and index.isdigit() and 1 <= int(index) <= count):
+        example = "2026Q3" if letter == "Q" else "2026H1"
+        raise ValueError(f"期间“{code}”格式不对，应写作{example}")
+    return period_of(dt.date(int(year), (int(index) - 1) * months + 1, 1), months)
+
+
+@dataclass(frozen=True)
+class RegisterDates:
+    """The dates of a case that decide what it owes."""
+
+    activist_on: dt.date | None  # step 3
+    candidate_on: dt.date | None = None  # step 7
+    probationary_on: dt.date | None = None  # step 17
+    deferred_on: dt.date | None = None
+
+
+@dataclass(frozen=True)
+class Owed:
+    period: Period
+    due_on: dt.date
+    kind: str = ""  # a ReportKind for reports, "" for assessments
+
+
+def owes_on(dates: RegisterDates, day: dt.date) -> bool:
+    """Whether the case owes the register on `day` (a period's last day)."""
+    return (
+        dates.activist_on is not None
+        and dates.activist_on <= day
+        and not (dates.probationary_on and dates.probationary_on <= day)
+        and not (dates.deferred_on and dates.deferred_on <= day)
+    )
+
+
+def report_kind(dates: RegisterDates, day: dt.date) -> str:
+    is_candidate = dates.candidate_on is not None and dates.candidate_on <= day
+    return ReportKind.WRITTEN if is_candidate else ReportKind.THOUGHT
+
+
+def _owed(
+    dates: RegisterDates, until: dt.date, months: int, grace: int, registers_from: dt.date | None
+) -> list[Owed]:
+    if dates.activist_on is None:
+        return []
+    owed, period = [], period_of(dates.activist_on, months)
+    while period.ends_on <= until:
+        counted = registers_from is None or period.ends_on >= registers_from
+        if counted and owes_on(dates, period.ends_on):
+            kind = report_kind(dates, period.ends_on) if months == QUARTER_MONTHS else ""
+            owed.append(Owed(period, period.ends_on + dt.timedelta(days=grace), kind))
+        period = period_of(period.ends_on + dt.timedelta(days=1), months)
+    return owed
+
+
+def reports_owed(
+    dates: RegisterDates, until: dt.date, lim: RegisterLimits | None = None
+) -> list[Owed]:
+    """The quarters that have ended by `until` (their last day on or before it) for which the
+    case owes a 思想汇报 or a written report, each with its due date."""
+    lim = lim or register_limits()
+    return _owed(dates, until, QUARTER_MONTHS, lim.report_grace_days, lim.registers_from)
+
+
+def assessments_owed(
+    dates: RegisterDates, until: dt.date, lim: RegisterLimits | None = None
+) -> list[Owed]:
+    """The half years that have ended by `until` for which the activist is owed an assessment
+    (培养考察) by the 培养联系人 or the branch, each with its due date."""
+    lim = lim or register_limits()
+    return _owed(dates, until, HALF_YEAR_MONTHS, lim.assessment_grace_days, lim.registers_from)
+
+
+def register_entry_error(
+    dates: RegisterDates, period: Period, on: dt.date, what: str
+) -> str | None:
+    """A report received (or an assessment made) on `on` for `period`: the case owes that
+    period, and the paper is not dated before the period began."""
+    if not owes_on(dates, period.ends_on):
+        if dates.activist_on is None or dates.activist_on > period.ends_on:
+            return f"{period.code}期末该同志尚未确定为入党积极分子，无需{what}"
+        return f"{period.code}期末该同志已不是入党积极分子或发展对象（已接收为预备党员或暂缓发展），无需{what}"
+    if on < period.starts_on:
+        return f"{what}日期{on:%Y-%m-%d}早于{period.code}的开始（{period.starts_on:%Y-%m-%d}）"
+    return None
+
+
+def is_late(due_on: dt.date, received_on: dt.date) -> bool:
+    """Received after its due date (the day after is late; the due date itself is on time)."""
+    return received_on > due_on
+
+
+def political_review_error(
+    full_members: int, outside_members: int, conclusion: str | None, lim: Limits | None = None
+) -> str | None:
+    """The 政审 that step 10 records: done by at least `reviewers_min` 正式党员 on its date (the
+    system's members checked, members of another organization recorded with it), with a
+    conclusion of 合格 (002: 总支至少派两名正式党员)."""
+    lim = lim or limits()
+    count = full_members + outside_members
+    if count < lim.reviewers_min:
+        return (
+            f"政治审查应由{lim.reviewers_min}名以上正式党员进行，现有{count}名"
+            "（须是政审日期时的正式党员）"
+        )
+    if conclusion != ReviewConclusion.PASSED:
+        return "政治审查结论为合格后方可记录第10步“进行政治审查”"
+    return None

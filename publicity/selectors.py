@@ -21,6 +21,7 @@ from organizations.rules import COMMUNITY_KINDS
 
 from . import rules
 from .models import BoardItem, DevelopmentCase, DevelopmentStep, Notice, Opinion
+from .rules import Stage
 
 
 def _dues_publication_source() -> Callable[[int], list[Any]] | None:
@@ -296,3 +297,92 @@ def _case_summary(case: DevelopmentCase, steps: list[DevelopmentStep]) -> str:
         return f"{text}。"
     due = f"，最迟{following.due_on:%Y-%m-%d}" if following.due_on else ""
     return f"{text}；下一步：第{following.number}步“{following.label}”{due}。"
+
+
+# --- the development registers ---------------------------------------------------------------------
+@dataclass(frozen=True)
+class RegisterLine:
+    """One period of a case's register: what was owed, by when, and what came in."""
+
+    owed: rules.Owed
+    entry: Any = None  # the DevelopmentReport or CaseAssessment, if recorded
+
+    @property
+    def on(self) -> dt.date | None:
+        if self.entry is None:
+            return None
+        return getattr(self.entry, "received_on", None) or getattr(self.entry, "assessed_on", None)
+
+    def is_overdue(self, today: dt.date) -> bool:
+        """Not recorded and past its due date (the due date itself is still on time)."""
+        return self.entry is None and self.owed.due_on < today
+
+    @property
+    def is_late(self) -> bool:
+        return self.on is not None and rules.is_late(self.owed.due_on, self.on)
+
+
+@dataclass
+class CaseRegister:
+    case: DevelopmentCase
+    reports: list[RegisterLine]
+    assessments: list[RegisterLine]
+
+    def overdue(self, today: dt.date) -> tuple[int, int]:
+        return (
+            sum(line.is_overdue(today) for line in self.reports),
+            sum(line.is_overdue(today) for line in self.assessments),
+        )
+
+
+def _register_dates_of(case: DevelopmentCase, dates: dict[int, dt.date]) -> rules.RegisterDates:
+    return rules.RegisterDates(
+        activist_on=dates.get(rules.ACTIVIST),
+        candidate_on=dates.get(rules.CANDIDATE),
+        probationary_on=dates.get(rules.APPROVAL),
+        deferred_on=case.deferred_on,
+    )
+
+
+def case_register_list(cases: QuerySet[DevelopmentCase], today: dt.date) -> list[CaseRegister]:
+    """Each case's register up to `today` (the periods ended by then, with what was recorded):
+    four queries whatever the number of cases. A register is derived from the stage dates; a
+    period with nothing recorded is shown as missing, never as a fact about the person."""
+    from .models import CaseAssessment, DevelopmentReport
+
+    case_list = list(cases.filter(steps__number=rules.ACTIVIST).distinct())
+    ids = [case.pk for case in case_list]
+    dates: dict[int, dict[int, dt.date]] = {pk: {} for pk in ids}
+    for case_id, number, date in DevelopmentStep.objects.filter(
+        case_id__in=ids, number__in=(rules.ACTIVIST, rules.CANDIDATE, rules.APPROVAL)
+    ).values_list("case_id", "number", "date"):
+        dates[case_id][number] = date
+    reports = {(r.case_id, r.period): r for r in DevelopmentReport.objects.filter(case_id__in=ids)}
+    assessments = {(a.case_id, a.period): a for a in CaseAssessment.objects.filter(case_id__in=ids)}
+    registers = []
+    for case in case_list:
+        owed = _register_dates_of(case, dates[case.pk])
+        registers.append(CaseRegister(
+            case,
+            [RegisterLine(o, reports.get((case.pk, o.period.code)))
+             for o in rules.reports_owed(owed, today)],
+            [RegisterLine(o, assessments.get((case.pk, o.period.code)))
+             for o in rules.assessments_owed(owed, today)],
+        ))  # fmt: skip
+    return registers
+
+
+def register_overdue_counts(
+    cases: QuerySet[DevelopmentCase], today: dt.date
+) -> tuple[int, int, list[int]]:
+    """Overdue 思想汇报 and 培养考察 of the activists and candidates (a deferred case, or one
+    already a 预备党员, is chased no more), and the ids of the cases owing any. Four queries."""
+    reports = assessments = 0
+    owing = []
+    chased = cases.filter(deferred_on__isnull=True, stage__in=(Stage.ACTIVIST, Stage.CANDIDATE))
+    for register in case_register_list(chased, today):
+        late_reports, late_assessments = register.overdue(today)
+        reports, assessments = reports + late_reports, assessments + late_assessments
+        if late_reports or late_assessments:
+            owing.append(register.case.pk)
+    return reports, assessments, owing

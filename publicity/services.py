@@ -27,11 +27,16 @@ from . import rules
 from .models import (
     BoardItem,
     BranchVote,
+    CaseAssessment,
+    CaseObserver,
     DevelopmentCase,
+    DevelopmentReport,
     DevelopmentStep,
     Notice,
     Opinion,
     OpinionStatus,
+    PoliticalReview,
+    PoliticalReviewer,
     VoteExclusion,
 )
 from .selectors import step_people_error
@@ -144,6 +149,15 @@ def _approval_block(case: DevelopmentCase, on: dt.date) -> str | None:
     return rules.approval_block(notices, open_opinions, case.is_deferred, on)
 
 
+def _review_step_error(
+    case: DevelopmentCase, step: DevelopmentStep, facts: rules.CaseFacts
+) -> str | None:
+    """Step 10 in its order first (the order's message is the clearer one), then its 政审."""
+    if max(facts.dates, default=0) + 1 != rules.REVIEW:
+        return None
+    return review_step_error(case, step.date)
+
+
 def development_step_error(
     step: DevelopmentStep, *, actor: Any = None, legacy: bool = False
 ) -> str | None:
@@ -158,12 +172,17 @@ def development_step_error(
     if step.date and step.date > timezone.localdate():
         return "步骤日期不能晚于今天"
     facts = case.facts([s for s in _recorded(case) if s.pk != step.pk])
+    is_review = step.number == rules.REVIEW
+    if is_review and not legacy and (error := _review_step_error(case, step, facts)):
+        return error
     entry = rules.StepInput(
         number=step.number,
         date=step.date,
-        # An imported case's 政审 is on paper, with no column for its people.
-        people=len(step.people_names)
-        or (rules.limits().reviewers_min if legacy and step.number == rules.REVIEW else 0),
+        # An imported case's 政审 is on paper, with no column for its people; a recorded one's
+        # people are its 政审 record's, checked there.
+        people=rules.limits().reviewers_min
+        if is_review and not legacy
+        else len(step.people_names) or (rules.limits().reviewers_min if is_review else 0),
         training_days=step.training_days,
         training_hours=step.training_hours,
         vote_passed=True if legacy else _vote_passed(case, step.number, step.date),
@@ -171,6 +190,8 @@ def development_step_error(
     )
     if error := rules.step_error(facts, entry):
         return error
+    if is_review and not legacy:
+        return None  # the 政审 record's people were checked on their date
     if error := step_people_error(case, step.number, step.date, step.people_names):
         return error
     if step.number == rules.APPROVAL and not legacy:
@@ -197,6 +218,8 @@ def development_step_record(
         return model_save(step, actor=actor, update_fields=update_fields)
     if error := development_step_error(step, actor=actor, legacy=legacy):
         raise ValidationError(error)
+    if step.number == rules.REVIEW and not legacy and not step.people.strip():
+        step.people = review_people(step.case)[:200]
     model_save(step, actor=actor)
     _after_step(step, actor)
     return step
@@ -546,3 +569,200 @@ def board_item_save(
 ) -> BoardItem:
     require_editable(actor, item, "发布该社区的党务公开事项")
     return model_save(item, actor=actor, update_fields=update_fields)
+
+
+# --- the development registers ---------------------------------------------------------------------
+REGISTER_STEPS = (rules.ACTIVIST, rules.CANDIDATE, rules.APPROVAL)
+
+
+def register_dates(case: DevelopmentCase) -> rules.RegisterDates:
+    """The dates that decide what the case owes (steps 3, 7 and 17, and its deferral)."""
+    found = dict(
+        DevelopmentStep.objects.filter(case_id=case.pk, number__in=REGISTER_STEPS).values_list(
+            "number", "date"
+        )
+    )
+    return rules.RegisterDates(
+        activist_on=found.get(rules.ACTIVIST),
+        candidate_on=found.get(rules.CANDIDATE),
+        probationary_on=found.get(rules.APPROVAL),
+        deferred_on=case.deferred_on,
+    )
+
+
+def _register_entry_errors(
+    entry: DevelopmentReport | CaseAssessment, on: dt.date, months: int, what: str
+) -> tuple[dict[str, str], rules.Period | None]:
+    try:
+        period = rules.parse_period(entry.period, months)
+    except ValueError as problem:
+        return {"period": str(problem)}, None
+    if on > timezone.localdate():
+        return {"period": f"{what}日期不能晚于今天"}, None
+    if error := rules.register_entry_error(register_dates(entry.case), period, on, what):
+        return {"period": error}, None
+    return {}, period
+
+
+def development_report_errors(report: DevelopmentReport) -> dict[str, str]:
+    """The quarter is one the case owes a report for (an activist or a candidate on its last
+    day), the report is not dated before the quarter began nor after today. Fills the quarter's
+    code, the report's kind and its due date."""
+    if not report.case_id or not report.received_on:
+        return {}
+    errors, period = _register_entry_errors(
+        report, report.received_on, rules.QUARTER_MONTHS, "提交思想汇报"
+    )
+    if period is not None:
+        dates = register_dates(report.case)
+        report.period, report.kind = period.code, rules.report_kind(dates, period.ends_on)
+        report.due_on = period.ends_on + dt.timedelta(
+            days=rules.register_limits().report_grace_days
+        )
+    if report.read_on and report.read_on > timezone.localdate():
+        errors.setdefault("read_on", "阅读日期不能晚于今天")
+    return errors
+
+
+@transaction.atomic
+def development_report_save(
+    *, report: DevelopmentReport, actor: Any, update_fields: list[str] | None = None
+) -> DevelopmentReport:
+    require_editable(actor, report, "登记该党支部发展党员的思想汇报")
+    if errors := development_report_errors(report):
+        raise ValidationError(errors)
+    if update_fields is not None:
+        update_fields = [*update_fields, "period", "kind", "due_on"]
+    return model_save(report, actor=actor, update_fields=update_fields)
+
+
+def case_assessment_errors(assessment: CaseAssessment) -> dict[str, str]:
+    """The half year is one the activist is owed an assessment for; fills its due date."""
+    if not assessment.case_id or not assessment.assessed_on:
+        return {}
+    errors, period = _register_entry_errors(
+        assessment, assessment.assessed_on, rules.HALF_YEAR_MONTHS, "培养考察"
+    )
+    if period is not None:
+        grace = rules.register_limits().assessment_grace_days
+        assessment.period, assessment.due_on = period.code, period.ends_on + dt.timedelta(grace)
+    return errors
+
+
+@transaction.atomic
+def case_assessment_save(
+    *, assessment: CaseAssessment, actor: Any, update_fields: list[str] | None = None
+) -> CaseAssessment:
+    require_editable(actor, assessment, "登记该党支部入党积极分子的培养考察")
+    if errors := case_assessment_errors(assessment):
+        raise ValidationError(errors)
+    if update_fields is not None:
+        update_fields = [*update_fields, "period", "due_on"]
+    return model_save(assessment, actor=actor, update_fields=update_fields)
+
+
+def _full_member_error(member: Member | None, day: dt.date, what: str) -> str | None:
+    """A member of the system named for a duty is a 正式党员 on `day` (a probationary member, or
+    one transferred out by then, is not)."""
+    if member is None or Member.objects.full_on(day).filter(pk=member.pk).exists():
+        return None
+    return f"{member.name}在{day:%Y-%m-%d}不是正式党员：{what}须由正式党员担任"
+
+
+def case_observer_errors(observer: CaseObserver) -> dict[str, str]:
+    """考察写实人: a 正式党员 on the day appointed, for a case already an activist then."""
+    if not observer.case_id or not observer.appointed_on:
+        return {}
+    if observer.appointed_on > timezone.localdate():
+        return {"appointed_on": "确定日期不能晚于今天"}
+    activist_on = register_dates(observer.case).activist_on
+    if activist_on is None or observer.appointed_on < activist_on:
+        return {"appointed_on": "考察写实人在确定为入党积极分子（第3步）之后确定"}
+    if error := _full_member_error(observer.member, observer.appointed_on, "考察写实人"):
+        return {"member": error}
+    return {}
+
+
+@transaction.atomic
+def case_observer_save(
+    *, observer: CaseObserver, actor: Any, update_fields: list[str] | None = None
+) -> CaseObserver:
+    require_editable(actor, observer, "确定该党支部入党积极分子的考察写实人")
+    if errors := case_observer_errors(observer):
+        raise ValidationError(errors)
+    return model_save(observer, actor=actor, update_fields=update_fields)
+
+
+REVIEW_DONE = "第10步“进行政治审查”已记录，政审记录和政审人不能再修改"
+
+
+def _review_step_recorded(case_id: int | None) -> bool:
+    return DevelopmentStep.objects.filter(case_id=case_id, number=rules.REVIEW).exists()
+
+
+def political_review_errors(review: PoliticalReview) -> dict[str, str]:
+    if review.reviewed_on and review.reviewed_on > timezone.localdate():
+        return {"reviewed_on": "政审日期不能晚于今天"}
+    if review.pk and review.case_id and _review_step_recorded(review.case_id):
+        return {"reviewed_on": REVIEW_DONE}
+    return {}
+
+
+@transaction.atomic
+def political_review_save(
+    *, review: PoliticalReview, actor: Any, update_fields: list[str] | None = None
+) -> PoliticalReview:
+    require_editable(actor, review, "登记该党支部发展对象的政治审查")
+    if errors := political_review_errors(review):
+        raise ValidationError(errors)
+    return model_save(review, actor=actor, update_fields=update_fields)
+
+
+def political_reviewer_errors(reviewer: PoliticalReviewer) -> dict[str, str]:
+    review = reviewer.review
+    if _review_step_recorded(review.case_id):
+        return {"__all__": REVIEW_DONE}
+    if error := _full_member_error(reviewer.member, review.reviewed_on, "政审人"):
+        return {"member": error}
+    return {}
+
+
+@transaction.atomic
+def political_reviewer_save(
+    *, reviewer: PoliticalReviewer, actor: Any, update_fields: list[str] | None = None
+) -> PoliticalReviewer:
+    require_editable(actor, reviewer, "登记该党支部发展对象的政审人")
+    if errors := political_reviewer_errors(reviewer):
+        raise ValidationError(errors)
+    return model_save(reviewer, actor=actor, update_fields=update_fields)
+
+
+@transaction.atomic
+def political_reviewer_delete(*, reviewer: PoliticalReviewer, actor: Any) -> None:
+    require_editable(actor, reviewer, "删除该党支部发展对象的政审人")
+    if _review_step_recorded(reviewer.review.case_id):
+        raise ValidationError(REVIEW_DONE)
+    reviewer.delete()
+
+
+def review_step_error(case: DevelopmentCase, on: dt.date) -> str | None:
+    """Step 10 is recorded only on a 政审 done by it: at least PUBLICITY_REVIEWERS_MIN 正式党员 on
+    the 政审's date (members of another organization count as recorded), concluded 合格."""
+    review = PoliticalReview.objects.filter(case_id=case.pk).first()
+    if review is None:
+        return "记录第10步前须先登记政治审查（政审人、政审情况和结论）"
+    if review.reviewed_on > on:
+        return f"政审日期{review.reviewed_on:%Y-%m-%d}晚于第10步的日期{on:%Y-%m-%d}"
+    reviewers = review.reviewers.all()
+    full = Member.objects.full_on(review.reviewed_on)
+    members = reviewers.filter(member__in=full).count()
+    outside = reviewers.filter(member__isnull=True).count()
+    return rules.political_review_error(members, outside, review.conclusion)
+
+
+def review_people(case: DevelopmentCase) -> str:
+    """The 政审's people as step 10 records them: names, and 姓名（所在党组织） for the others."""
+    review = PoliticalReview.objects.filter(case_id=case.pk).first()
+    if review is None:
+        return ""
+    return "、".join(str(r) for r in review.reviewers.select_related("member").order_by("pk"))

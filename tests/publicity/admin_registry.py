@@ -2,13 +2,23 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from types import SimpleNamespace
 from typing import Any
 
 from django.utils import timezone
 
-from publicity.models import BranchVote, DevelopmentStep, VoteExclusion
-from publicity.rules import VoteExclusionReason
+from publicity.models import (
+    BranchVote,
+    CaseAssessment,
+    CaseObserver,
+    DevelopmentReport,
+    DevelopmentStep,
+    PoliticalReview,
+    PoliticalReviewer,
+    VoteExclusion,
+)
+from publicity.rules import AssessmentConclusion, ReviewConclusion, VoteExclusionReason
 from tests.members.factories import MemberFactory
 from tests.publicity.factories import (
     BoardItemFactory,
@@ -25,6 +35,9 @@ ACCESS: dict[str, tuple[str, str, str, str, str, str]] = {
     "publicity.developmentcase":   ("vacd", "vac",  "vac",  "vac", "",   ""),
     "publicity.notice":            ("vacd", "vac",  "vac",  "vac", "",   ""),
     "publicity.opinion":           ("vacd", "vac",  "vac",  "vac", "",   ""),
+    "publicity.developmentreport": ("vacd", "vac",  "vac",  "vac", "",   ""),
+    "publicity.caseassessment":    ("vacd", "vac",  "vac",  "vac", "",   ""),
+    "publicity.politicalreview":   ("vacd", "vac",  "vac",  "vac", "",   ""),
 }  # fmt: skip
 
 
@@ -32,6 +45,37 @@ def _case(t: SimpleNamespace, i: int) -> Any:
     case = DevelopmentCaseFactory(branch=t.branch_a, residence_community=t.community_a)
     DevelopmentStep.objects.create(case=case, number=1, date=timezone.localdate())
     return case
+
+
+def _activist(branch: Any, community: Any) -> Any:
+    case = DevelopmentCaseFactory(branch=branch, residence_community=community)
+    DevelopmentStep.objects.create(case=case, number=3, date=dt.date(2025, 1, 5))
+    return case
+
+
+def _report(case: Any) -> Any:
+    return DevelopmentReport.objects.create(
+        case=case, period="2025Q1", kind="thought", received_on=dt.date(2025, 3, 20),
+        due_on=dt.date(2025, 4, 15),
+    )  # fmt: skip
+
+
+def _assessment(case: Any) -> Any:
+    return CaseAssessment.objects.create(
+        case=case, period="2025H1", assessed_on=dt.date(2025, 7, 5), assessor="培养联系人",
+        conclusion=AssessmentConclusion.GOOD, due_on=dt.date(2025, 7, 30),
+    )  # fmt: skip
+
+
+def _review(case: Any, member: Any) -> Any:
+    review = PoliticalReview.objects.create(
+        case=case, reviewed_on=dt.date(2025, 3, 1), conclusion=ReviewConclusion.PASSED
+    )
+    PoliticalReviewer.objects.create(review=review, member=member)
+    PoliticalReviewer.objects.create(
+        review=review, outside_name="外单位党员", outside_organization="区教育局机关党委"
+    )
+    return review
 
 
 def _notice(t: SimpleNamespace, i: int) -> Any:
@@ -46,6 +90,11 @@ MAKERS = {
     "publicity.developmentcase": _case,
     "publicity.notice": _notice,
     "publicity.opinion": lambda t, i: OpinionFactory(notice=_notice(t, i)),
+    "publicity.developmentreport": lambda t, i: _report(_activist(t.branch_a, t.community_a)),
+    "publicity.caseassessment": lambda t, i: _assessment(_activist(t.branch_a, t.community_a)),
+    "publicity.politicalreview": lambda t, i: _review(
+        _activist(t.branch_a, t.community_a), MemberFactory(branch=t.branch_a)
+    ),
 }
 
 
@@ -61,6 +110,10 @@ def populate_scope(tree: SimpleNamespace) -> None:
         )
         OpinionFactory(notice=NoticeFactory(case=case, community=community))
         BoardItemFactory(community=community)
+        activist = _activist(branch, community)
+        member = MemberFactory(branch=branch)
+        _report(activist), _assessment(activist), _review(activist, member)
+        CaseObserver.objects.create(case=activist, member=member, appointed_on=dt.date(2025, 2, 1))
     # A candidate held by community A's branch who lives in community B.
     elsewhere = DevelopmentCaseFactory(branch=tree.branch_a, residence_community=tree.community_b)
     OpinionFactory(notice=NoticeFactory(case=elsewhere, community=tree.community_b))
@@ -83,8 +136,17 @@ PRINTABLES: dict[str, tuple[str, ...]] = {
     "development_ledger":          (OK, OK, OK, OK, NO, LOGIN),
     "notice_poster":               (OK, OK, OK, OK, NO, LOGIN),
     "notice_record_book":          (OK, OK, OK, OK, NO, LOGIN),
+    "case_register":               (OK, OK, OK, OK, NO, LOGIN),
 }  # fmt: skip
 DOCUMENTS: dict[str, dict[str, str]] = {
+    "case_register": {
+        "superuser": "y--",
+        "sub_district": "yn-",
+        "secretary": "ynn",
+        "branch": "y-n",
+        "unit": "n-n",
+        "member": "-nn",
+    },
     "development_ledger": {
         "superuser": "y--",
         "sub_district": "yn-",

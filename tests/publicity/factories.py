@@ -18,6 +18,8 @@ from publicity.models import (
     DevelopmentStep,
     Notice,
     Opinion,
+    PoliticalReview,
+    PoliticalReviewer,
 )
 from tests.members.factories import MemberFactory, make_citizen_id
 
@@ -132,6 +134,8 @@ def record_steps(
             continue
         if number == rules.APPROVAL and not case.notices.published().exists():
             publish_notice(case, step_date(start, rules.ACCEPTANCE_MEETING), actor=actor)
+        if number == rules.REVIEW:
+            political_review(case, on, voters(case.branch, 2), actor=actor)
         extra: dict[str, Any] = {}
         if number in (rules.CULTIVATORS, rules.INTRODUCERS, rules.REVIEW):
             extra["people"] = "、".join(m.name for m in voters(case.branch, 2))
@@ -141,3 +145,30 @@ def record_steps(
         services.development_step_record(step=step, actor=actor)
     case.refresh_from_db()
     return case
+
+
+def political_review(
+    case: DevelopmentCase, on: dt.date, members: list[Any], outside: int = 0, actor: Any = None
+) -> PoliticalReview:
+    """A 合格 政审 on `on` by `members` (and `outside` members of another organization)."""
+    review = services.political_review_save(
+        review=PoliticalReview(
+            case=case, reviewed_on=on, conclusion=rules.ReviewConclusion.PASSED,
+            findings="本人及直系亲属政治历史清白。",
+        ),
+        actor=actor,
+    )  # fmt: skip
+    for member in members:
+        services.political_reviewer_save(
+            reviewer=PoliticalReviewer(review=review, member=member), actor=actor
+        )
+    for index in range(outside):
+        services.political_reviewer_save(
+            reviewer=PoliticalReviewer(
+                review=review,
+                outside_name=f"外单位党员{index}",
+                outside_organization="区教育局机关党委",
+            ),
+            actor=actor,
+        )
+    return review

@@ -51,6 +51,9 @@ def _inline(case: Any, number: int, day: dt.date, **extra: str) -> dict[str, str
         "steps-0-people": "", "steps-0-training_days": "0", "steps-0-training_hours": "0",
         "steps-0-note": "",
     }  # fmt: skip
+    for prefix in ("observers", "reports", "assessments"):  # the registers' inlines, left empty
+        data |= {f"{prefix}-TOTAL_FORMS": "0", f"{prefix}-INITIAL_FORMS": "0",
+                 f"{prefix}-MIN_NUM_FORMS": "0", f"{prefix}-MAX_NUM_FORMS": "1000"}  # fmt: skip
     data.update(extra)
     return data
 

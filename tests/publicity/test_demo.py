@@ -11,8 +11,20 @@ from members.models import Member
 from members.selectors.dual import supervision_board_list
 from organizations.models import Organization
 from publicity import demo as publicity_demo
-from publicity.models import BoardItem, BranchVote, DevelopmentCase, Notice, Opinion
+from publicity import rules, services
+from publicity.models import (
+    BoardItem,
+    BranchVote,
+    CaseAssessment,
+    CaseObserver,
+    DevelopmentCase,
+    DevelopmentReport,
+    Notice,
+    Opinion,
+    PoliticalReview,
+)
 from publicity.rules import Stage
+from publicity.selectors import register_overdue_counts
 
 
 def _counts() -> list[int]:
@@ -50,3 +62,27 @@ def test_the_demo_shows_every_stage_and_running_it_again_changes_nothing(
     before = _counts()
     publicity_demo.build()
     assert _counts() == before
+
+
+def test_the_demo_keeps_a_year_of_registers_with_one_report_overdue(demo_db: Any, db: None) -> None:
+    """Every case past step 10 has its 政审 by two 正式党员; the activists and candidates have
+    their 考察写实人, reports and assessments, one report came in late, and one is overdue."""
+    today = timezone.localdate()
+    reviewed = DevelopmentCase.objects.filter(last_step__gte=rules.REVIEW)
+    for case in reviewed.filter(citizen_id__startswith="330108"):  # the demo's own cases
+        review = PoliticalReview.objects.get(case=case)
+        assert review.reviewers.count() >= 2
+        assert services.review_step_error(case, today) is None
+    assert DevelopmentReport.objects.count() >= 12
+    assert DevelopmentReport.objects.filter(read_by__isnull=True).exists()
+    assert any(report.is_late for report in DevelopmentReport.objects.all())
+    assert CaseAssessment.objects.exists()
+    assert CaseObserver.objects.exists()
+    reports, _, owing = register_overdue_counts(DevelopmentCase.objects.all(), today)
+    assert reports == 1
+    assert len(owing) == 1
+    before = [m.objects.count() for m in (DevelopmentReport, CaseAssessment, PoliticalReview)]
+    publicity_demo.build()
+    assert [m.objects.count() for m in (DevelopmentReport, CaseAssessment, PoliticalReview)] == (
+        before
+    )

@@ -20,6 +20,7 @@ from tests.members.factories import MemberFactory
 from tests.publicity.factories import (
     DevelopmentCaseFactory,
     OpinionFactory,
+    political_review,
     publish_notice,
     record_steps,
     step_date,
@@ -409,9 +410,11 @@ def test_a_member_full_only_after_the_steps_date_is_no_introducer(case: Any) -> 
 
 
 def test_the_political_review_needs_two_full_members(case: Any) -> None:
+    """Step 10 reads its 政审 record (tests/publicity/test_registers.py has the edges)."""
     start = months_after(timezone.localdate(), -36)
     record_steps(case, 9, start)
-    with pytest.raises(ValidationError, match="政治审查应由2名以上正式党员进行，现填写1名"):
+    political_review(case, step_date(start, 10), voters(case.branch, 1))
+    with pytest.raises(ValidationError, match="政治审查应由2名以上正式党员进行，现有1名"):
         record(case, 10, step_date(start, 10), people=voters(case.branch, 1)[0].name)
 
 

@@ -18,8 +18,8 @@ from organizations.models import Organization
 from organizations.rules import COMMUNITY_KINDS
 from organizations.scope import People, ScopedQuerySet
 
-from . import rules
-from .rules import OpinionStatus, Stage
+from .. import rules
+from ..rules import OpinionStatus, Stage
 
 
 # --- 发展党员 ----------------------------------------------------------------------------------------

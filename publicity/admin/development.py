@@ -38,8 +38,8 @@ from members.admin.personal import PersonalDataAdminMixin
 from members.person import PersonForm
 from organizations.models import Organization
 
-from . import services
-from .models import (
+from .. import services
+from ..models import (
     BoardItem,
     BranchVote,
     DevelopmentCase,
@@ -49,9 +49,11 @@ from .models import (
     OpinionStatus,
     VoteExclusion,
 )
-from .printables import NOTICE_POSTER, NOTICE_RECORD_BOOK
-from .resources import DevelopmentResource
-from .voters import VotersOnAddMixin, render_voters
+from ..printables import NOTICE_POSTER, NOTICE_RECORD_BOOK
+from ..resources import DevelopmentResource
+from ..selectors import register_overdue_counts
+from ..voters import VotersOnAddMixin, render_voters
+from .registers import CASE_INLINE_SERVICES, CASE_INLINES, register_link
 
 
 class DueFilter(admin.SimpleListFilter):
@@ -72,6 +74,22 @@ class DueFilter(admin.SimpleListFilter):
             soon = today + dt.timedelta(days=settings.PUBLICITY_DUE_SOON_DAYS)
             return in_progress.filter(due_on__gte=today, due_on__lte=soon)
         return queryset
+
+
+class RegisterFilter(admin.SimpleListFilter):
+    """思想汇报 or 培养考察 past its due date with nothing recorded (the 工作台's to-dos)."""
+
+    title = "思想汇报和培养考察"
+    parameter_name = "register"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        return [("overdue", "有逾期未登记的")]
+
+    def queryset(self, request: HttpRequest, queryset: Any) -> Any:
+        if self.value() != "overdue":
+            return queryset
+        *_, owing = register_overdue_counts(queryset, timezone.localdate())
+        return queryset.filter(pk__in=owing)
 
 
 # --- 发展党员 ----------------------------------------------------------------------------------------
@@ -147,14 +165,15 @@ class DevelopmentCaseAdmin(  # type: ignore[misc]
     inline_services = {
         DevelopmentStep: Services(
             "step", services.development_step_record, services.development_step_delete
-        )
+        ),
+        **CASE_INLINE_SERVICES,
     }
-    inlines = [StepInline]
+    inlines = [StepInline, *CASE_INLINES]
     list_display = ("name", "branch", "stage", "next_step_label", "due_label", "deferred_flag")
-    list_filter = ("stage", DueFilter, branch_filter())
+    list_filter = ("stage", DueFilter, RegisterFilter, branch_filter())
     search_fields = ("name",)
     list_select_related = ("branch",)
-    readonly_fields = ("stage_summary", "deferred_summary", "member")
+    readonly_fields = ("stage_summary", "deferred_summary", "member", "register_pdf")
     actions = ["extend_probation_6", "extend_probation_12"]
 
     def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
@@ -168,7 +187,7 @@ class DevelopmentCaseAdmin(  # type: ignore[misc]
 
     def get_fieldsets(self, request: HttpRequest, obj: Any = None) -> Any:
         fields = list(CaseForm.Meta.fields)
-        status = ("stage_summary", "deferred_summary", "member") if obj else ()
+        status = ("stage_summary", "deferred_summary", "member", "register_pdf") if obj else ()
         return (
             self.mask_fieldsets(request, [(None, {"fields": fields}), ("进度", {"fields": status})])
             if obj
@@ -208,6 +227,10 @@ class DevelopmentCaseAdmin(  # type: ignore[misc]
         if case.extension_months:
             text += f"（预备期已延长{case.extension_months}个月）"
         return text
+
+    @admin.display(description="培养考察台账")
+    def register_pdf(self, case: DevelopmentCase) -> str:
+        return register_link(case)
 
     @admin.display(description="暂缓发展")
     def deferred_summary(self, case: DevelopmentCase) -> str:
