@@ -14,10 +14,12 @@ from kit.admin import error_text
 
 from .forms import SignInForm
 from .models import AttendanceStatus, Meeting
+from .portal.views import own_password_first
 from .services import SignInError, attendance_sign_in, sign_in_open
 
 
 @login_required(login_url=settings.ACTIVITIES_SIGN_IN_LOGIN_URL)
+@own_password_first
 def sign_in(request: HttpRequest, token: str) -> HttpResponse:
     """GET: the meeting and a button; POST: the member's own attendance marked present."""
     meeting = get_object_or_404(Meeting.objects.select_related("organization"), sign_in_token=token)

@@ -16,6 +16,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonRe
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.http import require_POST
 
 from common.admin import document_file_response
@@ -52,6 +53,13 @@ portal_login_required = login_required(login_url="portal:login")
 def member_portal_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
     """Logged in, and a member with a printed initial password sets their own one first."""
 
+    return portal_login_required(own_password_first(view))
+
+
+def own_password_first(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """A member who still has the printed initial password sets their own one before any page
+    of theirs (the portal, the QR sign-in), then comes back to the page they asked for."""
+
     @wraps(view)
     def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         must_change = Member.objects.filter(
@@ -59,10 +67,11 @@ def member_portal_required(view: Callable[..., HttpResponse]) -> Callable[..., H
         ).exists()
         if must_change:
             messages.info(request, "这是您第一次登录，请先把初始密码改成您自己的密码。")
-            return redirect("portal:password")
+            back = urlencode({"next": request.get_full_path()})
+            return redirect(f"{reverse('portal:password')}?{back}")
         return view(request, *args, **kwargs)
 
-    return portal_login_required(wrapped)
+    return wrapped
 
 
 class PortalLoginView(auth_views.LoginView):
@@ -328,6 +337,20 @@ class MemberPasswordChangeView(auth_views.PasswordChangeView):
     form_class = PortalPasswordChangeForm
     success_url = reverse_lazy("portal:home")
     extra_context = {"title": "修改密码"}
+
+    def get_success_url(self) -> str:
+        """Back to the page that asked for the new password (a QR sign-in), when it is ours."""
+        wanted = self.request.POST.get("next") or self.request.GET.get("next", "")
+        if url_has_allowed_host_and_scheme(
+            wanted, allowed_hosts={self.request.get_host()}, require_https=self.request.is_secure()
+        ):
+            return wanted
+        return str(self.success_url)
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["next"] = self.request.GET.get("next", "")
+        return context
 
     def form_valid(self, form: Any) -> HttpResponse:
         response = super().form_valid(form)

@@ -7,6 +7,7 @@ import datetime as dt
 import io
 import re
 from typing import Any
+from urllib.parse import quote
 
 import openpyxl
 import pytest
@@ -18,6 +19,7 @@ from activities.models import Meeting
 from activities.rules import MeetingKind as K
 from activities.selectors.compliance import COMPLIANCE_KINDS
 from common.printables import print_url
+from members.models import Member
 from organizations.models import Organization
 from organizations.rules import OrganizationKind
 from tests.activities.factories import MeetingFactory, NotificationFactory
@@ -358,3 +360,57 @@ def test_the_meeting_page_queries_do_not_grow_with_its_attendance(
     with django_assert_max_num_queries(len(few.captured_queries)):
         page = client.get(reverse("admin:activities_meeting_change", args=[large.pk]))
     assert page.content.decode().count('name="attendances-') >= 30
+
+
+def test_a_member_with_the_printed_password_sets_their_own_before_the_qr_sign_in(
+    client, tree, secretary_a
+) -> None:
+    """Issue 22: the slip's initial password does not sign anyone in. The QR page first asks
+    for the member's own password, then comes back to the meeting; nothing is marked before."""
+    user = UserFactory(username="member2")
+    user.set_password("Slip-1234")
+    user.save()
+    member = MemberFactory(branch=tree.branch_a, user=user, name="新登录人")
+    Member.objects.filter(pk=member.pk).update(must_change_password=True)
+    from activities import services
+
+    meeting = services.meeting_save(
+        meeting=Meeting(
+            organization=tree.branch_a, kind=K.THEME_DAY, held_on=timezone.localdate(),
+            topic="主题党日",
+        ),
+        actor=secretary_a,
+    )  # fmt: skip
+    url = reverse("admin:activities_meeting_sign_in", args=[meeting.sign_in_token])
+    client.force_login(user)
+    for answer in (client.get(url), client.post(url)):
+        assert answer.status_code == 302
+        assert answer["Location"] == f"{reverse('portal:password')}?next={quote(url, safe='')}"
+    assert not meeting.attendances.filter(member=member, status=S.PRESENT).exists()
+
+    page = client.get(answer["Location"])
+    assert f'name="next" value="{url}"' in page.content.decode()
+    new = {
+        "old_password": "Slip-1234",
+        "new_password1": "Qz7!mark-river",
+        "new_password2": "Qz7!mark-river",
+    }
+    done = client.post(reverse("portal:password"), {**new, "next": url})
+    assert done["Location"] == url
+    assert "确认本人出席" in client.get(url).content.decode()
+    assert "您已签到" in client.post(url).content.decode()
+
+
+def test_the_password_page_never_sends_a_member_to_another_site(client, tree) -> None:
+    user = UserFactory(username="member3")
+    user.set_password("Slip-1234")
+    user.save()
+    MemberFactory(branch=tree.branch_a, user=user, name="外链人")
+    client.force_login(user)
+    new = {
+        "old_password": "Slip-1234",
+        "new_password1": "Qz7!mark-river",
+        "new_password2": "Qz7!mark-river",
+    }
+    done = client.post(reverse("portal:password"), {**new, "next": "https://evil.example/"})
+    assert done["Location"] == reverse("portal:home")
