@@ -71,6 +71,7 @@ class FloatingRecordForm(ServiceCheckedForm):
             "direction",
             "place",
             "since",
+            "planned_return_on",
             "last_contact_on",
             "ended_on",
             "has_fixed_place",
@@ -189,7 +190,17 @@ class FloatingRecordAdmin(PersonalDataAdminMixin, ScopedHistoryAdmin):
     fieldsets = (
         (
             None,
-            {"fields": ("member", "direction", "place", "since", "last_contact_on", "ended_on")},
+            {
+                "fields": (
+                    "member",
+                    "direction",
+                    "place",
+                    "since",
+                    "planned_return_on",
+                    "last_contact_on",
+                    "ended_on",
+                )
+            },
         ),
         (
             "外出流动",
@@ -233,6 +244,7 @@ class FloatingRecordAdmin(PersonalDataAdminMixin, ScopedHistoryAdmin):
             certificate_number=record.certificate_number,
             expires_on=record.certificate_expires_on,
             today=timezone.localdate(),
+            is_short_stay=record.is_short_stay,
         )
         return problem_flag(bool(problem), problem or "")
 
