@@ -42,6 +42,7 @@ REVIEW_SUMMARY = "review_summary"
 LAPSE = "lapse_report"
 ROSTER = "member_roster"
 LOGIN_SLIPS = "member_login_slips"
+MEMBER_RECORD = "member_record"
 
 
 def is_full(reader: Any) -> bool:
@@ -127,7 +128,16 @@ def unregistered_context(job: Job) -> dict[str, Any]:
             members=members, detail=f"未报到名单（{campaign.name}，含完整联系电话）",
         )  # fmt: skip
     rows = [[group.label, m.name, m.branch.name, m.work_unit, m.phone if full else m.masked_phone]
-            for group in groups for m in group.members]  # fmt: skip
+            for group in groups for m in group.members    Printable(
+        # Meetings, reviews and their handling: for those who keep reviews (not a unit reviewer).
+        MEMBER_RECORD, "党员写实档案", permission="members.view_review", prints_people=True,
+        params=(object_param("member", "党员", "members.Member"), PERIOD),
+        select=member_record_context,
+        renderers={"pdf": PdfRenderer("reports/members/member_record.html")},
+        filename=lambda job: f"党员写实档案-{job['member'].name}-{job.year()}年",
+        organization_of=lambda member: member.branch,
+    ),
+]  # fmt: skip
     return {
         "title": f"{campaign.name}：截至{campaign.deadline:%Y年%m月%d日}未报到的在职党员",
         "sheet_title": "未报到名单", "campaign": campaign, "groups": groups, "full_phones": full,
@@ -215,12 +225,33 @@ def login_slips_context(job: Job) -> dict[str, Any]:
          "password": credentials.get(member.pk, ("", ""))[1]}
         for member in members
         if member.pk in credentials or member.user_id is not None
-    ]  # fmt: skip
+        Printable(
+        # Meetings, reviews and their handling: for those who keep reviews (not a unit reviewer).
+        MEMBER_RECORD, "党员写实档案", permission="members.view_review", prints_people=True,
+        params=(object_param("member", "党员", "members.Member"), PERIOD),
+        select=member_record_context,
+        renderers={"pdf": PdfRenderer("reports/members/member_record.html")},
+        filename=lambda job: f"党员写实档案-{job['member'].name}-{job.year()}年",
+        organization_of=lambda member: member.branch,
+    ),
+]  # fmt: skip
     if not slips:
         raise PrintError("所选党员都还没有登录账号，请先用“创建党员登录账号”创建。")
     return {"title": "党员登录账号通知单", "organization": slips[0]["member"].branch,
             "period": f"{job.today:%Y年%m月%d日}", "slips": slips, "portal_url": url,
             "qr": segno.make(url, error="m").svg_data_uri(scale=4, border=2)}  # fmt: skip
+
+
+def member_record_context(job: Job) -> dict[str, Any]:
+    """党员写实档案 of one member and year (this year without a period): what the records hold of
+    their meetings, life away, community activities, posts, review and score."""
+    from .selectors.member_record import member_record_get
+
+    member = job["member"]
+    year = job.year()
+    record = member_record_get(member=member, year=year, reader=job.reader)
+    return {"title": "党员写实档案", "organization": member.branch, "period": f"{year}年度",
+            "member": member, "record": record, "printed_on": job.today}  # fmt: skip
 
 
 PRINTABLES = [
@@ -288,6 +319,15 @@ PRINTABLES = [
         select=login_slips_context,
         renderers={"pdf": PdfRenderer("reports/members/login_slips.html")},
         filename=lambda job: f"党员登录账号通知单-{job.today:%Y-%m-%d}",
+        organization_of=lambda member: member.branch,
+    ),
+    Printable(
+        # Meetings, reviews and their handling: for those who keep reviews (not a unit reviewer).
+        MEMBER_RECORD, "党员写实档案", permission="members.view_review", prints_people=True,
+        params=(object_param("member", "党员", "members.Member"), PERIOD),
+        select=member_record_context,
+        renderers={"pdf": PdfRenderer("reports/members/member_record.html")},
+        filename=lambda job: f"党员写实档案-{job['member'].name}-{job.year()}年",
         organization_of=lambda member: member.branch,
     ),
 ]  # fmt: skip

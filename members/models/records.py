@@ -187,6 +187,10 @@ class MembershipTransfer(models.Model):
 class ReviewQuerySet(ScopedQuerySet["Review"]):
     scope_people = People(branch="branch_id")
 
+    def unhandled(self) -> ReviewQuerySet:
+        """不合格 with no handling case recorded (002 民主评议 五: 区别情况，提出处理意见)."""
+        return self.filter(grade=ReviewGrade.UNQUALIFIED, handling__isnull=True)
+
 
 class Review(models.Model):
     """民主评议党员: one member's result in one branch's annual review (001, 002).
