@@ -128,16 +128,7 @@ def unregistered_context(job: Job) -> dict[str, Any]:
             members=members, detail=f"未报到名单（{campaign.name}，含完整联系电话）",
         )  # fmt: skip
     rows = [[group.label, m.name, m.branch.name, m.work_unit, m.phone if full else m.masked_phone]
-            for group in groups for m in group.members    Printable(
-        # Meetings, reviews and their handling: for those who keep reviews (not a unit reviewer).
-        MEMBER_RECORD, "党员写实档案", permission="members.view_review", prints_people=True,
-        params=(object_param("member", "党员", "members.Member"), PERIOD),
-        select=member_record_context,
-        renderers={"pdf": PdfRenderer("reports/members/member_record.html")},
-        filename=lambda job: f"党员写实档案-{job['member'].name}-{job.year()}年",
-        organization_of=lambda member: member.branch,
-    ),
-]  # fmt: skip
+            for group in groups for m in group.members]  # fmt: skip
     return {
         "title": f"{campaign.name}：截至{campaign.deadline:%Y年%m月%d日}未报到的在职党员",
         "sheet_title": "未报到名单", "campaign": campaign, "groups": groups, "full_phones": full,
@@ -225,16 +216,7 @@ def login_slips_context(job: Job) -> dict[str, Any]:
          "password": credentials.get(member.pk, ("", ""))[1]}
         for member in members
         if member.pk in credentials or member.user_id is not None
-        Printable(
-        # Meetings, reviews and their handling: for those who keep reviews (not a unit reviewer).
-        MEMBER_RECORD, "党员写实档案", permission="members.view_review", prints_people=True,
-        params=(object_param("member", "党员", "members.Member"), PERIOD),
-        select=member_record_context,
-        renderers={"pdf": PdfRenderer("reports/members/member_record.html")},
-        filename=lambda job: f"党员写实档案-{job['member'].name}-{job.year()}年",
-        organization_of=lambda member: member.branch,
-    ),
-]  # fmt: skip
+    ]  # fmt: skip
     if not slips:
         raise PrintError("所选党员都还没有登录账号，请先用“创建党员登录账号”创建。")
     return {"title": "党员登录账号通知单", "organization": slips[0]["member"].branch,
