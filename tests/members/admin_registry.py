@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from types import SimpleNamespace
 from typing import Any
 
@@ -25,6 +26,10 @@ ACCESS: dict[str, tuple[str, str, str, str, str, str]] = {
     "members.registration":               ("vacd", "vac", "vac", "vac", "v",  ""),
     "members.registrationcampaign":       ("vacd", "vac", "vac", "vac", "",   ""),
     "members.review":                     ("vacd", "vac", "vac", "vac", "",   ""),
+    "members.reviewhandling":             ("vacd", "vac", "vac", "vac", "",   ""),
+    "members.standingsuspension":         ("vacd", "vac", "vac", "vac", "",   ""),
+    "members.temporarygroup":             ("vacd", "vacd", "vacd", "vacd", "", ""),
+    "members.temporarygroupreport":       ("vacd", "vacd", "vacd", "vacd", "", ""),
 }  # fmt: skip
 
 
@@ -68,7 +73,19 @@ MAKERS: dict[str, Any] = {
         community=t.community_a
     ),
     "members.review": lambda t, i: mf.ReviewFactory(member=_member(t, i)),
+    "members.reviewhandling": lambda t, i: mf.ReviewHandlingFactory(review__member=_member(t, i)),
+    "members.standingsuspension": lambda t, i: mf.StandingSuspensionFactory(member=_member(t, i)),
+    "members.temporarygroup": lambda t, i: mf.TemporaryGroupFactory(branch=t.branch_a),
+    "members.temporarygroupreport": lambda t, i: _report(t.branch_a),
 }
+
+
+def _report(branch: Any) -> Any:
+    """A report home naming one of its group's members at the group's organizational life."""
+    group = mf.TemporaryGroupFactory(branch=branch)
+    report = mf.TemporaryGroupReportFactory(group=group, life_held_on=dt.date(2026, 2, 20))
+    report.attendees.set([group.leader])
+    return report
 
 
 def objects_the_demo_lacks() -> None:
@@ -121,6 +138,10 @@ def _people_records(people: Any) -> None:
         mf.AssessmentDeductionFactory(assessment__member=member)
         mf.FloatingLifeEntryFactory(floating_record=mf.FloatingRecordFactory(member=member))
         mf.LapseDecisionFactory(member=member)
+        mf.StandingSuspensionFactory(member=member)
+        mf.ReviewHandlingFactory(review__member=member)
+    for member in (people.a, people.b):
+        _report(member.branch)
 
 
 # tests/test_view_and_document_access.py: this app's custom admin URLs, printables (through
@@ -146,6 +167,7 @@ PRINTABLES: dict[str, tuple[str, ...]] = {
     "member_roster":               (OK, OK, OK, OK, NO, LOGIN),
     "registration_cards":          (OK, OK, OK, OK, OK, LOGIN),
     "review_summary":              (OK, OK, OK, OK, NO, LOGIN),
+    "member_record":               (OK, OK, OK, OK, NO, LOGIN),
 }  # fmt: skip
 # A slip is printed again only for a member who has a login (the demo's 党员 dangyuan).
 PRINTABLE_OBJECTS = {"member_login_slips": {"user__isnull": False}}
@@ -204,6 +226,14 @@ DOCUMENTS: dict[str, dict[str, str]] = {
         "secretary": "ynn",
         "branch": "y-n",
         "unit": "y-n",
+        "member": "-nn",
+    },
+    "member_record": {
+        "superuser": "y--",
+        "sub_district": "yn-",
+        "secretary": "ynn",
+        "branch": "y-n",
+        "unit": "n-n",
         "member": "-nn",
     },
     "review_summary": {
