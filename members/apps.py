@@ -45,6 +45,7 @@ class MembersConfig(PartyAppConfig):
     demo_builders = (
         Step(20, "members.demo.build"),  # into organizations' tree (10)
         Step(22, "members.demo_events.build"),
+        Step(27, "members.demo_floating.build"),  # after the members and last year's reviews
     )
     district_steps = (Step(20, "members.district.generate"),)
     dashboard_panels = ("members.dashboard.members_panel",)

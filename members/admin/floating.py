@@ -156,7 +156,9 @@ class StandingSuspensionForm(ServiceCheckedForm):
 
 
 STOPPED = choice_filter(
-    "党籍状态", "standing", {"stopped": ("停止中", "unrestored"), "restored": ("已恢复", "restored")}
+    "党籍状态",
+    "standing",
+    {"stopped": ("停止中", "unrestored"), "restored": ("已恢复", "restored")},
 )
 
 

@@ -52,7 +52,10 @@ class TemporaryGroup(models.Model):
         FloatingRecord, related_name="temporary_groups", verbose_name="成员（外出登记）"
     )
     introduced_to = models.CharField(
-        "介绍给当地党组织", max_length=200, blank=True, help_text="出具证明，介绍给所去地方或单位的党组织。"
+        "介绍给当地党组织",
+        max_length=200,
+        blank=True,
+        help_text="出具证明，介绍给所去地方或单位的党组织。",
     )
     dissolved_on = models.DateField("撤销日期", null=True, blank=True)
     history = HistoricalRecords()
@@ -148,7 +151,10 @@ class StandingSuspension(models.Model):
     approved_by = models.CharField("审批党组织", max_length=100)
     approved_on = models.DateField("批准日期", null=True, blank=True)
     file_kept_by = models.CharField(
-        "组织关系和档案保存单位", max_length=100, blank=True, help_text="县或相当县一级党委组织部门。"
+        "组织关系和档案保存单位",
+        max_length=100,
+        blank=True,
+        help_text="县或相当县一级党委组织部门。",
     )
     returned_on = models.DateField("回国（境）日期", null=True, blank=True)
     restore_applied_on = models.DateField("申请恢复党籍日期", null=True, blank=True)
@@ -250,5 +256,3 @@ class ReviewHandling(models.Model):
         )
         if errors:
             raise ValidationError(errors)
-
-

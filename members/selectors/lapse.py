@@ -32,7 +32,6 @@ from ..models import (
 from ..models.member import MemberQuerySet
 from ..models.records import FloatingLifeEntry, TransferDirection, TransferState
 from ..participation import Answer, Fact
-from .floating import temporary_group_life_days
 from ..rules import (
     SELF_LAPSE_MONTHS,
     FloatingDirection,
@@ -41,6 +40,7 @@ from ..rules import (
     longest_absence,
     months_after,
 )
+from .floating import temporary_group_life_days
 
 FACTS: dict[str, Fact] = {
     LapseCondition.DUES: participation.DUES_ARREARS,

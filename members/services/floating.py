@@ -44,9 +44,7 @@ def _same_place(a: str, b: str) -> bool:
 
 
 # --- 临时党小组 ------------------------------------------------------------------------------------
-def temporary_group_errors(
-    group: TemporaryGroup, records: list[FloatingRecord]
-) -> dict[str, str]:
+def temporary_group_errors(group: TemporaryGroup, records: list[FloatingRecord]) -> dict[str, str]:
     """Three or more members of the group's branch, each on an open outflow at the group's
     place planned for six months or more from its start; the leader one of them."""
     problems = []

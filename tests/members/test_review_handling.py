@@ -155,11 +155,16 @@ def test_the_member_record_prints_the_year(client, tree, unqualified, secretary_
     response = client.get(print_url(MEMBER_RECORD, member=member.pk, period=2025))
     assert response.status_code == 200
     text = pdftotext(response.content)
-    assert "党员写实档案" in text and "不合格者" in text and "2025年度" in text
-    assert "学习党章" in text and "清理楼道" in text
+    assert "党员写实档案" in text
+    assert "不合格者" in text
+    assert "2025年度" in text
+    assert "学习党章" in text
+    assert "清理楼道" in text
     assert "合计1次" in text  # the 2024 activity is another year's
     assert "临时党小组：深圳临时党小组" in text
-    assert "不合格" in text and "限期改正" in text and "尚未办结" in text
+    assert "不合格" in text
+    assert "限期改正" in text
+    assert "尚未办结" in text
 
 
 def test_a_unit_reviewer_cannot_print_a_member_record(client, tree, reviewer_b) -> None:
