@@ -131,6 +131,14 @@ def _community_records(tree: Any, people: Any) -> None:
         EventSignup.objects.create(event=event, member=member)
 
 
+RESTORED = {
+    "returned_on": dt.date(2025, 10, 1),
+    "restore_applied_on": dt.date(2025, 10, 5),
+    "restored_on": dt.date(2025, 10, 20),
+    "restore_approved_by": "某县委组织部",
+}
+
+
 def _people_records(people: Any) -> None:
     for member in (people.a, people.b, people.unit_a, people.unit_b_in_a):
         mf.ReviewFactory(member=member)
@@ -138,8 +146,8 @@ def _people_records(people: Any) -> None:
         mf.AssessmentDeductionFactory(assessment__member=member)
         mf.FloatingLifeEntryFactory(floating_record=mf.FloatingRecordFactory(member=member))
         mf.LapseDecisionFactory(member=member)
-        mf.StandingSuspensionFactory(member=member)
-        mf.ReviewHandlingFactory(review__member=member)
+        mf.StandingSuspensionFactory(member=member, **RESTORED)  # votes and reviews as before
+        mf.ReviewHandlingFactory(review__member=member, review__year=2024)
     for member in (people.a, people.b):
         _report(member.branch)
 
