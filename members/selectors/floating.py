@@ -20,7 +20,8 @@ def temporary_group_life_days(
         temporarygroupreport__life_held_on__isnull=False,
         temporarygroupreport__life_held_on__lte=day,
     ).values_list("member_id", "temporarygroupreport__life_held_on"):
-        found.setdefault(member_id, []).append(held_on)
+        if held_on is not None:  # excluded by the filter; the type does not know
+            found.setdefault(member_id, []).append(held_on)
     return found
 
 
