@@ -275,3 +275,25 @@ def test_a_stopped_member_is_not_flagged_and_a_restored_one_judged_from_restorat
     assert "停止" not in flagged(dt.date(2026, 8, 1))
     assert "恢复" not in flagged(dt.date(2026, 7, 19))  # six months less a day since 20 January
     assert "恢复" in flagged(dt.date(2026, 7, 20))
+
+
+def test_the_admin_page_refuses_two_and_forms_three(client, tree, secretary_a) -> None:
+    from django.urls import reverse
+
+    records = [_away(tree.branch_a, name) for name in ("甲", "乙", "丙")]
+    data = {
+        "branch": tree.branch_a.pk,
+        "name": "深圳临时党小组",
+        "place": "广东省深圳市",
+        "formed_on": "2026-01-10",
+        "leader": records[0].member_id,
+        "records": [record.pk for record in records[:2]],
+    }
+    client.force_login(secretary_a)
+    url = reverse("admin:members_temporarygroup_add")
+    refused = client.post(url, data)
+    assert refused.status_code == 200
+    assert "3名以上" in refused.content.decode()
+    done = client.post(url, {**data, "records": [record.pk for record in records]})
+    assert done.status_code == 302
+    assert TemporaryGroup.objects.get().records.count() == 3
