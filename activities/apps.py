@@ -43,5 +43,6 @@ class ActivitiesConfig(PartyAppConfig):
         "organizational_life_days": "activities.selectors.attendance.organizational_life_days",
         "organizational_life_rate": "activities.selectors.attendance.organizational_life_rate",
         "lectures_missed": "activities.selectors.attendance.lectures_missed",
+        "meetings_listed": "activities.selectors.attendance.meetings_listed",
     }
     member_tabs = ("activities.selectors.attendance.member_attendance_tab",)

@@ -347,6 +347,13 @@ JOINT_COMMITTEE_CONSECUTIVE_MAX_YEARS = env.int("JOINT_COMMITTEE_CONSECUTIVE_MAX
 IN_SERVICE_INACTIVE_MONTHS = env.int("IN_SERVICE_INACTIVE_MONTHS", default=6)
 FLOATING_TRANSFER_MONTHS = env.int("FLOATING_TRANSFER_MONTHS", default=6)
 FLOATING_NO_CONTACT_MONTHS = env.int("FLOATING_NO_CONTACT_MONTHS", default=6)
+# 002 流动党员管理制度 五: three or more members away together at one place for six months or
+# more form a 临时党小组; 六: a stay of three months or less keeps organizational life here (no
+# 流动党员活动证); 七: a member abroad beyond their leave by a year or more has standing stopped.
+TEMPORARY_GROUP_MIN_MEMBERS = env.int("TEMPORARY_GROUP_MIN_MEMBERS", default=3)
+TEMPORARY_GROUP_MIN_MONTHS = env.int("TEMPORARY_GROUP_MIN_MONTHS", default=6)
+FLOATING_SHORT_STAY_MONTHS = env.int("FLOATING_SHORT_STAY_MONTHS", default=3)
+ABROAD_OVERSTAY_MONTHS = env.int("ABROAD_OVERSTAY_MONTHS", default=12)
 
 # Member rules of issue 9. The Party's own numbers (probation of one year, an extension of 6 to 12
 # months, 18 years on 入党日期, six months for 自行脱党, the 量化考核 deductions of 002) are named

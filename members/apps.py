@@ -18,6 +18,10 @@ class MembersConfig(PartyAppConfig):
                 "review": "fact_check",
                 "assessment": "scoreboard",
                 "lapsedecision": "gavel",
+                "temporarygroup": "diversity_3",
+                "temporarygroupreport": "forum",
+                "standingsuspension": "flight_takeoff",
+                "reviewhandling": "report",
             },
             icon="groups",
             order=10,
@@ -45,6 +49,7 @@ class MembersConfig(PartyAppConfig):
     demo_builders = (
         Step(20, "members.demo.build"),  # into organizations' tree (10)
         Step(22, "members.demo_events.build"),
+        Step(27, "members.demo_floating.build"),  # after the members and last year's reviews
     )
     district_steps = (Step(20, "members.district.generate"),)
     dashboard_panels = ("members.dashboard.members_panel",)

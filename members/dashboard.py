@@ -23,6 +23,8 @@ from .models import (
     PersonalDataAccess,
     PostClaim,
     Registration,
+    Review,
+    ReviewHandling,
 )
 from .models.dual import PostClaimStatus
 from .rules import MemberStatus, months_before
@@ -45,6 +47,8 @@ def members_panel(request: HttpRequest) -> Panel | None:
         panel.todos.append(_review_todo(user, today.year - 1))
     if user.has_perm("members.view_floatingrecord"):
         panel.todos += _floating_todos(user, today)
+    if user.has_perm("members.view_reviewhandling"):
+        panel.todos += _handling_todos(user, today)
     if user.has_perm("members.view_registration"):
         panel.todos += _registration_todos(user, today)
     if user.has_perm("members.view_personaldataaccess"):
@@ -52,6 +56,27 @@ def members_panel(request: HttpRequest) -> Panel | None:
     panel.figures += _member_figures(user)
     panel.charts += [_category_chart(user), _activity_chart(user, today)]
     return panel
+
+
+def _handling_todos(user: Any, today: dt.date) -> list[Todo]:
+    """不合格党员: a grade with no case yet, and open cases past their deadline. Two queries."""
+    unhandled = Review.objects.visible_to(user).unhandled().count()
+    overdue = ReviewHandling.objects.visible_to(user).overdue(today).count()
+    return [
+        Todo(
+            "名评议为不合格的党员尚未登记处置",
+            unhandled,
+            changelist_url("members.review", handling="missing"),
+            "对评议中定为不合格的党员，区别情况提出处理意见（限期改正、劝退、除名）报街道党工委审批"
+            "（《民主评议党员工作制度》五）",
+        ),
+        Todo(
+            "件不合格党员处置已过期限未办结",
+            overdue,
+            changelist_url("members.reviewhandling", state="overdue"),
+            "限期改正期满或劝退、除名应作结论的日期已过，请登记处置结果",
+        ),
+    ]
 
 
 def _floating_todos(user: Any, today: dt.date) -> list[Todo]:

@@ -54,6 +54,17 @@ ORGANIZATIONAL_LIFE_RATE = Fact(
     "organizational_life_rate", "参加支部大会、党小组会、组织生活会的比例（%）", "组织生活签到记录"
 )
 LECTURES_MISSED = Fact("lectures_missed", "缺席党课次数（不含出差、病事假）", "党课签到记录")
+# For the 党员写实档案, per member over one year: the meetings they were listed at, each a
+# `MeetingLine` (date, kind, topic, status as the pages say them), in date order.
+MEETINGS_LISTED = Fact("meetings_listed", "参加的会议和活动", "会议签到记录")
+
+
+@dataclass(frozen=True)
+class MeetingLine:
+    held_on: dt.date
+    kind: str
+    topic: str
+    status: str
 
 
 FACTS = {
@@ -66,6 +77,7 @@ FACTS = {
         DUES_OVERDUE_MONTHS,
         ORGANIZATIONAL_LIFE_RATE,
         LECTURES_MISSED,
+        MEETINGS_LISTED,
     )
 }
 

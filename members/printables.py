@@ -46,6 +46,7 @@ LAPSE = "lapse_report"
 ROSTER = "member_roster"
 LOGIN_SLIPS = "member_login_slips"
 STATISTICS = "party_statistics"
+MEMBER_RECORD = "member_record"
 
 
 def is_full(reader: Any) -> bool:
@@ -246,6 +247,18 @@ def login_slips_context(job: Job) -> dict[str, Any]:
             "qr": segno.make(url, error="m").svg_data_uri(scale=4, border=2)}  # fmt: skip
 
 
+def member_record_context(job: Job) -> dict[str, Any]:
+    """党员写实档案 of one member and year (this year without a period): what the records hold of
+    their meetings, life away, community activities, posts, review and score."""
+    from .selectors.member_record import member_record_get
+
+    member = job["member"]
+    year = job.year()
+    record = member_record_get(member=member, year=year, reader=job.reader)
+    return {"title": "党员写实档案", "organization": member.branch, "period": f"{year}年度",
+            "member": member, "record": record, "printed_on": job.today}  # fmt: skip
+
+
 PRINTABLES = [
     Printable(
         ROSTER, "党员花名册", permission="members.view_member", prints_people=True,
@@ -319,5 +332,14 @@ PRINTABLES = [
         params=(ORGANIZATION, YEAR), select=statistics_context,
         renderers={"pdf": PdfRenderer("reports/members/statistics.html"), "xlsx": XlsxRenderer()},
         filename=lambda job: f"党内统计-{job['organization'].name}-{job.period}年",
+    ),
+    Printable(
+        # Meetings, reviews and their handling: for those who keep reviews (not a unit reviewer).
+        MEMBER_RECORD, "党员写实档案", permission="members.view_review", prints_people=True,
+        params=(object_param("member", "党员", "members.Member"), PERIOD),
+        select=member_record_context,
+        renderers={"pdf": PdfRenderer("reports/members/member_record.html")},
+        filename=lambda job: f"党员写实档案-{job['member'].name}-{job.year()}年",
+        organization_of=lambda member: member.branch,
     ),
 ]  # fmt: skip

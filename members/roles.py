@@ -22,10 +22,16 @@ _RECORDS = (
     "assessment",
     "lapsedecision",
     "communityevent",
+    "temporarygroup",
+    "standingsuspension",
+    "reviewhandling",
 )
 _MANAGE = (
     _perms(_RECORDS, ("view", "add", "change"))
     | _perms(("activityrecord", "postkind", "assessmentdeduction", "communityevent"), ("delete",))
+    # Reports home are corrected by removing a wrong one; a group is removed with its reports.
+    | _perms(("temporarygroupreport",), ("view", "add", "change", "delete"))
+    | _perms(("temporarygroup",), ("delete",))
     | _perms(("eventsignup",), ("view",))
     # Portal logins for the members in scope (the member list's action, with a printed slip).
     | {"members.create_member_login"}

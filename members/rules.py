@@ -292,10 +292,14 @@ def floating_certificate_problem(
     certificate_number: str,
     expires_on: dt.date | None,
     today: dt.date,
+    is_short_stay: bool = False,
 ) -> str | None:
-    """An outflowing member who keeps membership here carries a 流动党员活动证 (001, 002)."""
+    """An outflowing member who keeps membership here carries a 流动党员活动证 (001, 002); one
+    out for three months or less takes part here and gets none (002 六)."""
     if direction != FloatingDirection.OUTFLOW or not is_current:
         return None
+    if is_short_stay:
+        return "短期外出，在本支部参加组织生活" if certificate_number else None
     if not certificate_number:
         return "未发《流动党员活动证》"
     if expires_on is not None and expires_on < today:
@@ -617,3 +621,159 @@ def _shifted_back(day: dt.date, years: int) -> dt.date:
         return day.replace(year=day.year - years)
     except ValueError:  # 29 February of a common year: born on the 28th, not yet the 29th
         return dt.date(day.year - years, 2, 28)
+
+
+# --- 临时党小组, short stays, 出国出境 (002 流动党员管理制度 五、六、七) ------------------------------
+def is_short_stay(*, since: dt.date, planned_return_on: dt.date | None, months: int) -> bool:
+    """A stay planned to end within `months` months of its start (三个月以内, the day exactly
+    `months` months later included): the member keeps organizational life here (002 六)."""
+    return planned_return_on is not None and planned_return_on <= months_after(since, months)
+
+
+def short_stay_certificate_error(
+    *, since: dt.date, planned_return_on: dt.date | None, certificate_number: str, months: int
+) -> str | None:
+    """No 流动党员活动证 for a short stay: the member takes part in the home branch's life."""
+    if certificate_number and is_short_stay(
+        since=since, planned_return_on=planned_return_on, months=months
+    ):
+        return (
+            f"外出时间在{months}个月以内的，仍在原党组织参加组织生活，不发《流动党员活动证》"
+            "（《流动党员管理制度》第六条）。"
+        )
+    return None
+
+
+def temporary_group_size_error(members: int, *, minimum: int) -> str | None:
+    if members < minimum:
+        return (
+            f"临时党小组须由{minimum}名以上同在一地的外出党员组成（《流动党员管理制度》第五条），"
+            f"现有{members}人。"
+        )
+    return None
+
+
+def temporary_group_stay_error(
+    *, name: str, since: dt.date, planned_return_on: dt.date | None, months: int
+) -> str | None:
+    """Each member is away `months` months or more from the start of their outflow: no planned
+    return (long-term), or a planned return on or after the day `months` months later."""
+    if planned_return_on is None or planned_return_on >= months_after(since, months):
+        return None
+    return (
+        f"{name}预计{planned_return_on:%Y-%m-%d}返回，自{since:%Y-%m-%d}外出不满{months}个月，"
+        "不编入临时党小组（外出时间在六个月以上的才建立临时党小组）。"
+    )
+
+
+class SuspensionReason(models.TextChoices):
+    """Why standing is stopped (002 流动党员管理制度 七)."""
+
+    SETTLED = "settled", "出国（境）定居"
+    OVERSTAY = "overstay", "出境超过假期一年以上"
+
+
+def standing_stop_errors(
+    *,
+    reason: str,
+    left_on: dt.date,
+    leave_ends_on: dt.date | None,
+    decided_on: dt.date,
+    approved_on: dt.date | None,
+    overstay_months: int,
+) -> dict[str, str]:
+    """停止党籍: only for a member settled abroad, or out beyond their leave by `overstay_months`
+    or more (一年以上: the day exactly a year after the leave's end included)."""
+    errors: dict[str, str] = {}
+    if decided_on < left_on:
+        errors["decided_on"] = "停止党籍的决定日期不能早于出境日期。"
+    if reason == SuspensionReason.OVERSTAY:
+        if leave_ends_on is None:
+            errors["leave_ends_on"] = "出境超过假期的，请填写假期截止日期。"
+        elif leave_ends_on < left_on:
+            errors["leave_ends_on"] = "假期截止日期不能早于出境日期。"
+        elif decided_on < (due := months_after(leave_ends_on, overstay_months)):
+            errors["decided_on"] = (
+                f"出境超过假期一年以上的才停止党籍：假期截至{leave_ends_on:%Y-%m-%d}，"
+                f"{due:%Y-%m-%d}起方可决定。"
+            )
+    if approved_on is not None and approved_on < decided_on:
+        errors["approved_on"] = "批准日期不能早于党组织的决定日期。"
+    return errors
+
+
+def standing_restore_errors(
+    *,
+    left_on: dt.date,
+    approved_on: dt.date | None,
+    returned_on: dt.date | None,
+    applied_on: dt.date | None,
+    restored_on: dt.date | None,
+    restore_approved_by: str,
+) -> dict[str, str]:
+    """恢复党籍: after the member's return and written application, by a decision approved by
+    the organization that approved the stop; never before the standing was stopped."""
+    errors: dict[str, str] = {}
+    if returned_on is not None and returned_on < left_on:
+        errors["returned_on"] = "回国（境）日期不能早于出境日期。"
+    if applied_on is not None and (returned_on is None or applied_on < returned_on):
+        errors["restore_applied_on"] = "回国（境）后才能申请恢复党籍，请先填写回国（境）日期。"
+    if restored_on is None:
+        return errors
+    if approved_on is None:
+        errors["restored_on"] = "党籍尚未经批准停止，不能恢复。"
+    elif restored_on <= approved_on:
+        errors["restored_on"] = "恢复党籍日期须晚于停止党籍的批准日期。"
+    if applied_on is None or restored_on < applied_on:
+        errors["restored_on"] = "恢复党籍须本人回国（境）后书面申请，恢复日期不能早于申请日期。"
+    if not restore_approved_by.strip():
+        errors["restore_approved_by"] = "请填写批准恢复党籍的党组织。"
+    return errors
+
+
+# --- 不合格党员的处置 (002 民主评议党员工作制度 五) ----------------------------------------------
+class HandlingMeasure(models.TextChoices):
+    CORRECT = "correct", "限期改正"
+    PERSUADE = "persuade", "劝退"
+    REMOVE = "remove", "除名"
+
+
+class HandlingOutcome(models.TextChoices):
+    CORRECTED = "corrected", "已改正"
+    LEFT = "left", "劝退后退党"
+    REMOVED = "removed", "予以除名"
+    WITHDRAWN = "withdrawn", "申辩成立，撤销处置"
+
+
+def review_handling_errors(
+    *,
+    measure: str,
+    opened_on: dt.date,
+    deadline: dt.date,
+    outcome: str,
+    outcome_on: dt.date | None,
+    approved_on: dt.date | None,
+) -> dict[str, str]:
+    """A case's dates and outcome: the deadline after the opening, an outcome with its date,
+    改正 only after 限期改正, 除名 only once the 街道党工委 approved (002 民主评议 五)."""
+    errors: dict[str, str] = {}
+    if deadline <= opened_on:
+        errors["deadline"] = "期限须晚于处置开始日期。"
+    if approved_on is not None and approved_on < opened_on:
+        errors["approved_on"] = "审批日期不能早于处置开始日期。"
+    if outcome and outcome_on is None:
+        errors["outcome_on"] = "请填写处置结果的日期。"
+    if outcome_on is not None and not outcome:
+        errors["outcome"] = "请选择处置结果。"
+    if outcome_on is not None and outcome_on < opened_on:
+        errors["outcome_on"] = "结果日期不能早于处置开始日期。"
+    if outcome == HandlingOutcome.CORRECTED and measure != HandlingMeasure.CORRECT:
+        errors["outcome"] = "“已改正”只适用于限期改正。"
+    if outcome == HandlingOutcome.REMOVED and approved_on is None:
+        errors["outcome"] = "除名须报街道党工委审批，请先填写审批日期。"
+    return errors
+
+
+def review_handling_overdue(*, outcome: str, deadline: dt.date, today: dt.date) -> bool:
+    """Still open the day after its deadline (the deadline's own day is not late)."""
+    return not outcome and deadline < today

@@ -166,6 +166,25 @@ def lectures_missed(member_ids: Collection[int], start: dt.date | None, end: dt.
     return _answer(list(rows), "missed")
 
 
+def meetings_listed(member_ids: Collection[int], start: dt.date | None, end: dt.date) -> Answer:
+    """党员写实档案: the meetings each member was listed at from `start` to `end`, with kind,
+    topic and status (a guest's marked 列席), in date order. One query."""
+    from members.participation import MeetingLine
+
+    found: dict[int, list[MeetingLine]] = {}
+    rows = (
+        _attendances(member_ids, start, end)
+        .select_related("meeting")
+        .order_by("meeting__held_on", "meeting_id")
+    )
+    for attendance in rows:
+        status = attendance.get_status_display() + ("（列席）" if attendance.is_guest else "")
+        meeting = attendance.meeting
+        line = MeetingLine(meeting.held_on, meeting.get_kind_display(), meeting.topic, status)
+        found.setdefault(attendance.member_id, []).append(line)  # type: ignore[arg-type]
+    return Answer(found)
+
+
 # --- the member page's tab ------------------------------------------------------------------------
 TAB_MEETINGS = 20  # the latest meetings the tab lists (the meetings' list has them all)
 

@@ -172,11 +172,11 @@ def _joint_committee_attendees(meeting: Meeting) -> list[Attendance]:
 
 
 def is_outflowing_on(member_id: int, day: dt.date) -> bool:
-    """Whether the member was out (流出) on `day` by a floating record."""
+    """Whether the member was out (流出) on `day` by a floating record; a stay of three months or
+    less is not (002 流动党员管理制度 六: such a member takes part here, expected as usual)."""
     return (
-        FloatingRecord.objects.filter(
-            member_id=member_id, direction=FloatingDirection.OUTFLOW, since__lte=day
-        )
+        FloatingRecord.objects.away_from_life_here()
+        .filter(member_id=member_id, since__lte=day)
         .filter(Q(ended_on__isnull=True) | Q(ended_on__gte=day))
         .exists()
     )

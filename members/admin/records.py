@@ -45,7 +45,7 @@ from ..models import (
     Review,
     TransferState,
 )
-from ..printables import ASSESSMENT_SHEET
+from ..printables import ASSESSMENT_SHEET, MEMBER_RECORD
 from ..rules import (
     FloatingDirection,
     ReviewGrade,
@@ -71,6 +71,7 @@ class FloatingRecordForm(ServiceCheckedForm):
             "direction",
             "place",
             "since",
+            "planned_return_on",
             "last_contact_on",
             "ended_on",
             "has_fixed_place",
@@ -189,7 +190,17 @@ class FloatingRecordAdmin(PersonalDataAdminMixin, ScopedHistoryAdmin):
     fieldsets = (
         (
             None,
-            {"fields": ("member", "direction", "place", "since", "last_contact_on", "ended_on")},
+            {
+                "fields": (
+                    "member",
+                    "direction",
+                    "place",
+                    "since",
+                    "planned_return_on",
+                    "last_contact_on",
+                    "ended_on",
+                )
+            },
         ),
         (
             "外出流动",
@@ -233,6 +244,7 @@ class FloatingRecordAdmin(PersonalDataAdminMixin, ScopedHistoryAdmin):
             certificate_number=record.certificate_number,
             expires_on=record.certificate_expires_on,
             today=timezone.localdate(),
+            is_short_stay=record.is_short_stay,
         )
         return problem_flag(bool(problem), problem or "")
 
@@ -359,8 +371,13 @@ class ReviewForm(ServiceCheckedForm):
 class ReviewAdmin(ScopedHistoryAdmin):
     form = ReviewForm
     model_services = Services("review", services.review_save)
-    list_display = ("year", "member", "branch", "grade_label", "note")
-    list_filter = ("year", "grade", branch_filter())
+    list_display = ("year", "member", "branch", "grade_label", "note", "record_link")
+    list_filter = (
+        "year",
+        "grade",
+        choice_filter("不合格处置", "handling", {"missing": ("未登记处置", "unhandled")}),
+        branch_filter(),
+    )
     search_fields = ("member__name", "note")
     list_select_related = ("member", "branch")
     autocomplete_fields = ("member",)
@@ -377,6 +394,11 @@ class ReviewAdmin(ScopedHistoryAdmin):
     @admin.display(description="评议等次", ordering="grade")
     def grade_label(self, review: Review) -> str:
         return review.get_grade_display() or "不定等次（预备党员）"
+
+    @admin.display(description="党员写实档案")
+    def record_link(self, review: Review) -> str:
+        url = print_url(MEMBER_RECORD, member=review.member_id, period=review.year)
+        return format_html('<a href="{}">打印PDF</a>', url)
 
     @admin.action(description="按支部汇总所选评议结果（汇总表）", permissions=["view"])
     def summarize(self, request: HttpRequest, queryset: QuerySet[Review]) -> HttpResponse:

@@ -10,6 +10,12 @@ from .dual import (
     RegistrationCampaign,
 )
 from .events import CommunityEvent, EventSignup
+from .floating import (
+    ReviewHandling,
+    StandingSuspension,
+    TemporaryGroup,
+    TemporaryGroupReport,
+)
 from .member import Member, MemberCategory, PersonalDataAccess
 from .records import (
     Assessment,
@@ -43,6 +49,10 @@ __all__ = [
     "Registration",
     "RegistrationCampaign",
     "Review",
+    "ReviewHandling",
+    "StandingSuspension",
+    "TemporaryGroup",
+    "TemporaryGroupReport",
     "TransferDirection",
     "TransferState",
 ]

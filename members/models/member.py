@@ -84,8 +84,16 @@ class MemberQuerySet(ScopedQuerySet["Member"]):
         return self.filter(gone_later, joined_on__lte=day)
 
     def full_on(self, day: dt.date) -> MemberQuerySet:
-        """正式党员 on `day` (SQL twin of rules.is_full_member_on), among those on the roster."""
-        return self.on_roster(day).filter(self.full_on_condition(day))
+        """正式党员 on `day` (SQL twin of rules.is_full_member_on), among those on the roster
+        whose standing is not stopped then: those with a vote, and the 优秀 quota's base."""
+        return self.on_roster(day).filter(self.full_on_condition(day)).with_standing(day)
+
+    def with_standing(self, day: dt.date) -> MemberQuerySet:
+        """Without the members whose party standing is stopped on `day` (停止党籍, 002 流动党员
+        管理制度 七): no vote, no election, out of the review and its quota until restored."""
+        from .floating import StandingSuspension  # the same package; floating imports this
+
+        return self.exclude(pk__in=StandingSuspension.objects.stopped_on(day).values("member_id"))
 
     @staticmethod
     def full_on_condition(day: dt.date) -> Q:

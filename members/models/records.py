@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
@@ -32,6 +34,14 @@ class FloatingRecordQuerySet(ScopedQuerySet["FloatingRecord"]):
     def ended(self) -> FloatingRecordQuerySet:
         return self.filter(ended_on__isnull=False)
 
+    def short_stays(self) -> FloatingRecordQuerySet:
+        """Outflows planned for three months or less (002 六): organizational life stays here."""
+        return self.filter(is_short_stay=True)
+
+    def away_from_life_here(self) -> FloatingRecordQuerySet:
+        """Outflows whose member takes part in organizational life elsewhere (not a short stay)."""
+        return self.filter(direction=FloatingDirection.OUTFLOW, is_short_stay=False)
+
 
 class FloatingRecord(models.Model):
     """流动党员: a member gone out (外出) or come in (流入) (001, 002).
@@ -47,6 +57,12 @@ class FloatingRecord(models.Model):
     place = models.CharField("流向/来自地点", max_length=200)
     has_fixed_place = models.BooleanField("有固定住所或工作单位", default=False)
     since = models.DateField("流动开始日期")
+    planned_return_on = models.DateField(
+        "预计返回日期",
+        null=True,
+        blank=True,
+        help_text="外出在三个月以内的，仍在本支部参加组织生活，不发《流动党员活动证》；长期外出的留空。",
+    )
     contact = models.CharField("联系方式", max_length=100, blank=True)
     certificate_number = models.CharField("流动党员活动证编号", max_length=50, blank=True)
     certificate_expires_on = models.DateField("活动证有效期至", null=True, blank=True)
@@ -62,6 +78,8 @@ class FloatingRecord(models.Model):
     )
     last_contact_on = models.DateField("最近联系日期")
     ended_on = models.DateField("结束日期", null=True, blank=True)
+    # Derived from since and planned_return_on on every save (rules.is_short_stay), for queries.
+    is_short_stay = models.BooleanField("三个月以内的短期外出", default=False, editable=False)
     history = HistoricalRecords()
 
     objects = FloatingRecordQuerySet.as_manager()
@@ -76,6 +94,17 @@ class FloatingRecord(models.Model):
     def __str__(self) -> str:
         return f"{self.member} {self.get_direction_display()} {self.place}"
 
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.is_short_stay = self.direction == FloatingDirection.OUTFLOW and rules.is_short_stay(
+            since=self.since,
+            planned_return_on=self.planned_return_on,
+            months=settings.FLOATING_SHORT_STAY_MONTHS,
+        )
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            kwargs["update_fields"] = {*update_fields, "is_short_stay"}
+        super().save(*args, **kwargs)
+
     has_vote_here = False  # 002: no vote, no right to elect or be elected where placed
 
     def clean(self) -> None:
@@ -87,6 +116,17 @@ class FloatingRecord(models.Model):
                 errors["placed_in"] = "请选择流入党员编入的党组织。"
         if self.last_contact_on and self.since and self.last_contact_on < self.since:
             errors["last_contact_on"] = "最近联系日期不能早于流动开始日期。"
+        if self.planned_return_on and self.since and self.planned_return_on < self.since:
+            errors["planned_return_on"] = "预计返回日期不能早于流动开始日期。"
+        elif self.since and self.direction == FloatingDirection.OUTFLOW:
+            short = rules.short_stay_certificate_error(
+                since=self.since,
+                planned_return_on=self.planned_return_on,
+                certificate_number=self.certificate_number,
+                months=settings.FLOATING_SHORT_STAY_MONTHS,
+            )
+            if short:
+                errors["certificate_number"] = short
         if errors:
             raise ValidationError(errors)
 
@@ -146,6 +186,10 @@ class MembershipTransfer(models.Model):
 
 class ReviewQuerySet(ScopedQuerySet["Review"]):
     scope_people = People(branch="branch_id")
+
+    def unhandled(self) -> ReviewQuerySet:
+        """不合格 with no handling case recorded (002 民主评议 五: 区别情况，提出处理意见)."""
+        return self.filter(grade=ReviewGrade.UNQUALIFIED, handling__isnull=True)
 
 
 class Review(models.Model):

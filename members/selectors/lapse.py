@@ -22,7 +22,13 @@ from django.db.models import F, Max
 from django.utils import timezone
 
 from .. import participation
-from ..models import FloatingRecord, LapseDecision, Member, MembershipTransfer
+from ..models import (
+    FloatingRecord,
+    LapseDecision,
+    Member,
+    MembershipTransfer,
+    StandingSuspension,
+)
 from ..models.member import MemberQuerySet
 from ..models.records import FloatingLifeEntry, TransferDirection, TransferState
 from ..participation import Answer, Fact
@@ -34,6 +40,7 @@ from ..rules import (
     longest_absence,
     months_after,
 )
+from .floating import temporary_group_life_days
 
 FACTS: dict[str, Fact] = {
     LapseCondition.DUES: participation.DUES_ARREARS,
@@ -63,7 +70,8 @@ def judged_from(
     """From when each member is judged on `condition`: the latest of 入党日期 (a member of the
     roster import is in the branch since then), a transfer in received by their branch, the
     上级党委's approval of a new 预备党员 (dues from the month after) and the branch's last
-    decision on the condition (from the day after). Four queries, and the approval's provider."""
+    decision on the condition (from the day after) and a restored 党籍 (from its restoration).
+    Five queries, and the approval's provider."""
     ids = list(member_ids)
     day = today or timezone.localdate()
     found = {
@@ -94,6 +102,14 @@ def judged_from(
     for row in decisions:
         after = row["last"] + dt.timedelta(days=1)
         starts.append((row["member_id"], after, _month_of(months_after(row["last"], 1))))
+    restored = (
+        StandingSuspension.objects.filter(member_id__in=ids, restored_on__lte=day)
+        .values("member_id")
+        .annotate(last=Max("restored_on"))
+        .order_by()
+    )
+    for row in restored:  # a restored standing is judged again from its restoration
+        starts.append((row["member_id"], row["last"], _month_of(row["last"])))
     for pk, start_day, start_month in starts:
         if (current := found.get(pk)) is not None:
             found[pk] = JudgedFrom(max(current.day, start_day), max(current.month, start_month))
@@ -152,6 +168,7 @@ def self_lapse_report(*, members: MemberQuerySet, today: dt.date | None = None) 
     people = list(
         members.current()
         .filter(joined_on__lte=day)
+        .exclude(pk__in=StandingSuspension.objects.stopped_on(day).values("member_id"))
         .select_related("branch")
         .order_by("branch__code", "name", "pk")
     )
@@ -218,7 +235,7 @@ def _days(value: object) -> list[dt.date]:
 
 def _outflow_days(member_ids: list[int], day: dt.date) -> dict[int, list[dt.date]]:
     """The organizational life of members out on a current outflow, as their 活动证's entries
-    recorded by the branch say."""
+    recorded by the branch say, and of those named in their 临时党小组's reports home."""
     out = FloatingRecord.objects.current().filter(
         member_id__in=member_ids, direction=FloatingDirection.OUTFLOW
     )
@@ -227,6 +244,8 @@ def _outflow_days(member_ids: list[int], day: dt.date) -> dict[int, list[dt.date
         floating_record__in=out, held_on__lte=day
     ).values_list("floating_record__member_id", "held_on"):
         found.setdefault(member_id, []).append(held_on)
+    for member_id, days in temporary_group_life_days(member_ids, day).items():
+        found.setdefault(member_id, []).extend(days)
     return found
 
 

@@ -58,7 +58,9 @@ def floating_certificate_problem_q(today: dt.date) -> Q:
     """SQL twin of rules.floating_certificate_problem: a current outflow without a valid
     流动党员活动证."""
     invalid = Q(certificate_number="") | Q(certificate_expires_on__lt=today)
-    return Q(direction=FloatingDirection.OUTFLOW, ended_on__isnull=True) & invalid
+    return Q(direction=FloatingDirection.OUTFLOW, ended_on__isnull=True, is_short_stay=False) & (
+        invalid
+    )
 
 
 def _flag(condition: Q) -> Case:
@@ -114,10 +116,11 @@ def review_graded_member_count(*, branch_id: int, year: int, extra_member_id: in
     Counted: the branch's members who were full members on 31 December of `year` (a member who
     was still probationary then, had not joined, or had already been transferred out does not
     count), plus any member graded there that year who has since moved to another branch, plus
-    the member being graded if they were a full member that day.
+    the member being graded if they were a full member that day; a member whose standing was
+    stopped that day (停止党籍) does not count.
     """
     last_day = review_year_end(year)
-    full_then = Member.objects.full_on(last_day)
+    full_then = Member.objects.full_on(last_day)  # without a standing stopped that day
     condition = Q(branch_id=branch_id) | Q(
         reviews__branch_id=branch_id, reviews__year=year, reviews__was_probationary=False
     )

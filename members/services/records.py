@@ -39,6 +39,7 @@ from ..models import (
     LapseDecision,
     MembershipTransfer,
     Review,
+    StandingSuspension,
     TransferDirection,
     TransferState,
 )
@@ -243,6 +244,8 @@ def _not_on_roster_error(review: Review) -> str | None:
     left = member.transferred_out_on
     if left is not None and left <= last_day:
         return f"{member}已于{left:%Y-%m-%d}转出，不参加本支部{review.year}年度评议。"
+    if StandingSuspension.objects.stopped_on(last_day).filter(member_id=member.pk).exists():
+        return f"{member}{last_day:%Y年%m月%d日}党籍处于停止状态，不参加{review.year}年度评议。"
     return None
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from types import SimpleNamespace
 from typing import Any
 
@@ -25,6 +26,10 @@ ACCESS: dict[str, tuple[str, str, str, str, str, str]] = {
     "members.registration":               ("vacd", "vac", "vac", "vac", "v",  ""),
     "members.registrationcampaign":       ("vacd", "vac", "vac", "vac", "",   ""),
     "members.review":                     ("vacd", "vac", "vac", "vac", "",   ""),
+    "members.reviewhandling":             ("vacd", "vac", "vac", "vac", "",   ""),
+    "members.standingsuspension":         ("vacd", "vac", "vac", "vac", "",   ""),
+    "members.temporarygroup":             ("vacd", "vacd", "vacd", "vacd", "", ""),
+    "members.temporarygroupreport":       ("vacd", "vacd", "vacd", "vacd", "", ""),
 }  # fmt: skip
 
 
@@ -68,7 +73,19 @@ MAKERS: dict[str, Any] = {
         community=t.community_a
     ),
     "members.review": lambda t, i: mf.ReviewFactory(member=_member(t, i)),
+    "members.reviewhandling": lambda t, i: mf.ReviewHandlingFactory(review__member=_member(t, i)),
+    "members.standingsuspension": lambda t, i: mf.StandingSuspensionFactory(member=_member(t, i)),
+    "members.temporarygroup": lambda t, i: mf.TemporaryGroupFactory(branch=t.branch_a),
+    "members.temporarygroupreport": lambda t, i: _report(t.branch_a),
 }
+
+
+def _report(branch: Any) -> Any:
+    """A report home naming one of its group's members at the group's organizational life."""
+    group = mf.TemporaryGroupFactory(branch=branch)
+    report = mf.TemporaryGroupReportFactory(group=group, life_held_on=dt.date(2026, 2, 20))
+    report.attendees.set([group.leader])
+    return report
 
 
 def objects_the_demo_lacks() -> None:
@@ -114,6 +131,14 @@ def _community_records(tree: Any, people: Any) -> None:
         EventSignup.objects.create(event=event, member=member)
 
 
+RESTORED = {
+    "returned_on": dt.date(2025, 10, 1),
+    "restore_applied_on": dt.date(2025, 10, 5),
+    "restored_on": dt.date(2025, 10, 20),
+    "restore_approved_by": "某县委组织部",
+}
+
+
 def _people_records(people: Any) -> None:
     for member in (people.a, people.b, people.unit_a, people.unit_b_in_a):
         mf.ReviewFactory(member=member)
@@ -121,6 +146,10 @@ def _people_records(people: Any) -> None:
         mf.AssessmentDeductionFactory(assessment__member=member)
         mf.FloatingLifeEntryFactory(floating_record=mf.FloatingRecordFactory(member=member))
         mf.LapseDecisionFactory(member=member)
+        mf.StandingSuspensionFactory(member=member, **RESTORED)  # votes and reviews as before
+        mf.ReviewHandlingFactory(review__member=member, review__year=2024)
+    for member in (people.a, people.b):
+        _report(member.branch)
 
 
 # tests/test_view_and_document_access.py: this app's custom admin URLs, printables (through
@@ -149,6 +178,7 @@ PRINTABLES: dict[str, tuple[str, ...]] = {
     "party_statistics":            (OK, OK, OK, OK, OK, LOGIN),
     "registration_cards":          (OK, OK, OK, OK, OK, LOGIN),
     "review_summary":              (OK, OK, OK, OK, NO, LOGIN),
+    "member_record":               (OK, OK, OK, OK, NO, LOGIN),
 }  # fmt: skip
 # A slip is printed again only for a member who has a login (the demo's 党员 dangyuan).
 PRINTABLE_OBJECTS = {"member_login_slips": {"user__isnull": False}}
@@ -215,6 +245,14 @@ DOCUMENTS: dict[str, dict[str, str]] = {
         "secretary": "ynn",
         "branch": "y-n",
         "unit": "y-n",
+        "member": "-nn",
+    },
+    "member_record": {
+        "superuser": "y--",
+        "sub_district": "yn-",
+        "secretary": "ynn",
+        "branch": "y-n",
+        "unit": "n-n",
         "member": "-nn",
     },
     "review_summary": {

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from typing import Any
 
 import factory
 from django.utils import timezone
@@ -23,15 +24,21 @@ from members.models import (
     Registration,
     RegistrationCampaign,
     Review,
+    ReviewHandling,
+    StandingSuspension,
+    TemporaryGroup,
+    TemporaryGroupReport,
     TransferDirection,
 )
 from members.rules import (
     FloatingDirection,
     Gender,
+    HandlingMeasure,
     LapseCondition,
     LapseOutcome,
     MemberStatus,
     ReviewGrade,
+    SuspensionReason,
     citizen_id_check_character,
 )
 from tests.organizations.factories import OrganizationFactory
@@ -207,3 +214,61 @@ class LapseDecisionFactory(DjangoModelFactory):
     condition = LapseCondition.DUES
     decided_on = dt.date(2026, 3, 20)
     decision = LapseOutcome.CORRECT
+
+
+class TemporaryGroupFactory(DjangoModelFactory):
+    """A 临时党小组 of three members of `branch` away at 广东省深圳市 (its records made with it)."""
+
+    class Meta:
+        model = TemporaryGroup
+        skip_postgeneration_save = True
+
+    branch = factory.SubFactory(OrganizationFactory)
+    name = factory.Sequence(lambda n: f"深圳临时党小组{n}")
+    place = "广东省深圳市"
+    formed_on = dt.date(2026, 1, 5)
+    leader = factory.LazyAttribute(lambda o: MemberFactory(branch=o.branch))
+
+    @factory.post_generation
+    def records(self, create: bool, extracted: Any, **kwargs: Any) -> None:
+        if not create:
+            return
+        if extracted is None:
+            members = [self.leader] + [MemberFactory(branch=self.branch) for _ in range(2)]
+            extracted = [
+                FloatingRecordFactory(member=m, place=self.place, since=dt.date(2026, 1, 1))
+                for m in members
+            ]
+        self.records.set(extracted)
+
+
+class TemporaryGroupReportFactory(DjangoModelFactory):
+    class Meta:
+        model = TemporaryGroupReport
+
+    group = factory.SubFactory(TemporaryGroupFactory)
+    reported_on = dt.date(2026, 3, 1)
+    content = "本季度集中学习一次，成员思想稳定，工作正常。"
+
+
+class StandingSuspensionFactory(DjangoModelFactory):
+    class Meta:
+        model = StandingSuspension
+
+    member = factory.SubFactory(MemberFactory)
+    reason = SuspensionReason.SETTLED
+    destination = "加拿大"
+    left_on = dt.date(2025, 3, 1)
+    decided_on = dt.date(2025, 9, 1)
+    approved_by = "某县委组织部"
+    approved_on = dt.date(2025, 9, 20)
+
+
+class ReviewHandlingFactory(DjangoModelFactory):
+    class Meta:
+        model = ReviewHandling
+
+    review = factory.SubFactory(ReviewFactory, grade=ReviewGrade.UNQUALIFIED, year=2025)
+    measure = HandlingMeasure.CORRECT
+    opened_on = dt.date(2026, 2, 1)
+    deadline = dt.date(2026, 8, 1)
