@@ -35,6 +35,20 @@ class MembersConfig(PartyAppConfig):
             icon="handshake",
             order=20,
         ),
+        WorkGroup(
+            "日常工作登记",
+            {
+                "dutypost": "badge",
+                "dutyreview": "grading",
+                "household": "home",
+                "visit": "forum",
+                "unitpledge": "apartment",
+                "unitdeed": "domain_verification",
+                "memberdeed": "task_alt",
+            },
+            icon="edit_note",
+            order=25,
+        ),
         WorkGroup("台账与记录", {"personaldataaccess": "policy"}),  # common's group
     )
     role_permissions = ("members.roles",)
@@ -43,7 +57,9 @@ class MembersConfig(PartyAppConfig):
         Step(22, "members.demo_events.build"),
     )
     district_steps = (Step(20, "members.district.generate"),)
-    dashboard_panels = ("members.dashboard.members_panel",)
+    dashboard_panels = ("members.dashboard.members_panel", "members.dashboard_work.work_panel")
+    # 不做党所分配的工作: what the posts' reviews and the 实事 prove (members/selectors/work.py).
+    participation_facts = {"assigned_work_last": "members.selectors.work.assigned_work"}
 
     def ready(self) -> None:
         from . import participation

@@ -22,6 +22,15 @@ from .records import (
     TransferDirection,
     TransferState,
 )
+from .work import (
+    DutyPost,
+    DutyReview,
+    Household,
+    MemberDeed,
+    UnitDeed,
+    UnitPledge,
+    Visit,
+)
 
 __all__ = [
     "ActivityKind",
@@ -45,4 +54,11 @@ __all__ = [
     "Review",
     "TransferDirection",
     "TransferState",
+    "DutyPost",
+    "DutyReview",
+    "Household",
+    "MemberDeed",
+    "UnitDeed",
+    "UnitPledge",
+    "Visit",
 ]
