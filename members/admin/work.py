@@ -24,16 +24,12 @@ from ..models import (
 )
 from ..models.work import reminded_year
 from ..services import work as services
+from .dual import CommunityDefaultMixin
+from .personal import PersonalDataAdminMixin
 
 UNREVIEWED = choice_filter(
     "履职考核", "unreviewed", {"yes": ("上年度未考核", "unreviewed_last_year")}
 )
-UNVISITED = choice_filter("走访", "unvisited", {"yes": ("近期未走访", "unvisited")})
-DEEDS_SHORT = choice_filter("实事", "deeds", {"short": ("本年度实事未完成", "short_of_deeds")})
-from .dual import CommunityDefaultMixin
-from .personal import PersonalDataAdminMixin
-
-UNREVIEWED = choice_filter("履职考核", "unreviewed", {"yes": ("上年度未考核", "unreviewed_last_year")})
 UNVISITED = choice_filter("走访", "unvisited", {"yes": ("近期未走访", "unvisited")})
 DEEDS_SHORT = choice_filter("实事", "deeds", {"short": ("本年度实事未完成", "short_of_deeds")})
 
