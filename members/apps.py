@@ -55,6 +55,7 @@ class MembersConfig(PartyAppConfig):
     demo_builders = (
         Step(20, "members.demo.build"),  # into organizations' tree (10)
         Step(22, "members.demo_events.build"),
+        Step(24, "members.demo_work.build"),  # on the members and registrations of 20
     )
     district_steps = (Step(20, "members.district.generate"),)
     dashboard_panels = ("members.dashboard.members_panel", "members.dashboard_work.work_panel")

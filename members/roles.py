@@ -23,8 +23,11 @@ _RECORDS = (
     "lapsedecision",
     "communityevent",
 )
+# The daily-work registers (members/models/work.py): kept, corrected and removed by their keepers.
+_WORK = ("dutypost", "dutyreview", "household", "visit", "unitpledge", "unitdeed", "memberdeed")
 _MANAGE = (
     _perms(_RECORDS, ("view", "add", "change"))
+    | _perms(_WORK, ("view", "add", "change", "delete"))
     | _perms(("activityrecord", "postkind", "assessmentdeduction", "communityevent"), ("delete",))
     | _perms(("eventsignup",), ("view",))
     # Portal logins for the members in scope (the member list's action, with a printed slip).
@@ -39,7 +42,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.COMMUNITY_OFFICER: frozenset(_MANAGE | {"members.view_personal_data"}),
     Role.BRANCH_OFFICER: frozenset(_MANAGE - {"members.view_personaldataaccess"}),
     Role.UNIT_REVIEWER: frozenset(
-        _perms(("member", "registration", "activityrecord", "postclaim"), ("view",))
+        _perms(("member", "registration", "activityrecord", "postclaim", "memberdeed"), ("view",))
     ),
     Role.MEMBER: frozenset(),
 }

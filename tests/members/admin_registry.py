@@ -8,6 +8,7 @@ from typing import Any
 from members.models import EventSignup
 from members.rules import FloatingDirection
 from tests.members import factories as mf
+from tests.members import factories_work as wf
 from tests.registries import LOGIN, NO, OK
 
 ACCESS: dict[str, tuple[str, str, str, str, str, str]] = {
@@ -15,6 +16,13 @@ ACCESS: dict[str, tuple[str, str, str, str, str, str]] = {
     "members.activityrecord":             ("vacd", "vacd", "vacd", "vacd", "v", ""),
     "members.assessment":                 ("vacd", "vac", "vac", "vac", "",   ""),
     "members.communityevent":             ("vacd", "vacd", "vacd", "vacd", "", ""),
+    "members.dutypost":                   ("vacd", "vacd", "vacd", "vacd", "", ""),
+    "members.dutyreview":                 ("vacd", "vacd", "vacd", "vacd", "", ""),
+    "members.household":                  ("vacd", "vacd", "vacd", "vacd", "", ""),
+    "members.memberdeed":                 ("vacd", "vacd", "vacd", "vacd", "v", ""),
+    "members.unitdeed":                   ("vacd", "vacd", "vacd", "vacd", "", ""),
+    "members.unitpledge":                 ("vacd", "vacd", "vacd", "vacd", "", ""),
+    "members.visit":                      ("vacd", "vacd", "vacd", "vacd", "", ""),
     "members.floatingrecord":             ("vacd", "vac", "vac", "vac", "",   ""),
     "members.lapsedecision":              ("vacd", "vac", "vac", "vac", "",   ""),
     "members.member":                     ("vacd", "vac", "vac", "vac", "v",  ""),
@@ -68,7 +76,24 @@ MAKERS: dict[str, Any] = {
         community=t.community_a
     ),
     "members.review": lambda t, i: mf.ReviewFactory(member=_member(t, i)),
+    "members.dutypost": lambda t, i: wf.DutyPostFactory(member=_member(t, i)),
+    "members.dutyreview": lambda t, i: wf.DutyReviewFactory(post__member=_member(t, i)),
+    "members.household": lambda t, i: wf.HouseholdFactory(member=_member(t, i)),
+    "members.visit": lambda t, i: wf.VisitFactory(household__member=_member(t, i)),
+    "members.unitpledge": lambda t, i: wf.UnitPledgeFactory(
+        community=t.community_a, unit=_unit(t, i)
+    ),
+    "members.unitdeed": lambda t, i: wf.UnitDeedFactory(community=t.community_a, unit=t.unit_a),
+    "members.memberdeed": lambda t, i: wf.MemberDeedFactory(
+        member=_in_service(t, i), community=t.community_a
+    ),
 }
+
+
+def _unit(t: SimpleNamespace, i: int) -> Any:
+    from tests.organizations.factories import UnitFactory
+
+    return UnitFactory(community=t.community_a, name=f"共建单位{i}")
 
 
 def objects_the_demo_lacks() -> None:
@@ -91,6 +116,7 @@ def scope_rows(tree: Any, people: Any, users: Any) -> None:
     records about people in branches A and B and in the units."""
     _community_records(tree, people)
     _people_records(people)
+    _work_records(tree, people)
     inflow = {"direction": FloatingDirection.INFLOW, "certificate_checked": True}
     mf.FloatingRecordFactory(member=people.b, placed_in=tree.branch_a, **inflow)
     mf.FloatingRecordFactory(member=people.a, placed_in=tree.branch_b, **inflow)
@@ -112,6 +138,21 @@ def _community_records(tree: Any, people: Any) -> None:
     for community, member in ((tree.community_a, people.a), (tree.community_b, people.b)):
         event = mf.CommunityEventFactory(community=community)
         EventSignup.objects.create(event=event, member=member)
+
+
+def _work_records(tree: Any, people: Any) -> None:
+    for community, unit in ((tree.community_a, tree.unit_a), (tree.community_b, tree.unit_b)):
+        wf.UnitPledgeFactory(community=community, unit=unit)
+        wf.UnitDeedFactory(community=community, unit=unit)
+    for member, community in (
+        (people.unit_a, tree.community_a),
+        (people.unit_b_in_a, tree.community_a),
+        (people.unit_b_in_b, tree.community_b),
+    ):
+        wf.MemberDeedFactory(member=member, community=community)
+    for member in (people.a, people.b):
+        wf.DutyReviewFactory(post__member=member)
+        wf.VisitFactory(household__member=member, member=member)
 
 
 def _people_records(people: Any) -> None:
