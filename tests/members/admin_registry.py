@@ -180,6 +180,8 @@ PRINTABLES: dict[str, tuple[str, ...]] = {
     "activity_cards":              (OK, OK, OK, OK, OK, LOGIN),
     "assessment_sheet":            (OK, OK, OK, OK, NO, LOGIN),
     "campaign_unregistered":       (OK, OK, OK, OK, NO, LOGIN),
+    "deed_counts":                 (OK, OK, OK, OK, NO, LOGIN),
+    "household_register":          (OK, OK, OK, OK, NO, LOGIN),
     "lapse_report":                (OK, OK, OK, OK, OK, LOGIN),
     # Printed again, a slip has no password (it was shown once, when the login was created).
     "member_login_slips":          (OK, OK, OK, OK, NO, LOGIN),
@@ -208,6 +210,22 @@ DOCUMENTS: dict[str, dict[str, str]] = {
         "member": "-nn",
     },
     "campaign_unregistered": {
+        "superuser": "y--",
+        "sub_district": "yn-",
+        "secretary": "ynn",
+        "branch": "y-n",
+        "unit": "n-n",
+        "member": "-nn",
+    },
+    "deed_counts": {
+        "superuser": "y--",
+        "sub_district": "yn-",
+        "secretary": "ynn",
+        "branch": "y-n",
+        "unit": "n-n",
+        "member": "-nn",
+    },
+    "household_register": {
         "superuser": "y--",
         "sub_district": "yn-",
         "secretary": "ynn",

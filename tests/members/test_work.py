@@ -320,3 +320,39 @@ def test_the_work_panel_lists_the_to_dos(tree, secretary_a, rf: Any) -> None:
     assert panel is not None
     labels = {todo.label: todo.count for todo in panel.todos}
     assert any("履职考核" in label and count == 1 for label, count in labels.items())
+
+
+# --- printables -----------------------------------------------------------------------------------
+def test_the_household_register_masks_for_a_reader_without_the_permission(
+    tree, secretary_a, branch_officer_a
+) -> None:
+    from kit.printables import Job
+    from members.models import PersonalDataAccess
+    from members.printables_work import household_register_context
+
+    household = HouseholdFactory(
+        member=MemberFactory(branch=tree.branch_a), address="浙江省杭州市上城区春晖路12号3栋"
+    )
+    VisitFactory(household=household, visited_on=dt.date(YEAR, 5, 1))
+    VisitFactory(household=household, visited_on=dt.date(YEAR - 1, 5, 1))
+    HouseholdFactory(member=MemberFactory(branch=tree.branch_b))
+    values = {"organization": None, "period": str(YEAR)}
+    full = household_register_context(Job(values, reader=secretary_a))["rows"]
+    masked = household_register_context(Job(values, reader=branch_officer_a))["rows"]
+    assert [(r[2], r[6], r[7]) for r in full] == [
+        ("浙江省杭州市上城区春晖路12号3栋", 1, f"{YEAR}-05-01")
+    ]
+    assert masked[0][2] == "浙江省杭州****"
+    assert PersonalDataAccess.objects.filter(user=secretary_a, action="print").count() == 1
+    assert not PersonalDataAccess.objects.filter(user=branch_officer_a).exists()
+
+
+def test_the_deed_counts_list_who_owes_with_their_shortfall(tree, secretary_a) -> None:
+    from kit.printables import Job
+    from members.printables_work import deed_counts_context
+
+    UnitPledgeFactory(community=tree.community_a, unit=tree.unit_a)
+    UnitDeedFactory(community=tree.community_a, unit=tree.unit_a, done_on=dt.date(YEAR, 3, 1))
+    UnitPledgeFactory(community=tree.community_b, unit=tree.unit_b)
+    rows = deed_counts_context(Job({"organization": None, "period": str(YEAR)}, secretary_a))
+    assert rows["rows"] == [("驻区单位", tree.community_a.name, "甲小学", 1, 2, 1)]
