@@ -48,6 +48,11 @@ UNIT_DEEDS = ("捐赠社区图书角书籍", "组织职工到社区义诊", "开
               "资助困难家庭学生", "为社区修缮健身器材", "开展法律进社区宣讲")  # fmt: skip
 MEMBER_DEEDS = ("为老旧楼道更换声控灯", "为独居老人上门理发", "为居民义务维修家电",
                 "为社区儿童辅导功课", "协调解决小区积水问题")  # fmt: skip
+VISIT_NOTES: dict[str, str] = {
+    VisitKind.ROUTINE: "了解生活、身体情况，送去政策学习材料，听取对社区工作的意见。",
+    VisitKind.TALK_MOOD: "就其对小区停车改造的意见谈心，讲明政策，情绪已平复。",
+    VisitKind.VISIT_ILLNESS: "家属住院，上门慰问，协调邻居帮助照看老人。",
+}
 SITUATIONS = ("离退休老党员，行动不便", "因病致困，家中两位老人", "独居老人，子女在外地",
               "残疾党员户，需定期送学上门")  # fmt: skip
 
@@ -149,13 +154,10 @@ def _visit(
     day: dt.date,
     actor: Any,
 ) -> None:
-    notes = {
-        VisitKind.ROUTINE: "了解生活、身体情况，送去政策学习材料，听取对社区工作的意见。",
-        VisitKind.TALK_MOOD: "就其对小区停车改造的意见谈心，讲明政策，情绪已平复。",
-        VisitKind.VISIT_ILLNESS: "家属住院，上门慰问，协调邻居帮助照看老人。",
-    }[kind]
-    visit = Visit(visited_on=day, visitor=visitor, household=household, member=member, kind=kind)
-    visit.notes = notes
+    visit = Visit(
+        visited_on=day, visitor=visitor, household=household, member=member, kind=kind,
+        notes=VISIT_NOTES[kind],
+    )  # fmt: skip
     model_save(visit, actor=actor)
 
 

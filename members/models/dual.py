@@ -87,7 +87,7 @@ class RegistrationQuerySet(ScopedQuerySet["Registration"]):
 
         year = year or reminded_year()
         rows = self.owing_deeds(year).with_deeds(year)
-        return rows.filter(done__lt=settings.MEMBER_DEEDS_PER_YEAR)
+        return rows.filter(done__lt=settings.MEMBER_DEEDS_PER_YEAR)  # type: ignore[misc]
 
 
 class Registration(models.Model):

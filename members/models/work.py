@@ -325,7 +325,7 @@ class UnitPledgeQuerySet(ScopedQuerySet["UnitPledge"]):
         reminded today)."""
         year = year or reminded_year()
         rows = self.owing(year).with_deeds(year)
-        return rows.filter(done__lt=settings.UNIT_DEEDS_PER_YEAR)
+        return rows.filter(done__lt=settings.UNIT_DEEDS_PER_YEAR)  # type: ignore[misc]
 
 
 class UnitPledge(models.Model):
