@@ -112,7 +112,7 @@ class VisitAdmin(ScopedHistoryAdmin):
     form = VisitForm
     model_services = Services("visit", services.visit_save, services.visit_delete)
     list_display = ("visited_on", "visitor", "kind", "household", "member")
-    list_select_related = ("visitor", "household", "member")
+    list_select_related = ("visitor", "household__member", "member")
     list_filter = ("kind", branch_filter("visitor__branch_id"))
     search_fields = ("visitor__name", "household__head_name", "member__name", "notes")
     autocomplete_fields = ("visitor", "household", "member")

@@ -356,3 +356,25 @@ def test_the_deed_counts_list_who_owes_with_their_shortfall(tree, secretary_a) -
     UnitPledgeFactory(community=tree.community_b, unit=tree.unit_b)
     rows = deed_counts_context(Job({"organization": None, "period": str(YEAR)}, secretary_a))
     assert rows["rows"] == [("驻区单位", tree.community_a.name, "甲小学", 1, 2, 1)]
+
+
+def test_each_role_sees_the_registers_of_its_own_scope(
+    tree, secretary_a, branch_officer_a, reviewer_b
+) -> None:
+    from members.models import DutyPost, UnitDeed
+
+    in_a = DutyPostFactory(member=MemberFactory(branch=tree.branch_a))
+    DutyPostFactory(member=MemberFactory(branch=tree.branch_b))
+    assert list(DutyPost.objects.visible_to(branch_officer_a)) == [in_a]
+    assert list(DutyPost.objects.visible_to(secretary_a)) == [in_a]
+    nurse = MemberFactory(branch=tree.unit_b.party_organization, categories=["in_service"])
+    deed = MemberDeedFactory(member=nurse, community=tree.community_a)
+    MemberDeedFactory(member=MemberFactory(branch=tree.branch_a), community=tree.community_a)
+    UnitDeedFactory(community=tree.community_a, unit=tree.unit_b)
+    # The unit's reviewer sees its own members' 实事, not the community's other registers.
+    assert list(MemberDeed.objects.visible_to(reviewer_b)) == [deed]
+    assert not UnitDeed.objects.visible_to(reviewer_b).exists()
+    assert not DutyPost.objects.visible_to(reviewer_b).exists()
+    assert MemberDeed.objects.visible_to(secretary_a).count() == 2
+    with pytest.raises(ScopeError):
+        services.member_deed_delete(deed=deed, actor=reviewer_b)
