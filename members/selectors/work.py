@@ -151,3 +151,42 @@ def assigned_work(member_ids: Collection[int], start: dt.date | None, end: dt.da
         done.setdefault(member_id, []).append(done_on)
     values = {pk: AssignedWork(tuple(spans.get(pk, ())), tuple(done.get(pk, ()))) for pk in since}
     return Answer(values=values, since=since)
+
+
+# --- the member page's tabs (members/selectors/member.py: member_tabs) -------------------------------
+def member_duty_tab(*, member: Member, user: Any) -> Any:
+    """无职党员岗位: the member's posts the user may see, with their latest review (one query)."""
+    from django.db.models import OuterRef, Subquery
+
+    from .member import TAB_ROWS, _tab
+
+    latest = DutyReview.objects.filter(post=OuterRef("pk")).order_by("-year")
+    posts = (
+        DutyPost.objects.visible_to(user)
+        .filter(member=member)
+        .annotate(last_year=Subquery(latest.values("year")[:1]))
+        .annotate(last_grade=Subquery(latest.values("grade")[:1]))
+        .order_by("-starts_on")
+    )
+    return _tab(
+        "设岗定责", ("岗位", "上岗日期", "离岗日期", "最近考核"), DutyPost, member,
+        ((p, [p.title, p.starts_on, p.ends_on or "在岗",
+              f"{p.last_year}年{DutyGrade(p.last_grade).label}" if p.last_grade else "—"])
+         for p in posts[:TAB_ROWS]),
+    )  # fmt: skip
+
+
+def member_deed_tab(*, member: Member, user: Any) -> Any:
+    """为社区办实事: the member's 实事 the user may see (one query)."""
+    from .member import TAB_ROWS, _tab
+
+    deeds = (
+        MemberDeed.objects.visible_to(user)
+        .filter(member=member)
+        .select_related("community")
+        .order_by("-done_on")
+    )
+    return _tab(
+        "为社区办实事", ("日期", "社区", "实事", "受益对象"), MemberDeed, member,
+        ((d, [d.done_on, d.community, d.title, d.beneficiaries]) for d in deeds[:TAB_ROWS]),
+    )  # fmt: skip

@@ -378,3 +378,19 @@ def test_each_role_sees_the_registers_of_its_own_scope(
     assert MemberDeed.objects.visible_to(secretary_a).count() == 2
     with pytest.raises(ScopeError):
         services.member_deed_delete(deed=deed, actor=reviewer_b)
+
+
+def test_the_member_page_shows_the_posts_with_their_last_review_and_the_deeds(
+    tree, secretary_a, reviewer_b
+) -> None:
+    from members.selectors.work import member_deed_tab, member_duty_tab
+
+    member = MemberFactory(branch=tree.branch_a)
+    DutyReviewFactory(post__member=member, year=2025, grade=DutyGrade.EXCELLENT)
+    tab = member_duty_tab(member=member, user=secretary_a)
+    assert [cells[3] for _, cells in tab.rows] == ["2025年优秀"]
+    assert member_duty_tab(member=member, user=reviewer_b).rows == []
+    MemberDeedFactory(member=member, community=tree.community_a, title="修灯")
+    assert [cells[2] for _, cells in member_deed_tab(member=member, user=secretary_a).rows] == [
+        "修灯"
+    ]
