@@ -355,6 +355,16 @@ TEMPORARY_GROUP_MIN_MONTHS = env.int("TEMPORARY_GROUP_MIN_MONTHS", default=6)
 FLOATING_SHORT_STAY_MONTHS = env.int("FLOATING_SHORT_STAY_MONTHS", default=3)
 ABROAD_OVERSTAY_MONTHS = env.int("ABROAD_OVERSTAY_MONTHS", default=12)
 
+# 实事 (001, 002 党组织共驻共建制度 3): each pledged 驻区单位 does at least 2 a year for the community,
+# each registered in-service member 1-2 (001: the minimum, 1). Who owes a year's is decided on its
+# reminder day (default 1 November), from which those short of it are reminded until 31 January.
+UNIT_DEEDS_PER_YEAR = env.int("UNIT_DEEDS_PER_YEAR", default=2)
+MEMBER_DEEDS_PER_YEAR = env.int("MEMBER_DEEDS_PER_YEAR", default=1)
+DEED_REMINDER_MONTH = env.int("DEED_REMINDER_MONTH", default=11)
+DEED_REMINDER_DAY = env.int("DEED_REMINDER_DAY", default=1)
+# 党员联系户 (002 社区党总支联系群众制度 2): each household visited at least once a month.
+HOUSEHOLD_VISIT_MONTHS = env.int("HOUSEHOLD_VISIT_MONTHS", default=1)
+
 # Member rules of issue 9. The Party's own numbers (probation of one year, an extension of 6 to 12
 # months, 18 years on 入党日期, six months for 自行脱党, the 量化考核 deductions of 002) are named
 # constants in members/rules.py; what a community may set differently is here.

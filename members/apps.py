@@ -39,6 +39,20 @@ class MembersConfig(PartyAppConfig):
             icon="handshake",
             order=20,
         ),
+        WorkGroup(
+            "日常工作登记",
+            {
+                "dutypost": "badge",
+                "dutyreview": "grading",
+                "household": "home",
+                "visit": "forum",
+                "unitpledge": "apartment",
+                "unitdeed": "domain_verification",
+                "memberdeed": "task_alt",
+            },
+            icon="edit_note",
+            order=25,
+        ),
         WorkGroup("台账与记录", {"personaldataaccess": "policy"}),  # common's group
     )
     work_pages = (
@@ -49,10 +63,13 @@ class MembersConfig(PartyAppConfig):
     demo_builders = (
         Step(20, "members.demo.build"),  # into organizations' tree (10)
         Step(22, "members.demo_events.build"),
+        Step(24, "members.demo_work.build"),  # on the members and registrations of 20
         Step(27, "members.demo_floating.build"),  # after the members and last year's reviews
     )
     district_steps = (Step(20, "members.district.generate"),)
-    dashboard_panels = ("members.dashboard.members_panel",)
+    dashboard_panels = ("members.dashboard.members_panel", "members.dashboard_work.work_panel")
+    # 不做党所分配的工作: what the posts' reviews and the 实事 prove (members/selectors/work.py).
+    participation_facts = {"assigned_work_last": "members.selectors.work.assigned_work"}
 
     def ready(self) -> None:
         from . import participation

@@ -343,3 +343,7 @@ PRINTABLES = [
         organization_of=lambda member: member.branch,
     ),
 ]  # fmt: skip
+
+from .printables_work import WORK_PRINTABLES  # noqa: E402 (the daily-work registers' printables)
+
+PRINTABLES += WORK_PRINTABLES

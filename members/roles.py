@@ -26,8 +26,11 @@ _RECORDS = (
     "standingsuspension",
     "reviewhandling",
 )
+# The daily-work registers (members/models/work.py): kept, corrected and removed by their keepers.
+_WORK = ("dutypost", "dutyreview", "household", "visit", "unitpledge", "unitdeed", "memberdeed")
 _MANAGE = (
     _perms(_RECORDS, ("view", "add", "change"))
+    | _perms(_WORK, ("view", "add", "change", "delete"))
     | _perms(("activityrecord", "postkind", "assessmentdeduction", "communityevent"), ("delete",))
     # Reports home are corrected by removing a wrong one; a group is removed with its reports.
     | _perms(("temporarygroupreport",), ("view", "add", "change", "delete"))
@@ -45,7 +48,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.COMMUNITY_OFFICER: frozenset(_MANAGE | {"members.view_personal_data"}),
     Role.BRANCH_OFFICER: frozenset(_MANAGE - {"members.view_personaldataaccess"}),
     Role.UNIT_REVIEWER: frozenset(
-        _perms(("member", "registration", "activityrecord", "postclaim"), ("view",))
+        _perms(("member", "registration", "activityrecord", "postclaim", "memberdeed"), ("view",))
     ),
     Role.MEMBER: frozenset(),
 }

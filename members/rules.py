@@ -777,3 +777,117 @@ def review_handling_errors(
 def review_handling_overdue(*, outcome: str, deadline: dt.date, today: dt.date) -> bool:
     """Still open the day after its deadline (the deadline's own day is not late)."""
     return not outcome and deadline < today
+
+
+# --- 日常工作登记: 无职党员设岗定责, 党员联系户, 五必谈五必访, 实事 (001, 002) ---------------------------
+# 002 社区无职党员设岗定责制度 二: the posts a community may set for members without office.
+DEFAULT_DUTY_POSTS = (
+    "提供就业信息岗",
+    "民事纠纷调解岗",
+    "治安防范巡逻岗",
+    "环保卫生监督岗",
+    "居务公开监督岗",
+    "社区文化宣传岗",
+    "未成年人教育岗",
+    "法制宣传岗",
+    "文体活动岗",
+)
+
+
+class DutyGrade(models.TextChoices):
+    """The yearly review of a post (002 五: 个人述职、群众测评和支部考评). Only 未履职 says the
+    member did not do the post's duties at all: the one grade that proves 不做党所分配的工作."""
+
+    EXCELLENT = "excellent", "优秀"
+    COMPETENT = "competent", "称职"
+    BASICALLY_COMPETENT = "basically_competent", "基本称职"
+    INCOMPETENT = "incompetent", "不称职"
+    NOT_PERFORMED = "not_performed", "未履职"
+
+
+class VisitKind(models.TextChoices):
+    """The occasions of 002's “五必谈、五必访” and the routine visit of a 联系户 (002 社区党总支
+    联系群众制度 2: 每月走访不少于1次)."""
+
+    TALK_POLICY = "talk_policy", "必谈：重大政策出台、重大工作部署时"
+    TALK_MOOD = "talk_mood", "必谈：思想有情绪时"
+    TALK_POST_CHANGE = "talk_post_change", "必谈：岗位职务变动、退休时"
+    TALK_DISCIPLINE = "talk_discipline", "必谈：受到处分时"
+    TALK_DISUNITY = "talk_disunity", "必谈：出现不团结现象时"
+    VISIT_DISASTER = "visit_disaster", "必访：遭遇天灾人祸时"
+    VISIT_BEREAVEMENT = "visit_bereavement", "必访：亲人去世时"
+    VISIT_ILLNESS = "visit_illness", "必访：本人或家属重病住院时"
+    VISIT_HARDSHIP = "visit_hardship", "必访：家庭生活困难时"
+    VISIT_DISPUTE = "visit_dispute", "必访：家庭发生重大矛盾纠纷时"
+    ROUTINE = "routine", "联系户定期走访"
+
+
+def year_span(year: int) -> tuple[dt.date, dt.date]:
+    return dt.date(year, 1, 1), dt.date(year, 12, 31)
+
+
+def held_during(start: dt.date, end: dt.date | None, first: dt.date, last: dt.date) -> bool:
+    """Whether something from `start` to `end` (None: still on) overlaps `first`..`last`."""
+    return start <= last and (end is None or end >= first)
+
+
+def duty_review_year(today: dt.date) -> int:
+    """The year whose post reviews are owed on `today`: the year just ended (a review is held
+    with the 民主评议 at the turn of the year; earlier years are not reminded again)."""
+    return today.year - 1
+
+
+def deed_cutoff(year: int, month: int, day: int) -> dt.date:
+    """The day of `year` from which a unit or member short of its 实事 is reminded; who owes a
+    year's 实事 is decided on this day (owes_deeds)."""
+    return dt.date(year, month, day)
+
+
+def deed_reminder_year(today: dt.date, month: int, day: int) -> int | None:
+    """The year whose 实事 are reminded on `today`: the current year from its cut-off day to 31
+    December, the year just ended during January (overdue); otherwise none."""
+    if today >= deed_cutoff(today.year, month, day):
+        return today.year
+    if today.month == 1:
+        return today.year - 1
+    return None
+
+
+def owes_deeds(start: dt.date, end: dt.date | None, cutoff: dt.date) -> bool:
+    """Who owes a year's 实事: a unit pledged to the community, or an in-service member
+    registered there, on the year's cut-off day (from `start`; `end` the day it stopped, None:
+    still on). Linked or registered later in the year, they owe nothing that year (the seeds ask
+    “每年” without proration, and a reminder for a duty begun after it would be unfair); gone
+    before it, they owe nothing here."""
+    return start <= cutoff and (end is None or end > cutoff)
+
+
+def deed_shortfall(done: int, minimum: int) -> int:
+    return max(minimum - done, 0)
+
+
+def longest_unperformed_run(
+    spans: list[tuple[dt.date, dt.date]], done: list[dt.date], *, start: dt.date, today: dt.date
+) -> Run | None:
+    """The longest stretch of consecutive days that the records prove a member did not do the
+    work assigned (`spans`: the days a review graded 未履职 covers), cut by any day the member
+    is recorded doing assigned work (`done`), from `start` to `today`. Days no record covers
+    prove nothing and end a stretch."""
+    days: set[dt.date] = set()
+    for first, last in spans:
+        day = max(first, start)
+        while day <= min(last, today):
+            days.add(day)
+            day += dt.timedelta(days=1)
+    days -= set(done)
+    best: Run | None = None
+    for day in sorted(days):
+        if day - dt.timedelta(days=1) in days:
+            continue
+        end = day
+        while end + dt.timedelta(days=1) in days:
+            end += dt.timedelta(days=1)
+        months = whole_months(day, end + dt.timedelta(days=1))
+        if best is None or months > best.months:
+            best = Run(dt.date(day.year, day.month, 1), months)
+    return best if best and best.months else None

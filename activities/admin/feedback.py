@@ -26,6 +26,7 @@ PREFILLED = (
     "is_section_level_cadre",
     "posts",
     "activity_summary",
+    "deeds",
     "attendance_text",
 )
 ACKNOWLEDGEMENT = (

@@ -11,7 +11,7 @@ from typing import Any
 
 from django.db.models import Count, Q, QuerySet, Sum
 
-from members.models import ActivityRecord, PostClaim, PostClaimStatus, Registration
+from members.models import ActivityRecord, MemberDeed, PostClaim, PostClaimStatus, Registration
 from organizations.models import Organization
 from organizations.roles import Role
 from organizations.rules import OrganizationKind
@@ -29,6 +29,7 @@ class Prefill:
     meetings_expected: int = 0
     meetings_attended: int = 0
     meetings_on_leave: int = 0
+    deeds: str = ""  # the member's 实事 of the period at the community, one a line
 
 
 def registrations_due(period: Period, community_ids: Iterable[int] | None = None) -> Any:
@@ -80,10 +81,27 @@ def _activities(
     }
 
 
+def _deeds(registrations: Sequence[Registration], period: Period) -> dict[tuple[int, int], str]:
+    """The 实事 each member did in the period for the community (members' register)."""
+    rows = (
+        MemberDeed.objects.filter(
+            member_id__in=[r.member_id for r in registrations],
+            done_on__range=(period.start, period.end),
+        )
+        .order_by("done_on", "pk")
+        .values_list("member_id", "community_id", "done_on", "title")
+    )
+    lines: dict[tuple[int, int], list[str]] = defaultdict(list)
+    for member_id, community_id, done_on, title in rows:
+        lines[(member_id, community_id)].append(f"{done_on:%Y-%m-%d} {title}")
+    return {key: "\n".join(value) for key, value in lines.items()}
+
+
 def feedback_prefill(registrations: Sequence[Registration], period: Period) -> dict[int, Prefill]:
-    """Each registration's pre-fill (by registration id), in three queries whatever their number."""
+    """Each registration's pre-fill (by registration id), in four queries whatever their number."""
     posts = _posts(registrations, period)
     activities = _activities(registrations, period)
+    deeds = _deeds(registrations, period)
     attendance = attendance_summary([r.member_id for r in registrations], period.start, period.end)
     result = {}
     for registration in registrations:
@@ -97,6 +115,7 @@ def feedback_prefill(registrations: Sequence[Registration], period: Period) -> d
             meetings_expected=summary.expected if summary else 0,
             meetings_attended=summary.attended if summary else 0,
             meetings_on_leave=summary.on_leave if summary else 0,
+            deeds=deeds.get(key, ""),
         )
     return result
 

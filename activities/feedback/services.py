@@ -90,6 +90,7 @@ def _card(registration: Registration, period: Period, prefill: selectors.Prefill
         posts=prefill.posts[:300],
         activity_count=prefill.activity_count,
         activity_hours=prefill.activity_hours,
+        deeds=prefill.deeds,
         meetings_expected=prefill.meetings_expected,
         meetings_attended=prefill.meetings_attended,
         meetings_on_leave=prefill.meetings_on_leave,

@@ -80,6 +80,9 @@ class FeedbackCard(models.Model):
     activity_hours = models.DecimalField(
         "参加社区活动时长（小时）", max_digits=7, decimal_places=1, default=0
     )
+    deeds = models.TextField(
+        "为社区办实事", blank=True, help_text="本期在报到社区登记的实事（001：每年1-2件）。"
+    )
     meetings_expected = models.PositiveIntegerField("应参加组织生活次数", default=0)
     meetings_attended = models.PositiveIntegerField("实际参加次数", default=0)
     meetings_on_leave = models.PositiveIntegerField("请假次数", default=0)

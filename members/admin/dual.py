@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 
 from common.printables import print_url
-from kit.admin import ScopedAdmin, ScopedHistoryAdmin, Services, run_service_action
+from kit.admin import ScopedAdmin, ScopedHistoryAdmin, Services, choice_filter, run_service_action
 from organizations.models import Organization, Unit
 
 from ..models import (
@@ -190,6 +190,7 @@ class RegistrationAdmin(MemberPickerMixin, PersonalDataAdminMixin, ScopedHistory
     list_select_related = ("member", "unit__party_organization", "community")
     list_filter = (
         ContactUnitFilter,
+        choice_filter("实事", "deeds", {"short": ("本年度实事未完成", "short_of_deeds")}),
         ("unit", admin.RelatedOnlyFieldListFilter),
         ("campaign", admin.RelatedOnlyFieldListFilter),
     )

@@ -28,6 +28,15 @@ from .records import (
     TransferDirection,
     TransferState,
 )
+from .work import (
+    DutyPost,
+    DutyReview,
+    Household,
+    MemberDeed,
+    UnitDeed,
+    UnitPledge,
+    Visit,
+)
 
 __all__ = [
     "ActivityKind",
@@ -55,4 +64,11 @@ __all__ = [
     "TemporaryGroupReport",
     "TransferDirection",
     "TransferState",
+    "DutyPost",
+    "DutyReview",
+    "Household",
+    "MemberDeed",
+    "UnitDeed",
+    "UnitPledge",
+    "Visit",
 ]

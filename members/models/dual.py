@@ -64,6 +64,31 @@ class RegistrationQuerySet(ScopedQuerySet["Registration"]):
     def active(self) -> RegistrationQuerySet:
         return self.filter(ended_on__isnull=True)
 
+    def owing_deeds(self, year: int) -> RegistrationQuerySet:
+        """Members who owe the year's 实事 to the community (001: 1-2 a year): registered there
+        on the year's cut-off day (rules.owes_deeds), not transferred out by then."""
+        from .work import reminder_cutoff
+
+        cutoff = reminder_cutoff(year)
+        return self.filter(registered_on__lte=cutoff).filter(
+            Q(ended_on__isnull=True) | Q(ended_on__gt=cutoff),
+            Q(member__transferred_out_on__isnull=True) | Q(member__transferred_out_on__gt=cutoff),
+        )
+
+    def with_deeds(self, year: int) -> RegistrationQuerySet:
+        from .work import MemberDeed, deeds_done
+
+        return self.annotate(done=deeds_done(MemberDeed, "member_id", year))
+
+    def short_of_deeds(self, year: int | None = None) -> RegistrationQuerySet:
+        """Owing members with fewer than MEMBER_DEEDS_PER_YEAR 实事 of the year (default: the
+        year reminded today)."""
+        from .work import reminded_year
+
+        year = year or reminded_year()
+        rows = self.owing_deeds(year).with_deeds(year)
+        return rows.filter(done__lt=settings.MEMBER_DEEDS_PER_YEAR)  # type: ignore[misc]
+
 
 class Registration(models.Model):
     """报到登记卡: an in-service member registered with the community where they live (001, 002).

@@ -38,6 +38,7 @@ from ..rules import (
     LapseCondition,
     Run,
     longest_absence,
+    longest_unperformed_run,
     months_after,
 )
 from .floating import temporary_group_life_days
@@ -176,7 +177,7 @@ def self_lapse_report(*, members: MemberQuerySet, today: dt.date | None = None) 
     runs = {
         LapseCondition.DUES: _dues_runs(ids, day, report, people),
         LapseCondition.LIFE: _absence_runs(ids, day, LapseCondition.LIFE, _outflow_days(ids, day)),
-        LapseCondition.WORK: _absence_runs(ids, day, LapseCondition.WORK, {}),
+        LapseCondition.WORK: _work_runs(ids, day),
     }
     for member in people:
         for condition in LapseCondition:
@@ -212,6 +213,27 @@ def _absence_runs(
             continue
         days = _days(answer.values.get(pk)) + extra.get(pk, [])
         if run := longest_absence(days, start=max(start.day, records_since), today=day):
+            found[pk] = run
+    return found
+
+
+def _work_runs(ids: list[int], day: dt.date) -> dict[int, Run]:
+    """不做党所分配的工作 only where the records prove it: the longest stretch a review graded
+    未履职 covers (members.selectors.work.assigned_work), from the member's start. Unlike
+    organizational life, a stretch without records proves nothing: a post is reviewed once a
+    year and a member with no post owes no assigned work, so the absence of a record of work
+    done is never a run."""
+    answer = participation.ask(participation.ASSIGNED_WORK_LAST, ids, start=None, end=day)
+    if answer is None:
+        return {}
+    starts = judged_from(ids, LapseCondition.WORK, today=day)
+    found = {}
+    for pk, work in answer.values.items():
+        if pk not in starts:
+            continue
+        start = max(starts[pk].day, answer.since.get(pk, starts[pk].day))
+        run = longest_unperformed_run(list(work.not_done), list(work.done), start=start, today=day)
+        if run is not None:
             found[pk] = run
     return found
 

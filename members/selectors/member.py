@@ -56,6 +56,13 @@ def _tab(title: str, headers: tuple[str, ...], model: Any, member: Member, rows:
     return Tab(title, headers, found, _list_url(model, member), permission)
 
 
+def work_tabs(*, member: Member, user: Any) -> list[Tab]:
+    """设岗定责 and 为社区办实事 (the daily-work registers, members/selectors/work.py)."""
+    from .work import member_deed_tab, member_duty_tab
+
+    return [member_duty_tab(member=member, user=user), member_deed_tab(member=member, user=user)]
+
+
 def member_record_tabs(*, member: Member, user: Any) -> list[Tab]:
     """报到登记, 岗位认领, 社区活动, 民主评议, 量化考核, 流动, 组织关系接转: the rows the user may see,
     in the tabs of the record kinds the user may view."""
@@ -86,6 +93,7 @@ def member_record_tabs(*, member: Member, user: Any) -> list[Tab]:
              ((t, [t.get_direction_display(), t.other_organization, t.issued_on,
                    t.get_state_display()]) for t in transfers)),
     ]  # fmt: skip
+    tabs += work_tabs(member=member, user=user)
     return [tab for tab in tabs if tab.model_label and user.has_perm(tab.model_label)]
 
 

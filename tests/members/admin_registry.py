@@ -9,6 +9,7 @@ from typing import Any
 from members.models import EventSignup
 from members.rules import FloatingDirection
 from tests.members import factories as mf
+from tests.members import factories_work as wf
 from tests.registries import LOGIN, NO, OK
 
 ACCESS: dict[str, tuple[str, str, str, str, str, str]] = {
@@ -16,6 +17,13 @@ ACCESS: dict[str, tuple[str, str, str, str, str, str]] = {
     "members.activityrecord":             ("vacd", "vacd", "vacd", "vacd", "v", ""),
     "members.assessment":                 ("vacd", "vac", "vac", "vac", "",   ""),
     "members.communityevent":             ("vacd", "vacd", "vacd", "vacd", "", ""),
+    "members.dutypost":                   ("vacd", "vacd", "vacd", "vacd", "", ""),
+    "members.dutyreview":                 ("vacd", "vacd", "vacd", "vacd", "", ""),
+    "members.household":                  ("vacd", "vacd", "vacd", "vacd", "", ""),
+    "members.memberdeed":                 ("vacd", "vacd", "vacd", "vacd", "v", ""),
+    "members.unitdeed":                   ("vacd", "vacd", "vacd", "vacd", "", ""),
+    "members.unitpledge":                 ("vacd", "vacd", "vacd", "vacd", "", ""),
+    "members.visit":                      ("vacd", "vacd", "vacd", "vacd", "", ""),
     "members.floatingrecord":             ("vacd", "vac", "vac", "vac", "",   ""),
     "members.lapsedecision":              ("vacd", "vac", "vac", "vac", "",   ""),
     "members.member":                     ("vacd", "vac", "vac", "vac", "v",  ""),
@@ -77,6 +85,17 @@ MAKERS: dict[str, Any] = {
     "members.standingsuspension": lambda t, i: mf.StandingSuspensionFactory(member=_member(t, i)),
     "members.temporarygroup": lambda t, i: mf.TemporaryGroupFactory(branch=t.branch_a),
     "members.temporarygroupreport": lambda t, i: _report(t.branch_a),
+    "members.dutypost": lambda t, i: wf.DutyPostFactory(member=_member(t, i)),
+    "members.dutyreview": lambda t, i: wf.DutyReviewFactory(post__member=_member(t, i)),
+    "members.household": lambda t, i: wf.HouseholdFactory(member=_member(t, i)),
+    "members.visit": lambda t, i: wf.VisitFactory(household__member=_member(t, i)),
+    "members.unitpledge": lambda t, i: wf.UnitPledgeFactory(
+        community=t.community_a, unit=_unit(t, i)
+    ),
+    "members.unitdeed": lambda t, i: wf.UnitDeedFactory(community=t.community_a, unit=t.unit_a),
+    "members.memberdeed": lambda t, i: wf.MemberDeedFactory(
+        member=_in_service(t, i), community=t.community_a
+    ),
 }
 
 
@@ -86,6 +105,13 @@ def _report(branch: Any) -> Any:
     report = mf.TemporaryGroupReportFactory(group=group, life_held_on=dt.date(2026, 2, 20))
     report.attendees.set([group.leader])
     return report
+
+
+
+def _unit(t: SimpleNamespace, i: int) -> Any:
+    from tests.organizations.factories import UnitFactory
+
+    return UnitFactory(community=t.community_a, name=f"共建单位{i}")
 
 
 def objects_the_demo_lacks() -> None:
@@ -108,6 +134,7 @@ def scope_rows(tree: Any, people: Any, users: Any) -> None:
     records about people in branches A and B and in the units."""
     _community_records(tree, people)
     _people_records(people)
+    _work_records(tree, people)
     inflow = {"direction": FloatingDirection.INFLOW, "certificate_checked": True}
     mf.FloatingRecordFactory(member=people.b, placed_in=tree.branch_a, **inflow)
     mf.FloatingRecordFactory(member=people.a, placed_in=tree.branch_b, **inflow)
@@ -137,6 +164,21 @@ RESTORED = {
     "restored_on": dt.date(2025, 10, 20),
     "restore_approved_by": "某县委组织部",
 }
+
+
+def _work_records(tree: Any, people: Any) -> None:
+    for community, unit in ((tree.community_a, tree.unit_a), (tree.community_b, tree.unit_b)):
+        wf.UnitPledgeFactory(community=community, unit=unit)
+        wf.UnitDeedFactory(community=community, unit=unit)
+    for member, community in (
+        (people.unit_a, tree.community_a),
+        (people.unit_b_in_a, tree.community_a),
+        (people.unit_b_in_b, tree.community_b),
+    ):
+        wf.MemberDeedFactory(member=member, community=community)
+    for member in (people.a, people.b):
+        wf.DutyReviewFactory(post__member=member)
+        wf.VisitFactory(household__member=member, member=member)
 
 
 def _people_records(people: Any) -> None:
@@ -170,6 +212,8 @@ PRINTABLES: dict[str, tuple[str, ...]] = {
     "activity_cards":              (OK, OK, OK, OK, OK, LOGIN),
     "assessment_sheet":            (OK, OK, OK, OK, NO, LOGIN),
     "campaign_unregistered":       (OK, OK, OK, OK, NO, LOGIN),
+    "deed_counts":                 (OK, OK, OK, OK, NO, LOGIN),
+    "household_register":          (OK, OK, OK, OK, NO, LOGIN),
     "lapse_report":                (OK, OK, OK, OK, OK, LOGIN),
     # Printed again, a slip has no password (it was shown once, when the login was created).
     "member_login_slips":          (OK, OK, OK, OK, NO, LOGIN),
@@ -200,6 +244,22 @@ DOCUMENTS: dict[str, dict[str, str]] = {
         "member": "-nn",
     },
     "campaign_unregistered": {
+        "superuser": "y--",
+        "sub_district": "yn-",
+        "secretary": "ynn",
+        "branch": "y-n",
+        "unit": "n-n",
+        "member": "-nn",
+    },
+    "deed_counts": {
+        "superuser": "y--",
+        "sub_district": "yn-",
+        "secretary": "ynn",
+        "branch": "y-n",
+        "unit": "n-n",
+        "member": "-nn",
+    },
+    "household_register": {
         "superuser": "y--",
         "sub_district": "yn-",
         "secretary": "ynn",

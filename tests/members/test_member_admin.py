@@ -267,6 +267,8 @@ def test_member_page_shows_age_standing_and_a_tab_per_record_kind(
         "量化考核",
         "流动党员",
         "组织关系接转",
+        "设岗定责",
+        "为社区办实事",
     ]
     assert "广东省深圳市" in html
     assert "查看修改历史" in html
