@@ -107,7 +107,6 @@ def _report(branch: Any) -> Any:
     return report
 
 
-
 def _unit(t: SimpleNamespace, i: int) -> Any:
     from tests.organizations.factories import UnitFactory
 
