@@ -22,6 +22,7 @@ urlpatterns = [
     path("me/", views.me, name="me"),
     path("me/claim/", views.me_claim, name="me_claim"),
     path("me/events/<int:pk>/signup/", views.me_signup, name="me_signup"),
+    path("me/events/<int:pk>/cancel/", views.me_signup_cancel, name="me_signup_cancel"),
     path(
         "password/",
         views.portal_login_required(views.MemberPasswordChangeView.as_view()),

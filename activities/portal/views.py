@@ -330,6 +330,22 @@ def me_signup(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(reverse("portal:me") + "#events")
 
 
+@require_POST
+@member_portal_required
+def me_signup_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    """取消报名: the member's own sign-up, before the activity's day."""
+    member = _own_member(request)
+    signup = get_object_or_404(member.event_signups.select_related("event", "member"), event_id=pk)
+    try:
+        event_services.event_signup_cancel(signup=signup, actor=request.user)
+    except ValidationError as error:
+        messages.error(request, error_text(error))
+    else:
+        event = signup.event
+        messages.success(request, f"已取消“{event.title}”（{event.held_on:%Y-%m-%d}）的报名。")
+    return redirect(reverse("portal:me") + "#events")
+
+
 class MemberPasswordChangeView(auth_views.PasswordChangeView):
     """The member sets their own password; required at the first login with a printed one."""
 

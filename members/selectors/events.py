@@ -26,6 +26,11 @@ class MemberEvent:
         return timezone.localdate() <= self.event.signup_deadline and not self.is_full
 
     @property
+    def may_cancel(self) -> bool:
+        """A sign-up is cancelled on the page up to the day before (services.events)."""
+        return self.signed_up and timezone.localdate() < self.event.held_on
+
+    @property
     def places_left(self) -> int | None:
         return max(self.event.capacity - self.taken, 0) if self.event.capacity else None
 

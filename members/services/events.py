@@ -63,3 +63,21 @@ def event_signup_create(*, event: CommunityEvent, member: Member, actor: Any) ->
     if reason := event_signup_errors(event, member, taken=event.signups.count()):
         raise EventSignupError(reason)
     return model_save(EventSignup(event=event, member=member), actor=actor)
+
+
+def event_signup_cancel_error(event: CommunityEvent, today: Any) -> str:
+    """Why a sign-up may no longer be cancelled on the member's page ("" if it may): up to the
+    day before the activity, so the community knows the evening before who comes."""
+    if today >= event.held_on:
+        return f"活动{event.held_on:%Y-%m-%d}举行，当天及之后不能在网上取消报名，请直接联系社区。"
+    return ""
+
+
+@transaction.atomic
+def event_signup_cancel(*, signup: EventSignup, actor: Any) -> None:
+    """The member cancels their own sign-up (the place frees for another), before the day."""
+    if not getattr(actor, "is_authenticated", False) or signup.member.user_id != actor.pk:
+        raise ScopeError("只能取消本人的报名。")
+    if reason := event_signup_cancel_error(signup.event, timezone.localdate()):
+        raise EventSignupError(reason)
+    model_delete(signup, actor=actor)

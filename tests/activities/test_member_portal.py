@@ -155,3 +155,47 @@ def test_an_activity_of_another_community_is_404(
     assert "乙社区活动" not in client.get(ME).content.decode()
     assert client.post(reverse("portal:me_signup", args=[elsewhere.pk])).status_code == 404
     assert not EventSignup.objects.exists()
+
+
+def test_the_member_cancels_their_sign_up_up_to_the_day_before_and_the_place_frees(
+    people: SimpleNamespace, tree: SimpleNamespace
+) -> None:
+    """Issue 22: a member cancels a sign-up on their page until the day before the activity
+    (audited); on the day itself the page says to call the community and keeps it."""
+    today = timezone.localdate()
+    tomorrow = CommunityEventFactory(
+        community=tree.community_a, title="明日义诊", capacity=1,
+        held_on=today + dt.timedelta(days=1), signup_deadline=today,
+    )  # fmt: skip
+    client = client_of(people.user)
+    client.post(reverse("portal:me_signup", args=[tomorrow.pk]))
+    assert "取消报名" in client.get(ME).content.decode()
+    page = client.post(reverse("portal:me_signup_cancel", args=[tomorrow.pk]), follow=True)
+    assert "已取消“明日义诊”" in page.content.decode()
+    assert not EventSignup.objects.filter(event=tomorrow).exists()
+    assert EventSignup.history.filter(history_type="-").get().history_user == people.user
+    people.other.user = UserFactory(username="jiaer", is_staff=False)
+    people.other.save()
+    other = client_of(people.other.user)
+    other.post(reverse("portal:me_signup", args=[tomorrow.pk]))  # the freed place is taken
+    assert EventSignup.objects.get(event=tomorrow).member == people.other
+
+    today_event = CommunityEventFactory(
+        community=tree.community_a, title="今日活动", held_on=today, signup_deadline=today
+    )
+    EventSignup.objects.create(event=today_event, member=people.own)
+    assert "取消报名" not in client.get(ME).content.decode().split("今日活动", 1)[1][:400]
+    page = client.post(reverse("portal:me_signup_cancel", args=[today_event.pk]), follow=True)
+    assert "当天及之后不能在网上取消报名" in page.content.decode()
+    assert EventSignup.objects.filter(event=today_event, member=people.own).exists()
+
+
+def test_a_member_cannot_cancel_another_members_sign_up(
+    people: SimpleNamespace, tree: SimpleNamespace
+) -> None:
+    event = CommunityEventFactory(community=tree.community_a, title="别人的报名")
+    EventSignup.objects.create(event=event, member=people.other)
+    client = client_of(people.user)
+    assert client.post(reverse("portal:me_signup_cancel", args=[event.pk])).status_code == 404
+    assert EventSignup.objects.filter(event=event, member=people.other).exists()
+    assert client.get(reverse("portal:me_signup_cancel", args=[event.pk])).status_code == 405
