@@ -20,9 +20,11 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import urlencode
 
 from kit.forms import ThemedForm
+from kit.periods import period_code, period_text, recent_periods
 from kit.printables import Printable
 from organizations.models import Organization
 
@@ -46,13 +48,19 @@ class ReportCenterForm(ThemedForm):
         label="期间",
         max_length=16,
         required=False,
-        help_text="年度如2026，月份如2026-11，半年如2026H2；不需要期间的台账可不填。",
+        help_text="如2026年、2026年11月、2026年下半年、2026年第三季度（可从下拉建议中选）；"
+        "不需要期间的台账可不填。",
+        widget=forms.TextInput(attrs={"list": "period-choices", "autocomplete": "off"}),
     )
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         field = self.fields["organization"]
         field.queryset = Organization.objects.visible_to(user).order_by("code")  # type: ignore[attr-defined]
+
+    def clean_period(self) -> str:
+        """The period as the ledgers read it (2026H2), typed either way (2026年下半年)."""
+        return period_code(self.cleaned_data.get("period", ""))
 
 
 def offered_kinds(user: Any) -> list[Printable]:
@@ -128,7 +136,7 @@ def report_center(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             _request(request, form)
             query = {"organization": form.cleaned_data["organization"].pk}
-            query["period"] = form.cleaned_data["period"]
+            query["period"] = period_text(form.cleaned_data["period"])
             return redirect(f"{reverse('report_center')}?{urlencode(query)}")
         messages.error(request, "请选择党组织。")
     documents = _recent(request.user)
@@ -138,6 +146,7 @@ def report_center(request: HttpRequest) -> HttpResponse:
         "form": form,
         "kinds": [(kind, _buttons(kind)) for kind in offered_kinds(request.user)],
         "documents": documents,
+        "period_choices": recent_periods(timezone.localdate()),
         "working": any(
             d.status in (DocumentStatus.PENDING, DocumentStatus.RUNNING) for d in documents
         ),

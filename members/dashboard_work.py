@@ -68,7 +68,7 @@ def _deed_todos(user: Any, today: Any) -> list[Todo]:
             f"名报到在职党员{due.year}年为社区办实事不足{settings.MEMBER_DEEDS_PER_YEAR}件{late}",
             due.members,
             changelist_url("members.registration", deeds="short"),
-            "在职党员每年至少为社区办1-2件实事（001）",
+            "在职党员每年至少为社区办1-2件实事（《推行双联双管 构建区域大党建新格局》）",
         ),
     ]
 

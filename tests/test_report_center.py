@@ -10,12 +10,14 @@ from typing import Any
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 from pypdf import PdfReader
 
 from activities.feedback import services
 from activities.printables import FEEDBACK_CARDS
 from common.models import Document, DocumentStatus
 from common.printables import printable_list
+from kit.periods import period_code, period_text
 from organizations.printables import ORGANIZATION_TREE
 from tests.activities.test_feedback import H1, rate, registered
 
@@ -204,3 +206,35 @@ def test_every_printable_offered_is_made_through_the_center(
         offered = {b.partition(":")[0] for b in buttons}
         assert "feedback_cards" not in offered
         assert "member_roster" in offered
+
+
+@pytest.mark.parametrize(
+    ("typed", "code"),
+    [
+        ("2026年上半年", "2026H1"),
+        ("2026年11月", "2026-11"),
+        ("２０２６年 第三季度", "2026Q3"),
+        ("2026年", "2026"),
+        ("2026h1", "2026H1"),
+    ],
+)
+def test_the_period_is_typed_as_people_write_it_and_shown_back_so(
+    tree: SimpleNamespace, secretary_a: Any, typed: str, code: str
+) -> None:
+    """Issue 22: the period field takes 2026年上半年 as well as the code the ledgers read, and
+    suggests the recent periods in words."""
+    client = logged_in(secretary_a)
+    data = {"organization": tree.community_a.pk, "period": typed, "kind": ORGANIZATION_TREE}
+    response = client.post(URL, data)
+    assert Document.objects.get().params["period"] == code
+    page = client.get(response["Location"]).content.decode()
+    assert f'value="{period_text(code)}"' in page  # the field shows it in words
+    assert '<datalist id="period-choices">' in page
+    assert f'<option value="{timezone.localdate().year}年">' in page
+
+
+def test_period_code_reads_back_every_text_period_text_writes() -> None:
+    for code in ("2026", "2026H1", "2026H2", "2026Q1", "2026Q4", "2026-01", "2026-12"):
+        assert period_code(period_text(code)) == code
+    assert period_code("2026年13月") == "2026年13月"  # not a period: left for the ledger to refuse
+    assert period_code("2026年第五季度") == "2026年第五季度"

@@ -13,11 +13,11 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='feedbackcard',
             name='deeds',
-            field=models.TextField(blank=True, help_text='本期在报到社区登记的实事（001：每年1-2件）。', verbose_name='为社区办实事'),
+            field=models.TextField(blank=True, help_text='本期在报到社区登记的实事（《推行双联双管 构建区域大党建新格局》：每年1-2件）。', verbose_name='为社区办实事'),
         ),
         migrations.AddField(
             model_name='historicalfeedbackcard',
             name='deeds',
-            field=models.TextField(blank=True, help_text='本期在报到社区登记的实事（001：每年1-2件）。', verbose_name='为社区办实事'),
+            field=models.TextField(blank=True, help_text='本期在报到社区登记的实事（《推行双联双管 构建区域大党建新格局》：每年1-2件）。', verbose_name='为社区办实事'),
         ),
     ]

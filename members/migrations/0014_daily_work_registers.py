@@ -20,7 +20,7 @@ class Migration(migrations.Migration):
             name='DutyPost',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(help_text='如提供就业信息岗、民事纠纷调解岗、治安防范巡逻岗、环保卫生监督岗、居务公开监督岗、社区文化宣传岗、未成年人教育岗、法制宣传岗、文体活动岗（002），也可按需增设。', max_length=50, verbose_name='岗位名称')),
+                ('title', models.CharField(help_text='如提供就业信息岗、民事纠纷调解岗、治安防范巡逻岗、环保卫生监督岗、居务公开监督岗、社区文化宣传岗、未成年人教育岗、法制宣传岗、文体活动岗（《社区党建工作制度》），也可按需增设。', max_length=50, verbose_name='岗位名称')),
                 ('duties', models.TextField(verbose_name='岗位职责')),
                 ('starts_on', models.DateField(verbose_name='上岗日期')),
                 ('ends_on', models.DateField(blank=True, help_text='在岗的留空。', null=True, verbose_name='离岗日期')),
@@ -53,7 +53,7 @@ class Migration(migrations.Migration):
             name='HistoricalDutyPost',
             fields=[
                 ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('title', models.CharField(help_text='如提供就业信息岗、民事纠纷调解岗、治安防范巡逻岗、环保卫生监督岗、居务公开监督岗、社区文化宣传岗、未成年人教育岗、法制宣传岗、文体活动岗（002），也可按需增设。', max_length=50, verbose_name='岗位名称')),
+                ('title', models.CharField(help_text='如提供就业信息岗、民事纠纷调解岗、治安防范巡逻岗、环保卫生监督岗、居务公开监督岗、社区文化宣传岗、未成年人教育岗、法制宣传岗、文体活动岗（《社区党建工作制度》），也可按需增设。', max_length=50, verbose_name='岗位名称')),
                 ('duties', models.TextField(verbose_name='岗位职责')),
                 ('starts_on', models.DateField(verbose_name='上岗日期')),
                 ('ends_on', models.DateField(blank=True, help_text='在岗的留空。', null=True, verbose_name='离岗日期')),

@@ -86,7 +86,7 @@ class DutyPost(models.Model):
         "岗位名称",
         max_length=50,
         help_text="如提供就业信息岗、民事纠纷调解岗、治安防范巡逻岗、环保卫生监督岗、居务公开监督岗、"
-        "社区文化宣传岗、未成年人教育岗、法制宣传岗、文体活动岗（002），也可按需增设。",
+        "社区文化宣传岗、未成年人教育岗、法制宣传岗、文体活动岗（《社区党建工作制度》），也可按需增设。",
     )
     duties = models.TextField("岗位职责")
     starts_on = models.DateField("上岗日期")

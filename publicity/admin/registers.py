@@ -166,7 +166,7 @@ class ObserverInline(ScopedTabularInline):
     form = ObserverForm
     extra = 0
     autocomplete_fields = ("member",)
-    verbose_name_plural = "考察写实人（002：确定两名正式党员；本系统党员直接选择，其他党组织的党员填写姓名和所在党组织）"
+    verbose_name_plural = "考察写实人（《社区党建工作制度》：确定两名正式党员；本系统党员直接选择，其他党组织的党员填写姓名和所在党组织）"
 
 
 class ReportInline(ScopedTabularInline):
