@@ -81,7 +81,9 @@ class FeedbackCard(models.Model):
         "参加社区活动时长（小时）", max_digits=7, decimal_places=1, default=0
     )
     deeds = models.TextField(
-        "为社区办实事", blank=True, help_text="本期在报到社区登记的实事（《推行双联双管 构建区域大党建新格局》：每年1-2件）。"
+        "为社区办实事",
+        blank=True,
+        help_text="本期在报到社区登记的实事（《推行双联双管 构建区域大党建新格局》：每年1-2件）。",
     )
     meetings_expected = models.PositiveIntegerField("应参加组织生活次数", default=0)
     meetings_attended = models.PositiveIntegerField("实际参加次数", default=0)
