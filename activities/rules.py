@@ -27,6 +27,8 @@ class MeetingKind(models.TextChoices):
     BIG_COMMITTEE_MEETING = "big_committee_meeting", "大党委会议"
     VOLUNTEER_SERVICE = "volunteer_service", "志愿服务"
     SCREENING = "screening", "电化教育"
+    CONGRESS_SESSION = "congress_session", "党员代表会议"
+    REGIONAL_BRANCH_MEETING = "regional_branch_meeting", "区域化党总支会议"
 
 
 K = MeetingKind
@@ -59,6 +61,8 @@ class Attendee(models.TextChoices):
     MEMBERS = "members", "全体党员"
     COMMITTEE = "committee", "支部委员"
     JOINT_COMMITTEE = "joint_committee", "联席会/大党委成员"
+    DELEGATES = "delegates", "在任党员代表"
+    REGIONAL_BRANCH = "regional_branch", "区域化党总支成员"
 
 
 ATTENDEES: dict[str, Attendee] = {
@@ -66,6 +70,8 @@ ATTENDEES: dict[str, Attendee] = {
     K.DEMOCRATIC_LIFE: Attendee.COMMITTEE,
     K.JOINT_MEETING: Attendee.JOINT_COMMITTEE,
     K.BIG_COMMITTEE_MEETING: Attendee.JOINT_COMMITTEE,
+    K.CONGRESS_SESSION: Attendee.DELEGATES,
+    K.REGIONAL_BRANCH_MEETING: Attendee.REGIONAL_BRANCH,
 }
 
 
@@ -288,6 +294,8 @@ HOLDERS: dict[str, frozenset[str]] = {
     K.BIG_COMMITTEE_MEETING: _COMMUNITIES,
     K.VOLUNTEER_SERVICE: _BRANCHES | _COMMUNITIES | {"group"},
     K.SCREENING: _BRANCHES | _COMMUNITIES,
+    K.CONGRESS_SESSION: _COMMUNITIES,
+    K.REGIONAL_BRANCH_MEETING: _COMMUNITIES,
 }
 HOLDER_LABELS = {
     "branch": "党支部",
@@ -315,10 +323,16 @@ def holder_error(kind: str, organization_kind: str) -> str | None:
     return f"{MeetingKind(kind).label}由{names}召开，请选择相应的党组织。"
 
 
-# The joint committee (organizations.models.JointCommitteeKind) a community's meeting is of.
+# The joint committee (organizations.models.JointCommitteeKind) a community's meeting is of, or
+# the body of 两会一化 (members.models.congress) it is of: the community owes the meeting only
+# where it has that body (compliance).
+CONGRESS = "congress"
+REGIONAL_BRANCH = "regional_branch"
 JOINT_COMMITTEE_KINDS = {
     K.JOINT_MEETING: "joint_meeting",
     K.BIG_COMMITTEE_MEETING: "big_committee",
+    K.CONGRESS_SESSION: CONGRESS,
+    K.REGIONAL_BRANCH_MEETING: REGIONAL_BRANCH,
 }
 
 

@@ -35,6 +35,16 @@ class MembersConfig(PartyAppConfig):
             icon="handshake",
             order=20,
         ),
+        WorkGroup(
+            "两会一化",
+            {
+                "delegateconference": "how_to_vote",
+                "delegateelection": "ballot",
+                "regionalbranch": "hub",
+            },
+            icon="account_tree",
+            order=25,
+        ),
         WorkGroup("台账与记录", {"personaldataaccess": "policy"}),  # common's group
     )
     role_permissions = ("members.roles",)
@@ -43,7 +53,10 @@ class MembersConfig(PartyAppConfig):
         Step(22, "members.demo_events.build"),
     )
     district_steps = (Step(20, "members.district.generate"),)
-    dashboard_panels = ("members.dashboard.members_panel",)
+    dashboard_panels = (
+        "members.dashboard.members_panel",
+        "members.dashboard_congress.congress_panel",
+    )
 
     def ready(self) -> None:
         from . import participation

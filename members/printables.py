@@ -42,6 +42,7 @@ REVIEW_SUMMARY = "review_summary"
 LAPSE = "lapse_report"
 ROSTER = "member_roster"
 LOGIN_SLIPS = "member_login_slips"
+DELEGATE_LIST = "delegate_list"
 
 
 def is_full(reader: Any) -> bool:
@@ -223,6 +224,18 @@ def login_slips_context(job: Job) -> dict[str, Any]:
             "qr": segno.make(url, error="m").svg_data_uri(scale=4, border=2)}  # fmt: skip
 
 
+def delegate_list_context(job: Job) -> dict[str, Any]:
+    """党员代表名单: each group's seats on the day printed, its delegates (name, sex, where held,
+    elected on, votes), the vacant seats, and those who left with the record that says so."""
+    from .selectors.congress import seat_table
+
+    conference = job["conference"]
+    table = seat_table(conference, job.today)
+    return {"title": "党员代表名单", "organization": conference.community,
+            "period": f"{conference.term_starts_on:%Y年%m月}—{conference.term_ends_on:%Y年%m月}",
+            "conference": conference, "table": table, "printed_on": job.today}  # fmt: skip
+
+
 PRINTABLES = [
     Printable(
         ROSTER, "党员花名册", permission="members.view_member", prints_people=True,
@@ -289,5 +302,15 @@ PRINTABLES = [
         renderers={"pdf": PdfRenderer("reports/members/login_slips.html")},
         filename=lambda job: f"党员登录账号通知单-{job.today:%Y-%m-%d}",
         organization_of=lambda member: member.branch,
+    ),
+    Printable(
+        # Names, sex and where a delegate is held: no ID, no phone.
+        DELEGATE_LIST, "党员代表名单", permission="members.view_delegateconference",
+        prints_people=True,
+        params=(object_param("conference", "党员代表会议", "members.DelegateConference"),),
+        select=delegate_list_context,
+        renderers={"pdf": PdfRenderer("reports/members/delegate_list.html")},
+        filename=lambda job: f"党员代表名单-{job['conference'].name}",
+        organization_of=lambda conference: conference.community,
     ),
 ]  # fmt: skip

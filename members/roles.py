@@ -22,11 +22,17 @@ _RECORDS = (
     "assessment",
     "lapsedecision",
     "communityevent",
+    "delegateconference",
+    "delegateelection",
+    "regionalbranch",
 )
 _MANAGE = (
     _perms(_RECORDS, ("view", "add", "change"))
     | _perms(("activityrecord", "postkind", "assessmentdeduction", "communityevent"), ("delete",))
     | _perms(("eventsignup",), ("view",))
+    # 两会一化: a nominee and a 区域化党总支 member are written on their parent's page.
+    | _perms(("delegatenominee", "regionalbranchmember"), ("view", "add", "change", "delete"))
+    | _perms(("delegateelection",), ("delete",))
     # Portal logins for the members in scope (the member list's action, with a printed slip).
     | {"members.create_member_login"}
     | _perms(("assessmentdeduction",), ("view", "add", "change"))
