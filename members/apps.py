@@ -51,6 +51,7 @@ class MembersConfig(PartyAppConfig):
     demo_builders = (
         Step(20, "members.demo.build"),  # into organizations' tree (10)
         Step(22, "members.demo_events.build"),
+        Step(24, "members.demo_congress.build"),  # needs the members (20) and their transfers
     )
     district_steps = (Step(20, "members.district.generate"),)
     dashboard_panels = (
