@@ -51,8 +51,10 @@ def build() -> list[Any]:
     secretary = _position(community, PositionTitle.SECRETARY, start)
     conference = services.delegate_conference_save(
         conference=DelegateConference(
-            community=community, name=f"{community.name}第一届党员代表会议",
-            term_starts_on=start, term_ends_on=dt.date(start.year + TERM_YEARS, 6, 30),
+            community=community,
+            name=f"{_short(community)}第一届党员代表会议",
+            term_starts_on=start,
+            term_ends_on=dt.date(start.year + TERM_YEARS, 6, 30),
             liaison=secretary or "",
         ),  # fmt: skip
         actor=actor,
@@ -110,8 +112,11 @@ def _floating(community: Organization, spare: list[Member], day: dt.date) -> Mem
     member = spare[0]
     model_save(
         FloatingRecord(
-            member=member, direction=FloatingDirection.OUTFLOW, place="广东省深圳市南山区",
-            since=day - dt.timedelta(days=60), last_contact_on=day - dt.timedelta(days=5),
+            member=member,
+            direction=FloatingDirection.OUTFLOW,
+            place="广东省深圳市南山区",
+            since=day - dt.timedelta(days=60),
+            last_contact_on=day - dt.timedelta(days=5),
             contact="13800000000",
         ),  # fmt: skip
         actor=None,
@@ -139,7 +144,10 @@ def _elect_all(
         voters, top = VOTES[DelegateGroup(group)]
         election = services.delegate_election_save(
             election=DelegateElection(
-                conference=conference, group=group, held_on=held_on, voters=voters,
+                conference=conference,
+                group=group,
+                held_on=held_on,
+                voters=voters,
                 note="差额选举" if len(members) > conference.seats[group] else "",
             ),  # fmt: skip
             actor=actor,
@@ -161,9 +169,13 @@ def _one_leaves(member: Member, actor: Any, today: dt.date) -> None:
     issued = today - dt.timedelta(days=40)
     transfer = model_save(
         MembershipTransfer(
-            member=member, direction="out", branch=member.branch,
-            other_organization="杭州市上城区湖滨街道党工委", letter_number=f"{today.year}-DB-001",
-            issued_on=issued, valid_until=issued + dt.timedelta(days=90),
+            member=member,
+            direction="out",
+            branch=member.branch,
+            other_organization="杭州市上城区湖滨街道党工委",
+            letter_number=f"{today.year}-DB-001",
+            issued_on=issued,
+            valid_until=issued + dt.timedelta(days=90),
         ),  # fmt: skip
         actor=actor,
     )
@@ -182,8 +194,11 @@ def _regional_branch(
     recorded = _position(community, PositionTitle.SECRETARY, elected_on)
     branch = services.regional_branch_save(
         regional_branch=RegionalBranch(
-            conference=conference, name=f"{community.name}区域化党总支", elected_on=elected_on,
-            term_ends_on=conference.term_ends_on, voters=voters,
+            conference=conference,
+            name=f"{_short(community)}区域化党总支",
+            elected_on=elected_on,
+            term_ends_on=conference.term_ends_on,
+            voters=voters,
             secretary_reason="" if recorded else "社区党组织书记任职未登记，由代表会议选举产生",
         ),  # fmt: skip
         actor=actor,
@@ -192,8 +207,12 @@ def _regional_branch(
     for index, (role, name, member, where) in enumerate(people):
         services.regional_branch_member_save(
             member=RegionalBranchMember(
-                regional_branch=branch, role=role, name=name, member=member,
-                organization_name=where, votes=voters - index % 3,
+                regional_branch=branch,
+                role=role,
+                name=name,
+                member=member,
+                organization_name=where,
+                votes=voters - index % 3,
                 is_secretary=role == RegionalRole.SECRETARY,
             ),  # fmt: skip
             actor=actor,
@@ -211,10 +230,18 @@ def _regional_people(
         (RegionalRole.DEPUTY_SECRETARY, PositionTitle.DEPUTY_SECRETARY, "社区副书记"),
         (RegionalRole.ORGANIZATION_MEMBER, PositionTitle.ORGANIZATION_MEMBER, "社区组织委员"),
     ):
-        name = _position(community, title, day) or f"{community.name.removesuffix('社区党委')}{fallback}"
+        name = (
+            _position(community, title, day)
+            or f"{community.name.removesuffix('社区党委')}{fallback}"
+        )
         people.append((role, name, None, community.name))
     for member in chosen[DelegateGroup.REGIONAL_ORG][:3]:
         people.append((RegionalRole.KEY_ORGANIZATION, member.name, member, member.branch.name))
     in_service = chosen[DelegateGroup.IN_SERVICE][0]
     people.append((RegionalRole.IN_SERVICE, in_service.name, in_service, in_service.work_unit))
     return people
+
+
+def _short(community: Organization) -> str:
+    """春晖社区党委 → 春晖社区."""
+    return community.name.removesuffix("党委").removesuffix("党总支")

@@ -643,8 +643,8 @@ def seat_left(
     found = []
     if transferred_out_on is not None and transferred_out_on >= elected_on:
         found.append((transferred_out_on, SeatLeaving.TRANSFERRED_OUT.value))
-    moved = moved_out_on is not None and moved_out_on >= elected_on
-    if moved and group == DelegateGroup.IN_SERVICE:
+    resident = group == DelegateGroup.IN_SERVICE
+    if resident and moved_out_on is not None and moved_out_on >= elected_on:
         found.append((moved_out_on, SeatLeaving.MOVED_AWAY.value))
     return min(found) if found else None
 
@@ -704,7 +704,9 @@ def regional_composition_gaps(roles: list[str], composition: dict[str, int], siz
     )
 
 
-def secretary_reason_error(*, chosen: str, community_secretary: str | None, reason: str) -> str | None:
+def secretary_reason_error(
+    *, chosen: str, community_secretary: str | None, reason: str
+) -> str | None:
     """区域化党总支书记原则上由社区党总支书记兼任 (000 十 四.3): another choice records its reason."""
     if community_secretary and chosen.strip() == community_secretary.strip():
         return None

@@ -8,8 +8,8 @@ from collections.abc import Iterable
 from django.db.models import Q
 
 from members.models import DelegateConference, FloatingRecord, Member, RegionalBranch
-from members.selectors.congress import seated_delegates
 from members.rules import Category, FloatingDirection
+from members.selectors.congress import seated_delegates
 from organizations.models import JointCommittee, JointCommitteeKind, Organization
 from organizations.rules import COMMUNITY_KINDS, OrganizationKind
 

@@ -186,7 +186,9 @@ class RegionalMemberInline(ScopedTabularInline):
     extra = 0
     fields = ("role", "name", "member", "organization_name", "votes", "is_secretary")
     autocomplete_fields = ("member",)
-    verbose_name_plural = "成员（社区书记、副书记、组织委员、重点驻区域党组织党员代表3人、在职党员代表1人）"
+    verbose_name_plural = (
+        "成员（社区书记、副书记、组织委员、重点驻区域党组织党员代表3人、在职党员代表1人）"
+    )
 
     def get_queryset(self, request: HttpRequest) -> Any:
         return UnfoldTabularInline.get_queryset(self, request).select_related("member")

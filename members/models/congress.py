@@ -24,7 +24,6 @@ from .. import rules
 from ..rules import DelegateGroup, RegionalRole
 from .member import Member
 
-
 # Delegates are elected before the term they serve opens (a 筹备阶段 of some months, 000 七 六).
 ELECTION_LEAD = dt.timedelta(days=366)
 
@@ -214,9 +213,10 @@ class DelegateNominee(models.Model):
         return rules.is_elected(self.votes, self.election.voters)
 
     def clean(self) -> None:
-        if self.election_id and self.votes is not None:
-            if error := rules.votes_error(self.votes, self.election.voters):
-                raise ValidationError({"votes": error})
+        if not self.election_id or self.votes is None:
+            return
+        if error := rules.votes_error(self.votes, self.election.voters):
+            raise ValidationError({"votes": error})
 
 
 class RegionalBranchQuerySet(ScopedQuerySet["RegionalBranch"]):
@@ -321,7 +321,7 @@ class RegionalBranchMember(models.Model):
 
     def clean(self) -> None:
         errors = {}
-        if self.member_id and not self.name:
+        if self.member is not None and not self.name:
             self.name = self.member.name
         if self.regional_branch_id and self.votes is not None:
             voters = self.regional_branch.voters

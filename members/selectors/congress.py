@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from django.db.models import Q, QuerySet
+
+from django.db.models import Q
 
 from organizations.models import Organization, Position
 from organizations.rules import PositionTitle
@@ -23,6 +24,7 @@ from ..models import (
     RegionalBranch,
     Registration,
 )
+from ..models.congress import DelegateConferenceQuerySet, RegionalBranchQuerySet
 from ..rules import Category, DelegateGroup, FloatingDirection, SeatLeaving
 
 
@@ -101,7 +103,9 @@ def delegate_lists(conferences: list[DelegateConference]) -> dict[int, list[Dele
         .select_related("election", "member", "member__branch")
         .order_by("election__held_on", "member__name")
     )
-    moved = _moved_out([(n.member_id, by_pk[n.election.conference_id].community_id) for n in nominees])
+    moved = _moved_out(
+        [(n.member_id, by_pk[n.election.conference_id].community_id) for n in nominees]
+    )
     found: dict[int, list[Delegate]] = {pk: [] for pk in by_pk}
     for nominee in nominees:
         election = nominee.election
@@ -219,8 +223,8 @@ class CongressDue:
 
 
 def congress_due(
-    conferences: QuerySet[DelegateConference],
-    branches: QuerySet[RegionalBranch],
+    conferences: DelegateConferenceQuerySet,
+    branches: RegionalBranchQuerySet,
     today: dt.date,
     days: int,
 ) -> CongressDue:

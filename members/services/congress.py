@@ -54,7 +54,9 @@ def delegate_conference_errors(conference: DelegateConference) -> dict[str, str]
         .first()
     )
     if overlapping is not None:
-        return {"term_starts_on": f"任期与“{overlapping.name}”重叠：一个社区同一时间只有一届党员代表会议。"}
+        return {
+            "term_starts_on": f"任期与“{overlapping.name}”重叠：一个社区同一时间只有一届党员代表会议。"
+        }
     return {}
 
 
@@ -116,9 +118,7 @@ def _seat_errors(
 ) -> dict[str, str]:
     day = max(election.held_on, conference.term_starts_on)
     table = selectors.seat_table(conference, day)
-    others = [
-        d for g in table.groups for d in g.seated if d.nominee.election_id != election.pk
-    ]
+    others = [d for g in table.groups for d in g.seated if d.nominee.election_id != election.pk]
     if any(d.member.pk == nominee.member_id for d in others):
         return {"member": f"{nominee.member.name}在选举日已是本届党员代表，不能重复当选。"}
     group = next(g for g in table.groups if g.group == election.group)
@@ -223,7 +223,7 @@ def regional_branch_member_save(
     *, member: RegionalBranchMember, actor: Any, update_fields: list[str] | None = None
 ) -> RegionalBranchMember:
     require_editable(actor, member, "登记该区域化党总支的成员")
-    if member.member_id and not member.name:
+    if member.member is not None and not member.name:
         member.name = member.member.name
     _raise(regional_branch_member_errors(member))
     return model_save(member, actor=actor, update_fields=update_fields)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from types import SimpleNamespace
 from typing import Any
 
@@ -15,6 +16,9 @@ ACCESS: dict[str, tuple[str, str, str, str, str, str]] = {
     "members.activityrecord":             ("vacd", "vacd", "vacd", "vacd", "v", ""),
     "members.assessment":                 ("vacd", "vac", "vac", "vac", "",   ""),
     "members.communityevent":             ("vacd", "vacd", "vacd", "vacd", "", ""),
+    # 两会一化: the community's (a branch officer sees none of it; nobody else may).
+    "members.delegateconference":         ("vacd", "vacd", "vacd", "va",   "", ""),
+    "members.delegateelection":           ("vacd", "vacd", "vacd", "va",   "", ""),
     "members.floatingrecord":             ("vacd", "vac", "vac", "vac", "",   ""),
     "members.lapsedecision":              ("vacd", "vac", "vac", "vac", "",   ""),
     "members.member":                     ("vacd", "vac", "vac", "vac", "v",  ""),
@@ -22,6 +26,7 @@ ACCESS: dict[str, tuple[str, str, str, str, str, str]] = {
     "members.personaldataaccess":         ("v",    "v",   "v",   "",    "",   ""),
     "members.postclaim":                  ("vacd", "vac", "vac", "vac", "v",  ""),
     "members.postkind":                   ("vacd", "vacd", "vacd", "vacd", "", ""),
+    "members.regionalbranch":             ("vacd", "vac",  "vac",  "va",   "", ""),
     "members.registration":               ("vacd", "vac", "vac", "vac", "v",  ""),
     "members.registrationcampaign":       ("vacd", "vac", "vac", "vac", "",   ""),
     "members.review":                     ("vacd", "vac", "vac", "vac", "",   ""),
@@ -42,6 +47,31 @@ def _access(t: SimpleNamespace, i: int) -> Any:
     return PersonalDataAccess.objects.create(user=t.secretary, member=_member(t, i), action="view")
 
 
+def _conference(t: SimpleNamespace, i: int) -> Any:
+    start = dt.date(2000 + 5 * i, 7, 1)
+    return mf.DelegateConferenceFactory(
+        community=t.community_a,
+        term_starts_on=start,
+        term_ends_on=start.replace(year=start.year + 5),
+    )
+
+
+def _election(t: SimpleNamespace, i: int) -> Any:
+    conference = _conference(t, i)
+    election = mf.DelegateElectionFactory(conference=conference, held_on=conference.term_starts_on)
+    mf.DelegateNomineeFactory(election=election, member=_member(t, i))
+
+
+def _regional_branch(t: SimpleNamespace, i: int) -> Any:
+    conference = _conference(t, i)
+    branch = mf.RegionalBranchFactory(
+        conference=conference,
+        elected_on=conference.term_starts_on,
+        term_ends_on=conference.term_ends_on,
+    )
+    mf.RegionalBranchMemberFactory(regional_branch=branch, member=_member(t, i))
+
+
 MAKERS: dict[str, Any] = {
     "members.activityrecord": lambda t, i: mf.ActivityRecordFactory(
         member=_in_service(t, i), community=t.community_a
@@ -50,6 +80,9 @@ MAKERS: dict[str, Any] = {
         assessment=mf.AssessmentFactory(member=_member(t, i))
     ),
     "members.communityevent": lambda t, i: mf.CommunityEventFactory(community=t.community_a),
+    "members.delegateconference": _conference,
+    "members.delegateelection": _election,
+    "members.regionalbranch": _regional_branch,
     "members.floatingrecord": lambda t, i: mf.FloatingLifeEntryFactory(
         floating_record=mf.FloatingRecordFactory(member=_member(t, i))
     ),
@@ -139,6 +172,7 @@ PRINTABLES: dict[str, tuple[str, ...]] = {
     "activity_cards":              (OK, OK, OK, OK, OK, LOGIN),
     "assessment_sheet":            (OK, OK, OK, OK, NO, LOGIN),
     "campaign_unregistered":       (OK, OK, OK, OK, NO, LOGIN),
+    "delegate_list":               (OK, OK, OK, OK, NO, LOGIN),
     "lapse_report":                (OK, OK, OK, OK, OK, LOGIN),
     # Printed again, a slip has no password (it was shown once, when the login was created).
     "member_login_slips":          (OK, OK, OK, OK, NO, LOGIN),
@@ -167,6 +201,14 @@ DOCUMENTS: dict[str, dict[str, str]] = {
         "member": "-nn",
     },
     "campaign_unregistered": {
+        "superuser": "y--",
+        "sub_district": "yn-",
+        "secretary": "ynn",
+        "branch": "y-n",
+        "unit": "n-n",
+        "member": "-nn",
+    },
+    "delegate_list": {
         "superuser": "y--",
         "sub_district": "yn-",
         "secretary": "ynn",

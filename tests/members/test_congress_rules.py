@@ -44,7 +44,9 @@ def test_28_seats_are_refused(settings: Any) -> None:
 
 def test_the_maximum_is_a_setting(settings: Any) -> None:
     settings.MEMBERS_CONGRESS_MAX_SEATS = 30
-    assert rules.seats_error(_seats(settings, direct=23), settings.MEMBERS_CONGRESS_MAX_SEATS) is None
+    assert (
+        rules.seats_error(_seats(settings, direct=23), settings.MEMBERS_CONGRESS_MAX_SEATS) is None
+    )
     assert rules.seats_error(_seats(settings, direct=24), settings.MEMBERS_CONGRESS_MAX_SEATS)
 
 

@@ -32,8 +32,10 @@ HELD = dt.date(2025, 6, 20)
 def conference(tree: SimpleNamespace, superuser: Any) -> DelegateConference:
     return services.delegate_conference_save(
         conference=DelegateConference(
-            community=tree.community_a, name="甲社区第一届党员代表会议",
-            term_starts_on=START, term_ends_on=dt.date(2030, 6, 30),
+            community=tree.community_a,
+            name="甲社区第一届党员代表会议",
+            term_starts_on=START,
+            term_ends_on=dt.date(2030, 6, 30),
         ),  # fmt: skip
         actor=superuser,
     )
@@ -246,8 +248,11 @@ def _seat(conference: DelegateConference, members: list[Any], actor: Any) -> Non
 def _branch(conference: DelegateConference, actor: Any, voters: int) -> RegionalBranch:
     return services.regional_branch_save(
         regional_branch=RegionalBranch(
-            conference=conference, name="甲社区区域化党总支", elected_on=dt.date(2025, 7, 10),
-            term_ends_on=dt.date(2030, 6, 30), voters=voters,
+            conference=conference,
+            name="甲社区区域化党总支",
+            elected_on=dt.date(2025, 7, 10),
+            term_ends_on=dt.date(2030, 6, 30),
+            voters=voters,
         ),  # fmt: skip
         actor=actor,
     )
@@ -303,7 +308,10 @@ def test_another_secretary_needs_a_recorded_reason(
     _seat(conference, [_direct(tree) for _ in range(4)], superuser)
     branch = _branch(conference, superuser, voters=4)
     other = {
-        "role": RegionalRole.KEY_ORGANIZATION, "name": "李强", "is_secretary": True, "votes": 4
+        "role": RegionalRole.KEY_ORGANIZATION,
+        "name": "李强",
+        "is_secretary": True,
+        "votes": 4,
     }
     with pytest.raises(ValidationError, match="不是社区党组织书记（王书记）时，须填写另选的理由"):
         _add(branch, superuser, **other)
