@@ -124,6 +124,7 @@ def scope_rows(tree: Any, people: Any, users: Any) -> None:
     records about people in branches A and B and in the units."""
     _community_records(tree, people)
     _people_records(people)
+    _congress_records(tree, people)
     inflow = {"direction": FloatingDirection.INFLOW, "certificate_checked": True}
     mf.FloatingRecordFactory(member=people.b, placed_in=tree.branch_a, **inflow)
     mf.FloatingRecordFactory(member=people.a, placed_in=tree.branch_b, **inflow)
@@ -145,6 +146,17 @@ def _community_records(tree: Any, people: Any) -> None:
     for community, member in ((tree.community_a, people.a), (tree.community_b, people.b)):
         event = mf.CommunityEventFactory(community=community)
         EventSignup.objects.create(event=event, member=member)
+
+
+def _congress_records(tree: Any, people: Any) -> None:
+    """两会一化 of both communities: a conference, an election with its nominee, a 区域化党总支
+    with a member."""
+    for community, member in ((tree.community_a, people.a), (tree.community_b, people.b)):
+        conference = mf.DelegateConferenceFactory(community=community)
+        mf.DelegateNomineeFactory(election__conference=conference, member=member)
+        mf.RegionalBranchMemberFactory(
+            regional_branch__conference=conference, member=member, name=member.name
+        )
 
 
 def _people_records(people: Any) -> None:
