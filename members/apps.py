@@ -43,7 +43,7 @@ class MembersConfig(PartyAppConfig):
                 "regionalbranch": "hub",
             },
             icon="account_tree",
-            order=25,
+            order=58,  # after the daily ledgers (finance 50), before the tree (organizations 60)
         ),
         WorkGroup("台账与记录", {"personaldataaccess": "policy"}),  # common's group
     )
