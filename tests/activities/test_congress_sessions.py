@@ -79,7 +79,7 @@ def test_a_delegate_transferred_out_is_no_longer_expected(
     tree: SimpleNamespace, delegates: list[Any], superuser: Any
 ) -> None:
     out = dt.date(2026, 3, 10)
-    transfer = mf.MembershipTransferFactory(member=delegates[0], issued_on=out)
+    transfer: Any = mf.MembershipTransferFactory(member=delegates[0], issued_on=out)
     membership_transfer_receive(transfer=transfer, actor=superuser, received_on=out)
     before = _session(tree, superuser, out - dt.timedelta(days=1), present=0)
     on_the_day = _session(tree, superuser, out, present=2)

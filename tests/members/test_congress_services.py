@@ -172,7 +172,7 @@ def test_more_elected_than_vacant_seats_is_refused(
 
 
 def _transfer_out(member: Any, received_on: dt.date, actor: Any) -> None:
-    transfer = mf.MembershipTransferFactory(member=member, issued_on=received_on)
+    transfer: Any = mf.MembershipTransferFactory(member=member, issued_on=received_on)
     membership_transfer_receive(transfer=transfer, actor=actor, received_on=received_on)
 
 
