@@ -8,6 +8,8 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib import admin
+from django.core.exceptions import ValidationError
+from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
@@ -133,9 +135,28 @@ class NomineeForm(ServiceCheckedForm):
         fields = ("member", "votes")
 
 
+class NomineeFormSet(BaseInlineFormSet):  # type: ignore[type-arg]
+    """All the nominees of the page together: no more elected than the vacant seats."""
+
+    def clean(self) -> None:
+        super().clean()
+        if any(self.errors) or not getattr(self.instance, "conference_id", None):
+            return
+        votes = [
+            form.cleaned_data["votes"]
+            for form in self.forms
+            if form.cleaned_data
+            and not form.cleaned_data.get("DELETE")
+            and form.cleaned_data.get("votes") is not None
+        ]
+        if error := services.election_overflow_errors(self.instance, votes):
+            raise ValidationError(error)
+
+
 class NomineeInline(ScopedTabularInline):
     model = DelegateNominee
     form = NomineeForm
+    formset = NomineeFormSet
     extra = 1
     fields = ("member", "votes", "elected")
     readonly_fields = ("elected",)
@@ -180,9 +201,26 @@ class RegionalMemberForm(ServiceCheckedForm):
         fields = ("role", "name", "member", "organization_name", "votes", "is_secretary")
 
 
+class RegionalMemberFormSet(BaseInlineFormSet):  # type: ignore[type-arg]
+    """All the members of the page together: the composition's numbers by role and in all."""
+
+    def clean(self) -> None:
+        super().clean()
+        if any(self.errors):
+            return
+        roles = [
+            form.cleaned_data["role"]
+            for form in self.forms
+            if form.cleaned_data and not form.cleaned_data.get("DELETE")
+        ]
+        if error := services.regional_roles_error(roles):
+            raise ValidationError(error)
+
+
 class RegionalMemberInline(ScopedTabularInline):
     model = RegionalBranchMember
     form = RegionalMemberForm
+    formset = RegionalMemberFormSet
     extra = 0
     fields = ("role", "name", "member", "organization_name", "votes", "is_secretary")
     autocomplete_fields = ("member",)

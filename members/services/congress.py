@@ -134,6 +134,21 @@ def _seat_errors(
     return {}
 
 
+def election_overflow_errors(election: DelegateElection, votes: list[int]) -> str | None:
+    """The page's whole list of nominees (their votes): no more elected than the group's vacant
+    seats on the day, the seats this election already filled counted as free."""
+    if election.voters is None or not election.held_on or not election.group:
+        return None
+    conference = election.conference
+    elected = sum(1 for v in votes if rules.is_elected(v, election.voters))
+    day = max(election.held_on, conference.term_starts_on)
+    table = selectors.seat_table(conference, day)
+    group = next(g for g in table.groups if g.group == election.group)
+    others = [d for d in group.seated if d.nominee.election_id != election.pk]
+    vacant = rules.vacant_seats(group.seats, len(others))
+    return rules.election_overflow_error(election.group, elected=elected, vacant=vacant)
+
+
 @transaction.atomic
 def delegate_nominee_save(
     *, nominee: DelegateNominee, actor: Any, update_fields: list[str] | None = None
@@ -216,6 +231,19 @@ def regional_branch_member_errors(member: RegionalBranchMember) -> dict[str, str
     if member.is_secretary:
         return _secretary_errors(member, branch, "is_secretary")
     return {}
+
+
+def regional_roles_error(roles: list[str]) -> str | None:
+    """A whole list of members (the page's): no role beyond its number, no more than the size."""
+    composition = settings.MEMBERS_REGIONAL_BRANCH_COMPOSITION
+    size = settings.MEMBERS_REGIONAL_BRANCH_SIZE
+    if len(roles) > size:
+        return f"区域化党总支成员为{size}人，本页填写了{len(roles)}人。"
+    for role in dict.fromkeys(roles):
+        taken = roles.count(role) - 1
+        if error := rules.regional_role_error(role, taken=taken, composition=composition):
+            return error
+    return None
 
 
 @transaction.atomic

@@ -74,3 +74,27 @@ def test_the_conference_page_shows_the_vacant_seats_and_the_panel_lists_them(
     assert panel is not None
     todos = {t.label: t.count for t in panel.todos}
     assert todos["个党员代表席位空缺，待补选"] == 27 - 1
+
+
+def test_more_elected_than_seats_on_one_page_is_refused_before_anything_is_saved(
+    client: Any, tree: SimpleNamespace, superuser: Any
+) -> None:
+    conference = mf.DelegateConferenceFactory(
+        community=tree.community_a, term_starts_on=dt.date(2026, 1, 1),
+        term_ends_on=dt.date(2030, 12, 31), seats_floating=1,
+    )  # fmt: skip
+    members = [mf.MemberFactory(branch=tree.branch_a, birth_date=dt.date(1970, 1, 1)) for _ in "ab"]
+    for member in members:
+        mf.FloatingRecordFactory(member=member, since=dt.date(2025, 1, 1))
+    data = {
+        "conference": conference.pk, "group": "floating", "held_on": "2025-12-20",
+        "is_by_election": "", "voters": 7, "note": "",
+        "nominees-TOTAL_FORMS": "2", "nominees-INITIAL_FORMS": "0",
+    }  # fmt: skip
+    for i, member in enumerate(members):
+        data |= {f"nominees-{i}-member": member.pk, f"nominees-{i}-votes": 5 - i}
+    client.force_login(superuser)
+    response = client.post(reverse("admin:members_delegateelection_add"), data)
+    assert response.status_code == 200
+    assert "只有1个空缺席位，本次已有2人得票过半数" in response.content.decode()
+    assert not DelegateNominee.objects.exists()

@@ -355,3 +355,13 @@ def test_the_work_panel_shows_vacant_seats_and_terms_ending(
     request = RequestFactory().get("/admin/")
     request.user = secretary_b
     assert congress_panel(request) is None  # another community's secretary: nothing to show
+
+
+def test_a_whole_list_of_members_is_checked_by_role_and_size(settings: Any) -> None:
+    key = RegionalRole.KEY_ORGANIZATION
+    assert services.regional_roles_error([key] * 3) is None
+    assert services.regional_roles_error([key] * 4) == (
+        "区域化党总支的“重点驻区域党组织党员代表”为3人，已满。"
+    )
+    settings.MEMBERS_REGIONAL_BRANCH_SIZE = 2
+    assert services.regional_roles_error([key] * 3) == "区域化党总支成员为2人，本页填写了3人。"
