@@ -32,6 +32,7 @@ class ActivitiesConfig(PartyAppConfig):
     demo_builders = (
         Step(40, "activities.demo.build"),
         Step(45, "activities.demo_feedback.build"),
+        Step(46, "activities.demo_congress.build"),  # after members' 两会一化 (24)
     )
     district_steps = (Step(30, "activities.district.generate"),)
     dashboard_panels = (

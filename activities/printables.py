@@ -52,6 +52,7 @@ SCREENING_BOOKS = {
     SCREENING_FEEDBACK: "电化教育反馈记录簿",
     SCREENING_ROLL: "电化教育党员花名册",
 }
+CONGRESS_SESSION_RECORD = "congress_session_record"
 MEETING = object_param("meeting", "会议", "activities.Meeting")
 # The years a 统计日 or a year may name (the same bounds as the year field of the page).
 AS_OF_FIRST, AS_OF_LAST = dt.date(2000, 1, 1), dt.date(2100, 12, 31)
@@ -93,6 +94,24 @@ def meeting_record_context(job: Job) -> dict[str, Any]:
         "material_sent": [a.name for a in attendances if a.material_sent],
         "printed_on": job.today,
     }
+
+
+def congress_session_context(job: Job) -> dict[str, Any]:
+    """党员代表会议记录: the session's record with its conference, the delegates seated that day
+    (the quorum's base: more than half of them present) and its resolutions."""
+    from members.selectors.congress import seat_table
+
+    from .selectors.meetings import conference_of
+
+    meeting = job["meeting"]
+    if meeting.kind != MeetingKind.CONGRESS_SESSION:
+        raise PrintError("请选择一次党员代表会议。")
+    conference = conference_of(meeting)
+    if conference is None:
+        raise PrintError(f"{meeting.organization}在会议当日没有任期内的党员代表会议。")
+    table = seat_table(conference, meeting.held_on)
+    return {**meeting_record_context(job), "title": "党员代表会议记录",
+            "conference": conference, "table": table}  # fmt: skip
 
 
 def ledger_meetings(organization: Organization, year: int, *, reader: Any) -> list[Meeting]:
@@ -247,6 +266,13 @@ PRINTABLES = [
         params=(MEETING,), select=meeting_record_context,
         renderers={"pdf": PdfRenderer("reports/activities_meeting_record.html")},
         filename=lambda job: _meeting_name(job, "会议记录"),
+        organization_of=lambda meeting: meeting.organization,
+    ),
+    Printable(
+        CONGRESS_SESSION_RECORD, "党员代表会议记录", permission="activities.view_meeting",
+        prints_people=True, params=(MEETING,), select=congress_session_context,
+        renderers={"pdf": PdfRenderer("reports/activities_congress_session.html")},
+        filename=lambda job: _meeting_name(job, "党员代表会议记录"),
         organization_of=lambda meeting: meeting.organization,
     ),
     Printable(

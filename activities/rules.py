@@ -36,6 +36,8 @@ class MeetingKind(models.TextChoices):
     YOUTH_LEAGUE_MEETING = "youth_league_meeting", "党建带团建例会"
     RESIDENTS_FORUM = "residents_forum", "居民群众座谈会"
     IN_SERVICE_ASSEMBLY = "in_service_assembly", "在职党员大会"
+    CONGRESS_SESSION = "congress_session", "党员代表会议"
+    REGIONAL_BRANCH_MEETING = "regional_branch_meeting", "区域化党总支会议"
 
 
 K = MeetingKind
@@ -85,6 +87,8 @@ class Attendee(models.TextChoices):
     ENLARGED = "enlarged", "总支委员和共驻共建单位党组织负责人"
     IN_SERVICE = "in_service", "在本社区报到的在职党员"
     NOBODY = "nobody", "居民群众（不计应到）"
+    DELEGATES = "delegates", "在任党员代表"
+    REGIONAL_BRANCH = "regional_branch", "区域化党总支成员"
 
 
 ATTENDEES: dict[str, Attendee] = {
@@ -103,6 +107,8 @@ ATTENDEES: dict[str, Attendee] = {
     K.IN_SERVICE_ASSEMBLY: Attendee.IN_SERVICE,
     # 002 联系群众制度 3: 居民群众座谈会: residents, listed as guests; nobody is 应到.
     K.RESIDENTS_FORUM: Attendee.NOBODY,
+    K.CONGRESS_SESSION: Attendee.DELEGATES,
+    K.REGIONAL_BRANCH_MEETING: Attendee.REGIONAL_BRANCH,
 }
 
 
@@ -374,6 +380,8 @@ HOLDERS: dict[str, frozenset[str]] = {
     K.YOUTH_LEAGUE_MEETING: _COMMUNITIES,
     K.RESIDENTS_FORUM: _COMMUNITIES,
     K.IN_SERVICE_ASSEMBLY: _COMMUNITIES,
+    K.CONGRESS_SESSION: _COMMUNITIES,
+    K.REGIONAL_BRANCH_MEETING: _COMMUNITIES,
 }
 HOLDER_LABELS = {
     "branch": "党支部",
@@ -401,10 +409,16 @@ def holder_error(kind: str, organization_kind: str) -> str | None:
     return f"{MeetingKind(kind).label}由{names}召开，请选择相应的党组织。"
 
 
-# The joint committee (organizations.models.JointCommitteeKind) a community's meeting is of.
+# The joint committee (organizations.models.JointCommitteeKind) a community's meeting is of, or
+# the body of 两会一化 (members.models.congress) it is of: the community owes the meeting only
+# where it has that body (compliance).
+CONGRESS = "congress"
+REGIONAL_BRANCH = "regional_branch"
 JOINT_COMMITTEE_KINDS = {
     K.JOINT_MEETING: "joint_meeting",
     K.BIG_COMMITTEE_MEETING: "big_committee",
+    K.CONGRESS_SESSION: CONGRESS,
+    K.REGIONAL_BRANCH_MEETING: REGIONAL_BRANCH,
 }
 
 

@@ -51,10 +51,12 @@ from .rules import (
 from .selectors.meetings import (
     JOINT_COMMITTEE_KIND,
     attendee_list,
+    conference_of,
     has_general_meeting_consent,
     is_aged_or_ill,
     is_outflowing_on,
     joint_committee_of,
+    regional_branch_of,
 )
 
 # The meeting's free-text fields, capped on input (settings.ACTIVITIES_TEXT_MAX_CHARS).
@@ -96,6 +98,8 @@ def meeting_errors(meeting: Meeting) -> dict[str, str]:
     if meeting.kind in JOINT_COMMITTEE_KIND and joint_committee_of(meeting) is None:
         label = JOINT_COMMITTEE_KIND[MeetingKind(meeting.kind)].label
         return {"kind": f"{meeting.organization}尚未组建{label}，请先在“联席会/大党委”中登记。"}
+    if error := congress_error(meeting):
+        return {"kind": error}
     if meeting.source == MeetingSource.IMPORTED:
         error = counts_error(
             expected=meeting.expected_count,
@@ -104,6 +108,17 @@ def meeting_errors(meeting: Meeting) -> dict[str, str]:
         )
         return {"present_count": error} if error else {}
     return {}
+
+
+def congress_error(meeting: Meeting) -> str | None:
+    """A session of the 党员代表会议 needs the community's conference in its term that day; a
+    meeting of the 区域化党总支 needs the 区域化党总支 in its term (两会一化, members)."""
+    day = f"{meeting.held_on:%Y-%m-%d}" if meeting.held_on else ""
+    if meeting.kind == MeetingKind.CONGRESS_SESSION and conference_of(meeting) is None:
+        return f"{meeting.organization}在{day}没有任期内的党员代表会议，请先在“两会一化”中登记。"
+    if meeting.kind == MeetingKind.REGIONAL_BRANCH_MEETING and regional_branch_of(meeting) is None:
+        return f"{meeting.organization}在{day}没有任期内的区域化党总支，请先在“两会一化”中登记。"
+    return None
 
 
 def text_errors(meeting: Meeting) -> dict[str, str]:

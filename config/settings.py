@@ -373,6 +373,28 @@ HOUSEHOLD_VISIT_MONTHS = env.int("HOUSEHOLD_VISIT_MONTHS", default=1)
 # nine-year count.
 JOINT_COMMITTEE_TERM_GAP_DAYS = env.int("JOINT_COMMITTEE_TERM_GAP_DAYS", default=31)
 
+# 两会一化 (000 items 七 and 十): the community's 党员代表会议 (常任制) and its 区域化党总支.
+# Seats by group (结构席位制): 社区直管党员20名、区域内党组织3名、居住在辖区的在职党员3名、流动党员1名,
+# at most 27 in all (代表总数27名以内); a conference's own seats start from these.
+MEMBERS_CONGRESS_SEATS = {
+    "direct": env.int("MEMBERS_CONGRESS_SEATS_DIRECT", default=20),
+    "regional_org": env.int("MEMBERS_CONGRESS_SEATS_REGIONAL_ORG", default=3),
+    "in_service": env.int("MEMBERS_CONGRESS_SEATS_IN_SERVICE", default=3),
+    "floating": env.int("MEMBERS_CONGRESS_SEATS_FLOATING", default=1),
+}
+MEMBERS_CONGRESS_MAX_SEATS = env.int("MEMBERS_CONGRESS_MAX_SEATS", default=27)
+# The 工作台 shows a term (the conference's, the 区域化党总支's) ending within this many days.
+MEMBERS_CONGRESS_TERM_REMINDER_DAYS = env.int("MEMBERS_CONGRESS_TERM_REMINDER_DAYS", default=90)
+# 区域化党总支: 7 members (社区书记、副书记、组织委员、重点驻区域党组织党员代表3人、在职党员代表1人).
+MEMBERS_REGIONAL_BRANCH_COMPOSITION = {
+    "secretary": env.int("MEMBERS_REGIONAL_BRANCH_SECRETARY", default=1),
+    "deputy_secretary": env.int("MEMBERS_REGIONAL_BRANCH_DEPUTY_SECRETARY", default=1),
+    "organization_member": env.int("MEMBERS_REGIONAL_BRANCH_ORGANIZATION_MEMBER", default=1),
+    "key_organization": env.int("MEMBERS_REGIONAL_BRANCH_KEY_ORGANIZATION", default=3),
+    "in_service": env.int("MEMBERS_REGIONAL_BRANCH_IN_SERVICE", default=1),
+}
+MEMBERS_REGIONAL_BRANCH_SIZE = env.int("MEMBERS_REGIONAL_BRANCH_SIZE", default=7)
+
 # An add form that answers "this citizen ID already exists" confirms a guessed ID: each such
 # answer is logged, and a user gets at most this many a day; past it the form is refused and the
 # sub-district officer sees it on the 工作台 (members/services/probe.py).
@@ -416,6 +438,10 @@ ACTIVITIES_GROUP_REQUIREMENTS = {
 ACTIVITIES_COMMUNITY_REQUIREMENTS = {  # only where the community has that joint committee
     "joint_meeting": env("ACTIVITIES_JOINT_MEETING", default="1/quarter"),
     "big_committee_meeting": env("ACTIVITIES_BIG_COMMITTEE_MEETING", default="1/quarter"),
+    # Only where the community has a 党员代表会议 (its yearly session hears the 区域化党总支's report
+    # and the year's plan, 000 七) or a 区域化党总支 (meets like the 联席会).
+    "congress_session": env("ACTIVITIES_CONGRESS_SESSION", default="1/year"),
+    "regional_branch_meeting": env("ACTIVITIES_REGIONAL_BRANCH_MEETING", default="1/quarter"),
 }
 # A 社区党委/党总支's own meetings (issue 24; 002 "三会一课"制度 and the community's 议事会, 扩大会议,
 # 党建带团建, 联系群众 rules; 001 在职党员管理制度 and 党员志愿者服务): owed by every community from the
@@ -463,6 +489,9 @@ ACTIVITIES_QUORUMS = {
     "enlarged_meeting": ">1/2",
     "council_meeting": ">1/2",
     "youth_league_meeting": ">1/2",
+    # 党员代表会议: more than half of the delegates seated on the session's day.
+    "congress_session": ">1/2",
+    "regional_branch_meeting": ">1/2",
 }
 # 003: attendance target of members 80%, in-service members' participation 50%.
 ACTIVITIES_ATTENDANCE_TARGET = env.int("ACTIVITIES_ATTENDANCE_TARGET", default=80)

@@ -53,6 +53,16 @@ class MembersConfig(PartyAppConfig):
             icon="edit_note",
             order=25,
         ),
+        WorkGroup(
+            "两会一化",
+            {
+                "delegateconference": "how_to_vote",
+                "delegateelection": "ballot",
+                "regionalbranch": "hub",
+            },
+            icon="account_tree",
+            order=58,  # after the daily ledgers (finance 50), before the tree (organizations 60)
+        ),
         WorkGroup("台账与记录", {"personaldataaccess": "policy"}),  # common's group
     )
     work_pages = (
@@ -64,10 +74,15 @@ class MembersConfig(PartyAppConfig):
         Step(20, "members.demo.build"),  # into organizations' tree (10)
         Step(22, "members.demo_events.build"),
         Step(24, "members.demo_work.build"),  # on the members and registrations of 20
+        Step(25, "members.demo_congress.build"),  # needs the members (20) and their transfers
         Step(27, "members.demo_floating.build"),  # after the members and last year's reviews
     )
     district_steps = (Step(20, "members.district.generate"),)
-    dashboard_panels = ("members.dashboard.members_panel", "members.dashboard_work.work_panel")
+    dashboard_panels = (
+        "members.dashboard.members_panel",
+        "members.dashboard_work.work_panel",
+        "members.dashboard_congress.congress_panel",
+    )
     # 不做党所分配的工作: what the posts' reviews and the 实事 prove (members/selectors/work.py).
     participation_facts = {"assigned_work_last": "members.selectors.work.assigned_work"}
 

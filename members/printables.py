@@ -47,6 +47,7 @@ ROSTER = "member_roster"
 LOGIN_SLIPS = "member_login_slips"
 STATISTICS = "party_statistics"
 MEMBER_RECORD = "member_record"
+DELEGATE_LIST = "delegate_list"
 
 
 def is_full(reader: Any) -> bool:
@@ -259,6 +260,18 @@ def member_record_context(job: Job) -> dict[str, Any]:
             "member": member, "record": record, "printed_on": job.today}  # fmt: skip
 
 
+def delegate_list_context(job: Job) -> dict[str, Any]:
+    """党员代表名单: each group's seats on the day printed, its delegates (name, sex, where held,
+    elected on, votes), the vacant seats, and those who left with the record that says so."""
+    from .selectors.congress import seat_table
+
+    conference = job["conference"]
+    table = seat_table(conference, job.today)
+    return {"title": "党员代表名单", "organization": conference.community,
+            "period": f"{conference.term_starts_on:%Y年%m月}—{conference.term_ends_on:%Y年%m月}",
+            "conference": conference, "table": table, "printed_on": job.today}  # fmt: skip
+
+
 PRINTABLES = [
     Printable(
         ROSTER, "党员花名册", permission="members.view_member", prints_people=True,
@@ -341,6 +354,16 @@ PRINTABLES = [
         renderers={"pdf": PdfRenderer("reports/members/member_record.html")},
         filename=lambda job: f"党员写实档案-{job['member'].name}-{job.year()}年",
         organization_of=lambda member: member.branch,
+    ),
+    Printable(
+        # Names, sex and where a delegate is held: no ID, no phone.
+        DELEGATE_LIST, "党员代表名单", permission="members.view_delegateconference",
+        prints_people=True,
+        params=(object_param("conference", "党员代表会议", "members.DelegateConference"),),
+        select=delegate_list_context,
+        renderers={"pdf": PdfRenderer("reports/members/delegate_list.html")},
+        filename=lambda job: f"党员代表名单-{job['conference'].name}",
+        organization_of=lambda conference: conference.community,
     ),
 ]  # fmt: skip
 

@@ -25,6 +25,9 @@ _RECORDS = (
     "temporarygroup",
     "standingsuspension",
     "reviewhandling",
+    "delegateconference",
+    "delegateelection",
+    "regionalbranch",
 )
 # The daily-work registers (members/models/work.py): kept, corrected and removed by their keepers.
 _WORK = ("dutypost", "dutyreview", "household", "visit", "unitpledge", "unitdeed", "memberdeed")
@@ -36,6 +39,9 @@ _MANAGE = (
     | _perms(("temporarygroupreport",), ("view", "add", "change", "delete"))
     | _perms(("temporarygroup",), ("delete",))
     | _perms(("eventsignup",), ("view",))
+    # 两会一化: a nominee and a 区域化党总支 member are written on their parent's page.
+    | _perms(("delegatenominee", "regionalbranchmember"), ("view", "add", "change", "delete"))
+    | _perms(("delegateelection",), ("delete",))
     # Portal logins for the members in scope (the member list's action, with a printed slip).
     | {"members.create_member_login"}
     | _perms(("assessmentdeduction",), ("view", "add", "change"))

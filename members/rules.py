@@ -891,3 +891,186 @@ def longest_unperformed_run(
         if best is None or months > best.months:
             best = Run(dt.date(day.year, day.month, 1), months)
     return best if best and best.months else None
+
+
+# --- 两会一化: the 党员代表会议 and the 区域化党总支 (000 items 七 and 十) ---------------------------
+# The seats (settings.MEMBERS_CONGRESS_SEATS, at most MEMBERS_CONGRESS_MAX_SEATS) and the
+# 区域化党总支's composition (MEMBERS_REGIONAL_BRANCH_*) are settings; the functions take them.
+class DelegateGroup(models.TextChoices):
+    """产生范围 (000 七 三.2): the four groups a delegate's seat belongs to."""
+
+    DIRECT = "direct", "社区直管党员"
+    REGIONAL_ORG = "regional_org", "区域内党组织"
+    IN_SERVICE = "in_service", "居住在辖区的在职党员"
+    FLOATING = "floating", "流动党员"
+
+
+class RegionalRole(models.TextChoices):
+    """区域化党总支成员拟构成 (000 十 四.2)."""
+
+    SECRETARY = "secretary", "社区党组织书记"
+    DEPUTY_SECRETARY = "deputy_secretary", "社区党组织副书记"
+    ORGANIZATION_MEMBER = "organization_member", "社区党组织组织委员"
+    KEY_ORGANIZATION = "key_organization", "重点驻区域党组织党员代表"
+    IN_SERVICE = "in_service", "在职党员代表"
+
+
+class SeatLeaving(models.TextChoices):
+    TRANSFERRED_OUT = "transferred_out", "组织关系转出"
+    MOVED_AWAY = "moved_away", "迁出本社区"
+
+
+def seats_error(seats: dict[str, int], maximum: int) -> str | None:
+    """代表总数27名以内: the seats of all groups together at most `maximum` (27 is allowed)."""
+    if any(n < 0 for n in seats.values()):
+        return "席位数不能为负数。"
+    total = sum(seats.values())
+    if total > maximum:
+        return f"代表席位共{total}个，超过了{maximum}名的上限。"
+    if total == 0:
+        return "请至少设置一个代表席位。"
+    return None
+
+
+def is_elected(votes_for: int, voters: int) -> bool:
+    """当选: MORE than half of the votes. The base is the number of those with a vote present at
+    the election (实到会有选举权的人数): the seed says only "票选应过半数" (000 十 四.3), and the
+    Party's election rule (中国共产党基层组织选举工作条例 第二十七条) counts the votes for a nominee
+    against those present with a vote, so a blank or spoilt ballot and an abstention count
+    against. Exactly half is not elected; nobody is elected by nobody."""
+    return voters > 0 and votes_for * 2 > voters
+
+
+def votes_error(votes_for: int, voters: int) -> str | None:
+    if votes_for > voters:
+        return f"得票数（{votes_for}）不能超过参加投票的人数（{voters}）。"
+    return None
+
+
+@dataclass(frozen=True)
+class DelegateFacts:
+    """What the records say of a nominee on the election day (read by the services)."""
+
+    is_full_member: bool  # 正式党员 on the day: 预备党员 have no right to be elected
+    is_on_roster: bool  # not transferred out by then
+    held_in_community: bool  # held by a branch of the community (社区直管)
+    held_by_area_organization: bool  # held by the party organization of a unit in the community
+    is_in_service: bool
+    lives_in_community: bool
+    is_outflowing: bool  # an outflow (外出) record covering the day
+
+
+def delegate_group_error(group: str, facts: DelegateFacts) -> str | None:
+    """Whether the person fits the seat's group on the election day (000 七 三.2-3)."""
+    if not facts.is_on_roster:
+        return "该党员在选举日已不在册（组织关系已转出），不能当选代表。"
+    if not facts.is_full_member:
+        return "预备党员没有选举权和被选举权，不能当选代表。"
+    label = DelegateGroup(group).label
+    fits = {
+        DelegateGroup.DIRECT: facts.held_in_community,
+        DelegateGroup.REGIONAL_ORG: facts.held_by_area_organization,
+        DelegateGroup.IN_SERVICE: facts.is_in_service and facts.lives_in_community,
+        DelegateGroup.FLOATING: facts.is_outflowing and facts.held_in_community,
+    }[DelegateGroup(group)]
+    if fits:
+        return None
+    why = {
+        DelegateGroup.DIRECT: "组织关系须在本社区的党支部",
+        DelegateGroup.REGIONAL_ORG: "须为本社区驻区单位党组织的党员",
+        DelegateGroup.IN_SERVICE: "须为在职党员且居住在本社区",
+        DelegateGroup.FLOATING: "须为本社区党支部的党员且在选举日有外出流动登记",
+    }[DelegateGroup(group)]
+    return f"该党员不符合“{label}”席位的条件：{why}。"
+
+
+def seat_left(
+    group: str,
+    *,
+    elected_on: dt.date,
+    transferred_out_on: dt.date | None,
+    moved_out_on: dt.date | None,
+) -> tuple[dt.date, str] | None:
+    """When and why a delegate left the seat, from the dated records only: the transfer out
+    received (any group), or, for a seat held as a resident (居住在辖区的在职党员), the recorded
+    迁出 from the community. A record dated before the election does not count (the seat was won
+    after it); no record: the delegate is seated."""
+    found = []
+    if transferred_out_on is not None and transferred_out_on >= elected_on:
+        found.append((transferred_out_on, SeatLeaving.TRANSFERRED_OUT.value))
+    resident = group == DelegateGroup.IN_SERVICE
+    if resident and moved_out_on is not None and moved_out_on >= elected_on:
+        found.append((moved_out_on, SeatLeaving.MOVED_AWAY.value))
+    return min(found) if found else None
+
+
+def is_seated_on(day: dt.date, *, elected_on: dt.date, left_on: dt.date | None) -> bool:
+    """Seated from the election day until the day before leaving."""
+    return elected_on <= day and (left_on is None or day < left_on)
+
+
+def vacant_seats(seats: int, seated: int) -> int:
+    return max(seats - seated, 0)
+
+
+def election_overflow_error(group: str, *, elected: int, vacant: int) -> str | None:
+    """An election fills at most the group's vacant seats on its day (a by-election fills the
+    seats left vacant)."""
+    if elected <= vacant:
+        return None
+    label = DelegateGroup(group).label
+    return (
+        f"“{label}”在选举日只有{vacant}个空缺席位，本次已有{elected}人得票过半数："
+        "请按得票多少另行选举，或核对票数。"
+    )
+
+
+def has_delegate_quorum(present: int, seated: int) -> bool:
+    """A session, or an election by the conference, needs more than half of the delegates seated
+    on its day present."""
+    return seated > 0 and present * 2 > seated
+
+
+def delegate_quorum_error(present: int, seated: int) -> str | None:
+    if has_delegate_quorum(present, seated):
+        return None
+    return f"到会代表{present}人，未超过当日在任代表{seated}人的半数，选举无效。"
+
+
+def regional_role_error(role: str, *, taken: int, composition: dict[str, int]) -> str | None:
+    """One more member of `role` when `taken` already hold it: at most the composition's number."""
+    allowed = composition.get(role, 0)
+    if taken < allowed:
+        return None
+    return f"区域化党总支的“{RegionalRole(role).label}”为{allowed}人，已满。"
+
+
+def regional_composition_gaps(roles: list[str], composition: dict[str, int], size: int) -> str:
+    """What the 区域化党总支 still lacks ("" when it has its `size` members of the listed roles)."""
+    missing = [
+        f"{RegionalRole(role).label}{need - roles.count(role)}人"
+        for role, need in composition.items()
+        if roles.count(role) < need
+    ]
+    if not missing and len(roles) >= size:
+        return ""
+    return f"区域化党总支应有{size}名成员，现有{len(roles)}名" + (
+        f"，缺{'、'.join(missing)}。" if missing else "。"
+    )
+
+
+def secretary_reason_error(
+    *, chosen: str, community_secretary: str | None, reason: str
+) -> str | None:
+    """区域化党总支书记原则上由社区党总支书记兼任 (000 十 四.3): another choice records its reason."""
+    if community_secretary and chosen.strip() == community_secretary.strip():
+        return None
+    if reason.strip():
+        return None
+    who = f"（{community_secretary}）" if community_secretary else "（未登记现任书记）"
+    return f"区域化党总支书记不是社区党组织书记{who}时，须填写另选的理由。"
+
+
+def term_ends_soon(term_ends_on: dt.date, today: dt.date, days: int) -> bool:
+    """A term still running that ends within `days` (the 工作台's to-do); the last day counts."""
+    return today <= term_ends_on <= today + dt.timedelta(days=days)

@@ -18,7 +18,7 @@ from django.conf import settings
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Sum, Value
 from django.db.models.functions import ExtractMonth
 
-from members.models import Member
+from members.models import DelegateConference, Member, RegionalBranch
 from members.models.member import MemberQuerySet
 from members.rules import Category
 from organizations.models import JointCommittee, Organization
@@ -26,7 +26,9 @@ from organizations.rules import COMMUNITY_KINDS, OrganizationKind
 
 from ..models import Attendance, AttendanceStatus, Meeting
 from ..rules import (
+    CONGRESS,
     JOINT_COMMITTEE_KINDS,
+    REGIONAL_BRANCH,
     WITH_GROUPS,
     WITHOUT_GROUPS,
     MeetingKind,
@@ -230,10 +232,25 @@ def _members(ids: Any, as_of: dt.date) -> dict[int, tuple[int, int]]:
 
 
 def _joint_kinds(ids: Any) -> dict[int, set[str]]:
+    """The bodies each community has: its joint committees, and a 党员代表会议 or 区域化党总支
+    (两会一化) of any term; one query."""
+    committees = (
+        JointCommittee.objects.filter(community_id__in=ids)
+        .values_list("community_id", "kind")
+        .order_by()
+    )
+    conferences = (
+        DelegateConference.objects.filter(community_id__in=ids)
+        .values_list("community_id", Value(CONGRESS))
+        .order_by()
+    )
+    regional = (
+        RegionalBranch.objects.filter(conference__community_id__in=ids)
+        .values_list("conference__community_id", Value(REGIONAL_BRANCH))
+        .order_by()
+    )
     found: dict[int, set[str]] = defaultdict(set)
-    for community_id, kind in JointCommittee.objects.filter(community_id__in=ids).values_list(
-        "community_id", "kind"
-    ):
+    for community_id, kind in committees.union(conferences, regional, all=True):
         found[community_id].add(kind)
     return found
 

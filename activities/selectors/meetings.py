@@ -7,8 +7,15 @@ from collections.abc import Iterable
 
 from django.db.models import Q
 
-from members.models import FloatingRecord, Member, Registration
+from members.models import (
+    DelegateConference,
+    FloatingRecord,
+    Member,
+    RegionalBranch,
+    Registration,
+)
 from members.rules import Category, FloatingDirection
+from members.selectors.congress import seated_delegates
 from organizations.models import CommitteeMember, JointCommittee, JointCommitteeKind, Organization
 from organizations.rules import COMMUNITY_KINDS, OrganizationKind
 
@@ -35,6 +42,10 @@ def attendee_list(meeting: Meeting) -> list[Attendance]:
     (aged or seriously ill members excused from a 主题党日 only, 002 年老病重党员管理制度), then the
     floating members placed here as guests without vote."""
     attendees = attendees_of(meeting.kind)
+    if attendees == Attendee.DELEGATES:
+        return _delegate_attendees(meeting)
+    if attendees == Attendee.REGIONAL_BRANCH:
+        return _regional_branch_attendees(meeting)
     if attendees == Attendee.JOINT_COMMITTEE:
         return _joint_committee_attendees(meeting)
     if attendees == Attendee.COMMITTEE:
@@ -168,6 +179,42 @@ def _joint_committee_attendees(meeting: Meeting) -> list[Attendance]:
     return [
         Attendance(meeting=meeting, committee_member=person, name=person.person_name)
         for person in current
+    ]
+
+
+def conference_of(meeting: Meeting) -> DelegateConference | None:
+    """The community's 党员代表会议 whose term covers the session's day."""
+    if not (meeting.organization_id and meeting.held_on):
+        return None
+    conferences = DelegateConference.objects.filter(community_id=meeting.organization_id)
+    return conferences.on(meeting.held_on).first()
+
+
+def regional_branch_of(meeting: Meeting) -> RegionalBranch | None:
+    """The community's 区域化党总支 in its term on the meeting's day."""
+    if not (meeting.organization_id and meeting.held_on):
+        return None
+    branches = RegionalBranch.objects.filter(conference__community_id=meeting.organization_id)
+    return branches.on(meeting.held_on).order_by("-elected_on").first()
+
+
+def _delegate_attendees(meeting: Meeting) -> list[Attendance]:
+    """A session of the 党员代表会议: the delegates seated on its day are expected, each with a
+    vote (its quorum: more than half of them present)."""
+    delegates = seated_delegates(meeting.organization_id, meeting.held_on)
+    return [
+        Attendance(meeting=meeting, member=d.member, name=d.member.name, has_vote=True)
+        for d in sorted(delegates, key=lambda d: (d.group, d.member.name))
+    ]
+
+
+def _regional_branch_attendees(meeting: Meeting) -> list[Attendance]:
+    branch = regional_branch_of(meeting)
+    if branch is None:
+        return []
+    return [
+        Attendance(meeting=meeting, member=person.member, name=person.name)
+        for person in branch.members.select_related("member")
     ]
 
 

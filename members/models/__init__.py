@@ -1,5 +1,12 @@
 """Models of the members app, one module per part of the domain."""
 
+from .congress import (
+    DelegateConference,
+    DelegateElection,
+    DelegateNominee,
+    RegionalBranch,
+    RegionalBranchMember,
+)
 from .dual import (
     ActivityKind,
     ActivityRecord,
@@ -44,6 +51,9 @@ __all__ = [
     "Assessment",
     "AssessmentDeduction",
     "CommunityEvent",
+    "DelegateConference",
+    "DelegateElection",
+    "DelegateNominee",
     "EventSignup",
     "FloatingLifeEntry",
     "FloatingRecord",
@@ -55,6 +65,8 @@ __all__ = [
     "PostClaim",
     "PostClaimStatus",
     "PostKind",
+    "RegionalBranch",
+    "RegionalBranchMember",
     "Registration",
     "RegistrationCampaign",
     "Review",

@@ -90,6 +90,7 @@ PRINTABLES: dict[str, tuple[str, ...]] = {
     "feedback_cards":              (OK, OK, OK, NO, OK, LOGIN),
     "meeting_compliance":          (OK, OK, OK, OK, NO, LOGIN),
     "meeting_ledger":              (OK, OK, OK, OK, NO, LOGIN),
+    "congress_session_record":     (OK, OK, OK, OK, NO, LOGIN),
     "meeting_record":              (OK, OK, OK, OK, NO, LOGIN),
     "meeting_sign_in_sheet":       (OK, OK, OK, OK, NO, LOGIN),
     "screening_log":               (OK, OK, OK, OK, NO, LOGIN),
@@ -97,6 +98,8 @@ PRINTABLES: dict[str, tuple[str, ...]] = {
     "screening_feedback":          (OK, OK, OK, OK, NO, LOGIN),
     "screening_roll":              (OK, OK, OK, OK, NO, LOGIN),
 }  # fmt: skip
+# A 党员代表会议记录 is printed of a session of the 党员代表会议 (the demo's in 春晖社区).
+PRINTABLE_OBJECTS = {"congress_session_record": {"kind": "congress_session"}}
 DOCUMENTS: dict[str, dict[str, str]] = {
     "meeting_ledger": {
         "superuser": "y--",
@@ -118,6 +121,14 @@ DOCUMENTS: dict[str, dict[str, str]] = {
         "superuser": "y--",
         "sub_district": "yy-",
         "secretary": "yyn",
+        "branch": "y-n",
+        "unit": "n-n",
+        "member": "-nn",
+    },
+    "congress_session_record": {
+        "superuser": "y--",
+        "sub_district": "yn-",
+        "secretary": "ynn",
         "branch": "y-n",
         "unit": "n-n",
         "member": "-nn",

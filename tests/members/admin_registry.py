@@ -24,6 +24,9 @@ ACCESS: dict[str, tuple[str, str, str, str, str, str]] = {
     "members.unitdeed":                   ("vacd", "vacd", "vacd", "vacd", "", ""),
     "members.unitpledge":                 ("vacd", "vacd", "vacd", "vacd", "", ""),
     "members.visit":                      ("vacd", "vacd", "vacd", "vacd", "", ""),
+    # 两会一化: the community's (a branch officer sees none of it; nobody else may).
+    "members.delegateconference":         ("vacd", "vacd", "vacd", "va",   "", ""),
+    "members.delegateelection":           ("vacd", "vacd", "vacd", "va",   "", ""),
     "members.floatingrecord":             ("vacd", "vac", "vac", "vac", "",   ""),
     "members.lapsedecision":              ("vacd", "vac", "vac", "vac", "",   ""),
     "members.member":                     ("vacd", "vac", "vac", "vac", "v",  ""),
@@ -31,6 +34,7 @@ ACCESS: dict[str, tuple[str, str, str, str, str, str]] = {
     "members.personaldataaccess":         ("v",    "v",   "v",   "",    "",   ""),
     "members.postclaim":                  ("vacd", "vac", "vac", "vac", "v",  ""),
     "members.postkind":                   ("vacd", "vacd", "vacd", "vacd", "", ""),
+    "members.regionalbranch":             ("vacd", "vac",  "vac",  "va",   "", ""),
     "members.registration":               ("vacd", "vac", "vac", "vac", "v",  ""),
     "members.registrationcampaign":       ("vacd", "vac", "vac", "vac", "",   ""),
     "members.review":                     ("vacd", "vac", "vac", "vac", "",   ""),
@@ -55,6 +59,31 @@ def _access(t: SimpleNamespace, i: int) -> Any:
     return PersonalDataAccess.objects.create(user=t.secretary, member=_member(t, i), action="view")
 
 
+def _conference(t: SimpleNamespace, i: int) -> Any:
+    start = dt.date(2000 + 5 * i, 7, 1)
+    return mf.DelegateConferenceFactory(
+        community=t.community_a,
+        term_starts_on=start,
+        term_ends_on=start.replace(year=start.year + 5),
+    )
+
+
+def _election(t: SimpleNamespace, i: int) -> Any:
+    conference = _conference(t, i)
+    election = mf.DelegateElectionFactory(conference=conference, held_on=conference.term_starts_on)
+    mf.DelegateNomineeFactory(election=election, member=_member(t, i))
+
+
+def _regional_branch(t: SimpleNamespace, i: int) -> Any:
+    conference = _conference(t, i)
+    branch = mf.RegionalBranchFactory(
+        conference=conference,
+        elected_on=conference.term_starts_on,
+        term_ends_on=conference.term_ends_on,
+    )
+    mf.RegionalBranchMemberFactory(regional_branch=branch, member=_member(t, i))
+
+
 MAKERS: dict[str, Any] = {
     "members.activityrecord": lambda t, i: mf.ActivityRecordFactory(
         member=_in_service(t, i), community=t.community_a
@@ -63,6 +92,9 @@ MAKERS: dict[str, Any] = {
         assessment=mf.AssessmentFactory(member=_member(t, i))
     ),
     "members.communityevent": lambda t, i: mf.CommunityEventFactory(community=t.community_a),
+    "members.delegateconference": _conference,
+    "members.delegateelection": _election,
+    "members.regionalbranch": _regional_branch,
     "members.floatingrecord": lambda t, i: mf.FloatingLifeEntryFactory(
         floating_record=mf.FloatingRecordFactory(member=_member(t, i))
     ),
@@ -134,6 +166,7 @@ def scope_rows(tree: Any, people: Any, users: Any) -> None:
     _community_records(tree, people)
     _people_records(people)
     _work_records(tree, people)
+    _congress_records(tree, people)
     inflow = {"direction": FloatingDirection.INFLOW, "certificate_checked": True}
     mf.FloatingRecordFactory(member=people.b, placed_in=tree.branch_a, **inflow)
     mf.FloatingRecordFactory(member=people.a, placed_in=tree.branch_b, **inflow)
@@ -180,6 +213,17 @@ def _work_records(tree: Any, people: Any) -> None:
         wf.VisitFactory(household__member=member, member=member)
 
 
+def _congress_records(tree: Any, people: Any) -> None:
+    """两会一化 of both communities: a conference, an election with its nominee, a 区域化党总支
+    with a member."""
+    for community, member in ((tree.community_a, people.a), (tree.community_b, people.b)):
+        conference = mf.DelegateConferenceFactory(community=community)
+        mf.DelegateNomineeFactory(election__conference=conference, member=member)
+        mf.RegionalBranchMemberFactory(
+            regional_branch__conference=conference, member=member, name=member.name
+        )
+
+
 def _people_records(people: Any) -> None:
     for member in (people.a, people.b, people.unit_a, people.unit_b_in_a):
         mf.ReviewFactory(member=member)
@@ -213,6 +257,7 @@ PRINTABLES: dict[str, tuple[str, ...]] = {
     "campaign_unregistered":       (OK, OK, OK, OK, NO, LOGIN),
     "deed_counts":                 (OK, OK, OK, OK, NO, LOGIN),
     "household_register":          (OK, OK, OK, OK, NO, LOGIN),
+    "delegate_list":               (OK, OK, OK, OK, NO, LOGIN),
     "lapse_report":                (OK, OK, OK, OK, OK, LOGIN),
     # Printed again, a slip has no password (it was shown once, when the login was created).
     "member_login_slips":          (OK, OK, OK, OK, NO, LOGIN),
@@ -259,6 +304,14 @@ DOCUMENTS: dict[str, dict[str, str]] = {
         "member": "-nn",
     },
     "household_register": {
+        "superuser": "y--",
+        "sub_district": "yn-",
+        "secretary": "ynn",
+        "branch": "y-n",
+        "unit": "n-n",
+        "member": "-nn",
+    },
+    "delegate_list": {
         "superuser": "y--",
         "sub_district": "yn-",
         "secretary": "ynn",

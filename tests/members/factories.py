@@ -13,6 +13,9 @@ from members.models import (
     Assessment,
     AssessmentDeduction,
     CommunityEvent,
+    DelegateConference,
+    DelegateElection,
+    DelegateNominee,
     FloatingLifeEntry,
     FloatingRecord,
     LapseDecision,
@@ -21,6 +24,8 @@ from members.models import (
     MembershipTransfer,
     PostClaim,
     PostKind,
+    RegionalBranch,
+    RegionalBranchMember,
     Registration,
     RegistrationCampaign,
     Review,
@@ -31,12 +36,14 @@ from members.models import (
     TransferDirection,
 )
 from members.rules import (
+    DelegateGroup,
     FloatingDirection,
     Gender,
     HandlingMeasure,
     LapseCondition,
     LapseOutcome,
     MemberStatus,
+    RegionalRole,
     ReviewGrade,
     SuspensionReason,
     citizen_id_check_character,
@@ -272,3 +279,53 @@ class ReviewHandlingFactory(DjangoModelFactory):
     measure = HandlingMeasure.CORRECT
     opened_on = dt.date(2026, 2, 1)
     deadline = dt.date(2026, 8, 1)
+
+
+class DelegateConferenceFactory(DjangoModelFactory):
+    class Meta:
+        model = DelegateConference
+
+    community = factory.SubFactory(OrganizationFactory, kind="community_committee")
+    name = factory.Sequence(lambda n: f"第{n}届社区党员代表会议")
+    term_starts_on = dt.date(2025, 7, 1)
+    term_ends_on = dt.date(2030, 6, 30)
+
+
+class DelegateElectionFactory(DjangoModelFactory):
+    class Meta:
+        model = DelegateElection
+
+    conference = factory.SubFactory(DelegateConferenceFactory)
+    group = DelegateGroup.DIRECT
+    held_on = dt.date(2025, 6, 20)
+    voters = 50
+
+
+class DelegateNomineeFactory(DjangoModelFactory):
+    class Meta:
+        model = DelegateNominee
+
+    election = factory.SubFactory(DelegateElectionFactory)
+    member = factory.SubFactory(MemberFactory)
+    votes = 40
+
+
+class RegionalBranchFactory(DjangoModelFactory):
+    class Meta:
+        model = RegionalBranch
+
+    conference = factory.SubFactory(DelegateConferenceFactory)
+    name = "区域化党总支"
+    elected_on = dt.date(2025, 7, 10)
+    term_ends_on = dt.date(2030, 6, 30)
+    voters = 20
+
+
+class RegionalBranchMemberFactory(DjangoModelFactory):
+    class Meta:
+        model = RegionalBranchMember
+
+    regional_branch = factory.SubFactory(RegionalBranchFactory)
+    role = RegionalRole.KEY_ORGANIZATION
+    name = factory.Sequence(lambda n: f"成员{n}")
+    votes = 15
