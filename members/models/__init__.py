@@ -22,6 +22,7 @@ from .records import (
     TransferDirection,
     TransferState,
 )
+from .showcase import ShowcaseApplication, ShowcaseRound, ShowcaseScore
 
 __all__ = [
     "ActivityKind",
@@ -43,6 +44,9 @@ __all__ = [
     "Registration",
     "RegistrationCampaign",
     "Review",
+    "ShowcaseApplication",
+    "ShowcaseRound",
+    "ShowcaseScore",
     "TransferDirection",
     "TransferState",
 ]
