@@ -45,3 +45,9 @@ class ActivitiesConfig(PartyAppConfig):
         "lectures_missed": "activities.selectors.attendance.lectures_missed",
     }
     member_tabs = ("activities.selectors.attendance.member_attendance_tab",)
+    showcase_evidence = {  # the 示范小区 evaluation's pre-fill (members/showcase.py)
+        "meetings_held": "activities.selectors.showcase.meetings_held",
+        "attendance": "activities.selectors.showcase.attendance",
+        "in_service_attendance": "activities.selectors.showcase.in_service_attendance",
+        "joint_meeting_quarters": "activities.selectors.showcase.joint_meeting_quarters",
+    }

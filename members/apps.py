@@ -35,6 +35,12 @@ class MembersConfig(PartyAppConfig):
             icon="handshake",
             order=20,
         ),
+        WorkGroup(
+            "社区党建示范小区",
+            {"showcaseround": "flag", "showcaseapplication": "military_tech"},
+            icon="emoji_events",
+            order=65,
+        ),
         WorkGroup("台账与记录", {"personaldataaccess": "policy"}),  # common's group
     )
     role_permissions = ("members.roles",)

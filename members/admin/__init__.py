@@ -1,3 +1,3 @@
 """Admin of the members app; one module per part of the domain."""
 
-from . import dual, events, member, records  # noqa: F401
+from . import dual, events, member, records, showcase  # noqa: F401

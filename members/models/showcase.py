@@ -11,7 +11,7 @@ from simple_history.models import HistoricalRecords
 
 from organizations.models import Compound, Organization
 from organizations.rules import OrganizationKind
-from organizations.scope import ScopedQuerySet, Scope, any_of, within
+from organizations.scope import Scope, ScopedQuerySet, any_of, within
 
 from ..rules import SHOWCASE_STANDARDS, ShowcaseNaming, ShowcaseResult
 
@@ -90,7 +90,10 @@ class ShowcaseApplication(models.Model):
         verbose_name="创建年度",
     )
     compound = models.ForeignKey(
-        Compound, on_delete=models.PROTECT, related_name="showcase_applications", verbose_name="小区"
+        Compound,
+        on_delete=models.PROTECT,
+        related_name="showcase_applications",
+        verbose_name="小区",
     )
     applied_on = models.DateField("申报日期")
     plan = models.TextField("创建措施", blank=True)
