@@ -23,6 +23,8 @@ from members.models import (
     Registration,
     RegistrationCampaign,
     Review,
+    ShowcaseApplication,
+    ShowcaseRound,
     TransferDirection,
 )
 from members.rules import (
@@ -207,3 +209,21 @@ class LapseDecisionFactory(DjangoModelFactory):
     condition = LapseCondition.DUES
     decided_on = dt.date(2026, 3, 20)
     decision = LapseOutcome.CORRECT
+
+
+class ShowcaseRoundFactory(DjangoModelFactory):
+    class Meta:
+        model = ShowcaseRound
+
+    year = 2025
+    planned = 2
+    application_deadline = dt.date(2025, 3, 31)
+
+
+def showcase_application(compound: object, showcase_round: object, **kwargs: object) -> object:
+    """An application as the service makes it: with its 18 standards to score."""
+    from members.services.showcase import showcase_application_save
+
+    kwargs.setdefault("applied_on", dt.date(2025, 2, 1))
+    application = ShowcaseApplication(round=showcase_round, compound=compound, **kwargs)
+    return showcase_application_save(application=application, actor=None)
