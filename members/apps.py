@@ -47,9 +47,16 @@ class MembersConfig(PartyAppConfig):
     demo_builders = (
         Step(20, "members.demo.build"),  # into organizations' tree (10)
         Step(22, "members.demo_events.build"),
+        # 小区 and their residents before meetings and dues are made for every member (40, 50);
+        # the 示范小区 round after every other demo, pre-filled from what they made.
+        Step(24, "members.demo_showcase.build_people"),
+        Step(60, "members.demo_showcase.build"),
     )
     district_steps = (Step(20, "members.district.generate"),)
-    dashboard_panels = ("members.dashboard.members_panel",)
+    dashboard_panels = (
+        "members.dashboard.members_panel",
+        "members.dashboard_showcase.showcase_panel",
+    )
 
     def ready(self) -> None:
         from . import participation

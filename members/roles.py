@@ -35,9 +35,8 @@ _MANAGE = (
 
 # 示范小区 (003): the sub-district opens the round; communities apply and score, the sub-district
 # records the inspection and the naming (the services check who writes what).
-_SHOWCASE = (
-    _perms(("showcaseround",), ("view",))
-    | _perms(("showcaseapplication", "showcasescore"), ("view", "add", "change"))
+_SHOWCASE = _perms(("showcaseround",), ("view",)) | _perms(
+    ("showcaseapplication", "showcasescore"), ("view", "add", "change")
 )
 _SHOWCASE_ROUNDS = _perms(("showcaseround",), ("add", "change"))
 
