@@ -11,8 +11,8 @@ from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.test.utils import CaptureQueriesContext
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from members.models import ShowcaseApplication, ShowcaseRound, ShowcaseScore
 from members.rules import (
