@@ -451,3 +451,84 @@ def test_a_community_cannot_open_a_round_or_score_another_community(
     score.result = ShowcaseResult.MET
     with pytest.raises(ScopeError):
         showcase_score_save(score=score, actor=secretary_b, update_fields=["result"])
+
+
+# --- the pages, the sheet and the 工作台 ------------------------------------------------------------
+def test_the_evaluation_page_shows_each_standard_with_its_evidence(
+    client: Any, tree: SimpleNamespace, showcase: SimpleNamespace, secretary_a: Any
+) -> None:
+    _joint(tree.community_a, [1, 2, 4])
+    client.force_login(secretary_a)
+    url = "/admin/members/showcaseapplication/"
+    response = client.post(
+        url, {"action": "prefill", "_selected_action": [showcase.a.pk]}, follow=True
+    )
+    assert "已按系统记录预填" in response.content.decode()
+    page = client.get(f"{url}{showcase.a.pk}/change/").content.decode()
+    assert "无数据，请人工评分" in page
+    assert "2025Q3" in page
+    assert "查看记录" in page
+    assert client.get(f"{url}{showcase.b.pk}/change/").status_code == 404
+
+
+def test_the_evaluation_prints_the_18_standards_in_their_groups(
+    client: Any, showcase: SimpleNamespace, sub_district_officer: Any, monkeypatch: Any
+) -> None:
+    from common.printables import print_url
+    from members.printables import SHOWCASE_EVALUATION
+
+    printed: list[str] = []
+    monkeypatch.setattr("kit.pdf.html_to_pdf", lambda html: printed.append(html) or b"%PDF stub")
+    showcase_evaluation_prefill(applications=[showcase.a], actor=sub_district_officer)
+    client.force_login(sub_district_officer)
+    response = client.get(print_url(SHOWCASE_EVALUATION, application=showcase.a.pk))
+    assert response.status_code == 200
+    html = printed[0]
+    for title, standards in SHOWCASE_GROUPS:
+        assert title in html
+        assert all(text in html for _, text in standards)
+    assert "无数据，请人工评分" in html
+    assert "尚未检查验收" in html
+
+
+def _todos(rf: Any, user: Any, day: dt.date, monkeypatch: Any) -> dict[str, int]:
+    from members.dashboard_showcase import showcase_panel
+
+    monkeypatch.setattr("members.dashboard_showcase.timezone.localdate", lambda: day)
+    request = rf.get("/admin/")
+    request.user = user
+    panel = showcase_panel(request)
+    assert panel is not None
+    return {todo.label.split("年度")[-1]: todo.count for todo in panel.todos}
+
+
+@pytest.mark.parametrize(
+    ("day", "missing"),
+    [(dt.date(2027, 1, 30), 0), (dt.date(2027, 1, 31), 1), (dt.date(2027, 2, 1), 1)],
+)
+def test_a_year_without_a_round_is_a_to_do_of_the_sub_district_from_its_due_day(
+    rf: Any, tree: SimpleNamespace, sub_district_officer: Any, monkeypatch: Any,
+    day: dt.date, missing: int,
+) -> None:  # fmt: skip
+    todos = _todos(rf, sub_district_officer, day, monkeypatch)
+    assert todos["尚未组织示范小区创建"] == missing
+
+
+@pytest.mark.parametrize(("day", "due"), [(dt.date(2025, 11, 30), 0), (dt.date(2025, 12, 1), 1)])
+def test_the_evaluation_is_a_to_do_from_december(
+    rf: Any, showcase: SimpleNamespace, secretary_a: Any, sub_district_officer: Any,
+    monkeypatch: Any, day: dt.date, due: int,
+) -> None:  # fmt: skip
+    assert _todos(rf, secretary_a, day, monkeypatch)["个示范小区待年末评审"] == due
+    assert _todos(rf, sub_district_officer, day, monkeypatch)["个示范小区待年末评审"] == 2 * due
+
+
+@pytest.mark.parametrize(
+    ("day", "open_rounds"), [(dt.date(2025, 3, 31), 1), (dt.date(2025, 4, 1), 0)]
+)
+def test_a_round_open_to_apply_is_shown_until_its_deadline(
+    rf: Any, tree: SimpleNamespace, secretary_a: Any, monkeypatch: Any, day: dt.date,
+    open_rounds: int,
+) -> None:  # fmt: skip
+    ShowcaseRoundFactory(sub_district=tree.sub_district)
+    assert _todos(rf, secretary_a, day, monkeypatch)["个示范小区创建可申报"] == open_rounds
