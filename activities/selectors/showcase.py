@@ -56,9 +56,11 @@ def _compliance_by_community(
     running is neither met nor missed yet."""
     trees = _trees(community_ids)
     owner = _owner(trees)
-    kinds = [MeetingKind.JOINT_MEETING] if joint else [
-        k for k in MeetingKind.values if k not in JOINT_COMMITTEE_KINDS
-    ]  # fmt: skip
+    kinds: list[str] = (
+        [MeetingKind.JOINT_MEETING]
+        if joint
+        else [kind for kind in MeetingKind.values if kind not in JOINT_COMMITTEE_KINDS]
+    )
     recorded = {owner[org] for org in _recorded(owner, start, end, kinds)}
     organizations = Organization.objects.filter(pk__in=list(owner))
     found: dict[int, tuple[int, int, list[str]]] = {}

@@ -269,8 +269,9 @@ class Member(Person):
         community = self.residence_community if self.residence_community_id else None
         if community is not None and community.kind not in COMMUNITY_KINDS:
             errors["residence_community"] = "居住社区必须是社区党委或社区党总支"
-        if self.compound_id and self.compound.community_id != self.residence_community_id:
-            errors["compound"] = f"小区“{self.compound}”不在居住社区内，请先选择其所在社区。"
+        compound = self.compound if self.compound_id else None
+        if compound is not None and compound.community_id != self.residence_community_id:
+            errors["compound"] = f"小区“{compound}”不在居住社区内，请先选择其所在社区。"
         if self.branch_id:
             errors.update(self._holder_errors())
         if errors:
