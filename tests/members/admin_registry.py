@@ -242,10 +242,10 @@ DOCUMENTS: dict[str, dict[str, str]] = {
         "unit": "y-n",
         "member": "-nn",
     },
-    "showcase_evaluation": {
+    "showcase_evaluation": {  # no personal data: like the review summary
         "superuser": "y--",
-        "sub_district": "yn-",
-        "secretary": "ynn",
+        "sub_district": "yy-",
+        "secretary": "yyn",
         "branch": "n-n",
         "unit": "n-n",
         "member": "-nn",
