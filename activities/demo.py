@@ -118,7 +118,7 @@ def _branch_year(actor: Any, branch: Organization, today: dt.date, has_committee
             _record(actor, branch, K.THEME_DAY, saturday, theme, rng)
         if has_committee and (day := _day(year, month, 5, today)):
             too_few = rng.random() < 0.12 and not model  # sometimes too few present
-            share = 0.3 if too_few else 0.95
+            share = 0.3 if too_few else 1.0 if model else 0.95
             _record(actor, branch, K.COMMITTEE_MEETING, day, f"{month}月支委会", rng, share)
         if month % 3 == 2 and (day := _day(year, month, 18, today)):
             _record(actor, branch, K.GENERAL_MEETING, day, f"第{(month + 1) // 3}季度党员大会", rng)
