@@ -532,3 +532,28 @@ def test_a_round_open_to_apply_is_shown_until_its_deadline(
 ) -> None:  # fmt: skip
     ShowcaseRoundFactory(sub_district=tree.sub_district)
     assert _todos(rf, secretary_a, day, monkeypatch)["个示范小区创建可申报"] == open_rounds
+
+
+def test_a_members_compound_lies_in_their_residence_community(tree: SimpleNamespace) -> None:
+    compound = CompoundFactory(community=tree.community_b)
+    member = MemberFactory.build(
+        branch=tree.branch_a, residence_community=tree.community_a, compound=compound
+    )
+    with pytest.raises(ValidationError, match="不在居住社区内"):
+        member.full_clean()
+
+
+def test_the_party_members_living_in_a_compound_are_the_current_ones_naming_it(
+    tree: SimpleNamespace, showcase: SimpleNamespace
+) -> None:
+    from members.selectors.showcase import applications_counted
+
+    compound = showcase.a.compound
+    for gone in (None, dt.date(2025, 6, 1)):
+        MemberFactory(
+            branch=tree.branch_a, residence_community=tree.community_a, compound=compound,
+            transferred_out_on=gone,
+        )  # fmt: skip
+    MemberFactory(branch=tree.branch_a, residence_community=tree.community_a)
+    counted = applications_counted(ShowcaseApplication.objects.filter(pk=showcase.a.pk)).get()
+    assert counted.residents == 1
