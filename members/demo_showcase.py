@@ -58,6 +58,8 @@ def build_people() -> list[Any]:
     today = timezone.localdate()
     for code, compounds in COMPOUNDS.items():
         community = Organization.objects.get(code=code)
+        if Compound.objects.filter(community=community).exists():
+            continue  # made by an earlier run, residents with them (later members have none)
         made = [_compound(community, *row, actor=actor) for row in compounds]
         residents = Member.objects.current().filter(
             residence_community=community, compound__isnull=True
