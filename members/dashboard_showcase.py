@@ -15,10 +15,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from kit.dashboard import Panel, Todo, changelist_url
-from organizations.models import Compound, Organization
+from organizations.models import Organization
 from organizations.rules import OrganizationKind
 
-from .models import ShowcaseApplication, ShowcaseRound, ShowcaseScore
+from .models import ShowcaseApplication, ShowcaseRound
 from .rules import parse_month_day
 
 
@@ -58,20 +58,21 @@ def _round_todo(user: Any, today: dt.date) -> Todo:
 
 
 def _application_todo(user: Any, today: dt.date) -> Todo:
-    """Rounds of this year still open to apply to, to which none of the user's compounds has
-    applied (not urgent: a community applies where it has a compound ready)."""
-    applied = ShowcaseApplication.objects.filter(
-        round=OuterRef("pk"), compound__in=Compound.objects.editable_by(user)
+    """Rounds of this year still open to apply to (not urgent: a community applies where it has
+    a compound ready). The service fills a round's deadline from the setting when left empty."""
+    open_rounds = (
+        ShowcaseRound.objects.visible_to(user)
+        .filter(year=today.year, application_deadline__gte=today)
+        .count()
     )
-    # The service fills a round's deadline from the setting when it is left empty.
-    rounds = ShowcaseRound.objects.visible_to(user).filter(
-        year=today.year, application_deadline__gte=today
-    )
-    open_rounds = rounds.filter(~Exists(applied)).count()
     return Todo(
-        "个示范小区创建可申报",
+        "个示范小区创建正在申报",
         open_rounds,
-        reverse("admin:members_showcaseapplication_add"),
+        changelist_url(
+            "members.showcaseround",
+            year=today.year,
+            application_deadline__gte=f"{today:%Y-%m-%d}",
+        ),
         "各社区年初申报创建小区（003），截止日期见创建年度",
         urgent=False,
     )
@@ -81,17 +82,16 @@ def _evaluation_todo(user: Any, today: dt.date) -> Todo:
     start = parse_month_day(settings.SHOWCASE_EVALUATION_FROM, today.year)
     unscored = 0
     if today >= start:
-        open_scores = ShowcaseScore.objects.filter(application=OuterRef("pk"), result="")
         unscored = (
             ShowcaseApplication.objects.visible_to(user)
             .filter(round__year=today.year)
-            .filter(Exists(open_scores))
+            .unscored()
             .count()
         )
     return Todo(
         "个示范小区待年末评审",
         unscored,
-        changelist_url("members.showcaseapplication", round__year=today.year),
+        changelist_url("members.showcaseapplication", round__year=today.year, scoring="open"),
         "示范小区每年年末评选一次：按系统记录预填后逐条评分（003）",
     )
 
@@ -101,14 +101,17 @@ def _inspection_todo(user: Any, today: dt.date) -> Todo:
     waiting = 0
     if today >= start:
         waiting = (
-            ShowcaseApplication.objects.editable_by(user)
-            .filter(round__year=today.year, naming="")
+            ShowcaseApplication.objects.visible_to(user)
+            .filter(round__year=today.year)
+            .awaiting_naming()
             .count()
         )
     return Todo(
         "个示范小区待检查验收和命名",
         waiting,
-        changelist_url("members.showcaseapplication", round__year=today.year, naming__exact=""),
+        changelist_url(
+            "members.showcaseapplication", round__year=today.year, naming_state="waiting"
+        ),
         "年底经过区委组织部检查验收后予以命名（003）",
         urgent=False,
     )

@@ -21,6 +21,7 @@ from kit.admin import (
     ScopedTabularInline,
     ServiceCheckedForm,
     Services,
+    choice_filter,
     error_text,
 )
 from organizations.models import Compound, Organization
@@ -140,7 +141,17 @@ class ShowcaseApplicationAdmin(ScopedHistoryAdmin):
         "naming",
         "sheet_link",
     )
-    list_filter = ("round__year", "naming", community_filter("compound__community_id"))
+    list_filter = (
+        "round__year",
+        choice_filter(
+            "评审",
+            "scoring",
+            {"open": ("待评分", "unscored"), "done": ("已逐条评分", "scored")},
+        ),
+        choice_filter("命名", "naming_state", {"waiting": ("待检查验收和命名", "awaiting_naming")}),
+        "naming",
+        community_filter("compound__community_id"),
+    )
     search_fields = ("compound__name", "compound__community__name")
     list_select_related = ("round", "compound", "compound__community")
     autocomplete_fields = ("compound",)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from simple_history.models import HistoricalRecords
 
 from organizations.models import Compound, Organization
@@ -77,6 +77,19 @@ class ShowcaseRound(models.Model):
 
 class ShowcaseApplicationQuerySet(ScopedQuerySet["ShowcaseApplication"]):
     scope_lookups = ("compound__community_id",)
+
+    def unscored(self) -> ShowcaseApplicationQuerySet:
+        """待评分: a standard is still without its score."""
+        return self.filter(
+            Exists(ShowcaseScore.objects.filter(application=OuterRef("pk"), result=""))
+        )
+
+    def scored(self) -> ShowcaseApplicationQuerySet:
+        return self.exclude(pk__in=self.unscored().values("pk"))
+
+    def awaiting_naming(self) -> ShowcaseApplicationQuerySet:
+        """待检查验收和命名."""
+        return self.filter(naming="")
 
 
 class ShowcaseApplication(models.Model):

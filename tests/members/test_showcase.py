@@ -531,7 +531,7 @@ def test_a_round_open_to_apply_is_shown_until_its_deadline(
     open_rounds: int,
 ) -> None:  # fmt: skip
     ShowcaseRoundFactory(sub_district=tree.sub_district)
-    assert _todos(rf, secretary_a, day, monkeypatch)["个示范小区创建可申报"] == open_rounds
+    assert _todos(rf, secretary_a, day, monkeypatch)["个示范小区创建正在申报"] == open_rounds
 
 
 def test_a_members_compound_lies_in_their_residence_community(tree: SimpleNamespace) -> None:
