@@ -47,3 +47,9 @@ class ActivitiesConfig(PartyAppConfig):
         "meetings_listed": "activities.selectors.attendance.meetings_listed",
     }
     member_tabs = ("activities.selectors.attendance.member_attendance_tab",)
+    showcase_evidence = {  # the 示范小区 evaluation's pre-fill (members/showcase.py)
+        "meetings_held": "activities.selectors.showcase.meetings_held",
+        "attendance": "activities.selectors.showcase.attendance",
+        "in_service_attendance": "activities.selectors.showcase.in_service_attendance",
+        "joint_meeting_quarters": "activities.selectors.showcase.joint_meeting_quarters",
+    }

@@ -33,6 +33,9 @@ from .rules import MeetingKind as K
 from .services import meeting_reminders_send, meeting_save
 
 SEED = 2026
+# 和平社区 applies for this year's 示范小区 (members/demo_showcase.py): its branches and groups keep
+# every meeting, each with its quorum, so that its evaluation shows the 三会一课 met.
+MODEL_COMMUNITY = "CN-HP"
 THEMES = (
     "学习贯彻党的二十届三中全会精神", "重温入党誓词", "楼院环境整治志愿服务", "学习新修订的纪律处分条例",
     "走访慰问困难党员", "垃圾分类宣传进楼院", "观看党员教育电视片", "学习身边的优秀共产党员",
@@ -122,10 +125,12 @@ def _branch_year(actor: Any, branch: Organization, today: dt.date, has_committee
         rng = random.Random(f"{SEED}-{branch.code}-{year}-{month}")
         theme = THEMES[month - 1]
         saturday = _first_saturday(year, month)
-        if saturday <= today and rng.random() > 0.12:  # now and then a month is missed
+        model = branch.code.startswith(MODEL_COMMUNITY)
+        if saturday <= today and (rng.random() > 0.12 or model):  # now and then a month missed
             _record(actor, branch, K.THEME_DAY, saturday, theme, rng)
         if has_committee and (day := _day(year, month, 5, today)):
-            share = 0.3 if rng.random() < 0.12 else 0.95  # sometimes too few present
+            too_few = rng.random() < 0.12 and not model  # sometimes too few present
+            share = 0.3 if too_few else 1.0 if model else 0.95
             _record(actor, branch, K.COMMITTEE_MEETING, day, f"{month}月支委会", rng, share)
         if month % 3 == 2 and (day := _day(year, month, 18, today)):
             _record(actor, branch, K.GENERAL_MEETING, day, f"第{(month + 1) // 3}季度党员大会", rng)
@@ -140,7 +145,8 @@ def _branch_year(actor: Any, branch: Organization, today: dt.date, has_committee
 def _group_year(actor: Any, group: Organization, today: dt.date) -> None:
     for year, month in _months(today):
         rng = random.Random(f"{SEED}-{group.code}-{year}-{month}")
-        if rng.random() > 0.18 and (day := _day(year, month, 12, today)):
+        kept = rng.random() > 0.18 or group.code.startswith(MODEL_COMMUNITY)
+        if kept and (day := _day(year, month, 12, today)):
             _record(actor, group, K.GROUP_MEETING, day, f"{month}月党小组学习", rng)
 
 

@@ -395,6 +395,20 @@ MEMBERS_REGIONAL_BRANCH_COMPOSITION = {
 }
 MEMBERS_REGIONAL_BRANCH_SIZE = env.int("MEMBERS_REGIONAL_BRANCH_SIZE", default=7)
 
+
+# 社区党建示范小区 (003, members/showcase.py): each sub-district creates at least 1-2 a year; its
+# yearly round is due by this day (MM-DD: a 工作台 to-do when the year has none), communities apply
+# by SHOWCASE_APPLICATION_DEADLINE (MM-DD, 年初申报), and the evaluation is due at year end (评选每年
+# 年末一次: a to-do from SHOWCASE_EVALUATION_FROM, MM-DD). The secretary's education and age: 大专以上
+# (the Education code from which up), 一般45周岁以下 (45 passes, 46 does not) on the evaluation day.
+SHOWCASE_MIN_PER_YEAR = env.int("SHOWCASE_MIN_PER_YEAR", default=1)
+SHOWCASE_MAX_PER_YEAR = env.int("SHOWCASE_MAX_PER_YEAR", default=2)
+SHOWCASE_ROUND_DUE = env("SHOWCASE_ROUND_DUE", default="01-31")
+SHOWCASE_APPLICATION_DEADLINE = env("SHOWCASE_APPLICATION_DEADLINE", default="03-31")
+SHOWCASE_EVALUATION_FROM = env("SHOWCASE_EVALUATION_FROM", default="12-01")
+SHOWCASE_SECRETARY_MIN_EDUCATION = env("SHOWCASE_SECRETARY_MIN_EDUCATION", default="college")
+SHOWCASE_SECRETARY_MAX_AGE = env.int("SHOWCASE_SECRETARY_MAX_AGE", default=45)
+
 # An add form that answers "this citizen ID already exists" confirms a guessed ID: each such
 # answer is logged, and a user gets at most this many a day; past it the form is refused and the
 # sub-district officer sees it on the 工作台 (members/services/probe.py).

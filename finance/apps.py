@@ -37,3 +37,4 @@ class FinanceConfig(PartyAppConfig):
         "dues_overdue_months": "finance.selectors.dues_overdue_months",
     }
     member_tabs = ("finance.selectors.member_dues_tab",)
+    showcase_evidence = {"dues_collected": "finance.showcase.dues_collected"}  # 示范小区

@@ -4,8 +4,9 @@
   ago for some in-service members (so their fixed amount gives way from that month);
 - the 核定 of last year and this year (members who joined this year are computed from their
   income), farmers at an amount from 0.2 to 1.0 yuan;
-- a year of dues: most members pay each month (in person, quarterly, some by proxy), three stop
-  five months ago (warned) and one eight months ago (flagged for 自行脱党 handling); an approved
+- a year of dues: most members pay each month (in person, quarterly, some by proxy), two stop
+  five months ago (warned; none in 和平社区, the 示范小区 applicant, whose dues are all
+  collected) and one eight months ago (flagged for 自行脱党 handling); an approved
   waiver, a pending reduction, voluntary payments (one of 1000 yuan, for the central committee);
 - each branch of 春晖社区's summary of last quarter, one published;
 - the sub-district's chain: four users holding 组织委员, 分管副书记, 街道主任, 财政所; each
@@ -198,7 +199,9 @@ def _stops(today: dt.date) -> dict[int, dt.date]:
     this_month = rules.month_start(today)
     branch_members = list(
         Member.objects.current()
-        .filter(status=MemberStatus.FULL, branch__code__in=("CN-CH-ZB1", "CN-JX-ZB2", "CN-HP-ZB1"))
+        # Not in 和平社区, this year's 示范小区 applicant whose dues are all collected
+        # (members/demo_showcase.py).
+        .filter(status=MemberStatus.FULL, branch__code__in=("CN-CH-ZB1", "CN-JX-ZB2"))
         .exclude(categories__code=Category.AGED_OR_ILL)
         .order_by("branch__code", "pk")
         .values_list("pk", "branch__code")

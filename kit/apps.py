@@ -2,8 +2,8 @@
 
 An app's `AppConfig` subclasses `PartyAppConfig` and sets, as class attributes, what the project
 needs to know about it: its groups in the admin's sidebar, role permissions, demo builders,
-district steps, 工作台 panels, printables, periodic tasks, participation facts, the models the
-record search finds and member page tabs. Parts are named
+district steps, 工作台 panels, printables, periodic tasks, participation facts, 示范小区 evidence,
+the models the record search finds and member page tabs. Parts are named
 by dotted paths (strings), imported only when used, so declaring them imports nothing at start.
 The functions below loop over Django's app registry and give each kind of part; no list in
 settings or config names an app's parts, so adding an app means `INSTALLED_APPS` plus its own
@@ -93,6 +93,10 @@ class PartyAppConfig(AppConfig):
     periodic_tasks: str | None = None
     # Fact code (members/participation.py) -> the provider answering it from this app's records.
     participation_facts: Mapping[str, str] = {}
+    # Evidence code (members/showcase.py) -> `provider(community_ids, start, end)` answering it
+    # from this app's records for the 示范小区 evaluation, so that the evaluation in the members
+    # app imports no app above it (the way `participation_facts` works).
+    showcase_evidence: Mapping[str, str] = {}
     # Models of this app whose records the admin's record search finds (common/search.py),
     # each through its own admin's scoped rows and search rules.
     searchable: tuple[str, ...] = ()

@@ -63,6 +63,12 @@ class MembersConfig(PartyAppConfig):
             icon="account_tree",
             order=58,  # after the daily ledgers (finance 50), before the tree (organizations 60)
         ),
+        WorkGroup(
+            "社区党建示范小区",
+            {"showcaseround": "flag", "showcaseapplication": "military_tech"},
+            icon="emoji_events",
+            order=65,
+        ),
         WorkGroup("台账与记录", {"personaldataaccess": "policy"}),  # common's group
     )
     work_pages = (
@@ -73,15 +79,19 @@ class MembersConfig(PartyAppConfig):
     demo_builders = (
         Step(20, "members.demo.build"),  # into organizations' tree (10)
         Step(22, "members.demo_events.build"),
+        Step(23, "members.demo_showcase.build_people"),  # 小区 and their residents, after 20
         Step(24, "members.demo_work.build"),  # on the members and registrations of 20
         Step(25, "members.demo_congress.build"),  # needs the members (20) and their transfers
         Step(27, "members.demo_floating.build"),  # after the members and last year's reviews
+        # The 示范小区 round after every other demo, pre-filled from what they made (40, 50).
+        Step(60, "members.demo_showcase.build"),
     )
     district_steps = (Step(20, "members.district.generate"),)
     dashboard_panels = (
         "members.dashboard.members_panel",
         "members.dashboard_work.work_panel",
         "members.dashboard_congress.congress_panel",
+        "members.dashboard_showcase.showcase_panel",
     )
     # 不做党所分配的工作: what the posts' reviews and the 实事 prove (members/selectors/work.py).
     participation_facts = {"assigned_work_last": "members.selectors.work.assigned_work"}

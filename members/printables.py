@@ -32,6 +32,7 @@ from .rules import ReviewGrade
 from .selectors import dual as dual_selectors
 from .selectors.lapse import LAPSE_REPORT_HEADERS, self_lapse_report
 from .selectors.records import ASSESSMENT_FULL_SCORE, assessment_sheet_get, review_summary_list
+from .selectors.showcase import evaluation_sheet
 from .selectors.statistics import party_statistics_get
 from .services import dual as dual_services
 from .services import member as member_services
@@ -48,6 +49,7 @@ LOGIN_SLIPS = "member_login_slips"
 STATISTICS = "party_statistics"
 MEMBER_RECORD = "member_record"
 DELEGATE_LIST = "delegate_list"
+SHOWCASE_EVALUATION = "showcase_evaluation"
 
 
 def is_full(reader: Any) -> bool:
@@ -118,6 +120,21 @@ def assessment_sheet_context(job: Job) -> dict[str, Any]:
             "period": f"{assessment.year}年度", "assessment": assessment, "rows": rows,
             "full_score": ASSESSMENT_FULL_SCORE, "deducted": deducted,
             "score": ASSESSMENT_FULL_SCORE - deducted, "printed_on": job.today}  # fmt: skip
+
+
+def showcase_evaluation_context(job: Job) -> dict[str, Any]:
+    """社区党建示范小区评审表: the 18 standards in their groups with what the records showed,
+    the score and its note, the inspection and the naming, for the file."""
+    application = job["application"]
+    community = application.compound.community
+    return {
+        "title": "社区党建示范小区评审表",
+        "organization": community,
+        "period": f"{application.round.year}年度",
+        "application": application,
+        "groups": evaluation_sheet(application),
+        "printed_on": job.today,
+    }
 
 
 def unregistered_context(job: Job) -> dict[str, Any]:
@@ -307,6 +324,17 @@ PRINTABLES = [
         renderers={"pdf": PdfRenderer("reports/members/assessment.html")},
         filename=lambda job: f"量化考核表-{job['assessment'].member.name}-{job['assessment'].year}年",
         organization_of=lambda assessment: assessment.member.branch,
+    ),
+    Printable(
+        SHOWCASE_EVALUATION, "社区党建示范小区评审表", permission="members.view_showcaseapplication",
+        prints_people=False,
+        params=(object_param("application", "示范小区申报", "members.ShowcaseApplication"),),
+        select=showcase_evaluation_context,
+        renderers={"pdf": PdfRenderer("reports/members/showcase_evaluation.html")},
+        filename=lambda job: (
+            f"示范小区评审表-{job['application'].compound.name}-{job['application'].round.year}年"
+        ),
+        organization_of=lambda application: application.compound.community,
     ),
     Printable(
         UNREGISTERED, "未报到名单", permission="members.view_registrationcampaign",

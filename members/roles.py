@@ -48,10 +48,19 @@ _MANAGE = (
     | {"members.view_personaldataaccess", "members.exchange_roster"}
 )
 
+# 示范小区 (003): the sub-district opens the round; communities apply and score, the sub-district
+# records the inspection and the naming (the services check who writes what).
+_SHOWCASE = _perms(("showcaseround",), ("view",)) | _perms(
+    ("showcaseapplication", "showcasescore"), ("view", "add", "change")
+)
+_SHOWCASE_ROUNDS = _perms(("showcaseround",), ("add", "change"))
+
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
-    Role.SUB_DISTRICT_OFFICER: frozenset(_MANAGE | {"members.view_personal_data"}),
-    Role.COMMUNITY_SECRETARY: frozenset(_MANAGE | {"members.view_personal_data"}),
-    Role.COMMUNITY_OFFICER: frozenset(_MANAGE | {"members.view_personal_data"}),
+    Role.SUB_DISTRICT_OFFICER: frozenset(
+        _MANAGE | _SHOWCASE | _SHOWCASE_ROUNDS | {"members.view_personal_data"}
+    ),
+    Role.COMMUNITY_SECRETARY: frozenset(_MANAGE | _SHOWCASE | {"members.view_personal_data"}),
+    Role.COMMUNITY_OFFICER: frozenset(_MANAGE | _SHOWCASE | {"members.view_personal_data"}),
     Role.BRANCH_OFFICER: frozenset(_MANAGE - {"members.view_personaldataaccess"}),
     Role.UNIT_REVIEWER: frozenset(
         _perms(("member", "registration", "activityrecord", "postclaim", "memberdeed"), ("view",))

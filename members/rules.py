@@ -1074,3 +1074,165 @@ def secretary_reason_error(
 def term_ends_soon(term_ends_on: dt.date, today: dt.date, days: int) -> bool:
     """A term still running that ends within `days` (the 工作台's to-do); the last day counts."""
     return today <= term_ends_on <= today + dt.timedelta(days=days)
+
+
+# --- 社区党建示范小区 (003) ---------------------------------------------------------------------------
+# The 18 standards of 003 三, in their five groups, as the seed words them (standard 7's "“”制度" is
+# so in the seed: the name of the 制度 is missing there; the pre-fill reads it as 三会一课).
+SHOWCASE_GROUPS: tuple[tuple[str, tuple[tuple[int, str], ...]], ...] = (
+    (
+        "（一）社区党组织班子坚强有力",
+        (
+            (1, "认真贯彻执行党的路线、方针、政策和国家的法律法规，执行上级党组织决议，讲学习，讲政治，"
+             "讲正气。坚持党的宗旨，尽心竭力为民办实事。积极进取，勇于创新，严于律己，廉洁奉公，"
+             "在居民群众中享有较高威信。"),
+            (2, "社区党组织领导班子人员齐备，领导核心作用突出。社区党组织负责人素质高，具有大专以上学历，"
+             "一般应由45周岁以下干部担任。"),
+            (3, "认真贯彻执行民主集中制，各项工作制度健全，班子成员团结配合，凝聚力强，精神状态好。"),
+            (4, "加强对社区居委会的领导，支持和保证社区居委会依法履行职责，做好社区工作人员的教育、培养、"
+             "考核和监督工作。社区党组织与居委会配合密切，工作协调。"),
+            (5, "社区党组织成员，尽可能与居委会实现交叉任职。"),
+        ),
+    ),
+    (
+        "（二）社区党员教育管理扎实到位",
+        (
+            (6, "对社区隶属、非隶属党员底数清、情况明；对流动党员、下岗职工党员、长期卧床病重不能参加"
+             "活动的党员实行分类管理，有切实可行的管理措施。"),
+            (7, "坚持“”制度，围绕中心工作开展丰富多样、富有特色的组织活动，党员参加活动积极，出勤率在"
+             "80%以上。"),
+            (8, "积极开展党员责任区、模范岗活动，责任明确，落实到人。"),
+            (9, "对座落在社区内的个体、非公有制企业从业人员中的党员要情况清楚，具备条件的，要单独建立"
+             "党组织，消灭“空白点”，并纳入管辖范围。"),
+            (10, "注意加强党员的思想政治工作，党员先锋模范作用发挥的好。"),
+        ),
+    ),
+    (
+        "（三）社区基础设施建设基本齐全",
+        (
+            (11, "社区党组织有固定的办公场所，并配备微机等现代化办公设备。"),
+            (12, "建立了社区党员活动室，面积不小于50平方米，并配备了电视机、放像机等电教设备。室内建设"
+             "规范整齐，党建工作氛围浓厚。"),
+            (13, "有社区服务站，服务项目比较齐全，社区服务形成网络。"),
+            (14, "小区内有比较健全的文教、卫生、体育设施。"),
+        ),
+    ),
+    (
+        "（四）社区共驻共建机制运转有效",
+        (
+            (15, "成立了辖区内各单位党组织参加的社区党建联席会，有活动章程，定期开展活动，共建效果比较"
+             "突出。"),
+            (16, "成立了社区党员活动站或活动小组，定期开展活动，社区在职党员参加活动的出勤率在50%以上。"),
+            (17, "根据社区党员特长，分别建立志愿者服务队、治安巡逻队等各种组织，社区各类党员在社区建设中"
+             "发挥作用明显。"),
+        ),
+    ),
+    (
+        "（五）社区建设成效显著",
+        ((18, "社区被评为区以上“文明小区”和“示范小区”。"),),
+    ),
+)  # fmt: skip
+SHOWCASE_STANDARDS: dict[int, str] = {
+    number: text for _, standards in SHOWCASE_GROUPS for number, text in standards
+}
+
+
+@dataclass(frozen=True)
+class ShowcaseCheck:
+    """What the system's records can show of a standard: `code` names the evidence (the members
+    app's own for the secretary, else a provider a higher app declares, members/showcase.py);
+    `target` the setting of a percentage to reach, None: every one counted must be met."""
+
+    code: str
+    label: str
+    target: str | None = None
+
+
+SECRETARY_EDUCATION = "secretary_education"
+SECRETARY_AGE = "secretary_age"
+# Which standard each check pre-fills: 2 the secretary (her member record); 3 制度健全: 公示 and
+# 党务公开 kept; 6 党员管理: dues collected; 7 三会一课 held and attendance; 15 the 联席会 met every
+# quarter; 16 in-service members' attendance.
+SHOWCASE_CHECKS: dict[int, tuple[ShowcaseCheck, ...]] = {
+    2: (
+        ShowcaseCheck(SECRETARY_EDUCATION, "社区党组织书记具有大专以上学历"),
+        ShowcaseCheck(SECRETARY_AGE, "社区党组织书记一般45周岁以下"),
+    ),
+    3: (ShowcaseCheck("openness_kept", "按期公示、党务公开"),),
+    6: (ShowcaseCheck("dues_collected", "党费按月收缴"),),
+    7: (
+        ShowcaseCheck("meetings_held", "各支部“三会一课”按要求召开"),
+        ShowcaseCheck("attendance", "党员参加活动出勤率", target="ACTIVITIES_ATTENDANCE_TARGET"),
+    ),
+    15: (ShowcaseCheck("joint_meeting_quarters", "社区党建联席会每季度开展活动"),),
+    16: (
+        ShowcaseCheck(
+            "in_service_attendance", "在职党员参加活动出勤率", target="ACTIVITIES_IN_SERVICE_TARGET"
+        ),
+    ),
+}
+
+
+class ShowcaseResult(models.TextChoices):
+    MET = "met", "达标"
+    NOT_MET = "not_met", "未达标"
+    NO_DATA = "no_data", "无数据，请人工评分"
+    BY_HAND = "by_hand", "人工评分"
+
+
+class ShowcaseNaming(models.TextChoices):
+    NAMED = "named", "予以命名"
+    NOT_NAMED = "not_named", "不予命名"
+
+
+def education_at_least(education: str, minimum: str) -> bool | None:
+    """Whether `education` (an Education code) is `minimum` or higher; None when not recorded."""
+    order = list(Education.values)  # highest first
+    if education not in order:
+        return None
+    return order.index(education) <= order.index(minimum)
+
+
+def age_at_most(birth_date: dt.date | None, day: dt.date, maximum: int) -> bool | None:
+    """一般45周岁以下: at most `maximum` full years old on `day` (45 passes, 46 does not)."""
+    if birth_date is None:
+        return None
+    return age_on(birth_date, day) <= maximum
+
+
+def share_met(count: int, of: int, target_percent: int | None) -> bool | None:
+    """`count` of `of` reach `target_percent` (exactly 80% of 80% passes: integers, no rounding);
+    with no target every one must; None when nothing was counted (no data, never a failure)."""
+    if of <= 0:
+        return None
+    if target_percent is None:
+        return count >= of
+    return count * 100 >= target_percent * of
+
+
+def standard_result(findings: list[bool | None]) -> ShowcaseResult:
+    """A pre-filled standard: 未达标 when a check the records answer fails, 无数据 when one has no
+    records (it is scored by hand), 达标 when all are met; a standard without checks: 人工评分."""
+    if not findings:
+        return ShowcaseResult.BY_HAND
+    if any(found is False for found in findings):
+        return ShowcaseResult.NOT_MET
+    if any(found is None for found in findings):
+        return ShowcaseResult.NO_DATA
+    return ShowcaseResult.MET
+
+
+def parse_month_day(text: str, year: int) -> dt.date:
+    """A setting's "MM-DD" in `year`."""
+    try:
+        month, day = (int(part) for part in text.split("-"))
+        return dt.date(year, month, day)
+    except ValueError as error:
+        raise ValueError(f"“{text}”不是有效的月-日（例如01-31）。") from error
+
+
+def showcase_count_error(planned: int, minimum: int, maximum: int) -> str | None:
+    """每个街道每年至少要创建1-2个示范小区: a round aims at `minimum` to `maximum` compounds."""
+    if planned < minimum or planned > maximum:
+        return f"每个街道每年创建{minimum}至{maximum}个示范小区。"
+    return None

@@ -31,6 +31,7 @@ from kit.masking import mask_phone
 from . import services
 from .models import (
     CommitteeMember,
+    Compound,
     JointCommittee,
     Organization,
     OrganizationAccess,
@@ -197,6 +198,19 @@ class UnitAdmin(ScopedHistoryAdmin):
     @admin.display(description="联系电话")
     def masked_phone(self, unit: Unit) -> str:
         return mask_phone(unit.contact_phone)
+
+
+@admin.register(Compound)
+class CompoundAdmin(ScopedHistoryAdmin):
+    """小区 of the communities; the party members living in one are listed from the members app
+    (党员 → 居住小区), which this app does not know."""
+
+    model_services = Services("compound", services.compound_save)
+    list_display = ("name", "community", "households", "address")
+    search_fields = ("name", "community__name")
+    list_select_related = ("community",)
+    autocomplete_fields = ("community",)
+    fields = ("community", "name", "households", "address")
 
 
 class CommitteeMemberInline(ScopedTabularInline):

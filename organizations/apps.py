@@ -17,6 +17,7 @@ class OrganizationsConfig(PartyAppConfig):
                 "unit": "apartment",
                 "jointcommittee": "diversity_3",
                 "committeemember": "group",
+                "compound": "holiday_village",
             },
             icon="corporate_fare",
             order=60,

@@ -246,6 +246,48 @@ class Unit(models.Model):
             )
 
 
+class CompoundQuerySet(ScopedQuerySet["Compound"]):
+    scope_lookups = ("community_id",)
+
+
+class Compound(models.Model):
+    """小区: a residential compound of a community (003 社区党建示范小区). The party members living
+    there are those whose record names it (Member.compound, members app: this app knows no member)."""
+
+    community = models.ForeignKey(
+        Organization,
+        on_delete=models.PROTECT,
+        related_name="compounds",
+        limit_choices_to={"kind__in": COMMUNITY_KINDS},
+        verbose_name="所在社区",
+    )
+    name = models.CharField("小区名称", max_length=100)
+    address = models.CharField("地址", max_length=200, blank=True)
+    households = models.PositiveIntegerField("户数", null=True, blank=True)
+    history = HistoricalRecords()
+
+    objects = CompoundQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "小区"
+        verbose_name_plural = "小区"
+        ordering = ["community__code", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["community", "name"],
+                name="compound_name_unique_in_community",
+                violation_error_message="本社区已有同名的小区。",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        if self.community_id and not self.community.is_community:
+            raise ValidationError({"community": "小区的所在社区必须是社区党委或社区党总支。"})
+
+
 class JointCommitteeQuerySet(ScopedQuerySet["JointCommittee"]):
     scope_lookups = ("community_id",)
 

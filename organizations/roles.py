@@ -35,6 +35,7 @@ _VIEW_TREE = {
     "organizations.view_unit",
     "organizations.view_jointcommittee",
     "organizations.view_committeemember",
+    "organizations.view_compound",
     "common.view_document",
     "common.add_document",
 }
@@ -53,6 +54,8 @@ _MANAGE_COMMUNITY = _MANAGE_TREE | {
     "organizations.add_committeemember",
     "organizations.change_committeemember",
     "organizations.delete_committeemember",
+    "organizations.add_compound",
+    "organizations.change_compound",
 }
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {

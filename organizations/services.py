@@ -14,6 +14,7 @@ from kit.services import model_delete, model_save
 
 from .models import (
     CommitteeMember,
+    Compound,
     JointCommittee,
     Organization,
     OrganizationAccess,
@@ -72,6 +73,14 @@ def unit_save(
     model_save(unit, actor=actor, update_fields=update_fields)
     forget_scope(actor)
     return unit
+
+
+@transaction.atomic
+def compound_save(
+    *, compound: Compound, actor: Any, update_fields: list[str] | None = None
+) -> Compound:
+    require_editable(actor, compound, "在该社区登记或修改小区")
+    return model_save(compound, actor=actor, update_fields=update_fields)
 
 
 @transaction.atomic

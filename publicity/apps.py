@@ -34,6 +34,7 @@ class PublicityConfig(PartyAppConfig):
     dashboard_panels = ("publicity.dashboard.publicity_panel",)
     participation_facts = {"probation_approved_on": "publicity.selectors.probation_approved_on"}
     member_tabs = ("publicity.selectors.member_development_tab",)
+    showcase_evidence = {"openness_kept": "publicity.showcase.openness_kept"}  # 示范小区
 
     def ready(self) -> None:
         from . import signals

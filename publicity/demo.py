@@ -102,6 +102,7 @@ def build() -> list[Any]:
     ids = [_citizen_id(dt.date(*s.born), s.gender, n) for n, s in enumerate(CASES, start=1)]
     demo_registers.build(list(DevelopmentCase.objects.filter(citizen_id__in=ids)), actor)
     _board_items(today, actor)
+    _quarterly_items(today, actor)
     return []
 
 
@@ -205,6 +206,29 @@ def _opinion(case: DevelopmentCase, outcome: str, actor: Any) -> None:
             opinion=opinion, proven=outcome == "proven", finding=finding,
             checker="支部纪检委员 赵卫东", actor=actor,
         )  # fmt: skip
+
+
+# 和平社区, this year's 示范小区 applicant (members/demo_showcase.py), also opens each quarter's
+# 党务公开 (党费收缴, 发展党员, 党建经费), on the 15th of the quarter's first month.
+QUARTERLY_COMMUNITY = "CN-HP"
+
+
+def _quarterly_items(today: dt.date, actor: Any) -> None:
+    community = Organization.objects.get(code=QUARTERLY_COMMUNITY)
+    for quarter in range(1, 5):
+        publish_on = dt.date(today.year, 3 * quarter - 2, 15)
+        title = f"{today.year}年第{quarter}季度党务公开"
+        if (
+            publish_on > today
+            or BoardItem.objects.filter(community=community, title=title).exists()
+        ):
+            continue
+        item = BoardItem(
+            community=community, title=title, publish_on=publish_on,
+            body="本季度党费收缴情况、发展党员工作进展和党建经费使用情况。",
+            end_on=publish_on + dt.timedelta(days=30), published=True,
+        )  # fmt: skip
+        services.board_item_save(item=item, actor=actor)
 
 
 def _board_items(today: dt.date, actor: Any) -> None:

@@ -31,7 +31,7 @@ from kit.apps import (
     work_pages,
 )
 from kit.schedule import declared_periodic_tasks
-from members import participation
+from members import participation, showcase
 from tests.registries import app_registries
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -116,6 +116,7 @@ def test_a_row_kept_in_another_apps_registry_is_reported() -> None:
         "dashboard_panels",
         "periodic_tasks",
         "participation_facts",
+        "showcase_evidence",
         "member_tabs",
     ],
 )
@@ -189,6 +190,22 @@ def test_every_declared_participation_fact_is_answered_and_known() -> None:
     assert len(codes) == len(set(codes))
     assert sorted(codes) == participation.registered_facts()
     assert set(codes) <= set(participation.FACTS)
+
+
+def test_every_declared_showcase_evidence_is_known_and_answered_once() -> None:
+    codes = [code for _, evidence in declared("showcase_evidence") for code in evidence]
+    assert len(codes) == len(set(codes))
+    assert sorted(codes) == sorted(showcase.EVIDENCE)
+    assert sorted(showcase.providers()) == sorted(codes)
+
+
+def test_a_showcase_evidence_that_does_not_exist_is_refused(monkeypatch) -> None:
+    finance = apps.get_app_config("finance")
+    monkeypatch.setattr(
+        finance, "showcase_evidence", {"dues_forgotten": "finance.selectors.dues_arrears"}
+    )
+    with pytest.raises(ImproperlyConfigured, match="dues_forgotten"):
+        showcase.providers()
 
 
 def test_a_fact_that_does_not_exist_stops_the_start(monkeypatch) -> None:

@@ -1,3 +1,3 @@
 """Admin of the members app; one module per part of the domain."""
 
-from . import congress, dual, events, floating, member, records, work  # noqa: F401
+from . import congress, dual, events, floating, member, records, showcase, work  # noqa: F401

@@ -34,7 +34,7 @@ from kit.admin import (
     form_values,
 )
 from kit.masking import mask_citizen_id
-from organizations.models import Organization
+from organizations.models import Compound, Organization
 from organizations.rules import OrganizationKind
 
 from ..models import Member, MemberCategory, PersonalDataAccess
@@ -211,7 +211,10 @@ class MemberAdmin(  # type: ignore[misc]
                     )
                 },
             ),
-            ("工作与居住", {"fields": ("work_unit", "residence_community", "monthly_income")}),
+            (
+                "工作与居住",
+                {"fields": ("work_unit", "residence_community", "compound", "monthly_income")},
+            ),
         ]
         if request.user.is_superuser:
             fieldsets.append(("登录", {"fields": ("user",)}))
@@ -266,6 +269,8 @@ class MemberAdmin(  # type: ignore[misc]
             # Where a member lives is a fact about them, not a scope: any community (the public
             # site lists them all). The community lived in then sees the member too.
             kwargs["queryset"] = organizations.communities()
+        if db_field.name == "compound":  # as the community: where a member lives (checked there)
+            kwargs["queryset"] = Compound.objects.select_related("community")
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def formfield_for_manytomany(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:

@@ -35,6 +35,7 @@ from .records import (
     TransferDirection,
     TransferState,
 )
+from .showcase import ShowcaseApplication, ShowcaseRound, ShowcaseScore
 from .work import (
     DutyPost,
     DutyReview,
@@ -74,6 +75,9 @@ __all__ = [
     "StandingSuspension",
     "TemporaryGroup",
     "TemporaryGroupReport",
+    "ShowcaseApplication",
+    "ShowcaseRound",
+    "ShowcaseScore",
     "TransferDirection",
     "TransferState",
     "DutyPost",

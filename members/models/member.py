@@ -12,7 +12,7 @@ from django.db.models import Q
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from organizations.models import Organization
+from organizations.models import Compound, Organization
 from organizations.rules import COMMUNITY_KINDS, OrganizationKind
 from organizations.scope import People, ScopedQuerySet
 
@@ -201,6 +201,15 @@ class Member(Person):
         limit_choices_to={"kind__in": COMMUNITY_KINDS},
         verbose_name="居住社区",
     )
+    compound = models.ForeignKey(
+        Compound,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="party_residents",
+        verbose_name="居住小区",
+        help_text="居住社区内的小区（社区党建示范小区按它统计居住的党员）。",
+    )
     monthly_income = models.DecimalField(
         "月收入",
         max_digits=10,
@@ -268,6 +277,9 @@ class Member(Person):
         community = self.residence_community if self.residence_community_id else None
         if community is not None and community.kind not in COMMUNITY_KINDS:
             errors["residence_community"] = "居住社区必须是社区党委或社区党总支"
+        compound = self.compound if self.compound_id else None
+        if compound is not None and compound.community_id != self.residence_community_id:
+            errors["compound"] = f"小区“{compound}”不在居住社区内，请先选择其所在社区。"
         if self.branch_id:
             errors.update(self._holder_errors())
         if errors:

@@ -10,6 +10,7 @@ from members.models import EventSignup
 from members.rules import FloatingDirection
 from tests.members import factories as mf
 from tests.members import factories_work as wf
+from tests.organizations import factories as of
 from tests.registries import LOGIN, NO, OK
 
 ACCESS: dict[str, tuple[str, str, str, str, str, str]] = {
@@ -42,6 +43,8 @@ ACCESS: dict[str, tuple[str, str, str, str, str, str]] = {
     "members.standingsuspension":         ("vacd", "vac", "vac", "vac", "",   ""),
     "members.temporarygroup":             ("vacd", "vacd", "vacd", "vacd", "", ""),
     "members.temporarygroupreport":       ("vacd", "vacd", "vacd", "vacd", "", ""),
+    "members.showcaseapplication":        ("vacd", "vac", "vac", "",    "",   ""),
+    "members.showcaseround":              ("vacd", "vac", "v",   "",    "",   ""),
 }  # fmt: skip
 
 
@@ -128,6 +131,12 @@ MAKERS: dict[str, Any] = {
     "members.memberdeed": lambda t, i: wf.MemberDeedFactory(
         member=_in_service(t, i), community=t.community_a
     ),
+    "members.showcaseapplication": lambda t, i: mf.showcase_application(
+        of.CompoundFactory(community=t.community_a), _round(t.sub_district)
+    ),
+    "members.showcaseround": lambda t, i: mf.ShowcaseRoundFactory(
+        sub_district=t.sub_district, year=2030 + i
+    ),
 }
 
 
@@ -145,6 +154,13 @@ def _unit(t: SimpleNamespace, i: int) -> Any:
     return UnitFactory(community=t.community_a, name=f"共建单位{i}")
 
 
+def _round(sub_district: Any) -> Any:
+    from members.models import ShowcaseRound
+
+    found = ShowcaseRound.objects.filter(sub_district=sub_district, year=2025).first()
+    return found or mf.ShowcaseRoundFactory(sub_district=sub_district, year=2025)
+
+
 def objects_the_demo_lacks() -> None:
     """Score sheets, 自行脱党 decisions and access-log rows for members of several organizations."""
     from django.contrib.auth import get_user_model
@@ -152,12 +168,26 @@ def objects_the_demo_lacks() -> None:
     from members.models import Assessment, LapseDecision, Member, PersonalDataAccess
 
     user = get_user_model().objects.get(username="chunhui")
+    _chunhui_application()
     for member in Member.objects.order_by("pk")[:40]:
         Assessment.objects.create(member=member, year=2025)
         LapseDecision.objects.create(
             member=member, condition="dues", decided_on=member.joined_on, decision="correct"
         )
         PersonalDataAccess.objects.create(user=user, member=member, action="view")
+
+
+def _chunhui_application() -> None:
+    """The demo's round has applicants of 和平 and 锦绣; chunhui's own community applies too."""
+    from members.models import ShowcaseRound
+    from organizations.models import Compound
+
+    compound = Compound.objects.filter(community__code="CN-CH").order_by("pk").first()
+    showcase_round = ShowcaseRound.objects.order_by("pk").first()
+    if compound is not None and showcase_round is not None:
+        mf.showcase_application(
+            compound, showcase_round, applied_on=showcase_round.application_deadline
+        )
 
 
 def scope_rows(tree: Any, people: Any, users: Any) -> None:
@@ -170,6 +200,11 @@ def scope_rows(tree: Any, people: Any, users: Any) -> None:
     inflow = {"direction": FloatingDirection.INFLOW, "certificate_checked": True}
     mf.FloatingRecordFactory(member=people.b, placed_in=tree.branch_a, **inflow)
     mf.FloatingRecordFactory(member=people.a, placed_in=tree.branch_b, **inflow)
+    showcase_round = _round(tree.sub_district)
+    for community in (tree.community_a, tree.community_b):
+        mf.showcase_application(of.CompoundFactory(community=community), showcase_round)
+    other = of.OrganizationFactory(kind="sub_district", code="SD-OTHER", name="另一街道党工委")
+    mf.ShowcaseRoundFactory(sub_district=other)  # read by neither community
 
 
 def _community_records(tree: Any, people: Any) -> None:
@@ -267,6 +302,7 @@ PRINTABLES: dict[str, tuple[str, ...]] = {
     "registration_cards":          (OK, OK, OK, OK, OK, LOGIN),
     "review_summary":              (OK, OK, OK, OK, NO, LOGIN),
     "member_record":               (OK, OK, OK, OK, NO, LOGIN),
+    "showcase_evaluation":         (OK, OK, OK, NO, NO, LOGIN),
 }  # fmt: skip
 # A slip is printed again only for a member who has a login (the demo's 党员 dangyuan).
 PRINTABLE_OBJECTS = {"member_login_slips": {"user__isnull": False}}
@@ -364,6 +400,14 @@ DOCUMENTS: dict[str, dict[str, str]] = {
         "sub_district": "yn-",
         "secretary": "ynn",
         "branch": "y-n",
+        "unit": "n-n",
+        "member": "-nn",
+    },
+    "showcase_evaluation": {  # no personal data: like the review summary
+        "superuser": "y--",
+        "sub_district": "yy-",
+        "secretary": "yyn",
+        "branch": "n-n",
         "unit": "n-n",
         "member": "-nn",
     },

@@ -30,6 +30,8 @@ from members.models import (
     RegistrationCampaign,
     Review,
     ReviewHandling,
+    ShowcaseApplication,
+    ShowcaseRound,
     StandingSuspension,
     TemporaryGroup,
     TemporaryGroupReport,
@@ -329,3 +331,21 @@ class RegionalBranchMemberFactory(DjangoModelFactory):
     role = RegionalRole.KEY_ORGANIZATION
     name = factory.Sequence(lambda n: f"成员{n}")
     votes = 15
+
+
+class ShowcaseRoundFactory(DjangoModelFactory):
+    class Meta:
+        model = ShowcaseRound
+
+    year = 2025
+    planned = 2
+    application_deadline = dt.date(2025, 3, 31)
+
+
+def showcase_application(compound: object, showcase_round: object, **kwargs: object) -> object:
+    """An application as the service makes it: with its 18 standards to score."""
+    from members.services.showcase import showcase_application_save
+
+    kwargs.setdefault("applied_on", dt.date(2025, 2, 1))
+    application = ShowcaseApplication(round=showcase_round, compound=compound, **kwargs)
+    return showcase_application_save(application=application, actor=None)

@@ -12,6 +12,7 @@ from tests.registries import LOGIN, NO, OK
 ACCESS: dict[str, tuple[str, str, str, str, str, str]] = {
     #                                    superuser sub_district secretary branch  unit  member
     "organizations.committeemember":      ("vacd", "vacd", "vacd", "v", "",   ""),
+    "organizations.compound":             ("vacd", "vac", "vac", "v",   "",   ""),
     "organizations.jointcommittee":       ("vacd", "vac", "vac", "v",   "",   ""),
     "organizations.organization":         ("vacd", "vac", "vac", "vac", "v",  ""),
     "organizations.organizationaccess":   ("vacd", "v",   "",    "",    "",   ""),
@@ -43,6 +44,7 @@ MAKERS: dict[str, Any] = {
     "organizations.committeemember": lambda t, i: of.CommitteeMemberFactory(
         committee=_community_committee(t), unit=t.unit_a
     ),
+    "organizations.compound": lambda t, i: of.CompoundFactory(community=t.community_a),
     "organizations.jointcommittee": _committee,
     "organizations.organization": _branch,
     "organizations.organizationaccess": lambda t, i: of.OrganizationAccessFactory(
@@ -60,6 +62,7 @@ def scope_rows(tree: Any, people: Any, users: Any) -> None:
         of.PositionFactory(organization=organization)
     for community in (tree.community_a, tree.community_b):
         of.CommitteeMemberFactory(committee=of.JointCommitteeFactory(community=community))
+        of.CompoundFactory(community=community)
 
 
 # tests/test_view_and_document_access.py: this app's custom admin URLs, printables (through

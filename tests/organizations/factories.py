@@ -9,6 +9,7 @@ from factory.django import DjangoModelFactory
 from common.models import Document
 from organizations.models import (
     CommitteeMember,
+    Compound,
     JointCommittee,
     Organization,
     OrganizationAccess,
@@ -94,3 +95,11 @@ class DocumentFactory(DjangoModelFactory):
 
     kind = "organization_tree"
     organization = factory.SubFactory(OrganizationFactory)
+
+
+class CompoundFactory(DjangoModelFactory):
+    class Meta:
+        model = Compound
+
+    name = factory.Sequence(lambda n: f"幸福小区{n}")
+    households = 300
