@@ -51,7 +51,7 @@ class MembersConfig(PartyAppConfig):
                 "memberdeed": "task_alt",
             },
             icon="edit_note",
-            order=25,
+            order=55,  # after the daily ledgers (finance 50), before 两会一化 (58)
         ),
         WorkGroup(
             "两会一化",

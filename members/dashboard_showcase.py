@@ -53,7 +53,7 @@ def _round_todo(user: Any, today: dt.date) -> Todo:
         f"个街道{today.year}年度尚未组织示范小区创建",
         missing,
         reverse("admin:members_showcaseround_add"),
-        f"每个街道每年至少要创建1-2个示范小区（003），应于{due:%m月%d日}前组织",
+        f"每个街道每年至少要创建1-2个示范小区（《党建示范小区意见》），应于{due:%m月%d日}前组织",
     )
 
 
@@ -73,7 +73,7 @@ def _application_todo(user: Any, today: dt.date) -> Todo:
             year=today.year,
             application_deadline__gte=f"{today:%Y-%m-%d}",
         ),
-        "各社区年初申报创建小区（003），截止日期见创建年度",
+        "各社区年初申报创建小区（《党建示范小区意见》），截止日期见创建年度",
         urgent=False,
     )
 
@@ -92,7 +92,7 @@ def _evaluation_todo(user: Any, today: dt.date) -> Todo:
         "个示范小区待年末评审",
         unscored,
         changelist_url("members.showcaseapplication", round__year=today.year, scoring="open"),
-        "示范小区每年年末评选一次：按系统记录预填后逐条评分（003）",
+        "示范小区每年年末评选一次：按系统记录预填后逐条评分（《党建示范小区意见》）",
     )
 
 
@@ -112,6 +112,6 @@ def _inspection_todo(user: Any, today: dt.date) -> Todo:
         changelist_url(
             "members.showcaseapplication", round__year=today.year, naming_state="waiting"
         ),
-        "年底经过区委组织部检查验收后予以命名（003）",
+        "年底经过区委组织部检查验收后予以命名（《党建示范小区意见》）",
         urgent=False,
     )

@@ -27,17 +27,35 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     )
 
 
-# The tests that take longest (a browser, a real worker, a subprocess) go first, so that the two
-# processes of `make test` share them and neither finishes alone behind the other's backlog:
-# xdist hands out tests in collection order, a few at a time (scripts/test.sh, --maxschedchunk).
+# The tests that take longest (a browser, a real worker) go first among the transactional tests,
+# which pytest-django runs after every other database test (Django's order: a transactional test
+# empties the tables after itself), so that the two processes of `make test` share them and
+# neither finishes alone behind the other's backlog: xdist hands out tests in collection order,
+# a few at a time (scripts/test.sh, --maxschedchunk), each process keeping that order.
 SLOW_FIRST = ("browser", "worker")
 
 
+def _is_transactional(item: pytest.Item) -> bool:
+    marker = item.get_closest_marker("django_db")
+    fixtures = getattr(item, "fixturenames", ())
+    return bool(
+        (marker and (marker.kwargs.get("transaction") or marker.kwargs.get("reset_sequences")))
+        or "transactional_db" in fixtures
+        or "live_server" in fixtures
+    )
+
+
+@pytest.hookimpl(trylast=True)  # after pytest-django has put the transactional tests together
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    where = [i for i, item in enumerate(items) if _is_transactional(item)]
+    if not where or where[-1] - where[0] + 1 != len(where):
+        return  # not one block: leave pytest-django's order alone
+
     def slow(item: pytest.Item) -> bool:
         return any(item.get_closest_marker(name) for name in SLOW_FIRST)
 
-    items.sort(key=lambda item: not slow(item))  # a stable sort: each module keeps its order
+    block = items[where[0] : where[-1] + 1]
+    items[where[0] : where[-1] + 1] = sorted(block, key=lambda item: not slow(item))
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -67,6 +85,25 @@ def _celery_eager() -> Any:
     celery_app.conf.task_eager_propagates = True
     yield
     celery_app.conf.task_always_eager = False
+
+
+@pytest.fixture(autouse=True)
+def _migration_seeds(request: pytest.FixtureRequest, django_db_blocker: Any) -> None:
+    """A transactional test starts with the rows the migrations seed (人员类别, the service posts
+    of 001), which the one before it in this process may have emptied with every table."""
+    if _is_transactional(request.node):  # type: ignore[arg-type]
+        with django_db_blocker.unblock():
+            reseed_migration_rows()
+
+
+def reseed_migration_rows() -> None:
+    from importlib import import_module
+
+    from django.apps import apps
+    from django.db import connection
+
+    seeds = import_module("members.migrations.0002_seed_categories_and_post_kinds")
+    seeds.seed(apps, connection.schema_editor())
 
 
 @pytest.fixture(autouse=True)

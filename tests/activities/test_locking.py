@@ -148,7 +148,7 @@ def test_two_members_signing_in_at_once_are_both_counted(monkeypatch, tree) -> N
         ),
         actor=None,
     )  # fmt: skip
-    at = timezone.now().replace(hour=12)
+    at = timezone.localtime().replace(hour=12)  # noon of the meeting's (local) day
 
     def sign_in(member: Any) -> Callable[[], Any]:
         return lambda: meeting_services.attendance_sign_in(

@@ -75,26 +75,13 @@ def results_dir() -> Path:
     return RESULTS_DIR
 
 
-def reseed_migration_rows() -> None:
-    """A transactional test empties every table after itself, the rows that migrations seed
-    included (人员类别, the ten service posts of 001): put them back before the next one."""
-    from importlib import import_module
-
-    from django.apps import apps
-    from django.db import connection
-
-    seeds = import_module("members.migrations.0002_seed_categories_and_post_kinds")
-    seeds.seed(apps, connection.schema_editor())
-
-
 @pytest.fixture
 def demo(transactional_db: None) -> list[Any]:
     """The demo sub-district 城南街道 (its tree), loaded into the live server's (transactional)
     database."""
     from organizations.demo import build
 
-    reseed_migration_rows()
-    return build()
+    return build()  # on the rows the migrations seed (tests/conftest.py: _migration_seeds)
 
 
 @pytest.fixture

@@ -151,7 +151,8 @@ def test_the_first_login_asks_for_a_new_password(secretary_a: Any, members_a: li
     username = member_username(member)
     login = client.post(reverse("portal:login"), {"username": username, "password": password[1]})
     assert login.status_code == 302
-    assert client.get(reverse("portal:me"))["Location"] == reverse("portal:password")
+    asked = client.get(reverse("portal:me"))["Location"]
+    assert asked == f"{reverse('portal:password')}?next=%2Fportal%2Fme%2F"  # and back after
     changed = client.post(
         reverse("portal:password"),
         {"old_password": password[1], "new_password1": "Hongqi-2026-xin",

@@ -67,6 +67,9 @@ def case_form(tree: SimpleNamespace, **changes: str) -> dict[str, Any]:
             "residence_community": str(tree.community_a.pk), "branch": str(tree.branch_a.pk),
             "assessment": "", "steps-TOTAL_FORMS": "0", "steps-INITIAL_FORMS": "0",
             "steps-MIN_NUM_FORMS": "0", "steps-MAX_NUM_FORMS": "1000"}  # fmt: skip
+    for prefix in ("observers", "reports", "assessments"):  # the registers' inlines, left empty
+        data |= {f"{prefix}-TOTAL_FORMS": "0", f"{prefix}-INITIAL_FORMS": "0",
+                 f"{prefix}-MIN_NUM_FORMS": "0", f"{prefix}-MAX_NUM_FORMS": "1000"}  # fmt: skip
     return data | changes
 
 
