@@ -9,6 +9,6 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/system-packages.sh
 source scripts/bootstrap.sh
-# --maxschedchunk: xdist hands each process at most 8 tests at a time, so that no process is left
+# --maxschedchunk: xdist hands each process at most 2 tests at a time, so that no process is left
 # holding a backlog while the other is idle (the slowest tests run first: tests/conftest.py).
-python -m pytest --numprocesses=logical --maxschedchunk=8 "$@"
+python -m pytest --numprocesses=logical --maxschedchunk=2 "$@"
