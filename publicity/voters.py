@@ -51,7 +51,7 @@ class VotersWidget(forms.Widget):
     template_name = "admin/publicity/branchvote/voters.html"
 
     class Media:
-        js = ("publicity/voters.js",)
+        js = ("kit/fetched_list.js", "publicity/voters.js")
         css = {"all": ("activities/attendance.css",)}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

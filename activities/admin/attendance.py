@@ -94,7 +94,7 @@ class AttendanceMarksWidget(forms.Widget):
     template_name = "admin/activities/meeting/attendance_marks.html"
 
     class Media:
-        js = ("activities/attendance.js",)
+        js = ("kit/fetched_list.js", "activities/attendance.js")
         css = {"all": ("activities/attendance.css",)}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

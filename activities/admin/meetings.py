@@ -145,7 +145,7 @@ class AttendanceInline(ScopedTabularInline):
     verbose_name_plural = "出席情况（“全部出席”后逐人修改请假、缺席）"
 
     class Media:
-        js = ("activities/attendance.js",)  # its "全部出席" button
+        js = ("kit/fetched_list.js", "activities/attendance.js")  # its "全部出席" button
         css = {"all": ("activities/attendance.css",)}
 
 

@@ -1,5 +1,6 @@
 /* The meeting add page's attendance list (activities/admin/attendance.py).
-   - The list follows the organization, kind and date: it is fetched again when one changes.
+   - The list follows the organization, kind and date: it is fetched again when one changes
+     (static/kit/fetched_list.js).
    - "全部出席" / "全部缺席" mark every row (those excused stay excused); choosing 请假 puts the
      cursor in the row's reason.
    - The counts (应到, 出席, 请假, 缺席) are shown as the rows are marked.
@@ -8,14 +9,23 @@
 (function () {
   "use strict";
   var SEPARATORS = /[\s、，,；;\u3000]+/;
-  var lastQuery = null;
 
-  function list() { return document.querySelector("[data-attendance-list]"); }
-
-  function rows() {
-    var found = list();
-    return found ? Array.prototype.slice.call(found.querySelectorAll("tr[data-key]")) : [];
-  }
+  // The list and its fetching again (static/kit/fetched_list.js).
+  var attendance = window.partyFetchedList({
+    list: "[data-attendance-list]",
+    fields: { organization: "id_organization", kind: "id_kind", held_on: "id_held_on" },
+    keep: function (row) {
+      var reason = row.querySelector(".attendance-reason");
+      return [checked(row), reason ? reason.value : ""];
+    },
+    restore: function (row, mark) {
+      if (mark[0]) { markRow(row, mark[0]); }
+      var reason = row.querySelector(".attendance-reason");
+      if (reason && mark[1]) { reason.value = mark[1]; }
+    },
+    changed: summarize
+  });
+  var list = attendance.list, rows = attendance.rows;
 
   function checked(row) {
     var input = row.querySelector("input[type=radio]:checked");
@@ -50,46 +60,6 @@
       if (!row.hasAttribute("data-excused")) { markRow(row, status); }
     });
     summarize();
-  }
-
-  function value(id) {
-    var field = document.getElementById(id);
-    return field ? field.value : "";
-  }
-
-  function currentQuery() {
-    return new URLSearchParams({
-      organization: value("id_organization"), kind: value("id_kind"), held_on: value("id_held_on")
-    }).toString();
-  }
-
-  function reload() {
-    var current = list();
-    if (!current) { return; }
-    var query = currentQuery();
-    if (query === lastQuery) { return; }
-    lastQuery = query;
-    fetch(current.getAttribute("data-source") + "?" + lastQuery, { credentials: "same-origin" })
-      .then(function (response) { return response.ok ? response.text() : Promise.reject(response); })
-      .then(function (html) {
-        // What was marked meanwhile stays marked (a row still on the new list keeps its mark).
-        var kept = {};
-        rows().forEach(function (row) {
-          var reason = row.querySelector(".attendance-reason");
-          kept[row.getAttribute("data-key")] = [checked(row), reason ? reason.value : ""];
-        });
-        var old = list();
-        if (old) { old.outerHTML = html; }
-        rows().forEach(function (row) {
-          var mark = kept[row.getAttribute("data-key")];
-          if (!mark) { return; }
-          if (mark[0]) { markRow(row, mark[0]); }
-          var reason = row.querySelector(".attendance-reason");
-          if (reason && mark[1]) { reason.value = mark[1]; }
-        });
-        summarize();
-      })
-      .catch(function () { /* the list stays; saving checks it again */ });
   }
 
   function pasteReport() {
@@ -158,8 +128,6 @@
         if (reason && !reason.value) { reason.focus(); }
       }
       summarize();
-    } else if (target.id === "id_kind" || target.id === "id_held_on" || target.id === "id_organization") {
-      reload();
     }
   });
 
@@ -189,14 +157,9 @@
   function start() {
     addInlineButton();
     if (!list()) { return; }
-    lastQuery = currentQuery();  // the list shown is this one's (the picker's start is no change)
+    attendance.start();
     addPasteButton();
     summarize();
-    // The organization is picked with select2 (the admin's autocomplete), which tells jQuery
-    // listeners only.
-    if (window.django && window.django.jQuery) {
-      window.django.jQuery("#id_organization").on("change", reload);
-    }
   }
 
   if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", start); }
