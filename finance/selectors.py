@@ -226,39 +226,17 @@ def member_month_dues(member: Member, month: dt.date) -> LedgerLine:
     return rows[0].line
 
 
-# --- one member's own dues (the member portal) ----------------------------------------------------
-@dataclass(frozen=True)
-class MemberDues:
-    """What a member sees of their own dues: this year's 核定 (or, without one, what the ledger's
-    rule says this month), their payments (reversed ones left out) and the months unpaid."""
-
-    year: int
-    assessment: DuesAssessment | None
-    month_line: LedgerLine
-    payments: list[DuesPayment]
-    standing: DuesStanding
-
-    @property
-    def paid_months(self) -> list[dt.date]:
-        dues = (p.period for p in self.payments if p.kind == PaymentKind.DUES)
-        return sorted({period for period in dues if period.year == self.year})
-
-    @property
-    def unsettled_months(self) -> tuple[dt.date, ...]:
-        return self.standing.arrears.unsettled if self.standing.arrears else ()
+# --- one member's payments (the member portal's 交纳记录; its dues are member_dues_page's) -------
+def member_payment_list(member: Member, *, limit: int = 24) -> list[DuesPayment]:
+    """The member's latest payments (reversed ones left out), newest first."""
+    found = DuesPayment.objects.standing().filter(member=member)
+    return list(found.order_by("-period", "-paid_on")[:limit])
 
 
-def member_dues_get(member: Member, as_of: dt.date, *, payments: int = 24) -> MemberDues:
-    """One member's dues on `as_of`, through the computation every list reads (dues_standing)."""
-    assessment = DuesAssessment.objects.filter(member=member, year=as_of.year).first()
-    recent = list(
-        DuesPayment.objects.standing()
-        .filter(member=member)
-        .order_by("-period", "-paid_on")[:payments]
-    )
-    standing = dues_standing([member.pk], as_of).get(member.pk, DuesStanding())
-    line = member_month_dues(member, as_of.replace(day=1))
-    return MemberDues(as_of.year, assessment, line, recent, standing)
+def paid_months(payments: list[DuesPayment], year: int) -> list[dt.date]:
+    """The months of `year` the payments pay (a month paid ahead of the page's span too)."""
+    dues = (p.period for p in payments if p.kind == PaymentKind.DUES)
+    return sorted({period for period in dues if period.year == year})
 
 
 # --- arrears: one computation, read by the arrears list, the 自行脱党 flags and 量化考核 ----------------

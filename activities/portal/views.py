@@ -23,7 +23,7 @@ from common.admin import document_file_response
 from common.documents import document_request
 from common.models import Document, DocumentStatus
 from common.reportcenter import error_reason
-from finance.selectors import member_dues_get
+from finance.selectors import member_dues_page, member_payment_list, paid_months
 from kit.admin import error_text
 from members.models import CommunityEvent, Member
 from members.selectors import dual as member_selectors
@@ -272,7 +272,11 @@ def _me_context(member: Member, claim_form: PostClaimForm | None) -> dict[str, A
     today = timezone.localdate()
     context = {"title": "我的党员信息", "member": member, **selectors.member_page(member)}
     context["cards"] = [(card, _label(card.period)) for card in context.pop("card_list")]
-    context["dues"] = member_dues_get(member, today)
+    # The same computation as the admin's 党费 page: what is owed is the unpaid months only (a
+    # month paid late is no longer owed, though a run of six stays flagged until decided).
+    context["dues"] = member_dues_page(member, year=today.year, today=today)
+    context["payments"] = member_payment_list(member)
+    context["paid_months"] = paid_months(context["payments"], today.year)
     context["attendances"] = member_attendance_list(member.pk)
     year_start = today.replace(month=1, day=1)
     context["attendance_year"] = attendance_summary([member.pk], year_start, today).get(member.pk)

@@ -199,3 +199,38 @@ def test_a_member_cannot_cancel_another_members_sign_up(
     assert client.post(reverse("portal:me_signup_cancel", args=[event.pk])).status_code == 404
     assert EventSignup.objects.filter(event=event, member=people.other).exists()
     assert client.get(reverse("portal:me_signup_cancel", args=[event.pk])).status_code == 405
+
+
+def test_the_portal_owes_only_the_months_unpaid_as_the_dues_page_does(tree: Any) -> None:
+    """Eight months unpaid after the branch's first payment, the last two then paid late: the
+    member's page says six months are owed (the admin's 党费 page's computation), not eight, and
+    lists neither month paid late among them."""
+    import re
+
+    from finance import selectors as dues_selectors
+
+    def back(months: int) -> dt.date:
+        first = timezone.localdate().replace(day=1)
+        index = first.year * 12 + first.month - 1 - months
+        return dt.date(index // 12, index % 12 + 1, 1)
+
+    user = UserFactory(username="yiyi", is_staff=False)
+    member = MemberFactory(
+        name="乙一", branch=tree.branch_a, user=user, joined_on=dt.date(2010, 7, 1),
+        categories=["in_service"], monthly_income=Decimal("4000"),
+    )  # fmt: skip
+    DuesPaymentFactory(member=member, period=back(9), paid_on=back(9) + dt.timedelta(days=4))
+    late = [back(2), back(1)]
+    for period in late:
+        DuesPaymentFactory(member=member, period=period, paid_on=timezone.localdate())
+    page = dues_selectors.member_dues_page(
+        member, year=timezone.localdate().year, today=timezone.localdate()
+    )
+    assert page.arrears_months == tuple(back(k) for k in range(8, 2, -1))  # the six unpaid
+    text = client_of(user).get(ME).content.decode()
+    owed = re.search(r"<dt>欠缴</dt><dd>(.*?)</dd>", text, re.S)
+    assert owed is not None
+    assert "6个月未交" in owed.group(1)
+    for period in late:
+        assert f"{period.year}年{period.month}月" not in owed.group(1)
+    assert f"{back(3).year}年{back(3).month}月" in owed.group(1)
