@@ -58,6 +58,7 @@ class MembersConfig(PartyAppConfig):
             {
                 "delegateconference": "how_to_vote",
                 "delegateelection": "ballot",
+                "delegatenominee": "person_remove",
                 "regionalbranch": "hub",
             },
             icon="account_tree",

@@ -2,8 +2,9 @@
 the vacant seats), what the records say of a nominee, and the terms ending soon.
 
 A seat is left only on a dated record (rules.seat_left): the transfer out received
-(Member.transferred_out_on) or, for a seat held as a resident, the 迁出 recorded on the member's
-报到登记 with the community (Registration.ended_on). A delegate with neither is seated."""
+(Member.transferred_out_on); for a seat held as a resident, the 迁出 recorded on the member's
+报到登记 with the community (Registration.ended_on); or the departure the secretary recorded on
+the delegate (DelegateNominee.left_on: 迁出, 调离, 去世, 辞去). A delegate with none is seated."""
 
 from __future__ import annotations
 
@@ -115,6 +116,8 @@ def delegate_lists(conferences: list[DelegateConference]) -> dict[int, list[Dele
             elected_on=election.held_on,
             transferred_out_on=nominee.member.transferred_out_on,
             moved_out_on=moved.get((nominee.member_id, community_id)),
+            departed_on=nominee.left_on,
+            departure_reason=nominee.left_reason,
         )
         found[election.conference_id].append(
             Delegate(
