@@ -289,7 +289,9 @@ class DelegateResource(RowNumberedResource):
                 error := votes_error(instance.votes, election.voters)
             ):
                 errors.setdefault("votes", error)
-        exclude = set(errors) | ({"election"} if new_election else set())
+        exclude = set(errors) | ({"election"} if new_election or election is None else set())
+        if "member__citizen_id" in errors or "member__name" in errors:
+            exclude.add("member")
         try:
             instance.full_clean(exclude=exclude, validate_unique=not new_election)
         except ValidationError as error:
