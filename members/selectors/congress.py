@@ -175,6 +175,29 @@ def _table(conference: DelegateConference, delegates: list[Delegate], day: dt.da
     return SeatTable(conference, day, list(groups.values()))
 
 
+def conferences_in_year(
+    conferences: DelegateConferenceQuerySet, year: int
+) -> list[DelegateConference]:
+    """The conferences whose term runs on some day of `year` (one query)."""
+    first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    found = conferences.filter(term_starts_on__lte=last, term_ends_on__gte=first)
+    return list(found.select_related("community").order_by("community__code", "term_starts_on"))
+
+
+def seat_tables_in_year(
+    conferences: list[DelegateConference], year: int, today: dt.date
+) -> list[SeatTable]:
+    """Each conference's seats as of the year's last day (today in a year not yet over), or
+    its term's last day when the term ended in the year (three queries)."""
+    delegates = delegate_lists(conferences)
+    tables = []
+    for conference in conferences:
+        day = min(dt.date(year, 12, 31), today, conference.term_ends_on)
+        day = max(day, conference.term_starts_on)
+        tables.append(_table(conference, delegates[conference.pk], day))
+    return tables
+
+
 def seated_delegates(community_id: int, day: dt.date) -> list[Delegate]:
     """The delegates of the community's conference whose term covers `day`, seated on it."""
     conference = DelegateConference.objects.filter(community_id=community_id).on(day).first()
