@@ -196,3 +196,16 @@ def test_the_preview_masks_the_id_for_a_user_who_sees_it_masked(
     assert mask_citizen_id(citizen_id) in masked
     assert citizen_id not in masked
     assert not DelegateNominee.objects.exists()  # a preview writes nothing
+
+
+def test_the_command_imports_and_refuses_in_chinese(
+    setting: SimpleNamespace, secretary_a: Any, tmp_path: Path, capsys: Any
+) -> None:
+    from django.core.management import CommandError, call_command
+
+    path = write(tmp_path / "d.xlsx", [_row(NAME_B, setting.wang, 30)])
+    with pytest.raises(CommandError, match="代表选举表有2处错误，没有导入任何数据"):
+        call_command("import_delegates", str(path), "--user", "secretary_a")
+    call_command("import_delegates", str(path))
+    assert "新增 1 名候选人" in capsys.readouterr().out
+    assert DelegateNominee.objects.get().member == setting.wang

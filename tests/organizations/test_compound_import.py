@@ -94,3 +94,16 @@ def test_the_admin_offers_the_template_with_the_communities(
     codes = [row[0] for row in book.worksheets[-1].iter_rows(values_only=True)]
     assert "SD-A" in codes
     assert "SD-B" not in codes
+
+
+def test_the_command_imports_within_the_user_s_scope(
+    tree: SimpleNamespace, secretary_a: Any, tmp_path: Path, capsys: Any
+) -> None:
+    from django.core.management import CommandError, call_command
+
+    path = write(tmp_path / "c.xlsx", [["SD-B", "乙小区", 100, ""]])
+    with pytest.raises(CommandError, match="小区表有1处错误，没有导入任何数据"):
+        call_command("import_compounds", str(path), "--user", "secretary_a")
+    assert "第2行: 所在社区“SD-B”不存在或不在您的管理范围内" in capsys.readouterr().err
+    call_command("import_compounds", str(path))
+    assert "新增 1 个小区" in capsys.readouterr().out
