@@ -286,9 +286,9 @@ class DelegateResource(RowNumberedResource):
                     column = next((a for a, f in ELECTION_FIELDS.items() if f == key), None)
                     errors.setdefault(column or NON_FIELD_ERRORS, messages[0])
             if instance.votes is not None and (
-                error := votes_error(instance.votes, election.voters)
+                too_many := votes_error(instance.votes, election.voters)
             ):
-                errors.setdefault("votes", error)
+                errors.setdefault("votes", too_many)
         exclude = set(errors) | ({"election"} if new_election or election is None else set())
         if "member__citizen_id" in errors or "member__name" in errors:
             exclude.add("member")

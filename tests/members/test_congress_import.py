@@ -59,7 +59,7 @@ def setting(tree: SimpleNamespace, superuser: Any) -> SimpleNamespace:
     )
 
 
-def _row(conference: str, member: Any, votes: int, **overrides: Any) -> list[Any]:
+def _row(conference: str, member: Any, votes: Any, **overrides: Any) -> list[Any]:
     values = {
         "党员代表会议": conference, "席位类别": "社区直管党员", "选举日期": "2025-06-20",
         "补选": "否", "参加投票人数": 40, "姓名": member.name,

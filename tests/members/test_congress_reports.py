@@ -23,7 +23,7 @@ HELD = dt.date(2025, 6, 20)
 
 @pytest.fixture
 def conference(tree: SimpleNamespace, superuser: Any) -> Any:
-    conference = mf.DelegateConferenceFactory(
+    conference: Any = mf.DelegateConferenceFactory(
         community=tree.community_a, name="甲社区第一届党员代表会议",
         term_starts_on=dt.date(2025, 7, 1), term_ends_on=dt.date(2030, 6, 30),
     )  # fmt: skip

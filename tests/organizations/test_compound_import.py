@@ -38,7 +38,10 @@ def run(path: Path, user: Any) -> tuple[Any, list[str]]:
 def test_a_good_file_imports_and_again_changes_nothing(
     tree: SimpleNamespace, secretary_a: Any, tmp_path: Path
 ) -> None:
-    rows = [["SD-A", "和平里", 860, "和平路18号"], ["甲社区党委", "锦绣家园", "", ""]]
+    rows: list[list[Any]] = [
+        ["SD-A", "和平里", 860, "和平路18号"],
+        ["甲社区党委", "锦绣家园", "", ""],
+    ]
     path = write(tmp_path / "c.xlsx", rows)
     _, errors = run(path, secretary_a)
     assert errors == []
@@ -67,7 +70,7 @@ def test_a_community_outside_the_scope_is_refused_and_nothing_written(
 def test_a_bad_row_says_why_and_nothing_is_written(
     tree: SimpleNamespace, secretary_a: Any, tmp_path: Path
 ) -> None:
-    rows = [["SD-A", "和平里", 860, ""], ["SD-A", "", "八百", ""]]
+    rows: list[list[Any]] = [["SD-A", "和平里", 860, ""], ["SD-A", "", "八百", ""]]
     _, errors = run(write(tmp_path / "c.xlsx", rows), secretary_a)
     assert errors == ["第3行: 小区名称不能为空", "第3行: 户数“八百”应为不小于0的整数"]
     assert not Compound.objects.exists()
