@@ -16,6 +16,7 @@ from kit.printables import (
     HALF_YEAR,
     ORGANIZATION,
     PERIOD,
+    YEAR,
     Job,
     PdfRenderer,
     Printable,
@@ -53,6 +54,7 @@ SCREENING_BOOKS = {
     SCREENING_ROLL: "电化教育党员花名册",
 }
 CONGRESS_SESSION_RECORD = "congress_session_record"
+CONGRESS_SESSION_RECORDS = "congress_session_records"
 MEETING = object_param("meeting", "会议", "activities.Meeting")
 # The years a 统计日 or a year may name (the same bounds as the year field of the page).
 AS_OF_FIRST, AS_OF_LAST = dt.date(2000, 1, 1), dt.date(2100, 12, 31)
@@ -79,7 +81,10 @@ def sign_in_sheet_context(job: Job) -> dict[str, Any]:
 def meeting_record_context(job: Job) -> dict[str, Any]:
     """会议记录: the meeting's details, attendance, minutes and decisions (or that it was not
     held for want of its quorum)."""
-    meeting = job["meeting"]
+    return _meeting_record(job["meeting"], job.today)
+
+
+def _meeting_record(meeting: Meeting, today: Any) -> dict[str, Any]:
     attendances = _attendance(meeting)
     by_status: dict[str, list[str]] = {status: [] for status in AttendanceStatus.values}
     for attendance in attendances:
@@ -92,26 +97,50 @@ def meeting_record_context(job: Job) -> dict[str, Any]:
         "excused": by_status[AttendanceStatus.EXCUSED],
         "guests": [a.name for a in attendances if a.is_guest],
         "material_sent": [a.name for a in attendances if a.material_sent],
-        "printed_on": job.today,
+        "printed_on": today,
     }
 
 
 def congress_session_context(job: Job) -> dict[str, Any]:
     """党员代表会议记录: the session's record with its conference, the delegates seated that day
     (the quorum's base: more than half of them present) and its resolutions."""
+    meeting = job["meeting"]
+    if meeting.kind != MeetingKind.CONGRESS_SESSION:
+        raise PrintError("请选择一次党员代表会议。")
+    record = _session_record(meeting, job.today)
+    if record is None:
+        raise PrintError(f"{meeting.organization}在会议当日没有任期内的党员代表会议。")
+    return {**record, "title": "党员代表会议记录", "records": [record]}
+
+
+def _session_record(meeting: Meeting, today: Any) -> dict[str, Any] | None:
     from members.selectors.congress import seat_table
 
     from .selectors.meetings import conference_of
 
-    meeting = job["meeting"]
-    if meeting.kind != MeetingKind.CONGRESS_SESSION:
-        raise PrintError("请选择一次党员代表会议。")
     conference = conference_of(meeting)
     if conference is None:
-        raise PrintError(f"{meeting.organization}在会议当日没有任期内的党员代表会议。")
+        return None
     table = seat_table(conference, meeting.held_on)
-    return {**meeting_record_context(job), "title": "党员代表会议记录",
-            "conference": conference, "table": table}  # fmt: skip
+    return {**_meeting_record(meeting, today), "conference": conference, "table": table}
+
+
+def congress_session_records_context(job: Job) -> dict[str, Any]:
+    """党员代表会议记录 from the report center: every session of the year held by the chosen
+    community (or the communities below the chosen organization) that the reader sees, in date
+    order, each with the delegates seated on its day."""
+    year = job.given_year()
+    ids = Organization.objects.descendant_ids([job["organization"].pk])
+    sessions = (
+        readable(Meeting.objects.all(), job.reader)
+        .filter(kind=MeetingKind.CONGRESS_SESSION, organization_id__in=ids, held_on__year=year)
+        .select_related("organization")
+        .order_by("held_on", "organization__code")
+    )
+    records = [r for m in sessions if (r := _session_record(m, job.today)) is not None]
+    return {"title": "党员代表会议记录", "organization": job["organization"],
+            "period": f"{year}年", "records": records, "printed_on": job.today,
+            "none": f"{job['organization'].name}在{year}年没有党员代表会议的记录。"}  # fmt: skip
 
 
 def ledger_meetings(organization: Organization, year: int, *, reader: Any) -> list[Meeting]:
@@ -274,6 +303,13 @@ PRINTABLES = [
         renderers={"pdf": PdfRenderer("reports/activities_congress_session.html")},
         filename=lambda job: _meeting_name(job, "党员代表会议记录"),
         organization_of=lambda meeting: meeting.organization,
+    ),
+    Printable(
+        # The year's sessions from the report center: a community (or those below) and a year.
+        CONGRESS_SESSION_RECORDS, "党员代表会议记录", permission="activities.view_meeting",
+        prints_people=True, params=(ORGANIZATION, YEAR), select=congress_session_records_context,
+        renderers={"pdf": PdfRenderer("reports/activities_congress_session.html")},
+        filename=lambda job: f"党员代表会议记录-{job['organization'].name}-{job.period}年",
     ),
     Printable(
         # Meetings and their counts, no names: whoever sees the organization's meetings.

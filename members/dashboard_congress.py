@@ -35,7 +35,9 @@ def congress_panel(request: HttpRequest) -> Panel | None:
             "个党员代表席位空缺，待补选",
             vacant,
             changelist_url("members.delegateconference"),
-            where or "代表组织关系转出或迁出本社区即离任，席位空缺至补选产生新代表",
+            where
+            or "代表组织关系转出、迁出本社区、调离、去世或辞去即离任（在“党员代表”中登记离任），"
+            "席位空缺至补选产生新代表",
         ),
         Todo(
             f"届任期将在{days}天内届满，请筹备换届选举",

@@ -1,6 +1,7 @@
 """The demo's 两会一化 in 春晖社区 (CN-CH): the 党员代表会议 of this term with its delegates elected
 by group (one nominee of the direct group not elected), ONE seat vacant because its delegate's
-transfer out was received after the election, and the 区域化党总支 of 7 elected by the delegates.
+transfer out was received after the election, one delegate who moved away (the departure the
+secretary recorded) replaced by a by-election, and the 区域化党总支 of 7 elected by the delegates.
 The session itself is a meeting (activities/demo_congress.py).
 
 Every write goes through the services (which check each delegate's group and the majority), so
@@ -28,7 +29,7 @@ from .models import (
     RegionalBranch,
     RegionalBranchMember,
 )
-from .rules import Category, DelegateGroup, FloatingDirection, RegionalRole
+from .rules import Category, DelegateGroup, DepartureReason, FloatingDirection, RegionalRole
 from .services import congress as services
 from .services.records import membership_transfer_receive
 
@@ -62,6 +63,7 @@ def build() -> list[Any]:
     held_on = start - dt.timedelta(days=20)
     chosen = _elect_all(conference, held_on, actor)
     _one_leaves(chosen[DelegateGroup.DIRECT][0], actor, today)
+    _one_moves_away(conference, chosen[DelegateGroup.DIRECT][1], actor, today)
     _regional_branch(conference, chosen, actor)
     return []
 
@@ -181,6 +183,47 @@ def _one_leaves(member: Member, actor: Any, today: dt.date) -> None:
     )
     membership_transfer_receive(
         transfer=transfer, actor=actor, received_on=issued + dt.timedelta(days=12)
+    )
+
+
+def _one_moves_away(
+    conference: DelegateConference, member: Member, actor: Any, today: dt.date
+) -> None:
+    """A directly managed delegate moves out of the community, keeping the branch (no transfer,
+    no 报到登记 to end): the secretary records the departure, and a by-election a month later
+    elects the nominee who had missed a seat at the election."""
+    nominee = DelegateNominee.objects.get(election__conference=conference, member=member)
+    nominee.left_on, nominee.left_reason = (
+        today - dt.timedelta(days=150),
+        DepartureReason.MOVED_AWAY,
+    )
+    nominee.left_note = "迁往外区居住，组织关系仍在本社区党支部"
+    services.delegate_departure_save(nominee=nominee, actor=actor)
+    runner_up = (
+        DelegateNominee.objects.filter(
+            election__conference=conference, election__group=DelegateGroup.DIRECT
+        )
+        .exclude(pk__in=DelegateNominee.objects.elected().values("pk"))
+        .select_related("member")
+        .order_by("pk")
+        .first()
+    )
+    if runner_up is None:
+        return
+    by_election = services.delegate_election_save(
+        election=DelegateElection(
+            conference=conference,
+            group=DelegateGroup.DIRECT,
+            is_by_election=True,
+            held_on=nominee.left_on + dt.timedelta(days=30),
+            voters=48,
+            note="补选迁出代表的席位",
+        ),  # fmt: skip
+        actor=actor,
+    )
+    services.delegate_nominee_save(
+        nominee=DelegateNominee(election=by_election, member=runner_up.member, votes=40),
+        actor=actor,
     )
 
 

@@ -27,7 +27,7 @@ from kit.printables import (
 )
 from organizations.models import Organization
 
-from .models import ActivityRecord, Member, Review
+from .models import ActivityRecord, DelegateConference, Member, Review
 from .rules import ReviewGrade
 from .selectors import dual as dual_selectors
 from .selectors.lapse import LAPSE_REPORT_HEADERS, self_lapse_report
@@ -49,6 +49,7 @@ LOGIN_SLIPS = "member_login_slips"
 STATISTICS = "party_statistics"
 MEMBER_RECORD = "member_record"
 DELEGATE_LIST = "delegate_list"
+DELEGATE_LISTS = "delegate_lists"
 SHOWCASE_EVALUATION = "showcase_evaluation"
 
 
@@ -286,7 +287,27 @@ def delegate_list_context(job: Job) -> dict[str, Any]:
     table = seat_table(conference, job.today)
     return {"title": "党员代表名单", "organization": conference.community,
             "period": f"{conference.term_starts_on:%Y年%m月}—{conference.term_ends_on:%Y年%m月}",
-            "conference": conference, "table": table, "printed_on": job.today}  # fmt: skip
+            "sheets": [{"conference": conference, "table": table}],
+            "printed_on": job.today}  # fmt: skip
+
+
+def delegate_lists_context(job: Job) -> dict[str, Any]:
+    """党员代表名单 from the report center: the conferences of the chosen community (or of the
+    communities below the chosen organization) whose term runs in the year, each as of the
+    year's last day, or today in the current year, or the term's last day if it ended first."""
+    from .selectors.congress import conferences_in_year, seat_tables_in_year
+
+    year = job.given_year()
+    conferences = conferences_in_year(
+        _under(DelegateConference.objects.all(), job, "community_id"), year
+    )
+    sheets = [
+        {"conference": t.conference, "table": t}
+        for t in seat_tables_in_year(conferences, year, job.today)
+    ]
+    return {"title": "党员代表名单", "organization": job["organization"],
+            "period": f"{year}年", "sheets": sheets, "printed_on": job.today,
+            "none": f"{job['organization'].name}在{year}年没有任期内的党员代表会议。"}  # fmt: skip
 
 
 PRINTABLES = [
@@ -392,6 +413,13 @@ PRINTABLES = [
         renderers={"pdf": PdfRenderer("reports/members/delegate_list.html")},
         filename=lambda job: f"党员代表名单-{job['conference'].name}",
         organization_of=lambda conference: conference.community,
+    ),
+    Printable(
+        # The same list from the report center: a community (or those below) and a year.
+        DELEGATE_LISTS, "党员代表名单", permission="members.view_delegateconference",
+        prints_people=True, params=(ORGANIZATION, YEAR), select=delegate_lists_context,
+        renderers={"pdf": PdfRenderer("reports/members/delegate_list.html")},
+        filename=lambda job: f"党员代表名单-{job['organization'].name}-{job.period}年",
     ),
 ]  # fmt: skip
 

@@ -915,9 +915,23 @@ class RegionalRole(models.TextChoices):
     IN_SERVICE = "in_service", "在职党员代表"
 
 
+class DepartureReason(models.TextChoices):
+    """Why a delegate left the seat, as the secretary records it on the delegate (the
+    departures no other record dates: a directly managed member who moves away keeps their
+    branch and has no 报到登记 to end)."""
+
+    MOVED_AWAY = "moved_away", "迁出"
+    REASSIGNED = "reassigned", "调离"
+    DECEASED = "deceased", "去世"
+    RESIGNED = "resigned", "辞去代表职务"
+
+
 class SeatLeaving(models.TextChoices):
     TRANSFERRED_OUT = "transferred_out", "组织关系转出"
     MOVED_AWAY = "moved_away", "迁出本社区"
+    REASSIGNED = DepartureReason.REASSIGNED.value, "调离"
+    DECEASED = DepartureReason.DECEASED.value, "去世"
+    RESIGNED = DepartureReason.RESIGNED.value, "辞去代表职务"
 
 
 def seats_error(seats: dict[str, int], maximum: int) -> str | None:
@@ -990,18 +1004,37 @@ def seat_left(
     elected_on: dt.date,
     transferred_out_on: dt.date | None,
     moved_out_on: dt.date | None,
+    departed_on: dt.date | None = None,
+    departure_reason: str = "",
 ) -> tuple[dt.date, str] | None:
     """When and why a delegate left the seat, from the dated records only: the transfer out
-    received (any group), or, for a seat held as a resident (居住在辖区的在职党员), the recorded
-    迁出 from the community. A record dated before the election does not count (the seat was won
-    after it); no record: the delegate is seated."""
+    received (any group); for a seat held as a resident (居住在辖区的在职党员), the recorded
+    迁出 from the community; and the departure the secretary recorded on the delegate (any
+    group: 迁出, 调离, 去世, 辞去, with its date). The earliest counts. A record dated before the
+    election does not count (the seat was won after it); no record: the delegate is seated."""
     found = []
     if transferred_out_on is not None and transferred_out_on >= elected_on:
         found.append((transferred_out_on, SeatLeaving.TRANSFERRED_OUT.value))
     resident = group == DelegateGroup.IN_SERVICE
     if resident and moved_out_on is not None and moved_out_on >= elected_on:
         found.append((moved_out_on, SeatLeaving.MOVED_AWAY.value))
+    if departed_on is not None and departure_reason and departed_on >= elected_on:
+        found.append((departed_on, SeatLeaving(departure_reason).value))
     return min(found) if found else None
+
+
+def departure_error(
+    left_on: dt.date, *, elected_on: dt.date, term_ends_on: dt.date, today: dt.date
+) -> str | None:
+    """A recorded departure lies between the election and the term's end, and has happened
+    (it is recorded after the fact, never ahead)."""
+    if left_on < elected_on:
+        return f"离任日期不能早于当选日期（{elected_on:%Y-%m-%d}）。"
+    if left_on > term_ends_on:
+        return f"离任日期晚于本届任期届满日期（{term_ends_on:%Y-%m-%d}），任期届满即卸任，无需登记离任。"
+    if left_on > today:
+        return "离任日期不能晚于今天：离任在发生后登记。"
+    return None
 
 
 def is_seated_on(day: dt.date, *, elected_on: dt.date, left_on: dt.date | None) -> bool:

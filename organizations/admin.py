@@ -38,7 +38,7 @@ from .models import (
     Position,
     Unit,
 )
-from .resources import OrganizationResource
+from .resources import CompoundResource, OrganizationResource
 from .rules import PositionTitle
 from .scope import scope_of
 from .selectors import organization_forest_get
@@ -201,10 +201,11 @@ class UnitAdmin(ScopedHistoryAdmin):
 
 
 @admin.register(Compound)
-class CompoundAdmin(ScopedHistoryAdmin):
+class CompoundAdmin(SpreadsheetAdminMixin, ImportExportMixin, ScopedHistoryAdmin):  # type: ignore[misc]
     """小区 of the communities; the party members living in one are listed from the members app
-    (党员 → 居住小区), which this app does not know."""
+    (党员 → 居住小区), which this app does not know. 导入/导出: the communities' list of 小区."""
 
+    resource_classes = [CompoundResource]
     model_services = Services("compound", services.compound_save)
     list_display = ("name", "community", "households", "address")
     search_fields = ("name", "community__name")

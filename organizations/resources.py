@@ -12,21 +12,23 @@ import dataclasses
 from typing import Any
 
 from django.db import models
-from import_export import fields
+from import_export import fields, widgets
 
 from kit.imports import (
     CodeWidget,
     DateWidget,
     LabelWidget,
+    OrganizationIndex,
+    OrganizationWidget,
     RowNumberedResource,
     TemplateColumn,
     cell_text,
     column,
 )
 
-from .models import Organization
+from .models import Compound, Organization
 from .rules import COMMUNITY_KINDS, OrganizationKind
-from .services import organization_save
+from .services import compound_save, organization_save
 
 ORGANIZATION_HEADERS: tuple[str, ...] = ("组织代码", "名称", "组织类型", "上级组织代码", "成立日期")
 
@@ -152,3 +154,119 @@ def _parents_first(rows: list[Organization]) -> list[Organization]:
         ordered.append(node)
         stack += sorted(by_parent.get(node.pk, []), key=lambda o: o.code, reverse=True)
     return ordered
+
+
+# --- 小区 (the compounds of the communities, 003 社区党建示范小区) -------------------------------
+COMPOUND_HEADERS: tuple[str, ...] = ("所在社区", "小区名称", "户数", "地址")
+
+
+class HouseholdsWidget(widgets.Widget):
+    """户数: a whole number, or empty when not known."""
+
+    def template_help(self) -> dict[str, Any]:
+        return {"format": "不小于0的整数（不知道可不填）"}
+
+    def clean(self, value: Any, row: Any = None, **kwargs: Any) -> int | None:
+        text = cell_text(value)
+        if not text:
+            return None
+        if not text.isdigit():
+            raise ValueError(f"户数“{text}”应为不小于0的整数")
+        return int(text)
+
+    def render(self, value: Any, obj: Any = None, **kwargs: Any) -> str:
+        return "" if value is None else str(value)
+
+
+class CompoundResource(RowNumberedResource):
+    """小区. The key is (所在社区, 小区名称); the community is named by its code or exact name
+    among those the importing user manages. Pass user= to import and export within its scope."""
+
+    HEADERS = COMPOUND_HEADERS
+    unit = "个小区"
+    title = "小区"
+
+    community = column(
+        "community", "所在社区", OrganizationWidget("所在社区", kind="社区党委或社区党总支")
+    )
+    name = column("name", "小区名称")
+    households = column("households", "户数", HouseholdsWidget())
+    address = column("address", "地址")
+
+    class Meta:
+        model = Compound
+        fields = ("community", "name", "households", "address")
+        import_order = fields
+        export_order = fields
+        import_id_fields = ("community", "name")
+        skip_unchanged = True
+        report_skipped = True
+        clean_model_instances = True
+        use_transactions = True
+
+    TEMPLATE_COLUMNS: dict[str, dict[str, Any]] = {
+        "小区名称": {
+            "required": True,
+            "example": "和平里",
+            "note": "同一社区内不能重名；导入时按社区和名称查找：已有的更新，没有的新建",
+        },
+        "户数": {"example": "860"},
+        "地址": {"example": "和平路18号"},
+    }
+
+    def __init__(self, user: Any = None, **kwargs: Any) -> None:
+        super().__init__(user=user, **kwargs)
+        self._communities: OrganizationIndex | None = None
+
+    def community_index(self) -> OrganizationIndex:
+        """The communities the user may keep compounds of, loaded once."""
+        if self._communities is None:
+            found = Organization.objects.filter(kind__in=COMMUNITY_KINDS)
+            if self.user is not None:
+                found = found.editable_by(self.user)
+            self._communities = OrganizationIndex(found.order_by("code"))
+        return self._communities
+
+    def template_columns(self) -> list[TemplateColumn]:
+        first = next(iter(self.community_index().by_code), "")
+        return [
+            dataclasses.replace(column, example=first) if column.header == "所在社区" else column
+            for column in super().template_columns()
+        ]
+
+    def template_organizations(self) -> list[tuple[str, str, str]]:
+        return [
+            (o.code, o.name, o.get_kind_display()) for o in self.community_index().by_code.values()
+        ]
+
+    def get_queryset(self) -> models.QuerySet[Compound]:
+        queryset = Compound.objects.all()
+        if self.user is not None:
+            queryset = queryset.visible_to(self.user)
+        return queryset.select_related("community").order_by("community__code", "name")
+
+    def _community(self, value: Any) -> Organization:
+        widget = self.fields["community"].widget
+        return widget.find(cell_text(value), self.community_index())  # type: ignore[no-any-return]
+
+    def get_instance(self, instance_loader: Any, row: Any) -> Compound | None:
+        try:
+            community = self._community(row.get("所在社区"))
+        except ValueError:
+            return None
+        name = cell_text(row.get("小区名称"))
+        return Compound.objects.filter(community=community, name=name).first()
+
+    def read_column(self, field: fields.Field, instance: Any, row: Any) -> None:
+        value = row[field.column_name]
+        if field.attribute == "community":
+            instance.community = self._community(value)
+        elif field.attribute == "name":
+            if not (name := cell_text(value)):
+                raise ValueError("小区名称不能为空")
+            instance.name = name
+        else:
+            super().read_column(field, instance, row)
+
+    def save_row(self, instance: Any, update_fields: list[str] | None) -> None:
+        compound_save(compound=instance, actor=self.user, update_fields=update_fields)

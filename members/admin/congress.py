@@ -14,11 +14,19 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
+from import_export.admin import ImportExportMixin
 from unfold.admin import TabularInline as UnfoldTabularInline
 
 from common.admin import community_filter
 from common.printables import print_url
-from kit.admin import ScopedHistoryAdmin, ScopedTabularInline, ServiceCheckedForm, Services
+from kit.admin import (
+    ScopedHistoryAdmin,
+    ScopedTabularInline,
+    ServiceCheckedForm,
+    Services,
+    SpreadsheetAdminMixin,
+)
+from kit.masking import mask_citizen_id
 
 from ..models import (
     DelegateConference,
@@ -28,8 +36,10 @@ from ..models import (
     RegionalBranchMember,
 )
 from ..printables import DELEGATE_LIST
+from ..resources_congress import DelegateResource
 from ..selectors import congress as selectors
 from ..services import congress as services
+from ..services.member import PERSONAL_DATA_PERMISSION
 from .dual import CommunityDefaultMixin
 
 
@@ -158,8 +168,8 @@ class NomineeInline(ScopedTabularInline):
     form = NomineeForm
     formset = NomineeFormSet
     extra = 1
-    fields = ("member", "votes", "elected")
-    readonly_fields = ("elected",)
+    fields = ("member", "votes", "elected", "departure")
+    readonly_fields = ("elected", "departure")
     autocomplete_fields = ("member",)
     verbose_name_plural = "候选人及得票（得票超过参加投票人数的一半始得当选，恰好半数不当选）"
 
@@ -172,6 +182,12 @@ class NomineeInline(ScopedTabularInline):
         if nominee.pk is None:
             return "—"
         return "当选" if nominee.is_elected else "未当选"
+
+    @admin.display(description="离任")
+    def departure(self, nominee: DelegateNominee) -> str:
+        if nominee.left_on is None:
+            return "—"
+        return f"{nominee.get_left_reason_display()}（{nominee.left_on:%Y-%m-%d}）"
 
 
 @admin.register(DelegateElection)
@@ -190,6 +206,79 @@ class DelegateElectionAdmin(ScopedHistoryAdmin):
     list_filter = ("group", "is_by_election", community_filter("conference__community_id"))
     search_fields = ("conference__name", "nominees__member__name")
     fields = ("conference", "group", "held_on", "is_by_election", "voters", "note")
+
+
+class DepartureForm(ServiceCheckedForm):
+    def service_errors(self, instance: Any) -> dict[str, str]:
+        return services.delegate_departure_errors(instance)
+
+    class Meta:
+        model = DelegateNominee
+        fields = ("left_on", "left_reason", "left_note")
+
+
+@admin.register(DelegateNominee)
+class DelegateNomineeAdmin(SpreadsheetAdminMixin, ImportExportMixin, ScopedHistoryAdmin):  # type: ignore[misc]
+    """The delegates and nominees of every election: the departure a secretary records (迁出,
+    调离, 去世, 辞去, with its date: the seat is vacant from that day), and the spreadsheet of the
+    elections (导入/导出). A nominee is added and removed on its election's page."""
+
+    form = DepartureForm
+    resource_classes = [DelegateResource]
+    model_services = Services("nominee", services.delegate_departure_save)
+    list_display = (
+        "member", "conference", "group", "held_on", "votes", "elected", "left_on", "left_reason"
+    )  # fmt: skip
+    list_select_related = ("member", "election", "election__conference")
+    list_filter = (
+        "election__group",
+        "left_reason",
+        community_filter("election__conference__community_id"),
+    )
+    search_fields = ("member__name", "election__conference__name")
+    readonly_fields = ("election", "member", "votes", "elected")
+    fieldsets = (
+        (None, {"fields": ("election", "member", "votes", "elected")}),
+        (
+            "离任登记",
+            {
+                "fields": ("left_on", "left_reason", "left_note"),
+                "description": (
+                    "代表迁出本社区、调离、去世或辞去代表职务时登记离任日期和原因：自该日起席位空缺，"
+                    "待补选。组织关系转出和报到登记的迁出由其记录自动计算，无需在此登记。"
+                ),
+            },
+        ),
+    )
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # on the election's page, or by the import
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False  # on the election's page
+
+    def may_see_personal_data(self, request: HttpRequest) -> bool:
+        return bool(request.user.has_perm(PERSONAL_DATA_PERMISSION))
+
+    def personal_fields(self) -> dict[str, Any]:
+        """The import's preview masks the citizen ID (kit.admin.SpreadsheetAdminMixin)."""
+        return {"member__citizen_id": mask_citizen_id}
+
+    @admin.display(description="党员代表会议", ordering="election__conference__name")
+    def conference(self, nominee: DelegateNominee) -> str:
+        return nominee.election.conference.name
+
+    @admin.display(description="席位类别")
+    def group(self, nominee: DelegateNominee) -> str:
+        return nominee.election.get_group_display()
+
+    @admin.display(description="选举日期", ordering="election__held_on")
+    def held_on(self, nominee: DelegateNominee) -> Any:
+        return nominee.election.held_on
+
+    @admin.display(description="当选")
+    def elected(self, nominee: DelegateNominee) -> str:
+        return "当选" if nominee.is_elected else "未当选"
 
 
 class RegionalMemberForm(ServiceCheckedForm):

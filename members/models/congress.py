@@ -21,7 +21,7 @@ from organizations.rules import COMMUNITY_KINDS
 from organizations.scope import ScopedQuerySet
 
 from .. import rules
-from ..rules import DelegateGroup, RegionalRole
+from ..rules import DelegateGroup, DepartureReason, RegionalRole
 from .member import Member
 
 # Delegates are elected before the term they serve opens (a 筹备阶段 of some months, 000 七 六).
@@ -189,20 +189,35 @@ class DelegateNominee(models.Model):
         Member, on_delete=models.PROTECT, related_name="delegate_nominations", verbose_name="党员"
     )
     votes = models.PositiveIntegerField("得票数")
+    # A departure no other record dates (a directly managed member who moves away, 调离, 去世,
+    # 辞去): recorded by the secretary with its date; the seat is vacant from that day.
+    left_on = models.DateField("离任日期", null=True, blank=True)
+    left_reason = models.CharField(
+        "离任原因", max_length=16, choices=DepartureReason.choices, blank=True
+    )
+    left_note = models.CharField(
+        "离任说明", max_length=200, blank=True, help_text="如：迁往外区居住；调往区教育局工作。"
+    )
     history = HistoricalRecords()
 
     objects = DelegateNomineeQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "代表候选人"
-        verbose_name_plural = "代表候选人"
+        verbose_name = "党员代表"
+        verbose_name_plural = "党员代表（候选人及离任登记）"
         ordering = ["election", "-votes", "member__name"]
         constraints = [
             models.UniqueConstraint(
                 fields=["election", "member"],
                 name="one_nomination_per_member_and_election",
                 violation_error_message="该党员已是本次选举的候选人。",
-            )
+            ),
+            models.CheckConstraint(
+                condition=(Q(left_on__isnull=True) & Q(left_reason=""))
+                | (Q(left_on__isnull=False) & ~Q(left_reason="")),
+                name="nominee_departure_dated_with_reason",
+                violation_error_message="离任须同时填写离任日期和离任原因。",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -213,6 +228,9 @@ class DelegateNominee(models.Model):
         return rules.is_elected(self.votes, self.election.voters)
 
     def clean(self) -> None:
+        if (self.left_on is None) != (not self.left_reason):
+            field = "left_reason" if self.left_on else "left_on"
+            raise ValidationError({field: "离任须同时填写离任日期和离任原因。"})
         if not self.election_id or self.votes is None:
             return
         if error := rules.votes_error(self.votes, self.election.voters):

@@ -2,8 +2,9 @@
 the vacant seats), what the records say of a nominee, and the terms ending soon.
 
 A seat is left only on a dated record (rules.seat_left): the transfer out received
-(Member.transferred_out_on) or, for a seat held as a resident, the 迁出 recorded on the member's
-报到登记 with the community (Registration.ended_on). A delegate with neither is seated."""
+(Member.transferred_out_on); for a seat held as a resident, the 迁出 recorded on the member's
+报到登记 with the community (Registration.ended_on); or the departure the secretary recorded on
+the delegate (DelegateNominee.left_on: 迁出, 调离, 去世, 辞去). A delegate with none is seated."""
 
 from __future__ import annotations
 
@@ -115,6 +116,8 @@ def delegate_lists(conferences: list[DelegateConference]) -> dict[int, list[Dele
             elected_on=election.held_on,
             transferred_out_on=nominee.member.transferred_out_on,
             moved_out_on=moved.get((nominee.member_id, community_id)),
+            departed_on=nominee.left_on,
+            departure_reason=nominee.left_reason,
         )
         found[election.conference_id].append(
             Delegate(
@@ -170,6 +173,29 @@ def _table(conference: DelegateConference, delegates: list[Delegate], day: dt.da
         elif delegate.left_on is not None and delegate.left_on <= day:
             group.left.append(delegate)
     return SeatTable(conference, day, list(groups.values()))
+
+
+def conferences_in_year(
+    conferences: DelegateConferenceQuerySet, year: int
+) -> list[DelegateConference]:
+    """The conferences whose term runs on some day of `year` (one query)."""
+    first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    found = conferences.filter(term_starts_on__lte=last, term_ends_on__gte=first)
+    return list(found.select_related("community").order_by("community__code", "term_starts_on"))
+
+
+def seat_tables_in_year(
+    conferences: list[DelegateConference], year: int, today: dt.date
+) -> list[SeatTable]:
+    """Each conference's seats as of the year's last day (today in a year not yet over), or
+    its term's last day when the term ended in the year (three queries)."""
+    delegates = delegate_lists(conferences)
+    tables = []
+    for conference in conferences:
+        day = min(dt.date(year, 12, 31), today, conference.term_ends_on)
+        day = max(day, conference.term_starts_on)
+        tables.append(_table(conference, delegates[conference.pk], day))
+    return tables
 
 
 def seated_delegates(community_id: int, day: dt.date) -> list[Delegate]:

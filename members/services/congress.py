@@ -11,6 +11,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db import transaction
+from django.utils import timezone
 
 from kit.services import model_delete, model_save
 from organizations.scope import require_editable
@@ -162,6 +163,51 @@ def delegate_nominee_save(
 def delegate_nominee_delete(*, nominee: DelegateNominee, actor: Any) -> None:
     require_editable(actor, nominee, "删除该候选人")
     model_delete(nominee, actor=actor)
+
+
+# --- a delegate's recorded departure ---------------------------------------------------------------
+DEPARTURE_FIELDS = ["left_on", "left_reason", "left_note"]
+
+
+def delegate_departure_errors(nominee: DelegateNominee) -> dict[str, str]:
+    """A departure is recorded on an elected delegate, dated between the election and the
+    term's end and not ahead of today; it is withdrawn (or moved later) only while no
+    by-election has filled the seat since."""
+    election = nominee.election
+    if nominee.left_on is not None:
+        if not nominee.is_elected:
+            return {"left_on": f"{nominee.member.name}未当选代表，无需登记离任。"}
+        error = rules.departure_error(
+            nominee.left_on,
+            elected_on=election.held_on,
+            term_ends_on=election.conference.term_ends_on,
+            today=timezone.localdate(),
+        )
+        if error:
+            return {"left_on": error}
+    stored = DelegateNominee.objects.filter(pk=nominee.pk).values_list("left_on", flat=True)
+    before = stored.first() if nominee.pk is not None else None
+    if before is not None and (nominee.left_on is None or nominee.left_on > before):
+        filled = DelegateNominee.objects.elected().filter(
+            election__conference_id=election.conference_id,
+            election__group=election.group,
+            election__held_on__gte=before,
+        )
+        if filled.exists():
+            return {"left_on": "该席位在原离任日期后已补选产生新代表，不能撤销或推迟离任登记。"}
+    return {}
+
+
+@transaction.atomic
+def delegate_departure_save(
+    *, nominee: DelegateNominee, actor: Any, update_fields: list[str] | None = None
+) -> DelegateNominee:
+    """Record (or correct) the departure of a delegate: only its date, reason and note change;
+    the history keeps who recorded it."""
+    require_editable(actor, nominee, "登记该代表的离任")
+    _raise(delegate_departure_errors(nominee))
+    fields = [f for f in (update_fields or DEPARTURE_FIELDS) if f in DEPARTURE_FIELDS]
+    return model_save(nominee, actor=actor, update_fields=fields)
 
 
 # --- 区域化党总支 ---------------------------------------------------------------------------------

@@ -91,6 +91,8 @@ PRINTABLES: dict[str, tuple[str, ...]] = {
     "meeting_compliance":          (OK, OK, OK, OK, NO, LOGIN),
     "meeting_ledger":              (OK, OK, OK, OK, NO, LOGIN),
     "congress_session_record":     (OK, OK, OK, OK, NO, LOGIN),
+    # The year's sessions from the report center (an organization and a year).
+    "congress_session_records":    (OK, OK, OK, OK, NO, LOGIN),
     "meeting_record":              (OK, OK, OK, OK, NO, LOGIN),
     "meeting_sign_in_sheet":       (OK, OK, OK, OK, NO, LOGIN),
     "screening_log":               (OK, OK, OK, OK, NO, LOGIN),
@@ -126,6 +128,14 @@ DOCUMENTS: dict[str, dict[str, str]] = {
         "member": "-nn",
     },
     "congress_session_record": {
+        "superuser": "y--",
+        "sub_district": "yn-",
+        "secretary": "ynn",
+        "branch": "y-n",
+        "unit": "n-n",
+        "member": "-nn",
+    },
+    "congress_session_records": {
         "superuser": "y--",
         "sub_district": "yn-",
         "secretary": "ynn",

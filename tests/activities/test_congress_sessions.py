@@ -156,3 +156,27 @@ def test_the_session_record_prints_the_seated_delegates(
     )
     with pytest.raises(PrintError, match="请选择一次党员代表会议"):
         congress_session_context(Job(values={"meeting": other}, reader=superuser))
+
+
+def test_the_report_center_offers_the_year_s_session_records_through_the_scope(
+    tree: SimpleNamespace, delegates: list[Any], superuser: Any, secretary_a: Any,
+    secretary_b: Any,
+) -> None:  # fmt: skip
+    from activities.printables import congress_session_records_context
+    from common.reportcenter import offered_kinds
+
+    assert "congress_session_records" in {kind.name for kind in offered_kinds(secretary_a)}
+    _session(tree, superuser, dt.date(2026, 3, 1), present=3)
+    _session(tree, superuser, dt.date(2026, 9, 1), present=4)
+    _session(tree, superuser, dt.date(2027, 3, 1), present=4)  # another year
+
+    def records(reader: Any, organization: Any) -> list[Any]:
+        job = Job(values={"organization": organization, "period": "2026"}, reader=reader)
+        return [r["meeting"].held_on for r in congress_session_records_context(job)["records"]]
+
+    assert records(secretary_a, tree.community_a) == [dt.date(2026, 3, 1), dt.date(2026, 9, 1)]
+    assert records(superuser, tree.sub_district) == [dt.date(2026, 3, 1), dt.date(2026, 9, 1)]
+    assert records(secretary_b, tree.sub_district) == []  # 甲社区's sessions are not 乙's to read
+    job = Job(values={"organization": tree.community_a, "period": "2026"}, reader=secretary_a)
+    first = congress_session_records_context(job)["records"][0]
+    assert (first["table"].seated, first["present"]) == (4, ["代表0", "代表1", "代表2"])

@@ -28,6 +28,8 @@ ACCESS: dict[str, tuple[str, str, str, str, str, str]] = {
     # 两会一化: the community's (a branch officer sees none of it; nobody else may).
     "members.delegateconference":         ("vacd", "vacd", "vacd", "va",   "", ""),
     "members.delegateelection":           ("vacd", "vacd", "vacd", "va",   "", ""),
+    # The delegates: their departure recorded here; added and removed on the election's page.
+    "members.delegatenominee":            ("vc",   "vc",   "vc",   "v",    "", ""),
     "members.floatingrecord":             ("vacd", "vac", "vac", "vac", "",   ""),
     "members.lapsedecision":              ("vacd", "vac", "vac", "vac", "",   ""),
     "members.member":                     ("vacd", "vac", "vac", "vac", "v",  ""),
@@ -97,6 +99,7 @@ MAKERS: dict[str, Any] = {
     "members.communityevent": lambda t, i: mf.CommunityEventFactory(community=t.community_a),
     "members.delegateconference": _conference,
     "members.delegateelection": _election,
+    "members.delegatenominee": _election,
     "members.regionalbranch": _regional_branch,
     "members.floatingrecord": lambda t, i: mf.FloatingLifeEntryFactory(
         floating_record=mf.FloatingRecordFactory(member=_member(t, i))
@@ -279,6 +282,8 @@ CUSTOM_URLS: dict[str, tuple[str, ...]] = {
     # Importing members needs their personal data or the roster's own permission (a branch
     # officer exchanges its own branch's roster, issue 22.14); a unit reviewer has neither.
     "members_member_import_template":         (OK, OK, OK, OK, NO, LOGIN),
+    # 代表选举's spreadsheet: whoever adds and changes nominees (a branch officer's is empty).
+    "members_delegatenominee_import_template": (OK, OK, OK, OK, NO, LOGIN),
     "members_member_lapse":                   (OK, OK, OK, OK, OK, LOGIN),
     "members_registrationcampaign_unregistered": (OK, OK, OK, OK, NO, LOGIN),
     "members_review_summary":                 (OK, OK, OK, OK, NO, LOGIN),
@@ -293,6 +298,8 @@ PRINTABLES: dict[str, tuple[str, ...]] = {
     "deed_counts":                 (OK, OK, OK, OK, NO, LOGIN),
     "household_register":          (OK, OK, OK, OK, NO, LOGIN),
     "delegate_list":               (OK, OK, OK, OK, NO, LOGIN),
+    # The same list from the report center (an organization and a year).
+    "delegate_lists":              (OK, OK, OK, OK, NO, LOGIN),
     "lapse_report":                (OK, OK, OK, OK, OK, LOGIN),
     # Printed again, a slip has no password (it was shown once, when the login was created).
     "member_login_slips":          (OK, OK, OK, OK, NO, LOGIN),
@@ -348,6 +355,14 @@ DOCUMENTS: dict[str, dict[str, str]] = {
         "member": "-nn",
     },
     "delegate_list": {
+        "superuser": "y--",
+        "sub_district": "yn-",
+        "secretary": "ynn",
+        "branch": "y-n",
+        "unit": "n-n",
+        "member": "-nn",
+    },
+    "delegate_lists": {
         "superuser": "y--",
         "sub_district": "yn-",
         "secretary": "ynn",

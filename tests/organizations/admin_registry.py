@@ -70,6 +70,8 @@ def scope_rows(tree: Any, people: Any, users: Any) -> None:
 CUSTOM_URLS: dict[str, tuple[str, ...]] = {
     #                                          superuser sub_district secretary branch unit member
     "organizations_organization_import_template": (OK, OK, OK, OK, NO, LOGIN),
+    # 小区: those who add and change them (a branch officer only sees them).
+    "organizations_compound_import_template": (OK, OK, OK, NO, NO, LOGIN),
     "organizations_organization_tree":        (OK, OK, OK, OK, OK, LOGIN),
 }  # fmt: skip
 PRINTABLES: dict[str, tuple[str, ...]] = {
