@@ -143,7 +143,11 @@ class DevelopmentResource(RowNumberedResource):
         "所在党组织": {"note": "申请人所在的党支部"},
         "申请入党日期": {"example": "2023-03-01", "note": "申请时须年满18周岁"},
         "谈话日期": {"example": "2023-03-20", "note": "申请后1个月内"},
-        "确定积极分子日期": {"example": "2023-09-01"},
+        "确定积极分子日期": {
+            "example": "2023-09-01",
+            "note": "思想汇报和培养考察从导入当天起在系统中登记，此前的视为纸质台账；要从更早的日期"
+            "登记的，可在表末加一列“台账起始日期”（YYYY-MM-DD，不晚于导入当天）",
+        },
         "培养联系人": {
             "format": "姓名，用“、”分隔",
             "example": "李明、赵红",
@@ -223,19 +227,12 @@ class DevelopmentResource(RowNumberedResource):
 
     def template_columns(self) -> list[TemplateColumn]:
         example = next(iter(self.template_organizations()), ("",))[0]
-        registers_from = TemplateColumn(
-            header=REGISTERS_FROM_HEADER,
-            format="日期，YYYY-MM-DD（如2020-07-01）",
-            example="2024-01-01",
-            note="可不填：不填的，此前结束的季度、半年的思想汇报和培养考察视为记在纸质台账上，"
-            "系统从导入当天起登记；填写的，从该日起在系统中登记（不能晚于导入当天）",
-        )
         return [
             dataclasses.replace(column, example=example)
             if column.header == "所在党组织"
             else column
             for column in super().template_columns()
-        ] + [registers_from]
+        ]
 
     def _check_gaps(self, row: dict[str, Any]) -> None:
         empty = None
