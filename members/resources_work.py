@@ -30,9 +30,9 @@ from kit.imports import (
     column,
 )
 from kit.masking import mask_address, mask_citizen_id, mask_phone
-from organizations.models import Organization
+from organizations.models import Organization, Unit
 
-from .models import DutyPost, Household, Member, MemberDeed, Visit
+from .models import DutyPost, Household, Member, MemberDeed, UnitDeed, Visit
 from .person import citizen_id_from_cell
 from .rules import VisitKind
 from .services import work as services
@@ -60,6 +60,11 @@ class PersonRowsResource(RowNumberedResource):
 
     def key(self, person: Any, row: Any) -> dict[str, Any]:
         raise NotImplementedError
+
+    def get_queryset(self) -> models.QuerySet[Any]:
+        """What is exported: the register's rows the user may see."""
+        rows = self._meta.model.objects.all()
+        return rows.visible_to(self.user) if self.user is not None else rows
 
     # --- the person -----------------------------------------------------------------------------
     def person_of(self, row: Any) -> Any:
@@ -438,3 +443,99 @@ class MemberDeedResource(PersonRowsResource):
 
     def save_service(self, instance: Any, update_fields: list[str] | None) -> None:
         services.member_deed_save(deed=instance, actor=self.user, update_fields=update_fields)
+
+
+# --- 驻区单位实事 ----------------------------------------------------------------------------------
+UNIT_DEED_HEADERS = ("社区", "驻区单位", "日期", "实事", "具体内容", "受益对象")
+
+
+class UnitDeedResource(RowNumberedResource):
+    """驻区单位实事: the community (one the user keeps) and the unit (by its exact name, among the
+    units the user sees). The key: the community, the unit, the day and the 实事's title."""
+
+    HEADERS = UNIT_DEED_HEADERS
+    unit = "件"
+    title = "驻区单位实事"
+
+    community = column("community", "社区", OrganizationWidget("社区", kind="社区"))
+    deed_unit = column("unit", "驻区单位")
+    done_on = column("done_on", "日期", DateWidget("日期"))
+    deed_title = column("title", "实事")
+    content = column("content", "具体内容")
+    beneficiaries = column("beneficiaries", "受益对象")
+
+    class Meta:
+        model = UnitDeed
+        fields = ("community", "deed_unit", "done_on", "deed_title", "content", "beneficiaries")
+        import_order = fields
+        export_order = fields
+        skip_unchanged = True
+        report_skipped = True
+        clean_model_instances = True
+        use_transactions = True
+
+    TEMPLATE_COLUMNS: dict[str, dict[str, Any]] = {
+        "社区": {"note": "实事为之而做的社区"},
+        "驻区单位": {"required": True, "example": "城南供电所",
+                     "note": "单位的完整名称，须是您管理范围内的单位"},
+        "日期": {"example": "2025-06-18"},
+        "实事": {"required": True, "example": "为老旧小区更换楼道照明"},
+        "具体内容": {"example": "更换声控灯120盏"},
+        "受益对象": {"example": "春晖小区居民"},
+    }  # fmt: skip
+
+    def __init__(self, user: Any = None, **kwargs: Any) -> None:
+        super().__init__(user=user, **kwargs)
+        self._communities: OrganizationIndex | None = None
+
+    def get_queryset(self) -> models.QuerySet[Any]:
+        rows = UnitDeed.objects.select_related("community", "unit")
+        return rows.visible_to(self.user) if self.user is not None else rows
+
+    community_index = MemberDeedResource.community_index
+    template_organizations = MemberDeedResource.template_organizations
+
+    def _community(self, row: Any) -> Organization:
+        widget = self.fields["community"].widget
+        return widget.find(cell_text(row.get("社区")), self.community_index())
+
+    def _unit(self, row: Any) -> Unit:
+        name = cell_text(row.get("驻区单位"))
+        if not name:
+            raise ValueError("驻区单位不能为空")
+        units = Unit.objects.all()
+        if self.user is not None:
+            units = units.visible_to(self.user)
+        found = list(units.filter(name=name)[:2])
+        if len(found) != 1:
+            raise ValueError(
+                f"您管理范围内没有名为“{name}”的单位" if not found
+                else f"您管理范围内有多个名为“{name}”的单位，请在系统中登记"
+            )  # fmt: skip
+        return found[0]
+
+    def get_instance(self, instance_loader: Any, row: Any) -> Any:
+        try:
+            lookups = {"community": self._community(row), "unit": self._unit(row),
+                       "done_on": DateWidget("日期").clean(row.get("日期")),
+                       "title": cell_text(row.get("实事"))}  # fmt: skip
+        except ValueError:
+            return None
+        return UnitDeed.objects.filter(**lookups).first()
+
+    def read_column(self, field: fields.Field, instance: Any, row: Any) -> None:
+        if field.attribute == "community":
+            instance.community = self._community(row)
+        elif field.attribute == "unit":
+            instance.unit = self._unit(row)
+        else:
+            super().read_column(field, instance, row)
+
+    def dehydrate_community(self, deed: UnitDeed) -> str:
+        return deed.community.code if deed.community_id else ""
+
+    def dehydrate_deed_unit(self, deed: UnitDeed) -> str:
+        return deed.unit.name if deed.unit_id else ""
+
+    def save_row(self, instance: Any, update_fields: list[str] | None) -> None:
+        services.unit_deed_save(deed=instance, actor=self.user, update_fields=update_fields)

@@ -17,12 +17,13 @@ from activities.resources import MeetingLedgerResource
 from finance.models import DuesPayment
 from finance.resources import DuesPaymentResource
 from kit.spreadsheets import EXAMPLE_MARK, INSTRUCTIONS_TITLE, ONLY_EXAMPLE, SafeXLSX
-from members.models import DutyPost, Household, Member, MemberDeed, Visit
+from members.models import DutyPost, Household, Member, MemberDeed, UnitDeed, Visit
 from members.resources import ROSTER_HEADERS, MemberRosterResource
 from members.resources_work import (
     DutyPostResource,
     HouseholdResource,
     MemberDeedResource,
+    UnitDeedResource,
     VisitResource,
 )
 from organizations.models import Organization
@@ -79,6 +80,10 @@ TEMPLATES = [
     pytest.param(
         "admin:members_memberdeed_import_template", MemberDeedResource, MemberDeed, {"社区"},
         {"公民身份号码", "社区"}, id="member_deeds",
+    ),
+    pytest.param(
+        "admin:members_unitdeed_import_template", UnitDeedResource, UnitDeed, {"社区"}, {"社区"},
+        id="unit_deeds",
     ),
 ]  # fmt: skip
 

@@ -35,6 +35,7 @@ from ..resources_work import (
     DutyPostResource,
     HouseholdResource,
     MemberDeedResource,
+    UnitDeedResource,
     VisitResource,
 )
 from ..services import work as services
@@ -170,7 +171,10 @@ class UnitPledgeAdmin(CommunityDefaultMixin, ScopedHistoryAdmin):
 
 
 @admin.register(UnitDeed)
-class UnitDeedAdmin(CommunityDefaultMixin, ScopedHistoryAdmin):
+class UnitDeedAdmin(  # type: ignore[misc]
+    SpreadsheetAdminMixin, ImportExportMixin, CommunityDefaultMixin, ScopedHistoryAdmin
+):
+    resource_classes = [UnitDeedResource]
     model_services = Services("deed", services.unit_deed_save, services.unit_deed_delete)
     list_display = ("done_on", "unit", "community", "title", "beneficiaries")
     list_select_related = ("unit", "community")

@@ -288,6 +288,7 @@ CUSTOM_URLS: dict[str, tuple[str, ...]] = {
     "members_household_import_template":      (OK, OK, OK, OK, NO, LOGIN),
     "members_visit_import_template":          (OK, OK, OK, OK, NO, LOGIN),
     "members_memberdeed_import_template":     (OK, OK, OK, OK, NO, LOGIN),
+    "members_unitdeed_import_template":       (OK, OK, OK, OK, NO, LOGIN),
 }  # fmt: skip
 PRINTABLES: dict[str, tuple[str, ...]] = {
     #                              superuser sub_district secretary branch unit member

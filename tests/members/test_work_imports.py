@@ -7,17 +7,20 @@ the ID, address and phone masked for a user who sees them masked."""
 from __future__ import annotations
 
 import datetime as dt
+import io
 from types import SimpleNamespace
 from typing import Any
 
 import pytest
 import tablib
+from django.core.management import CommandError, call_command
 
-from members.models import DutyPost, Household, MemberDeed, Visit
+from members.models import DutyPost, Household, MemberDeed, UnitDeed, Visit
 from members.resources_work import (
     DutyPostResource,
     HouseholdResource,
     MemberDeedResource,
+    UnitDeedResource,
     VisitResource,
 )
 from tests.members.factories import MemberFactory, RegistrationFactory
@@ -169,3 +172,25 @@ def test_member_deeds_are_for_the_community_of_registration(
     errors, _ = run(MemberDeedResource, [deed_row(people.a, 社区="SD-B")], secretary_a)
     assert errors[0].startswith("第2行: 社区")
     assert MemberDeed.objects.count() == 1
+
+
+def test_unit_deeds_name_a_unit_the_user_sees_and_the_command_says_every_bad_row(
+    tree: SimpleNamespace, secretary_a: Any, tmp_path: Any
+) -> None:
+    row = {"社区": "SD-A", "驻区单位": "甲小学", "日期": "2025-06-18", "实事": "开放操场",
+           "具体内容": "周末向居民开放", "受益对象": "居民"}  # fmt: skip
+    assert run(UnitDeedResource, [row], secretary_a)[0] == []
+    assert UnitDeed.objects.get().unit == tree.unit_a
+    errors, _ = run(UnitDeedResource, [row | {"实事": "义诊"}, row | {"驻区单位": "丙公司"}],
+                    secretary_a)  # fmt: skip
+    assert errors == ["第3行: 驻区单位：您管理范围内没有名为“丙公司”的单位"]
+    assert UnitDeed.objects.count() == 1
+    path = tmp_path / "deeds.csv"
+    data = tablib.Dataset(headers=list(UnitDeedResource.HEADERS))
+    data.append([row["社区"], row["驻区单位"], "2025-13-01", "x", "", ""])
+    path.write_text(data.export("csv"), encoding="utf-8")
+    err = io.StringIO()
+    with pytest.raises(CommandError, match="驻区单位实事有1处错误，没有导入任何数据"):
+        call_command("import_work_register", "unit_deeds", str(path), "--user", "secretary_a",
+                     stderr=err)  # fmt: skip
+    assert "第2行: 日期“2025-13-01”格式错误" in err.getvalue()
