@@ -353,10 +353,10 @@ class VisitResource(PersonRowsResource):
             super().read_column(field, instance, row)
 
     def dehydrate_household(self, visit: Visit) -> str:
-        return visit.household.head_name if visit.household_id else ""
+        return visit.household.head_name if visit.household is not None else ""
 
     def dehydrate_visited_member(self, visit: Visit) -> str:
-        return visit.member.name if visit.member_id else ""
+        return visit.member.name if visit.member is not None else ""
 
     def save_service(self, instance: Any, update_fields: list[str] | None) -> None:
         services.visit_save(visit=instance, actor=self.user, update_fields=update_fields)
@@ -434,7 +434,7 @@ class MemberDeedResource(PersonRowsResource):
             super().read_column(field, instance, row)
 
     def dehydrate_community(self, deed: MemberDeed) -> str:
-        return deed.community.code if deed.community_id else ""
+        return str(getattr(deed.community, "code", "")) if deed.community_id else ""
 
     def template_organizations(self) -> list[tuple[str, str, str]]:
         return [
@@ -532,7 +532,7 @@ class UnitDeedResource(RowNumberedResource):
             super().read_column(field, instance, row)
 
     def dehydrate_community(self, deed: UnitDeed) -> str:
-        return deed.community.code if deed.community_id else ""
+        return str(getattr(deed.community, "code", "")) if deed.community_id else ""
 
     def dehydrate_deed_unit(self, deed: UnitDeed) -> str:
         return deed.unit.name if deed.unit_id else ""

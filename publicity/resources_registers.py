@@ -120,7 +120,7 @@ class DevelopmentReportResource(CaseRowsResource):
             super().read_column(field, instance, row)
 
     def dehydrate_read_by(self, report: DevelopmentReport) -> str:
-        return report.read_by.name if report.read_by_id else ""
+        return report.read_by.name if report.read_by is not None else ""
 
     def save_service(self, instance: Any, update_fields: list[str] | None) -> None:
         services.development_report_save(

@@ -21,6 +21,7 @@ from organizations.rules import COMMUNITY_KINDS
 
 from . import rules
 from .models import BoardItem, DevelopmentCase, DevelopmentStep, Notice, Opinion
+from .models.development import DevelopmentCaseQuerySet
 
 
 def _dues_publication_source() -> Callable[[int], list[Any]] | None:
@@ -381,24 +382,20 @@ def case_register_list(cases: QuerySet[DevelopmentCase], today: dt.date) -> list
 
 
 def register_overdue_counts(
-    cases: QuerySet[DevelopmentCase], today: dt.date
+    cases: DevelopmentCaseQuerySet, today: dt.date
 ) -> tuple[int, int, list[int]]:
     """Overdue 思想汇报 and 培养考察 of the activists and candidates (a deferred case, or one
     already a 预备党员, is chased no more), and the ids of the cases owing any: counted by the
     database (DevelopmentCaseQuerySet.with_register_overdue), one query."""
-    rows = list(
-        cases.chased_for_registers()
-        .with_register_overdue(today)
-        .filter(Q(reports_overdue__gt=0) | Q(assessments_overdue__gt=0))
-        .order_by("pk")
-        .values_list("pk", "reports_overdue", "assessments_overdue")
-    )
+    owing = cases.owing_registers(today).order_by("pk")
+    # The counts are annotations (django-stubs knows only the fields).
+    rows = list(owing.values_list("pk", "reports_overdue", "assessments_overdue"))  # type: ignore[misc]
     reports = sum(row[1] for row in rows)
     assessments = sum(row[2] for row in rows)
     return reports, assessments, [row[0] for row in rows]
 
 
-def register_overdue_totals(cases: QuerySet[DevelopmentCase], today: dt.date) -> tuple[int, int]:
+def register_overdue_totals(cases: DevelopmentCaseQuerySet, today: dt.date) -> tuple[int, int]:
     """The 工作台's two counts (overdue 思想汇报, overdue 培养考察 of the cases chased), summed by
     the database: one query whatever the number of cases."""
     totals = (

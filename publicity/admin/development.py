@@ -88,11 +88,7 @@ class RegisterFilter(admin.SimpleListFilter):
     def queryset(self, request: HttpRequest, queryset: Any) -> Any:
         if self.value() != "overdue":
             return queryset
-        return (
-            queryset.chased_for_registers()
-            .with_register_overdue(timezone.localdate())
-            .filter(Q(reports_overdue__gt=0) | Q(assessments_overdue__gt=0))
-        )
+        return queryset.owing_registers(timezone.localdate())
 
 
 # --- 发展党员 ----------------------------------------------------------------------------------------

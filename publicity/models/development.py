@@ -42,6 +42,11 @@ class DevelopmentCaseQuerySet(ScopedQuerySet["DevelopmentCase"]):
 
         return self.annotate(**overdue_annotations(today))
 
+    def owing_registers(self, today: dt.date) -> DevelopmentCaseQuerySet:
+        """The chased cases with an overdue 思想汇报 or 培养考察 on `today`, annotated."""
+        overdue = Q(reports_overdue__gt=0) | Q(assessments_overdue__gt=0)
+        return self.chased_for_registers().with_register_overdue(today).filter(overdue)
+
 
 class DevelopmentCase(Person):
     """One person's way from 入党申请人 to 正式党员, held by the branch they applied to. The

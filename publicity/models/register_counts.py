@@ -64,7 +64,7 @@ def _step(number: int) -> FilteredRelation:
 
 
 def _bounds(today: dt.date, grace: int, floor: dt.date | None) -> tuple[Any, Any]:
-    starts = [F("_activist_on"), F("registers_from")]
+    starts: list[Any] = [F("_activist_on"), F("registers_from")]
     if floor is not None:
         starts.append(Value(floor, output_field=DateField()))
     stops = [
