@@ -14,7 +14,7 @@ from kit.dashboard import Figure, Panel, Todo, changelist_url
 
 from .models import DevelopmentCase, Notice, Opinion
 from .rules import Stage
-from .selectors import register_overdue_counts
+from .selectors import register_overdue_totals
 
 # The notice is about to come down: time to check that every opinion is closed.
 NOTICE_ENDING_DAYS = 2
@@ -70,9 +70,7 @@ def _case_todos(user: object, today: dt.date) -> list[Todo]:
 
 def _register_todos(user: object, today: dt.date) -> list[Todo]:
     """The quarter's 思想汇报 and the half year's 培养考察 not recorded by their due date."""
-    reports, assessments, _ = register_overdue_counts(
-        DevelopmentCase.objects.visible_to(user), today
-    )
+    reports, assessments = register_overdue_totals(DevelopmentCase.objects.visible_to(user), today)
     url = changelist_url("publicity.developmentcase", register="overdue")
     return [
         Todo("思想汇报逾期未交", reports, url, hint="积极分子、发展对象每季度一篇"),

@@ -44,13 +44,17 @@ class DemoCase:
     position: str
     work_unit: str
     opinion: str = ""  # "", "checking", "proven", "unfounded"
+    # The registers in the system from this many days ago (a case taken over from paper); by
+    # default from the application: the secretary entered the case's whole history.
+    registers_days: int | None = None
 
 
 CASES = (
     DemoCase("林晓雨", Gender.FEMALE, (2001, 4, 12), "CN-CH-ZB1", 1, 5, "社区网格员", "春晖社区居委会"),
     DemoCase("周子豪", Gender.MALE, (1998, 9, 3), "CN-CH-ZB1", 2, 20, "职员", "城南供电所"),
     DemoCase("陈思远", Gender.MALE, (1996, 1, 20), "CN-CH-ZB1", 6, 150, "教师", "城南实验小学"),
-    DemoCase("王雅婷", Gender.FEMALE, (1997, 6, 8), "CN-CH-ZB1", 6, 400, "护士", "区人民医院"),
+    DemoCase("王雅婷", Gender.FEMALE, (1997, 6, 8), "CN-CH-ZB1", 6, 400, "护士", "区人民医院",
+             registers_days=200),
     DemoCase("刘浩然", Gender.MALE, (1995, 11, 30), "CN-CH-ZB1", 11, 30, "社工", "春晖社区居委会"),
     DemoCase("赵欣怡", Gender.FEMALE, (1999, 2, 14), "CN-CH-ZB1", 14, 10, "会计", "农商银行城南支行"),
     DemoCase("孙建国", Gender.MALE, (1993, 7, 1), "CN-CH-ZB1", 16, 3, "志愿者队长", "春晖社区居委会"),
@@ -112,6 +116,12 @@ def _dates(spec: DemoCase, today: dt.date) -> list[tuple[int, dt.date]]:
     return [(number, _on(start, number, spec, last_on)) for number in range(1, spec.last + 1)]
 
 
+def _registers_from(spec: DemoCase, today: dt.date) -> dt.date:
+    if spec.registers_days is not None:
+        return today - dt.timedelta(days=spec.registers_days)
+    return _dates(spec, today)[0][1]
+
+
 def _case(spec: DemoCase, serial: int, today: dt.date, actor: Any) -> DevelopmentCase | None:
     born = dt.date(*spec.born)
     citizen_id = _citizen_id(born, spec.gender, serial)
@@ -121,6 +131,7 @@ def _case(spec: DemoCase, serial: int, today: dt.date, actor: Any) -> Developmen
     case = services.development_case_save(
         case=DevelopmentCase(
             name=spec.name, gender=spec.gender, birth_date=born, citizen_id=citizen_id,
+            registers_from=_registers_from(spec, today),
             education=Education.BACHELOR if serial % 3 else Education.COLLEGE,
             position=spec.position, work_unit=spec.work_unit, phone=f"1380571{serial:04d}",
             address=f"城南街道示范小区{serial}幢", branch=branch,

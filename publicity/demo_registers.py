@@ -58,13 +58,14 @@ def build(cases: list[DevelopmentCase], actor: Any) -> None:
     for index, register in enumerate(registers):
         _observers(register.case, actor)
         for number, line in enumerate(register.reports):
-            if line.owed is gap:
+            if line.owed is gap or line.owed.on_paper:  # on paper: shown as such
                 continue
             late = index == 1 and number == 0
             unread = number == len(register.reports) - 1
             _report(register.case, line.owed, late, unread, index + number, today, actor)
         for line in register.assessments:
-            _assessment(register.case, line.owed, today, actor)
+            if not line.owed.on_paper:
+                _assessment(register.case, line.owed, today, actor)
 
 
 def _gap(registers: list[Any], today: dt.date) -> rules.Owed | None:
@@ -72,7 +73,11 @@ def _gap(registers: list[Any], today: dt.date) -> rules.Owed | None:
     to-do of the 工作台."""
     for register in registers:
         if register.case.stage == rules.Stage.ACTIVIST and not register.case.is_deferred:
-            past = [line.owed for line in register.reports if line.owed.due_on < today]
+            past = [
+                line.owed
+                for line in register.reports
+                if line.owed.due_on < today and not line.owed.on_paper
+            ]
             if past:
                 return past[-1]
     return None

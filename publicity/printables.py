@@ -13,7 +13,7 @@ from django.urls import reverse
 from kit.printables import ORGANIZATION, Job, PdfRenderer, Printable, PrintError, object_param
 
 from .models import DevelopmentCase, Notice, PoliticalReview
-from .rules import step_label
+from .rules import ON_PAPER, step_label
 from .selectors import (
     LEDGER_STEPS,
     case_register_list,
@@ -91,6 +91,7 @@ def case_register_context(job: Job) -> dict[str, Any]:
         "review": review,
         "reviewers": list(review.reviewers.all()) if review else [],
         "today": job.today,
+        "on_paper": ON_PAPER,
         "printed_on": job.today,
     }
 

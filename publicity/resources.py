@@ -57,6 +57,9 @@ DATE_COLUMNS = (
     ("approved_on", "上级审批日期", rules.APPROVAL, rules.APPROVAL),
 )
 LEGACY_NOTE = "系统启用前已完成（导入）"
+# An optional last column (in the export too): the day from which the case's 思想汇报 and 培养考察
+# are kept in the system; a new case left without it keeps them from the import day.
+REGISTERS_FROM_HEADER = "台账起始日期"
 
 
 @dataclass
@@ -111,12 +114,15 @@ class DevelopmentResource(RowNumberedResource):
     training_hours = column("training_hours", "培训学时", AmountWidget("培训学时", unit="学时"))
     meeting_on = column("meeting_on", "支部大会日期", DateWidget("支部大会日期", required=False))
     approved_on = column("approved_on", "上级审批日期", DateWidget("上级审批日期", required=False))
+    registers_from = column(
+        "registers_from", REGISTERS_FROM_HEADER, DateWidget(REGISTERS_FROM_HEADER, required=False)
+    )
 
     class Meta:
         model = DevelopmentCase
         fields = ("name", "citizen_id", "branch", "applied_on", "talk_on", "activist_on",
                   "cultivators", "candidate_on", "introducers", "training_hours", "meeting_on",
-                  "approved_on")  # fmt: skip
+                  "approved_on", "registers_from")  # fmt: skip
         import_order = fields
         export_order = fields
         import_id_fields = ("citizen_id",)
@@ -137,7 +143,11 @@ class DevelopmentResource(RowNumberedResource):
         "所在党组织": {"note": "申请人所在的党支部"},
         "申请入党日期": {"example": "2023-03-01", "note": "申请时须年满18周岁"},
         "谈话日期": {"example": "2023-03-20", "note": "申请后1个月内"},
-        "确定积极分子日期": {"example": "2023-09-01"},
+        "确定积极分子日期": {
+            "example": "2023-09-01",
+            "note": "思想汇报和培养考察从导入当天起在系统中登记，此前的视为纸质台账；要从更早的日期"
+            "登记的，可在表末加一列“台账起始日期”（YYYY-MM-DD，不晚于导入当天）",
+        },
         "培养联系人": {
             "format": "姓名，用“、”分隔",
             "example": "李明、赵红",
@@ -178,6 +188,10 @@ class DevelopmentResource(RowNumberedResource):
             self._read_citizen_id(instance, raw)
         elif field.attribute == "name":
             instance.name = field.clean(row)
+        elif field.attribute == "registers_from":
+            # Empty: a new case keeps its registers from today, a known one keeps its day.
+            if (day := field.clean(row)) is not None:
+                instance.registers_from = day
         elif field.attribute in ("cultivators", "introducers"):
             instance._row[field.attribute] = NAME_SEPARATOR.join(split_names(cell_text(raw)))
         else:
@@ -294,3 +308,6 @@ class DevelopmentResource(RowNumberedResource):
 
     def dehydrate_approved_on(self, case: DevelopmentCase) -> str:
         return self._date(case, rules.APPROVAL)
+
+    def dehydrate_registers_from(self, case: DevelopmentCase) -> str:
+        return f"{case.registers_from:%Y-%m-%d}"

@@ -493,8 +493,13 @@ class OpinionStatus(models.TextChoices):
 # that day included) and is not yet a 预备党员 (step 17 recorded on or before that day) nor
 # deferred (暂缓发展 on or before that day). Its report is a 发展对象's written report once step 7
 # (确定发展对象) is on or before the period's last day, else an activist's 思想汇报. A period is
-# due `*_grace_days` after its last day; one that ended before PUBLICITY_REGISTERS_FROM (the day
-# the registers began to be kept here: earlier ones are on paper) is owed nothing.
+# due `*_grace_days` after its last day. A case's registers are kept in the system from its
+# `registers_from` (the day it was created here, earlier where the secretary says so; never before
+# the site's floor PUBLICITY_REGISTERS_FROM): a period that ended before that day is kept on paper
+# (`Owed.on_paper`, shown “系统启用前（纸质台账）”), neither done nor overdue: the absence of its
+# record here says nothing. The database's twin of these counts is
+# publicity/models/development.py's `DevelopmentCaseQuerySet.with_register_overdue`, proved equal
+# to `_owed` by tests/publicity/test_register_counts.py.
 class ReportKind(models.TextChoices):
     THOUGHT = "thought", "入党积极分子思想汇报"
     WRITTEN = "written", "发展对象书面汇报"
@@ -566,6 +571,7 @@ class RegisterDates:
     candidate_on: dt.date | None = None  # step 7
     probationary_on: dt.date | None = None  # step 17
     deferred_on: dt.date | None = None
+    registers_from: dt.date | None = None  # the case's: kept in the system from this day
 
 
 @dataclass(frozen=True)
@@ -573,6 +579,17 @@ class Owed:
     period: Period
     due_on: dt.date
     kind: str = ""  # a ReportKind for reports, "" for assessments
+    on_paper: bool = False  # ended before the registers were kept in the system
+
+
+ON_PAPER = "系统启用前（纸质台账）"
+
+
+def kept_from(dates: RegisterDates, floor: dt.date | None) -> dt.date | None:
+    """The day from which the case's registers are kept in the system: its own day, never before
+    the site's floor."""
+    days = [day for day in (dates.registers_from, floor) if day is not None]
+    return max(days) if days else None
 
 
 def owes_on(dates: RegisterDates, day: dt.date) -> bool:
@@ -596,13 +613,21 @@ def _owed(
     if dates.activist_on is None:
         return []
     owed, period = [], period_of(dates.activist_on, months)
+    kept = kept_from(dates, registers_from)
     while period.ends_on <= until:
-        counted = registers_from is None or period.ends_on >= registers_from
-        if counted and owes_on(dates, period.ends_on):
+        if owes_on(dates, period.ends_on):
             kind = report_kind(dates, period.ends_on) if months == QUARTER_MONTHS else ""
-            owed.append(Owed(period, period.ends_on + dt.timedelta(days=grace), kind))
+            on_paper = kept is not None and period.ends_on < kept
+            due_on = period.ends_on + dt.timedelta(days=grace)
+            owed.append(Owed(period, due_on, kind, on_paper))
         period = period_of(period.ends_on + dt.timedelta(days=1), months)
     return owed
+
+
+def overdue_count(owed: list[Owed], recorded: set[str], today: dt.date) -> int:
+    """The periods kept in the system whose entry is not recorded and whose due date has passed
+    (the due date itself is still on time)."""
+    return sum(not o.on_paper and o.period.code not in recorded and o.due_on < today for o in owed)
 
 
 def reports_owed(

@@ -10,7 +10,7 @@ from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
 
 from members.models import Member
@@ -21,7 +21,7 @@ from organizations.rules import COMMUNITY_KINDS
 
 from . import rules
 from .models import BoardItem, DevelopmentCase, DevelopmentStep, Notice, Opinion
-from .rules import Stage
+from .models.development import DevelopmentCaseQuerySet
 
 
 def _dues_publication_source() -> Callable[[int], list[Any]] | None:
@@ -314,8 +314,16 @@ class RegisterLine:
         return getattr(self.entry, "received_on", None) or getattr(self.entry, "assessed_on", None)
 
     def is_overdue(self, today: dt.date) -> bool:
-        """Not recorded and past its due date (the due date itself is still on time)."""
-        return self.entry is None and self.owed.due_on < today
+        """Kept in the system, not recorded and past its due date (the due date itself is still
+        on time): rules.overdue_count for one line."""
+        recorded = {self.owed.period.code} if self.entry is not None else set()
+        return rules.overdue_count([self.owed], recorded, today) == 1
+
+    @property
+    def on_paper(self) -> bool:
+        """Ended before the case's registers were kept in the system, with nothing recorded
+        here: “系统启用前（纸质台账）”, neither done nor overdue."""
+        return self.entry is None and self.owed.on_paper
 
     @property
     def is_late(self) -> bool:
@@ -341,6 +349,7 @@ def _register_dates_of(case: DevelopmentCase, dates: dict[int, dt.date]) -> rule
         candidate_on=dates.get(rules.CANDIDATE),
         probationary_on=dates.get(rules.APPROVAL),
         deferred_on=case.deferred_on,
+        registers_from=case.registers_from,
     )
 
 
@@ -373,16 +382,25 @@ def case_register_list(cases: QuerySet[DevelopmentCase], today: dt.date) -> list
 
 
 def register_overdue_counts(
-    cases: QuerySet[DevelopmentCase], today: dt.date
+    cases: DevelopmentCaseQuerySet, today: dt.date
 ) -> tuple[int, int, list[int]]:
     """Overdue 思想汇报 and 培养考察 of the activists and candidates (a deferred case, or one
-    already a 预备党员, is chased no more), and the ids of the cases owing any. Four queries."""
-    reports = assessments = 0
-    owing = []
-    chased = cases.filter(deferred_on__isnull=True, stage__in=(Stage.ACTIVIST, Stage.CANDIDATE))
-    for register in case_register_list(chased, today):
-        late_reports, late_assessments = register.overdue(today)
-        reports, assessments = reports + late_reports, assessments + late_assessments
-        if late_reports or late_assessments:
-            owing.append(register.case.pk)
-    return reports, assessments, owing
+    already a 预备党员, is chased no more), and the ids of the cases owing any: counted by the
+    database (DevelopmentCaseQuerySet.with_register_overdue), one query."""
+    owing = cases.owing_registers(today).order_by("pk")
+    # The counts are annotations (django-stubs knows only the fields).
+    rows = list(owing.values_list("pk", "reports_overdue", "assessments_overdue"))  # type: ignore[misc]
+    reports = sum(row[1] for row in rows)
+    assessments = sum(row[2] for row in rows)
+    return reports, assessments, [row[0] for row in rows]
+
+
+def register_overdue_totals(cases: DevelopmentCaseQuerySet, today: dt.date) -> tuple[int, int]:
+    """The 工作台's two counts (overdue 思想汇报, overdue 培养考察 of the cases chased), summed by
+    the database: one query whatever the number of cases."""
+    totals = (
+        cases.chased_for_registers()
+        .with_register_overdue(today)
+        .aggregate(reports=Sum("reports_overdue"), assessments=Sum("assessments_overdue"))
+    )
+    return totals["reports"] or 0, totals["assessments"] or 0

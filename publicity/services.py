@@ -587,6 +587,7 @@ def register_dates(case: DevelopmentCase) -> rules.RegisterDates:
         candidate_on=found.get(rules.CANDIDATE),
         probationary_on=found.get(rules.APPROVAL),
         deferred_on=case.deferred_on,
+        registers_from=case.registers_from,
     )
 
 

@@ -17,13 +17,21 @@ from activities.resources import MeetingLedgerResource
 from finance.models import DuesPayment
 from finance.resources import DuesPaymentResource
 from kit.spreadsheets import EXAMPLE_MARK, INSTRUCTIONS_TITLE, ONLY_EXAMPLE, SafeXLSX
-from members.models import Member
+from members.models import DutyPost, Household, Member, MemberDeed, UnitDeed, Visit
 from members.resources import ROSTER_HEADERS, MemberRosterResource
+from members.resources_work import (
+    DutyPostResource,
+    HouseholdResource,
+    MemberDeedResource,
+    UnitDeedResource,
+    VisitResource,
+)
 from organizations.models import Organization
 from organizations.resources import OrganizationResource
 from organizations.rules import OrganizationKind
-from publicity.models import DevelopmentCase
+from publicity.models import CaseAssessment, DevelopmentCase, DevelopmentReport
 from publicity.resources import DevelopmentResource
+from publicity.resources_registers import CaseAssessmentResource, DevelopmentReportResource
 from tests.organizations.factories import OrganizationFactory
 
 # (admin url, resource, model, enumerated columns, text columns)
@@ -48,6 +56,34 @@ TEMPLATES = [
     pytest.param(
         "admin:publicity_developmentcase_import_template", DevelopmentResource, DevelopmentCase,
         {"所在党组织"}, {"公民身份号码", "所在党组织"}, id="development",
+    ),
+    pytest.param(
+        "admin:publicity_developmentreport_import_template", DevelopmentReportResource,
+        DevelopmentReport, set(), {"公民身份号码"}, id="reports",
+    ),
+    pytest.param(
+        "admin:publicity_caseassessment_import_template", CaseAssessmentResource, CaseAssessment,
+        {"考察结论"}, {"公民身份号码"}, id="assessments",
+    ),
+    pytest.param(
+        "admin:members_dutypost_import_template", DutyPostResource, DutyPost, set(),
+        {"公民身份号码"}, id="duty_posts",
+    ),
+    pytest.param(
+        "admin:members_household_import_template", HouseholdResource, Household, set(),
+        {"公民身份号码", "联系电话"}, id="households",
+    ),
+    pytest.param(
+        "admin:members_visit_import_template", VisitResource, Visit, {"情形"}, {"公民身份号码"},
+        id="visits",
+    ),
+    pytest.param(
+        "admin:members_memberdeed_import_template", MemberDeedResource, MemberDeed, {"社区"},
+        {"公民身份号码", "社区"}, id="member_deeds",
+    ),
+    pytest.param(
+        "admin:members_unitdeed_import_template", UnitDeedResource, UnitDeed, {"社区"}, {"社区"},
+        id="unit_deeds",
     ),
 ]  # fmt: skip
 

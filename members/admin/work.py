@@ -8,9 +8,16 @@ from typing import Any
 from django.conf import settings
 from django.contrib import admin
 from django.http import HttpRequest
+from import_export.admin import ImportExportMixin
 
 from common.admin import branch_filter, community_filter
-from kit.admin import ScopedHistoryAdmin, ServiceCheckedForm, Services, choice_filter
+from kit.admin import (
+    ScopedHistoryAdmin,
+    ServiceCheckedForm,
+    Services,
+    SpreadsheetAdminMixin,
+    choice_filter,
+)
 from kit.masking import mask_address
 
 from ..models import (
@@ -24,6 +31,13 @@ from ..models import (
     Visit,
 )
 from ..models.work import reminded_year
+from ..resources_work import (
+    DutyPostResource,
+    HouseholdResource,
+    MemberDeedResource,
+    UnitDeedResource,
+    VisitResource,
+)
 from ..services import work as services
 from .dual import CommunityDefaultMixin
 from .personal import PersonalDataAdminMixin
@@ -45,7 +59,8 @@ class DutyPostForm(ServiceCheckedForm):
 
 
 @admin.register(DutyPost)
-class DutyPostAdmin(ScopedHistoryAdmin):
+class DutyPostAdmin(SpreadsheetAdminMixin, ImportExportMixin, ScopedHistoryAdmin):  # type: ignore[misc]
+    resource_classes = [DutyPostResource]
     form = DutyPostForm
     model_services = Services("post", services.duty_post_save, services.duty_post_delete)
     list_display = ("member", "branch", "title", "starts_on", "ends_on", "certificate_number")
@@ -80,7 +95,10 @@ class DutyReviewAdmin(ScopedHistoryAdmin):
 
 
 @admin.register(Household)
-class HouseholdAdmin(PersonalDataAdminMixin, ScopedHistoryAdmin):
+class HouseholdAdmin(  # type: ignore[misc]
+    SpreadsheetAdminMixin, ImportExportMixin, PersonalDataAdminMixin, ScopedHistoryAdmin
+):
+    resource_classes = [HouseholdResource]
     model_services = Services("household", services.household_save, services.household_delete)
     list_display = (
         "head_name",
@@ -123,7 +141,8 @@ class VisitForm(ServiceCheckedForm):
 
 
 @admin.register(Visit)
-class VisitAdmin(ScopedHistoryAdmin):
+class VisitAdmin(SpreadsheetAdminMixin, ImportExportMixin, ScopedHistoryAdmin):  # type: ignore[misc]
+    resource_classes = [VisitResource]
     form = VisitForm
     model_services = Services("visit", services.visit_save, services.visit_delete)
     list_display = ("visited_on", "visitor", "kind", "household", "member")
@@ -152,7 +171,10 @@ class UnitPledgeAdmin(CommunityDefaultMixin, ScopedHistoryAdmin):
 
 
 @admin.register(UnitDeed)
-class UnitDeedAdmin(CommunityDefaultMixin, ScopedHistoryAdmin):
+class UnitDeedAdmin(  # type: ignore[misc]
+    SpreadsheetAdminMixin, ImportExportMixin, CommunityDefaultMixin, ScopedHistoryAdmin
+):
+    resource_classes = [UnitDeedResource]
     model_services = Services("deed", services.unit_deed_save, services.unit_deed_delete)
     list_display = ("done_on", "unit", "community", "title", "beneficiaries")
     list_select_related = ("unit", "community")
@@ -172,7 +194,10 @@ class MemberDeedForm(ServiceCheckedForm):
 
 
 @admin.register(MemberDeed)
-class MemberDeedAdmin(CommunityDefaultMixin, ScopedHistoryAdmin):
+class MemberDeedAdmin(  # type: ignore[misc]
+    SpreadsheetAdminMixin, ImportExportMixin, CommunityDefaultMixin, ScopedHistoryAdmin
+):
+    resource_classes = [MemberDeedResource]
     form = MemberDeedForm
     model_services = Services("deed", services.member_deed_save, services.member_deed_delete)
     list_display = ("done_on", "member", "community", "title", "beneficiaries")

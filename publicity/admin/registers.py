@@ -10,6 +10,7 @@ from django.contrib import admin
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.html import format_html
+from import_export.admin import ImportExportMixin
 
 from common.admin import branch_filter
 from common.printables import print_url
@@ -18,6 +19,7 @@ from kit.admin import (
     ScopedTabularInline,
     ServiceCheckedForm,
     Services,
+    SpreadsheetAdminMixin,
     problem_flag,
 )
 
@@ -30,6 +32,7 @@ from ..models import (
     PoliticalReviewer,
 )
 from ..printables import CASE_REGISTER
+from ..resources_registers import CaseAssessmentResource, DevelopmentReportResource
 
 
 class ReportForm(ServiceCheckedForm):
@@ -48,7 +51,8 @@ def _late_flag(entry: Any) -> str:
 
 
 @admin.register(DevelopmentReport)
-class DevelopmentReportAdmin(ScopedHistoryAdmin):
+class DevelopmentReportAdmin(SpreadsheetAdminMixin, ImportExportMixin, ScopedHistoryAdmin):  # type: ignore[misc]
+    resource_classes = [DevelopmentReportResource]
     form = ReportForm
     model_services = Services("report", services.development_report_save)
     list_display = ("case", "period", "kind", "received_on", "due_on", "on_time", "read_by",
@@ -74,7 +78,8 @@ class AssessmentForm(ServiceCheckedForm):
 
 
 @admin.register(CaseAssessment)
-class CaseAssessmentAdmin(ScopedHistoryAdmin):
+class CaseAssessmentAdmin(SpreadsheetAdminMixin, ImportExportMixin, ScopedHistoryAdmin):  # type: ignore[misc]
+    resource_classes = [CaseAssessmentResource]
     form = AssessmentForm
     model_services = Services("assessment", services.case_assessment_save)
     list_display = ("case", "period", "assessed_on", "due_on", "on_time", "assessor",

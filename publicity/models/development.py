@@ -29,6 +29,24 @@ class DevelopmentCaseQuerySet(ScopedQuerySet["DevelopmentCase"]):
     def in_progress(self) -> DevelopmentCaseQuerySet:
         return self.exclude(stage=Stage.FULL).filter(deferred_on__isnull=True)
 
+    def chased_for_registers(self) -> DevelopmentCaseQuerySet:
+        """Activists and candidates not deferred: those whose missing registers are to-dos."""
+        return self.filter(deferred_on__isnull=True, stage__in=(Stage.ACTIVIST, Stage.CANDIDATE))
+
+    def with_register_overdue(self, today: dt.date) -> DevelopmentCaseQuerySet:
+        """Each case's `reports_overdue` (思想汇报) and `assessments_overdue` (培养考察), counted
+        by the database in the same query: the periods of publicity/rules.py's `_owed` (the
+        definition) that are kept in the system, past their due date on `today` and not
+        recorded. See publicity/models/register_counts.py."""
+        from .register_counts import overdue_annotations
+
+        return self.annotate(**overdue_annotations(today))
+
+    def owing_registers(self, today: dt.date) -> DevelopmentCaseQuerySet:
+        """The chased cases with an overdue 思想汇报 or 培养考察 on `today`, annotated."""
+        overdue = Q(reports_overdue__gt=0) | Q(assessments_overdue__gt=0)
+        return self.chased_for_registers().with_register_overdue(today).filter(overdue)
+
 
 class DevelopmentCase(Person):
     """One person's way from 入党申请人 to 正式党员, held by the branch they applied to. The
@@ -74,6 +92,14 @@ class DevelopmentCase(Person):
         related_name="development_case",
         verbose_name="党员档案",
     )
+    registers_from = models.DateField(
+        "台账起始日期",
+        default=timezone.localdate,
+        blank=True,
+        help_text="思想汇报和培养考察从这一天起在系统中登记：此前结束的季度、半年记在纸质台账上，"
+        "显示为“系统启用前（纸质台账）”，不算逾期。默认为建档当天；要在系统中补录更早的思想汇报"
+        "和培养考察时，可改为更早的日期，但不能晚于建档当天。",
+    )
     created_at = models.DateTimeField("建档时间", auto_now_add=True)
     history = HistoricalRecords()
 
@@ -88,6 +114,17 @@ class DevelopmentCase(Person):
                 condition=Q(last_step__lte=rules.LAST_STEP), name="development_step_in_range"
             ),
         ]
+
+    def clean(self) -> None:
+        super().clean()
+        created_on = timezone.localdate(self.created_at) if self.created_at else None
+        latest = created_on or timezone.localdate()
+        if self.registers_from is None:  # left empty: the day it was created here
+            self.registers_from = latest
+        if self.registers_from > latest:
+            raise ValidationError(
+                {"registers_from": f"台账起始日期不能晚于建档当天（{latest:%Y-%m-%d}）"}
+            )
 
     def facts(self, steps: list[DevelopmentStep] | None = None) -> rules.CaseFacts:
         steps = list(self.steps.all()) if steps is None else steps

@@ -289,6 +289,11 @@ CUSTOM_URLS: dict[str, tuple[str, ...]] = {
     "members_review_summary":                 (OK, OK, OK, OK, NO, LOGIN),
     # 党内统计: counts of the members the role's people scope holds (a unit's, for its reviewer).
     "members_member_statistics":              (OK, OK, OK, OK, OK, LOGIN),
+    "members_dutypost_import_template":       (OK, OK, OK, OK, NO, LOGIN),
+    "members_household_import_template":      (OK, OK, OK, OK, NO, LOGIN),
+    "members_visit_import_template":          (OK, OK, OK, OK, NO, LOGIN),
+    "members_memberdeed_import_template":     (OK, OK, OK, OK, NO, LOGIN),
+    "members_unitdeed_import_template":       (OK, OK, OK, OK, NO, LOGIN),
 }  # fmt: skip
 PRINTABLES: dict[str, tuple[str, ...]] = {
     #                              superuser sub_district secretary branch unit member

@@ -130,6 +130,8 @@ CUSTOM_URLS: dict[str, tuple[str, ...]] = {
     #                                          superuser sub_district secretary branch unit member
     "publicity_branchvote_voters":             (OK, OK, OK, OK, NO, LOGIN),
     "publicity_developmentcase_import_template": (OK, OK, OK, OK, NO, LOGIN),
+    "publicity_developmentreport_import_template": (OK, OK, OK, OK, NO, LOGIN),
+    "publicity_caseassessment_import_template": (OK, OK, OK, OK, NO, LOGIN),
 }  # fmt: skip
 PRINTABLES: dict[str, tuple[str, ...]] = {
     #                              superuser sub_district secretary branch unit member

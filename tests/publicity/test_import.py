@@ -11,6 +11,7 @@ from typing import Any
 import openpyxl
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import timezone
 
 from kit.imports import read_spreadsheet
 from members.models import Member
@@ -176,8 +177,9 @@ def test_the_command_prints_every_bad_row_and_writes_nothing(
 def test_the_export_reads_back_as_the_same_file(tree: SimpleNamespace, tmp_path: Path) -> None:
     run(write(tmp_path / "d.xlsx", [row()]))
     dataset = DevelopmentResource().export()
-    assert list(dataset.headers) == list(DEVELOPMENT_HEADERS)
-    assert list(dataset[0]) == [str(v) for v in row()]
+    assert list(dataset.headers) == [*DEVELOPMENT_HEADERS, "台账起始日期"]
+    today = f"{timezone.localdate():%Y-%m-%d}"  # the import day: the registers kept from it
+    assert list(dataset[0]) == [*(str(v) for v in row()), today]
 
 
 def test_an_introducer_who_is_not_a_full_member_is_refused(

@@ -28,8 +28,9 @@ D = dt.date
 @pytest.fixture
 def activist(tree: SimpleNamespace) -> DevelopmentCase:
     case = DevelopmentCaseFactory(
-        name="林晓雨", branch=tree.branch_a, residence_community=tree.community_a
-    )
+        name="林晓雨", branch=tree.branch_a, residence_community=tree.community_a,
+        registers_from=D(2024, 12, 1),
+    )  # fmt: skip
     return reach(case, {1: D(2024, 12, 1), 2: D(2024, 12, 5), 3: D(2025, 4, 1)})
 
 
