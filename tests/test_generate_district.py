@@ -112,6 +112,48 @@ def test_every_step_writes_rows(db_access: Any) -> None:
         assert after[label] > before[label], label
 
 
+# The models of APPS no district step writes, each with why: any other model that gets no row
+# fails test_every_model_gets_rows (a new model needs a step, or a line here saying why not).
+NOT_GENERATED = {
+    "auth.Group": "roles are made by migrations and setup, not per district",
+    "auth.Group_permissions": "as auth.Group",
+    "auth.User_groups": "the generated signers hold their access by OrganizationAccess",
+    "auth.User_user_permissions": "as auth.User_groups",
+    "organizations.Unit_linked_communities": "每个生成单位只驻一个社区",
+    "organizations.JointCommittee": "联席会 not generated yet (issue 10's data)",
+    "organizations.JointCommittee_member_units": "as organizations.JointCommittee",
+    "organizations.CommitteeMember": "as organizations.JointCommittee",
+    "members.PersonalDataAccess": "a log of people reading personal data: made by use",
+    "members.RegistrationCampaign": "报到 campaigns not generated yet (the registrations are)",
+    "members.PostClaim": "服务岗位认领 not generated yet",
+    "members.CommunityEvent": "社区活动报名 not generated yet",
+    "members.EventSignup": "as members.CommunityEvent",
+    "members.MembershipTransfer": "组织关系接转 not generated yet",
+    "members.Assessment": "量化考核 not generated yet",
+    "members.AssessmentDeduction": "as members.Assessment",
+    "members.FloatingLifeEntry": "流动党员活动证 entries not generated yet",
+    "members.LapseDecision": "自行脱党 decisions are rare acts, not bulk data",
+    "activities.FeedbackCard": "made by `feedback_cards` from the generated data (its benchmark)",
+    "activities.Meeting_held_for": "a community's meetings held for its branches: not generated",
+    "activities.MeetingAttachment": "files",
+    "activities.Notification": "reminders made by the worker",
+    "finance.DuesRelief": "党费减免 not generated yet",
+    "finance.DuesPublication": "党费公示 made by use",
+    "finance.DuesPublicationLine": "as finance.DuesPublication",
+    "publicity.VoteExclusion": "every generated vote counts all its full members",
+    "publicity.BoardItem": "the public board's items are written by hand",
+}
+
+
+def test_every_model_gets_rows(db_access: Any) -> None:
+    before, after = db_access["before"], db_access["after"]
+    empty = {
+        label for label in after if after[label] == before[label] and ".Historical" not in label
+    }
+    assert empty - set(NOT_GENERATED) == set(), "a model no district step writes"
+    assert set(NOT_GENERATED) <= set(after), "a model named here that does not exist"
+
+
 def test_second_run_creates_nothing(db_access: Any) -> None:
     assert db_access["again"] == db_access["after"]
 
