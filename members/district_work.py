@@ -67,8 +67,8 @@ COMPOUND_NAMES = ("幸福", "和平", "春晖", "阳光", "锦绣", "翠苑")
 NO_DEED_SHARE = 0.15  # registered in-service members with no 实事 in a year
 UNQUALIFIED_EVERY = 300  # one review in this many is 不合格 (the demo: three in its ~1,000)
 GROUP_EVERY = 10  # a 临时党小组 for every tenth community
-GRADES = ((0.30, ReviewGrade.EXCELLENT), (0.97, ReviewGrade.QUALIFIED),
-          (1.00, ReviewGrade.BASICALLY_QUALIFIED))  # fmt: skip
+EXCELLENT_EVERY = 4  # 优秀: one in four of a branch (at most a third, members.rules)
+GRADES = ((0.97, ReviewGrade.QUALIFIED), (1.00, ReviewGrade.BASICALLY_QUALIFIED))
 
 
 def generate(district: District) -> None:
@@ -259,10 +259,16 @@ def _reviews(district: District, rng: random.Random, prefix: str, today: dt.date
         return
     rows = members.order_by("pk").values_list("pk", "branch_id")
     reviews = []
+    seen: dict[int, int] = defaultdict(int)  # each branch's reviews so far
     for index, (pk, branch) in enumerate(rows):
+        seen[branch] += 1
         draw = rng.random()
-        grade = ReviewGrade.UNQUALIFIED if index % UNQUALIFIED_EVERY == 7 else next(
-            g for limit, g in GRADES if draw <= limit)  # fmt: skip
+        if index % UNQUALIFIED_EVERY == 7:
+            grade = ReviewGrade.UNQUALIFIED
+        elif seen[branch] % EXCELLENT_EVERY == 1:  # within a branch's third (rules' cap)
+            grade = ReviewGrade.EXCELLENT
+        else:
+            grade = next(g for limit, g in GRADES if draw <= limit)
         reviews.append(Review(member_id=pk, branch_id=branch, year=year, grade=grade,
                               note="无正当理由多次不参加组织生活"
                               if grade == ReviewGrade.UNQUALIFIED else ""))  # fmt: skip
@@ -298,8 +304,10 @@ def _floating(
         branch_of = {p: b for p, _, b in residents.get(community.pk, [])}
         if len(people) < 8:
             continue
-        if index % GROUP_EVERY == 0:
-            away = people[-7:-4]
+        taken = {*people[:POSTS_PER_COMMUNITY], *people[-HOUSEHOLD_KEEPERS:], people[-8]}
+        branch = branch_of[people[-5]]  # three of one branch, none with another role here
+        away = [p for p in people if branch_of[p] == branch and p not in taken][-3:]
+        if index % GROUP_EVERY == 0 and len(away) == 3:
             records += [FloatingRecord(member_id=pk, direction=FloatingDirection.OUTFLOW,
                                        place="江苏省苏州市", has_fixed_place=False, since=since,
                                        last_contact_on=today - dt.timedelta(days=12),

@@ -44,14 +44,18 @@ def generate(district: District) -> None:
     today = timezone.localdate()
     full = _full_members(prefix)
     registers = case_register_list(cases, today)
+    activist_on = dict(
+        DevelopmentStep.objects.filter(case__in=cases, number=rules.ACTIVIST).values_list(
+            "case_id", "date"
+        )
+    )
     observers, reports, assessments = [], [], []
     for register in registers:
         case = register.case
-        people = [pk for pk, full_on in full.get(case.branch_id, []) if full_on <= today][:3]
-        activist_on = min(line.owed.period.starts_on for line in register.reports) if (
-            register.reports) else today  # fmt: skip
-        observers += [CaseObserver(case=case, member_id=pk, appointed_on=activist_on)
-                      for pk in people[:2]]  # fmt: skip
+        since = activist_on[case.pk]
+        people = [pk for pk, full_on in full.get(case.branch_id, []) if full_on <= since][:2]
+        observers += [CaseObserver(case=case, member_id=pk, appointed_on=since)
+                      for pk in people]  # fmt: skip
         for number, line in enumerate(register.reports):
             if rng.random() < MISSING:
                 continue
@@ -59,7 +63,7 @@ def generate(district: District) -> None:
             late = rng.random() < LATE
             received = owed.due_on + dt.timedelta(days=3) if late else (
                 owed.period.ends_on - dt.timedelta(days=5))  # fmt: skip
-            received = min(max(received, owed.period.starts_on), today)
+            received = min(max(received, owed.period.starts_on, since), today)
             unread = number == len(register.reports) - 1 or not people
             reports.append(DevelopmentReport(
                 case=case, period=owed.period.code, kind=owed.kind, due_on=owed.due_on,
@@ -73,7 +77,9 @@ def generate(district: District) -> None:
                 case=case,
                 period=line.owed.period.code,
                 due_on=line.owed.due_on,
-                assessed_on=min(line.owed.period.ends_on + dt.timedelta(days=10), today),
+                assessed_on=min(
+                    max(line.owed.period.ends_on + dt.timedelta(days=10), since), today
+                ),
                 assessor=case.branch.name,
                 conclusion=rules.AssessmentConclusion.GOOD,
                 findings=FINDINGS,
