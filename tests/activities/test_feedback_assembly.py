@@ -153,3 +153,24 @@ def test_the_communitys_admin_page_says_not_held_rather_than_absent(
     text = page.content.decode()
     assert "在职党员大会" in text
     assert "本期未召开" in text
+
+
+def test_a_chunk_with_an_assembly_takes_the_same_queries_for_one_card_or_five(
+    tree: SimpleNamespace,
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from members.models import Registration
+
+    members = [_registered(tree, f"党员{i}") for i in range(6)]
+    _assembly(tree.community_a, dt.date(2025, 12, 20),
+              **{str(i): (m, AttendanceStatus.PRESENT) for i, m in enumerate(members)})  # fmt: skip
+    ids = list(Registration.objects.order_by("pk").values_list("pk", flat=True))
+    counts = []
+    for chunk in (ids[:1], ids[1:]):
+        with CaptureQueriesContext(connection) as queries:
+            services.feedback_cards_generate_for(registration_ids=chunk, period=H2)
+        counts.append(len(queries))
+    assert counts[0] == counts[1]
+    assert set(FeedbackCard.objects.values_list("in_service_assembly", flat=True)) == {"present"}
