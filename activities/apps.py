@@ -34,7 +34,12 @@ class ActivitiesConfig(PartyAppConfig):
         Step(45, "activities.demo_feedback.build"),
         Step(46, "activities.demo_congress.build"),  # after members' 两会一化 (24)
     )
-    district_steps = (Step(30, "activities.district.generate"),)
+    district_steps = (
+        Step(30, "activities.district.generate"),
+        # The communities' own meetings, the 党员代表会议's sessions (members' 24) and the 在职党员大会
+        # with the registered members' attendance.
+        Step(32, "activities.district_community.generate"),
+    )
     dashboard_panels = (
         "activities.dashboard.activities_panel",
         "activities.feedback.dashboard.feedback_panel",

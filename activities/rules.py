@@ -436,6 +436,29 @@ class FeedbackStatus(models.TextChoices):
     ACKNOWLEDGED = "acknowledged", "单位已签收"
 
 
+class AssemblyAttendance(models.TextChoices):
+    """The feedback card's 在职党员大会 (001: 年底召开一次在职党员大会) line: how the member stood at
+    the assembly their community held in the card's period. A card of a period with no assembly
+    leaves it blank (not held is not absent); a member the assembly's roll does not list (报到 after
+    it) is not absent either."""
+
+    PRESENT = "present", "参加"
+    LEAVE = "leave", "请假"
+    ABSENT = "absent", "缺席"
+    EXCUSED = "excused", "免于参加"
+    UNLISTED = "unlisted", "未列入会议名单"
+
+
+def assembly_attendance(held: bool, status: str | None) -> str:
+    """The card's 在职党员大会 value: "" when no assembly was held in the period, UNLISTED when one
+    was held and the member has no attendance record of it, else the record's status."""
+    if not held:
+        return ""
+    if status is None:
+        return AssemblyAttendance.UNLISTED
+    return AssemblyAttendance(status)
+
+
 class MeetingSource(models.TextChoices):
     RECORDED = "recorded", "系统登记"
     IMPORTED = "imported", "台账导入"

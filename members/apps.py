@@ -87,7 +87,13 @@ class MembersConfig(PartyAppConfig):
         # The 示范小区 round after every other demo, pre-filled from what they made (40, 50).
         Step(60, "members.demo_showcase.build"),
     )
-    district_steps = (Step(20, "members.district.generate"),)
+    district_steps = (
+        Step(20, "members.district.generate"),
+        # On the members and registrations of 20: 小区, the daily-work registers, reviews and
+        # floating members; then the 两会一化 and the 示范小区 round, on the 小区 and outflows.
+        Step(22, "members.district_work.generate"),
+        Step(24, "members.district_congress.generate"),
+    )
     dashboard_panels = (
         "members.dashboard.members_panel",
         "members.dashboard_work.work_panel",

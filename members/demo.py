@@ -240,7 +240,6 @@ def _dual(
                 ActivityKind.ACTIVITY,
                 ActivityKind.ACTIVITY,
                 ActivityKind.REPORT,
-                ActivityKind.SERVICE,
             )
         )
         title = "到社区报到" if activity == ActivityKind.REPORT else rng.choice(ACTIVITIES)

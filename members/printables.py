@@ -27,7 +27,7 @@ from kit.printables import (
 )
 from organizations.models import Organization
 
-from .models import ActivityRecord, DelegateConference, Member, Review
+from .models import ActivityRecord, DelegateConference, Member, MemberDeed, Review
 from .rules import ReviewGrade
 from .selectors import dual as dual_selectors
 from .selectors.lapse import LAPSE_REPORT_HEADERS, self_lapse_report
@@ -101,6 +101,7 @@ def activity_cards_context(job: Job) -> dict[str, Any]:
     )
     records = readable(ActivityRecord.objects.all(), job.reader)
     cards = dual_selectors.activity_card_list(queryset=records, keys=keys)
+    dual_selectors.activity_card_deeds(cards, readable(MemberDeed.objects.all(), job.reader))
     community = _single_community([card.community for card in cards])
     years = sorted({card.year for card in cards})
     return {

@@ -30,7 +30,10 @@ class PublicityConfig(PartyAppConfig):
     # placed in groups, meet, get incomes and owe dues like the others.
     demo_builders = (Step(30, "publicity.demo.build"),)
     # Before finance (50): an approved case makes a member who pays.
-    district_steps = (Step(40, "publicity.district.generate"),)
+    district_steps = (
+        Step(40, "publicity.district.generate"),
+        Step(42, "publicity.district_registers.generate"),  # on the cases and steps of 40
+    )
     dashboard_panels = ("publicity.dashboard.publicity_panel",)
     participation_facts = {"probation_approved_on": "publicity.selectors.probation_approved_on"}
     member_tabs = ("publicity.selectors.member_development_tab",)

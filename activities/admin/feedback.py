@@ -27,6 +27,7 @@ PREFILLED = (
     "posts",
     "activity_summary",
     "deeds",
+    "assembly_text",
     "attendance_text",
 )
 ACKNOWLEDGEMENT = (
@@ -112,6 +113,10 @@ class FeedbackCardAdmin(ScopedHistoryAdmin):
     @admin.display(description="参加社区活动")
     def activity_summary(self, card: FeedbackCard) -> str:
         return card.activity_summary
+
+    @admin.display(description="在职党员大会")
+    def assembly_text(self, card: FeedbackCard) -> str:
+        return card.assembly_text or "本期未召开"
 
     @admin.display(description="组织生活")
     def attendance_text(self, card: FeedbackCard) -> str:

@@ -91,6 +91,7 @@ def _card(registration: Registration, period: Period, prefill: selectors.Prefill
         activity_count=prefill.activity_count,
         activity_hours=prefill.activity_hours,
         deeds=prefill.deeds,
+        in_service_assembly=prefill.in_service_assembly,
         meetings_expected=prefill.meetings_expected,
         meetings_attended=prefill.meetings_attended,
         meetings_on_leave=prefill.meetings_on_leave,

@@ -16,7 +16,7 @@ from organizations.models import Organization, Unit
 from organizations.rules import COMMUNITY_KINDS
 from organizations.scope import People, ScopedQuerySet
 
-from ..rules import FeedbackRating, FeedbackStatus
+from ..rules import AssemblyAttendance, FeedbackRating, FeedbackStatus
 
 # The four items the community rates (002), in the order the card prints them.
 RATING_FIELDS = ("participation", "law_abiding", "neighbourliness", "cooperation")
@@ -84,6 +84,14 @@ class FeedbackCard(models.Model):
         "为社区办实事",
         blank=True,
         help_text="本期在报到社区登记的实事（《推行双联双管 构建区域大党建新格局》：每年1-2件）。",
+    )
+    in_service_assembly = models.CharField(
+        "在职党员大会",
+        max_length=16,
+        choices=AssemblyAttendance.choices,
+        blank=True,
+        help_text="本期报到社区召开在职党员大会时的出席情况（《推行双联双管 构建区域大党建新格局》："
+        "年底召开一次在职党员大会）；本期未召开的留空。",
     )
     meetings_expected = models.PositiveIntegerField("应参加组织生活次数", default=0)
     meetings_attended = models.PositiveIntegerField("实际参加次数", default=0)
@@ -159,6 +167,11 @@ class FeedbackCard(models.Model):
             f"应参加{self.meetings_expected}次，实际参加{self.meetings_attended}次，"
             f"请假{self.meetings_on_leave}次"
         )
+
+    @property
+    def assembly_text(self) -> str:
+        """The 在职党员大会 line, or "" when none was held in the period (the line is not shown)."""
+        return self.get_in_service_assembly_display() if self.in_service_assembly else ""
 
     def ratings(self) -> list[tuple[str, str]]:
         """(item, rating) in print order; an item not yet rated reads 未评价."""

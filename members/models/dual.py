@@ -295,7 +295,11 @@ class ActivityRecord(models.Model):
         verbose_name="社区",
     )
     kind = models.CharField(
-        "类型", max_length=16, choices=ActivityKind.choices, default=ActivityKind.ACTIVITY
+        "类型",
+        max_length=16,
+        choices=ActivityKind.choices,
+        default=ActivityKind.ACTIVITY,
+        help_text="为社区办实事请在“日常工作登记 → 在职党员实事”登记。",
     )
     date = models.DateField("日期")
     title = models.CharField("活动内容", max_length=200)

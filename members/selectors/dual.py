@@ -228,6 +228,7 @@ class ActivityCard:
     community: Organization
     year: int
     records: list[ActivityRecord] = field(default_factory=list)
+    deeds: list[Any] = field(default_factory=list)  # the year's 实事 there (MemberDeed)
 
     @property
     def total_hours(self) -> Decimal:
@@ -256,6 +257,24 @@ def activity_card_list(
         cards.setdefault(key, ActivityCard(record.member, record.community, key[2]))
         cards[key].records.append(record)
     return list(cards.values())
+
+
+def activity_card_deeds(cards: list[ActivityCard], deeds: Any) -> list[ActivityCard]:
+    """Put on each card the member's 实事 of its year at its community, from `deeds` (a scoped
+    MemberDeed queryset: a 实事 is recorded there only). One query."""
+    if not cards:
+        return cards
+    condition = reduce(
+        or_,
+        (
+            Q(member_id=c.member.pk, community_id=c.community.pk, done_on__year=c.year)
+            for c in cards
+        ),
+    )
+    by_key = {(c.member.pk, c.community.pk, c.year): c for c in cards}
+    for deed in deeds.filter(condition).order_by("done_on", "pk"):
+        by_key[(deed.member_id, deed.community_id, deed.done_on.year)].deeds.append(deed)
+    return cards
 
 
 def activity_year_records(

@@ -14,6 +14,7 @@ from common.printables import print_url
 from members.models import ActivityRecord, PersonalDataAccess
 from members.selectors.dual import activity_card_list
 from tests.members.factories import ActivityRecordFactory, MemberFactory, RegistrationFactory
+from tests.members.factories_work import MemberDeedFactory
 from tests.printing import make
 
 
@@ -112,7 +113,7 @@ def add_records(tree, member) -> None:
     for day, title, hours, kind in (
         (dt.date(2026, 1, 10), "到社区报到", "0.5", "report"),
         (dt.date(2026, 3, 5), "学雷锋志愿服务", "3", "activity"),
-        (dt.date(2026, 6, 1), "义诊", "2.5", "service"),
+        (dt.date(2026, 6, 1), "义诊", "2.5", "activity"),
         (dt.date(2025, 12, 20), "去年的活动", "4", "activity"),
     ):
         ActivityRecordFactory(
@@ -127,6 +128,11 @@ def add_records(tree, member) -> None:
 
 def test_activity_card_lists_the_years_records_with_total_hours(tree, zhang):
     add_records(tree, zhang)
+    # The year's 实事 are recorded once, as deeds, and the card lists them under their own head.
+    MemberDeedFactory(member=zhang, community=tree.community_a, done_on=dt.date(2026, 4, 2),
+                      title="修缮楼道灯", beneficiaries="3号楼居民")  # fmt: skip
+    MemberDeedFactory(member=zhang, community=tree.community_a, done_on=dt.date(2025, 4, 2),
+                      title="去年的实事")  # fmt: skip
     cards = activity_card_list(
         queryset=ActivityRecord.objects.all(), keys=[(zhang.pk, tree.community_a.pk, 2026)]
     )
@@ -141,7 +147,9 @@ def test_activity_card_lists_the_years_records_with_total_hours(tree, zhang):
         "甲社区党委",
         "2026年度",
         "学雷锋志愿服务",
+        "义诊",
         "为社区办实事",
+        "2026-04-02 修缮楼道灯（受益对象：3号楼居民）",
         "到社区报到",
         "6.0小时",
         "共3次",
@@ -149,6 +157,7 @@ def test_activity_card_lists_the_years_records_with_total_hours(tree, zhang):
     ):
         assert expected in text, expected
     assert "去年的活动" not in text
+    assert "去年的实事" not in text
 
 
 def test_registration_card_from_admin_is_scoped_and_logged(

@@ -10,6 +10,7 @@ from members.models import PostClaim, PostClaimStatus, PostKind, Registration
 from members.selectors import dual as selectors
 from organizations.rules import OrganizationKind as K
 from tests.members.factories import ActivityRecordFactory, MemberFactory, RegistrationFactory
+from tests.members.factories_work import MemberDeedFactory
 from tests.organizations.factories import OrganizationFactory
 
 
@@ -202,8 +203,8 @@ def test_not_reported_follows_quarter_boundaries(tree, report_on, today, is_flag
 def test_other_kinds_of_record_are_not_a_report(tree):
     member = resident(tree, "只参加活动")
     register(tree, member, dt.date(2025, 1, 1))
-    for kind in ("activity", "service"):
-        ActivityRecordFactory(member=member, community=tree.community_a, date=TODAY, kind=kind)
+    ActivityRecordFactory(member=member, community=tree.community_a, date=TODAY, kind="activity")
+    MemberDeedFactory(member=member, community=tree.community_a, done_on=TODAY)
     inactive, not_reported = flagged(tree)
     assert inactive == set()
     assert not_reported == {"只参加活动"}

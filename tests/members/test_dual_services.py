@@ -311,7 +311,7 @@ def test_activity_record_is_saved_within_scope(tree, secretary_a, secretary_b, r
     record = ActivityRecord(
         member=resident,
         community=tree.community_a,
-        kind="service",
+        kind="activity",
         date=dt.date(2026, 5, 1),
         title="义诊",
         hours=3,
