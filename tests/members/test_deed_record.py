@@ -19,7 +19,7 @@ from tests.members.factories_work import MemberDeedFactory
 
 pytestmark = pytest.mark.django_db
 
-migration = importlib.import_module("members.migrations.0017_member_deeds_from_activity_records")
+migration = importlib.import_module("members.migrations.0018_member_deeds_from_activity_records")
 DAY = dt.date(2026, 5, 1)
 
 

@@ -71,7 +71,7 @@ def _history(apps: Any, name: str, rows: list[Any], kind: str, reason: str, when
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("members", "0016_showcase"),
+        ("members", "0017_delegate_departure"),
     ]
 
     operations = [
