@@ -146,6 +146,30 @@ def cpu_seconds(sessions: set[int]) -> dict[str, float]:
     return found
 
 
+def backend_cpu_seconds() -> float:
+    """CPU seconds of the PostgreSQL sessions on this database other than this process's: the
+    workers' (opened during the run, kept across tasks), without the other databases' sessions
+    that share this server (the `postgres` figure counts every postgres process)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pid FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
+        pids = [row[0] for row in cursor.fetchall()]
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    for pid in pids:
+        try:
+            stat = Path(f"/proc/{pid}/stat").read_text()
+        except OSError:
+            continue
+        fields = stat[stat.rindex(")") + 2 :].split()
+        total += (int(fields[11]) + int(fields[12])) / tick
+    return total
+
+
 @dataclass
 class Run:
     seconds: float
@@ -191,14 +215,16 @@ def run(code: str, expected: int, starts: list[int], logs: Path) -> Run:
         while FeedbackCard.objects.for_period(code).count() < expected:
             if time.monotonic() > deadline:
                 raise SystemExit(f"not done after {RUN_SECONDS} s")
-            time.sleep(0.05)
+            time.sleep(0.2)  # each count costs PostgreSQL CPU the workers would use
         seconds = time.perf_counter() - start
         after, opened = cpu_seconds(sessions), sessions_opened() - opened
+        backends = backend_cpu_seconds()
     finally:
         count = len(workers.processes)
         workers.stop()
     times = task_times(logs, count)
     used = {key: after[key] - before[key] for key in after}
+    used["postgres_ours"] = backends
     return Run(seconds, used, len(times), sum(times), opened)
 
 
@@ -269,15 +295,15 @@ def usl_contention(scaling: float) -> float:
 
 
 def projection(
-    workers: int, scaling_two: float, db_cpu_per_card: float, card_seconds: float, db_cores: int
+    workers: int, sigma: float, worker_cpu: float, db_cpu: float, db_cores: int
 ) -> float:
-    """Speed-up of `workers` workers over one, each on a core of its own: the measured two-worker
-    contention carried on (USL with σ from S(2), no coherence term), capped by the database
-    server's `db_cores` cores busy `db_cpu_per_card` seconds per card while one worker takes
-    `card_seconds` per card."""
-    sigma = usl_contention(scaling_two)
+    """Speed-up of `workers` workers over one, each worker on a core of its own: contention σ
+    carried on (USL without its coherence term), capped by the database server. A card costs
+    `worker_cpu` in the worker and `db_cpu` in PostgreSQL, one after the other (the worker waits
+    for its answers), so one worker makes 1 / (worker_cpu + db_cpu) cards a second and a database
+    of `db_cores` cores at most db_cores / db_cpu."""
     scaled = workers / (1 + sigma * (workers - 1))
-    ceiling = db_cores * card_seconds / db_cpu_per_card if db_cpu_per_card else float("inf")
+    ceiling = db_cores * (worker_cpu + db_cpu) / db_cpu if db_cpu else float("inf")
     return min(scaled, ceiling)
 
 
@@ -314,7 +340,7 @@ def main() -> None:
                     f"{label}: {done.seconds:.1f} s; {done.tasks} tasks, "
                     f"{done.task_seconds / max(1, done.tasks) * 1000:.0f} ms each inside; "
                     f"{done.connections} database connections opened; "
-                    f"CPU: {cpu}",
+                    f"CPU: {cpu}; load {os.getloadavg()[0]:.1f}",
                     file=sys.stderr,
                 )
     share = database_share(args.period)
@@ -336,7 +362,7 @@ def print_share(
     one = statistics.median(seconds[one_label])
     card_seconds = one / expected
     runs = cpu_runs[one_label]
-    db_cpu = statistics.median(r["postgres"] for r in runs) / expected
+    db_cpu = statistics.median(r["postgres_ours"] for r in runs) / expected
     worker_cpu = statistics.median(r["workers"] for r in runs) / expected
     print(
         f"\n数据库占一张卡的时间（本进程 {share.cards} 张卡，逐条计时）："
@@ -345,18 +371,27 @@ def print_share(
     )
     print(
         f"1 个 worker：每张卡 {card_seconds * 1000:.3f} ms（墙钟）；CPU：worker "
-        f"{worker_cpu * 1000:.3f} ms，PostgreSQL {db_cpu * 1000:.3f} ms "
+        f"{worker_cpu * 1000:.3f} ms，PostgreSQL（本库的 worker 会话）{db_cpu * 1000:.3f} ms "
         f"= {db_cpu / (db_cpu + worker_cpu):.0%} of the CPU"
     )
     for label in two_labels:
         scaling = one / statistics.median(seconds[label])
-        print(f"\n预测（{label}：S(2) = {scaling:.2f}×，σ = {usl_contention(scaling):.3f}）")
-        for cores in (2, 8):
-            figures = ", ".join(
-                f"{n}: {projection(n, scaling, db_cpu, card_seconds, cores):.1f}×"
-                for n in PROJECTED
-            )
-            print(f"  数据库 {cores} 核：{figures}")
+        two = cpu_runs[label]
+        cost_two = statistics.median(r["postgres_ours"] + r["workers"] for r in two) / expected
+        cost_one = db_cpu + worker_cpu
+        print(
+            f"{label}：S(2) = {scaling:.2f}×（墙钟）；每张卡 CPU（worker + PostgreSQL）"
+            f"{cost_two * 1000:.3f} ms，1 个 worker {cost_one * 1000:.3f} ms："
+            f"各占一核时 S(2) ≈ {min(2.0, 2 * cost_one / cost_two):.2f}×"
+        )
+        measured = usl_contention(scaling)
+        for sigma, what in ((measured, f"σ = {measured:.3f}，由墙钟 S(2)"), (0.0, "σ = 0")):
+            for cores in (2, 8):
+                figures = ", ".join(
+                    f"{n}: {projection(n, sigma, worker_cpu, db_cpu, cores):.1f}×"
+                    for n in PROJECTED
+                )
+                print(f"  预测（{what}，数据库 {cores} 核）：{figures}")
 
 
 def rows(
