@@ -53,7 +53,7 @@ RUN DJANGO_DEBUG=false \
     && chmod 755 /app/docker/entrypoint.sh
 
 # Unprivileged user. The code and the virtualenv stay owned by root (read-only for the app);
-# only /data (uploads, generated PDFs under /data/media) and the home directory (gunicorn's
+# only /data (uploads and generated PDFs under /data/media when STORAGE_URL is unset) and the home directory (gunicorn's
 # control socket, ~/.gunicorn/gunicorn.ctl) are writable.
 RUN groupadd --system --gid 1000 app \
     && useradd --system --uid 1000 --gid app --create-home --home-dir /home/app --shell /usr/sbin/nologin app \

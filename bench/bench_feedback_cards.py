@@ -14,9 +14,13 @@ or one worker with --concurrency 2. The period's cards (and their history rows) 
 each run. Workers run as in production (DJANGO_DEBUG=false) and are stopped at the end.
 
 Also measured in this process: the queries of one chunk (FEEDBACK_CHUNK_SIZE registrations), which
-must not grow with the chunk (a few bulk queries, none per card).
+must not grow with the chunk (a few bulk queries, none per card); and the database's share of a
+card's time: chunks made in this process with every query timed (from sending it to having its
+rows), against the chunk's whole time, and PostgreSQL's CPU seconds against the workers' in the
+worker runs. From these and the measured two-worker scaling, a projection to 4, 8 and 16 workers
+(`projection`: the model is in bench/RESULTS.md).
 
-Goals: all cards written in at most 60 s; two workers at least 1.7x the throughput of one.
+Goals (issue 25): all cards written in at most 60 s; two workers at least 1.85x the throughput of one.
 """
 
 from __future__ import annotations
@@ -41,7 +45,8 @@ os.environ["CELERY_TASK_DEFAULT_QUEUE"] = QUEUE  # read by config/settings.py, b
 READY_SECONDS = 60
 RUN_SECONDS = 300
 GOAL_SECONDS = 60
-GOAL_SCALING = 1.7
+GOAL_SCALING = 1.85
+PROJECTED = (4, 8, 16)
 
 
 class Workers:
@@ -141,6 +146,29 @@ def cpu_seconds(sessions: set[int]) -> dict[str, float]:
     return found
 
 
+def backend_cpu_sample(seen: dict[int, float]) -> None:
+    """Note the CPU seconds so far of each PostgreSQL session on this database other than this
+    process's: the workers' (opened during the run; a worker closes its connection every
+    CELERY_DB_REUSE_MAX tasks, so they are sampled while the run goes on). The other databases'
+    sessions on this shared server are not counted (the `postgres` figure counts them all)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pid FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
+        pids = [row[0] for row in cursor.fetchall()]
+    tick = os.sysconf("SC_CLK_TCK")
+    for pid in pids:
+        try:
+            stat = Path(f"/proc/{pid}/stat").read_text()
+        except OSError:
+            continue
+        fields = stat[stat.rindex(")") + 2 :].split()
+        seen[pid] = max(seen.get(pid, 0.0), (int(fields[11]) + int(fields[12])) / tick)
+
+
 @dataclass
 class Run:
     seconds: float
@@ -180,20 +208,24 @@ def run(code: str, expected: int, starts: list[int], logs: Path) -> Run:
             workers.start(concurrency)
         sessions = {p.pid for p in workers.processes}
         before, opened = cpu_seconds(sessions), sessions_opened()
+        backends: dict[int, float] = {}
         start = time.perf_counter()
         generate_feedback_cards.delay(code)
         deadline = time.monotonic() + RUN_SECONDS
         while FeedbackCard.objects.for_period(code).count() < expected:
             if time.monotonic() > deadline:
                 raise SystemExit(f"not done after {RUN_SECONDS} s")
-            time.sleep(0.05)
+            backend_cpu_sample(backends)
+            time.sleep(0.2)  # each count costs PostgreSQL CPU the workers would use
         seconds = time.perf_counter() - start
         after, opened = cpu_seconds(sessions), sessions_opened() - opened
+        backend_cpu_sample(backends)
     finally:
         count = len(workers.processes)
         workers.stop()
     times = task_times(logs, count)
     used = {key: after[key] - before[key] for key in after}
+    used["postgres_ours"] = sum(backends.values())
     return Run(seconds, used, len(times), sum(times), opened)
 
 
@@ -214,6 +246,66 @@ def chunk_queries(code: str) -> tuple[int, int, int, int]:
         found += [len(captured.captured_queries), result.created]
     cards_delete(code)
     return found[0], found[1], found[2], found[3]
+
+
+@dataclass
+class Share:
+    cards: int
+    seconds: float  # the chunks' whole time in this process
+    database_seconds: float  # of which waiting for the database's answers
+
+    @property
+    def fraction(self) -> float:
+        return self.database_seconds / self.seconds
+
+
+def database_share(code: str, chunks: int = 40) -> Share:
+    """Make `chunks` chunks' cards in this process, timing every query."""
+    from django.db import connection
+
+    from activities.feedback import services
+
+    period = services.period_get(code)
+    found = services.registration_chunks(period)[:chunks]
+    waited = 0.0
+
+    def timed(execute, sql, params, many, context):  # type: ignore[no-untyped-def]
+        nonlocal waited
+        start = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            waited += time.perf_counter() - start
+
+    cards_delete(code)
+    made = 0
+    start = time.perf_counter()
+    with connection.execute_wrapper(timed):
+        for chunk in found:
+            made += services.feedback_cards_generate_for(
+                registration_ids=chunk, period=period
+            ).created
+    seconds = time.perf_counter() - start
+    cards_delete(code)
+    return Share(made, seconds, waited)
+
+
+def usl_contention(scaling: float) -> float:
+    """σ of S(N) = N / (1 + σ(N − 1)) that gives the measured S(2)."""
+    return max(0.0, 2 / scaling - 1)
+
+
+def projection(
+    workers: int, sigma: float, worker_cpu: float, db_cpu: float, db_cores: int
+) -> float:
+    """Speed-up of `workers` workers over one, each worker on a core of its own: contention σ
+    carried on (USL without its coherence term), capped by the database server. A card costs
+    `worker_cpu` in the worker and `db_cpu` in PostgreSQL, one after the other (the worker waits
+    for its answers), so one worker makes 1 / (worker_cpu + db_cpu) cards a second and a database
+    of `db_cores` cores at most db_cores / db_cpu."""
+    scaled = workers / (1 + sigma * (workers - 1))
+    ceiling = db_cores * (worker_cpu + db_cpu) / db_cpu if db_cpu else float("inf")
+    return min(scaled, ceiling)
 
 
 def main() -> None:
@@ -237,24 +329,70 @@ def main() -> None:
     if args.two in ("concurrency", "both"):
         setups["1 个 worker，并发 2"] = [2]
     seconds: dict[str, list[float]] = {label: [] for label in setups}
+    cpu_runs: dict[str, list[dict[str, float]]] = {label: [] for label in setups}
     with tempfile.TemporaryDirectory(prefix="bench-feedback-") as logs:
         for _ in range(args.repeat):
             for label, starts in setups.items():
                 done = run(args.period, expected, starts, Path(logs))
                 seconds[label].append(done.seconds)
+                cpu_runs[label].append(done.cpu)
                 cpu = "  ".join(f"{k} {v:.1f} s" for k, v in done.cpu.items())
                 print(
                     f"{label}: {done.seconds:.1f} s; {done.tasks} tasks, "
                     f"{done.task_seconds / max(1, done.tasks) * 1000:.0f} ms each inside; "
                     f"{done.connections} database connections opened; "
-                    f"CPU: {cpu}",
+                    f"CPU: {cpu}; load {os.getloadavg()[0]:.1f}",
                     file=sys.stderr,
                 )
+    share = database_share(args.period)
     cards_delete(args.period)
     print(f"卡片 {expected} 张，期间 {args.period}，chunk {settings.FEEDBACK_CHUNK_SIZE}\n")
     table("Feedback cards by Celery workers (bench/bench_feedback_cards.py)", rows(
         expected, seconds, (small_q, small_n, chunk_q, chunk_n)
     ))  # fmt: skip
+    print_share(expected, seconds, cpu_runs, share)
+
+
+def print_share(
+    expected: int,
+    seconds: dict[str, list[float]],
+    cpu_runs: dict[str, list[dict[str, float]]],
+    share: Share,
+) -> None:
+    one_label, *two_labels = seconds
+    one = statistics.median(seconds[one_label])
+    card_seconds = one / expected
+    runs = cpu_runs[one_label]
+    db_cpu = statistics.median(r["postgres_ours"] for r in runs) / expected
+    worker_cpu = statistics.median(r["workers"] for r in runs) / expected
+    print(
+        f"\n数据库占一张卡的时间（本进程 {share.cards} 张卡，逐条计时）："
+        f"{share.database_seconds * 1000 / share.cards:.3f} ms / "
+        f"{share.seconds * 1000 / share.cards:.3f} ms = {share.fraction:.0%}"
+    )
+    print(
+        f"1 个 worker：每张卡 {card_seconds * 1000:.3f} ms（墙钟）；CPU：worker "
+        f"{worker_cpu * 1000:.3f} ms，PostgreSQL（本库的 worker 会话）{db_cpu * 1000:.3f} ms "
+        f"= {db_cpu / (db_cpu + worker_cpu):.0%} of the CPU"
+    )
+    for label in two_labels:
+        scaling = one / statistics.median(seconds[label])
+        two = cpu_runs[label]
+        cost_two = statistics.median(r["postgres_ours"] + r["workers"] for r in two) / expected
+        cost_one = db_cpu + worker_cpu
+        print(
+            f"{label}：S(2) = {scaling:.2f}×（墙钟）；每张卡 CPU（worker + PostgreSQL）"
+            f"{cost_two * 1000:.3f} ms，1 个 worker {cost_one * 1000:.3f} ms："
+            f"各占一核时 S(2) ≈ {min(2.0, 2 * cost_one / cost_two):.2f}×"
+        )
+        measured = usl_contention(scaling)
+        for sigma, what in ((measured, f"σ = {measured:.3f}，由墙钟 S(2)"), (0.0, "σ = 0")):
+            for cores in (2, 8):
+                figures = ", ".join(
+                    f"{n}: {projection(n, sigma, worker_cpu, db_cpu, cores):.1f}×"
+                    for n in PROJECTED
+                )
+                print(f"  预测（{what}，数据库 {cores} 核）：{figures}")
 
 
 def rows(

@@ -15,6 +15,8 @@ from pathlib import Path
 import environ
 from csp.constants import NONCE
 
+from kit.storage_url import storage_from_url
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 env = environ.Env()
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
@@ -180,8 +182,15 @@ STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env("MEDIA_ROOT", default=str(DATA_DIR / "media")))
+# Uploads and generated documents (kit/storage_url.py): empty, MEDIA_ROOT on this machine (`make
+# run`); on more than one machine a bucket all of them reach, e.g. MinIO in docker-compose.yml:
+# s3+http://KEY:SECRET@minio:9000/dangjian. Files on disk from before the switch are read from
+# MEDIA_ROOT while the bucket lacks them (STORAGE_LOCAL_FALLBACK), until `manage.py media_to_storage`.
+STORAGE_URL = env("STORAGE_URL", default="")
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": storage_from_url(
+        STORAGE_URL, local_fallback=env.bool("STORAGE_LOCAL_FALLBACK", default=True)
+    ),
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
         if DEBUG

@@ -47,3 +47,44 @@ def test_compose_trusts_exactly_the_one_proxy() -> None:
     text = COMPOSE.read_text(encoding="utf-8")
     assert re.search(r'TRUSTED_PROXY_COUNT: "1"', text)
     assert "${TRUSTED_PROXY_COUNT" not in text  # not raised by an .env while one proxy is there
+
+
+def _app_env() -> dict[str, str]:
+    text = COMPOSE.read_text(encoding="utf-8")
+    block = text.split("x-app-env: &app-env\n", 1)[1].split("\n\n", 1)[0]
+    return dict(re.findall(r'^  ([A-Z_]+): "?(.*?)"?(?:\s+#.*)?$', block, re.M))
+
+
+def test_every_variable_compose_gives_the_app_is_one_the_settings_read() -> None:
+    """docker-compose.yml in step with config/settings.py: a name the settings do not read
+    (misspelt, or renamed there) would silently leave the default in force."""
+    read = (settings.BASE_DIR / "config" / "settings.py").read_text(encoding="utf-8")
+    names = set(_app_env())
+    assert {"DATABASE_URL", "REDIS_URL", "STORAGE_URL", "STORAGE_LOCAL_FALLBACK"} <= names
+    assert [name for name in sorted(names) if f'"{name}"' not in read] == []
+
+
+def test_workers_scale_and_share_only_the_broker_database_and_bucket() -> None:
+    """`docker-compose up --scale worker=N`: N containers of one service, so it names no
+    container and publishes no port; files go to the bucket, not to a volume of one machine."""
+    worker = _services()["worker"]
+    assert not re.search(r"^    container_name:", worker, re.M)
+    assert not re.search(r"^    (ports|volumes):", worker, re.M)
+    assert "celery" in worker
+    assert "worker" in worker
+    env = _app_env()
+    assert env["REDIS_URL"] == "redis://redis:6379/0"  # one broker for all of them
+    storage = env["STORAGE_URL"]
+    assert storage.startswith("s3+http://")
+    assert storage.endswith("@minio:9000/dangjian")
+
+
+def test_minio_is_the_private_bucket_created_before_the_app_starts() -> None:
+    services = _services()
+    minio, init = services["minio"], services["minio-init"]
+    assert not re.search(r"^    ports:", minio, re.M)  # inside the compose network only
+    assert "mc mb --ignore-existing shared/dangjian" in init
+    assert "mc anonymous set none shared/dangjian" in init  # never a public bucket
+    assert re.search(r"minio-init:\s+condition: service_completed_successfully", services["web"])
+    # The old volume stays on `web` only, for files from before the bucket (the fallback).
+    assert "media:/data/media" in services["web"]
