@@ -8,6 +8,7 @@ from types import SimpleNamespace
 from typing import Any
 
 import pytest
+from django.test import override_settings
 
 from config.celery_app import app as celery_app
 from organizations import services
@@ -106,10 +107,12 @@ def reseed_migration_rows() -> None:
     seeds.seed(apps, connection.schema_editor())
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings: Any) -> None:
-    # PBKDF2's deliberate slowness costs ~0.3 s per user; tests do not need it.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+@pytest.fixture(autouse=True, scope="session")
+def _fast_passwords() -> Iterator[None]:
+    # PBKDF2's deliberate slowness costs ~0.3 s per user; tests do not need it. For the whole
+    # session, so that the users a module- or session-scoped fixture makes are cheap too.
+    with override_settings(PASSWORD_HASHERS=demo_template.FAST_HASHER):
+        yield
 
 
 @pytest.fixture(autouse=True)
@@ -122,8 +125,8 @@ def superuser(db: None) -> Any:
     return UserFactory(username="root", is_superuser=True, is_staff=True)
 
 
-@pytest.fixture
-def tree(db: None) -> SimpleNamespace:
+def build_tree() -> SimpleNamespace:
+    """The shared tree (the `tree` fixture; a module-scoped fixture may build it once)."""
     sub_district = OrganizationFactory(name="测试街道党工委", code="SD", kind=K.SUB_DISTRICT)
     community_a = OrganizationFactory(
         name="甲社区党委", code="SD-A", kind=K.COMMUNITY_COMMITTEE, parent=sub_district
@@ -166,13 +169,21 @@ def tree(db: None) -> SimpleNamespace:
 
 
 @pytest.fixture
+def tree(db: None) -> SimpleNamespace:
+    return build_tree()
+
+
+def grant_user(role: str, organization: Organization, username: str, actor: Any) -> Any:
+    """A user with `role` in `organization`, as a fresh object (no cached scope)."""
+    user = UserFactory(username=username)
+    services.organization_access_grant(user=user, organization=organization, role=role, actor=actor)
+    return type(user).objects.get(pk=user.pk)
+
+
+@pytest.fixture
 def make_user(db: None, superuser: Any) -> Callable[..., Any]:
     def make(role: str, organization: Organization, username: str | None = None) -> Any:
-        user = UserFactory(username=username or f"{role}-{organization.code}")
-        services.organization_access_grant(
-            user=user, organization=organization, role=role, actor=superuser
-        )
-        return type(user).objects.get(pk=user.pk)  # fresh object: no cached scope
+        return grant_user(role, organization, username or f"{role}-{organization.code}", superuser)
 
     return make
 

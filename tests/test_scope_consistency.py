@@ -10,12 +10,14 @@ scope; `populated` below makes the people they are about).
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from types import SimpleNamespace
 from typing import Any
 
 import pytest
 from django.apps import apps
-from django.db import models
+from django.contrib.auth import get_user_model
+from django.db import models, transaction
 
 from members.models import Assessment, Member, MembershipTransfer, Review, TransferDirection
 from members.rules import ReviewGrade
@@ -23,9 +25,11 @@ from members.services import records
 from organizations.models import Position
 from organizations.roles import Role
 from organizations.scope import ScopeError, require_editable, scoped_queryset_class
+from tests.conftest import build_tree, grant_user
 from tests.members.factories import (
     MemberFactory,
 )
+from tests.organizations.factories import UserFactory
 from tests.registries import app_registries
 
 SCOPED_MODELS = sorted(
@@ -49,11 +53,6 @@ def test_the_registry_finds_the_scoped_models() -> None:
     assert not any(
         label.startswith(("members.Historical", "organizations.Historical")) for label in labels
     )
-
-
-@pytest.fixture
-def member_user(make_user: Any, tree: SimpleNamespace) -> Any:
-    return make_user(Role.MEMBER, tree.branch_a, "member_a")
 
 
 def _people(tree: SimpleNamespace) -> SimpleNamespace:
@@ -82,30 +81,69 @@ def _people(tree: SimpleNamespace) -> SimpleNamespace:
     )
 
 
-@pytest.fixture
-def populated(
-    tree: SimpleNamespace,
-    secretary_a: Any,
-    secretary_b: Any,
-    sub_district_officer: Any,
-    branch_officer_a: Any,
-    reviewer_b: Any,
-    member_user: Any,
-    superuser: Any,
-) -> SimpleNamespace:
+# Every role's username and where it works (conftest's fixtures of the same names make the same).
+GRANTS = {
+    "secretary_a": (Role.COMMUNITY_SECRETARY, "community_a", "secretary_a"),
+    "secretary_b": (Role.COMMUNITY_SECRETARY, "community_b", "secretary_b"),
+    "sub_district_officer": (Role.SUB_DISTRICT_OFFICER, "sub_district", "jiedao"),
+    "branch_officer_a": (Role.BRANCH_OFFICER, "branch_a", "branch_a"),
+    "reviewer_b": (Role.UNIT_REVIEWER, "unit_b", "reviewer_b"),
+    "member_user": (Role.MEMBER, "branch_a", "member_a"),
+}
+
+
+@pytest.fixture(scope="module")
+def world(django_db_setup: Any, django_db_blocker: Any) -> Iterator[SimpleNamespace]:
     """Rows of every scoped model in both communities, in their branches, in located and linked
-    unit organizations, and about residents held elsewhere."""
-    people = _people(tree)
-    Member.objects.filter(pk=people.a.pk).update(user=member_user)
-    users = (secretary_a, secretary_b, sub_district_officer, branch_officer_a, reviewer_b)
-    for registry in app_registries():  # each app's rows (tests/<app>/admin_registry.py)
-        if hasattr(registry, "scope_rows"):
-            registry.scope_rows(tree, people, users)
-    return SimpleNamespace(tree=tree, people=people)
+    unit organizations, and about residents held elsewhere; and the users of every role. Made
+    once for the module and rolled back after it; each test runs in a transaction inside this
+    one, so what a test writes is gone before the next."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        root = UserFactory(username="root", is_superuser=True, is_staff=True)
+        tree = build_tree()
+        users = {
+            name: grant_user(
+                role,
+                tree.unit_b.party_organization if place == "unit_b" else getattr(tree, place),
+                username,
+                root,
+            )
+            for name, (role, place, username) in GRANTS.items()
+        }
+        users["superuser"] = root
+        people = _people(tree)
+        Member.objects.filter(pk=people.a.pk).update(user=users["member_user"])
+        writers = tuple(users[name] for name in ROLES[:5])
+        for registry in app_registries():  # each app's rows (tests/<app>/admin_registry.py)
+            if hasattr(registry, "scope_rows"):
+                registry.scope_rows(tree, people, writers)
+        yield SimpleNamespace(tree=tree, people=people, users=users)
+        transaction.set_rollback(True)
 
 
-def _users(request: pytest.FixtureRequest) -> dict[str, Any]:
-    return {role: request.getfixturevalue(role) for role in ROLES}
+def _fresh(world: SimpleNamespace, role: str) -> Any:
+    """The role's user as a new object (no scope kept on it from an earlier test)."""
+    return get_user_model().objects.get(pk=world.users[role].pk)
+
+
+@pytest.fixture
+def populated(world: SimpleNamespace, db: None) -> SimpleNamespace:
+    return SimpleNamespace(tree=world.tree, people=world.people)
+
+
+@pytest.fixture
+def users(world: SimpleNamespace, db: None) -> dict[str, Any]:
+    return {role: _fresh(world, role) for role in ROLES}
+
+
+@pytest.fixture
+def secretary_a(world: SimpleNamespace, db: None) -> Any:
+    return _fresh(world, "secretary_a")
+
+
+@pytest.fixture
+def reviewer_b(world: SimpleNamespace, db: None) -> Any:
+    return _fresh(world, "reviewer_b")
 
 
 def _pks(queryset: models.QuerySet[Any]) -> set[int]:
@@ -125,10 +163,10 @@ def test_every_scoped_model_is_populated(
 
 @pytest.mark.parametrize("model", SCOPED_MODELS, ids=lambda m: m._meta.label)
 def test_what_a_user_may_write_they_may_read(
-    populated: SimpleNamespace, request: pytest.FixtureRequest, model: type[models.Model]
+    populated: SimpleNamespace, users: dict[str, Any], model: type[models.Model]
 ) -> None:
     manager: Any = model._default_manager
-    for role, user in _users(request).items():
+    for role, user in users.items():
         editable, visible = _pks(manager.editable_by(user)), _pks(manager.visible_to(user))
         assert editable <= visible, (
             f"{role} may write {model._meta.label} {editable - visible} unseen"
@@ -137,13 +175,13 @@ def test_what_a_user_may_write_they_may_read(
 
 @pytest.mark.parametrize("model", SCOPED_MODELS, ids=lambda m: m._meta.label)
 def test_services_and_lists_agree_on_every_row(
-    populated: SimpleNamespace, request: pytest.FixtureRequest, model: type[models.Model]
+    populated: SimpleNamespace, users: dict[str, Any], model: type[models.Model]
 ) -> None:
     """`require_editable` (what every service calls) passes exactly for the rows of
     `editable_by` (what the admin offers)."""
     manager: Any = model._default_manager
     rows = list(manager.all())
-    for role, user in _users(request).items():
+    for role, user in users.items():
         editable = _pks(manager.editable_by(user))
         for row in rows:
             try:

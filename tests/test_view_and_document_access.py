@@ -22,6 +22,7 @@ from django.contrib.admin.sites import site
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.test import Client
 from django.urls import URLPattern, reverse
 
@@ -127,19 +128,23 @@ def quick_pdfs(monkeypatch: Any) -> None:
 
 @pytest.fixture
 def done_documents(demo: Any, db: None) -> None:  # noqa: F811
-    """A finished document of each kind for each organization a role works for."""
+    """A finished document of each kind for each organization a role works for (one stored
+    file, which each of them names)."""
+    stored = default_storage.save("documents/x.pdf", ContentFile(b"%PDF-1.7 stub"))
     requesters = get_user_model().objects.filter(username__in=USERNAMES.values())
-    for user in requesters:
-        for access in user.organization_accesses.select_related("organization"):
-            for kind in printable_list():
-                document = Document.objects.create(
-                    kind=kind.name,
-                    organization=access.organization,
-                    requested_by=user if kind.is_permitted(user) else None,
-                    params={"period": "2026-11", "month": "2026-11"},
-                    status=DocumentStatus.DONE,
-                )
-                document.file.save("x.pdf", ContentFile(b"%PDF-1.7 stub"))
+    Document.objects.bulk_create(
+        Document(
+            kind=kind.name,
+            organization=access.organization,
+            requested_by=user if kind.is_permitted(user) else None,
+            params={"period": "2026-11", "month": "2026-11"},
+            status=DocumentStatus.DONE,
+            file=stored,
+        )
+        for user in requesters
+        for access in user.organization_accesses.select_related("organization")
+        for kind in printable_list()
+    )
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -160,8 +165,7 @@ def test_custom_admin_url_outcomes_match_the_table(
 ) -> None:
     expected = CUSTOM_URLS[name][ROLES.index(role)]
     user = _user(role)
-    client = Client()
-    client.force_login(user)
+    client = _client(user)
     seen, hidden = _objects(model_admin, user)
     query = _query(name, user)
     if not pattern.pattern.converters:
@@ -253,8 +257,7 @@ def test_every_printable_through_the_generic_view(
     from common.printables import printable_get
 
     printable, user = printable_get(name), _user(role)
-    client = Client()
-    client.force_login(user)
+    client = _client(user)
     query, outside = _print_queries(printable, user)
     expected = PRINTABLES[name][ROLES.index(role)]
     param = printable.params[0]
@@ -333,8 +336,8 @@ def test_document_requests_match_the_table(
     assert outcome == DOCUMENTS[kind][role]
 
 
-def _may_make(role: str, kind: str, organization: Organization) -> bool:
-    place = _place(_user(role), organization)
+def _may_make(user: Any, role: str, kind: str, organization: Organization) -> bool:
+    place = _place(user, organization)
     return DOCUMENTS[kind][role][PLACES.index(place)] == "y"
 
 
@@ -345,10 +348,10 @@ def test_a_document_is_downloaded_by_its_requester_or_where_the_table_allows(
     quick_pdfs: None,
     kind: str,
 ) -> None:
-    clients = {role: _client(role) for role in ROLES}
+    users = {role: _user(role) for role in ROLES}
+    clients = {role: _client(user) for role, user in users.items()}
     made = []
-    for role in ROLES:
-        user = _user(role)
+    for role, user in users.items():
         for place, organization in _organizations(user).items():
             if organization is not None and DOCUMENTS[kind][role][PLACES.index(place)] == "y":
                 made.append((role, organization, _made(user, organization, kind)))
@@ -356,21 +359,21 @@ def test_a_document_is_downloaded_by_its_requester_or_where_the_table_allows(
     for requester, organization, document in made:
         url = reverse("admin:common_document_download", args=[document.token])
         for role, client in clients.items():
-            allowed = role == requester or _may_make(role, kind, organization)
+            user = users[role]
+            allowed = role == requester or _may_make(user, role, kind, organization)
             response = client.get(url)
-            staff = _user(role).is_staff
-            if allowed and staff:
+            if allowed and user.is_staff:
                 assert response.status_code == 200, (requester, organization.code, role)
                 assert response["Content-Disposition"].startswith("attachment;")
-            elif staff:
+            elif user.is_staff:
                 assert response.status_code == 404, (requester, organization.code, role)
             else:
                 assert response.status_code == 302, (requester, organization.code, role)
 
 
-def _client(role: str) -> Client:
+def _client(user: Any) -> Client:
     client = Client()
-    client.force_login(_user(role))
+    client.force_login(user)
     return client
 
 

@@ -11,7 +11,12 @@ import pytest
 from activities.models import FeedbackCard
 from organizations.scope import ScopeError, require_editable
 from tests.activities.admin_registry import populate_scope
-from tests.test_scope_consistency import ROLES, member_user, populated  # noqa: F401
+from tests.test_scope_consistency import (  # noqa: F401 (the fixtures)
+    ROLES,
+    populated,
+    users,
+    world,
+)
 
 
 @pytest.fixture
@@ -20,12 +25,12 @@ def cards(populated: SimpleNamespace) -> SimpleNamespace:  # noqa: F811
     return populated
 
 
-def test_cards_follow_the_scope(cards: SimpleNamespace, request: pytest.FixtureRequest) -> None:
+def test_cards_follow_the_scope(cards: SimpleNamespace, users: dict[str, Any]) -> None:  # noqa: F811
     manager: Any = FeedbackCard.objects
-    secretary = request.getfixturevalue("secretary_a")
+    secretary = users["secretary_a"]
     assert 0 < manager.visible_to(secretary).count() < manager.count()
     for role in ROLES:
-        user = request.getfixturevalue(role)
+        user = users[role]
         editable = set(manager.editable_by(user).values_list("pk", flat=True))
         assert editable <= set(manager.visible_to(user).values_list("pk", flat=True)), role
         for row in manager.all():
@@ -38,17 +43,19 @@ def test_cards_follow_the_scope(cards: SimpleNamespace, request: pytest.FixtureR
 
 
 def test_the_unit_reads_its_cards_and_writes_none(
-    cards: SimpleNamespace, request: pytest.FixtureRequest
+    cards: SimpleNamespace,
+    users: dict[str, Any],  # noqa: F811
 ) -> None:
-    reviewer = request.getfixturevalue("reviewer_b")
+    reviewer = users["reviewer_b"]
     visible = set(FeedbackCard.objects.visible_to(reviewer).values_list("member__name", flat=True))
     assert visible == {"乙医院党员住甲社区", "乙医院党员住乙社区"}
     assert not FeedbackCard.objects.editable_by(reviewer).exists()
 
 
 def test_a_community_writes_only_its_own_cards(
-    cards: SimpleNamespace, request: pytest.FixtureRequest
+    cards: SimpleNamespace,
+    users: dict[str, Any],  # noqa: F811
 ) -> None:
-    secretary = request.getfixturevalue("secretary_a")
+    secretary = users["secretary_a"]
     editable = set(FeedbackCard.objects.editable_by(secretary).values_list("community", flat=True))
     assert editable == {cards.tree.community_a.pk}
