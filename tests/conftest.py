@@ -212,13 +212,13 @@ def district(tree: SimpleNamespace, superuser: Any) -> Organization:
         organization=tree.sub_district, actor=superuser, update_fields=["parent"]
     )
     tree.sub_district_2 = OrganizationFactory(
-        name="第二街道党工委", code="SD2", kind=K.SUB_DISTRICT, parent=district
+        name="第二街道党工委", code="QW-2", kind=K.SUB_DISTRICT, parent=district
     )
     tree.community_c = OrganizationFactory(
-        name="丙社区党委", code="SD2-C", kind=K.COMMUNITY_COMMITTEE, parent=tree.sub_district_2
+        name="丙社区党委", code="QW-2-C", kind=K.COMMUNITY_COMMITTEE, parent=tree.sub_district_2
     )
     tree.branch_c = OrganizationFactory(
-        name="丙社区第一党支部", code="SD2-C-1", kind=K.BRANCH, parent=tree.community_c
+        name="丙社区第一党支部", code="QW-2-C-1", kind=K.BRANCH, parent=tree.community_c
     )
     return district
 

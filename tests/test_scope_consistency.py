@@ -40,6 +40,7 @@ ROLES = [
     "reviewer_b",
     "member_user",
     "superuser",
+    "district_officer",
 ]
 
 
@@ -92,9 +93,10 @@ def populated(
     reviewer_b: Any,
     member_user: Any,
     superuser: Any,
+    district_officer: Any,
 ) -> SimpleNamespace:
     """Rows of every scoped model in both communities, in their branches, in located and linked
-    unit organizations, and about residents held elsewhere."""
+    unit organizations, and about residents held elsewhere; the 区委组织部 above them all."""
     people = _people(tree)
     Member.objects.filter(pk=people.a.pk).update(user=member_user)
     users = (secretary_a, secretary_b, sub_district_officer, branch_officer_a, reviewer_b)
@@ -209,6 +211,26 @@ def test_what_the_secretary_may_write_about_their_member_they_then_see(
     assert Assessment.objects.visible_to(secretary_a).filter(pk=assessment.pk).exists()
     assert Review.objects.visible_to(secretary_a).filter(pk=review.pk).exists()
     assert Member.objects.visible_to(secretary_a).filter(pk=member.pk).exists()
+
+
+@pytest.mark.parametrize("model", SCOPED_MODELS, ids=lambda m: m._meta.label)
+def test_the_district_officer_reads_what_the_sub_district_reads_and_writes_none(
+    populated: SimpleNamespace,
+    district_officer: Any,
+    sub_district_officer: Any,
+    model: type[models.Model],
+) -> None:
+    """The 区委组织部 above the test sub-district sees every row its officer sees (and, of the
+    tree and its accesses, its own node, the second sub-district and their accesses), and may
+    write no row of any scoped model."""
+    manager: Any = model._default_manager
+    assert not manager.editable_by(district_officer).exists()
+    seen = _pks(manager.visible_to(district_officer))
+    below = _pks(manager.visible_to(sub_district_officer))
+    if model._meta.label in ("organizations.Organization", "organizations.OrganizationAccess"):
+        assert seen > below
+    else:
+        assert seen == below
 
 
 def test_unit_reviewer_reads_its_members_records_and_writes_none(

@@ -8,14 +8,14 @@ from typing import Any
 from tests.members import factories as mf
 from tests.registries import LOGIN, NO, OK
 
-ACCESS: dict[str, tuple[str, str, str, str, str, str]] = {
-    #                                    superuser sub_district secretary branch  unit  member
+ACCESS: dict[str, tuple[str, ...]] = {
+    #                                    superuser sub_district secretary branch  unit  member  district
     # 反馈卡: generated, never added; the unit and the member use the portal instead.
-    "activities.feedbackcard":            ("vcd",  "vc",  "vc",  "",    "",   ""),
+    "activities.feedbackcard":            ("vcd",  "vc",  "vc",  "",    "",   "", "v"),
     # 会议活动: recorded by the officers of the organizations in their scope.
-    "activities.meeting":                 ("vacd", "vacd", "vacd", "vacd", "",  ""),
+    "activities.meeting":                 ("vacd", "vacd", "vacd", "vacd", "",  "", "v"),
     # 提醒通知: each user's own (reminders create them), read only.
-    "activities.notification":            ("vd",   "v",   "v",   "v",   "v",  ""),
+    "activities.notification":            ("vd",   "v",   "v",   "v",   "v",  "", "v"),
 }  # fmt: skip
 
 
@@ -79,24 +79,24 @@ def scope_rows(tree: Any, people: Any, users: Any) -> None:
 # tests/test_view_and_document_access.py: this app's custom admin URLs, printables (through
 # the one print view) and documents (queued for the worker), role by role.
 CUSTOM_URLS: dict[str, tuple[str, ...]] = {
-    #                                          superuser sub_district secretary branch unit member
-    "activities_meeting_compliance":          (OK, OK, OK, OK, NO, LOGIN),
-    "activities_meeting_expected":            (OK, OK, OK, OK, NO, LOGIN),
-    "activities_meeting_import_template":     (OK, OK, OK, OK, NO, LOGIN),
-    "activities_meeting_qr":                  (OK, OK, OK, OK, NO, LOGIN),
+    #                                          superuser sub_district secretary branch unit member  district
+    "activities_meeting_compliance":          (OK, OK, OK, OK, NO, LOGIN, OK),
+    "activities_meeting_expected":            (OK, OK, OK, OK, NO, LOGIN, OK),
+    "activities_meeting_import_template":     (OK, OK, OK, OK, NO, LOGIN, OK),
+    "activities_meeting_qr":                  (OK, OK, OK, OK, NO, LOGIN, OK),
 }  # fmt: skip
 PRINTABLES: dict[str, tuple[str, ...]] = {
-    #                              superuser sub_district secretary branch unit member
-    "feedback_cards":              (OK, OK, OK, NO, OK, LOGIN),
-    "meeting_compliance":          (OK, OK, OK, OK, NO, LOGIN),
-    "meeting_ledger":              (OK, OK, OK, OK, NO, LOGIN),
-    "congress_session_record":     (OK, OK, OK, OK, NO, LOGIN),
-    "meeting_record":              (OK, OK, OK, OK, NO, LOGIN),
-    "meeting_sign_in_sheet":       (OK, OK, OK, OK, NO, LOGIN),
-    "screening_log":               (OK, OK, OK, OK, NO, LOGIN),
-    "screening_discussion":        (OK, OK, OK, OK, NO, LOGIN),
-    "screening_feedback":          (OK, OK, OK, OK, NO, LOGIN),
-    "screening_roll":              (OK, OK, OK, OK, NO, LOGIN),
+    #                              superuser sub_district secretary branch unit member  district
+    "feedback_cards":              (OK, OK, OK, NO, OK, LOGIN, OK),
+    "meeting_compliance":          (OK, OK, OK, OK, NO, LOGIN, OK),
+    "meeting_ledger":              (OK, OK, OK, OK, NO, LOGIN, OK),
+    "congress_session_record":     (OK, OK, OK, OK, NO, LOGIN, OK),
+    "meeting_record":              (OK, OK, OK, OK, NO, LOGIN, OK),
+    "meeting_sign_in_sheet":       (OK, OK, OK, OK, NO, LOGIN, OK),
+    "screening_log":               (OK, OK, OK, OK, NO, LOGIN, OK),
+    "screening_discussion":        (OK, OK, OK, OK, NO, LOGIN, OK),
+    "screening_feedback":          (OK, OK, OK, OK, NO, LOGIN, OK),
+    "screening_roll":              (OK, OK, OK, OK, NO, LOGIN, OK),
 }  # fmt: skip
 # A 党员代表会议记录 is printed of a session of the 党员代表会议 (the demo's in 春晖社区).
 PRINTABLE_OBJECTS = {"congress_session_record": {"kind": "congress_session"}}
@@ -104,6 +104,7 @@ DOCUMENTS: dict[str, dict[str, str]] = {
     "meeting_ledger": {
         "superuser": "y--",
         "sub_district": "yy-",
+        "district": "yy-",
         "secretary": "yyn",
         "branch": "y-n",
         "unit": "n-n",
@@ -112,6 +113,7 @@ DOCUMENTS: dict[str, dict[str, str]] = {
     "feedback_cards": {
         "superuser": "y--",
         "sub_district": "yn-",
+        "district": "yn-",
         "secretary": "ynn",
         "branch": "n-n",
         "unit": "y-n",
@@ -120,6 +122,7 @@ DOCUMENTS: dict[str, dict[str, str]] = {
     "meeting_compliance": {
         "superuser": "y--",
         "sub_district": "yy-",
+        "district": "yy-",
         "secretary": "yyn",
         "branch": "y-n",
         "unit": "n-n",
@@ -128,6 +131,7 @@ DOCUMENTS: dict[str, dict[str, str]] = {
     "congress_session_record": {
         "superuser": "y--",
         "sub_district": "yn-",
+        "district": "yn-",
         "secretary": "ynn",
         "branch": "y-n",
         "unit": "n-n",
@@ -136,6 +140,7 @@ DOCUMENTS: dict[str, dict[str, str]] = {
     "meeting_record": {
         "superuser": "y--",
         "sub_district": "yn-",
+        "district": "yn-",
         "secretary": "ynn",
         "branch": "y-n",
         "unit": "n-n",
@@ -144,6 +149,7 @@ DOCUMENTS: dict[str, dict[str, str]] = {
     "meeting_sign_in_sheet": {
         "superuser": "y--",
         "sub_district": "yn-",
+        "district": "yn-",
         "secretary": "ynn",
         "branch": "y-n",
         "unit": "n-n",

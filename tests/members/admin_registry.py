@@ -13,38 +13,38 @@ from tests.members import factories_work as wf
 from tests.organizations import factories as of
 from tests.registries import LOGIN, NO, OK
 
-ACCESS: dict[str, tuple[str, str, str, str, str, str]] = {
-    #                                    superuser sub_district secretary branch  unit  member
-    "members.activityrecord":             ("vacd", "vacd", "vacd", "vacd", "v", ""),
-    "members.assessment":                 ("vacd", "vac", "vac", "vac", "",   ""),
-    "members.communityevent":             ("vacd", "vacd", "vacd", "vacd", "", ""),
-    "members.dutypost":                   ("vacd", "vacd", "vacd", "vacd", "", ""),
-    "members.dutyreview":                 ("vacd", "vacd", "vacd", "vacd", "", ""),
-    "members.household":                  ("vacd", "vacd", "vacd", "vacd", "", ""),
-    "members.memberdeed":                 ("vacd", "vacd", "vacd", "vacd", "v", ""),
-    "members.unitdeed":                   ("vacd", "vacd", "vacd", "vacd", "", ""),
-    "members.unitpledge":                 ("vacd", "vacd", "vacd", "vacd", "", ""),
-    "members.visit":                      ("vacd", "vacd", "vacd", "vacd", "", ""),
+ACCESS: dict[str, tuple[str, ...]] = {
+    #                                    superuser sub_district secretary branch  unit  member  district
+    "members.activityrecord":             ("vacd", "vacd", "vacd", "vacd", "v", "", "v"),
+    "members.assessment":                 ("vacd", "vac", "vac", "vac", "",   "", "v"),
+    "members.communityevent":             ("vacd", "vacd", "vacd", "vacd", "", "", "v"),
+    "members.dutypost":                   ("vacd", "vacd", "vacd", "vacd", "", "", "v"),
+    "members.dutyreview":                 ("vacd", "vacd", "vacd", "vacd", "", "", "v"),
+    "members.household":                  ("vacd", "vacd", "vacd", "vacd", "", "", "v"),
+    "members.memberdeed":                 ("vacd", "vacd", "vacd", "vacd", "v", "", "v"),
+    "members.unitdeed":                   ("vacd", "vacd", "vacd", "vacd", "", "", "v"),
+    "members.unitpledge":                 ("vacd", "vacd", "vacd", "vacd", "", "", "v"),
+    "members.visit":                      ("vacd", "vacd", "vacd", "vacd", "", "", "v"),
     # 两会一化: the community's (a branch officer sees none of it; nobody else may).
-    "members.delegateconference":         ("vacd", "vacd", "vacd", "va",   "", ""),
-    "members.delegateelection":           ("vacd", "vacd", "vacd", "va",   "", ""),
-    "members.floatingrecord":             ("vacd", "vac", "vac", "vac", "",   ""),
-    "members.lapsedecision":              ("vacd", "vac", "vac", "vac", "",   ""),
-    "members.member":                     ("vacd", "vac", "vac", "vac", "v",  ""),
-    "members.membershiptransfer":         ("vacd", "vac", "vac", "vac", "",   ""),
-    "members.personaldataaccess":         ("v",    "v",   "v",   "",    "",   ""),
-    "members.postclaim":                  ("vacd", "vac", "vac", "vac", "v",  ""),
-    "members.postkind":                   ("vacd", "vacd", "vacd", "vacd", "", ""),
-    "members.regionalbranch":             ("vacd", "vac",  "vac",  "va",   "", ""),
-    "members.registration":               ("vacd", "vac", "vac", "vac", "v",  ""),
-    "members.registrationcampaign":       ("vacd", "vac", "vac", "vac", "",   ""),
-    "members.review":                     ("vacd", "vac", "vac", "vac", "",   ""),
-    "members.reviewhandling":             ("vacd", "vac", "vac", "vac", "",   ""),
-    "members.standingsuspension":         ("vacd", "vac", "vac", "vac", "",   ""),
-    "members.temporarygroup":             ("vacd", "vacd", "vacd", "vacd", "", ""),
-    "members.temporarygroupreport":       ("vacd", "vacd", "vacd", "vacd", "", ""),
-    "members.showcaseapplication":        ("vacd", "vac", "vac", "",    "",   ""),
-    "members.showcaseround":              ("vacd", "vac", "v",   "",    "",   ""),
+    "members.delegateconference":         ("vacd", "vacd", "vacd", "va",   "", "", "v"),
+    "members.delegateelection":           ("vacd", "vacd", "vacd", "va",   "", "", "v"),
+    "members.floatingrecord":             ("vacd", "vac", "vac", "vac", "",   "", "v"),
+    "members.lapsedecision":              ("vacd", "vac", "vac", "vac", "",   "", "v"),
+    "members.member":                     ("vacd", "vac", "vac", "vac", "v",  "", "v"),
+    "members.membershiptransfer":         ("vacd", "vac", "vac", "vac", "",   "", "v"),
+    "members.personaldataaccess":         ("v",    "v",   "v",   "",    "",   "", "v"),
+    "members.postclaim":                  ("vacd", "vac", "vac", "vac", "v",  "", "v"),
+    "members.postkind":                   ("vacd", "vacd", "vacd", "vacd", "", "", "v"),
+    "members.regionalbranch":             ("vacd", "vac",  "vac",  "va",   "", "", "v"),
+    "members.registration":               ("vacd", "vac", "vac", "vac", "v",  "", "v"),
+    "members.registrationcampaign":       ("vacd", "vac", "vac", "vac", "",   "", "v"),
+    "members.review":                     ("vacd", "vac", "vac", "vac", "",   "", "v"),
+    "members.reviewhandling":             ("vacd", "vac", "vac", "vac", "",   "", "v"),
+    "members.standingsuspension":         ("vacd", "vac", "vac", "vac", "",   "", "v"),
+    "members.temporarygroup":             ("vacd", "vacd", "vacd", "vacd", "", "", "v"),
+    "members.temporarygroupreport":       ("vacd", "vacd", "vacd", "vacd", "", "", "v"),
+    "members.showcaseapplication":        ("vacd", "vac", "vac", "",    "",   "", "v"),
+    "members.showcaseround":              ("vacd", "vac", "v",   "",    "",   "", "v"),
 }  # fmt: skip
 
 
@@ -275,34 +275,34 @@ def _people_records(people: Any) -> None:
 # tests/test_view_and_document_access.py: this app's custom admin URLs, printables (through
 # the one print view) and documents (queued for the worker), role by role.
 CUSTOM_URLS: dict[str, tuple[str, ...]] = {
-    #                                          superuser sub_district secretary branch unit member
+    #                                          superuser sub_district secretary branch unit member  district
     # Importing members needs their personal data or the roster's own permission (a branch
     # officer exchanges its own branch's roster, issue 22.14); a unit reviewer has neither.
-    "members_member_import_template":         (OK, OK, OK, OK, NO, LOGIN),
-    "members_member_lapse":                   (OK, OK, OK, OK, OK, LOGIN),
-    "members_registrationcampaign_unregistered": (OK, OK, OK, OK, NO, LOGIN),
-    "members_review_summary":                 (OK, OK, OK, OK, NO, LOGIN),
+    "members_member_import_template":         (OK, OK, OK, OK, NO, LOGIN, OK),
+    "members_member_lapse":                   (OK, OK, OK, OK, OK, LOGIN, OK),
+    "members_registrationcampaign_unregistered": (OK, OK, OK, OK, NO, LOGIN, OK),
+    "members_review_summary":                 (OK, OK, OK, OK, NO, LOGIN, OK),
     # 党内统计: counts of the members the role's people scope holds (a unit's, for its reviewer).
-    "members_member_statistics":              (OK, OK, OK, OK, OK, LOGIN),
+    "members_member_statistics":              (OK, OK, OK, OK, OK, LOGIN, OK),
 }  # fmt: skip
 PRINTABLES: dict[str, tuple[str, ...]] = {
-    #                              superuser sub_district secretary branch unit member
-    "activity_cards":              (OK, OK, OK, OK, OK, LOGIN),
-    "assessment_sheet":            (OK, OK, OK, OK, NO, LOGIN),
-    "campaign_unregistered":       (OK, OK, OK, OK, NO, LOGIN),
-    "deed_counts":                 (OK, OK, OK, OK, NO, LOGIN),
-    "household_register":          (OK, OK, OK, OK, NO, LOGIN),
-    "delegate_list":               (OK, OK, OK, OK, NO, LOGIN),
-    "lapse_report":                (OK, OK, OK, OK, OK, LOGIN),
+    #                              superuser sub_district secretary branch unit member  district
+    "activity_cards":              (OK, OK, OK, OK, OK, LOGIN, OK),
+    "assessment_sheet":            (OK, OK, OK, OK, NO, LOGIN, OK),
+    "campaign_unregistered":       (OK, OK, OK, OK, NO, LOGIN, OK),
+    "deed_counts":                 (OK, OK, OK, OK, NO, LOGIN, OK),
+    "household_register":          (OK, OK, OK, OK, NO, LOGIN, OK),
+    "delegate_list":               (OK, OK, OK, OK, NO, LOGIN, OK),
+    "lapse_report":                (OK, OK, OK, OK, OK, LOGIN, OK),
     # Printed again, a slip has no password (it was shown once, when the login was created).
-    "member_login_slips":          (OK, OK, OK, OK, NO, LOGIN),
+    "member_login_slips":          (OK, OK, OK, OK, NO, LOGIN, OK),
     # The roster carries full IDs and phones: as its import and export (a branch officer's too).
-    "member_roster":               (OK, OK, OK, OK, NO, LOGIN),
-    "party_statistics":            (OK, OK, OK, OK, OK, LOGIN),
-    "registration_cards":          (OK, OK, OK, OK, OK, LOGIN),
-    "review_summary":              (OK, OK, OK, OK, NO, LOGIN),
-    "member_record":               (OK, OK, OK, OK, NO, LOGIN),
-    "showcase_evaluation":         (OK, OK, OK, NO, NO, LOGIN),
+    "member_roster":               (OK, OK, OK, OK, NO, LOGIN, OK),
+    "party_statistics":            (OK, OK, OK, OK, OK, LOGIN, OK),
+    "registration_cards":          (OK, OK, OK, OK, OK, LOGIN, OK),
+    "review_summary":              (OK, OK, OK, OK, NO, LOGIN, OK),
+    "member_record":               (OK, OK, OK, OK, NO, LOGIN, OK),
+    "showcase_evaluation":         (OK, OK, OK, NO, NO, LOGIN, OK),
 }  # fmt: skip
 # A slip is printed again only for a member who has a login (the demo's 党员 dangyuan).
 PRINTABLE_OBJECTS = {"member_login_slips": {"user__isnull": False}}
@@ -310,6 +310,7 @@ DOCUMENTS: dict[str, dict[str, str]] = {
     "activity_cards": {
         "superuser": "y--",
         "sub_district": "yn-",
+        "district": "yn-",
         "secretary": "ynn",
         "branch": "y-n",
         "unit": "y-n",
@@ -318,6 +319,7 @@ DOCUMENTS: dict[str, dict[str, str]] = {
     "assessment_sheet": {
         "superuser": "y--",
         "sub_district": "yn-",
+        "district": "yn-",
         "secretary": "ynn",
         "branch": "y-n",
         "unit": "n-n",
@@ -326,6 +328,7 @@ DOCUMENTS: dict[str, dict[str, str]] = {
     "campaign_unregistered": {
         "superuser": "y--",
         "sub_district": "yn-",
+        "district": "yn-",
         "secretary": "ynn",
         "branch": "y-n",
         "unit": "n-n",
@@ -334,6 +337,7 @@ DOCUMENTS: dict[str, dict[str, str]] = {
     "deed_counts": {
         "superuser": "y--",
         "sub_district": "yn-",
+        "district": "yn-",
         "secretary": "ynn",
         "branch": "y-n",
         "unit": "n-n",
@@ -342,6 +346,7 @@ DOCUMENTS: dict[str, dict[str, str]] = {
     "household_register": {
         "superuser": "y--",
         "sub_district": "yn-",
+        "district": "yn-",
         "secretary": "ynn",
         "branch": "y-n",
         "unit": "n-n",
@@ -350,6 +355,7 @@ DOCUMENTS: dict[str, dict[str, str]] = {
     "delegate_list": {
         "superuser": "y--",
         "sub_district": "yn-",
+        "district": "yn-",
         "secretary": "ynn",
         "branch": "y-n",
         "unit": "n-n",
@@ -358,6 +364,7 @@ DOCUMENTS: dict[str, dict[str, str]] = {
     "lapse_report": {
         "superuser": "y--",
         "sub_district": "yn-",
+        "district": "yn-",
         "secretary": "ynn",
         "branch": "y-n",
         "unit": "y-n",
@@ -366,6 +373,7 @@ DOCUMENTS: dict[str, dict[str, str]] = {
     "member_login_slips": {
         "superuser": "y--",
         "sub_district": "yn-",
+        "district": "yn-",
         "secretary": "ynn",
         "branch": "y-n",
         "unit": "n-n",
@@ -374,6 +382,7 @@ DOCUMENTS: dict[str, dict[str, str]] = {
     "member_roster": {
         "superuser": "y--",
         "sub_district": "yn-",
+        "district": "yn-",
         "secretary": "ynn",
         "branch": "y-n",
         "unit": "n-n",
@@ -382,6 +391,7 @@ DOCUMENTS: dict[str, dict[str, str]] = {
     "party_statistics": {
         "superuser": "y--",
         "sub_district": "yn-",
+        "district": "yn-",
         "secretary": "ynn",
         "branch": "y-n",
         "unit": "y-n",
@@ -390,6 +400,7 @@ DOCUMENTS: dict[str, dict[str, str]] = {
     "registration_cards": {
         "superuser": "y--",
         "sub_district": "yn-",
+        "district": "yn-",
         "secretary": "ynn",
         "branch": "y-n",
         "unit": "y-n",
@@ -398,6 +409,7 @@ DOCUMENTS: dict[str, dict[str, str]] = {
     "member_record": {
         "superuser": "y--",
         "sub_district": "yn-",
+        "district": "yn-",
         "secretary": "ynn",
         "branch": "y-n",
         "unit": "n-n",
@@ -406,6 +418,7 @@ DOCUMENTS: dict[str, dict[str, str]] = {
     "showcase_evaluation": {  # no personal data: like the review summary
         "superuser": "y--",
         "sub_district": "yy-",
+        "district": "yy-",
         "secretary": "yyn",
         "branch": "n-n",
         "unit": "n-n",
@@ -414,6 +427,7 @@ DOCUMENTS: dict[str, dict[str, str]] = {
     "review_summary": {
         "superuser": "y--",
         "sub_district": "yy-",
+        "district": "yy-",
         "secretary": "yyn",
         "branch": "y-n",
         "unit": "n-n",

@@ -70,7 +70,7 @@ def test_the_district_officer_sees_every_sub_district_below_it(
 ) -> None:
     visible = codes(Organization.objects.visible_to(district_officer))
     assert visible == set(Organization.objects.values_list("code", flat=True))
-    assert {"QW", "SD", "SD2", "SD2-C-1", "SD-A-1-1", "U-A", "U-B", "U-C"} <= visible
+    assert {"QW", "SD", "QW-2", "QW-2-C-1", "SD-A-1-1", "U-A", "U-B", "U-C"} <= visible
 
 
 def test_the_district_officer_sees_nothing_of_another_district(
@@ -88,7 +88,7 @@ def test_the_sub_district_officer_does_not_see_the_district_or_the_other_sub_dis
 ) -> None:
     visible = codes(Organization.objects.visible_to(sub_district_officer))
     assert "SD-A" in visible
-    assert visible.isdisjoint({"QW", "SD2", "SD2-C", "SD2-C-1"})
+    assert visible.isdisjoint({"QW", "QW-2", "QW-2-C", "QW-2-C-1"})
 
 
 def test_the_district_officer_sees_the_members_of_every_sub_district_and_their_residents(
@@ -126,11 +126,11 @@ def test_the_district_officer_writes_nothing(tree: SimpleNamespace, district_off
             actor=district_officer,
         )
     community = Organization(
-        name="新社区", code="SD2-N", kind=K.COMMUNITY_COMMITTEE, parent=tree.sub_district_2
+        name="新社区", code="QW-2-N", kind=K.COMMUNITY_COMMITTEE, parent=tree.sub_district_2
     )
     with pytest.raises(ScopeError):
         services.organization_save(organization=community, actor=district_officer)
-    assert not Organization.objects.filter(code="SD2-N").exists()
+    assert not Organization.objects.filter(code="QW-2-N").exists()
     position = PositionFactory(organization=tree.branch_c)
     with pytest.raises(ScopeError):
         require_editable(district_officer, position, "修改")
@@ -179,7 +179,7 @@ def test_narrowed_to_a_sub_district_the_officer_sees_only_it(
     MemberFactory(name="甲支部党员", branch=tree.branch_a)
     c = MemberFactory(name="丙支部党员", branch=tree.branch_c)
     seen = narrowed(district_officer, tree.sub_district_2.pk)
-    assert codes(Organization.objects.visible_to(seen)) == {"SD2", "SD2-C", "SD2-C-1"}
+    assert codes(Organization.objects.visible_to(seen)) == {"QW-2", "QW-2-C", "QW-2-C-1"}
     assert list(Member.objects.visible_to(seen)) == [c]
     # The whole scope is unchanged, and kept apart from the narrowed one.
     assert "SD-A" in codes(Organization.objects.visible_to(district_officer))
@@ -203,7 +203,7 @@ def test_narrowing_gives_a_sub_district_officer_no_more_than_they_had(
 def test_the_district_officers_sub_districts_are_those_below_it(
     tree: SimpleNamespace, district_officer: Any, sub_district_officer: Any
 ) -> None:
-    assert [o.code for o in supervised_sub_districts(district_officer)] == ["SD", "SD2"]
+    assert [o.code for o in supervised_sub_districts(district_officer)] == ["QW-2", "SD"]
     assert supervised_sub_districts(sub_district_officer) == []
 
 
@@ -219,12 +219,12 @@ def test_the_district_officers_scope_is_four_queries_over_ten_sub_districts_then
     tree: SimpleNamespace, district: Organization, district_officer: Any
 ) -> None:
     for i in range(3, 11):
-        sub_district = OrganizationFactory(kind=K.SUB_DISTRICT, code=f"SD{i}", parent=district)
+        sub_district = OrganizationFactory(kind=K.SUB_DISTRICT, code=f"QW-{i}", parent=district)
         for j in range(3):
             community = OrganizationFactory(
-                kind=K.COMMUNITY_COMMITTEE, code=f"SD{i}-{j}", parent=sub_district
+                kind=K.COMMUNITY_COMMITTEE, code=f"QW-{i}-{j}", parent=sub_district
             )
-            OrganizationFactory(kind=K.BRANCH, code=f"SD{i}-{j}-1", parent=community)
+            OrganizationFactory(kind=K.BRANCH, code=f"QW-{i}-{j}-1", parent=community)
     assert len(supervised_sub_districts(fresh(district_officer))) == 10
     forget_all_scopes()
     officer, next_request = fresh(district_officer), fresh(district_officer)
@@ -232,7 +232,8 @@ def test_the_district_officers_scope_is_four_queries_over_ten_sub_districts_then
         scope = scope_of(officer)
     assert len(_real_queries(queries)) <= 4
     assert scope.visible == frozenset(Organization.objects.values_list("pk", flat=True))
-    assert scope.editable == frozenset() and scope.managed == frozenset()
+    assert scope.editable == frozenset()
+    assert scope.managed == frozenset()
     with CaptureQueriesContext(connection) as queries:
         again = scope_of(next_request)  # the next request: from the cache
     assert _real_queries(queries) == []
