@@ -81,8 +81,8 @@ def scope_rows(tree: Any, people: Any, users: Any) -> None:
 CUSTOM_URLS: dict[str, tuple[str, ...]] = {
     #                                          superuser sub_district secretary branch unit member  district
     "activities_meeting_compliance":          (OK, OK, OK, OK, NO, LOGIN, OK),
-    "activities_meeting_expected":            (OK, OK, OK, OK, NO, LOGIN, OK),
-    "activities_meeting_import_template":     (OK, OK, OK, OK, NO, LOGIN, OK),
+    "activities_meeting_expected":            (OK, OK, OK, OK, NO, LOGIN, NO),
+    "activities_meeting_import_template":     (OK, OK, OK, OK, NO, LOGIN, NO),
     "activities_meeting_qr":                  (OK, OK, OK, OK, NO, LOGIN, OK),
 }  # fmt: skip
 PRINTABLES: dict[str, tuple[str, ...]] = {
@@ -103,7 +103,7 @@ PRINTABLE_OBJECTS = {"congress_session_record": {"kind": "congress_session"}}
 DOCUMENTS: dict[str, dict[str, str]] = {
     "meeting_ledger": {
         "superuser": "y--",
-        "sub_district": "yy-",
+        "sub_district": "yyn",
         "district": "yy-",
         "secretary": "yyn",
         "branch": "y-n",
@@ -112,7 +112,7 @@ DOCUMENTS: dict[str, dict[str, str]] = {
     },
     "feedback_cards": {
         "superuser": "y--",
-        "sub_district": "yn-",
+        "sub_district": "ynn",
         "district": "yn-",
         "secretary": "ynn",
         "branch": "n-n",
@@ -121,7 +121,7 @@ DOCUMENTS: dict[str, dict[str, str]] = {
     },
     "meeting_compliance": {
         "superuser": "y--",
-        "sub_district": "yy-",
+        "sub_district": "yyn",
         "district": "yy-",
         "secretary": "yyn",
         "branch": "y-n",
@@ -130,7 +130,7 @@ DOCUMENTS: dict[str, dict[str, str]] = {
     },
     "congress_session_record": {
         "superuser": "y--",
-        "sub_district": "yn-",
+        "sub_district": "ynn",
         "district": "yn-",
         "secretary": "ynn",
         "branch": "y-n",
@@ -139,7 +139,7 @@ DOCUMENTS: dict[str, dict[str, str]] = {
     },
     "meeting_record": {
         "superuser": "y--",
-        "sub_district": "yn-",
+        "sub_district": "ynn",
         "district": "yn-",
         "secretary": "ynn",
         "branch": "y-n",
@@ -148,7 +148,7 @@ DOCUMENTS: dict[str, dict[str, str]] = {
     },
     "meeting_sign_in_sheet": {
         "superuser": "y--",
-        "sub_district": "yn-",
+        "sub_district": "ynn",
         "district": "yn-",
         "secretary": "ynn",
         "branch": "y-n",
@@ -160,7 +160,8 @@ DOCUMENTS: dict[str, dict[str, str]] = {
 for _book in ("screening_log", "screening_discussion", "screening_feedback", "screening_roll"):
     DOCUMENTS[_book] = {
         "superuser": "y--",
-        "sub_district": "yn-",
+        "sub_district": "ynn",
+        "district": "yn-",
         "secretary": "ynn",
         "branch": "y-n",
         "unit": "n-n",

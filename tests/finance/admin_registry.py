@@ -77,8 +77,8 @@ def scope_rows(tree: Any, people: Any, users: Any) -> None:
 # the one print view) and documents (queued for the worker), role by role.
 CUSTOM_URLS: dict[str, tuple[str, ...]] = {
     #                                          superuser sub_district secretary branch unit member  district
-    "finance_duespayment_import_template":    (OK, OK, OK, OK, NO, LOGIN, OK),
-    "finance_memberdues_pay":                 (OK, OK, OK, OK, NO, LOGIN, OK),
+    "finance_duespayment_import_template":    (OK, OK, OK, OK, NO, LOGIN, NO),
+    "finance_memberdues_pay":                 (OK, OK, OK, OK, NO, LOGIN, NO),
     "finance_spendingplan_act":               (OK, OK, OK, NO, NO, LOGIN, OK),
 }  # fmt: skip
 PRINTABLES: dict[str, tuple[str, ...]] = {
@@ -89,7 +89,7 @@ PRINTABLES: dict[str, tuple[str, ...]] = {
 DOCUMENTS: dict[str, dict[str, str]] = {
     "spending_plan": {
         "superuser": "y--",
-        "sub_district": "yy-",
+        "sub_district": "yyn",
         "district": "yy-",
         "secretary": "yyn",
         "branch": "n-n",
@@ -98,7 +98,7 @@ DOCUMENTS: dict[str, dict[str, str]] = {
     },
     "dues_ledger": {
         "superuser": "y--",
-        "sub_district": "yn-",
+        "sub_district": "ynn",
         "district": "yn-",
         "secretary": "ynn",
         "branch": "y-n",

@@ -278,7 +278,7 @@ CUSTOM_URLS: dict[str, tuple[str, ...]] = {
     #                                          superuser sub_district secretary branch unit member  district
     # Importing members needs their personal data or the roster's own permission (a branch
     # officer exchanges its own branch's roster, issue 22.14); a unit reviewer has neither.
-    "members_member_import_template":         (OK, OK, OK, OK, NO, LOGIN, OK),
+    "members_member_import_template":         (OK, OK, OK, OK, NO, LOGIN, NO),
     "members_member_lapse":                   (OK, OK, OK, OK, OK, LOGIN, OK),
     "members_registrationcampaign_unregistered": (OK, OK, OK, OK, NO, LOGIN, OK),
     "members_review_summary":                 (OK, OK, OK, OK, NO, LOGIN, OK),
@@ -295,9 +295,9 @@ PRINTABLES: dict[str, tuple[str, ...]] = {
     "delegate_list":               (OK, OK, OK, OK, NO, LOGIN, OK),
     "lapse_report":                (OK, OK, OK, OK, OK, LOGIN, OK),
     # Printed again, a slip has no password (it was shown once, when the login was created).
-    "member_login_slips":          (OK, OK, OK, OK, NO, LOGIN, OK),
+    "member_login_slips":          (OK, OK, OK, OK, NO, LOGIN, NO),
     # The roster carries full IDs and phones: as its import and export (a branch officer's too).
-    "member_roster":               (OK, OK, OK, OK, NO, LOGIN, OK),
+    "member_roster":               (OK, OK, OK, OK, NO, LOGIN, NO),
     "party_statistics":            (OK, OK, OK, OK, OK, LOGIN, OK),
     "registration_cards":          (OK, OK, OK, OK, OK, LOGIN, OK),
     "review_summary":              (OK, OK, OK, OK, NO, LOGIN, OK),
@@ -309,7 +309,7 @@ PRINTABLE_OBJECTS = {"member_login_slips": {"user__isnull": False}}
 DOCUMENTS: dict[str, dict[str, str]] = {
     "activity_cards": {
         "superuser": "y--",
-        "sub_district": "yn-",
+        "sub_district": "ynn",
         "district": "yn-",
         "secretary": "ynn",
         "branch": "y-n",
@@ -318,7 +318,7 @@ DOCUMENTS: dict[str, dict[str, str]] = {
     },
     "assessment_sheet": {
         "superuser": "y--",
-        "sub_district": "yn-",
+        "sub_district": "ynn",
         "district": "yn-",
         "secretary": "ynn",
         "branch": "y-n",
@@ -327,7 +327,7 @@ DOCUMENTS: dict[str, dict[str, str]] = {
     },
     "campaign_unregistered": {
         "superuser": "y--",
-        "sub_district": "yn-",
+        "sub_district": "ynn",
         "district": "yn-",
         "secretary": "ynn",
         "branch": "y-n",
@@ -336,7 +336,7 @@ DOCUMENTS: dict[str, dict[str, str]] = {
     },
     "deed_counts": {
         "superuser": "y--",
-        "sub_district": "yn-",
+        "sub_district": "ynn",
         "district": "yn-",
         "secretary": "ynn",
         "branch": "y-n",
@@ -345,7 +345,7 @@ DOCUMENTS: dict[str, dict[str, str]] = {
     },
     "household_register": {
         "superuser": "y--",
-        "sub_district": "yn-",
+        "sub_district": "ynn",
         "district": "yn-",
         "secretary": "ynn",
         "branch": "y-n",
@@ -354,7 +354,7 @@ DOCUMENTS: dict[str, dict[str, str]] = {
     },
     "delegate_list": {
         "superuser": "y--",
-        "sub_district": "yn-",
+        "sub_district": "ynn",
         "district": "yn-",
         "secretary": "ynn",
         "branch": "y-n",
@@ -363,7 +363,7 @@ DOCUMENTS: dict[str, dict[str, str]] = {
     },
     "lapse_report": {
         "superuser": "y--",
-        "sub_district": "yn-",
+        "sub_district": "ynn",
         "district": "yn-",
         "secretary": "ynn",
         "branch": "y-n",
@@ -372,8 +372,8 @@ DOCUMENTS: dict[str, dict[str, str]] = {
     },
     "member_login_slips": {
         "superuser": "y--",
-        "sub_district": "yn-",
-        "district": "yn-",
+        "sub_district": "ynn",
+        "district": "nn-",
         "secretary": "ynn",
         "branch": "y-n",
         "unit": "n-n",
@@ -381,8 +381,8 @@ DOCUMENTS: dict[str, dict[str, str]] = {
     },
     "member_roster": {
         "superuser": "y--",
-        "sub_district": "yn-",
-        "district": "yn-",
+        "sub_district": "ynn",
+        "district": "nn-",
         "secretary": "ynn",
         "branch": "y-n",
         "unit": "n-n",
@@ -390,7 +390,7 @@ DOCUMENTS: dict[str, dict[str, str]] = {
     },
     "party_statistics": {
         "superuser": "y--",
-        "sub_district": "yn-",
+        "sub_district": "ynn",
         "district": "yn-",
         "secretary": "ynn",
         "branch": "y-n",
@@ -399,7 +399,7 @@ DOCUMENTS: dict[str, dict[str, str]] = {
     },
     "registration_cards": {
         "superuser": "y--",
-        "sub_district": "yn-",
+        "sub_district": "ynn",
         "district": "yn-",
         "secretary": "ynn",
         "branch": "y-n",
@@ -408,7 +408,7 @@ DOCUMENTS: dict[str, dict[str, str]] = {
     },
     "member_record": {
         "superuser": "y--",
-        "sub_district": "yn-",
+        "sub_district": "ynn",
         "district": "yn-",
         "secretary": "ynn",
         "branch": "y-n",
@@ -417,7 +417,7 @@ DOCUMENTS: dict[str, dict[str, str]] = {
     },
     "showcase_evaluation": {  # no personal data: like the review summary
         "superuser": "y--",
-        "sub_district": "yy-",
+        "sub_district": "yyn",
         "district": "yy-",
         "secretary": "yyn",
         "branch": "n-n",
@@ -426,7 +426,7 @@ DOCUMENTS: dict[str, dict[str, str]] = {
     },
     "review_summary": {
         "superuser": "y--",
-        "sub_district": "yy-",
+        "sub_district": "yyn",
         "district": "yy-",
         "secretary": "yyn",
         "branch": "y-n",

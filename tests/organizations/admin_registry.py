@@ -69,7 +69,7 @@ def scope_rows(tree: Any, people: Any, users: Any) -> None:
 # the one print view) and documents (queued for the worker), role by role.
 CUSTOM_URLS: dict[str, tuple[str, ...]] = {
     #                                          superuser sub_district secretary branch unit member  district
-    "organizations_organization_import_template": (OK, OK, OK, OK, NO, LOGIN, OK),
+    "organizations_organization_import_template": (OK, OK, OK, OK, NO, LOGIN, NO),
     "organizations_organization_tree":        (OK, OK, OK, OK, OK, LOGIN, OK),
 }  # fmt: skip
 PRINTABLES: dict[str, tuple[str, ...]] = {
@@ -79,7 +79,7 @@ PRINTABLES: dict[str, tuple[str, ...]] = {
 DOCUMENTS: dict[str, dict[str, str]] = {
     "organization_tree": {
         "superuser": "y--",
-        "sub_district": "yy-",
+        "sub_district": "yyn",
         "district": "yy-",
         "secretary": "yyn",
         "branch": "y-n",

@@ -128,8 +128,8 @@ def scope_rows(tree: Any, people: Any, users: Any) -> None:
 # the one print view) and documents (queued for the worker), role by role.
 CUSTOM_URLS: dict[str, tuple[str, ...]] = {
     #                                          superuser sub_district secretary branch unit member  district
-    "publicity_branchvote_voters":             (OK, OK, OK, OK, NO, LOGIN, OK),
-    "publicity_developmentcase_import_template": (OK, OK, OK, OK, NO, LOGIN, OK),
+    "publicity_branchvote_voters":             (OK, OK, OK, OK, NO, LOGIN, NO),
+    "publicity_developmentcase_import_template": (OK, OK, OK, OK, NO, LOGIN, NO),
 }  # fmt: skip
 PRINTABLES: dict[str, tuple[str, ...]] = {
     #                              superuser sub_district secretary branch unit member  district
@@ -141,7 +141,7 @@ PRINTABLES: dict[str, tuple[str, ...]] = {
 DOCUMENTS: dict[str, dict[str, str]] = {
     "case_register": {
         "superuser": "y--",
-        "sub_district": "yn-",
+        "sub_district": "ynn",
         "district": "yn-",
         "secretary": "ynn",
         "branch": "y-n",
@@ -150,7 +150,7 @@ DOCUMENTS: dict[str, dict[str, str]] = {
     },
     "development_ledger": {
         "superuser": "y--",
-        "sub_district": "yn-",
+        "sub_district": "ynn",
         "district": "yn-",
         "secretary": "ynn",
         "branch": "y-n",
@@ -159,7 +159,7 @@ DOCUMENTS: dict[str, dict[str, str]] = {
     },
     "notice_poster": {
         "superuser": "y--",
-        "sub_district": "yy-",
+        "sub_district": "yyn",
         "district": "yy-",
         "secretary": "yyn",
         "branch": "y-n",
@@ -168,7 +168,7 @@ DOCUMENTS: dict[str, dict[str, str]] = {
     },
     "notice_record_book": {
         "superuser": "y--",
-        "sub_district": "yn-",
+        "sub_district": "ynn",
         "district": "yn-",
         "secretary": "ynn",
         "branch": "y-n",
