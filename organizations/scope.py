@@ -404,15 +404,24 @@ def _scope_from(
             units_by_kind[kind].add(org_id)
     unit_trees, _ = subtrees(units_by_kind)
     editable = frozenset(trees["managed"] | unit_trees["located"])
-    return Scope(
-        visible=frozenset(
+    visible, people, managed, supervised = _shared(
+        frozenset(
             editable | unit_trees["seen"] | trees["reviewed"] | trees["supervised"] | own_nodes
         ),
-        editable=editable,
-        people=frozenset(trees["managed"] | trees["reviewed"] | trees["supervised"]),
-        managed=frozenset(trees["managed"]),
-        supervised=frozenset(trees["supervised"]),
+        frozenset(trees["managed"] | trees["reviewed"] | trees["supervised"]),
+        frozenset(trees["managed"]),
+        frozenset(trees["supervised"]),
     )
+    return Scope(
+        visible=visible, editable=editable, people=people, managed=managed, supervised=supervised
+    )
+
+
+def _shared(*sets: frozenset[int]) -> list[frozenset[int]]:
+    """Equal sets as one object: the cache pickles it once (a district officer's people and
+    supervised trees are the same tens of thousands of ids)."""
+    found: dict[frozenset[int], frozenset[int]] = {}
+    return [found.setdefault(ids, ids) for ids in sets]
 
 
 def subtrees(
