@@ -1,6 +1,6 @@
 """Benchmark: access scope and the tree pages on a generated district-scale tree.
 
-    python bench/bench_organizations.py [--communities 30] [--repeat 20]
+    python bench/bench_organizations.py [--communities 30] [--repeat 20] [--sub-districts 10]
 
 Builds, in a throw-away test database (SQLite by default, PostgreSQL with DATABASE_URL), one
 sub-district with N communities of 12 branches and 3 groups each plus 10 workplace units per
@@ -9,6 +9,9 @@ the cache, and computed afresh), and the organization change list and tree page 
 officer and a community secretary. The sub-district officer's change list is first measured on the
 empty sub-district, and the generated one is reported against it. Prints one line per
 measurement: the median and worst time in milliseconds, and the number of queries.
+
+With `--sub-districts N` (issue 25), a 区委组织部 stands above N such sub-districts and the scope
+of its district officer is timed too (the goal: at most 5 ms a request over 10 sub-districts).
 """
 
 from __future__ import annotations
@@ -43,10 +46,12 @@ BRANCHES, GROUPS, UNITS = 12, 3, 10
 
 
 def generate(root: Organization, communities: int) -> None:
+    prefix = root.code
     for c in range(communities):
         community = Organization.objects.create(
-            name=f"第{c}社区党委", code=f"B-{c}", kind=K.COMMUNITY_COMMITTEE, parent=root
-        )
+            name=f"{prefix}第{c}社区党委", code=f"{prefix}-{c}", kind=K.COMMUNITY_COMMITTEE,
+            parent=root,
+        )  # fmt: skip
         Position.objects.create(
             organization=community,
             title="secretary",
@@ -55,7 +60,10 @@ def generate(root: Organization, communities: int) -> None:
         )
         for b in range(BRANCHES):
             branch = Organization.objects.create(
-                name=f"第{c}社区第{b}支部", code=f"B-{c}-{b}", kind=K.BRANCH, parent=community
+                name=f"{prefix}第{c}社区第{b}支部",
+                code=f"{prefix}-{c}-{b}",
+                kind=K.BRANCH,
+                parent=community,
             )
             Position.objects.create(
                 organization=branch,
@@ -66,7 +74,7 @@ def generate(root: Organization, communities: int) -> None:
             Organization.objects.bulk_create(
                 Organization(
                     name=f"第{c}社区第{b}支部第{g}小组",
-                    code=f"B-{c}-{b}-{g}",
+                    code=f"{prefix}-{c}-{b}-{g}",
                     kind=K.GROUP,
                     parent=branch,
                 )
@@ -74,10 +82,13 @@ def generate(root: Organization, communities: int) -> None:
             )
         for u in range(UNITS):
             org = Organization.objects.create(
-                name=f"单位{c}-{u}党支部", code=f"U-{c}-{u}", kind=K.UNIT_ORG
+                name=f"{prefix}单位{c}-{u}党支部", code=f"U-{prefix}-{c}-{u}", kind=K.UNIT_ORG
             )
             Unit.objects.create(
-                name=f"单位{c}-{u}", kind="agency", community=community, party_organization=org
+                name=f"单位{c}-{u}",
+                kind="agency",
+                community=community,
+                party_organization=org,
             )
     forget_all_scopes()  # bulk_create sends no signal
 
@@ -119,6 +130,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--communities", type=int, default=30)
     parser.add_argument("--repeat", type=int, default=20)
+    parser.add_argument("--sub-districts", type=int, default=1)
     args = parser.parse_args()
 
     setup_test_environment()
@@ -131,13 +143,18 @@ def main() -> None:
         connection.settings_dict["TEST"]["NAME"] = f"bench_{connection.settings_dict['NAME']}"
     old_name = connection.creation.create_test_db(verbosity=0)
     try:
-        run(args.communities, args.repeat)
+        run(args.communities, args.repeat, args.sub_districts)
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)
 
 
-def run(communities: int, repeat: int) -> None:
-    root = Organization.objects.create(name="基准街道党工委", code="B", kind=K.SUB_DISTRICT)
+def run(communities: int, repeat: int, sub_districts: int = 1) -> None:
+    district = None
+    if sub_districts > 1:
+        district = Organization.objects.create(name="基准区委组织部", code="QW", kind=K.DISTRICT)
+    root = Organization.objects.create(
+        name="基准街道党工委", code="B", kind=K.SUB_DISTRICT, parent=district
+    )
     officer = user("bench_jiedao", Role.SUB_DISTRICT_OFFICER, "B")
     superuser = get_user_model().objects.create_superuser("bench_root", password="bench-pass-1")
     empty = measure(
@@ -145,12 +162,25 @@ def run(communities: int, repeat: int) -> None:
     )
     start = time.perf_counter()
     generate(root, communities)
+    for i in range(2, sub_districts + 1):
+        other = Organization.objects.create(
+            name=f"基准街道党工委{i}", code=f"B{i}", kind=K.SUB_DISTRICT, parent=district
+        )
+        generate(other, communities)
     print(
         f"generated {Organization.objects.count()} organizations, {Unit.objects.count()} units "
         f"in {time.perf_counter() - start:.1f} s on {connection.vendor}"
     )
     secretary = user("bench_secretary", Role.COMMUNITY_SECRETARY, "B-0")
     model = get_user_model()
+    if district is not None:
+        quwei = user("bench_quwei", Role.DISTRICT_OFFICER, "QW")
+        measure(
+            f"scope of district officer over {sub_districts} sub-districts (a request: cached)",
+            repeat,
+            lambda: scope_of(model.objects.get(pk=quwei.pk)),
+        )
+        measure("scope of district officer, computed afresh", repeat, lambda: compute_scope(quwei))
     full = 0.0
     for label, account in (("sub-district officer", officer), ("community secretary", secretary)):
         measure(

@@ -13,10 +13,16 @@ queries), so a user's panels are kept in the cache for DASHBOARD_CACHE_SECONDS, 
 version that any save or delete of a domain row moves on (`data_changed`): a count is never stale
 after a change made through the system; only a bulk write (which sends no signal) waits for the
 timeout, and the date is part of the key, so "this quarter" turns over at midnight.
+
+A district officer (区委组织部) has one panel per sub-district below it instead: that
+sub-district's members, its to-dos panel by panel (三会一课, 党费与经费, ...), and links to its
+compliance page, each computed by the same providers through the officer's scope narrowed to the
+sub-district (organizations.scope.narrowed) and kept like any user's panels.
 """
 
 from __future__ import annotations
 
+import copy
 import functools
 from collections.abc import Callable
 from typing import Any, TypeVar
@@ -28,7 +34,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from kit.apps import declared_paths, party_app_labels, resolve
-from kit.dashboard import Panel
+from kit.dashboard import Figure, Panel, Todo
 
 T = TypeVar("T")
 VERSION_KEY = "common:dashboard:version"
@@ -70,9 +76,46 @@ def kept_until_changed(user: Any, name: str, compute: Callable[[], T], *parts: o
 
 def _computed_panels(request: HttpRequest) -> list[Panel]:
     """The panels with something overdue or late first, each group in the apps' declared order
-    (三会一课, 党费与经费, 党员管理, ...)."""
+    (三会一课, 党费与经费, 党员管理, ...); a district officer's, one per sub-district."""
+    from organizations.selectors import supervised_sub_districts
+
+    sub_districts = supervised_sub_districts(request.user)
+    if sub_districts:
+        return [_sub_district_panel(request, sub_district) for sub_district in sub_districts]
+    return _own_panels(request)
+
+
+def _own_panels(request: HttpRequest) -> list[Panel]:
     panels = [panel for provider in providers() if (panel := provider(request)) is not None]
     return sorted(panels, key=lambda panel: (not panel.is_urgent, panel.order))
+
+
+# The figures of the sub-district's own panels that its row on a district's 工作台 repeats.
+SUB_DISTRICT_FIGURES = ("党员", "正式党员", "流动党员")
+
+
+def _sub_district_panel(request: HttpRequest, sub_district: Any) -> Panel:
+    """One sub-district on a district officer's 工作台: what its own 工作台 would show the officer
+    (their scope narrowed to it), summed up panel by panel."""
+    from django.urls import reverse
+
+    from organizations.scope import narrowed
+
+    seen = copy.copy(request)
+    seen.user = narrowed(request.user, sub_district.pk)
+    panels = kept_until_changed(seen.user, "dashboard", lambda: _own_panels(seen))
+    page = reverse("admin:activities_meeting_compliance")
+    compliance = f"{page}?sub_district={sub_district.pk}"
+    summary = Panel(title=sub_district.name, order=0)
+    for panel in panels:
+        due = [todo for todo in panel.todos if todo.is_due]
+        url = due[0].url if due else ""
+        if url.startswith(page):  # the compliance page opens on this sub-district
+            url = f"{url}{'&' if '?' in url else '?'}sub_district={sub_district.pk}"
+        summary.todos.append(Todo(f"项待办：{panel.title}", sum(t.count for t in due), url))
+        summary.figures += [f for f in panel.figures if f.label in SUB_DISTRICT_FIGURES]
+    summary.figures.append(Figure("三会一课落实情况", "查看", compliance))
+    return summary
 
 
 def _kept_key(user: Any, name: str) -> str:

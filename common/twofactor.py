@@ -40,13 +40,14 @@ WAIT_AFTER_FAILURES = 3
 
 
 def otp_required_for(user: Any) -> bool:
-    """Whether `user` must use a second factor: OTP_REQUIRED and a superuser or a sub-district
-    officer."""
+    """Whether `user` must use a second factor: OTP_REQUIRED and a superuser, a sub-district
+    officer or a district officer (区委组织部: it reads every sub-district below it)."""
     if not settings.OTP_REQUIRED or not getattr(user, "is_authenticated", False):
         return False
     if user.is_superuser:
         return True
-    return OrganizationAccess.objects.filter(user=user, role=Role.SUB_DISTRICT_OFFICER).exists()
+    roles = (Role.SUB_DISTRICT_OFFICER, Role.DISTRICT_OFFICER)
+    return OrganizationAccess.objects.filter(user=user, role__in=roles).exists()
 
 
 # --- services --------------------------------------------------------------------------------

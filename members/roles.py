@@ -66,4 +66,6 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
         _perms(("member", "registration", "activityrecord", "postclaim", "memberdeed"), ("view",))
     ),
     Role.MEMBER: frozenset(),
+    # An explicit, audited grant (organizations.roles): personal data in full, each read logged.
+    Role.PERSONAL_DATA_GRANT: frozenset({"members.view_personal_data"}),
 }

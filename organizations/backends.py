@@ -9,14 +9,20 @@ from django.contrib.auth.backends import BaseBackend
 
 from kit.apps import role_permission_tables
 
+from .roles import SUPERVISED_ROLE, SUPERVISING_ROLES, read_only
+
 
 @cache
 def role_permissions() -> dict[str, frozenset[str]]:
-    """Each app's ROLE_PERMISSIONS (its AppConfig's `role_permissions`), merged per role."""
+    """Each app's ROLE_PERMISSIONS (its AppConfig's `role_permissions`), merged per role; a
+    supervising role (the 区委组织部) reads what the sub-district officer reads in every app."""
     merged: dict[str, set[str]] = {}
     for table in role_permission_tables():
         for role, perms in table.items():
             merged.setdefault(role, set()).update(perms)
+    supervised = read_only(frozenset(merged.get(SUPERVISED_ROLE, ())))
+    for role in SUPERVISING_ROLES:
+        merged.setdefault(role, set()).update(supervised)
     return {role: frozenset(perms) for role, perms in merged.items()}
 
 

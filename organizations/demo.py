@@ -1,4 +1,4 @@
-"""Demo sub-district: 城南街道 with three communities, their branches and groups, eight workplace
+"""Demo sub-district: 城南街道 (under the 区委组织部, issue 25) with three communities, their branches and groups, eight workplace
 units with their party organizations, a 大党委 and a 联席会, and one login per role.
 
 Every step looks up before it creates, so running it again changes nothing.
@@ -20,6 +20,7 @@ from .roles import Role
 from .rules import OrganizationKind as K
 from .rules import PositionTitle as T
 
+DISTRICT = ("QW", "区委组织部")
 SUB_DISTRICT = ("CN", "城南街道党工委")
 COMMUNITIES = [
     ("CN-CH", "春晖社区党委", K.COMMUNITY_COMMITTEE),
@@ -89,8 +90,12 @@ LOGINS: list[tuple[str, str, str]] = [
     (Role.UNIT_REVIEWER, "yiyuan", "U-RMYY"),
     (Role.UNIT_REVIEWER, "paichusuo", "U-PCS"),
     (Role.MEMBER, "dangyuan", "U-RMYY"),
+    (Role.DISTRICT_OFFICER, "quwei", "QW"),
 ]
-ROLE_LABELS: dict[str, str] = {Role.SUB_DISTRICT_OFFICER: "sub_district"}
+ROLE_LABELS: dict[str, str] = {
+    Role.SUB_DISTRICT_OFFICER: "sub_district",
+    Role.DISTRICT_OFFICER: "district",
+}
 # A secretary's login bears the name of the 书记 the tree shows for their organization (issue 22.14:
 # the header said 孙晓燕 while the organization's page said 何丽萍).
 SECRETARY_ROLES = frozenset({Role.COMMUNITY_SECRETARY, Role.BRANCH_OFFICER})
@@ -130,7 +135,11 @@ def _tree(actor: Any) -> Organization:
         T.PUBLICITY_MEMBER,
         T.DISCIPLINE_MEMBER,
     ]
-    root = _org(actor, SUB_DISTRICT[0], SUB_DISTRICT[1], K.SUB_DISTRICT, None)
+    district = _org(actor, *DISTRICT, K.DISTRICT, None)
+    root = _org(actor, SUB_DISTRICT[0], SUB_DISTRICT[1], K.SUB_DISTRICT, district)
+    if root.parent_id is None:  # a demo loaded before the 区委组织部 was added above it
+        root.parent = district
+        services.organization_save(organization=root, actor=actor, update_fields=["parent"])
     _positions(actor, root, 1, committee_titles)
     office = _org(actor, *SUB_DISTRICT_BRANCH, K.BRANCH, root)
     _positions(actor, office, 40, [T.SECRETARY])

@@ -9,6 +9,9 @@ from django.db import models
 
 
 class OrganizationKind(models.TextChoices):
+    # 区委组织部 (县/区委组织部): the county or district organization department above the
+    # sub-districts (issue 25); it supervises them and keeps no members of its own.
+    DISTRICT = "district", "区委组织部"
     SUB_DISTRICT = "sub_district", "街道党工委"
     COMMUNITY_COMMITTEE = "community_committee", "社区党委"
     COMMUNITY_GENERAL_BRANCH = "community_general_branch", "社区党总支"
@@ -21,11 +24,14 @@ COMMUNITY_KINDS = frozenset(
     {OrganizationKind.COMMUNITY_COMMITTEE, OrganizationKind.COMMUNITY_GENERAL_BRANCH}
 )
 
-# Which kind may sit under which. None stands for "no parent" (a root of the tree). A branch may
-# sit directly under the sub-district (DOMAIN.md); a workplace's party organization is a root of its
-# own, linked to communities through its unit rather than placed under them.
+# Which kind may sit under which. None stands for "no parent" (a root of the tree). The 区委组织部
+# is a root above the sub-districts, and only sub-districts sit under it; a sub-district may still
+# be a root of its own (a system for one sub-district). A branch may sit directly under the
+# sub-district (DOMAIN.md); a workplace's party organization is a root of its own, linked to
+# communities through its unit rather than placed under them.
 ALLOWED_PARENT_KINDS: dict[str, frozenset[str | None]] = {
-    OrganizationKind.SUB_DISTRICT: frozenset({None}),
+    OrganizationKind.DISTRICT: frozenset({None}),
+    OrganizationKind.SUB_DISTRICT: frozenset({None, OrganizationKind.DISTRICT}),
     OrganizationKind.COMMUNITY_COMMITTEE: frozenset({OrganizationKind.SUB_DISTRICT}),
     OrganizationKind.COMMUNITY_GENERAL_BRANCH: frozenset({OrganizationKind.SUB_DISTRICT}),
     OrganizationKind.BRANCH: frozenset(

@@ -7,6 +7,9 @@ A user's scope follows from their OrganizationAccess rows:
 - it also sees (without changing) the party organizations of units linked to its communities for
   双联双管;
 - a unit reviewer sees its unit's party organization and what is below it, and changes nothing;
+- a district officer (区委组织部) sees its whole tree, every sub-district below it, as a
+  sub-district officer sees theirs (the units located there and linked to it included), and
+  changes nothing (`Scope.supervised`);
 - a member sees the organization they belong to.
 A superuser reaches everything; `actor=None` in a service is the command line: no limit.
 
@@ -40,7 +43,7 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 
 from kit.conditions import condition_holds
 
-from .roles import MANAGING_ROLES, Role
+from .roles import MANAGING_ROLES, SUPERVISING_ROLES, Role
 
 M = TypeVar("M", bound=models.Model)
 
@@ -62,13 +65,37 @@ class Scope:
     unit organizations a community merely sees for 双联双管 (their members living elsewhere are
     none of the community's business). `managed` is the managed tree alone: the only place where
     the user writes records about people, and a member who lives in one of its communities is
-    visible there too.
+    visible there too. `supervised` is the tree a district officer reads without writing: its
+    organizations are among `visible` and `people`, and a member living in one of its
+    communities is visible too, as in the managed tree.
     """
 
     visible: frozenset[int] | None
     editable: frozenset[int] | None
     people: frozenset[int] | None = None
     managed: frozenset[int] | None = None
+    supervised: frozenset[int] = frozenset()
+
+    @property
+    def residents(self) -> frozenset[int] | None:
+        """The organizations (communities) whose residents' records the user sees."""
+        return None if self.managed is None else self.managed | self.supervised
+
+    def __and__(self, other: Scope) -> Scope:
+        """What both scopes allow (a user's scope narrowed to one subtree)."""
+        return Scope(
+            visible=_both(self.visible, other.visible),
+            editable=_both(self.editable, other.editable),
+            people=_both(self.people, other.people),
+            managed=_both(self.managed, other.managed),
+            supervised=self.supervised & other.supervised,
+        )
+
+
+def _both(a: frozenset[int] | None, b: frozenset[int] | None) -> frozenset[int] | None:
+    if a is None:
+        return b
+    return a if b is None else a & b
 
 
 EVERYTHING = Scope(visible=None, editable=None)
@@ -128,7 +155,7 @@ class ScopedMixin:
             return any_of(*(within(lookup, scope.visible) for lookup in cls.scope_lookups))
         if scope.people is None:
             return ANY
-        residence = within(people.residence, scope.managed) if people.residence else NONE
+        residence = within(people.residence, scope.residents) if people.residence else NONE
         return any_of(within(people.branch, scope.people), residence)
 
     @classmethod
@@ -280,7 +307,7 @@ def scope_of(user: Any) -> Scope:
     until the tree or an access changes), computed only when both miss."""
     if user is None or not user.is_authenticated or not user.is_active:
         return NOTHING
-    if user.is_superuser:
+    if user.is_superuser and _narrowed_root(user) is None:
         return EVERYTHING
     kept = getattr(user, "_organization_scope", None)
     if kept is not None and kept[0] == _current_generation:
@@ -294,7 +321,27 @@ def _user_key(user: Any) -> str:
     # date_joined guards against a reused id (SQLite reuses the ids of rolled-back rows).
     joined = getattr(user, "date_joined", None)
     stamp = f"{joined.timestamp():.6f}" if joined is not None else ""
-    return f"organizations:scope:user:{user.pk}:{stamp}"
+    root = _narrowed_root(user)
+    narrowed = f":in:{root}" if root is not None else ""
+    return f"organizations:scope:user:{user.pk}:{stamp}{narrowed}"
+
+
+def narrowed(user: Any, organization_id: int) -> Any:
+    """The user seen through one subtree of their scope (a district officer's view of one
+    sub-district: its 工作台 row, its compliance page): a copy of the user object whose scope is
+    their own narrowed to that organization and what its tree reaches. Its scope and everything
+    kept by user (the 工作台's figures) are cached apart from the user's whole scope."""
+    import copy
+
+    seen = copy.copy(user)
+    for attr in ("_organization_scope", "_scope_root"):
+        seen.__dict__.pop(attr, None)
+    seen._scope_root = organization_id
+    return seen
+
+
+def _narrowed_root(user: Any) -> int | None:
+    return getattr(user, "_scope_root", None)
 
 
 def _cached_scope(user: Any) -> Scope:
@@ -314,35 +361,67 @@ def _cached_scope(user: Any) -> Scope:
 
 
 def compute_scope(user: Any) -> Scope:
-    """The scope from the database, in four queries whatever the size of the tree."""
+    """The scope from the database, in four queries whatever the size of the tree (two more
+    for a user narrowed to one subtree, `narrowed`)."""
+    if user.is_superuser:
+        whole = EVERYTHING
+    else:
+        accesses = list(user.organization_accesses.values_list("role", "organization_id"))
+        whole = _scope_from(
+            managed={org for role, org in accesses if role in MANAGING_ROLES},
+            reviewed={org for role, org in accesses if role == Role.UNIT_REVIEWER},
+            supervised={org for role, org in accesses if role in SUPERVISING_ROLES},
+            own_nodes={org for role, org in accesses if role == Role.MEMBER},
+        )
+    root = _narrowed_root(user)
+    if root is None:
+        return whole
+    # Everything the subtree reaches, as if it were supervised: the user's own rights within it.
+    return whole & _scope_from(managed={root}, reviewed=set(), supervised={root}, own_nodes=set())
+
+
+def _scope_from(
+    *, managed: set[int], reviewed: set[int], supervised: set[int], own_nodes: set[int]
+) -> Scope:
+    """The scope of these root organizations, in three queries."""
     from .models import Unit
 
-    accesses = list(user.organization_accesses.values_list("role", "organization_id"))
-    roots = {
-        "managed": {org for role, org in accesses if role in MANAGING_ROLES},
-        "reviewed": {org for role, org in accesses if role == Role.UNIT_REVIEWER},
-    }
-    own_nodes = {org for role, org in accesses if role == Role.MEMBER}
-    trees, communities = subtrees(roots)
-    managed = trees["managed"]
-    located_orgs: set[int] = set()
-    linked_orgs: set[int] = set()
+    trees, communities = subtrees(
+        {"managed": managed, "reviewed": reviewed, "supervised": supervised}
+    )
     managed_communities = communities["managed"]
-    if managed_communities:
+    reached = managed_communities | communities["supervised"]
+    # A unit's party organization: editable where its community is managed, seen where it is
+    # supervised or the unit is linked to a managed or supervised community (双联双管).
+    units_by_kind: dict[str, set[int]] = {"located": set(), "seen": set()}
+    if reached:
         units = Unit.objects.filter(
-            Q(community_id__in=managed_communities) | Q(linked_communities__in=managed_communities),
+            Q(community_id__in=reached) | Q(linked_communities__in=reached),
             party_organization__isnull=False,
         ).values_list("party_organization_id", "community_id")
         for org_id, community_id in units:
-            (located_orgs if community_id in managed_communities else linked_orgs).add(org_id)
-    unit_trees, _ = subtrees({"located": located_orgs, "linked": linked_orgs})
-    editable = frozenset(managed | unit_trees["located"])
-    return Scope(
-        visible=frozenset(editable | unit_trees["linked"] | trees["reviewed"] | own_nodes),
-        editable=editable,
-        people=frozenset(managed | trees["reviewed"]),
-        managed=frozenset(managed),
+            kind = "located" if community_id in managed_communities else "seen"
+            units_by_kind[kind].add(org_id)
+    unit_trees, _ = subtrees(units_by_kind)
+    editable = frozenset(trees["managed"] | unit_trees["located"])
+    visible, people, managed, supervised = _shared(
+        frozenset(
+            editable | unit_trees["seen"] | trees["reviewed"] | trees["supervised"] | own_nodes
+        ),
+        frozenset(trees["managed"] | trees["reviewed"] | trees["supervised"]),
+        frozenset(trees["managed"]),
+        frozenset(trees["supervised"]),
     )
+    return Scope(
+        visible=visible, editable=editable, people=people, managed=managed, supervised=supervised
+    )
+
+
+def _shared(*sets: frozenset[int]) -> list[frozenset[int]]:
+    """Equal sets as one object: the cache pickles it once (a district officer's people and
+    supervised trees are the same tens of thousands of ids)."""
+    found: dict[frozenset[int], frozenset[int]] = {}
+    return [found.setdefault(ids, ids) for ids in sets]
 
 
 def subtrees(

@@ -39,6 +39,21 @@ def users_visible_to(viewer: Any) -> Any:
     return users.filter(Q(pk=viewer.pk) | Q(pk__in=accesses.values("user_id")))
 
 
+def supervised_sub_districts(user: Any) -> list[Organization]:
+    """The sub-districts below the 区委组织部 the user supervises (Role.DISTRICT_OFFICER), in
+    code order; none for anyone else (a superuser included: their 工作台 is their own)."""
+    from .rules import OrganizationKind
+    from .scope import scope_of, within
+
+    supervised = scope_of(user).supervised
+    if not supervised:
+        return []
+    found = Organization.objects.filter(
+        within("pk", supervised), kind=OrganizationKind.SUB_DISTRICT, is_active=True
+    )
+    return list(found.order_by("code"))
+
+
 def approving_committee(branch: Organization) -> Organization | None:
     """The 上级党委 of `branch`: the nearest 社区党委 or 街道党工委 above it (None: none recorded)."""
     node = branch.parent

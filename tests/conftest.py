@@ -211,3 +211,34 @@ def branch_officer_a(make_user: Callable[..., Any], tree: SimpleNamespace) -> An
 @pytest.fixture
 def reviewer_b(make_user: Callable[..., Any], tree: SimpleNamespace) -> Any:
     return make_user(Role.UNIT_REVIEWER, tree.unit_b.party_organization, "reviewer_b")
+
+
+@pytest.fixture
+def district(tree: SimpleNamespace, superuser: Any) -> Organization:
+    return build_district(tree, superuser)
+
+
+def build_district(tree: SimpleNamespace, actor: Any) -> Organization:
+    """The 区委组织部 above the test sub-district, with a second sub-district (one community,
+    one branch) beside it (the `district` fixture; a module-scoped fixture may build it once)."""
+    district = OrganizationFactory(name="测试区委组织部", code="QW", kind=K.DISTRICT)
+    tree.sub_district.parent = district
+    services.organization_save(
+        organization=tree.sub_district, actor=actor, update_fields=["parent"]
+    )
+    tree.sub_district_2 = OrganizationFactory(
+        name="第二街道党工委", code="QW-2", kind=K.SUB_DISTRICT, parent=district
+    )
+    tree.community_c = OrganizationFactory(
+        name="丙社区党委", code="QW-2-C", kind=K.COMMUNITY_COMMITTEE, parent=tree.sub_district_2
+    )
+    tree.branch_c = OrganizationFactory(
+        name="丙社区第一党支部", code="QW-2-C-1", kind=K.BRANCH, parent=tree.community_c
+    )
+    tree.district = district
+    return district
+
+
+@pytest.fixture
+def district_officer(make_user: Callable[..., Any], district: Organization) -> Any:
+    return make_user(Role.DISTRICT_OFFICER, district, "quwei")

@@ -22,12 +22,17 @@ from tests.registries import app_registries
 # v: list and pages open; a: the add page opens; c: may change (an object it may change); d: may
 # delete.
 # "" : refused (403); a user who is not staff (the member) is sent to the login page instead.
-ROLES = ("superuser", "sub_district", "secretary", "branch", "unit", "member")
+# district: the 区委组织部's officer above the demo sub-district (reads, writes nothing).
+ROLES = ("superuser", "sub_district", "secretary", "branch", "unit", "member", "district")
 USERNAMES = dict(
-    zip(ROLES, ("admin", "jiedao", "chunhui", "chunhui_zb1", "yiyuan", "dangyuan"), strict=True)
+    zip(
+        ROLES,
+        ("admin", "jiedao", "chunhui", "chunhui_zb1", "yiyuan", "dangyuan", "quwei"),
+        strict=True,
+    )
 )
 # Each app's rows are in tests/<app>/admin_registry.py (tests/registries.py).
-ACCESS: dict[str, tuple[str, str, str, str, str, str]] = {}
+ACCESS: dict[str, tuple[str, ...]] = {}
 for _registry in app_registries():
     ACCESS.update(getattr(_registry, "ACCESS", {}))
 

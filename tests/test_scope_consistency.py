@@ -25,7 +25,7 @@ from members.services import records
 from organizations.models import Position
 from organizations.roles import Role
 from organizations.scope import ScopeError, require_editable, scoped_queryset_class
-from tests.conftest import build_tree, grant_user
+from tests.conftest import build_district, build_tree, grant_user
 from tests.members.factories import (
     MemberFactory,
 )
@@ -44,6 +44,7 @@ ROLES = [
     "reviewer_b",
     "member_user",
     "superuser",
+    "district_officer",
 ]
 
 
@@ -89,18 +90,21 @@ GRANTS = {
     "branch_officer_a": (Role.BRANCH_OFFICER, "branch_a", "branch_a"),
     "reviewer_b": (Role.UNIT_REVIEWER, "unit_b", "reviewer_b"),
     "member_user": (Role.MEMBER, "branch_a", "member_a"),
+    "district_officer": (Role.DISTRICT_OFFICER, "district", "quwei"),
 }
 
 
 @pytest.fixture(scope="module")
 def world(django_db_setup: Any, django_db_blocker: Any) -> Iterator[SimpleNamespace]:
     """Rows of every scoped model in both communities, in their branches, in located and linked
-    unit organizations, and about residents held elsewhere; and the users of every role. Made
+    unit organizations, and about residents held elsewhere, the 区委组织部 above them all; and
+    the users of every role. Made
     once for the module and rolled back after it; each test runs in a transaction inside this
     one, so what a test writes is gone before the next."""
     with django_db_blocker.unblock(), transaction.atomic():
         root = UserFactory(username="root", is_superuser=True, is_staff=True)
         tree = build_tree()
+        build_district(tree, root)  # the 区委组织部 above them all
         users = {
             name: grant_user(
                 role,
@@ -144,6 +148,16 @@ def secretary_a(world: SimpleNamespace, db: None) -> Any:
 @pytest.fixture
 def reviewer_b(world: SimpleNamespace, db: None) -> Any:
     return _fresh(world, "reviewer_b")
+
+
+@pytest.fixture
+def sub_district_officer(world: SimpleNamespace, db: None) -> Any:
+    return _fresh(world, "sub_district_officer")
+
+
+@pytest.fixture
+def district_officer(world: SimpleNamespace, db: None) -> Any:
+    return _fresh(world, "district_officer")
 
 
 def _pks(queryset: models.QuerySet[Any]) -> set[int]:
@@ -247,6 +261,26 @@ def test_what_the_secretary_may_write_about_their_member_they_then_see(
     assert Assessment.objects.visible_to(secretary_a).filter(pk=assessment.pk).exists()
     assert Review.objects.visible_to(secretary_a).filter(pk=review.pk).exists()
     assert Member.objects.visible_to(secretary_a).filter(pk=member.pk).exists()
+
+
+@pytest.mark.parametrize("model", SCOPED_MODELS, ids=lambda m: m._meta.label)
+def test_the_district_officer_reads_what_the_sub_district_reads_and_writes_none(
+    populated: SimpleNamespace,
+    district_officer: Any,
+    sub_district_officer: Any,
+    model: type[models.Model],
+) -> None:
+    """The 区委组织部 above the test sub-district sees every row its officer sees (and, of the
+    tree and its accesses, its own node, the second sub-district and their accesses), and may
+    write no row of any scoped model."""
+    manager: Any = model._default_manager
+    assert not manager.editable_by(district_officer).exists()
+    seen = _pks(manager.visible_to(district_officer))
+    below = _pks(manager.visible_to(sub_district_officer))
+    if model._meta.label in ("organizations.Organization", "organizations.OrganizationAccess"):
+        assert seen > below
+    else:
+        assert seen == below
 
 
 def test_unit_reviewer_reads_its_members_records_and_writes_none(

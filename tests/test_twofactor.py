@@ -36,11 +36,12 @@ def test_off_by_default_officer_logs_in_with_a_password(
     assert client.get(INDEX).status_code == 200
 
 
+@pytest.mark.parametrize("who", ["sub_district_officer", "district_officer"])
 def test_required_officer_without_a_device_cannot_reach_the_admin(
-    client: Client, sub_district_officer: Any, settings: Any
+    client: Client, request: Any, who: str, settings: Any
 ) -> None:
     settings.OTP_REQUIRED = True
-    _password_login(client, sub_district_officer)
+    _password_login(client, request.getfixturevalue(who))
     for url in (INDEX, reverse("admin:members_member_changelist"), reverse("report_center")):
         response = client.get(url)
         assert response.status_code == 302

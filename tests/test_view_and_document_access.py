@@ -273,7 +273,8 @@ def test_every_printable_through_the_generic_view(
 # Every printable can be queued for the worker (the report center, the admin action); for each
 # printable and role: the outcome of a request for (an organization in the role's people
 # scope, one it only sees, one outside its scope); y: made, n: refused, -: the role has no such
-# organization (the sub-district reaches every organization of the demo). The member's own
+# organization (the district officer reaches every organization of the demo; the
+# sub-district officer all but the 区委组织部 above it). The member's own
 # branch is one it sees, not one whose people it sees.
 DOCUMENTS: dict[str, dict[str, str]] = registry_table("DOCUMENTS")
 PLACES = ("people", "visible", "outside")

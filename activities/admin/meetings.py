@@ -17,7 +17,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.forms.models import BaseInlineFormSet
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -39,6 +39,8 @@ from kit.admin import (
     problem_flag,
 )
 from organizations.models import Organization
+from organizations.scope import narrowed
+from organizations.selectors import supervised_sub_districts
 
 from .. import services
 from ..dashboard import compliance_summary, compliance_trend
@@ -351,18 +353,30 @@ class MeetingAdmin(SpreadsheetAdminMixin, ImportExportMixin, ScopedHistoryAdmin)
         if not self.has_view_permission(request):
             raise PermissionDenied
         year, as_of = _year(request), _as_of(request)
-        organizations = Organization.objects.visible_to(request.user)
+        sub_districts = supervised_sub_districts(request.user)
+        sub_district = _sub_district(request, sub_districts)
+        # A district officer's view of one sub-district: their scope narrowed to it.
+        user = narrowed(request.user, sub_district.pk) if sub_district else request.user
+        organizations = Organization.objects.visible_to(user)
         status = request.GET.get("status", "")
         status = status if status in _COUNTED else ""
-        summary = compliance_summary(request.user, year, as_of)
+        summary = compliance_summary(user, year, as_of)
         listed = [s for s in summary if _counted(s, status) or not status]
         page = Paginator(listed, COMPLIANCE_PER_PAGE).get_page(request.GET.get("page"))
         on_page = organizations.filter(pk__in=[s.pk for s in page])
         entries = compliance_selectors.compliance_list(on_page, year, as_of)
         context = {
             **self.admin_site.each_context(request),
-            "title": f"三会一课落实情况（{year}年，截至{as_of:%Y-%m-%d}）",
-            "export_url": print_url(COMPLIANCE, period=year, as_of=f"{as_of:%Y-%m-%d}"),
+            "title": f"{sub_district.name if sub_district else ''}三会一课落实情况"
+            f"（{year}年，截至{as_of:%Y-%m-%d}）",
+            "export_url": print_url(
+                COMPLIANCE,
+                period=year,
+                as_of=f"{as_of:%Y-%m-%d}",
+                organization=sub_district.pk if sub_district else None,
+            ),
+            "sub_districts": sub_districts,
+            "sub_district": sub_district,
             "opts": self.model._meta,
             "year": year,
             "as_of": as_of,
@@ -375,13 +389,24 @@ class MeetingAdmin(SpreadsheetAdminMixin, ImportExportMixin, ScopedHistoryAdmin)
             "organization_count": len(summary),
             # The rows listed, counted like a change list's (a to-do opens exactly its rows).
             "cl": SimpleNamespace(result_count=sum(_counted(s, status) for s in listed)),
-            "trend": _trend(compliance_trend(request.user, year, as_of)),
+            "trend": _trend(compliance_trend(user, year, as_of)),
             "targets": (
                 settings.ACTIVITIES_ATTENDANCE_TARGET,
                 settings.ACTIVITIES_IN_SERVICE_TARGET,
             ),
         }
         return TemplateResponse(request, "admin/activities/meeting/compliance.html", context)
+
+
+def _sub_district(request: HttpRequest, sub_districts: list[Organization]) -> Organization | None:
+    """The sub-district a district officer chose (`?sub_district=<id>`): one of theirs, or 404."""
+    raw = request.GET.get("sub_district", "")
+    if not raw:
+        return None
+    found = next((s for s in sub_districts if str(s.pk) == raw), None)
+    if found is None:
+        raise Http404("没有这个街道党工委，或不在您的查看范围内。")
+    return found
 
 
 # 电化教育's 三簿一册 fields (a screening's; the roll is its attendance).

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from members.models import ActivityRecord, MemberDeed, PostClaim, PostClaimStatus, Registration
 from organizations.models import Organization
-from organizations.roles import Role
+from organizations.roles import CADRE_CARD_ROLES, Role
 from organizations.rules import OrganizationKind
 
 from ..models import Attendance, FeedbackCard, Meeting
@@ -181,11 +181,12 @@ def unit_card_list(user: Any, organization_ids: Iterable[int] | None = None) -> 
 
 
 def cadre_card_list(user: Any) -> Any:
-    """Cards of cadres at 副科级 and above, for the sub-district's organization office (the
-    sub-district officers): delivered cards in the user's communities."""
+    """Cards of cadres at 副科级 and above, for the organization departments (001: the
+    sub-district's and the county's, CADRE_CARD_ROLES): delivered cards in the user's
+    communities (a district officer's: every sub-district below it)."""
     is_officer = getattr(user, "is_superuser", False) or (
         getattr(user, "is_authenticated", False)
-        and user.organization_accesses.filter(role=Role.SUB_DISTRICT_OFFICER).exists()
+        and user.organization_accesses.filter(role__in=CADRE_CARD_ROLES).exists()
     )
     if not is_officer:
         return FeedbackCard.objects.none()
@@ -221,13 +222,13 @@ def document_card_list(
 ) -> list[FeedbackCard]:
     """The cards of one period that a PDF for `organization` prints: a unit organization's
     delivered cards, every card a community rated, or those of every community of a
-    sub-district; of these, those `reader` sees (None: the command line, no limit)."""
+    sub-district (or of the 区委组织部's sub-districts); of these, those `reader` sees (None: the command line, no limit)."""
     queryset = FeedbackCard.objects.for_period(period)
     if reader is not None:
         queryset = queryset.visible_to(reader)
     if organization.is_community:
         queryset = queryset.filter(community=organization)
-    elif organization.kind == OrganizationKind.SUB_DISTRICT:
+    elif organization.kind in (OrganizationKind.SUB_DISTRICT, OrganizationKind.DISTRICT):
         below = Organization.objects.descendant_ids([organization.pk])
         queryset = queryset.filter(community_id__in=below)
     else:

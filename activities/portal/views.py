@@ -32,7 +32,7 @@ from members.services import dual as member_services
 from members.services import events as event_services
 from members.services import logins as login_services
 from organizations.models import Organization
-from organizations.roles import Role
+from organizations.roles import CADRE_CARD_ROLES, Role
 
 from ..feedback import selectors, services
 from ..feedback.rules import period_parse
@@ -109,7 +109,7 @@ def portal_links(user: Any) -> list[tuple[str, str]]:
     has_member = Member.objects.filter(user_id=user.pk or 0).exists()
     pages = [
         ("portal:unit", "本单位党员社区表现反馈卡", Role.UNIT_REVIEWER in roles),
-        ("portal:cadres", "副科级及以上干部社区表现反馈卡", Role.SUB_DISTRICT_OFFICER in roles),
+        ("portal:cadres", "副科级及以上干部社区表现反馈卡", bool(CADRE_CARD_ROLES & roles)),
         ("portal:me", "我的党员信息", has_member),
     ]
     return [(reverse(name), label) for name, label, shown in pages if shown]
@@ -229,8 +229,8 @@ def document_download(request: HttpRequest, token: Any) -> FileResponse:
 # --- The sub-district's organization office -----------------------------------------------------
 @portal_login_required
 def cadre_cards(request: HttpRequest) -> HttpResponse:
-    if Role.SUB_DISTRICT_OFFICER not in _roles(request.user) and not request.user.is_superuser:
-        raise PermissionDenied("本页面供街道党工委组织部门使用。")
+    if not CADRE_CARD_ROLES & _roles(request.user) and not request.user.is_superuser:
+        raise PermissionDenied("本页面供街道党工委和区委组织部使用。")
     cards = list(selectors.cadre_card_list(request.user))
     context = {
         "title": "副科级及以上干部社区表现反馈卡",

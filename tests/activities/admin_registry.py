@@ -8,14 +8,14 @@ from typing import Any
 from tests.members import factories as mf
 from tests.registries import LOGIN, NO, OK
 
-ACCESS: dict[str, tuple[str, str, str, str, str, str]] = {
-    #                                    superuser sub_district secretary branch  unit  member
+ACCESS: dict[str, tuple[str, ...]] = {
+    #                                    superuser sub_district secretary branch  unit  member  district
     # 反馈卡: generated, never added; the unit and the member use the portal instead.
-    "activities.feedbackcard":            ("vcd",  "vc",  "vc",  "",    "",   ""),
+    "activities.feedbackcard":            ("vcd",  "vc",  "vc",  "",    "",   "", "v"),
     # 会议活动: recorded by the officers of the organizations in their scope.
-    "activities.meeting":                 ("vacd", "vacd", "vacd", "vacd", "",  ""),
+    "activities.meeting":                 ("vacd", "vacd", "vacd", "vacd", "",  "", "v"),
     # 提醒通知: each user's own (reminders create them), read only.
-    "activities.notification":            ("vd",   "v",   "v",   "v",   "v",  ""),
+    "activities.notification":            ("vd",   "v",   "v",   "v",   "v",  "", "v"),
 }  # fmt: skip
 
 
@@ -79,33 +79,34 @@ def scope_rows(tree: Any, people: Any, users: Any) -> None:
 # tests/test_view_and_document_access.py: this app's custom admin URLs, printables (through
 # the one print view) and documents (queued for the worker), role by role.
 CUSTOM_URLS: dict[str, tuple[str, ...]] = {
-    #                                          superuser sub_district secretary branch unit member
-    "activities_meeting_compliance":          (OK, OK, OK, OK, NO, LOGIN),
-    "activities_meeting_expected":            (OK, OK, OK, OK, NO, LOGIN),
-    "activities_meeting_import_template":     (OK, OK, OK, OK, NO, LOGIN),
-    "activities_meeting_qr":                  (OK, OK, OK, OK, NO, LOGIN),
+    #                                          superuser sub_district secretary branch unit member  district
+    "activities_meeting_compliance":          (OK, OK, OK, OK, NO, LOGIN, OK),
+    "activities_meeting_expected":            (OK, OK, OK, OK, NO, LOGIN, NO),
+    "activities_meeting_import_template":     (OK, OK, OK, OK, NO, LOGIN, NO),
+    "activities_meeting_qr":                  (OK, OK, OK, OK, NO, LOGIN, OK),
 }  # fmt: skip
 PRINTABLES: dict[str, tuple[str, ...]] = {
-    #                              superuser sub_district secretary branch unit member
-    "feedback_cards":              (OK, OK, OK, NO, OK, LOGIN),
-    "meeting_compliance":          (OK, OK, OK, OK, NO, LOGIN),
-    "meeting_ledger":              (OK, OK, OK, OK, NO, LOGIN),
-    "congress_session_record":     (OK, OK, OK, OK, NO, LOGIN),
+    #                              superuser sub_district secretary branch unit member  district
+    "feedback_cards":              (OK, OK, OK, NO, OK, LOGIN, OK),
+    "meeting_compliance":          (OK, OK, OK, OK, NO, LOGIN, OK),
+    "meeting_ledger":              (OK, OK, OK, OK, NO, LOGIN, OK),
+    "congress_session_record":     (OK, OK, OK, OK, NO, LOGIN, OK),
     # The year's sessions from the report center (an organization and a year).
-    "congress_session_records":    (OK, OK, OK, OK, NO, LOGIN),
-    "meeting_record":              (OK, OK, OK, OK, NO, LOGIN),
-    "meeting_sign_in_sheet":       (OK, OK, OK, OK, NO, LOGIN),
-    "screening_log":               (OK, OK, OK, OK, NO, LOGIN),
-    "screening_discussion":        (OK, OK, OK, OK, NO, LOGIN),
-    "screening_feedback":          (OK, OK, OK, OK, NO, LOGIN),
-    "screening_roll":              (OK, OK, OK, OK, NO, LOGIN),
+    "congress_session_records":    (OK, OK, OK, OK, NO, LOGIN, OK),
+    "meeting_record":              (OK, OK, OK, OK, NO, LOGIN, OK),
+    "meeting_sign_in_sheet":       (OK, OK, OK, OK, NO, LOGIN, OK),
+    "screening_log":               (OK, OK, OK, OK, NO, LOGIN, OK),
+    "screening_discussion":        (OK, OK, OK, OK, NO, LOGIN, OK),
+    "screening_feedback":          (OK, OK, OK, OK, NO, LOGIN, OK),
+    "screening_roll":              (OK, OK, OK, OK, NO, LOGIN, OK),
 }  # fmt: skip
 # A 党员代表会议记录 is printed of a session of the 党员代表会议 (the demo's in 春晖社区).
 PRINTABLE_OBJECTS = {"congress_session_record": {"kind": "congress_session"}}
 DOCUMENTS: dict[str, dict[str, str]] = {
     "meeting_ledger": {
         "superuser": "y--",
-        "sub_district": "yy-",
+        "sub_district": "yyn",
+        "district": "yy-",
         "secretary": "yyn",
         "branch": "y-n",
         "unit": "n-n",
@@ -113,7 +114,8 @@ DOCUMENTS: dict[str, dict[str, str]] = {
     },
     "feedback_cards": {
         "superuser": "y--",
-        "sub_district": "yn-",
+        "sub_district": "ynn",
+        "district": "yn-",
         "secretary": "ynn",
         "branch": "n-n",
         "unit": "y-n",
@@ -121,7 +123,8 @@ DOCUMENTS: dict[str, dict[str, str]] = {
     },
     "meeting_compliance": {
         "superuser": "y--",
-        "sub_district": "yy-",
+        "sub_district": "yyn",
+        "district": "yy-",
         "secretary": "yyn",
         "branch": "y-n",
         "unit": "n-n",
@@ -129,7 +132,8 @@ DOCUMENTS: dict[str, dict[str, str]] = {
     },
     "congress_session_record": {
         "superuser": "y--",
-        "sub_district": "yn-",
+        "sub_district": "ynn",
+        "district": "yn-",
         "secretary": "ynn",
         "branch": "y-n",
         "unit": "n-n",
@@ -137,7 +141,8 @@ DOCUMENTS: dict[str, dict[str, str]] = {
     },
     "congress_session_records": {
         "superuser": "y--",
-        "sub_district": "yn-",
+        "sub_district": "ynn",
+        "district": "yn-",
         "secretary": "ynn",
         "branch": "y-n",
         "unit": "n-n",
@@ -145,7 +150,8 @@ DOCUMENTS: dict[str, dict[str, str]] = {
     },
     "meeting_record": {
         "superuser": "y--",
-        "sub_district": "yn-",
+        "sub_district": "ynn",
+        "district": "yn-",
         "secretary": "ynn",
         "branch": "y-n",
         "unit": "n-n",
@@ -153,7 +159,8 @@ DOCUMENTS: dict[str, dict[str, str]] = {
     },
     "meeting_sign_in_sheet": {
         "superuser": "y--",
-        "sub_district": "yn-",
+        "sub_district": "ynn",
+        "district": "yn-",
         "secretary": "ynn",
         "branch": "y-n",
         "unit": "n-n",
@@ -164,7 +171,8 @@ DOCUMENTS: dict[str, dict[str, str]] = {
 for _book in ("screening_log", "screening_discussion", "screening_feedback", "screening_roll"):
     DOCUMENTS[_book] = {
         "superuser": "y--",
-        "sub_district": "yn-",
+        "sub_district": "ynn",
+        "district": "yn-",
         "secretary": "ynn",
         "branch": "y-n",
         "unit": "n-n",

@@ -222,6 +222,19 @@ def test_the_sub_district_sees_the_cadres_cards_only(
     assert logged_in(secretary_a).get(reverse("portal:cadres")).status_code == 403
 
 
+def test_the_district_officer_sees_the_cadres_cards_of_its_sub_districts(
+    cards: SimpleNamespace, district_officer: Any
+) -> None:
+    """001: a 副科级 cadre's card goes to the county organization department too."""
+    client = logged_in(district_officer)
+    assert client.get(reverse("portal:home")).url == reverse("portal:cadres")
+    text = client.get(reverse("portal:cadres")).content.decode()
+    assert "张卫国" in text
+    assert "李娜" not in text
+    assert client.get(reverse("portal:cadre_card", args=[cards.zhang_card.pk])).status_code == 200
+    assert client.get(reverse("portal:cadre_card", args=[cards.li.pk])).status_code == 404
+
+
 # --- The member ---------------------------------------------------------------------------------
 def test_the_member_sees_their_own_records_and_delivered_cards(
     cards: SimpleNamespace, make_user: Any, tree: SimpleNamespace, reviewer_b: Any

@@ -17,17 +17,17 @@ from organizations.models import Organization
 from tests.organizations import factories as of
 from tests.registries import LOGIN, NO, OK
 
-ACCESS: dict[str, tuple[str, str, str, str, str, str]] = {
-    #                                    superuser sub_district secretary branch  unit  member
-    "auth.group":                         ("vacd", "",    "",    "",    "",   ""),
-    "common.document":                    ("vd",   "v",   "v",   "v",   "",   ""),
-    "auth.user":                          ("vacd", "",    "",    "",    "",   ""),
-    "axes.accessattempt":                 ("vd",   "vd",  "",    "",    "",   ""),
-    "django_celery_beat.clockedschedule": ("vacd", "",    "",    "",    "",   ""),
-    "django_celery_beat.crontabschedule": ("vacd", "",    "",    "",    "",   ""),
-    "django_celery_beat.intervalschedule": ("vacd", "",   "",    "",    "",   ""),
-    "django_celery_beat.periodictask":    ("vacd", "",    "",    "",    "",   ""),
-    "django_celery_beat.solarschedule":   ("vacd", "",    "",    "",    "",   ""),
+ACCESS: dict[str, tuple[str, ...]] = {
+    #                                    superuser sub_district secretary branch  unit  member  district
+    "auth.group":                         ("vacd", "",    "",    "",    "",   "", ""),
+    "common.document":                    ("vd",   "v",   "v",   "v",   "",   "", "v"),
+    "auth.user":                          ("vacd", "",    "",    "",    "",   "", ""),
+    "axes.accessattempt":                 ("vd",   "vd",  "",    "",    "",   "", "v"),
+    "django_celery_beat.clockedschedule": ("vacd", "",    "",    "",    "",   "", ""),
+    "django_celery_beat.crontabschedule": ("vacd", "",    "",    "",    "",   "", ""),
+    "django_celery_beat.intervalschedule": ("vacd", "",   "",    "",    "",   "", ""),
+    "django_celery_beat.periodictask":    ("vacd", "",    "",    "",    "",   "", ""),
+    "django_celery_beat.solarschedule":   ("vacd", "",    "",    "",    "",   "", ""),
 }  # fmt: skip
 
 
@@ -91,10 +91,10 @@ def scope_rows(tree: Any, people: Any, users: Any) -> None:
 # tests/test_view_and_document_access.py: this app's custom admin URLs, printables (through
 # the one print view) and documents (queued for the worker), role by role.
 CUSTOM_URLS: dict[str, tuple[str, ...]] = {
-    #                                          superuser sub_district secretary branch unit member
-    "auth_user_password_change":              (OK, NO, NO, NO, NO, LOGIN),
+    #                                          superuser sub_district secretary branch unit member  district
+    "auth_user_password_change":              (OK, NO, NO, NO, NO, LOGIN, NO),
     # A document each role requested itself (the table below decides the others').
-    "common_document_download":               (OK, OK, OK, OK, OK, LOGIN),
+    "common_document_download":               (OK, OK, OK, OK, OK, LOGIN, OK),
     # The one view of every printable: walked printable by printable (PRINTABLES below).
-    "common_document_print":                  (OK, OK, OK, OK, OK, LOGIN),
+    "common_document_print":                  (OK, OK, OK, OK, OK, LOGIN, OK),
 }  # fmt: skip

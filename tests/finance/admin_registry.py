@@ -11,17 +11,17 @@ from tests.members.factories import MemberFactory
 from tests.organizations.factories import OrganizationFactory
 from tests.registries import LOGIN, NO, OK
 
-ACCESS: dict[str, tuple[str, str, str, str, str, str]] = {
-    #                             superuser sub_district secretary branch unit  member
-    "finance.duesassessment":    ("vd",   "v",    "v",    "v",    "",   ""),
-    "finance.duespayment":       ("vac",  "vac",  "vac",  "vac",  "",   ""),
-    "finance.duespublication":   ("vacd", "vac",  "vac",  "vac",  "",   ""),
-    "finance.duesrelief":        ("vacd", "vac",  "vac",  "vac",  "",   ""),
-    "finance.fundapprover":      ("vacd", "vacd", "",     "",     "",   ""),
-    "finance.fundbudget":        ("vacd", "vacd", "v",    "",     "",   ""),
-    "finance.incomechange":      ("vacd", "vacd", "vacd", "vacd", "",   ""),
-    "finance.memberdues":        ("v",    "v",    "v",    "v",    "",   ""),
-    "finance.spendingplan":      ("vacd", "vacd", "vacd", "",     "",   ""),
+ACCESS: dict[str, tuple[str, ...]] = {
+    #                             superuser sub_district secretary branch unit  member  district
+    "finance.duesassessment":    ("vd",   "v",    "v",    "v",    "",   "", "v"),
+    "finance.duespayment":       ("vac",  "vac",  "vac",  "vac",  "",   "", "v"),
+    "finance.duespublication":   ("vacd", "vac",  "vac",  "vac",  "",   "", "v"),
+    "finance.duesrelief":        ("vacd", "vac",  "vac",  "vac",  "",   "", "v"),
+    "finance.fundapprover":      ("vacd", "vacd", "",     "",     "",   "", "v"),
+    "finance.fundbudget":        ("vacd", "vacd", "v",    "",     "",   "", "v"),
+    "finance.incomechange":      ("vacd", "vacd", "vacd", "vacd", "",   "", "v"),
+    "finance.memberdues":        ("v",    "v",    "v",    "v",    "",   "", "v"),
+    "finance.spendingplan":      ("vacd", "vacd", "vacd", "",     "",   "", "v"),
 }  # fmt: skip
 
 
@@ -76,20 +76,21 @@ def scope_rows(tree: Any, people: Any, users: Any) -> None:
 # tests/test_view_and_document_access.py: this app's custom admin URLs, printables (through
 # the one print view) and documents (queued for the worker), role by role.
 CUSTOM_URLS: dict[str, tuple[str, ...]] = {
-    #                                          superuser sub_district secretary branch unit member
-    "finance_duespayment_import_template":    (OK, OK, OK, OK, NO, LOGIN),
-    "finance_memberdues_pay":                 (OK, OK, OK, OK, NO, LOGIN),
-    "finance_spendingplan_act":               (OK, OK, OK, NO, NO, LOGIN),
+    #                                          superuser sub_district secretary branch unit member  district
+    "finance_duespayment_import_template":    (OK, OK, OK, OK, NO, LOGIN, NO),
+    "finance_memberdues_pay":                 (OK, OK, OK, OK, NO, LOGIN, NO),
+    "finance_spendingplan_act":               (OK, OK, OK, NO, NO, LOGIN, OK),
 }  # fmt: skip
 PRINTABLES: dict[str, tuple[str, ...]] = {
-    #                              superuser sub_district secretary branch unit member
-    "dues_ledger":                 (OK, OK, OK, OK, NO, LOGIN),
-    "spending_plan":               (OK, OK, OK, NO, NO, LOGIN),
+    #                              superuser sub_district secretary branch unit member  district
+    "dues_ledger":                 (OK, OK, OK, OK, NO, LOGIN, OK),
+    "spending_plan":               (OK, OK, OK, NO, NO, LOGIN, OK),
 }  # fmt: skip
 DOCUMENTS: dict[str, dict[str, str]] = {
     "spending_plan": {
         "superuser": "y--",
-        "sub_district": "yy-",
+        "sub_district": "yyn",
+        "district": "yy-",
         "secretary": "yyn",
         "branch": "n-n",
         "unit": "n-n",
@@ -97,7 +98,8 @@ DOCUMENTS: dict[str, dict[str, str]] = {
     },
     "dues_ledger": {
         "superuser": "y--",
-        "sub_district": "yn-",
+        "sub_district": "ynn",
+        "district": "yn-",
         "secretary": "ynn",
         "branch": "y-n",
         "unit": "n-n",

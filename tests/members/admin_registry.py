@@ -13,40 +13,40 @@ from tests.members import factories_work as wf
 from tests.organizations import factories as of
 from tests.registries import LOGIN, NO, OK
 
-ACCESS: dict[str, tuple[str, str, str, str, str, str]] = {
-    #                                    superuser sub_district secretary branch  unit  member
-    "members.activityrecord":             ("vacd", "vacd", "vacd", "vacd", "v", ""),
-    "members.assessment":                 ("vacd", "vac", "vac", "vac", "",   ""),
-    "members.communityevent":             ("vacd", "vacd", "vacd", "vacd", "", ""),
-    "members.dutypost":                   ("vacd", "vacd", "vacd", "vacd", "", ""),
-    "members.dutyreview":                 ("vacd", "vacd", "vacd", "vacd", "", ""),
-    "members.household":                  ("vacd", "vacd", "vacd", "vacd", "", ""),
-    "members.memberdeed":                 ("vacd", "vacd", "vacd", "vacd", "v", ""),
-    "members.unitdeed":                   ("vacd", "vacd", "vacd", "vacd", "", ""),
-    "members.unitpledge":                 ("vacd", "vacd", "vacd", "vacd", "", ""),
-    "members.visit":                      ("vacd", "vacd", "vacd", "vacd", "", ""),
+ACCESS: dict[str, tuple[str, ...]] = {
+    #                                    superuser sub_district secretary branch  unit  member  district
+    "members.activityrecord":             ("vacd", "vacd", "vacd", "vacd", "v", "", "v"),
+    "members.assessment":                 ("vacd", "vac", "vac", "vac", "",   "", "v"),
+    "members.communityevent":             ("vacd", "vacd", "vacd", "vacd", "", "", "v"),
+    "members.dutypost":                   ("vacd", "vacd", "vacd", "vacd", "", "", "v"),
+    "members.dutyreview":                 ("vacd", "vacd", "vacd", "vacd", "", "", "v"),
+    "members.household":                  ("vacd", "vacd", "vacd", "vacd", "", "", "v"),
+    "members.memberdeed":                 ("vacd", "vacd", "vacd", "vacd", "v", "", "v"),
+    "members.unitdeed":                   ("vacd", "vacd", "vacd", "vacd", "", "", "v"),
+    "members.unitpledge":                 ("vacd", "vacd", "vacd", "vacd", "", "", "v"),
+    "members.visit":                      ("vacd", "vacd", "vacd", "vacd", "", "", "v"),
     # 两会一化: the community's (a branch officer sees none of it; nobody else may).
-    "members.delegateconference":         ("vacd", "vacd", "vacd", "va",   "", ""),
-    "members.delegateelection":           ("vacd", "vacd", "vacd", "va",   "", ""),
+    "members.delegateconference":         ("vacd", "vacd", "vacd", "va",   "", "", "v"),
+    "members.delegateelection":           ("vacd", "vacd", "vacd", "va",   "", "", "v"),
     # The delegates: their departure recorded here; added and removed on the election's page.
-    "members.delegatenominee":            ("vc",   "vc",   "vc",   "v",    "", ""),
-    "members.floatingrecord":             ("vacd", "vac", "vac", "vac", "",   ""),
-    "members.lapsedecision":              ("vacd", "vac", "vac", "vac", "",   ""),
-    "members.member":                     ("vacd", "vac", "vac", "vac", "v",  ""),
-    "members.membershiptransfer":         ("vacd", "vac", "vac", "vac", "",   ""),
-    "members.personaldataaccess":         ("v",    "v",   "v",   "",    "",   ""),
-    "members.postclaim":                  ("vacd", "vac", "vac", "vac", "v",  ""),
-    "members.postkind":                   ("vacd", "vacd", "vacd", "vacd", "", ""),
-    "members.regionalbranch":             ("vacd", "vac",  "vac",  "va",   "", ""),
-    "members.registration":               ("vacd", "vac", "vac", "vac", "v",  ""),
-    "members.registrationcampaign":       ("vacd", "vac", "vac", "vac", "",   ""),
-    "members.review":                     ("vacd", "vac", "vac", "vac", "",   ""),
-    "members.reviewhandling":             ("vacd", "vac", "vac", "vac", "",   ""),
-    "members.standingsuspension":         ("vacd", "vac", "vac", "vac", "",   ""),
-    "members.temporarygroup":             ("vacd", "vacd", "vacd", "vacd", "", ""),
-    "members.temporarygroupreport":       ("vacd", "vacd", "vacd", "vacd", "", ""),
-    "members.showcaseapplication":        ("vacd", "vac", "vac", "",    "",   ""),
-    "members.showcaseround":              ("vacd", "vac", "v",   "",    "",   ""),
+    "members.delegatenominee":            ("vc",   "vc",   "vc",   "v",    "", "", "v"),
+    "members.floatingrecord":             ("vacd", "vac", "vac", "vac", "",   "", "v"),
+    "members.lapsedecision":              ("vacd", "vac", "vac", "vac", "",   "", "v"),
+    "members.member":                     ("vacd", "vac", "vac", "vac", "v",  "", "v"),
+    "members.membershiptransfer":         ("vacd", "vac", "vac", "vac", "",   "", "v"),
+    "members.personaldataaccess":         ("v",    "v",   "v",   "",    "",   "", "v"),
+    "members.postclaim":                  ("vacd", "vac", "vac", "vac", "v",  "", "v"),
+    "members.postkind":                   ("vacd", "vacd", "vacd", "vacd", "", "", "v"),
+    "members.regionalbranch":             ("vacd", "vac",  "vac",  "va",   "", "", "v"),
+    "members.registration":               ("vacd", "vac", "vac", "vac", "v",  "", "v"),
+    "members.registrationcampaign":       ("vacd", "vac", "vac", "vac", "",   "", "v"),
+    "members.review":                     ("vacd", "vac", "vac", "vac", "",   "", "v"),
+    "members.reviewhandling":             ("vacd", "vac", "vac", "vac", "",   "", "v"),
+    "members.standingsuspension":         ("vacd", "vac", "vac", "vac", "",   "", "v"),
+    "members.temporarygroup":             ("vacd", "vacd", "vacd", "vacd", "", "", "v"),
+    "members.temporarygroupreport":       ("vacd", "vacd", "vacd", "vacd", "", "", "v"),
+    "members.showcaseapplication":        ("vacd", "vac", "vac", "",    "",   "", "v"),
+    "members.showcaseround":              ("vacd", "vac", "v",   "",    "",   "", "v"),
 }  # fmt: skip
 
 
@@ -278,50 +278,51 @@ def _people_records(people: Any) -> None:
 # tests/test_view_and_document_access.py: this app's custom admin URLs, printables (through
 # the one print view) and documents (queued for the worker), role by role.
 CUSTOM_URLS: dict[str, tuple[str, ...]] = {
-    #                                          superuser sub_district secretary branch unit member
+    #                                          superuser sub_district secretary branch unit member  district
     # Importing members needs their personal data or the roster's own permission (a branch
     # officer exchanges its own branch's roster, issue 22.14); a unit reviewer has neither.
-    "members_member_import_template":         (OK, OK, OK, OK, NO, LOGIN),
+    "members_member_import_template":         (OK, OK, OK, OK, NO, LOGIN, NO),
     # 代表选举's spreadsheet: whoever adds and changes nominees (a branch officer's is empty).
-    "members_delegatenominee_import_template": (OK, OK, OK, OK, NO, LOGIN),
-    "members_member_lapse":                   (OK, OK, OK, OK, OK, LOGIN),
-    "members_registrationcampaign_unregistered": (OK, OK, OK, OK, NO, LOGIN),
-    "members_review_summary":                 (OK, OK, OK, OK, NO, LOGIN),
+    "members_delegatenominee_import_template": (OK, OK, OK, OK, NO, LOGIN, NO),
+    "members_member_lapse":                   (OK, OK, OK, OK, OK, LOGIN, OK),
+    "members_registrationcampaign_unregistered": (OK, OK, OK, OK, NO, LOGIN, OK),
+    "members_review_summary":                 (OK, OK, OK, OK, NO, LOGIN, OK),
     # 党内统计: counts of the members the role's people scope holds (a unit's, for its reviewer).
-    "members_member_statistics":              (OK, OK, OK, OK, OK, LOGIN),
-    "members_dutypost_import_template":       (OK, OK, OK, OK, NO, LOGIN),
-    "members_household_import_template":      (OK, OK, OK, OK, NO, LOGIN),
-    "members_visit_import_template":          (OK, OK, OK, OK, NO, LOGIN),
-    "members_memberdeed_import_template":     (OK, OK, OK, OK, NO, LOGIN),
-    "members_unitdeed_import_template":       (OK, OK, OK, OK, NO, LOGIN),
+    "members_member_statistics":              (OK, OK, OK, OK, OK, LOGIN, OK),
+    "members_dutypost_import_template":       (OK, OK, OK, OK, NO, LOGIN, NO),
+    "members_household_import_template":      (OK, OK, OK, OK, NO, LOGIN, NO),
+    "members_visit_import_template":          (OK, OK, OK, OK, NO, LOGIN, NO),
+    "members_memberdeed_import_template":     (OK, OK, OK, OK, NO, LOGIN, NO),
+    "members_unitdeed_import_template":       (OK, OK, OK, OK, NO, LOGIN, NO),
 }  # fmt: skip
 PRINTABLES: dict[str, tuple[str, ...]] = {
-    #                              superuser sub_district secretary branch unit member
-    "activity_cards":              (OK, OK, OK, OK, OK, LOGIN),
-    "assessment_sheet":            (OK, OK, OK, OK, NO, LOGIN),
-    "campaign_unregistered":       (OK, OK, OK, OK, NO, LOGIN),
-    "deed_counts":                 (OK, OK, OK, OK, NO, LOGIN),
-    "household_register":          (OK, OK, OK, OK, NO, LOGIN),
-    "delegate_list":               (OK, OK, OK, OK, NO, LOGIN),
+    #                              superuser sub_district secretary branch unit member  district
+    "activity_cards":              (OK, OK, OK, OK, OK, LOGIN, OK),
+    "assessment_sheet":            (OK, OK, OK, OK, NO, LOGIN, OK),
+    "campaign_unregistered":       (OK, OK, OK, OK, NO, LOGIN, OK),
+    "deed_counts":                 (OK, OK, OK, OK, NO, LOGIN, OK),
+    "household_register":          (OK, OK, OK, OK, NO, LOGIN, OK),
+    "delegate_list":               (OK, OK, OK, OK, NO, LOGIN, OK),
     # The same list from the report center (an organization and a year).
-    "delegate_lists":              (OK, OK, OK, OK, NO, LOGIN),
-    "lapse_report":                (OK, OK, OK, OK, OK, LOGIN),
+    "delegate_lists":              (OK, OK, OK, OK, NO, LOGIN, OK),
+    "lapse_report":                (OK, OK, OK, OK, OK, LOGIN, OK),
     # Printed again, a slip has no password (it was shown once, when the login was created).
-    "member_login_slips":          (OK, OK, OK, OK, NO, LOGIN),
+    "member_login_slips":          (OK, OK, OK, OK, NO, LOGIN, NO),
     # The roster carries full IDs and phones: as its import and export (a branch officer's too).
-    "member_roster":               (OK, OK, OK, OK, NO, LOGIN),
-    "party_statistics":            (OK, OK, OK, OK, OK, LOGIN),
-    "registration_cards":          (OK, OK, OK, OK, OK, LOGIN),
-    "review_summary":              (OK, OK, OK, OK, NO, LOGIN),
-    "member_record":               (OK, OK, OK, OK, NO, LOGIN),
-    "showcase_evaluation":         (OK, OK, OK, NO, NO, LOGIN),
+    "member_roster":               (OK, OK, OK, OK, NO, LOGIN, NO),
+    "party_statistics":            (OK, OK, OK, OK, OK, LOGIN, OK),
+    "registration_cards":          (OK, OK, OK, OK, OK, LOGIN, OK),
+    "review_summary":              (OK, OK, OK, OK, NO, LOGIN, OK),
+    "member_record":               (OK, OK, OK, OK, NO, LOGIN, OK),
+    "showcase_evaluation":         (OK, OK, OK, NO, NO, LOGIN, OK),
 }  # fmt: skip
 # A slip is printed again only for a member who has a login (the demo's 党员 dangyuan).
 PRINTABLE_OBJECTS = {"member_login_slips": {"user__isnull": False}}
 DOCUMENTS: dict[str, dict[str, str]] = {
     "activity_cards": {
         "superuser": "y--",
-        "sub_district": "yn-",
+        "sub_district": "ynn",
+        "district": "yn-",
         "secretary": "ynn",
         "branch": "y-n",
         "unit": "y-n",
@@ -329,7 +330,8 @@ DOCUMENTS: dict[str, dict[str, str]] = {
     },
     "assessment_sheet": {
         "superuser": "y--",
-        "sub_district": "yn-",
+        "sub_district": "ynn",
+        "district": "yn-",
         "secretary": "ynn",
         "branch": "y-n",
         "unit": "n-n",
@@ -337,7 +339,8 @@ DOCUMENTS: dict[str, dict[str, str]] = {
     },
     "campaign_unregistered": {
         "superuser": "y--",
-        "sub_district": "yn-",
+        "sub_district": "ynn",
+        "district": "yn-",
         "secretary": "ynn",
         "branch": "y-n",
         "unit": "n-n",
@@ -345,7 +348,8 @@ DOCUMENTS: dict[str, dict[str, str]] = {
     },
     "deed_counts": {
         "superuser": "y--",
-        "sub_district": "yn-",
+        "sub_district": "ynn",
+        "district": "yn-",
         "secretary": "ynn",
         "branch": "y-n",
         "unit": "n-n",
@@ -353,7 +357,8 @@ DOCUMENTS: dict[str, dict[str, str]] = {
     },
     "household_register": {
         "superuser": "y--",
-        "sub_district": "yn-",
+        "sub_district": "ynn",
+        "district": "yn-",
         "secretary": "ynn",
         "branch": "y-n",
         "unit": "n-n",
@@ -361,7 +366,8 @@ DOCUMENTS: dict[str, dict[str, str]] = {
     },
     "delegate_list": {
         "superuser": "y--",
-        "sub_district": "yn-",
+        "sub_district": "ynn",
+        "district": "yn-",
         "secretary": "ynn",
         "branch": "y-n",
         "unit": "n-n",
@@ -369,7 +375,8 @@ DOCUMENTS: dict[str, dict[str, str]] = {
     },
     "delegate_lists": {
         "superuser": "y--",
-        "sub_district": "yn-",
+        "sub_district": "ynn",
+        "district": "yn-",
         "secretary": "ynn",
         "branch": "y-n",
         "unit": "n-n",
@@ -377,7 +384,8 @@ DOCUMENTS: dict[str, dict[str, str]] = {
     },
     "lapse_report": {
         "superuser": "y--",
-        "sub_district": "yn-",
+        "sub_district": "ynn",
+        "district": "yn-",
         "secretary": "ynn",
         "branch": "y-n",
         "unit": "y-n",
@@ -385,7 +393,8 @@ DOCUMENTS: dict[str, dict[str, str]] = {
     },
     "member_login_slips": {
         "superuser": "y--",
-        "sub_district": "yn-",
+        "sub_district": "ynn",
+        "district": "nn-",
         "secretary": "ynn",
         "branch": "y-n",
         "unit": "n-n",
@@ -393,7 +402,8 @@ DOCUMENTS: dict[str, dict[str, str]] = {
     },
     "member_roster": {
         "superuser": "y--",
-        "sub_district": "yn-",
+        "sub_district": "ynn",
+        "district": "nn-",
         "secretary": "ynn",
         "branch": "y-n",
         "unit": "n-n",
@@ -401,7 +411,8 @@ DOCUMENTS: dict[str, dict[str, str]] = {
     },
     "party_statistics": {
         "superuser": "y--",
-        "sub_district": "yn-",
+        "sub_district": "ynn",
+        "district": "yn-",
         "secretary": "ynn",
         "branch": "y-n",
         "unit": "y-n",
@@ -409,7 +420,8 @@ DOCUMENTS: dict[str, dict[str, str]] = {
     },
     "registration_cards": {
         "superuser": "y--",
-        "sub_district": "yn-",
+        "sub_district": "ynn",
+        "district": "yn-",
         "secretary": "ynn",
         "branch": "y-n",
         "unit": "y-n",
@@ -417,7 +429,8 @@ DOCUMENTS: dict[str, dict[str, str]] = {
     },
     "member_record": {
         "superuser": "y--",
-        "sub_district": "yn-",
+        "sub_district": "ynn",
+        "district": "yn-",
         "secretary": "ynn",
         "branch": "y-n",
         "unit": "n-n",
@@ -425,7 +438,8 @@ DOCUMENTS: dict[str, dict[str, str]] = {
     },
     "showcase_evaluation": {  # no personal data: like the review summary
         "superuser": "y--",
-        "sub_district": "yy-",
+        "sub_district": "yyn",
+        "district": "yy-",
         "secretary": "yyn",
         "branch": "n-n",
         "unit": "n-n",
@@ -433,7 +447,8 @@ DOCUMENTS: dict[str, dict[str, str]] = {
     },
     "review_summary": {
         "superuser": "y--",
-        "sub_district": "yy-",
+        "sub_district": "yyn",
+        "district": "yy-",
         "secretary": "yyn",
         "branch": "y-n",
         "unit": "n-n",

@@ -9,15 +9,15 @@ from organizations.rules import OrganizationKind as K
 from tests.organizations import factories as of
 from tests.registries import LOGIN, NO, OK
 
-ACCESS: dict[str, tuple[str, str, str, str, str, str]] = {
-    #                                    superuser sub_district secretary branch  unit  member
-    "organizations.committeemember":      ("vacd", "vacd", "vacd", "v", "",   ""),
-    "organizations.compound":             ("vacd", "vac", "vac", "v",   "",   ""),
-    "organizations.jointcommittee":       ("vacd", "vac", "vac", "v",   "",   ""),
-    "organizations.organization":         ("vacd", "vac", "vac", "vac", "v",  ""),
-    "organizations.organizationaccess":   ("vacd", "v",   "",    "",    "",   ""),
-    "organizations.position":             ("vacd", "vacd", "vacd", "vacd", "", ""),
-    "organizations.unit":                 ("vacd", "vac", "vac", "v",   "v",  ""),
+ACCESS: dict[str, tuple[str, ...]] = {
+    #                                    superuser sub_district secretary branch  unit  member  district
+    "organizations.committeemember":      ("vacd", "vacd", "vacd", "v", "",   "", "v"),
+    "organizations.compound":             ("vacd", "vac", "vac", "v",   "",   "", "v"),
+    "organizations.jointcommittee":       ("vacd", "vac", "vac", "v",   "",   "", "v"),
+    "organizations.organization":         ("vacd", "vac", "vac", "vac", "v",  "", "v"),
+    "organizations.organizationaccess":   ("vacd", "v",   "",    "",    "",   "", "v"),
+    "organizations.position":             ("vacd", "vacd", "vacd", "vacd", "", "", "v"),
+    "organizations.unit":                 ("vacd", "vac", "vac", "v",   "v",  "", "v"),
 }  # fmt: skip
 
 
@@ -68,20 +68,21 @@ def scope_rows(tree: Any, people: Any, users: Any) -> None:
 # tests/test_view_and_document_access.py: this app's custom admin URLs, printables (through
 # the one print view) and documents (queued for the worker), role by role.
 CUSTOM_URLS: dict[str, tuple[str, ...]] = {
-    #                                          superuser sub_district secretary branch unit member
-    "organizations_organization_import_template": (OK, OK, OK, OK, NO, LOGIN),
+    #                                          superuser sub_district secretary branch unit member  district
+    "organizations_organization_import_template": (OK, OK, OK, OK, NO, LOGIN, NO),
     # 小区: those who add and change them (a branch officer only sees them).
-    "organizations_compound_import_template": (OK, OK, OK, NO, NO, LOGIN),
-    "organizations_organization_tree":        (OK, OK, OK, OK, OK, LOGIN),
+    "organizations_compound_import_template": (OK, OK, OK, NO, NO, LOGIN, NO),
+    "organizations_organization_tree":        (OK, OK, OK, OK, OK, LOGIN, OK),
 }  # fmt: skip
 PRINTABLES: dict[str, tuple[str, ...]] = {
-    #                              superuser sub_district secretary branch unit member
-    "organization_tree":           (OK, OK, OK, OK, OK, LOGIN),
+    #                              superuser sub_district secretary branch unit member  district
+    "organization_tree":           (OK, OK, OK, OK, OK, LOGIN, OK),
 }  # fmt: skip
 DOCUMENTS: dict[str, dict[str, str]] = {
     "organization_tree": {
         "superuser": "y--",
-        "sub_district": "yy-",
+        "sub_district": "yyn",
+        "district": "yy-",
         "secretary": "yyn",
         "branch": "y-n",
         "unit": "y-n",

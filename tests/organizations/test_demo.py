@@ -23,6 +23,7 @@ ROLES = {
     "branch_officer",
     "unit_reviewer",
     "member",
+    "district",
 }
 
 
@@ -107,6 +108,21 @@ def test_demo_is_a_realistic_sub_district(logins: list[list[str]]) -> None:
     assert Unit.objects.filter(party_organization__isnull=False).count() == 8
     # 春晖's 大党委 (9) and 锦绣's 联席会 (4 named members, for its quarterly meetings)
     assert CommitteeMember.objects.current().count() == 13
+
+
+@pytest.mark.django_db
+def test_demo_has_the_district_above_its_sub_district_with_a_login(
+    logins: list[list[str]],
+) -> None:
+    """Issue 25: the 区委组织部 over the demo sub-district; `quwei` sees all of it, writes none."""
+    from organizations.models import OrganizationAccess as Access
+
+    sub_district = Organization.objects.get(code="CN")
+    assert sub_district.parent.kind == OrganizationKind.DISTRICT
+    assert ["district", "quwei", "dangjian2026", sub_district.parent.code] in logins
+    officer = Access.objects.get(user__username="quwei").user
+    assert Organization.objects.visible_to(officer).count() == Organization.objects.count()
+    assert not Organization.objects.editable_by(officer).exists()
 
 
 @pytest.mark.django_db

@@ -28,16 +28,16 @@ from tests.publicity.factories import (
 )
 from tests.registries import LOGIN, NO, OK
 
-ACCESS: dict[str, tuple[str, str, str, str, str, str]] = {
-    #                              superuser sub_district secretary branch  unit  member
-    "publicity.boarditem":         ("vacd", "vacd", "vacd", "v",   "",   ""),
-    "publicity.branchvote":        ("vacd", "vac",  "vac",  "vac", "",   ""),
-    "publicity.developmentcase":   ("vacd", "vac",  "vac",  "vac", "",   ""),
-    "publicity.notice":            ("vacd", "vac",  "vac",  "vac", "",   ""),
-    "publicity.opinion":           ("vacd", "vac",  "vac",  "vac", "",   ""),
-    "publicity.developmentreport": ("vacd", "vac",  "vac",  "vac", "",   ""),
-    "publicity.caseassessment":    ("vacd", "vac",  "vac",  "vac", "",   ""),
-    "publicity.politicalreview":   ("vacd", "vac",  "vac",  "vac", "",   ""),
+ACCESS: dict[str, tuple[str, ...]] = {
+    #                              superuser sub_district secretary branch  unit  member  district
+    "publicity.boarditem":         ("vacd", "vacd", "vacd", "v",   "",   "", "v"),
+    "publicity.branchvote":        ("vacd", "vac",  "vac",  "vac", "",   "", "v"),
+    "publicity.developmentcase":   ("vacd", "vac",  "vac",  "vac", "",   "", "v"),
+    "publicity.notice":            ("vacd", "vac",  "vac",  "vac", "",   "", "v"),
+    "publicity.opinion":           ("vacd", "vac",  "vac",  "vac", "",   "", "v"),
+    "publicity.developmentreport": ("vacd", "vac",  "vac",  "vac", "",   "", "v"),
+    "publicity.caseassessment":    ("vacd", "vac",  "vac",  "vac", "",   "", "v"),
+    "publicity.politicalreview":   ("vacd", "vac",  "vac",  "vac", "",   "", "v"),
 }  # fmt: skip
 
 
@@ -127,23 +127,24 @@ def scope_rows(tree: Any, people: Any, users: Any) -> None:
 # tests/test_view_and_document_access.py: this app's custom admin URLs, printables (through
 # the one print view) and documents (queued for the worker), role by role.
 CUSTOM_URLS: dict[str, tuple[str, ...]] = {
-    #                                          superuser sub_district secretary branch unit member
-    "publicity_branchvote_voters":             (OK, OK, OK, OK, NO, LOGIN),
-    "publicity_developmentcase_import_template": (OK, OK, OK, OK, NO, LOGIN),
-    "publicity_developmentreport_import_template": (OK, OK, OK, OK, NO, LOGIN),
-    "publicity_caseassessment_import_template": (OK, OK, OK, OK, NO, LOGIN),
+    #                                          superuser sub_district secretary branch unit member  district
+    "publicity_branchvote_voters":             (OK, OK, OK, OK, NO, LOGIN, NO),
+    "publicity_developmentcase_import_template": (OK, OK, OK, OK, NO, LOGIN, NO),
+    "publicity_developmentreport_import_template": (OK, OK, OK, OK, NO, LOGIN, NO),
+    "publicity_caseassessment_import_template": (OK, OK, OK, OK, NO, LOGIN, NO),
 }  # fmt: skip
 PRINTABLES: dict[str, tuple[str, ...]] = {
-    #                              superuser sub_district secretary branch unit member
-    "development_ledger":          (OK, OK, OK, OK, NO, LOGIN),
-    "notice_poster":               (OK, OK, OK, OK, NO, LOGIN),
-    "notice_record_book":          (OK, OK, OK, OK, NO, LOGIN),
-    "case_register":               (OK, OK, OK, OK, NO, LOGIN),
+    #                              superuser sub_district secretary branch unit member  district
+    "development_ledger":          (OK, OK, OK, OK, NO, LOGIN, OK),
+    "notice_poster":               (OK, OK, OK, OK, NO, LOGIN, OK),
+    "notice_record_book":          (OK, OK, OK, OK, NO, LOGIN, OK),
+    "case_register":               (OK, OK, OK, OK, NO, LOGIN, OK),
 }  # fmt: skip
 DOCUMENTS: dict[str, dict[str, str]] = {
     "case_register": {
         "superuser": "y--",
-        "sub_district": "yn-",
+        "sub_district": "ynn",
+        "district": "yn-",
         "secretary": "ynn",
         "branch": "y-n",
         "unit": "n-n",
@@ -151,7 +152,8 @@ DOCUMENTS: dict[str, dict[str, str]] = {
     },
     "development_ledger": {
         "superuser": "y--",
-        "sub_district": "yn-",
+        "sub_district": "ynn",
+        "district": "yn-",
         "secretary": "ynn",
         "branch": "y-n",
         "unit": "n-n",
@@ -159,7 +161,8 @@ DOCUMENTS: dict[str, dict[str, str]] = {
     },
     "notice_poster": {
         "superuser": "y--",
-        "sub_district": "yy-",
+        "sub_district": "yyn",
+        "district": "yy-",
         "secretary": "yyn",
         "branch": "y-n",
         "unit": "n-n",
@@ -167,7 +170,8 @@ DOCUMENTS: dict[str, dict[str, str]] = {
     },
     "notice_record_book": {
         "superuser": "y--",
-        "sub_district": "yn-",
+        "sub_district": "ynn",
+        "district": "yn-",
         "secretary": "ynn",
         "branch": "y-n",
         "unit": "n-n",

@@ -12,9 +12,9 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-ACCESS: dict[str, tuple[str, str, str, str, str, str]] = {
-    #                              superuser sub_district secretary branch  unit  member
-    "otp_totp.totpdevice":         ("vd",   "",    "",    "",    "",   ""),
+ACCESS: dict[str, tuple[str, ...]] = {
+    #                              superuser sub_district secretary branch  unit  member  district
+    "otp_totp.totpdevice":         ("vd",   "",    "",    "",    "",   "", ""),
 }  # fmt: skip
 
 
