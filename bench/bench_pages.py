@@ -161,18 +161,25 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("--reference-url")
     parser.add_argument("--emit-json", action="store_true")
+    parser.add_argument(
+        "--keep-references",
+        action="store_true",
+        help="the reference databases of an earlier run, migrated (not built again)",
+    )
     args = parser.parse_args()
     setup()
     if args.emit_json:
         emit(measure(args.seed, args.repeat, empty=True))
         return
     url = reference_url(args.reference_url)
-    prepare_reference(url)
+    if not args.keep_references:
+        prepare_reference(url)
     reference = in_subprocess(Path(__file__), url, "--repeat", str(args.repeat))
     one_page_url = f"{url}_one_page"  # beside the reference: bench_empty_one_page
     if url.startswith("sqlite"):
         one_page_url = f"sqlite:///{Path('/tmp/bench_one_page.sqlite3')}"
-    prepare_reference(one_page_url, ONE_PAGE)
+    if not args.keep_references:
+        prepare_reference(one_page_url, ONE_PAGE)
     one_page = in_subprocess(Path(__file__), one_page_url, "--repeat", str(args.repeat))
     measured = measure(args.seed, args.repeat, empty=False)
     rows = []
