@@ -77,9 +77,8 @@ def measure(seed: int, repeat: int, empty: bool) -> list[Timing]:
     from django.test import Client, override_settings
     from django.urls import NoReverseMatch, reverse
 
-    from organizations.scope import scope_of
-
     from common.dashboard import workbench_compute
+    from organizations.scope import scope_of
 
     timings = []
     for username, user in users(seed, empty).items():
