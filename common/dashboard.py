@@ -8,11 +8,15 @@ size of the district. A to-do links to the list filtered to exactly its rows.
 The 2023 guidance against "formalism at the fingertips": a panel shows the user's own
 organizations' status and what is due, never a ranking of organizations.
 
-A sub-district's panels aggregate over its whole district (100,000 members: about a second of
-queries), so a user's panels are kept in the cache for DASHBOARD_CACHE_SECONDS, under a data
-version that any save or delete of a domain row moves on (`data_changed`): a count is never stale
-after a change made through the system; only a bulk write (which sends no signal) waits for the
-timeout, and the date is part of the key, so "this quarter" turns over at midnight.
+A sub-district's panels aggregate over its whole district (100,000 members: seconds of queries),
+so the visitor never computes them: a worker does (`workbench_refresh`), and the page shows the
+figures it last computed and when (`workbench`). They are computed under a data version that any
+save or delete of a domain row moves on (`data_changed`) and the date ("this quarter" turns over at
+midnight); figures of an older version or day, or older than DASHBOARD_CACHE_SECONDS (a bulk write
+sends no signal), are shown as such while the worker computes them afresh: queued by the visit
+(once a minute at most per user), and, after a change, for the users who opened the 工作台 in the
+last day (debounced: one task for all changes within DASHBOARD_REFRESH_DELAY seconds).
+DASHBOARD_CACHE_SECONDS=0 computes them in the request (no worker needed).
 
 A district officer (区委组织部) has one panel per sub-district below it instead: that
 sub-district's members, its to-dos panel by panel (三会一课, 党费与经费, ...), and links to its
@@ -23,8 +27,10 @@ sub-district (organizations.scope.narrowed) and kept like any user's panels.
 from __future__ import annotations
 
 import copy
+import datetime
 import functools
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from django.conf import settings
@@ -38,6 +44,9 @@ from kit.dashboard import Figure, Panel, Todo
 
 T = TypeVar("T")
 VERSION_KEY = "common:dashboard:version"
+SEEN_KEY = "common:workbench:seen"
+KEPT_FOR = 7 * 24 * 3600  # shown, marked as overtaken, until computed afresh
+QUEUED_FOR = 60
 
 Provider = Callable[[HttpRequest], Panel | None]
 
@@ -55,8 +64,86 @@ def counted_apps() -> frozenset[str]:
     return party_app_labels()
 
 
+@dataclass(frozen=True)
+class Workbench:
+    """What the 工作台 shows: the panels as last computed, when, and whether a change (or the day,
+    or their age) has overtaken them since; `computed_at` None: not computed yet."""
+
+    panels: list[Panel]
+    computed_at: datetime.datetime | None
+    is_current: bool
+
+
+def workbench(request: HttpRequest) -> Workbench:
+    """The last computed panels of the user's scope, from the cache (one read); when missing or
+    overtaken, a worker is asked to compute them (an eager Celery, with no worker, does it here)."""
+    if not settings.DASHBOARD_CACHE_SECONDS:
+        return Workbench(_computed_panels(request), timezone.now(), is_current=True)
+    user = request.user
+    key, stamp = _last_key(user), _stamp()
+    entry = cache.get(key)
+    if not _is_current(entry, stamp):
+        _refresh_soon(user)
+        entry = cache.get(key) or entry  # computed meanwhile (an eager task, another worker)
+    if entry is None:
+        return Workbench([], None, is_current=False)
+    return Workbench(entry["panels"], entry["computed_at"], _is_current(entry, stamp))
+
+
 def panel_list(request: HttpRequest) -> list[Panel]:
-    return kept_until_changed(request.user, "dashboard", lambda: _computed_panels(request))
+    return workbench(request).panels
+
+
+def workbench_compute(user: Any) -> None:
+    """Compute `user`'s panels and keep them with the data version and day read before: a change
+    committed meanwhile leaves them overtaken, and computed again."""
+    stamp = _stamp()
+    request = HttpRequest()
+    request.method = "GET"
+    request.path = "/admin/"
+    request.user = user
+    panels = _computed_panels(request)
+    entry = {"panels": panels, "computed_at": timezone.now(), "stamp": stamp}
+    cache.set(_last_key(user), entry, KEPT_FOR)
+    cache.delete(_last_key(user) + ":queued")
+
+
+def workbench_users_seen() -> list[int]:
+    """The users who opened the 工作台 within the last day (and found it overtaken): whose
+    panels a worker computes again after a change."""
+    seen = cache.get(SEEN_KEY) or {}
+    since = timezone.now() - datetime.timedelta(days=1)
+    return [pk for pk, at in seen.items() if at >= since]
+
+
+def _is_current(entry: dict[str, Any] | None, stamp: tuple[object, str]) -> bool:
+    if entry is None or entry["stamp"] != stamp:
+        return False
+    age = timezone.now() - entry["computed_at"]
+    return age.total_seconds() < settings.DASHBOARD_CACHE_SECONDS
+
+
+def _refresh_soon(user: Any) -> None:
+    """Queue the user's computation unless it was queued within the minute (a worker's task may
+    be lost: then the next visit after the minute queues it again)."""
+    from .tasks import workbench_refresh
+
+    if not cache.add(_last_key(user) + ":queued", 1, QUEUED_FOR):
+        return
+    seen = cache.get(SEEN_KEY) or {}
+    seen[user.pk] = timezone.now()
+    cache.set(SEEN_KEY, seen, None)
+    workbench_refresh.delay([user.pk])
+
+
+def _last_key(user: Any) -> str:
+    from organizations.scope import _user_key
+
+    return f"common:workbench:{_user_key(user)}"
+
+
+def _stamp() -> tuple[object, str]:
+    return cache.get_or_set(VERSION_KEY, 1, None), timezone.localdate().isoformat()
 
 
 def kept_until_changed(user: Any, name: str, compute: Callable[[], T], *parts: object) -> T:
@@ -141,6 +228,21 @@ def _move_version() -> None:
         cache.incr(VERSION_KEY)
     except ValueError:  # not set yet (or evicted): the next page sets it
         cache.set(VERSION_KEY, 1, None)
+    _refresh_seen_later()
+
+
+def _refresh_seen_later() -> None:
+    """One task for every change within DASHBOARD_REFRESH_DELAY seconds: the seen users' panels
+    computed again. Not with an eager Celery (tests, no worker): there the next visit does it."""
+    from celery import current_app
+
+    from .tasks import workbench_refresh_seen
+
+    delay = settings.DASHBOARD_REFRESH_DELAY
+    if current_app.conf.task_always_eager or not settings.DASHBOARD_CACHE_SECONDS:
+        return
+    if cache.add("common:workbench:refresh_queued", 1, delay):
+        workbench_refresh_seen.apply_async(countdown=delay)
 
 
 def todo_count(request: HttpRequest) -> int:

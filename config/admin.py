@@ -17,7 +17,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.encoding import force_bytes
 from unfold.sites import UnfoldAdminSite
 
-from common.dashboard import panel_list
+from common.dashboard import workbench
 from kit.apps import menu_groups, work_pages
 from kit.progress import demo_loading
 
@@ -156,7 +156,13 @@ class PartyAdminSite(UnfoldAdminSite):
     def index(
         self, request: HttpRequest, extra_context: dict[str, Any] | None = None
     ) -> TemplateResponse:
-        context = {"panels": panel_list(request), **(extra_context or {})}
+        found = workbench(request)
+        context = {
+            "panels": found.panels,
+            "computed_at": found.computed_at,
+            "is_current": found.is_current,
+            **(extra_context or {}),
+        }
         return super().index(request, context)
 
 

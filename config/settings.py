@@ -342,9 +342,13 @@ UNFOLD = {
     },
 }
 
-# 工作台: a user's panels are kept this long in the cache; any change made through the system
-# refreshes them at once (common/dashboard.py). 0 computes them on every visit.
+# 工作台: a worker computes a user's panels (common/dashboard.py); the page shows the last figures
+# and when they were computed. Figures overtaken by a change, the day or this age (a bulk write
+# sends no signal) are computed again: on the visit, and after a change for the users who opened
+# the 工作台 that day, once for all the changes within DASHBOARD_REFRESH_DELAY seconds.
+# DASHBOARD_CACHE_SECONDS=0 computes them in the request on every visit.
 DASHBOARD_CACHE_SECONDS = env.int("DASHBOARD_CACHE_SECONDS", default=600)
+DASHBOARD_REFRESH_DELAY = env.int("DASHBOARD_REFRESH_DELAY", default=10)
 
 # --- Domain rules (../shared/DOMAIN.md). Each number lives here once; a community overrides
 # it through the environment, never by editing code.

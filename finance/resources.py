@@ -11,6 +11,7 @@ finance.services.dues.dues_payment_record, so the amount is checked against what
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from typing import Any
 
 import tablib
@@ -47,17 +48,18 @@ def ledger_dataset(rows: list[LedgerRow], month: dt.date) -> tablib.Dataset:
     return dataset
 
 
-def ledger_file(path: Any, rows: list[LedgerRow], month: dt.date) -> None:
-    """Write the ledger to `path` (.xlsx as the printable writes it; .csv through the shared
-    safe format)."""
-    from kit.imports import write_spreadsheet
-    from kit.printables import XlsxRenderer
+def ledger_file(path: Any, rows: Iterable[LedgerRow], month: dt.date) -> None:
+    """Write the ledger to `path` as `rows` come (a stream: constant memory): .xlsx as the
+    printable writes it, .csv in the shared safe format."""
+    from kit.spreadsheets import csv_write, xlsx_write
 
+    cells = (row.cells() for row in rows)
     if str(path).lower().endswith(".xlsx"):
-        sheet = {"headers": LEDGER_HEADERS, "rows": [row.cells() for row in rows]}
-        path.write_bytes(XlsxRenderer().render({**sheet, "title": f"{LEDGER_TITLE}{month:%Y-%m}"}))
+        with open(path, "wb") as out:
+            xlsx_write(out, LEDGER_HEADERS, cells, f"{LEDGER_TITLE}{month:%Y-%m}")
     else:
-        write_spreadsheet(path, ledger_dataset(rows, month))
+        with open(path, "w", encoding="utf-8-sig", newline="") as out:
+            csv_write(out, LEDGER_HEADERS, cells)
 
 
 # --- the payment import (the 党费交纳 contract, DOMAIN.md "Import and export") ---------------------

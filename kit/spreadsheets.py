@@ -19,15 +19,17 @@ without a saved value is refused rather than read as empty.
 
 from __future__ import annotations
 
+import csv
 import functools
 import io
+import itertools
 import re
 import unicodedata
 import uuid
 import zipfile
 import zlib
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Iterable, Iterator, Sequence
+from typing import IO, Any
 from xml.sax.saxutils import escape
 
 import tablib
@@ -375,12 +377,18 @@ def _columns(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
 
 def xlsx_bytes(headers: Sequence[str], rows: Sequence[Sequence[Any]], title: str) -> bytes:
     """One sheet named `title` (at most 31 characters): the header row, then `rows`, all text."""
-    body = "".join([_sheet_row(headers), *(_sheet_row(row) for row in rows)])
-    sheet = (
-        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
-        '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
-        f"<cols>{_columns(headers, rows)}</cols><sheetData>{body}</sheetData></worksheet>"
-    )
+    buffer = io.BytesIO()
+    xlsx_write(buffer, headers, rows, title)
+    return buffer.getvalue()
+
+
+def xlsx_write(
+    out: IO[bytes], headers: Sequence[str], rows: Iterable[Sequence[Any]], title: str
+) -> None:
+    """`xlsx_bytes` written to the file `out` as `rows` come (a generator: a 1,000,000-row
+    ledger in constant memory); the widths from the first rows."""
+    rows = iter(rows)
+    first = list(itertools.islice(rows, _WIDTH_SAMPLE_ROWS))
     workbook = (
         '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
         '<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
@@ -394,13 +402,35 @@ def xlsx_bytes(headers: Sequence[str], rows: Sequence[Sequence[Any]], title: str
             kind="worksheet", target="worksheets/sheet1.xml"
         ),
         "xl/workbook.xml": workbook,
-        "xl/worksheets/sheet1.xml": sheet,
     }
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as package:
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as package:
         for name, text in parts.items():
             package.writestr(name, text)
-    return buffer.getvalue()
+        with package.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as sheet:
+            sheet.write(
+                '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+                '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+                f"<cols>{_columns(headers, first)}</cols><sheetData>".encode()
+            )
+            sheet.write(_sheet_row(headers).encode())
+            for batch in _batches(itertools.chain(first, rows)):
+                sheet.write("".join(_sheet_row(row) for row in batch).encode())
+            sheet.write(b"</sheetData></worksheet>")
+
+
+def csv_write(out: IO[str], headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
+    """SafeCSV's export written to the text file `out` as `rows` come (utf-8-sig is the file's
+    encoding): formula-like cells carry the apostrophe, the lines end as tablib's do."""
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow([escape_csv_cell(h) for h in headers])
+    for batch in _batches(rows):
+        writer.writerows([escape_csv_cell(value) for value in row] for row in batch)
+
+
+def _batches(rows: Iterable[Sequence[Any]], size: int = 1000) -> Iterator[list[Sequence[Any]]]:
+    rows = iter(rows)
+    while batch := list(itertools.islice(rows, size)):
+        yield batch
 
 
 class ExpiringCacheStorage(CacheStorage):

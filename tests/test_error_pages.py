@@ -171,7 +171,7 @@ def test_admin_400_of_a_lookup_on_a_personal_field(debug: bool, secretary_a: Any
 
 
 def test_admin_500(debug: bool, secretary_a: Any, monkeypatch: Any) -> None:
-    monkeypatch.setattr("config.admin.panel_list", _boom)
+    monkeypatch.setattr("config.admin.workbench", _boom)
     text = assert_error_page(_client(secretary_a).get(reverse("admin:index")), "admin", 500)
     assert "社区党建管理系统" in text
 

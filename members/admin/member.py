@@ -145,7 +145,10 @@ class MemberAdmin(  # type: ignore[misc]
     list_filter_submit = True  # the branch picker is a form field (unfold.contrib.filters)
     list_select_related = ("branch",)
     search_fields = ("name",)
-    search_help_text = "按姓名、工作单位、所在党组织、公民身份号码或联系电话（末4位）搜索"
+    search_help_text = (
+        "按姓名、工作单位、所在党组织、公民身份号码或联系电话（末4位）搜索；"
+        "输入一个汉字时按姓氏查找（姓名或工作单位以该字开头，或所在党组织名称含该字）"
+    )
 
     # --- list ---------------------------------------------------------------------------------
     def get_queryset(self, request: HttpRequest) -> QuerySet[Member]:
@@ -176,8 +179,7 @@ class MemberAdmin(  # type: ignore[misc]
         if not term:
             return queryset, False
         if not ID_DIGITS.match(term):
-            text = Q(name__icontains=term) | Q(work_unit__icontains=term)
-            return queryset.filter(text | Q(branch__name__icontains=term)), False
+            return queryset.matching_text(term), False
         term = term.upper()
         personal_data_access_record(
             actor=request.user,

@@ -81,6 +81,37 @@ def test_dues_ledger_command_writes_the_contract(tree: SimpleNamespace, tmp_path
     assert "党费台账2026-03：3人，应缴合计200.20元" in out.getvalue()
 
 
+def test_the_streamed_ledger_is_the_ledger_chunk_by_chunk(
+    tree: SimpleNamespace, django_assert_num_queries: Any
+) -> None:
+    """Read in chunks (here of 2, across their edges) the rows are those of the whole ledger,
+    in its order: the members, then four queries a chunk for what each chunk needs."""
+    _members(tree)
+    MemberFactory(
+        name="赵退休", branch=tree.branch_b, categories=["retired"], monthly_income=D("4000")
+    )
+    whole = selectors.dues_ledger(MARCH)
+    with django_assert_num_queries(1 + 4 * 2):
+        streamed = list(selectors.dues_ledger_stream(MARCH, chunk_size=2))
+    assert [(r.member_id, r.cells()) for r in streamed] == [(r.member_id, r.cells()) for r in whole]
+    assert len(streamed) == 4
+
+
+def test_dues_ledger_command_writes_the_csv_as_the_shared_format(
+    tree: SimpleNamespace, tmp_path: Path
+) -> None:
+    """The streamed .csv is byte for byte what the shared safe format writes of the ledger."""
+    from finance.resources import ledger_dataset
+    from kit.imports import write_spreadsheet
+
+    _members(tree)
+    MemberFactory(name="=SUM(A1)", branch=tree.branch_a, categories=["student"])
+    call_command("dues_ledger", "2026-03", str(tmp_path / "l.csv"), stdout=StringIO())
+    write_spreadsheet(tmp_path / "d.csv", ledger_dataset(selectors.dues_ledger(MARCH), MARCH))
+    assert (tmp_path / "l.csv").read_bytes() == (tmp_path / "d.csv").read_bytes()
+    assert "'=SUM(A1)" in (tmp_path / "l.csv").read_text(encoding="utf-8-sig")
+
+
 def test_dues_ledger_command_refuses_a_bad_month(tmp_path: Path) -> None:
     with pytest.raises(CommandError, match="YYYY-MM"):
         call_command("dues_ledger", "2026-13", str(tmp_path / "l.xlsx"))

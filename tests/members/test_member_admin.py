@@ -6,7 +6,9 @@ import pytest
 from django.urls import reverse
 
 from members.models import Member, MemberCategory, PersonalDataAccess
+from organizations.rules import OrganizationKind as K
 from tests.members.factories import MemberFactory
+from tests.organizations.factories import OrganizationFactory
 
 CHANGELIST = "admin:members_member_changelist"
 
@@ -73,6 +75,34 @@ def test_search_by_last_digits_full_id_name_and_phone(client, secretary_a, membe
     assert found("甲党") == {"甲党员"}
     assert found("13812345678") == {"甲党员"}
     assert found(other.citizen_id[-6:]) == {"另一党员"}
+
+
+def test_one_character_finds_the_surname_the_work_unit_and_the_branch(
+    client, secretary_a, secretary_b, tree
+) -> None:
+    """One Chinese character is a surname: names and work units beginning with it, and members
+    of branches whose name holds it; within the user's scope. Two characters: anywhere."""
+    MemberFactory(name="王小明", branch=tree.branch_a)
+    MemberFactory(name="李王芳", branch=tree.branch_a)  # 王 inside the name: not a surname
+    MemberFactory(name="张三", branch=tree.branch_a, work_unit="王府井百货")
+    MemberFactory(name="赵四", branch=tree.branch_a, work_unit="东王庄小学")
+    MemberFactory(name="王五", branch=tree.branch_b)  # community B's
+    lane = OrganizationFactory(
+        name="王家胡同党支部", code="SD-A-W", kind=K.BRANCH, parent=tree.community_a
+    )
+    grouped = MemberFactory(name="钱六", branch=lane)
+    client.force_login(secretary_a)
+
+    def found(term: str) -> set[str]:
+        response = client.get(reverse(CHANGELIST), {"q": term})
+        return {m.name for m in response.context["cl"].result_list}
+
+    assert found("王") == {"王小明", "张三", grouped.name}
+    assert found(" 王 ") == {"王小明", "张三", grouped.name}
+    assert found("王芳") == {"李王芳"}
+    assert found("王庄") == {"赵四"}
+    client.force_login(secretary_b)
+    assert found("王") == {"王五"}
 
 
 def test_secretary_b_never_sees_community_a_members(client, secretary_b, member_a, member_b):

@@ -3,6 +3,7 @@ member, in the 党费台账 format of DOMAIN.md (a contract other tools check)."
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -10,6 +11,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from finance import rules, selectors
 from finance.resources import ledger_file
+from finance.selectors import LedgerRow
 from kit.imports import command_user, spreadsheet_format
 from members.models import Member
 
@@ -31,12 +33,24 @@ class Command(BaseCommand):
             raise CommandError(str(error)) from error
         user = command_user(options["user"])
         members = Member.objects.all() if user is None else Member.objects.visible_to(user)
-        rows = selectors.dues_ledger(month, members)
-        try:
-            ledger_file(path, rows, month)
+        tally = _Tally()
+        try:  # streamed: the rows are written as they are computed (a city: 1,000,000)
+            ledger_file(path, tally.counted(selectors.dues_ledger_stream(month, members)), month)
         except OSError as error:
             raise CommandError(f"无法写入文件{path}：{error.strerror}") from error
-        total = sum((row.line.amount for row in rows), rules.ZERO)
         self.stdout.write(
-            f"党费台账{month:%Y-%m}：{len(rows)}人，应缴合计{total:.2f}元，已写入{path}。"
+            f"党费台账{month:%Y-%m}：{tally.count}人，应缴合计{tally.total:.2f}元，已写入{path}。"
         )
+
+
+class _Tally:
+    """The number of rows and their total, counted as they pass to the file."""
+
+    def __init__(self) -> None:
+        self.count, self.total = 0, rules.ZERO
+
+    def counted(self, rows: Iterable[LedgerRow]) -> Iterator[LedgerRow]:
+        for row in rows:
+            self.count += 1
+            self.total += row.line.amount
+            yield row
