@@ -539,7 +539,7 @@ class PostClaimStatus(models.TextChoices):
 class ActivityKind(models.TextChoices):
     """The kinds of a 参与社区活动记录. A 为社区办实事 is not one: it is recorded once, as a
     MemberDeed (日常工作登记 → 在职党员实事), which the 1-2 a year count, its to-dos, the feedback
-    card and the participation facts read (members migration 0017 moved the old rows there)."""
+    card and the participation facts read (members migration 0018 moved the old rows there)."""
 
     ACTIVITY = "activity", "参加社区活动"
     REPORT = "report", "到社区报到"
