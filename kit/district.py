@@ -106,7 +106,8 @@ def bulk_insert(district: District, label: str, model: Any, rows: Iterable[Any],
         return bar.finish()
     fields = model._meta.concrete_fields
     pk = model._meta.pk
-    values = attrgetter(*(f.attname for f in fields))
+    names = [f.attname for f in fields]
+    values = attrgetter(*names) if len(names) > 1 else (lambda obj: (getattr(obj, names[0]),))
     stamped = [i for i, f in enumerate(fields) if getattr(f, "auto_now", False)
                or getattr(f, "auto_now_add", False)]  # fmt: skip
     sql = _copy_sql(model, [f.column for f in fields])
@@ -120,7 +121,7 @@ def bulk_insert(district: District, label: str, model: Any, rows: Iterable[Any],
             for i in stamped:
                 setattr(obj, fields[i].attname, now)
             obj._state.adding = False
-            obj._state.db = "default"
+            obj._state.db = connection.alias
         _copy(sql, (values(obj) for obj in chunk))
         bar.advance(len(chunk))
     return bar.finish()
