@@ -11,7 +11,7 @@ from typing import Any
 
 from django.utils import timezone
 
-from kit.district import District, bulk_insert
+from kit.district import District, bulk_insert, copy_insert
 from organizations.models import Organization, Unit
 from organizations.rules import OrganizationKind as K
 
@@ -48,9 +48,10 @@ def generate(district: District) -> None:
         .order_by("party_organization__code")
     )
     in_service = int(district.members * district.in_service_share)
+    first = district.first_serial
     rows = [
-        *_held_by_branches(rng, branches, district.members - in_service),
-        *_held_by_units(rng, units, in_service, offset=district.members - in_service),
+        *_held_by_branches(rng, branches, district.members - in_service, first),
+        *_held_by_units(rng, units, in_service, offset=first + district.members - in_service),
     ]
     bulk_insert(district, "党员", Member, (m for m, _ in rows), len(rows))
     members = dict(
@@ -89,7 +90,7 @@ def _income(rng: random.Random, category: str) -> Decimal | None:
 
 
 def _held_by_branches(
-    rng: random.Random, branches: list[Organization], count: int
+    rng: random.Random, branches: list[Organization], count: int, first: int
 ) -> list[tuple[Member, str]]:
     rows: list[tuple[Member, str]] = []
     for i in range(count):
@@ -97,7 +98,7 @@ def _held_by_branches(
         draw = rng.random()
         category = next(c for limit, c in MIX if draw <= limit)
         member = Member(
-            **_person(rng, i),
+            **_person(rng, first + i),
             branch=branch,
             residence_community_id=branch.parent_id,
             monthly_income=_income(rng, category),
@@ -126,8 +127,9 @@ def _held_by_units(
 def _categories(district: District, pairs: list[tuple[int, str]]) -> None:
     through = Member.categories.through
     codes = dict(MemberCategory.objects.values_list("code", "pk"))
-    rows = (through(member_id=m, membercategory_id=codes[c]) for m, c in pairs)
-    bulk_insert(district, "人员类别", through, rows, len(pairs))
+    rows = ((m, codes[c]) for m, c in pairs)
+    columns = ("member_id", "membercategory_id")
+    copy_insert(district, "人员类别", through, columns, rows, len(pairs))
 
 
 def _registrations(
@@ -152,15 +154,16 @@ def _registrations(
     )
     bulk_insert(district, "报到登记", Registration, registrations, len(held))
     records = (
-        ActivityRecord(
-            member_id=members[m.citizen_id],
-            community_id=unit.community_id,
-            date=today - dt.timedelta(days=rng.randrange(1, 730)),
-            title=rng.choice(ACTIVITIES),
-            hours=Decimal(rng.choice((1, 2, 3))),
+        (
+            members[m.citizen_id],
+            unit.community_id,
+            today - dt.timedelta(days=rng.randrange(1, 730)),
+            rng.choice(ACTIVITIES),
+            Decimal(rng.choice((1, 2, 3))),
         )
         for m, unit in held
         for _ in range(ACTIVITIES_PER_REGISTERED_MEMBER)
     )
     total = len(held) * ACTIVITIES_PER_REGISTERED_MEMBER
-    bulk_insert(district, "社区活动记录", ActivityRecord, records, total)
+    columns = ("member_id", "community_id", "date", "title", "hours")
+    copy_insert(district, "社区活动记录", ActivityRecord, columns, records, total)

@@ -8,18 +8,37 @@ import datetime as dt
 from kit.district import District, bulk_insert
 
 from .models import Organization, Position, Unit, UnitKind
+from .rules import ALLOWED_PARENT_KINDS, PositionTitle
 from .rules import OrganizationKind as K
-from .rules import PositionTitle
 
 GROUPS_PER_BRANCH = 2
 UNIT_KINDS = [k for k, _ in UnitKind.choices]
 
 
+def city_root(seed: int) -> Organization | None:
+    """The organization a generated city's sub-districts sit under: one of the kind the tree
+    allows above a 街道党工委 (organizations/rules.py ALLOWED_PARENT_KINDS), made once; None while
+    there is no such kind (the sub-districts are then roots of their own)."""
+    kinds = sorted(k for k in ALLOWED_PARENT_KINDS[K.SUB_DISTRICT] if k is not None)
+    if not kinds:
+        return None
+    root, _ = Organization.objects.get_or_create(
+        code=f"GC{seed}", defaults={"name": f"生成区委组织部{seed}", "kind": kinds[0]}
+    )
+    return root
+
+
 def generate(district: District) -> None:
+    name = f"生成街道党工委{district.seed}"
+    if district.index:
+        name += f"第{district.index}街道"
     root, created = Organization.objects.get_or_create(
         code=district.code,
-        defaults={"name": f"生成街道党工委{district.seed}", "kind": K.SUB_DISTRICT},
+        defaults={"name": name, "kind": K.SUB_DISTRICT, "parent": district.parent},
     )
+    if district.parent is not None and root.parent_id != district.parent.pk:
+        root.parent = district.parent  # made before the city had a root: hung under it now
+        root.save(update_fields=["parent"])
     district.shared["root"] = root
     if not created and Organization.objects.filter(code__startswith=f"{district.code}-").exists():
         district.say(f"党组织：{district.code} 已生成，跳过")

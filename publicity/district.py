@@ -88,7 +88,7 @@ def generate(district: District) -> None:
     rng = district.rng("publicity")
     today = timezone.localdate()
     branches = _branches_by_community(prefix)
-    plans = list(_plans(rng, branches, today, district.seed))
+    plans = list(_plans(rng, branches, today, district.seed, district.first_case))
     _check(plans, today)
     _members(district, plans)
     bulk_insert(district, "发展党员", DevelopmentCase, (p.case for p in plans), len(plans))
@@ -120,9 +120,14 @@ def _branches_by_community(prefix: str) -> list[list[Organization]]:
 
 
 def _plans(
-    rng: random.Random, communities: list[list[Organization]], today: dt.date, seed: int
+    rng: random.Random,
+    communities: list[list[Organization]],
+    today: dt.date,
+    seed: int,
+    first: int = 0,
 ) -> Iterator[Plan]:
-    serial, at_notice = 0, 0
+    """The cases, numbered from `first` (their citizen IDs and phones are made from it)."""
+    serial, at_notice = first, 0
     for branches in communities:
         for k in range(CASES_PER_COMMUNITY):
             last = LAST_STEPS[serial % len(LAST_STEPS)]

@@ -5,6 +5,7 @@ benchmarks measure data the system could have made itself."""
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from io import StringIO
 from typing import Any
 
@@ -15,6 +16,7 @@ from django.core.management import call_command
 from django.db.models import Count
 from django.utils import timezone
 
+from activities.models import Attendance, Meeting
 from finance import rules as finance_rules
 from finance import selectors as finance_selectors
 from finance.models import (
@@ -32,11 +34,14 @@ from finance.rules import PlanStatus
 from finance.services.dues import dues_payment_errors
 from finance.services.funds import holds_step
 from kit.apps import declared
+from kit.district import _line
 from members import models as m
 from members.models import Member
 from members.rules import MemberStatus
 from members.services import floating as m_floating
 from organizations.models import Compound, Organization
+from organizations.rules import ALLOWED_PARENT_KINDS
+from organizations.rules import OrganizationKind as OK
 from publicity import rules as publicity_rules
 from publicity.models import (
     BranchVote,
@@ -467,3 +472,120 @@ def test_every_community_holds_its_own_meetings_and_the_in_service_assembly(
     assert not assemblies.exclude(held_on__month=12).exists()
     rows = Attendance.objects.filter(meeting__in=assemblies)
     assert {"present", "leave", "absent"} <= set(rows.values_list("status", flat=True))
+
+
+# --- a city of sub-districts --------------------------------------------------------------------
+CITY_SEED = 78
+CITY = ["--sub-districts", "2", "--members", "300", "--communities", "3", "--branches", "6",
+        "--units", "3", "--years", "1", "--seed", str(CITY_SEED)]  # fmt: skip
+CITY_CODES = (f"GD{CITY_SEED}S01", f"GD{CITY_SEED}S02")
+
+
+def _by_sub_district() -> dict[str, dict[str, int]]:
+    """What each of the city's sub-districts holds, counted through its tree."""
+    found = {}
+    for code in CITY_CODES:
+        prefix = f"{code}-"
+        found[code] = {
+            "members": Member.objects.filter(branch__code__startswith=prefix).count(),
+            "meetings": Meeting.objects.filter(organization__code__startswith=prefix).count(),
+            "attendance": Attendance.objects.filter(meeting__organization__code__startswith=prefix).count(),
+            "payments": DuesPayment.objects.filter(member__branch__code__startswith=prefix).count(),
+            "plans": SpendingPlan.objects.filter(community__code__startswith=prefix).count(),
+            "cases": DevelopmentCase.objects.filter(branch__code__startswith=prefix).count(),
+            "notices": Notice.objects.filter(case__branch__code__startswith=prefix).count(),
+        }  # fmt: skip
+    return found
+
+
+@pytest.fixture(scope="module")
+def city(django_db_setup: Any, django_db_blocker: Any) -> Any:
+    """A city of two sub-districts whose first run stops in the second one's finance step (as a
+    killed run would: that step's transaction never commits), then is run again to finish, then
+    once more. Generated once for the module and rolled back after it."""
+    from django.db import transaction
+
+    import finance.district
+
+    real = finance.district.generate
+
+    def interrupted(district: Any) -> None:
+        if district.code == CITY_CODES[1]:
+            real(district)  # its rows are written, then the step fails before committing
+            raise KeyboardInterrupt
+        real(district)
+
+    def run() -> None:
+        call_command("generate_district", *CITY, stdout=StringIO(), stderr=StringIO())
+
+    with django_db_blocker.unblock(), transaction.atomic():
+        before = _counts()
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(finance.district, "generate", interrupted)
+            with pytest.raises(KeyboardInterrupt):
+                run()
+        stopped = _by_sub_district()
+        run()
+        done, after = _by_sub_district(), _counts()
+        run()
+        yield {"before": before, "stopped": stopped, "done": done, "after": after,
+               "again": _counts()}  # fmt: skip
+        transaction.set_rollback(True)
+
+
+def test_a_city_is_sub_districts_each_of_the_districts_proportions(city: Any) -> None:
+    done = city["done"]
+    for code in CITY_CODES:
+        counts = done[code]
+        assert counts["members"] >= 150, (code, counts)  # 150 each, and the approved cases'
+        assert all(counts.values()), (code, counts)
+        assert (
+            Organization.objects.filter(
+                code__startswith=f"{code}-", kind=OK.COMMUNITY_COMMITTEE
+            ).count()
+            == 3
+        )
+        in_service = Member.objects.filter(
+            branch__code__startswith=f"{code}-", branch__kind=OK.UNIT_ORG
+        ).count()
+        assert in_service == 30  # 20 % of the sub-district's 150
+    # The same sizes, different people: every member's citizen ID once in the city.
+    first, second = (done[code] for code in CITY_CODES)
+    assert first["plans"] == second["plans"]
+    assert abs(first["meetings"] - second["meetings"]) < first["meetings"] * 0.2
+    names = [set(Member.objects.filter(branch__code__startswith=f"{c}-").values_list("name", flat=True))
+             for c in CITY_CODES]  # fmt: skip
+    assert names[0] != names[1]
+
+
+def test_the_sub_districts_hang_under_the_city_when_the_tree_has_a_kind_for_it(city: Any) -> None:
+    above = sorted(k for k in ALLOWED_PARENT_KINDS[OK.SUB_DISTRICT] if k is not None)
+    parents = set(
+        Organization.objects.filter(code__in=CITY_CODES).values_list("parent__code", flat=True)
+    )
+    assert parents == ({f"GC{CITY_SEED}"} if above else {None})
+
+
+def test_an_interrupted_city_run_finishes_where_it_stopped(city: Any) -> None:
+    stopped, done = city["stopped"], city["done"]
+    assert stopped[CITY_CODES[0]] == done[CITY_CODES[0]]  # the finished sub-district untouched
+    assert stopped[CITY_CODES[1]]["payments"] == 0  # its failed step left nothing
+    assert stopped[CITY_CODES[1]]["plans"] == 0
+    assert stopped[CITY_CODES[1]]["members"] == done[CITY_CODES[1]]["members"]
+    assert done[CITY_CODES[1]]["payments"] > 0
+
+
+def test_a_second_city_run_writes_nothing(city: Any) -> None:
+    assert city["again"] == city["after"]
+    assert city["after"] != city["before"]
+
+
+def test_copy_text_format() -> None:
+    """What COPY reads: NULL, booleans, escaped text, dates and times with their offset."""
+    moment = dt.datetime(2026, 1, 2, 3, 4, 5, tzinfo=dt.UTC)
+    row = (None, True, False, 7, "a\tb\\c\nd", dt.date(2026, 1, 2), moment, Decimal("1.50"),
+           OK.BRANCH)  # fmt: skip
+    assert _line(row).split("\t") == [
+        "\\N", "t", "f", "7", "a\\tb\\\\c\\nd", "2026-01-02", "2026-01-02T03:04:05+00:00", "1.50",
+        "branch",
+    ]  # fmt: skip
