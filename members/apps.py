@@ -99,7 +99,6 @@ class MembersConfig(PartyAppConfig):
         "members.dashboard_work.work_panel",
         "members.dashboard_congress.congress_panel",
         "members.dashboard_showcase.showcase_panel",
-        "members.dashboard_statistics.statistics_panel",
     )
     # 不做党所分配的工作: what the posts' reviews and the 实事 prove (members/selectors/work.py).
     participation_facts = {"assigned_work_last": "members.selectors.work.assigned_work"}
