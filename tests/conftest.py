@@ -242,3 +242,20 @@ def build_district(tree: SimpleNamespace, actor: Any) -> Organization:
 @pytest.fixture
 def district_officer(make_user: Callable[..., Any], district: Organization) -> Any:
     return make_user(Role.DISTRICT_OFFICER, district, "quwei")
+
+
+def cache_clear_own() -> None:
+    """Empty this test process's cache. On Redis the test processes share one database, each
+    with its own key prefix (config/settings.py), and `cache.clear()` is FLUSHDB: it would empty
+    the other process's keys mid-test too (a captcha nonce forgotten between two posts). Here only
+    this process's keys go."""
+    from django.core.cache import cache
+
+    client = getattr(getattr(cache, "_cache", None), "get_client", None)
+    prefix = cache.key_prefix
+    if client is None or not prefix:
+        cache.clear()
+        return
+    redis = client(write=True)
+    for key in redis.scan_iter(match=f"{prefix}:*", count=1000):
+        redis.delete(key)

@@ -9,7 +9,6 @@ from types import SimpleNamespace
 from typing import Any
 
 import pytest
-from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -17,6 +16,7 @@ from django.utils import timezone
 from publicity import services
 from publicity.forms import challenge_new
 from publicity.models import Notice, Opinion
+from tests.conftest import cache_clear_own
 from tests.members.factories import MemberFactory, PostClaimFactory, RegistrationFactory
 from tests.publicity.factories import (
     BoardItemFactory,
@@ -33,11 +33,11 @@ def _fresh_cache(db: None) -> Any:
     from publicity import views
     from publicity.signals import public_version
 
-    for clear in (cache.clear, views._version.clear, views._SERVED.clear):
+    for clear in (cache_clear_own, views._version.clear, views._SERVED.clear):
         clear()
     public_version()  # a running site has one
     yield
-    for clear in (cache.clear, views._version.clear, views._SERVED.clear):
+    for clear in (cache_clear_own, views._version.clear, views._SERVED.clear):
         clear()
 
 
@@ -125,7 +125,7 @@ def test_an_ended_notice_comes_down_by_itself(
     client: Client, tree: SimpleNamespace, running: Notice
 ) -> None:
     Notice.objects.filter(pk=running.pk).update(ends_on=timezone.localdate() - dt.timedelta(days=1))
-    cache.clear()
+    cache_clear_own()
     page = client.get(reverse("public:notice", args=[running.pk]))
     assert page.status_code == 410
     assert "林晓雨" not in page.content.decode()
