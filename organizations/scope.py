@@ -404,7 +404,7 @@ def _scope_from(
             units_by_kind[kind].add(org_id)
     unit_trees, _ = subtrees(units_by_kind)
     editable = frozenset(trees["managed"] | unit_trees["located"])
-    visible, people, managed, supervised = _shared(
+    shared = _shared(
         frozenset(
             editable | unit_trees["seen"] | trees["reviewed"] | trees["supervised"] | own_nodes
         ),
@@ -413,8 +413,9 @@ def _scope_from(
         frozenset(trees["supervised"]),
     )
     return Scope(
-        visible=visible, editable=editable, people=people, managed=managed, supervised=supervised
-    )
+        visible=shared[0], editable=editable, people=shared[1], managed=shared[2],
+        supervised=shared[3],
+    )  # fmt: skip
 
 
 def _shared(*sets: frozenset[int]) -> list[frozenset[int]]:

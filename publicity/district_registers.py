@@ -101,7 +101,8 @@ def _full_members(prefix: str) -> dict[int, list[tuple[int, dt.date]]]:
         .values_list("branch_id", "pk", "full_member_on")
     )
     for branch, pk, full_on in rows:
-        found[branch].append((pk, full_on))
+        if full_on is not None:  # (the filter's; said to the type checker)
+            found[branch].append((pk, full_on))
     return found
 
 

@@ -109,7 +109,11 @@ def portal_links(user: Any) -> list[tuple[str, str]]:
     has_member = Member.objects.filter(user_id=user.pk or 0).exists()
     pages = [
         ("portal:unit", "本单位党员社区表现反馈卡", Role.UNIT_REVIEWER in roles),
-        ("portal:cadres", "副科级及以上干部社区表现反馈卡", bool(CADRE_CARD_ROLES & roles)),
+        (
+            "portal:cadres",
+            "副科级及以上干部社区表现反馈卡",
+            any(role in roles for role in CADRE_CARD_ROLES),
+        ),
         ("portal:me", "我的党员信息", has_member),
     ]
     return [(reverse(name), label) for name, label, shown in pages if shown]
@@ -229,7 +233,8 @@ def document_download(request: HttpRequest, token: Any) -> FileResponse:
 # --- The sub-district's organization office -----------------------------------------------------
 @portal_login_required
 def cadre_cards(request: HttpRequest) -> HttpResponse:
-    if not CADRE_CARD_ROLES & _roles(request.user) and not request.user.is_superuser:
+    roles = _roles(request.user)
+    if not any(role in roles for role in CADRE_CARD_ROLES) and not request.user.is_superuser:
         raise PermissionDenied("本页面供街道党工委和区委组织部使用。")
     cards = list(selectors.cadre_card_list(request.user))
     context = {

@@ -9,7 +9,7 @@ file holds the full values; each is logged.
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, cast
 
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
@@ -38,6 +38,7 @@ from organizations.models import Compound, Organization
 from organizations.rules import OrganizationKind
 
 from ..models import Member, MemberCategory, PersonalDataAccess
+from ..models.member import MemberQuerySet
 from ..person import PersonForm
 from ..printables import LAPSE
 from ..resources import MemberRosterResource
@@ -179,7 +180,7 @@ class MemberAdmin(  # type: ignore[misc]
         if not term:
             return queryset, False
         if not ID_DIGITS.match(term):
-            return queryset.matching_text(term), False
+            return cast(MemberQuerySet, queryset).matching_text(term), False
         term = term.upper()
         personal_data_access_record(
             actor=request.user,
