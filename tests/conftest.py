@@ -22,6 +22,11 @@ from tests.organizations.factories import OrganizationFactory, UnitFactory, User
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption(
+        "--migrate-test-db",
+        action="store_true",
+        help="build the test database by running every migration (default: from the models)",
+    )
+    parser.addoption(
         "--rebuild-demo",
         action="store_true",
         help="build the demo's template database again (tests/demo_template.py)",
@@ -65,13 +70,53 @@ def pytest_configure(config: pytest.Config) -> None:
         demo_template.remove_stamps()
 
 
+_MIGRATION_MODULES: list[Any] = []
+
+
+@pytest.fixture(scope="session")
+def django_db_use_migrations(request: pytest.FixtureRequest) -> bool:
+    """The test database's tables are made from the models, not by running the migrations: the
+    migrations re-render the state of every related model after each operation, about 50 s of
+    CPU in each test process, where creating the tables takes 2 s. What the migrations would
+    have left besides the tables is put there afterwards (`django_db_setup`): their records, as
+    a migrated database holds them (tests/test_squashed_migrations.py and
+    tests/test_document_migration.py migrate from there), and the rows they seed. That the
+    migrations make the models' tables is proven in CI (`makemigrations --check`, then
+    `migrate` and the demo on an empty PostgreSQL); `pytest --migrate-test-db` runs them here."""
+    from django.conf import settings
+
+    _MIGRATION_MODULES.append(settings.MIGRATION_MODULES)  # pytest-django replaces it next
+    return bool(request.config.getoption("--migrate-test-db"))
+
+
+def record_migrations_as_applied() -> None:
+    """The migration records of a database the migrations built (for replacements, the replaced
+    names too, as `migrate` writes them), and the rows the migrations seed."""
+    from django.conf import settings
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    if _MIGRATION_MODULES:
+        settings.MIGRATION_MODULES = _MIGRATION_MODULES[0]
+    executor = MigrationExecutor(connection)
+    plan = executor.migration_plan(executor.loader.graph.leaf_nodes())
+    if not plan:
+        return  # migrated (--migrate-test-db, or a kept database)
+    for migration, _backwards in plan:
+        executor.record_migration(migration)
+    executor.check_replacements()
+    reseed_migration_rows()
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(
     django_db_setup: None, django_db_blocker: Any, request: pytest.FixtureRequest
 ) -> Iterator[str | None]:
-    """pytest-django's test database; and, when the demo's template must be built, a copy of it
-    as migrations left it (the name of that copy)."""
+    """pytest-django's test database, made from the models and given what the migrations would
+    have left (`django_db_use_migrations`); and, when the demo's template must be built, a copy
+    of it as it then stands (the name of that copy)."""
     with django_db_blocker.unblock():
+        record_migrations_as_applied()
         pristine = demo_template.keep_pristine(request.session)
     yield pristine
     if pristine:
