@@ -14,9 +14,10 @@ from typing import Any
 import tablib
 from django.core.exceptions import ValidationError
 from django.db import models
-from import_export import fields, widgets
+from import_export import fields
 
 from kit.imports import (
+    CountWidget,
     DateWidget,
     LabelWidget,
     OrganizationIndex,
@@ -83,28 +84,6 @@ class ImportKind(models.TextChoices):
 assert set(ImportKind.values) == set(IMPORT_KINDS)  # noqa: S101 (the two lists agree)
 
 
-class CountWidget(widgets.Widget):
-    """A whole number of people, not negative."""
-
-    def __init__(self, column: str) -> None:
-        super().__init__()
-        self.column = column
-
-    def template_help(self) -> dict[str, Any]:
-        return {"required": True, "format": "不小于0的整数"}
-
-    def clean(self, value: Any, row: Any = None, **kwargs: Any) -> int:
-        text = cell_text(value)
-        if not text:
-            raise ValueError(f"{self.column}不能为空")
-        if not text.isdigit():
-            raise ValueError(f"{self.column}“{text}”应为不小于0的整数")
-        return int(text)
-
-    def render(self, value: Any, obj: Any = None, **kwargs: Any) -> str:
-        return "" if value is None else str(value)
-
-
 class MeetingLedgerResource(RowNumberedResource):
     """会议台账. Pass user= to import and export within that user's scope."""
 
@@ -126,13 +105,7 @@ class MeetingLedgerResource(RowNumberedResource):
             "organization", "kind", "held_on", "topic",
             "expected_count", "present_count", "leave_count",
         )  # fmt: skip
-        import_order = fields
-        export_order = fields
         import_id_fields = ("organization", "kind", "held_on", "topic")
-        skip_unchanged = True
-        report_skipped = True
-        clean_model_instances = True
-        use_transactions = True
 
     TEMPLATE_COLUMNS: dict[str, dict[str, Any]] = {
         "党组织代码": {"note": "召开会议的党组织（党支部、党小组、社区党组织等）"},

@@ -125,12 +125,7 @@ class DuesPaymentResource(RowNumberedResource):
     class Meta:
         model = DuesPayment
         fields = ("citizen_id", "name", "period", "amount", "paid_on")
-        import_order = fields
         import_id_fields = ("citizen_id", "period")
-        skip_unchanged = True
-        report_skipped = True
-        clean_model_instances = True
-        use_transactions = True
         instance_loader_class = PaymentInstanceLoader
 
     TEMPLATE_COLUMNS: dict[str, dict[str, Any]] = {

@@ -183,13 +183,7 @@ class MemberRosterResource(RowNumberedResource):
             "phone",
             "monthly_income",
         )
-        import_order = fields
-        export_order = fields
         import_id_fields = ("citizen_id",)
-        skip_unchanged = True
-        report_skipped = True
-        clean_model_instances = True
-        use_transactions = True
         instance_loader_class = RosterInstanceLoader
 
     TEMPLATE_COLUMNS: dict[str, dict[str, Any]] = {

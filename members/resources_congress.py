@@ -18,7 +18,14 @@ from typing import Any
 from django.core.exceptions import NON_FIELD_ERRORS, ObjectDoesNotExist, ValidationError
 from import_export import fields, widgets
 
-from kit.imports import DateWidget, LabelWidget, RowNumberedResource, TextWidget, cell_text
+from kit.imports import (
+    CountWidget,
+    DateWidget,
+    LabelWidget,
+    RowNumberedResource,
+    cell_text,
+    column,
+)
 from kit.masking import mask_citizen_id
 
 from .models import (
@@ -64,30 +71,6 @@ class YesNoWidget(widgets.Widget):
         return YES if value else NO
 
 
-class CountWidget(widgets.Widget):
-    def __init__(self, column: str) -> None:
-        super().__init__()
-        self.column = column
-
-    def template_help(self) -> dict[str, Any]:
-        return {"required": True, "format": "不小于0的整数"}
-
-    def clean(self, value: Any, row: Any = None, **kwargs: Any) -> int:
-        text = cell_text(value)
-        if not text:
-            raise ValueError(f"{self.column}不能为空")
-        if not text.isdigit():
-            raise ValueError(f"{self.column}“{text}”应为不小于0的整数")
-        return int(text)
-
-    def render(self, value: Any, obj: Any = None, **kwargs: Any) -> str:
-        return "" if value is None else str(value)
-
-
-def _column(attribute: str, header: str, widget: widgets.Widget | None = None) -> fields.Field:
-    return fields.Field(attribute=attribute, column_name=header, widget=widget or TextWidget())
-
-
 class DelegateResource(RowNumberedResource):
     """代表选举. Pass user= to import and export within that user's scope."""
 
@@ -95,14 +78,14 @@ class DelegateResource(RowNumberedResource):
     unit = "名候选人"
     title = "代表选举"
 
-    conference = _column("election__conference__name", "党员代表会议")
-    group = _column("election__group", "席位类别", LabelWidget(DelegateGroup, "席位类别"))
-    held_on = _column("election__held_on", "选举日期", DateWidget("选举日期"))
-    is_by_election = _column("election__is_by_election", "补选", YesNoWidget("补选"))
-    voters = _column("election__voters", "参加投票人数", CountWidget("参加投票人数"))
-    name = _column("member__name", "姓名")
-    citizen_id = _column("member__citizen_id", "公民身份号码")
-    votes = _column("votes", "得票数", CountWidget("得票数"))
+    conference = column("election__conference__name", "党员代表会议")
+    group = column("election__group", "席位类别", LabelWidget(DelegateGroup, "席位类别"))
+    held_on = column("election__held_on", "选举日期", DateWidget("选举日期"))
+    is_by_election = column("election__is_by_election", "补选", YesNoWidget("补选"))
+    voters = column("election__voters", "参加投票人数", CountWidget("参加投票人数"))
+    name = column("member__name", "姓名")
+    citizen_id = column("member__citizen_id", "公民身份号码")
+    votes = column("votes", "得票数", CountWidget("得票数"))
 
     class Meta:
         model = DelegateNominee
@@ -110,13 +93,7 @@ class DelegateResource(RowNumberedResource):
             "conference", "group", "held_on", "is_by_election", "voters",
             "name", "citizen_id", "votes",
         )  # fmt: skip
-        import_order = fields
-        export_order = fields
         import_id_fields = ("conference", "group", "held_on", "citizen_id")
-        skip_unchanged = True
-        report_skipped = True
-        clean_model_instances = True
-        use_transactions = True
 
     TEMPLATE_COLUMNS: dict[str, dict[str, Any]] = {
         "党员代表会议": {

@@ -49,13 +49,7 @@ class OrganizationResource(RowNumberedResource):
     class Meta:
         model = Organization
         fields = ("code", "name", "kind", "parent", "established_on")
-        import_order = fields
-        export_order = fields
         import_id_fields = ("code",)
-        skip_unchanged = True
-        report_skipped = True
-        clean_model_instances = True
-        use_transactions = True
 
     TEMPLATE_COLUMNS: dict[str, dict[str, Any]] = {
         "组织代码": {
@@ -196,13 +190,7 @@ class CompoundResource(RowNumberedResource):
     class Meta:
         model = Compound
         fields = ("community", "name", "households", "address")
-        import_order = fields
-        export_order = fields
         import_id_fields = ("community", "name")
-        skip_unchanged = True
-        report_skipped = True
-        clean_model_instances = True
-        use_transactions = True
 
     TEMPLATE_COLUMNS: dict[str, dict[str, Any]] = {
         "小区名称": {

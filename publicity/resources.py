@@ -123,13 +123,7 @@ class DevelopmentResource(RowNumberedResource):
         fields = ("name", "citizen_id", "branch", "applied_on", "talk_on", "activist_on",
                   "cultivators", "candidate_on", "introducers", "training_hours", "meeting_on",
                   "approved_on", "registers_from")  # fmt: skip
-        import_order = fields
-        export_order = fields
         import_id_fields = ("citizen_id",)
-        skip_unchanged = True
-        report_skipped = True
-        clean_model_instances = True
-        use_transactions = True
 
     TEMPLATE_COLUMNS: dict[str, dict[str, Any]] = {
         "姓名": {"required": True, "example": "王志远"},

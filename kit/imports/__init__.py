@@ -17,11 +17,12 @@ A resource built on `RowNumberedResource`:
   that template (`template_file()`, kit/imports/template.py) built from its widgets and its
   `TEMPLATE_COLUMNS`.
 
-`ImportCommand` and `ExportCommand` wrap a resource as `python manage.py ...` with `--user`.
+`ImportCommand` and `ExportCommand` wrap a resource as `python manage.py ...` with `--user`;
+`RegisterImportCommand` one of an app's registers (`RegisterResource`, kit/imports/register.py).
 """
 
 from .bulk import ImportedRow, bulk_full_clean
-from .commands import ExportCommand, ImportCommand, command_user
+from .commands import ExportCommand, ImportCommand, RegisterImportCommand, command_user
 from .files import read_spreadsheet, spreadsheet_format, write_spreadsheet
 from .resource import RowNumberedResource
 from .template import TemplateColumn, template_bytes
@@ -29,6 +30,7 @@ from .widgets import (
     NAME_SEPARATOR,
     AmountWidget,
     CodeWidget,
+    CountWidget,
     DateWidget,
     LabelWidget,
     NameWidget,
@@ -45,6 +47,7 @@ __all__ = [
     "NAME_SEPARATOR",
     "AmountWidget",
     "CodeWidget",
+    "CountWidget",
     "DateWidget",
     "ExportCommand",
     "ImportCommand",
@@ -53,6 +56,7 @@ __all__ = [
     "NameWidget",
     "OrganizationIndex",
     "OrganizationWidget",
+    "RegisterImportCommand",
     "RowNumberedResource",
     "TemplateColumn",
     "TextWidget",

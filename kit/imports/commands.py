@@ -1,4 +1,5 @@
-"""`ImportCommand` / `ExportCommand`: a resource as `python manage.py ...` with `--user`."""
+"""`ImportCommand` / `RegisterImportCommand` / `ExportCommand`: a resource (or one of an app's
+registers) as `python manage.py ...` with `--user`."""
 
 from __future__ import annotations
 
@@ -49,6 +50,22 @@ class ImportCommand(BaseCommand):
                 self.stderr.write(line)
             raise CommandError(f"{self.what}有{len(problems)}处错误，没有导入任何数据。")
         self.stdout.write(f"导入完成：{resource.summary(result)}。")
+
+
+class RegisterImportCommand(ImportCommand):
+    """`python manage.py import_x REGISTER FILE [--user NAME]`: the import of one of an app's
+    registers, named by its key in `registers`."""
+
+    registers: dict[str, type[RowNumberedResource]]
+
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument("register", choices=sorted(self.registers), help="台账")
+        super().add_arguments(parser)
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        self.resource_class = self.registers[options["register"]]
+        self.what = self.resource_class.title
+        super().handle(*args, **options)
 
 
 class ExportCommand(BaseCommand):

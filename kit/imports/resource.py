@@ -59,6 +59,14 @@ class RowNumberedResource(resources.ModelResource):
     # TemplateColumn fields, the example value ("example") at least.
     TEMPLATE_COLUMNS: dict[str, dict[str, Any]] = {}
 
+    class Meta:
+        # A subclass's Meta names the model, the fields and the key; these hold for every import
+        # (the metaclass reads them from the bases' Meta before the subclass's own).
+        skip_unchanged = True
+        report_skipped = True
+        clean_model_instances = True
+        use_transactions = True
+
     def __init__(
         self,
         user: Any = None,

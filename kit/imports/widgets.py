@@ -1,4 +1,4 @@
-"""Cell readers of the import engine: text, labels, dates, amounts, codes, names."""
+"""Cell readers of the import engine: text, labels, dates, amounts, counts, codes, names."""
 
 from __future__ import annotations
 
@@ -151,6 +151,28 @@ class AmountWidget(widgets.Widget):
 
     def render(self, value: Any, obj: Any = None, **kwargs: Any) -> str:
         return "" if value is None else f"{value:.2f}"
+
+
+class CountWidget(widgets.Widget):
+    """A whole number (of people, of votes), not negative."""
+
+    def __init__(self, column: str) -> None:
+        super().__init__()
+        self.column = column
+
+    def template_help(self) -> dict[str, Any]:
+        return {"required": True, "format": "不小于0的整数"}
+
+    def clean(self, value: Any, row: Any = None, **kwargs: Any) -> int:
+        text = cell_text(value)
+        if not text:
+            raise ValueError(f"{self.column}不能为空")
+        if not text.isdigit():
+            raise ValueError(f"{self.column}“{text}”应为不小于0的整数")
+        return int(text)
+
+    def render(self, value: Any, obj: Any = None, **kwargs: Any) -> str:
+        return "" if value is None else str(value)
 
 
 class CodeWidget(widgets.Widget):
