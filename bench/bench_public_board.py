@@ -7,6 +7,9 @@ Django view on the same server in the same run (issue 14).
     REDIS_URL=redis://127.0.0.1:6379/5 python bench/bench_public_board.py [--seconds 10]
         [--connections 4] [--workers 2] [--rounds 2]
 
+On the `make run` default, the embedded SQLite file with the database cache, leave REDIS_URL unset
+and point DATABASE_URL at the file (sqlite:////absolute/path.sqlite3; `createcachetable` once).
+
 The server is gunicorn (as in docker-compose.yml) on loopback, run as in production: DJANGO_DEBUG
 off, static files collected into a temporary folder for WhiteNoise, the Redis cache, and the
 X-Forwarded-Proto header the proxy in front of it sends (otherwise every request is redirected
@@ -66,7 +69,11 @@ def server_env(static_root: Path) -> dict[str, str]:
     from django.db import connection
 
     db = connection.settings_dict
-    auth = db["USER"] + (f":{db['PASSWORD']}" if db["PASSWORD"] else "")
+    if connection.vendor == "sqlite":
+        database_url = f"sqlite:///{db['NAME']}"
+    else:
+        auth = db["USER"] + (f":{db['PASSWORD']}" if db["PASSWORD"] else "")
+        database_url = f"postgres://{auth}@{db['HOST']}:{db['PORT'] or 5432}/{db['NAME']}"
     return {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "bench_settings",
@@ -74,7 +81,7 @@ def server_env(static_root: Path) -> dict[str, str]:
         "DJANGO_DEBUG": "false",
         "DJANGO_SECRET_KEY": "bench-only-secret-key",
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
-        "DATABASE_URL": f"postgres://{auth}@{db['HOST']}:{db['PORT'] or 5432}/{db['NAME']}",
+        "DATABASE_URL": database_url,
         "REDIS_URL": settings.REDIS_URL,
         "STATIC_ROOT": str(static_root),
         "LOG_LEVEL": "WARNING",
@@ -222,8 +229,9 @@ def main() -> None:
     args = parser.parse_args()
     setup()
     from django.conf import settings
+    from django.db import connection
 
-    if not settings.REDIS_URL:
+    if not settings.REDIS_URL and connection.vendor != "sqlite":
         raise SystemExit("set REDIS_URL: production keeps the public pages in Redis")
     load = load_wrk if shutil.which("wrk") else load_python
     with tempfile.TemporaryDirectory(prefix="bench-public-") as folder:
@@ -250,9 +258,10 @@ def main() -> None:
     reference_label, *labels = best
     reference = best[reference_label]
     tool = "wrk" if load is load_wrk else "Python"
+    cache = "Redis" if settings.REDIS_URL else "the database cache"
     print(
-        f"gunicorn {args.workers} workers; {tool}, {args.connections} connections, "
-        f"{args.seconds} s × {args.rounds} rounds (best)\n"
+        f"{connection.vendor}, {cache}; gunicorn {args.workers} workers; {tool}, "
+        f"{args.connections} connections, {args.seconds} s × {args.rounds} rounds (best)\n"
     )
     table(
         "Public board under load (bench/bench_public_board.py)",
