@@ -33,11 +33,11 @@ def _fresh_cache(db: None) -> Any:
     from publicity import views
     from publicity.signals import public_version
 
-    for clear in (cache_clear_own, views._version.clear, views._SERVED.clear):
+    for clear in (cache_clear_own, views._version.clear, views._SERVED.clear, views._FORMS.clear):
         clear()
     public_version()  # a running site has one
     yield
-    for clear in (cache_clear_own, views._version.clear, views._SERVED.clear):
+    for clear in (cache_clear_own, views._version.clear, views._SERVED.clear, views._FORMS.clear):
         clear()
 
 
@@ -365,7 +365,11 @@ def test_each_visitor_fetches_a_fresh_captcha_and_a_working_csrf_token(running: 
     assert response["Cache-Control"] == "no-store"  # never kept: it is this visitor's
     assert "csrftoken" in response.cookies
     text = response.content.decode()
+    assert "zqslot" not in text  # the kept form is filled in for this visitor
     csrf = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', text).group(1)  # type: ignore[union-attr]
+    assert csrf != re.search(
+        r'name="csrfmiddlewaretoken" value="([^"]+)"', second.get(form_url).content.decode()
+    ).group(1)  # type: ignore[union-attr]
     token, answer = _form(first, running)
     other_token, _ = _form(second, running)
     assert len({token, other_token}) == 2  # a fresh question for each fetch
