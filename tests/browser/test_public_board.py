@@ -127,7 +127,9 @@ def test_a_residents_opinion_blocks_the_approval_until_it_is_closed(
     assert candidate.member.joined_on == meeting
 
 
-CSP_VIOLATION = re.compile(r"Content Security Policy|Refused to (execute|load|apply|evaluate)", re.I)
+CSP_VIOLATION = re.compile(
+    r"Content Security Policy|Refused to (execute|load|apply|evaluate)", re.I
+)
 
 
 def _answer(page: Page) -> str:
