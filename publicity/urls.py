@@ -12,4 +12,5 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("c/<str:code>/", views.board, name="board"),
     path("n/<int:pk>/", views.notice, name="notice"),
+    path("n/<int:pk>/form/", views.notice_form, name="notice_form"),
 ]

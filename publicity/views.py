@@ -5,8 +5,12 @@ What it shows comes from publicity.selectors, which read only what is published 
 only the public fields. The list pages are kept rendered in the cache under the public version
 (publicity/signals.py: any change to a notice, an item, a registration, a post or a member starts a
 new one) and today's date (a notice comes down at midnight), and answer conditional requests with
-304 by an ETag of the same key. A notice's page is kept the same way, with slots for what each
-visitor gets afresh (the captcha, the CSRF token); a posted opinion's page is rendered each time.
+304 by an ETag of the same key. A notice's page is kept and answered the same way: it is the same
+for every visitor, and holds nothing of one (no CSRF token, no captcha, no cookie). The opinion
+form, which is per visitor (a fresh captcha question and Django's CSRF token), is a small page of
+its own, `n/<pk>/form/`, fetched when the resident asks for it (static/public/opinion.js); without
+script the same link opens the notice's page with the form (`?form=1`). A posted opinion's page,
+and that one, are rendered each time and never kept.
 A notice that has ended or was withdrawn answers 410 Gone with a page that says so, with its
 period (residents scan the poster's code after the end too), never its person or the reason.
 
@@ -141,22 +145,28 @@ def board(request: HttpRequest, code: str) -> HttpResponse:
     return _cached(request, f"board:{code}", render)
 
 
-# What changes from one visitor of a notice's page to the next: the captcha and the CSRF token. The
-# page is kept with these slots and filled in for each visitor (letters only: escaping leaves them).
-QUESTION_SLOT, TOKEN_SLOT, CSRF_SLOT = "zqslotquestionz", "zqslottokenz", "zqslotcsrfz"
-
-
 @require_http_methods(["GET", "HEAD", "POST"])
 def notice(request: HttpRequest, pk: int) -> HttpResponse:
-    if request.method == "POST" or request.GET:  # an opinion, or the page saying it was sent
+    if request.method == "POST" or request.GET:  # an opinion, the page with the form, or "sent"
         return _notice_answer(request, pk)
+    try:
+        return _cached(request, f"notice:{pk}", lambda: _notice_html(pk, timezone.localdate()))
+    except Http404:
+        return _notice_closed(pk, timezone.localdate())
+
+
+@require_http_methods(["GET", "HEAD"])
+def notice_form(request: HttpRequest, pk: int) -> HttpResponse:
+    """The opinion form alone, for this visitor: a new captcha question and the CSRF token (its
+    cookie set with it). Asked only for a running notice, as its kept page knows (no query)."""
     today = timezone.localdate()
     key = f"publicity:public:{_public_version()}:{today:%Y%m%d}:notice:{pk}"
     try:
-        content, _ = _page(key, lambda: _notice_html(pk, today))
+        _page(key, lambda: _notice_html(pk, today))
     except Http404:
         return _notice_closed(pk, today)
     challenge = challenge_new()  # a fresh question each time
+    content = _form_html(pk)
     for slot, value in (
         (QUESTION_SLOT, challenge.question),
         (TOKEN_SLOT, challenge.token),
@@ -166,14 +176,37 @@ def notice(request: HttpRequest, pk: int) -> HttpResponse:
     return _no_store(HttpResponse(content))
 
 
+# The empty form differs from one visitor to the next only by the captcha and the CSRF token: this
+# process keeps it rendered (by notice) with slots for them, filled in for each visitor (letters
+# only, which escaping leaves as they are; the values are digits and Chinese, URL-safe base64 and
+# letters). Rendering it through crispy each time would cost three times what filling it does.
+QUESTION_SLOT, TOKEN_SLOT, CSRF_SLOT = "zqslotquestionz", "zqslottokenz", "zqslotcsrfz"
+_FORMS: dict[int, bytes] = {}
+
+
+def _form_html(pk: int) -> bytes:
+    kept = _FORMS.get(pk)
+    if kept is None:
+        challenge = Challenge(QUESTION_SLOT, TOKEN_SLOT)
+        context = {
+            "form": OpinionForm(challenge=challenge),
+            "challenge": challenge,
+            "notice_pk": pk,
+            "csrf_token": CSRF_SLOT,
+        }
+        kept = render_to_string("public/opinion_form.html", context).encode()
+        if len(_FORMS) >= _SERVED_MAX:
+            _FORMS.clear()
+        _FORMS[pk] = kept
+    return kept
+
+
 def _notice_html(pk: int, today: dt.date) -> str | None:
-    """The page of a running notice with an empty form, its per-visitor values left as slots."""
+    """The page of a running notice, the same for every visitor: the form is fetched apart."""
     found = selectors.public_notice_get(pk, today)
     if found is None:
         return None
-    challenge = Challenge(QUESTION_SLOT, TOKEN_SLOT)
-    context = _notice_context(found, OpinionForm(challenge=challenge), challenge, today)
-    return render_to_string("public/notice.html", {**context, "csrf_token": CSRF_SLOT})
+    return render_to_string("public/notice.html", _notice_context(found, None, None, today))
 
 
 def _notice_closed(pk: int, today: dt.date) -> HttpResponse:
@@ -194,10 +227,15 @@ def _closed_html(pk: int, today: dt.date) -> str | None:
 
 
 def _notice_context(
-    found: Any, form: OpinionForm, challenge: Challenge, today: dt.date, **extra: Any
+    found: Any,
+    form: OpinionForm | None,
+    challenge: Challenge | None,
+    today: dt.date,
+    **extra: Any,
 ) -> dict[str, Any]:
     return {
         "notice": found,
+        "notice_pk": found.pk,
         "community": found.community,
         "days_left": found.days_left(today),
         "form": form,

@@ -33,11 +33,11 @@ def _fresh_cache(db: None) -> Any:
     from publicity import views
     from publicity.signals import public_version
 
-    for clear in (cache_clear_own, views._version.clear, views._SERVED.clear):
+    for clear in (cache_clear_own, views._version.clear, views._SERVED.clear, views._FORMS.clear):
         clear()
     public_version()  # a running site has one
     yield
-    for clear in (cache_clear_own, views._version.clear, views._SERVED.clear):
+    for clear in (cache_clear_own, views._version.clear, views._SERVED.clear, views._FORMS.clear):
         clear()
 
 
@@ -305,7 +305,8 @@ def test_the_home_runs_a_constant_number_of_queries(
 
 # --- the opinion form -------------------------------------------------------------------------
 def _form(client: Client, notice: Notice) -> tuple[str, str]:
-    text = client.get(reverse("public:notice", args=[notice.pk])).content.decode()
+    """This visitor's captcha, from the form the shared page fetches (static/public/opinion.js)."""
+    text = client.get(reverse("public:notice_form", args=[notice.pk])).content.decode()
     a, b = map(int, re.search(r"验证题：(\d) 加 (\d) 等于几", text).groups())
     token = re.search(r'name="captcha_token" value="([^"]+)"', text).group(1)
     return token, str(a + b)
@@ -328,20 +329,97 @@ def test_a_resident_sends_an_opinion_into_the_record_book(client: Client, runnin
     assert "您的意见已收到" in client.get(response["Location"]).content.decode()
 
 
-def test_each_visitor_of_a_kept_notice_page_gets_a_fresh_captcha_and_a_working_csrf_token(
+def test_the_notice_page_is_the_same_for_every_visitor_and_holds_none_of_theirs(
     running: Notice,
 ) -> None:
+    """The page is kept and shared (a proxy may keep it too): no CSRF token, no captcha, no
+    cookie, nothing that varies by the visitor."""
+    url = reverse("public:notice", args=[running.pk])
     first, second = Client(enforce_csrf_checks=True), Client(enforce_csrf_checks=True)
+    page = first.get(url)
+    again = first.get(url)
+    other = second.get(url, HTTP_COOKIE="csrftoken=abcdefghijklmnopqrstuvwxyz123456")
+    assert page.content == again.content == other.content
+    text = page.content.decode()
+    for per_visitor in ("csrfmiddlewaretoken", "captcha_token", "验证题", "<form"):
+        assert per_visitor not in text, per_visitor
+    for response in (page, other):
+        assert "Set-Cookie" not in response, response.cookies
+        assert "Cookie" not in response.get("Vary", "")
+        assert response["Cache-Control"] == "public, no-cache"
+    assert 'data-opinion-form="' + reverse("public:notice_form", args=[running.pk]) in text
+    assert 'src="/static/public/opinion.js"' in text
+
+
+def test_the_notice_page_answers_a_conditional_request_with_304(running: Notice) -> None:
+    url = reverse("public:notice", args=[running.pk])
+    first = Client().get(url)
+    assert first["ETag"]
+    assert Client().get(url, HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 304
+
+
+def test_each_visitor_fetches_a_fresh_captcha_and_a_working_csrf_token(running: Notice) -> None:
+    first, second = Client(enforce_csrf_checks=True), Client(enforce_csrf_checks=True)
+    form_url = reverse("public:notice_form", args=[running.pk])
+    response = first.get(form_url)
+    assert response["Cache-Control"] == "no-store"  # never kept: it is this visitor's
+    assert "csrftoken" in response.cookies
+    text = response.content.decode()
+    assert "zqslot" not in text  # the kept form is filled in for this visitor
+    csrf = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', text).group(1)  # type: ignore[union-attr]
+    assert csrf != re.search(
+        r'name="csrfmiddlewaretoken" value="([^"]+)"', second.get(form_url).content.decode()
+    ).group(1)  # type: ignore[union-attr]
     token, answer = _form(first, running)
-    other_token, _ = _form(second, running)  # the same page, kept since the first visit
-    assert token != other_token
-    page = first.get(reverse("public:notice", args=[running.pk])).content.decode()
-    assert "zqslot" not in page
-    found = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)
-    assert found
-    csrf = found.group(1)
+    other_token, _ = _form(second, running)
+    assert len({token, other_token}) == 2  # a fresh question for each fetch
     assert _send(first, running, token, answer, csrfmiddlewaretoken=csrf).status_code == 302
     assert _send(second, running, other_token, "0").status_code == 403  # no token: refused
+    assert Opinion.objects.count() == 1
+
+
+def test_without_script_the_link_opens_the_page_with_the_form(
+    client: Client, running: Notice
+) -> None:
+    page = client.get(reverse("public:notice", args=[running.pk]))
+    link = re.search(r'<a class="button" href="([^"]+)" data-opinion-form', page.content.decode())
+    assert link
+    response = client.get(link.group(1).split("#")[0])
+    assert response.status_code == 200
+    assert response["Cache-Control"] == "no-store"
+    text = response.content.decode()
+    assert "林晓雨同志拟发展为预备党员的公示" in text
+    token = re.search(r'name="captcha_token" value="([^"]+)"', text).group(1)  # type: ignore[union-attr]
+    a, b = map(int, re.search(r"验证题：(\d) 加 (\d)", text).groups())  # type: ignore[union-attr]
+    assert _send(client, running, token, str(a + b)).status_code == 302
+
+
+def test_the_form_of_a_withdrawn_notice_is_gone_at_once(
+    client: Client, running: Notice, django_capture_on_commit_callbacks: Any
+) -> None:
+    """The form asks the kept page whether the notice runs: a withdrawal moves the version, so
+    neither the page nor its form is served from what was kept."""
+    url = reverse("public:notice", args=[running.pk])
+    form_url = reverse("public:notice_form", args=[running.pk])
+    kept = client.get(url)
+    assert client.get(form_url).status_code == 200
+    with django_capture_on_commit_callbacks(execute=True):
+        services.notice_withdraw(notice=running, reason="材料有误", actor=None)
+    assert client.get(url, HTTP_IF_NONE_MATCH=kept["ETag"]).status_code == 410
+    gone = client.get(form_url)
+    assert gone.status_code == 410
+    assert "captcha_token" not in gone.content.decode()
+    assert client.get(reverse("public:notice_form", args=[999999])).status_code == 404
+
+
+def test_a_kept_notice_page_and_its_form_run_no_query(
+    client: Client, running: Notice, django_assert_max_num_queries: Any
+) -> None:
+    url = reverse("public:notice", args=[running.pk])
+    client.get(url)
+    with django_assert_max_num_queries(0):
+        assert client.get(url).status_code == 200
+        assert client.get(reverse("public:notice_form", args=[running.pk])).status_code == 200
 
 
 def test_a_wrong_captcha_answer_is_refused(client: Client, running: Notice) -> None:
@@ -449,7 +527,7 @@ def _field_block(page: str, name: str) -> str:
 
 
 def test_the_opinion_form_is_rendered_by_crispy(client: Client, running: Notice) -> None:
-    page = client.get(reverse("public:notice", args=[running.pk])).content.decode()
+    page = client.get(reverse("public:notice", args=[running.pk]) + "?form=1").content.decode()
     text = _field_block(page, "text")
     assert 'class="form-label requiredField"' in text
     assert '<span class="asteriskField">*</span>' in text
