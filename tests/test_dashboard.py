@@ -322,9 +322,7 @@ def test_category_chart_counts_each_category_once(tree: Any, secretary_a: Any, r
     assert (bars["在职"], bars["流动"], bars["离退休"], bars["学生"]) == (1, 1, 1, 0)
 
 
-def test_category_chart_leaves_out_members_transferred_out(
-    tree: Any, secretary_a: Any
-) -> None:
+def test_category_chart_leaves_out_members_transferred_out(tree: Any, secretary_a: Any) -> None:
     from members.dashboard import _category_chart
 
     mf.MemberFactory(branch=tree.branch_a, categories=["retired"])
@@ -362,7 +360,8 @@ def test_category_chart_counts_the_members_joined_to_their_categories(
     assert len(queries) == 2
     counted = next(sql for sql in queries if "members_member_categories" in sql)
     assert "GROUP BY" in counted
-    assert "CASE WHEN" not in counted and "FILTER" not in counted
+    assert "CASE WHEN" not in counted
+    assert "FILTER" not in counted
     assert counted.count("SELECT") == 1
 
 
