@@ -196,11 +196,21 @@ def _member_figures(user: Any) -> list[Figure]:
 
 
 def _category_chart(user: Any) -> Chart:
-    visible = Member.objects.visible_to(user).current().values("pk")
-    rows = MemberCategory.objects.annotate(
-        n=Count("members", filter=Q(members__in=visible))
-    ).order_by("id")
-    return Chart("党员人员类别", [(row.name, row.n) for row in rows])
+    """The visible current members of each category: the members joined to their categories and
+    counted by category (one grouped query), then every category named, those with none at 0.
+    Not `Count("members", filter=Q(members__in=visible))` on the categories: PostgreSQL cannot
+    hash a subquery inside an aggregate's FILTER and ran it again for each of the through
+    table's rows (on the city, 1,000,000 rows against a sub-district's 100,000 members: minutes)."""
+    counted = dict(
+        Member.objects.visible_to(user)
+        .current()
+        .filter(categories__isnull=False)
+        .values_list("categories")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    rows = MemberCategory.objects.order_by("id").values_list("pk", "name")
+    return Chart("党员人员类别", [(name, counted.get(pk, 0)) for pk, name in rows])
 
 
 def _activity_chart(user: Any, today: dt.date) -> Chart:

@@ -94,3 +94,29 @@ def test_a_sub_district_outside_the_officers_view_is_not_found(
     client.force_login(sub_district_officer)  # a sub-district officer has no sub-districts
     assert client.get(url, {"sub_district": tree.sub_district.pk}).status_code == 404
     assert client.get(url).status_code == 200
+
+
+def test_the_whole_district_compliance_page_adds_up_each_sub_district(
+    client: Client, tree: SimpleNamespace, district_officer: Any
+) -> None:
+    """The whole district is one row per sub-district, its organizations' counts added up and
+    a link to its own page, which lists the same counts organization by organization; no
+    organization of the district is listed on the whole district's page."""
+    client.force_login(district_officer)
+    url = reverse(COMPLIANCE)
+    query = {"year": 2026, "as_of": "2026-05-20"}
+    whole = client.get(url, query)
+    assert whole.context["entries"] == []
+    rows = {row.sub_district.code: row for row in whole.context["district_rows"]}
+    assert list(rows) == ["QW-2", "SD"]
+    for code, sub_district in (("QW-2", tree.sub_district_2), ("SD", tree.sub_district)):
+        one = client.get(url, {**query, "sub_district": sub_district.pk}).context
+        assert rows[code].organizations == one["organization_count"]
+        assert rows[code].totals == one["totals"]
+    assert whole.context["totals"]["overdue"] == sum(r.totals["overdue"] for r in rows.values())
+    assert whole.context["totals"]["overdue"] > 0
+    html = whole.content.decode()
+    assert f"sub_district={tree.sub_district_2.pk}&amp;status=" in html
+    assert 'class="compliance-organization"' not in html
+    overdue = client.get(url, {**query, "status": "overdue"}).context
+    assert overdue["cl"].result_count == whole.context["totals"]["overdue"]

@@ -53,6 +53,11 @@ COMPLIANCE_KINDS = (
 )
 
 
+# Up to this many organizations (a page of the compliance page: 50) are named by id in the
+# queries of compliance_list; more (a sub-district's 6,000) are a subquery.
+IDS_NAMED = 500
+
+
 @dataclass(frozen=True)
 class ComplianceRow:
     organization_id: int
@@ -87,6 +92,7 @@ class OrganizationCompliance:
     reviewed: int = 0
     to_review: int = 0
     shown: list[ComplianceRow] = field(default_factory=list)  # the rows a page lists
+    shown_html: str = ""  # those rows as the page's table rows (drawn in Python: thousands a page)
 
     def count(self, status: Status) -> int:
         return sum(1 for row in self.rows if row.status == status)
@@ -319,9 +325,13 @@ def _rows_of(
 def compliance_list(
     organizations: QuerySet[Organization], year: int, as_of: dt.date
 ) -> list[OrganizationCompliance]:
-    """Each organization's status for `year` as of `as_of`, in a fixed number of queries."""
-    orgs = compliance_organizations(organizations)
-    ids = orgs.values("pk")
+    """Each organization's status for `year` as of `as_of`, in a fixed number of queries. The
+    organizations are read first: a page's few are then named by id in each query (the indexes
+    on the organization columns used), a whole scope's are a subquery."""
+    orgs = list(compliance_organizations(organizations))
+    ids: Any = [organization.pk for organization in orgs]
+    if len(ids) > IDS_NAMED:
+        ids = compliance_organizations(organizations).values("pk")
     held = _held_by_month(ids, year, as_of)
     members = _members(ids, as_of)
     joint = _joint_kinds(ids)

@@ -233,6 +233,33 @@ def test_compliance_is_a_constant_number_of_queries(tree, django_assert_num_quer
     assert len({r.code for r in rows}) > 20
 
 
+@pytest.mark.parametrize("branches", [10, 40])
+def test_compliance_names_a_page_of_organizations_by_id(
+    tree, branches, monkeypatch, django_assert_num_queries
+) -> None:
+    """A page's organizations are named by id in each query, a whole scope's are a subquery
+    (IDS_NAMED, here 50: the tree's and 10 branches with their groups are fewer, 40 more): the
+    same rows and the same number of queries either way."""
+    from activities.selectors import compliance
+
+    for i in range(branches):
+        branch = OrganizationFactory(kind=OrganizationKind.BRANCH, parent=tree.community_a)
+        OrganizationFactory(kind=OrganizationKind.GROUP, parent=branch)
+        MemberFactory(branch=branch)
+        MeetingFactory(organization=branch, kind=K.THEME_DAY, held_on=dt.date(2026, 1, 3 + i % 20))
+    as_of = dt.date(2026, 6, 30)
+    monkeypatch.setattr(compliance, "IDS_NAMED", 50)
+    with django_assert_num_queries(8) as captured:
+        rows = _rows(as_of)
+    named = [
+        q["sql"] for q in captured.captured_queries if "organizations_jointcommittee" in q["sql"]
+    ]
+    assert ("SELECT U0" in named[0]) is (branches == 40)  # a subquery past IDS_NAMED
+    monkeypatch.setattr(compliance, "IDS_NAMED", 10_000)
+    assert _rows(as_of) == rows
+    assert len({r.code for r in rows}) > branches
+
+
 def test_compliance_command_writes_the_export_for_every_organization(
     tree, rosters, tmp_path, capsys
 ) -> None:
