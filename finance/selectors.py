@@ -123,7 +123,12 @@ LEDGER_LINES_KEPT = 65536
 # (a cursor is otherwise planned for its first tenth), and by hash joins, never a nested loop
 # (with the statistics of a freshly loaded database the planner expects a hundred members where
 # there are 100,000 and rescans an aggregate for each of them: 387 s against 4.8 s measured).
-STREAM_PLANNING = ("SET LOCAL cursor_tuple_fraction = 1", "SET LOCAL enable_nestloop = off")
+# Its sorts and hashes in memory (a city's: about 50 MB each) rather than in temporary files.
+STREAM_PLANNING = (
+    "SET LOCAL cursor_tuple_fraction = 1",
+    "SET LOCAL enable_nestloop = off",
+    "SET LOCAL work_mem = '64MB'",
+)
 
 
 def dues_ledger_stream(
@@ -144,9 +149,9 @@ def _ledger_rows(month: dt.date, members: Any, chunk_size: int | None) -> Iterat
     chosen = ledger_members(members if members is not None else Member.objects.all(), month)
     if chosen.query.is_empty():
         return
-    query = _LedgerQuery(chosen, month)
+    every = members is None or not members.query.where
+    query = _LedgerQuery(chosen, month, every=every)
     line = functools.lru_cache(maxsize=LEDGER_LINES_KEPT)(query.line)
-    categories = functools.lru_cache(maxsize=1024)(_category_codes)
     connection = connections[chosen.db]
     with contextlib.ExitStack() as stack:
         if chunk_size is None:
@@ -158,6 +163,8 @@ def _ledger_rows(month: dt.date, members: Any, chunk_size: int | None) -> Iterat
                     for statement in STREAM_PLANNING:
                         setting.execute(statement)
             cursor = stack.enter_context(connection.chunked_cursor())
+        kinds = list(MemberCategory.objects.using(chosen.db).order_by("pk").values_list("code"))
+        categories = functools.lru_cache(maxsize=1024)(functools.partial(_category_codes, kinds))
         cursor.execute(*query.sql(connection))
         convert = query.converters(connection)
         while batch := cursor.fetchmany(chunk_size or LEDGER_CHUNK):
@@ -167,23 +174,23 @@ def _ledger_rows(month: dt.date, members: Any, chunk_size: int | None) -> Iterat
                 yield LedgerRow(row[0], row[1], row[2], row[3], row[4], codes, line(*facts))
 
 
-def _category_codes(joined: str | None) -> tuple[str, ...]:
-    """ "3:retired,8:aged_or_ill" (in any order) -> the codes in the order of the categories' ids."""
-    if not joined:
-        return ()
-    pairs = (item.split(":", 1) for item in joined.split(","))
-    return tuple(code for _, code in sorted((int(pk), code) for pk, code in pairs))
+def _category_codes(kinds: list[tuple[str]], mask: int | None) -> tuple[str, ...]:
+    """A member's categories from the bits the query sums (bit n: the n-th category by id), in
+    the order of their ids. There are 8 (members.rules.Category): far from a bigint's 63 bits."""
+    return tuple(code for bit, (code,) in enumerate(kinds) if mask and mask >> bit & 1)
 
 
 class _LedgerQuery:
     """The ledger's one query: the members of `chosen` by branch code, name and id, each with the
     facts of `month` rules.month_dues needs, as the previous per-chunk queries gave them: the
-    categories (in the order of their ids), the income in effect (the latest change by the month,
+    categories (as bits, _category_codes), the income in effect (the latest change by the month,
     else the roster's) and whether that change is of this year, the year's 核定, the amount of the
     latest farmer's 核定 by this year, and the latest approved relief covering the month."""
 
-    def __init__(self, chosen: Any, month: dt.date) -> None:
-        self.chosen, self.month = chosen, month
+    def __init__(self, chosen: Any, month: dt.date, *, every: bool = False) -> None:
+        """`every`: `chosen` is every member (but those transferred out): the records are read
+        whole, not picked out member by member."""
+        self.chosen, self.month, self.every = chosen, month, every
 
     def sql(self, connection: Any) -> tuple[str, list[Any]]:
         month, ops = self.month, connection.ops
@@ -193,7 +200,11 @@ class _LedgerQuery:
                 "pk", "name", "branch_id", "branch__code", "status", "joined_on", "monthly_income"
             ),
         )
-        ids, ids_params = self._compiled(connection, self.chosen.order_by().values("pk"))
+        if self.every:
+            among, ids_params = "IS NOT NULL", ()
+        else:
+            ids, ids_params = self._compiled(connection, self.chosen.order_by().values("pk"))
+            among = f"IN ({ids})"
         table = {
             model: ops.quote_name(model._meta.db_table)
             for model in (
@@ -204,10 +215,6 @@ class _LedgerQuery:
                 DuesRelief,
             )
         }
-        aggregate = (
-            "STRING_AGG({}, ',')" if connection.vendor == "postgresql" else "GROUP_CONCAT({}, ',')"
-        )
-        codes = aggregate.format("CAST(c.id AS TEXT) || ':' || c.code")
         day = ops.adapt_datefield_value
         sql = f"""
         WITH m (id, name, branch_id, code, status, joined_on, income) AS ({people})
@@ -221,16 +228,19 @@ class _LedgerQuery:
             rl.monthly_amount, rl.reason
         FROM m
         LEFT JOIN (
-            SELECT t.member_id, {codes} AS codes
+            SELECT t.member_id,
+                CAST(SUM(CAST(1 AS BIGINT) << CAST(c.bit AS INTEGER)) AS BIGINT) AS codes
             FROM {table[Member.categories.through]} t
-            JOIN {table[MemberCategory]} c ON c.id = t.membercategory_id
-            WHERE t.member_id IN ({ids})
+            JOIN (
+                SELECT id, ROW_NUMBER() OVER (ORDER BY id) - 1 AS bit FROM {table[MemberCategory]}
+            ) c ON c.id = t.membercategory_id
+            WHERE t.member_id {among}
             GROUP BY t.member_id
         ) cat ON cat.member_id = m.id
         LEFT JOIN (
             SELECT member_id, MAX(effective_month) AS effective_month
             FROM {table[IncomeChange]}
-            WHERE effective_month <= %s AND member_id IN ({ids})
+            WHERE effective_month <= %s AND member_id {among}
             GROUP BY member_id
         ) il ON il.member_id = m.id
         LEFT JOIN {table[IncomeChange]} ic
@@ -239,14 +249,14 @@ class _LedgerQuery:
         LEFT JOIN (
             SELECT member_id, MAX(year) AS year
             FROM {table[DuesAssessment]}
-            WHERE basis = %s AND year <= %s AND member_id IN ({ids})
+            WHERE basis = %s AND year <= %s AND member_id {among}
             GROUP BY member_id
         ) fl ON fl.member_id = m.id
         LEFT JOIN {table[DuesAssessment]} fa ON fa.member_id = fl.member_id AND fa.year = fl.year
         LEFT JOIN (
             SELECT member_id, MAX(id) AS id
             FROM {table[DuesRelief]}
-            WHERE status = %s AND first_month <= %s AND last_month >= %s AND member_id IN ({ids})
+            WHERE status = %s AND first_month <= %s AND last_month >= %s AND member_id {among}
             GROUP BY member_id
         ) rl_last ON rl_last.member_id = m.id
         LEFT JOIN {table[DuesRelief]} rl ON rl.id = rl_last.id
