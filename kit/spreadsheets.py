@@ -349,16 +349,17 @@ def _xml_text(value: str) -> str:
     return escape(value.translate(_XML_INVALID))
 
 
+@functools.lru_cache(maxsize=65536)  # a cell's text written once (names repeat too)
+def _cell_xml(text: str) -> str:
+    if not text:
+        return "<c/>"
+    return f'<c t="inlineStr"><is><t xml:space="preserve">{_xml_text(text)}</t></is></c>'
+
+
 def _sheet_row(cells: Sequence[Any]) -> str:
-    texts = ("" if value is None else str(value) for value in cells)
     return (
         "<row>"
-        + "".join(
-            f'<c t="inlineStr"><is><t xml:space="preserve">{_xml_text(v)}</t></is></c>'
-            if v
-            else "<c/>"
-            for v in texts
-        )
+        + "".join([_cell_xml("" if value is None else str(value)) for value in cells])
         + "</row>"
     )
 
