@@ -18,6 +18,14 @@ Each model declares once, on its QuerySet, how its rows reach organizations (`Sc
 all derive from that one declaration. Rows about people (members, reviews, score sheets, transfers,
 floating records) are written only where the keeping organization is in the managed tree.
 
+In Python a scope is sets of organization ids (`in` checks: require_editable); in SQL a big set
+is not its ids but its form (`OrgIds.form`, a `Reach`): a few subtrees matched by the indexed
+prefix of Organization.tree_path, and the party organizations of the units located in or linked
+to their communities, as one subquery on the organization table (`InTree`). When a scope is
+computed, each form is run once beside the recursive walk of the tree, and what it selects
+differently from the set (a member's own organization, a unit organization's branches, a path
+a bulk write left stale) is added to it or taken out of it: the form selects the set exactly.
+
 A scope is cached (the Django cache: Redis in production, locmem in development and tests) per
 user and per scope version; any change to an Organization, a Unit (and its linked communities) or
 an OrganizationAccess starts a new version (signals connected in OrganizationsConfig.ready()).
@@ -376,7 +384,7 @@ class _TreeNames:
         self.unit, self.unit_pk = quote(unit.db_table), quote(unit.pk.column)
         self.unit_org = quote(unit.get_field("party_organization").column)
         self.unit_community = quote(unit.get_field("community").column)
-        self.link = quote(link.remote_field.through._meta.db_table)
+        self.link = quote(Unit.linked_communities.through._meta.db_table)
         self.link_unit, self.link_org = (
             quote(link.m2m_column_name()),
             quote(link.m2m_reverse_name()),
@@ -546,8 +554,8 @@ def _cached_scope(user: Any) -> Scope:
 
 
 def compute_scope(user: Any) -> Scope:
-    """The scope from the database, in four queries whatever the size of the tree (two more
-    for a user narrowed to one subtree, `narrowed`)."""
+    """The scope from the database, in four queries whatever the size of the tree (three more
+    for a user narrowed to one subtree, `narrowed`); the fourth also checks the SQL forms."""
     if user.is_superuser:
         whole = EVERYTHING
     else:
@@ -568,7 +576,8 @@ def compute_scope(user: Any) -> Scope:
 def _scope_from(
     *, managed: set[int], reviewed: set[int], supervised: set[int], own_nodes: set[int]
 ) -> Scope:
-    """The scope of these root organizations, in three queries."""
+    """The scope of these root organizations, in three queries: the tree walked down from them
+    (with their tree paths), the units there, and the units' trees with what each form selects."""
     from .models import Unit
 
     trees, communities, paths, _ = _walk(
