@@ -349,6 +349,11 @@ class OrgIds(frozenset[int]):
     __rand__ = __and__
 
 
+# Up to this many ids a form goes into SQL as a UNION of its parts (estimated by the planner at
+# their own size, 200 rows for the union: the plan of a small set), above as one condition.
+UNION_FORM_MAX = 10_000
+
+
 class InTree(RawSQL):
     """A scope's set of organizations as a subquery on the organization table (its `Reach`):
     an indexed prefix match on the tree path per subtree, whatever the number of ids. `in`
@@ -362,9 +367,15 @@ class InTree(RawSQL):
         return value in self.ids
 
     def as_sql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
-        names = _TreeNames(connection)
-        condition, params = _form_sql(self.form, "scope_o", names, connection)
         # Only names from _meta are formatted in; ids and prefixes are parameters.
+        names = _TreeNames(connection)
+        if len(self.ids) <= UNION_FORM_MAX:
+            sql, params = _form_sql(self.form, names, connection)
+            return f"({sql})", params
+        # Most of the tree (a district officer's): one condition on one scan of the
+        # organizations, which the planner estimates as half of them or more (the unit part is
+        # a subquery it guesses at half): it then walks a list's index and tests each row.
+        condition, params = _form_condition(self.form, "scope_o", names, connection)
         sql = f"(SELECT scope_o.{names.pk} FROM {names.org} scope_o WHERE {condition})"  # noqa: S608
         return sql, params
 
@@ -410,11 +421,75 @@ def _subtrees_sql(roots: Roots, alias: str, names: _TreeNames) -> tuple[str, lis
     return "(" + " OR ".join(parts) + ")", [pk for pk, _ in roots] + [f"{p}%" for _, p in roots]
 
 
-def _form_sql(form: Form, alias: str, names: _TreeNames, connection: Any) -> tuple[str, list[Any]]:
-    """A condition on the organization row `alias`: it is among what `form` selects."""
+def _form_sql(
+    form: Form, names: _TreeNames, connection: Any, tag: str = "s"
+) -> tuple[str, list[Any]]:
+    """One SELECT of the ids `form` selects (a column `id`; repeats possible). Each part is its
+    own SELECT joined by UNION ALL, so that the planner estimates each (a subtree by its prefix,
+    the units by their communities) rather than guessing half the table for an OR of subqueries."""
+    out = f"{tag}_r"
     if isinstance(form, Both | Either):
-        left, left_params = _form_sql(form.left, alias, names, connection)
-        right, right_params = _form_sql(form.right, alias, names, connection)
+        left, left_params = _form_sql(form.left, names, connection, f"{tag}l")
+        right, right_params = _form_sql(form.right, names, connection, f"{tag}r")
+        if isinstance(form, Either):
+            sql = f"SELECT {out}.id FROM ({left} UNION ALL {right}) {out}"  # noqa: S608
+        else:
+            sql = f"SELECT {out}.id FROM ({left}) {out} WHERE {out}.id IN ({right})"  # noqa: S608
+        return sql, left_params + right_params
+    parts, params = [], []
+    org = f"{tag}_o"
+    if form.roots:
+        where, more = _subtrees_sql(form.roots, org, names)
+        parts.append(f"SELECT {org}.{names.pk} AS id FROM {names.org} {org} WHERE {where}")  # noqa: S608
+        params += more
+    for index, (roots, linked) in enumerate(((form.located, False), (form.reached, True))):
+        if not roots:
+            continue
+        unit, place = f"{tag}_u{index}", f"{tag}_c{index}"
+        kinds = ", ".join(["%s"] * len(names.community_kinds))
+        inner, inner_params = _subtrees_sql(roots, place, names)
+        communities = (
+            f"SELECT {place}.{names.pk} FROM {names.org} {place} "  # noqa: S608
+            f"WHERE {place}.{names.kind} IN ({kinds}) AND {inner}"
+        )
+        where = f"{unit}.{names.unit_community} IN ({communities})"
+        params_here = [*names.community_kinds, *inner_params]
+        if linked:
+            link = f"{tag}_l{index}"
+            where += (
+                f" OR {unit}.{names.unit_pk} IN (SELECT {link}.{names.link_unit} "  # noqa: S608
+                f"FROM {names.link} {link} WHERE {link}.{names.link_org} IN ({communities}))"
+            )
+            params_here += [*names.community_kinds, *inner_params]
+        parts.append(
+            f"SELECT {unit}.{names.unit_org} AS id FROM {names.unit} {unit} "  # noqa: S608
+            f"WHERE {unit}.{names.unit_org} IS NOT NULL AND ({where})"
+        )
+        params += params_here
+    if form.plus:
+        plus, plus_params = _ids_sql(form.plus, connection)
+        parts.append(
+            f"SELECT {org}p.{names.pk} AS id FROM {names.org} {org}p "  # noqa: S608
+            f"WHERE {org}p.{names.pk} IN {plus}"
+        )
+        params += plus_params
+    if not parts:
+        parts.append(f"SELECT {org}.{names.pk} AS id FROM {names.org} {org} WHERE 1 = 0")  # noqa: S608
+    sql = f"SELECT {out}.id FROM ({' UNION ALL '.join(parts)}) {out}"  # noqa: S608
+    if form.minus:  # disjoint from plus
+        minus, minus_params = _ids_sql(form.minus, connection)
+        sql, params = f"{sql} WHERE NOT {out}.id IN {minus}", params + minus_params
+    return sql, params
+
+
+def _form_condition(
+    form: Form, alias: str, names: _TreeNames, connection: Any
+) -> tuple[str, list[Any]]:
+    """A condition on the organization row `alias`: it is among what `form` selects (the form
+    of a big set, `InTree`: one scan of the organizations whose statistics the planner knows)."""
+    if isinstance(form, Both | Either):
+        left, left_params = _form_condition(form.left, alias, names, connection)
+        right, right_params = _form_condition(form.right, alias, names, connection)
         joint = "AND" if isinstance(form, Both) else "OR"
         return f"({left} {joint} {right})", left_params + right_params
     parts, params = [], []
@@ -679,10 +754,9 @@ def _walk(
         tree_names = _TreeNames(connection)
         selects = []
         for index, form in enumerate(distinct):
-            condition, more = _form_sql(form, "scope_o", tree_names, connection)
+            selected, more = _form_sql(form, tree_names, connection)
             selects.append(
-                f"SELECT scope_o.{tree_names.pk}, {_CHECK_TAG + index}, NULL, NULL "  # noqa: S608
-                f"FROM {tree_names.org} scope_o WHERE {condition}"
+                f"SELECT checked.id, {_CHECK_TAG + index}, NULL, NULL FROM ({selected}) checked"  # noqa: S608
             )
             params += more
         sql = " UNION ALL ".join(([sql] if sql else []) + selects)

@@ -325,6 +325,7 @@ def _as_ids(scope: Scope) -> Scope:
     )  # fmt: skip
 
 
+@pytest.mark.parametrize("style", ["union", "condition"])
 @pytest.mark.parametrize("paths", ["kept", "stale"])
 @pytest.mark.parametrize("model", SCOPED_MODELS, ids=lambda m: m._meta.label)
 def test_the_tree_condition_selects_the_rows_the_ids_select(
@@ -332,13 +333,16 @@ def test_the_tree_condition_selects_the_rows_the_ids_select(
     users: dict[str, Any],
     model: type[models.Model],
     paths: str,
+    style: str,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """Every set of every role's scope in its SQL form (the tree paths: every set here, however
     small), against the same sets sent as ids: the same rows of every scoped model, visible
     and editable. "stale": tree paths a bulk write left wrong (a branch moved by update(), a
-    path never filled), which the scope's check when it is computed makes good."""
+    path never filled), which the scope's check when it is computed makes good. Both SQL
+    styles of a form: a UNION of its parts (a small set) and one condition (a big one)."""
     monkeypatch.setattr(scope_module, "ID_SET_THRESHOLD", 0)
+    monkeypatch.setattr(scope_module, "UNION_FORM_MAX", 10**9 if style == "union" else 0)
     tree = populated.tree
     if paths == "stale":
         Organization.objects.filter(pk=tree.branch_a.pk).update(parent=tree.community_b)
