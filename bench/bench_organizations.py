@@ -37,7 +37,13 @@ from django.db import connection, reset_queries  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext, setup_test_environment  # noqa: E402
 
-from organizations.models import Organization, OrganizationAccess, Position, Unit  # noqa: E402
+from organizations.models import (  # noqa: E402
+    Organization,
+    OrganizationAccess,
+    Position,
+    Unit,
+    tree_paths_refresh,
+)
 from organizations.roles import Role  # noqa: E402
 from organizations.rules import OrganizationKind as K  # noqa: E402
 from organizations.scope import compute_scope, forget_all_scopes, scope_of  # noqa: E402
@@ -90,6 +96,7 @@ def generate(root: Organization, communities: int) -> None:
                 community=community,
                 party_organization=org,
             )
+    tree_paths_refresh(connection)  # bulk_create does not save() each node
     forget_all_scopes()  # bulk_create sends no signal
 
 

@@ -35,6 +35,49 @@ code_validator = RegexValidator(
 )
 
 
+TREE_PATH_LENGTH = 255
+
+
+def _move_subtree(old_prefix: str, new_prefix: str, *, using: str | None) -> None:
+    """The organizations below a moved one: their paths start with its new place."""
+    from django.db.models import Value
+    from django.db.models.functions import Concat, Substr
+
+    below = Organization._base_manager.using(using).filter(tree_path__startswith=old_prefix)
+    below.update(
+        tree_path=Concat(
+            Value(new_prefix),
+            Substr("tree_path", len(old_prefix) + 1),
+            output_field=models.CharField(),
+        )
+    )
+
+
+TREE_PATHS_SQL = """
+WITH RECURSIVE walk(id, path) AS (
+    SELECT {pk}, CAST('/' AS VARCHAR(255)) FROM {table} WHERE {parent} IS NULL
+    UNION ALL
+    SELECT child.{pk}, CAST(walk.path || CAST(walk.id AS VARCHAR(20)) || '/' AS VARCHAR(255))
+    FROM {table} child JOIN walk ON child.{parent} = walk.id
+)
+UPDATE {table} SET {path} = walk.path FROM walk
+WHERE {table}.{pk} = walk.id AND {table}.{path} <> walk.path
+"""
+
+
+def tree_paths_refresh(connection: Any) -> None:
+    """Every organization's tree path from the tree, in one statement (after a bulk write that
+    bypasses save(), and by the migration that added it). A node on a cycle keeps its path (a
+    scope's check when it is computed finds it)."""
+    quote = connection.ops.quote_name
+    sql = TREE_PATHS_SQL.format(
+        table=quote("organizations_organization"), pk=quote("id"), parent=quote("parent_id"),
+        path=quote("tree_path"),
+    )  # fmt: skip
+    with connection.cursor() as cursor:
+        cursor.execute(sql)
+
+
 class OrganizationQuerySet(ScopedMixin, TreeQuerySet):
     scope_lookups = ("pk",)
 
@@ -84,7 +127,12 @@ class Organization(TreeNode):
     is_active = models.BooleanField(
         "在用", default=True, help_text="撤销的组织保留历史记录，不再使用。"
     )
-    history = HistoricalRecords()
+    # Its ancestors' ids, the root first: "/1/23/" for a node under 23 under 1, "/" for a root.
+    # A subtree is then one indexed prefix match (`subtree_prefix`; organizations.scope).
+    # Kept by save() (a move also rewrites the moved subtree) and by tree_paths_refresh() after
+    # a bulk write; a scope checks it against the tree when it is computed.
+    tree_path = models.CharField("树路径", max_length=255, default="", editable=False)
+    history = HistoricalRecords(excluded_fields=["tree_path"])
 
     objects = OrganizationQuerySet.as_manager(with_tree_fields=False)
 
@@ -92,9 +140,57 @@ class Organization(TreeNode):
         verbose_name = "党组织"
         verbose_name_plural = "党组织"
         ordering = ["code"]
+        indexes = [
+            models.Index(
+                fields=["tree_path"],
+                name="organization_tree_path",
+                opclasses=["varchar_pattern_ops"],
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def subtree_prefix(self) -> str:
+        """The start of the tree path of every organization below this one."""
+        return f"{self.tree_path}{self.pk}/"
+
+    @classmethod
+    def from_db(cls, db: Any, field_names: Any, values: Any) -> Organization:
+        instance = super().from_db(db, field_names, values)
+        instance._stored_place = (
+            instance.__dict__.get("parent_id"),
+            instance.__dict__.get("tree_path"),
+        )
+        return instance
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        """Saves, keeping the tree path: a new or moved node's is its parent's (read from the
+        database) and the id of that parent; a move rewrites the paths below it too."""
+        update_fields = kwargs.get("update_fields")
+        stored_parent, stored_path = getattr(self, "_stored_place", (None, None))
+        placed = self.pk is not None and stored_path and stored_parent == self.parent_id
+        if not placed and (update_fields is None or "parent" in update_fields):
+            self.tree_path = self._path_under_parent()
+            if update_fields is not None:
+                kwargs["update_fields"] = [*update_fields, "tree_path"]
+        super().save(*args, **kwargs)
+        if stored_path and stored_path != self.tree_path:
+            _move_subtree(f"{stored_path}{self.pk}/", self.subtree_prefix, using=self._state.db)
+        self._stored_place = (self.parent_id, self.tree_path)
+
+    def _path_under_parent(self) -> str:
+        if self.parent_id is None:
+            return "/"
+        above = (
+            Organization._base_manager.using(self._state.db or "default")
+            .filter(pk=self.parent_id)
+            .values_list("tree_path", flat=True)
+            .first()
+        )
+        path = f"{above or ''}{self.parent_id}/"
+        return path if len(path) <= TREE_PATH_LENGTH else ""
 
     def clean(self) -> None:
         super().clean()

@@ -18,6 +18,14 @@ Each model declares once, on its QuerySet, how its rows reach organizations (`Sc
 all derive from that one declaration. Rows about people (members, reviews, score sheets, transfers,
 floating records) are written only where the keeping organization is in the managed tree.
 
+In Python a scope is sets of organization ids (`in` checks: require_editable); in SQL a big set
+is not its ids but its form (`OrgIds.form`, a `Reach`): a few subtrees matched by the indexed
+prefix of Organization.tree_path, and the party organizations of the units located in or linked
+to their communities, as one subquery on the organization table (`InTree`). When a scope is
+computed, each form is run once beside the recursive walk of the tree, and what it selects
+differently from the set (a member's own organization, a unit organization's branches, a path
+a bulk write left stale) is added to it or taken out of it: the form selects the set exactly.
+
 A scope is cached (the Django cache: Redis in production, locmem in development and tests) per
 user and per scope version; any change to an Organization, a Unit (and its linked communities) or
 an OrganizationAccess starts a new version (signals connected in OrganizationsConfig.ready()).
@@ -29,7 +37,7 @@ import itertools
 import json
 import uuid
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import reduce
 from operator import and_, or_
 from typing import Any, ClassVar, Self, TypeVar
@@ -248,7 +256,8 @@ class IdSet(RawSQL):
         return f"({', '.join(['%s'] * len(self.ids))})", sorted(self.ids)
 
 
-# Above this many ids a condition sends them as one IdSet parameter.
+# Above this many ids a condition sends them as one IdSet parameter, or, when the set knows its
+# place in the tree (OrgIds), as a subquery on the tree paths.
 ID_SET_THRESHOLD = 100
 
 
@@ -258,7 +267,268 @@ def within(lookup: str, ids: frozenset[int] | None) -> Q:
         return ANY
     if not ids:
         return NONE
-    return Q(**{f"{lookup}__in": IdSet(ids) if len(ids) > ID_SET_THRESHOLD else ids})
+    if len(ids) <= ID_SET_THRESHOLD:
+        return Q(**{f"{lookup}__in": frozenset(ids)})
+    form = getattr(ids, "form", None)
+    return Q(**{f"{lookup}__in": InTree(ids, form) if form is not None else IdSet(ids)})
+
+
+# --- A scope's SQL form: a few subtrees by tree path, not every id ------------------------------
+Roots = tuple[tuple[int, str], ...]  # (id, the tree-path prefix of the organizations below it)
+
+
+@dataclass(frozen=True)
+class Reach:
+    """Organizations as one condition on the organization table finds them: the subtrees of
+    `roots`; the party organizations of the units located in the communities of the subtrees
+    of `located`; those of the units located in or linked to (双联双管) the communities of the
+    subtrees of `reached`. Then without `minus` and with `plus`: what these missed or added
+    when the scope was computed (a member's own organization, a unit organization's branches,
+    a tree path not kept up to date), so that the condition selects exactly the scope's set."""
+
+    roots: Roots = ()
+    located: Roots = ()
+    reached: Roots = ()
+    minus: frozenset[int] = frozenset()
+    plus: frozenset[int] = frozenset()
+
+
+@dataclass(frozen=True)
+class Both:
+    """What two forms both select."""
+
+    left: Form
+    right: Form
+
+
+@dataclass(frozen=True)
+class Either:
+    """What either of two forms selects."""
+
+    left: Form
+    right: Form
+
+
+Form = Reach | Both | Either
+
+
+class OrgIds(frozenset[int]):
+    """A set of organization ids (a scope's) that also carries its SQL form (`Reach`): the ids
+    answer `in` in Python, the form goes into queries (`within`), so the size of a query does
+    not grow with the tree. The union or intersection of two keeps a form; other operations
+    give a plain frozenset (sent as an IdSet)."""
+
+    form: Form
+
+    def __new__(cls, ids: Iterable[int], form: Form) -> OrgIds:
+        made = super().__new__(cls, ids)
+        made.form = form
+        return made
+
+    def __reduce__(self) -> Any:
+        return (OrgIds, (frozenset(self), self.form))
+
+    def __or__(self, other: Any) -> Any:
+        if not isinstance(other, frozenset | set):
+            return NotImplemented
+        if isinstance(other, OrgIds):
+            return OrgIds(frozenset(self) | other, Either(self.form, other.form))
+        if len(other) <= ID_SET_THRESHOLD:  # a few ids more (none, often)
+            return OrgIds(frozenset(self) | other, Either(self.form, Reach(plus=frozenset(other))))
+        return frozenset(self) | other
+
+    __ror__ = __or__
+
+    def __and__(self, other: Any) -> Any:
+        if not isinstance(other, frozenset | set):
+            return NotImplemented
+        if isinstance(other, OrgIds):
+            return OrgIds(frozenset(self) & other, Both(self.form, other.form))
+        return frozenset(self) & other
+
+    __rand__ = __and__
+
+
+# Up to this many ids a form goes into SQL as a UNION of its parts (estimated by the planner at
+# their own size, 200 rows for the union: the plan of a small set), above as one condition
+# (at 10,000 a sub-district officer's meeting list, which joins the organization, was planned
+# as a non-hashed semi-join: 17.8 s on 536,197 meetings).
+UNION_FORM_MAX = 1_000
+
+
+class InTree(RawSQL):
+    """A scope's set of organizations as a subquery on the organization table (its `Reach`):
+    an indexed prefix match on the tree path per subtree, whatever the number of ids. `in`
+    works on it as on the set."""
+
+    def __init__(self, ids: frozenset[int], form: Form) -> None:
+        self.ids, self.form = ids, form
+        super().__init__("", (), output_field=models.BigIntegerField())
+
+    def __contains__(self, value: object) -> bool:
+        return value in self.ids
+
+    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
+        # Only names from _meta are formatted in; ids and prefixes are parameters.
+        names = _TreeNames(connection)
+        if len(self.ids) <= UNION_FORM_MAX:
+            sql, params = _form_sql(self.form, names, connection)
+            return f"({sql})", params
+        # Most of the tree (a district officer's): one condition on one scan of the
+        # organizations, which the planner estimates as half of them or more (the unit part is
+        # a subquery it guesses at half): it then walks a list's index and tests each row.
+        condition, params = _form_condition(self.form, "scope_o", names, connection)
+        sql = f"(SELECT scope_o.{names.pk} FROM {names.org} scope_o WHERE {condition})"  # noqa: S608
+        return sql, params
+
+
+class _TreeNames:
+    """The quoted table and column names the forms' SQL uses (all from _meta)."""
+
+    def __init__(self, connection: Any) -> None:
+        from .models import Organization, Unit
+        from .rules import COMMUNITY_KINDS
+
+        quote = connection.ops.quote_name
+        org, unit = Organization._meta, Unit._meta
+        link = Unit.linked_communities.field
+        self.org, self.pk = quote(org.db_table), quote(org.pk.column)
+        self.kind, self.path = quote(org.get_field("kind").column), quote("tree_path")
+        self.unit, self.unit_pk = quote(unit.db_table), quote(unit.pk.column)
+        self.unit_org = quote(unit.get_field("party_organization").column)
+        self.unit_community = quote(unit.get_field("community").column)
+        self.link = quote(Unit.linked_communities.through._meta.db_table)
+        self.link_unit, self.link_org = (
+            quote(link.m2m_column_name()),
+            quote(link.m2m_reverse_name()),
+        )
+        self.community_kinds = sorted(str(kind) for kind in COMMUNITY_KINDS)
+
+
+def _ids_sql(ids: Iterable[int], connection: Any) -> tuple[str, list[Any]]:
+    """`(…)` for an IN: placeholders for a few ids, one parameter for many."""
+    ids = sorted(ids)
+    if len(ids) > ID_SET_THRESHOLD and connection.vendor in ("postgresql", "sqlite"):
+        return IdSet(frozenset(ids)).as_sql(None, connection)
+    return f"({', '.join(['%s'] * len(ids))})", list(ids)
+
+
+def _subtrees_sql(roots: Roots, alias: str, names: _TreeNames) -> tuple[str, list[Any]]:
+    """The organizations `alias` in the subtrees of `roots`: the roots by id, the rest by the
+    prefix of their tree path (an index range scan each)."""
+    if not roots:
+        return "1 = 0", []
+    parts = [f"{alias}.{names.pk} IN ({', '.join(['%s'] * len(roots))})"]
+    parts += [f"{alias}.{names.path} LIKE %s"] * len(roots)
+    return "(" + " OR ".join(parts) + ")", [pk for pk, _ in roots] + [f"{p}%" for _, p in roots]
+
+
+def _form_sql(
+    form: Form, names: _TreeNames, connection: Any, tag: str = "s"
+) -> tuple[str, list[Any]]:
+    """One SELECT of the ids `form` selects (a column `id`; repeats possible). Each part is its
+    own SELECT joined by UNION ALL, so that the planner estimates each (a subtree by its prefix,
+    the units by their communities) rather than guessing half the table for an OR of subqueries."""
+    out = f"{tag}_r"
+    if isinstance(form, Both | Either):
+        left, left_params = _form_sql(form.left, names, connection, f"{tag}l")
+        right, right_params = _form_sql(form.right, names, connection, f"{tag}r")
+        if isinstance(form, Either):
+            sql = f"SELECT {out}.id FROM ({left} UNION ALL {right}) {out}"  # noqa: S608
+        else:
+            sql = f"SELECT {out}.id FROM ({left}) {out} WHERE {out}.id IN ({right})"  # noqa: S608
+        return sql, left_params + right_params
+    parts, params = [], []
+    org = f"{tag}_o"
+    if form.roots:
+        where, more = _subtrees_sql(form.roots, org, names)
+        parts.append(f"SELECT {org}.{names.pk} AS id FROM {names.org} {org} WHERE {where}")  # noqa: S608
+        params += more
+    for index, (roots, linked) in enumerate(((form.located, False), (form.reached, True))):
+        if not roots:
+            continue
+        unit, place = f"{tag}_u{index}", f"{tag}_c{index}"
+        kinds = ", ".join(["%s"] * len(names.community_kinds))
+        inner, inner_params = _subtrees_sql(roots, place, names)
+        communities = (
+            f"SELECT {place}.{names.pk} FROM {names.org} {place} "  # noqa: S608
+            f"WHERE {place}.{names.kind} IN ({kinds}) AND {inner}"
+        )
+        where = f"{unit}.{names.unit_community} IN ({communities})"
+        params_here = [*names.community_kinds, *inner_params]
+        if linked:
+            link = f"{tag}_l{index}"
+            where += (
+                f" OR {unit}.{names.unit_pk} IN (SELECT {link}.{names.link_unit} "  # noqa: S608
+                f"FROM {names.link} {link} WHERE {link}.{names.link_org} IN ({communities}))"
+            )
+            params_here += [*names.community_kinds, *inner_params]
+        parts.append(
+            f"SELECT {unit}.{names.unit_org} AS id FROM {names.unit} {unit} "  # noqa: S608
+            f"WHERE {unit}.{names.unit_org} IS NOT NULL AND ({where})"
+        )
+        params += params_here
+    if form.plus:
+        plus, plus_params = _ids_sql(form.plus, connection)
+        parts.append(
+            f"SELECT {org}p.{names.pk} AS id FROM {names.org} {org}p "  # noqa: S608
+            f"WHERE {org}p.{names.pk} IN {plus}"
+        )
+        params += plus_params
+    if not parts:
+        parts.append(f"SELECT {org}.{names.pk} AS id FROM {names.org} {org} WHERE 1 = 0")  # noqa: S608
+    sql = f"SELECT {out}.id FROM ({' UNION ALL '.join(parts)}) {out}"  # noqa: S608
+    if form.minus:  # disjoint from plus
+        minus, minus_params = _ids_sql(form.minus, connection)
+        sql, params = f"{sql} WHERE NOT {out}.id IN {minus}", params + minus_params
+    return sql, params
+
+
+def _form_condition(
+    form: Form, alias: str, names: _TreeNames, connection: Any
+) -> tuple[str, list[Any]]:
+    """A condition on the organization row `alias`: it is among what `form` selects (the form
+    of a big set, `InTree`: one scan of the organizations whose statistics the planner knows)."""
+    if isinstance(form, Both | Either):
+        left, left_params = _form_condition(form.left, alias, names, connection)
+        right, right_params = _form_condition(form.right, alias, names, connection)
+        joint = "AND" if isinstance(form, Both) else "OR"
+        return f"({left} {joint} {right})", left_params + right_params
+    parts, params = [], []
+    if form.roots:
+        sql, more = _subtrees_sql(form.roots, alias, names)
+        parts.append(sql)
+        params += more
+    for roots, linked in ((form.located, False), (form.reached, True)):
+        if not roots:
+            continue
+        kinds = ", ".join(["%s"] * len(names.community_kinds))
+        inner, inner_params = _subtrees_sql(roots, f"{alias}_c", names)
+        communities = (
+            f"SELECT {alias}_c.{names.pk} FROM {names.org} {alias}_c "  # noqa: S608
+            f"WHERE {alias}_c.{names.kind} IN ({kinds}) AND {inner}"
+        )
+        where = f"{alias}_u.{names.unit_community} IN ({communities})"
+        params_here = [*names.community_kinds, *inner_params]
+        if linked:
+            where += (
+                f" OR {alias}_u.{names.unit_pk} IN (SELECT {alias}_l.{names.link_unit} "  # noqa: S608
+                f"FROM {names.link} {alias}_l WHERE {alias}_l.{names.link_org} IN ({communities}))"
+            )
+            params_here += [*names.community_kinds, *inner_params]
+        parts.append(
+            f"{alias}.{names.pk} IN (SELECT {alias}_u.{names.unit_org} FROM {names.unit} "  # noqa: S608
+            f"{alias}_u WHERE {alias}_u.{names.unit_org} IS NOT NULL AND ({where}))"
+        )
+        params += params_here
+    sql = "(" + " OR ".join(parts) + ")" if parts else "1 = 0"
+    if form.minus:
+        minus, minus_params = _ids_sql(form.minus, connection)
+        sql, params = f"({sql} AND NOT {alias}.{names.pk} IN {minus})", params + minus_params
+    if form.plus:
+        plus, plus_params = _ids_sql(form.plus, connection)
+        sql, params = f"({sql} OR {alias}.{names.pk} IN {plus})", params + plus_params
+    return sql, params
 
 
 def any_of(*conditions: Q) -> Q:
@@ -361,8 +631,8 @@ def _cached_scope(user: Any) -> Scope:
 
 
 def compute_scope(user: Any) -> Scope:
-    """The scope from the database, in four queries whatever the size of the tree (two more
-    for a user narrowed to one subtree, `narrowed`)."""
+    """The scope from the database, in four queries whatever the size of the tree (three more
+    for a user narrowed to one subtree, `narrowed`); the fourth also checks the SQL forms."""
     if user.is_superuser:
         whole = EVERYTHING
     else:
@@ -383,10 +653,11 @@ def compute_scope(user: Any) -> Scope:
 def _scope_from(
     *, managed: set[int], reviewed: set[int], supervised: set[int], own_nodes: set[int]
 ) -> Scope:
-    """The scope of these root organizations, in three queries."""
+    """The scope of these root organizations, in three queries: the tree walked down from them
+    (with their tree paths), the units there, and the units' trees with what each form selects."""
     from .models import Unit
 
-    trees, communities = subtrees(
+    trees, communities, paths, _ = _walk(
         {"managed": managed, "reviewed": reviewed, "supervised": supervised}
     )
     managed_communities = communities["managed"]
@@ -402,20 +673,45 @@ def _scope_from(
         for org_id, community_id in units:
             kind = "located" if community_id in managed_communities else "seen"
             units_by_kind[kind].add(org_id)
-    unit_trees, _ = subtrees(units_by_kind)
-    editable = frozenset(trees["managed"] | unit_trees["located"])
-    shared = _shared(
-        frozenset(
-            editable | unit_trees["seen"] | trees["reviewed"] | trees["supervised"] | own_nodes
-        ),
-        frozenset(trees["managed"] | trees["reviewed"] | trees["supervised"]),
-        frozenset(trees["managed"]),
-        frozenset(trees["supervised"]),
-    )
+    editable = frozenset(trees["managed"])  # completed below, once the unit trees are known
+    sets = {
+        "visible": frozenset(trees["reviewed"] | trees["supervised"] | own_nodes),
+        "editable": editable,
+        "people": frozenset(trees["managed"] | trees["reviewed"] | trees["supervised"]),
+        "managed": frozenset(trees["managed"]),
+        "supervised": frozenset(trees["supervised"]),
+    }
+
+    def roots(*groups: set[int]) -> Roots:
+        ids = sorted(set().union(*groups))
+        return tuple((pk, f"{paths[pk]}{pk}/") for pk in ids if pk in paths)
+
+    anywhere = roots(managed, reviewed, supervised)
+    forms = {
+        "visible": Reach(roots=anywhere, reached=roots(managed, supervised)),
+        "editable": Reach(roots=roots(managed), located=roots(managed)),
+        "people": Reach(roots=anywhere),
+        "managed": Reach(roots=roots(managed)),
+        "supervised": Reach(roots=roots(supervised)),
+    }
+    # The unit trees and, in the same query, what each form selects (compared with the sets
+    # below: the differences become the form's `minus` and `plus`).
+    unit_trees, _, _, found = _walk(units_by_kind, checks=forms)
+    sets["editable"] = editable | unit_trees["located"]
+    sets["visible"] = sets["visible"] | sets["editable"] | unit_trees["seen"] | sets["people"]
+    made = {name: _with_form(ids, forms[name], found.get(name)) for name, ids in sets.items()}
+    shared = _shared(made["visible"], made["people"], made["managed"], made["supervised"])
     return Scope(
-        visible=shared[0], editable=editable, people=shared[1], managed=shared[2],
+        visible=shared[0], editable=made["editable"], people=shared[1], managed=shared[2],
         supervised=shared[3],
     )  # fmt: skip
+
+
+def _with_form(ids: frozenset[int], form: Reach, found: set[int] | None) -> frozenset[int]:
+    """The set with its SQL form made exact (OrgIds), if it is big enough to need one."""
+    if found is None or len(ids) <= ID_SET_THRESHOLD:
+        return ids
+    return OrgIds(ids, replace(form, minus=frozenset(found - ids), plus=frozenset(ids - found)))
 
 
 def _shared(*sets: frozenset[int]) -> list[frozenset[int]]:
@@ -430,47 +726,81 @@ def subtrees(
 ) -> tuple[dict[str, set[int]], dict[str, set[int]]]:
     """For each named group of root organizations: the roots and everything below them, and the
     communities among those; in one recursive query that walks only these subtrees."""
+    trees, communities, _, _ = _walk(roots)
+    return trees, communities
+
+
+def _walk(
+    roots: Mapping[str, Iterable[int]], checks: Mapping[str, Reach] | None = None
+) -> tuple[dict[str, set[int]], dict[str, set[int]], dict[int, str], dict[str, set[int]]]:
+    """`subtrees`, plus the tree path of each root, and, in the same query, the organizations
+    each of `checks` selects (only for the checks whose set is big enough for a form; their
+    sets must follow from the same roots)."""
     from .models import Organization
     from .rules import COMMUNITY_KINDS
 
     names = list(roots)
     trees: dict[str, set[int]] = {name: set() for name in names}
     communities: dict[str, set[int]] = {name: set() for name in names}
+    paths: dict[int, str] = {}
     seeds = [(index, sorted(set(roots[name]))) for index, name in enumerate(names)]
     seeds = [(index, ids) for index, ids in seeds if ids]
-    if not seeds:
-        return trees, communities
-    with connections[Organization.objects.db].cursor() as cursor:
-        cursor.execute(
-            _subtree_sql([len(ids) for _, ids in seeds], [i for i, _ in seeds]),
-            [pk for _, ids in seeds for pk in ids],
-        )
+    if not seeds and not checks:
+        return trees, communities, paths, {}
+    connection = connections[Organization.objects.db]
+    sql = _subtree_sql([len(ids) for _, ids in seeds], [i for i, _ in seeds]) if seeds else ""
+    params = [pk for _, ids in seeds for pk in ids]
+    # Equal forms are selected once (a district officer's people and supervised trees).
+    distinct = list(dict.fromkeys((checks or {}).values()))
+    if distinct:
+        tree_names = _TreeNames(connection)
+        selects = []
+        for index, form in enumerate(distinct):
+            selected, more = _form_sql(form, tree_names, connection)
+            selects.append(
+                f"SELECT checked.id, {_CHECK_TAG + index}, NULL, NULL FROM ({selected}) checked"  # noqa: S608
+            )
+            params += more
+        sql = " UNION ALL ".join(([sql] if sql else []) + selects)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
         rows = cursor.fetchall()
-    for org_id, tag, org_kind in rows:
+    by_form: list[set[int]] = [set() for _ in distinct]
+    for org_id, tag, org_kind, path in rows:
+        if tag >= _CHECK_TAG:
+            by_form[tag - _CHECK_TAG].add(org_id)
+            continue
         trees[names[tag]].add(org_id)
         if org_kind in COMMUNITY_KINDS:
             communities[names[tag]].add(org_id)
-    return trees, communities
+        if path is not None:
+            paths[org_id] = path
+    found = {name: by_form[distinct.index(form)] for name, form in (checks or {}).items()}
+    return trees, communities, paths, found
+
+
+_CHECK_TAG = 1000
 
 
 def _subtree_sql(sizes: list[int], tags: list[int]) -> str:
     """A recursive query from seed rows (tagged by integers) down through `parent`; UNION (not
-    ALL) drops repeats, so it ends even on a cycle."""
+    ALL) drops repeats, so it ends even on a cycle. The seeds come with their tree path."""
     from .models import Organization
 
     meta = Organization._meta
     quote = connections[Organization.objects.db].ops.quote_name
     table, pk = quote(meta.db_table), quote(meta.pk.column)
     parent, kind = quote(meta.get_field("parent").column), quote(meta.get_field("kind").column)
+    path = quote(meta.get_field("tree_path").column)
     # Only names from _meta and integers are formatted in; the ids are parameters.
     seeds = " UNION ALL ".join(
-        f"SELECT {pk}, {tag}, {kind} FROM {table} WHERE {pk} IN ({', '.join(['%s'] * size)})"  # noqa: S608
+        f"SELECT {pk}, {tag}, {kind}, {path} FROM {table} WHERE {pk} IN ({', '.join(['%s'] * size)})"  # noqa: S608
         for size, tag in zip(sizes, tags, strict=True)
     )
     return (
-        f"WITH RECURSIVE subtree(id, tag, kind) AS ({seeds} UNION "  # noqa: S608
-        f"SELECT child.{pk}, subtree.tag, child.{kind} FROM {table} child "
-        f"JOIN subtree ON child.{parent} = subtree.id) SELECT id, tag, kind FROM subtree"
+        f"WITH RECURSIVE subtree(id, tag, kind, path) AS ({seeds} UNION "  # noqa: S608
+        f"SELECT child.{pk}, subtree.tag, child.{kind}, CAST(NULL AS VARCHAR(255)) FROM {table} child "
+        f"JOIN subtree ON child.{parent} = subtree.id) SELECT id, tag, kind, path FROM subtree"
     )
 
 

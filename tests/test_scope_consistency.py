@@ -22,9 +22,18 @@ from django.db import models, transaction
 from members.models import Assessment, Member, MembershipTransfer, Review, TransferDirection
 from members.rules import ReviewGrade
 from members.services import records
-from organizations.models import Position
+from organizations import scope as scope_module
+from organizations.models import Organization, Position
 from organizations.roles import Role
-from organizations.scope import ScopeError, require_editable, scoped_queryset_class
+from organizations.scope import (
+    OrgIds,
+    Scope,
+    ScopeError,
+    compute_scope,
+    filter_by,
+    require_editable,
+    scoped_queryset_class,
+)
 from tests.conftest import build_district, build_tree, grant_user
 from tests.members.factories import (
     MemberFactory,
@@ -301,3 +310,56 @@ def test_moving_a_record_out_of_scope_is_refused(
     position.organization = populated.tree.branch_b
     with pytest.raises(ScopeError, match="该党组织不在您的管理范围内"):
         require_editable(secretary_a, position, "任免该党组织的班子成员")
+
+
+# --- Issue 25: a big scope goes into a query as a few subtrees by tree path, not as every id ---
+def _as_ids(scope: Scope) -> Scope:
+    """The same scope with plain id sets: sent as one array of ids (the condition before)."""
+
+    def plain(ids: frozenset[int] | None) -> frozenset[int] | None:
+        return None if ids is None else frozenset(ids)
+
+    return Scope(
+        visible=plain(scope.visible), editable=plain(scope.editable), people=plain(scope.people),
+        managed=plain(scope.managed), supervised=frozenset(scope.supervised),
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize("style", ["union", "condition"])
+@pytest.mark.parametrize("paths", ["kept", "stale"])
+@pytest.mark.parametrize("model", SCOPED_MODELS, ids=lambda m: m._meta.label)
+def test_the_tree_condition_selects_the_rows_the_ids_select(
+    populated: SimpleNamespace,
+    users: dict[str, Any],
+    model: type[models.Model],
+    paths: str,
+    style: str,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Every set of every role's scope in its SQL form (the tree paths: every set here, however
+    small), against the same sets sent as ids: the same rows of every scoped model, visible
+    and editable. "stale": tree paths a bulk write left wrong (a branch moved by update(), a
+    path never filled), which the scope's check when it is computed makes good. Both SQL
+    styles of a form: a UNION of its parts (a small set) and one condition (a big one)."""
+    monkeypatch.setattr(scope_module, "ID_SET_THRESHOLD", 0)
+    monkeypatch.setattr(scope_module, "UNION_FORM_MAX", 10**9 if style == "union" else 0)
+    tree = populated.tree
+    if paths == "stale":
+        Organization.objects.filter(pk=tree.branch_a.pk).update(parent=tree.community_b)
+        Organization.objects.filter(pk=tree.group_b.pk).update(tree_path="")
+    queryset_class: Any = scoped_queryset_class(model)
+    manager: Any = model._default_manager
+    for role, user in users.items():
+        if role == "superuser":
+            continue
+        scope = compute_scope(user)
+        assert isinstance(scope.visible, OrgIds), role
+        by_ids = _as_ids(scope)
+        for condition in (queryset_class.visible_condition, queryset_class.editable_condition):
+            in_tree = _pks(filter_by(manager.all(), condition(scope)))
+            assert in_tree == _pks(filter_by(manager.all(), condition(by_ids))), (
+                f"{role}: {model._meta.label} {condition.__name__}"
+            )
+        if paths == "stale" and role == "sub_district_officer":
+            form: Any = scope.visible.form
+            assert form.plus or form.minus  # the check did correct the paths

@@ -26,7 +26,7 @@ class ShowcaseRoundQuerySet(ScopedQuerySet["ShowcaseRound"]):
         own = within("sub_district_id", scope.visible)
         if scope.visible is None or not scope.visible:
             return own
-        parents = Organization.objects.filter(pk__in=scope.visible).values("parent_id")
+        parents = Organization.objects.filter(within("pk", scope.visible)).values("parent_id")
         return any_of(own, Q(sub_district_id__in=parents))
 
 

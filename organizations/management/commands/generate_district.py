@@ -19,6 +19,7 @@ from django.db import connection, transaction
 from kit.apps import ordered_steps
 from kit.district import CITY_SERIALS, MAX_SERIALS, District
 from organizations.district import city_root
+from organizations.models import tree_paths_refresh
 from organizations.scope import forget_all_scopes
 
 
@@ -78,6 +79,7 @@ class Command(BaseCommand):
                 with transaction.atomic():  # each step of each sub-district commits on its own
                     _without_waiting_for_the_disk()
                     step(district)
+        tree_paths_refresh(connection)  # the tree was written in bulk (no save())
         forget_all_scopes()
         # Fresh statistics, or the planner guesses; on PostgreSQL also the visibility map that
         # autovacuum keeps on a database in use (without it a count reads every row from the heap).
