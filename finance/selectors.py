@@ -13,6 +13,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import EmptyResultSet
 from django.db import connections, transaction
 from django.db.models import Min, Q, Sum
 from django.utils import timezone
@@ -153,6 +154,10 @@ def _ledger_rows(month: dt.date, members: Any, chunk_size: int | None) -> Iterat
     query = _LedgerQuery(chosen, month, every=every)
     line = functools.lru_cache(maxsize=LEDGER_LINES_KEPT)(query.line)
     connection = connections[chosen.db]
+    try:
+        sql = query.sql(connection)
+    except EmptyResultSet:  # a condition no row meets (`pk__in=[]`): no member, no row
+        return
     with contextlib.ExitStack() as stack:
         if chunk_size is None:
             cursor = stack.enter_context(connection.cursor())
@@ -165,7 +170,7 @@ def _ledger_rows(month: dt.date, members: Any, chunk_size: int | None) -> Iterat
             cursor = stack.enter_context(connection.chunked_cursor())
         kinds = list(MemberCategory.objects.using(chosen.db).order_by("pk").values_list("code"))
         categories = functools.lru_cache(maxsize=1024)(functools.partial(_category_codes, kinds))
-        cursor.execute(*query.sql(connection))
+        cursor.execute(*sql)
         convert = query.converters(connection)
         while batch := cursor.fetchmany(chunk_size or LEDGER_CHUNK):
             for row in map(convert, batch) if convert else batch:

@@ -162,3 +162,21 @@ def test_a_members_month_and_the_data_errors_are_those_of_the_ledger(
     errors = {pk for pk, line in reference.items() if line.is_error}
     assert errors
     assert errors == {row.member_id for row in selectors.dues_ledger(march) if row.line.is_error}
+
+
+@pytest.mark.django_db
+def test_no_member_is_an_empty_ledger_and_no_arrears_not_an_error(
+    tree: SimpleNamespace, client: Any, secretary_a: Any
+) -> None:
+    """A community with no member yet (the tree has none): its ledger has no row and its 工作台
+    counts no arrears. The ledger's one query is not even sent for a condition no row meets."""
+    month = dt.date(2026, 6, 1)
+    nobody = Member.objects.filter(pk__in=[])
+    assert selectors.dues_ledger(month, nobody) == []
+    assert list(selectors.dues_ledger_stream(month, nobody)) == []
+    found = selectors.arrears_member_ids(Member.objects.filter(branch=tree.branch_a), month)
+    assert found == {"warned": set(), "lapsed": set(), "error": set()}
+    client.force_login(secretary_a)
+    page = client.get("/admin/")
+    assert page.status_code == 200
+    assert "名党员连续" in page.content.decode()
