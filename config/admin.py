@@ -4,6 +4,7 @@ that tells a member with the right password why the back office is not for them.
 from __future__ import annotations
 
 import hashlib
+from time import monotonic
 from typing import Any
 
 from django import forms
@@ -13,7 +14,7 @@ from django.contrib.admin.views.autocomplete import AutocompleteJsonView
 from django.core.cache import cache
 from django.http import HttpRequest
 from django.template.response import TemplateResponse
-from django.urls import NoReverseMatch, reverse
+from django.urls import NoReverseMatch, get_script_prefix, reverse
 from django.utils.encoding import force_bytes
 from unfold.sites import UnfoldAdminSite
 
@@ -120,6 +121,27 @@ def sidebar_navigation(request: HttpRequest) -> list[dict[str, Any]]:
     return groups
 
 
+# The sidebar's app lists this process keeps (PartyAdminSite.get_app_list): per permission set,
+# for at most a minute, a few hundred of them at most (a user's list is a few KB).
+APP_LIST_SECONDS = 60
+APP_LISTS_KEPT = 500
+APP_LISTS: dict[tuple[Any, ...], tuple[float, list[Any]]] = {}
+
+
+def _permission_key(user: Any) -> tuple[Any, ...]:
+    """What an app list follows from: who may enter the admin and every permission they hold
+    (ModelBackend's and the roles' own, each read once per request and kept on the user)."""
+    return (
+        user.is_active,
+        user.is_staff,
+        user.is_superuser,
+        # A superuser holds every permission (ModelBackend would read them all to say so).
+        frozenset(user.get_all_permissions())
+        if user.is_active and not user.is_superuser
+        else frozenset(),
+    )
+
+
 class PartyAdminSite(UnfoldAdminSite):
     site_header = "社区党建管理系统"
     site_title = "社区党建管理系统"
@@ -145,12 +167,24 @@ class PartyAdminSite(UnfoldAdminSite):
         return super().search(request, extra_context)
 
     def get_app_list(self, request: HttpRequest, app_label: str | None = None) -> list[Any]:
-        """Built once per request: Django's page context and the sidebar both ask for it, and
-        each build checks every admin's permissions and reverses every list's URL."""
+        """Built once per request (Django's page context and the sidebar both ask for it), and
+        kept for APP_LIST_SECONDS per permission set: a build asks every admin for its
+        permissions and reverses every list's URL, a fifth of an admin page's time, and what it
+        gives follows from the user's permissions. A role granted or taken away changes the
+        permission set, so the next page is built afresh; a permission that also reads rows
+        (a fund approver may not add approvers) is at most that old on the sidebar, and the
+        view itself checks it again."""
         built: dict[str | None, list[Any]] = request.__dict__.setdefault("_party_app_list", {})
         if app_label not in built:
-            app_list = super().get_app_list(request, app_label)
-            built[app_label] = app_list if app_label else work_groups(app_list)
+            key = (app_label, get_script_prefix(), *_permission_key(request.user))
+            kept = APP_LISTS.get(key)
+            if kept is None or kept[0] < monotonic():
+                app_list = super().get_app_list(request, app_label)
+                app_list = app_list if app_label else work_groups(app_list)
+                if len(APP_LISTS) >= APP_LISTS_KEPT:
+                    APP_LISTS.clear()
+                kept = APP_LISTS[key] = (monotonic() + APP_LIST_SECONDS, app_list)
+            built[app_label] = kept[1]
         return built[app_label]
 
     def index(

@@ -25,6 +25,7 @@ import io
 import os
 import re
 import sqlite3
+import threading
 from collections.abc import Iterator
 from contextlib import closing, contextmanager
 from pathlib import Path
@@ -44,6 +45,9 @@ NOT_HASHED = {"tests", "bench"}
 DIGEST_LENGTH = 12
 FAST_HASHER = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 Logins = list[list[str]]
+# Set when a transactional test wrote only to a demo clone (`demo_live`): the test's
+# flush of the test database is skipped (tests/conftest.py, `_flush_by_delete`).
+UNTOUCHED = threading.Event()
 
 
 def code_hash() -> str:
@@ -167,20 +171,45 @@ class Databases:
 
 
 class DemoDatabase:
-    """This test process's clone of the demo template, and the logins the demo printed."""
+    """This test process's clone of the demo template, and the logins the demo printed.
+
+    A clone written to (`demo_live`) is replaced by a fresh copy under the next number, and the
+    old one is dropped by a thread meanwhile: on PostgreSQL a DROP DATABASE waits for a
+    checkpoint (1-4 s here), which the next test need not wait for."""
 
     def __init__(self, template: str, clone: str, logins: Logins) -> None:
-        self.template, self.clone, self.logins = template, clone, logins
+        self.template, self.logins = template, logins
+        self.base = self.clone = clone
+        self.copies = 0
         self.dirty = True  # not copied yet
         self.databases = Databases()
+        self.dropping: list[threading.Thread] = []
 
     @contextmanager
     def use(self) -> Iterator[DemoDatabase]:
         if self.dirty:
-            self.databases.copy(self.template, self.clone)
+            self._copy()
             self.dirty = False
         with using_database(self.clone):
             yield self
+
+    def _copy(self) -> None:
+        used = self.clone if self.copies else None
+        self.copies += 1
+        if self.databases.sqlite or used is None:
+            self.databases.copy(self.template, self.clone)
+            return
+        self.clone = self.databases.derived(self.base, str(self.copies))
+        self.databases.copy(self.template, self.clone)
+        dropping = threading.Thread(target=self.databases.drop, args=(used,), daemon=True)
+        dropping.start()
+        self.dropping.append(dropping)
+
+    def drop(self) -> None:
+        """At the end of the session: the clone in use, once the older ones are gone."""
+        for dropping in self.dropping:
+            dropping.join()
+        self.databases.drop(self.clone)
 
 
 def build_template(pristine: str, template: str, stamp: Path) -> Logins:
@@ -253,7 +282,7 @@ def demo_database(django_db_setup: str | None, django_db_blocker: Any) -> Iterat
         demo = demo_database_for(django_db_setup)
     yield demo
     with django_db_blocker.unblock():
-        demo.databases.drop(demo.clone)
+        demo.drop()
 
 
 @pytest.fixture(scope="module")
@@ -271,3 +300,6 @@ def demo_live(transactional_db: None, demo_database: DemoDatabase) -> Iterator[D
     with demo_database.use():
         yield demo_database
     demo_database.dirty = True
+    # Every write of the test went to the clone: the test database is as the test found it, and
+    # emptying its tables again (the transactional test's flush) would be work for nothing.
+    UNTOUCHED.set()
