@@ -15,7 +15,8 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import EmptyResultSet
 from django.db import connections, transaction
-from django.db.models import Min, Q, Sum
+from django.db.models import DateField, F, Min, Q, Sum, Window
+from django.db.models.functions import DenseRank, ExtractMonth, ExtractYear, TruncMonth
 from django.utils import timezone
 
 from members.models import Member, MemberCategory
@@ -464,7 +465,11 @@ def dues_standing(member_ids: Collection[int], as_of: dt.date) -> dict[int, Dues
     """Each member's dues on `as_of`, judged only from records (DOMAIN.md): from the later of
     their first month in the branch (members.selectors.lapse.judged_from) and the first month
     for which a payment of their branch is recorded (or FINANCE_DUES_RECORDS_SINCE); the
-    payments made by `as_of` settle their months. A fixed number of queries."""
+    payments made by `as_of` settle their months. A fixed number of queries.
+
+    Most members paid every month by its end: one grouped query finds them (_paid_on_time)
+    and they owe nothing (NO_ARREARS, what rules.arrears gives them); only the others' payments
+    are read and judged month by month."""
     from members.rules import LapseCondition
     from members.selectors.lapse import judged_from
 
@@ -474,25 +479,78 @@ def dues_standing(member_ids: Collection[int], as_of: dt.date) -> dict[int, Dues
     branches = dict(Member.objects.filter(pk__in=ids).values_list("pk", "branch_id"))
     firsts = _branch_first_months(set(branches.values()))
     found: dict[int, DuesStanding] = {}
+    judged: dict[int, dt.date] = {}
     for pk, start in starts.items():
         first = firsts.get(branches[pk])
         if pk in errors or first is None:
             found[pk] = DuesStanding(error=errors.get(pk, ""))
             continue
-        found[pk] = DuesStanding(first_month=max(start.month, first))
-    settled, quarterly = _settlements(
-        [pk for pk, standing in found.items() if standing.first_month], as_of
-    )
-    for pk, standing in found.items():
-        if standing.first_month is not None:
-            judged = rules.arrears(
-                standing.first_month,
-                settled.get(pk, {}),
-                as_of=as_of,
-                quarterly=pk in quarterly,
-            )
-            found[pk] = DuesStanding(standing.first_month, judged)
+        judged[pk] = max(start.month, first)
+    on_time = _paid_on_time(judged, as_of)
+    rest = [pk for pk in judged if pk not in on_time]
+    settled, quarterly = _settlements(rest, as_of)
+    for pk, first in judged.items():
+        if pk in on_time:
+            found[pk] = DuesStanding(first, NO_ARREARS)
+            continue
+        standing = rules.arrears(first, settled.get(pk, {}), as_of=as_of, quarterly=pk in quarterly)
+        found[pk] = DuesStanding(first, standing)
+    return {pk: found[pk] for pk in starts}
+
+
+# What rules.arrears gives a member who settled every month judged before its deadline.
+NO_ARREARS = rules.Arrears(None, ())
+
+
+def _paid_on_time(firsts: dict[int, dt.date], as_of: dt.date) -> set[int]:
+    """The members (each judged from their month in `firsts`) who settled every month from their
+    first to the last month whose deadline has come by `as_of` by a payment made within that
+    month: for them rules.arrears finds no month unsettled and no run that ever stood, whether
+    they pay monthly or quarterly (a quarter's deadline is never before its months' own, so
+    its months judged are some of these). A member paying late, missing a month or holding a
+    waiver instead of a payment is not among them: rules.arrears judges them. One query."""
+    last = rules.add_months(rules.month_start(as_of), -1)  # the last deadline by as_of: its end
+    owing = {pk: first for pk, first in firsts.items() if first <= last}
+    found = set(firsts) - set(owing)  # no month judged yet
+    if owing:
+        runs = _on_time_runs(list(owing), since=min(owing.values()), last=last)
+        found |= {pk for pk, start in runs.items() if start <= owing[pk]}
     return found
+
+
+def _on_time_runs(ids: list[int], *, since: dt.date, last: dt.date) -> dict[int, dt.date]:
+    """Per member, the first month of the unbroken run of months up to `last` each paid
+    within its month (not before `since`); a member whose `last` is not so paid has none.
+    Gaps and islands: counted back from the latest month so paid (rank 1, 2, ...), the months
+    of one run and their ranks add up to the same number (month numbers: year × 12 + month);
+    the run that ends with `last` (rank 1) adds up to `last`'s number + 1."""
+    month_number = ExtractYear("period") * 12 + ExtractMonth("period")
+    paid = (
+        DuesPayment.objects.regular()
+        .filter(member_id__in=ids, period__gte=since, period__lte=last)
+        .alias(paid_month=TruncMonth("paid_on", output_field=DateField()))
+        .filter(paid_month__lte=F("period"))
+        .annotate(
+            month_number=month_number,
+            back=Window(DenseRank(), partition_by=[F("member_id")], order_by=F("period").desc()),
+        )
+        .order_by()
+        .values_list("member_id", "period", "month_number", "back")
+    )
+    connection = connections[paid.db]
+    inner, params = paid.query.get_compiler(connection=connection).as_sql()
+    member, period, number, back = (
+        connection.ops.quote_name(name) for name in ("member_id", "period", "month_number", "back")
+    )
+    sql = f"""
+        SELECT runs.{member}, MIN(runs.{period}) FROM ({inner}) runs
+        WHERE runs.{number} + runs.{back} = %s
+        GROUP BY runs.{member}
+        """  # noqa: S608 (column names quoted, values as parameters)
+    to_date = DuesPayment._meta.get_field("period").to_python
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, rules.month_index(last) + 2])
+        return {member_id: to_date(first) for member_id, first in cursor.fetchall()}
 
 
 def _dues_errors(ids: list[int], as_of: dt.date) -> dict[int, str]:
