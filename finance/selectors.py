@@ -15,8 +15,8 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import EmptyResultSet
 from django.db import connections, transaction
-from django.db.models import DateField, F, Min, Q, Sum, Window
-from django.db.models.functions import DenseRank, ExtractMonth, ExtractYear, TruncMonth
+from django.db.models import Count, DateField, F, Max, Min, Q, Sum
+from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from members.models import Member, MemberCategory
@@ -25,6 +25,7 @@ from members.rules import Category, MemberStatus
 from organizations.models import OrganizationAccess
 from organizations.roles import Role
 from organizations.rules import COMMUNITY_KINDS
+from organizations.scope import within
 
 from . import rules
 from .models import (
@@ -467,7 +468,7 @@ def dues_standing(member_ids: Collection[int], as_of: dt.date) -> dict[int, Dues
     for which a payment of their branch is recorded (or FINANCE_DUES_RECORDS_SINCE); the
     payments made by `as_of` settle their months. A fixed number of queries.
 
-    Most members paid every month by its end: one grouped query finds them (_paid_on_time)
+    Most members paid every month within it: one grouped query finds them (_paid_on_time)
     and they owe nothing (NO_ARREARS, what rules.arrears gives them); only the others' payments
     are read and judged month by month."""
     from members.rules import LapseCondition
@@ -476,7 +477,9 @@ def dues_standing(member_ids: Collection[int], as_of: dt.date) -> dict[int, Dues
     ids = list(member_ids)
     errors = _dues_errors(ids, as_of)
     starts = judged_from(ids, LapseCondition.DUES, today=as_of)
-    branches = dict(Member.objects.filter(pk__in=ids).values_list("pk", "branch_id"))
+    branches = dict(
+        Member.objects.filter(within("pk", frozenset(ids))).values_list("pk", "branch_id")
+    )
     firsts = _branch_first_months(set(branches.values()))
     found: dict[int, DuesStanding] = {}
     judged: dict[int, dt.date] = {}
@@ -513,49 +516,38 @@ def _paid_on_time(firsts: dict[int, dt.date], as_of: dt.date) -> set[int]:
     owing = {pk: first for pk, first in firsts.items() if first <= last}
     found = set(firsts) - set(owing)  # no month judged yet
     if owing:
-        runs = _on_time_runs(list(owing), since=min(owing.values()), last=last)
-        found |= {pk for pk, start in runs.items() if start <= owing[pk]}
+        spans = _paid_in_month_spans(list(owing), since=min(owing.values()), last=last)
+        found |= {pk for pk, start in spans.items() if start <= owing[pk]}
     return found
 
 
-def _on_time_runs(ids: list[int], *, since: dt.date, last: dt.date) -> dict[int, dt.date]:
-    """Per member, the first month of the unbroken run of months up to `last` each paid
-    within its month (not before `since`); a member whose `last` is not so paid has none.
-    Gaps and islands: counted back from the latest month so paid (rank 1, 2, ...), the months
-    of one run and their ranks add up to the same number (month numbers: year × 12 + month);
-    the run that ends with `last` (rank 1) adds up to `last`'s number + 1."""
-    month_number = ExtractYear("period") * 12 + ExtractMonth("period")
-    paid = (
+def _paid_in_month_spans(ids: list[int], *, since: dt.date, last: dt.date) -> dict[int, dt.date]:
+    """Per member whose months from `since` to `last` paid within the month (the payment made
+    by the month's last day) are one unbroken span ending with `last`: its first month. One
+    grouped query: a member has at most one standing payment of a month's dues (the constraint
+    one_dues_payment_per_member_month), so when the span from the first such month to `last`
+    holds as many months as there are such payments, each of its months is one of them. (A
+    member with a gap before their own first month is left to rules.arrears as well.)"""
+    spans = (
         DuesPayment.objects.regular()
-        .filter(member_id__in=ids, period__gte=since, period__lte=last)
+        .filter(within("member_id", frozenset(ids)), period__gte=since, period__lte=last)
         .alias(paid_month=TruncMonth("paid_on", output_field=DateField()))
         .filter(paid_month__lte=F("period"))
-        .annotate(
-            month_number=month_number,
-            back=Window(DenseRank(), partition_by=[F("member_id")], order_by=F("period").desc()),
-        )
+        .values("member_id")
+        .annotate(first=Min("period"), latest=Max("period"), months=Count("pk"))
         .order_by()
-        .values_list("member_id", "period", "month_number", "back")
+        .values_list("member_id", "first", "latest", "months")
     )
-    connection = connections[paid.db]
-    inner, params = paid.query.get_compiler(connection=connection).as_sql()
-    member, period, number, back = (
-        connection.ops.quote_name(name) for name in ("member_id", "period", "month_number", "back")
-    )
-    sql = f"""
-        SELECT runs.{member}, MIN(runs.{period}) FROM ({inner}) runs
-        WHERE runs.{number} + runs.{back} = %s
-        GROUP BY runs.{member}
-        """  # noqa: S608 (column names quoted, values as parameters)
-    to_date = DuesPayment._meta.get_field("period").to_python
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [*params, rules.month_index(last) + 2])
-        return {member_id: to_date(first) for member_id, first in cursor.fetchall()}
+    return {
+        member_id: first
+        for member_id, first, latest, months in spans
+        if latest == last and months == rules.months_between(first, last) + 1
+    }
 
 
 def _dues_errors(ids: list[int], as_of: dt.date) -> dict[int, str]:
     """Members whose dues of `as_of`'s month cannot be computed (no income for a bracket)."""
-    rows = dues_ledger(as_of, Member.objects.filter(pk__in=ids))
+    rows = dues_ledger(as_of, Member.objects.filter(within("pk", frozenset(ids))))
     return {row.member_id: row.line.note for row in rows if row.line.is_error}
 
 
@@ -583,7 +575,7 @@ def _settlements(
     latest: dict[int, tuple[dt.date, str]] = {}
     for member_id, period, paid_on, method in (
         DuesPayment.objects.regular()
-        .filter(member_id__in=ids, paid_on__lte=as_of)
+        .filter(within("member_id", frozenset(ids)), paid_on__lte=as_of)
         .values_list("member_id", "period", "paid_on", "method")
     ):
         months = settled[member_id]
@@ -591,7 +583,7 @@ def _settlements(
         if member_id not in latest or period >= latest[member_id][0]:
             latest[member_id] = (period, method)
     for member_id, first, last in DuesRelief.objects.filter(
-        member_id__in=ids, status=ReliefStatus.APPROVED, monthly_amount=0
+        within("member_id", frozenset(ids)), status=ReliefStatus.APPROVED, monthly_amount=0
     ).values_list("member_id", "first_month", "last_month"):
         for month in _months(first, last):
             settled[member_id][month] = dt.date.min

@@ -18,8 +18,10 @@ from collections.abc import Collection
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import F, Max
+from django.db.models import F, Max, Q
 from django.utils import timezone
+
+from organizations.scope import within
 
 from .. import participation
 from ..models import (
@@ -75,13 +77,18 @@ def judged_from(
     Five queries, and the approval's provider."""
     ids = list(member_ids)
     day = today or timezone.localdate()
+    ids_sent = frozenset(ids)
+
+    def among(lookup: str) -> Q:  # the ids as one parameter (organizations.scope.within)
+        return within(lookup, ids_sent)
+
     found = {
         pk: JudgedFrom(joined_on, _month_of(joined_on))
-        for pk, joined_on in Member.objects.filter(pk__in=ids).values_list("pk", "joined_on")
+        for pk, joined_on in Member.objects.filter(among("pk")).values_list("pk", "joined_on")
     }
     transfers = (
         MembershipTransfer.objects.filter(
-            member_id__in=ids,
+            among("member_id"),
             direction=TransferDirection.IN,
             state=TransferState.RECEIVED,
             branch_id=F("member__branch_id"),
@@ -95,7 +102,7 @@ def judged_from(
     for pk, on in (approved.values if approved else {}).items():
         starts.append((pk, on, _month_of(months_after(on, 1))))
     decisions = (
-        LapseDecision.objects.filter(member_id__in=ids, condition=condition, decided_on__lte=day)
+        LapseDecision.objects.filter(among("member_id"), condition=condition, decided_on__lte=day)
         .values("member_id")
         .annotate(last=Max("decided_on"))
         .order_by()
@@ -104,7 +111,7 @@ def judged_from(
         after = row["last"] + dt.timedelta(days=1)
         starts.append((row["member_id"], after, _month_of(months_after(row["last"], 1))))
     restored = (
-        StandingSuspension.objects.filter(member_id__in=ids, restored_on__lte=day)
+        StandingSuspension.objects.filter(among("member_id"), restored_on__lte=day)
         .values("member_id")
         .annotate(last=Max("restored_on"))
         .order_by()
