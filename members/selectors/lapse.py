@@ -18,7 +18,7 @@ from collections.abc import Collection
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import F, Max, Q
+from django.db.models import F, Max, Q, QuerySet
 from django.utils import timezone
 
 from organizations.scope import within
@@ -68,19 +68,25 @@ def _month_of(day: dt.date) -> dt.date:
 
 
 def judged_from(
-    member_ids: Collection[int], condition: str, *, today: dt.date | None = None
+    member_ids: Collection[int] | QuerySet[Any], condition: str, *, today: dt.date | None = None
 ) -> dict[int, JudgedFrom]:
     """From when each member is judged on `condition`: the latest of 入党日期 (a member of the
     roster import is in the branch since then), a transfer in received by their branch, the
     上级党委's approval of a new 预备党员 (dues from the month after) and the branch's last
     decision on the condition (from the day after) and a restored 党籍 (from its restoration).
-    Five queries, and the approval's provider."""
-    ids = list(member_ids)
+    Five queries, and the approval's provider. `member_ids` may be a queryset of members: the
+    database reads it as a subquery (a scope of 100,000 members: cheaper than their ids)."""
     day = today or timezone.localdate()
-    ids_sent = frozenset(ids)
+    if isinstance(member_ids, QuerySet):
+        chosen = member_ids.values("pk")
 
-    def among(lookup: str) -> Q:  # the ids as one parameter (organizations.scope.within)
-        return within(lookup, ids_sent)
+        def among(lookup: str) -> Q:
+            return Q(**{f"{lookup}__in": chosen})
+    else:
+        sent = frozenset(member_ids)
+
+        def among(lookup: str) -> Q:  # the ids as one parameter (organizations.scope.within)
+            return within(lookup, sent)
 
     found = {
         pk: JudgedFrom(joined_on, _month_of(joined_on))
@@ -98,6 +104,7 @@ def judged_from(
         .order_by()
     )
     starts = [(row["member_id"], row["last"], _month_of(row["last"])) for row in transfers]
+    ids = list(found)
     approved = participation.ask(participation.PROBATION_APPROVED_ON, ids, start=None, end=day)
     for pk, on in (approved.values if approved else {}).items():
         starts.append((pk, on, _month_of(months_after(on, 1))))

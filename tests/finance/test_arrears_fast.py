@@ -285,6 +285,8 @@ def test_standing_is_the_reference_on_random_histories(
         judged = sum(1 for s in found.values() if s.first_month is not None)
         assert judged_count[0] <= judged
         fast += judged - judged_count[0]
+        # The same from a queryset (the arrears list's and the 工作台's scope).
+        assert selectors.dues_standing(Member.objects.filter(pk__in=ids), as_of) == expected
         levels |= {s.level for s in found.values() if s.first_month}
     # Every outcome occurs, and both ways were taken: some members not judged month by month.
     assert levels == {None, ArrearsLevel.WARNED, ArrearsLevel.LAPSED}
