@@ -15,7 +15,8 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import EmptyResultSet
 from django.db import connections, transaction
-from django.db.models import Min, Q, Sum
+from django.db.models import Count, DateField, F, Max, Min, Q, QuerySet, Sum
+from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from members.models import Member, MemberCategory
@@ -24,6 +25,7 @@ from members.rules import Category, MemberStatus
 from organizations.models import OrganizationAccess
 from organizations.roles import Role
 from organizations.rules import COMMUNITY_KINDS
+from organizations.scope import within
 
 from . import rules
 from .models import (
@@ -460,44 +462,107 @@ class DuesStanding:
         return rules.arrears_level(self.months)
 
 
-def dues_standing(member_ids: Collection[int], as_of: dt.date) -> dict[int, DuesStanding]:
-    """Each member's dues on `as_of`, judged only from records (DOMAIN.md): from the later of
-    their first month in the branch (members.selectors.lapse.judged_from) and the first month
-    for which a payment of their branch is recorded (or FINANCE_DUES_RECORDS_SINCE); the
-    payments made by `as_of` settle their months. A fixed number of queries."""
+def dues_standing(
+    members: Collection[int] | QuerySet[Any], as_of: dt.date
+) -> dict[int, DuesStanding]:
+    """Each member's dues on `as_of` (`members`: their ids, or a queryset of them), judged only
+    from records (DOMAIN.md): from the later of their first month in the branch
+    (members.selectors.lapse.judged_from) and the first month for which a payment of their
+    branch is recorded (or FINANCE_DUES_RECORDS_SINCE); the payments made by `as_of` settle
+    their months. A fixed number of queries.
+
+    Most members paid every month within it: one grouped query finds them (_paid_on_time)
+    and they owe nothing (NO_ARREARS, what rules.arrears gives them); only the others' payments
+    are read and judged month by month. A queryset (a user's scope) is read by the database
+    as a subquery where all of them are read (half the time of 100,000 ids sent)."""
     from members.rules import LapseCondition
     from members.selectors.lapse import judged_from
 
-    ids = list(member_ids)
-    errors = _dues_errors(ids, as_of)
-    starts = judged_from(ids, LapseCondition.DUES, today=as_of)
-    branches = dict(Member.objects.filter(pk__in=ids).values_list("pk", "branch_id"))
+    if isinstance(members, QuerySet):
+        among = Q(pk__in=members.values("pk"))
+        branches = dict(members.values_list("pk", "branch_id"))
+    else:
+        among = within("pk", frozenset(members))
+        branches = dict(Member.objects.filter(among).values_list("pk", "branch_id"))
+    errors = _dues_errors(Member.objects.filter(among), as_of)
+    starts = judged_from(
+        members if isinstance(members, QuerySet) else list(branches),
+        LapseCondition.DUES,
+        today=as_of,
+    )
     firsts = _branch_first_months(set(branches.values()))
     found: dict[int, DuesStanding] = {}
+    judged: dict[int, dt.date] = {}
     for pk, start in starts.items():
         first = firsts.get(branches[pk])
         if pk in errors or first is None:
             found[pk] = DuesStanding(error=errors.get(pk, ""))
             continue
-        found[pk] = DuesStanding(first_month=max(start.month, first))
-    settled, quarterly = _settlements(
-        [pk for pk, standing in found.items() if standing.first_month], as_of
-    )
-    for pk, standing in found.items():
-        if standing.first_month is not None:
-            judged = rules.arrears(
-                standing.first_month,
-                settled.get(pk, {}),
-                as_of=as_of,
-                quarterly=pk in quarterly,
-            )
-            found[pk] = DuesStanding(standing.first_month, judged)
+        judged[pk] = max(start.month, first)
+    on_time = _paid_on_time(judged, as_of, Member.objects.filter(among))
+    rest = [pk for pk in judged if pk not in on_time]
+    settled, quarterly = _settlements(rest, as_of)
+    for pk, first in judged.items():
+        if pk in on_time:
+            found[pk] = DuesStanding(first, NO_ARREARS)
+            continue
+        standing = rules.arrears(first, settled.get(pk, {}), as_of=as_of, quarterly=pk in quarterly)
+        found[pk] = DuesStanding(first, standing)
+    return {pk: found[pk] for pk in starts}
+
+
+# What rules.arrears gives a member who settled every month judged before its deadline.
+NO_ARREARS = rules.Arrears(None, ())
+
+
+def _paid_on_time(
+    firsts: dict[int, dt.date], as_of: dt.date, members: QuerySet[Member]
+) -> set[int]:
+    """The members (each judged from their month in `firsts`) who settled every month from their
+    first to the last month whose deadline has come by `as_of` by a payment made within that
+    month: for them rules.arrears finds no month unsettled and no run that ever stood, whether
+    they pay monthly or quarterly (a quarter's deadline is never before its months' own, so
+    its months judged are some of these). A member paying late, missing a month or holding a
+    waiver instead of a payment is not among them: rules.arrears judges them. One query, over
+    the payments of `members` (all of `firsts`, maybe more)."""
+    last = rules.add_months(rules.month_start(as_of), -1)  # the last deadline by as_of: its end
+    owing = {pk: first for pk, first in firsts.items() if first <= last}
+    found = set(firsts) - set(owing)  # no month judged yet
+    if owing:
+        spans = _paid_in_month_spans(members, since=min(owing.values()), last=last)
+        found |= {pk for pk, start in spans.items() if pk in owing and start <= owing[pk]}
     return found
 
 
-def _dues_errors(ids: list[int], as_of: dt.date) -> dict[int, str]:
+def _paid_in_month_spans(
+    members: QuerySet[Member], *, since: dt.date, last: dt.date
+) -> dict[int, dt.date]:
+    """Per member whose months from `since` to `last` paid within the month (the payment made
+    by the month's last day) are one unbroken span ending with `last`: its first month. One
+    grouped query: a member has at most one standing payment of a month's dues (the constraint
+    one_dues_payment_per_member_month), so when the span from the first such month to `last`
+    holds as many months as there are such payments, each of its months is one of them. (A
+    member with a gap before their own first month is left to rules.arrears as well.)"""
+    spans = (
+        DuesPayment.objects.regular()
+        .filter(member__in=members.values("pk"), period__gte=since, period__lte=last)
+        .alias(paid_month=TruncMonth("paid_on", output_field=DateField()))
+        .filter(paid_month__lte=F("period"))
+        .values("member_id")
+        .annotate(first=Min("period"), latest=Max("period"), months=Count("pk"))
+        .order_by()
+        .values_list("member_id", "first", "latest", "months")
+    )
+    return {
+        member_id: first
+        for member_id, first, latest, months in spans
+        if latest == last and months == rules.months_between(first, last) + 1
+    }
+
+
+def _dues_errors(members: QuerySet[Member], as_of: dt.date) -> dict[int, str]:
     """Members whose dues of `as_of`'s month cannot be computed (no income for a bracket)."""
-    rows = dues_ledger(as_of, Member.objects.filter(pk__in=ids))
+    rows = dues_ledger(as_of, members)
     return {row.member_id: row.line.note for row in rows if row.line.is_error}
 
 
@@ -525,7 +590,7 @@ def _settlements(
     latest: dict[int, tuple[dt.date, str]] = {}
     for member_id, period, paid_on, method in (
         DuesPayment.objects.regular()
-        .filter(member_id__in=ids, paid_on__lte=as_of)
+        .filter(within("member_id", frozenset(ids)), paid_on__lte=as_of)
         .values_list("member_id", "period", "paid_on", "method")
     ):
         months = settled[member_id]
@@ -533,7 +598,7 @@ def _settlements(
         if member_id not in latest or period >= latest[member_id][0]:
             latest[member_id] = (period, method)
     for member_id, first, last in DuesRelief.objects.filter(
-        member_id__in=ids, status=ReliefStatus.APPROVED, monthly_amount=0
+        within("member_id", frozenset(ids)), status=ReliefStatus.APPROVED, monthly_amount=0
     ).values_list("member_id", "first_month", "last_month"):
         for month in _months(first, last):
             settled[member_id][month] = dt.date.min
@@ -545,7 +610,7 @@ def arrears_member_ids(members: Any, as_of: dt.date) -> dict[str, set[int]]:
     """The members of `members` by arrears level (`warned`, `lapsed`) and with a dues data error
     (`error`), for the arrears list's filter and the 工作台."""
     found: dict[str, set[int]] = {"warned": set(), "lapsed": set(), "error": set()}
-    for pk, standing in dues_standing(list(members.values_list("pk", flat=True)), as_of).items():
+    for pk, standing in dues_standing(members, as_of).items():
         if standing.error:
             found["error"].add(pk)
         elif standing.level is not None:

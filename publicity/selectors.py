@@ -18,6 +18,7 @@ from members.participation import Answer
 from members.selectors.dual import BoardEntry, supervision_board_list
 from organizations.models import Organization
 from organizations.rules import COMMUNITY_KINDS
+from organizations.scope import within
 
 from . import rules
 from .models import BoardItem, DevelopmentCase, DevelopmentStep, Notice, Opinion
@@ -42,7 +43,7 @@ def probation_approved_on(
     """The PROBATION_APPROVED_ON fact (members/participation.py): the day the 上级党委 approved
     each member as a 预备党员 (step 17), where their development case is recorded. One query."""
     found = DevelopmentStep.objects.filter(
-        case__member_id__in=list(member_ids), number=rules.APPROVAL, date__lte=end
+        within("case__member_id", frozenset(member_ids)), number=rules.APPROVAL, date__lte=end
     ).values_list("case__member_id", "date")
     return Answer(dict(found))
 

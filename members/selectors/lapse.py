@@ -18,8 +18,10 @@ from collections.abc import Collection
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import F, Max
+from django.db.models import F, Max, Q, QuerySet
 from django.utils import timezone
+
+from organizations.scope import within
 
 from .. import participation
 from ..models import (
@@ -66,22 +68,33 @@ def _month_of(day: dt.date) -> dt.date:
 
 
 def judged_from(
-    member_ids: Collection[int], condition: str, *, today: dt.date | None = None
+    member_ids: Collection[int] | QuerySet[Any], condition: str, *, today: dt.date | None = None
 ) -> dict[int, JudgedFrom]:
     """From when each member is judged on `condition`: the latest of 入党日期 (a member of the
     roster import is in the branch since then), a transfer in received by their branch, the
     上级党委's approval of a new 预备党员 (dues from the month after) and the branch's last
     decision on the condition (from the day after) and a restored 党籍 (from its restoration).
-    Five queries, and the approval's provider."""
-    ids = list(member_ids)
+    Five queries, and the approval's provider. `member_ids` may be a queryset of members: the
+    database reads it as a subquery (a scope of 100,000 members: cheaper than their ids)."""
     day = today or timezone.localdate()
+    if isinstance(member_ids, QuerySet):
+        chosen = member_ids.values("pk")
+
+        def among(lookup: str) -> Q:
+            return Q(**{f"{lookup}__in": chosen})
+    else:
+        sent = frozenset(member_ids)
+
+        def among(lookup: str) -> Q:  # the ids as one parameter (organizations.scope.within)
+            return within(lookup, sent)
+
     found = {
         pk: JudgedFrom(joined_on, _month_of(joined_on))
-        for pk, joined_on in Member.objects.filter(pk__in=ids).values_list("pk", "joined_on")
+        for pk, joined_on in Member.objects.filter(among("pk")).values_list("pk", "joined_on")
     }
     transfers = (
         MembershipTransfer.objects.filter(
-            member_id__in=ids,
+            among("member_id"),
             direction=TransferDirection.IN,
             state=TransferState.RECEIVED,
             branch_id=F("member__branch_id"),
@@ -91,11 +104,12 @@ def judged_from(
         .order_by()
     )
     starts = [(row["member_id"], row["last"], _month_of(row["last"])) for row in transfers]
+    ids = list(found)
     approved = participation.ask(participation.PROBATION_APPROVED_ON, ids, start=None, end=day)
     for pk, on in (approved.values if approved else {}).items():
         starts.append((pk, on, _month_of(months_after(on, 1))))
     decisions = (
-        LapseDecision.objects.filter(member_id__in=ids, condition=condition, decided_on__lte=day)
+        LapseDecision.objects.filter(among("member_id"), condition=condition, decided_on__lte=day)
         .values("member_id")
         .annotate(last=Max("decided_on"))
         .order_by()
@@ -104,7 +118,7 @@ def judged_from(
         after = row["last"] + dt.timedelta(days=1)
         starts.append((row["member_id"], after, _month_of(months_after(row["last"], 1))))
     restored = (
-        StandingSuspension.objects.filter(member_id__in=ids, restored_on__lte=day)
+        StandingSuspension.objects.filter(among("member_id"), restored_on__lte=day)
         .values("member_id")
         .annotate(last=Max("restored_on"))
         .order_by()
