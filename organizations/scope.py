@@ -333,7 +333,7 @@ class OrgIds(AbstractSet[int]):
     `in` is a binary search (O(log runs)). The union or intersection of two keeps a form; other
     operations give a plain frozenset (sent as an IdSet)."""
 
-    __slots__ = ("_starts", "_ends", "_count", "_hash", "form")
+    __slots__ = ("_starts", "_ends", "_count", "_hashed", "form")
 
     def __init__(self, ids: Iterable[int], form: Form) -> None:
         ordered = sorted(set(ids))
@@ -346,7 +346,7 @@ class OrgIds(AbstractSet[int]):
                 starts.append(pk)
                 ends.append(pk + 1)
         self._starts, self._ends, self._count = starts, ends, len(ordered)
-        self._hash: int | None = None
+        self._hashed: int | None = None
         self.form = form
 
     @classmethod
@@ -355,7 +355,7 @@ class OrgIds(AbstractSet[int]):
     ) -> OrgIds:
         made = cls.__new__(cls)
         made._starts, made._ends = array(typecode, starts), array(typecode, ends)
-        made._count, made._hash, made.form = count, None, form
+        made._count, made._hashed, made.form = count, None, form
         return made
 
     def __reduce__(self) -> Any:
@@ -391,9 +391,9 @@ class OrgIds(AbstractSet[int]):
 
     def __hash__(self) -> int:
         # As a frozenset of the same ids hashes (equal sets, equal hashes); computed once.
-        if self._hash is None:
-            self._hash = hash(frozenset(self))
-        return self._hash
+        if self._hashed is None:
+            self._hashed = hash(frozenset(self))
+        return self._hashed
 
     @classmethod
     def _from_iterable(cls, ids: Iterable[int]) -> frozenset[int]:  # type: ignore[override]
