@@ -685,7 +685,9 @@ def _user_key(user: Any) -> str:
     stamp = f"{joined.timestamp():.6f}" if joined is not None else ""
     root = _narrowed_root(user)
     narrowed = f":in:{root}" if root is not None else ""
-    return f"organizations:scope:user:{user.pk}:{stamp}{narrowed}"
+    # "runs": the kept value's format (OrgIds as runs of ids). A process of the code before it
+    # (a worker during a deploy) cannot unpickle it, so the two never share an entry.
+    return f"organizations:scope:runs:user:{user.pk}:{stamp}{narrowed}"
 
 
 def narrowed(user: Any, organization_id: int) -> Any:
