@@ -27,6 +27,10 @@ a change ≤ 300 ms, compliance ≤ 300 ms a sub-district and ≤ 500 ms the dis
 The one-page database's sub-district is hung under a 区委组织部 for its district officer.
 --no-uncached leaves out the 工作台 computed on every request (on the city, the district officer's
 takes minutes): the worker's computation is then timed once per user (工作台（后台计算一次）).
+--one-page-url URL takes the one-page database from URL as it is (made beforehand with
+`generate_district --members 60 --communities 1 --branches 2 --units 2 --years 1`) and measures it
+once, for both tables: no database is built or dropped (a session that may use only its own
+database names).
 """
 
 from __future__ import annotations
@@ -260,6 +264,7 @@ def main() -> None:
     parser.add_argument(
         "--prepare-references", action="store_true", help="build the references, measure nothing"
     )
+    parser.add_argument("--one-page-url", help="the one-page database, ready: both references")
     parser.add_argument("--sub-district", help="the sub-district measured (default GD<seed>)")
     parser.add_argument(
         "--district", action="store_true", help="also a 区委组织部 officer above the sub-district"
@@ -294,7 +299,9 @@ def main() -> None:
     one_page_url = f"{url}_one_page"  # beside the reference: bench_empty_one_page
     if url.startswith("sqlite"):
         one_page_url = f"sqlite:///{Path('/tmp/bench_one_page.sqlite3')}"
-    if not args.keep_references:
+    if args.one_page_url:
+        url = one_page_url = args.one_page_url
+    elif not args.keep_references:
         prepare_reference(url)
         prepare_reference(one_page_url, ONE_PAGE)
     if args.prepare_references:
@@ -304,10 +311,14 @@ def main() -> None:
     common += ["--no-uncached"] if args.no_uncached else []
     common += ["--worker-timeout", str(args.worker_timeout)]
     code = args.sub_district or f"GD{args.seed}"
-    reference = in_subprocess(Path(__file__), url, *common, "--sub-district", code)
     # The one-page database's sub-district is the generator's (GD<seed>), whatever is measured.
     one_page = in_subprocess(
         Path(__file__), one_page_url, *common, "--sub-district", f"GD{args.seed}"
+    )
+    reference = (
+        one_page
+        if args.one_page_url
+        else in_subprocess(Path(__file__), url, *common, "--sub-district", code)
     )
     measured = measure(
         args.seed,

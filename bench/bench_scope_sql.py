@@ -9,6 +9,11 @@ scope now goes into SQL (`InTree`: a few subtrees by Organization.tree_path) and
 before (every id in one array parameter, `IdSet`). Prints, per query, the size of the
 parameters sent, the planning and execution times (EXPLAIN ANALYZE, the median of --repeat),
 and the plan's top lines.
+
+First, per user, the scope as a request loads it from the cache (`--load-only`: only that): the
+value kept as it is now (`OrgIds`, runs of ids) beside the same sets as plain frozensets (what
+the cache held before): the pickled size, and the median time of the cache read and unpickling
+(`cache.get_many` of the version and the user's entry, as `scope_of` does).
 """
 
 from __future__ import annotations
@@ -76,17 +81,54 @@ def _explain(queryset: Any, count: bool, repeat: int) -> tuple[int, float, float
     return size, statistics.median(planning), statistics.median(execution), plan
 
 
+def _load_times(user: Any, repeat: int) -> dict[str, tuple[int, float]]:
+    """Pickled size and median load time of the user's kept scope, as runs and as sets."""
+    import pickle
+    import time
+
+    from django.core.cache import cache
+
+    from organizations import scope as scope_module
+
+    scope_module.forget_scope(user)
+    scope = scope_module.scope_of(type(user).objects.get(pk=user.pk))  # computed and kept
+    version = cache.get(scope_module._VERSION_KEY)
+    key = scope_module._user_key(user)
+    found = {}
+    for form, value in (("runs", scope), ("sets", _as_ids(scope))):
+        cache.set(f"{key}:bench", (version, value), timeout=600)
+        times = []
+        for _ in range(repeat):
+            start = time.perf_counter()
+            entry = cache.get_many([scope_module._VERSION_KEY, f"{key}:bench"])
+            times.append((time.perf_counter() - start) * 1000)
+        assert entry[f"{key}:bench"][1] == value
+        found[form] = (len(pickle.dumps(value, pickle.HIGHEST_PROTOCOL)), statistics.median(times))
+    cache.delete(f"{key}:bench")
+    return found
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--users", default="bench_secretary,bench_officer,bench_district")
+    parser.add_argument("--load-only", action="store_true", help="only the scope's load times")
     args = parser.parse_args()
     setup()
+    from django.conf import settings
     from django.contrib.auth import get_user_model
 
     from organizations import scope as scope_module
 
+    backend = settings.CACHES["default"]["BACKEND"].rsplit(".", 1)[1]
     for username in args.users.split(","):
+        user = get_user_model().objects.get(username=username)
+        found = _load_times(user, args.repeat * 20)
+        print(
+            f"{username} · scope loaded from the cache ({backend}): "
+            + ", ".join(f"{form} {size:,} bytes {ms:.2f} ms" for form, (size, ms) in found.items())
+        )
+    for username in args.users.split(",") if not args.load_only else ():
         for form in ("tree", "ids"):
             user = get_user_model().objects.get(username=username)
             scope = scope_module.scope_of(user)

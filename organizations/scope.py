@@ -18,7 +18,8 @@ Each model declares once, on its QuerySet, how its rows reach organizations (`Sc
 all derive from that one declaration. Rows about people (members, reviews, score sheets, transfers,
 floating records) are written only where the keeping organization is in the managed tree.
 
-In Python a scope is sets of organization ids (`in` checks: require_editable); in SQL a big set
+In Python a scope is sets of organization ids (`in` checks: require_editable), a big one kept as
+runs of consecutive ids (`OrgIds`: what the cache holds and a request loads); in SQL a big set
 is not its ids but its form (`OrgIds.form`, a `Reach`): a few subtrees matched by the indexed
 prefix of Organization.tree_path, and the party organizations of the units located in or linked
 to their communities, as one subquery on the organization table (`InTree`). When a scope is
@@ -36,10 +37,14 @@ from __future__ import annotations
 import itertools
 import json
 import uuid
-from collections.abc import Iterable, Mapping
+from array import array
+from bisect import bisect_right
+from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, replace
 from functools import reduce
 from operator import and_, or_
+from operator import index as as_index
 from typing import Any, ClassVar, Self, TypeVar
 
 from django.core.cache import cache
@@ -54,6 +59,8 @@ from kit.conditions import condition_holds
 from .roles import MANAGING_ROLES, SUPERVISING_ROLES, Role
 
 M = TypeVar("M", bound=models.Model)
+# A set of organization ids: a frozenset, or for a big one its compact form with its SQL (OrgIds).
+Ids = AbstractSet[int]
 
 # How long a computed scope is kept when nothing changes (a change starts a new version anyway).
 SCOPE_CACHE_SECONDS = 24 * 60 * 60
@@ -78,16 +85,18 @@ class Scope:
     communities is visible too, as in the managed tree.
     """
 
-    visible: frozenset[int] | None
-    editable: frozenset[int] | None
-    people: frozenset[int] | None = None
-    managed: frozenset[int] | None = None
-    supervised: frozenset[int] = frozenset()
+    visible: Ids | None
+    editable: Ids | None
+    people: Ids | None = None
+    managed: Ids | None = None
+    supervised: Ids = frozenset()
 
     @property
-    def residents(self) -> frozenset[int] | None:
+    def residents(self) -> Ids | None:
         """The organizations (communities) whose residents' records the user sees."""
-        return None if self.managed is None else self.managed | self.supervised
+        if self.managed is None or not self.supervised:
+            return self.managed
+        return self.managed | self.supervised if self.managed else self.supervised
 
     def __and__(self, other: Scope) -> Scope:
         """What both scopes allow (a user's scope narrowed to one subtree)."""
@@ -100,7 +109,7 @@ class Scope:
         )
 
 
-def _both(a: frozenset[int] | None, b: frozenset[int] | None) -> frozenset[int] | None:
+def _both(a: Ids | None, b: Ids | None) -> Ids | None:
     if a is None:
         return b
     return a if b is None else a & b
@@ -241,7 +250,7 @@ class IdSet(RawSQL):
     placeholder each: a sub-district's thousands of organizations cost Django a few
     milliseconds per query to compile otherwise. `in` works on it as on the set."""
 
-    def __init__(self, ids: frozenset[int]) -> None:
+    def __init__(self, ids: Ids) -> None:
         self.ids = ids
         super().__init__("", (), output_field=models.BigIntegerField())
 
@@ -261,7 +270,7 @@ class IdSet(RawSQL):
 ID_SET_THRESHOLD = 100
 
 
-def within(lookup: str, ids: frozenset[int] | None) -> Q:
+def within(lookup: str, ids: Ids | None) -> Q:
     """`lookup` reaches one of `ids` (None: anything)."""
     if ids is None:
         return ANY
@@ -312,41 +321,124 @@ class Either:
 Form = Reach | Both | Either
 
 
-class OrgIds(frozenset[int]):
-    """A set of organization ids (a scope's) that also carries its SQL form (`Reach`): the ids
-    answer `in` in Python, the form goes into queries (`within`), so the size of a query does
-    not grow with the tree. The union or intersection of two keeps a form; other operations
-    give a plain frozenset (sent as an IdSet)."""
+class OrgIds(AbstractSet[int]):
+    """A set of organization ids (a scope's, more than ID_SET_THRESHOLD) that also carries its SQL
+    form (`Reach`): the ids answer `in` in Python, the form goes into queries (`within`), so the
+    size of a query does not grow with the tree.
 
-    form: Form
+    The ids are kept as runs of consecutive ids (two sorted arrays: where each run starts and
+    ends), not as a Python set: a district officer's scope is tens of thousands of ids, mostly
+    in long runs (a tree is created branch after branch), which a set pickles, sends and
+    unpickles on every request one int at a time; the arrays are a few kilobytes copied whole.
+    `in` is a binary search (O(log runs)). The union or intersection of two keeps a form; other
+    operations give a plain frozenset (sent as an IdSet)."""
 
-    def __new__(cls, ids: Iterable[int], form: Form) -> OrgIds:
-        made = super().__new__(cls, ids)
-        made.form = form
+    __slots__ = ("_starts", "_ends", "_count", "_hashed", "form")
+
+    def __init__(self, ids: Iterable[int], form: Form) -> None:
+        ordered = sorted(set(ids))
+        typecode = "i" if not ordered or ordered[-1] < 2**31 else "q"
+        starts, ends = array(typecode), array(typecode)
+        for pk in ordered:
+            if ends and ends[-1] == pk:
+                ends[-1] = pk + 1
+            else:
+                starts.append(pk)
+                ends.append(pk + 1)
+        self._starts, self._ends, self._count = starts, ends, len(ordered)
+        self._hashed: int | None = None
+        self.form = form
+
+    @classmethod
+    def _from_runs(
+        cls, typecode: str, starts: bytes, ends: bytes, count: int, form: Form
+    ) -> OrgIds:
+        made = cls.__new__(cls)
+        made._starts, made._ends = array(typecode, starts), array(typecode, ends)
+        made._count, made._hashed, made.form = count, None, form
         return made
 
     def __reduce__(self) -> Any:
-        return (OrgIds, (frozenset(self), self.form))
+        runs = (self._starts.typecode, self._starts.tobytes(), self._ends.tobytes())
+        return (_org_ids_from_runs, (*runs, self._count, self.form))
+
+    @property
+    def runs(self) -> int:
+        return len(self._starts)
+
+    def __contains__(self, value: object) -> bool:
+        try:
+            pk = as_index(value)  # type: ignore[arg-type]
+        except TypeError:  # not an id (None, a string): in no set of ids
+            return False
+        found = bisect_right(self._starts, pk) - 1
+        return found >= 0 and pk < self._ends[found]
+
+    def __iter__(self) -> Iterator[int]:
+        for start, end in zip(self._starts, self._ends, strict=True):
+            yield from range(start, end)
+
+    def __len__(self) -> int:
+        return self._count
+
+    def __repr__(self) -> str:
+        return f"OrgIds({self._count} ids in {self.runs} runs, {self.form!r})"
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, OrgIds):
+            return self._starts == other._starts and self._ends == other._ends
+        return super().__eq__(other)
+
+    def __hash__(self) -> int:
+        # As a frozenset of the same ids hashes (equal sets, equal hashes); computed once.
+        if self._hashed is None:
+            self._hashed = hash(frozenset(self))
+        return self._hashed
+
+    @classmethod
+    def _from_iterable(cls, ids: Iterable[int]) -> frozenset[int]:  # type: ignore[override]
+        return frozenset(ids)  # what the Set mixin's other operations (-, ^) give
+
+    def covers(self, ids: Iterable[int]) -> bool:
+        """Every one of `ids` is in this set (for another OrgIds: run by run)."""
+        if not isinstance(ids, OrgIds):
+            return all(pk in self for pk in ids)
+        for start, end in zip(ids._starts, ids._ends, strict=True):
+            found = bisect_right(self._starts, start) - 1
+            if found < 0 or end > self._ends[found]:
+                return False
+        return True
 
     def __or__(self, other: Any) -> Any:
-        if not isinstance(other, frozenset | set):
+        if not isinstance(other, AbstractSet):
             return NotImplemented
+        if self.covers(other):  # nothing more (managed | supervised with one of them empty)
+            return self
         if isinstance(other, OrgIds):
-            return OrgIds(frozenset(self) | other, Either(self.form, other.form))
-        if len(other) <= ID_SET_THRESHOLD:  # a few ids more (none, often)
-            return OrgIds(frozenset(self) | other, Either(self.form, Reach(plus=frozenset(other))))
-        return frozenset(self) | other
+            if other.covers(self):
+                return other
+            return OrgIds(itertools.chain(self, other), Either(self.form, other.form))
+        if len(other) <= ID_SET_THRESHOLD:  # a few ids more
+            more = frozenset(other)
+            return OrgIds(itertools.chain(self, more), Either(self.form, Reach(plus=more)))
+        return frozenset(self) | frozenset(other)
 
     __ror__ = __or__
 
     def __and__(self, other: Any) -> Any:
-        if not isinstance(other, frozenset | set):
+        if not isinstance(other, AbstractSet):
             return NotImplemented
         if isinstance(other, OrgIds):
-            return OrgIds(frozenset(self) & other, Both(self.form, other.form))
-        return frozenset(self) & other
+            both = (pk for pk in self if pk in other)
+            return OrgIds(both, Both(self.form, other.form))
+        return frozenset(pk for pk in other if pk in self)
 
     __rand__ = __and__
+
+
+def _org_ids_from_runs(typecode: str, starts: bytes, ends: bytes, count: int, form: Form) -> OrgIds:
+    """Unpickles an OrgIds (a module-level name, as pickle needs)."""
+    return OrgIds._from_runs(typecode, starts, ends, count, form)
 
 
 # Up to this many ids a form goes into SQL as a UNION of its parts (estimated by the planner at
@@ -361,7 +453,7 @@ class InTree(RawSQL):
     an indexed prefix match on the tree path per subtree, whatever the number of ids. `in`
     works on it as on the set."""
 
-    def __init__(self, ids: frozenset[int], form: Form) -> None:
+    def __init__(self, ids: Ids, form: Form) -> None:
         self.ids, self.form = ids, form
         super().__init__("", (), output_field=models.BigIntegerField())
 
@@ -545,7 +637,7 @@ def all_of(*conditions: Q) -> Q:
     return reduce(and_, real) if real else ANY
 
 
-def all_within(lookups: Iterable[str], ids: frozenset[int] | None) -> Q:
+def all_within(lookups: Iterable[str], ids: Ids | None) -> Q:
     """Every non-empty lookup reaches one of `ids`, and at least one is non-empty."""
     lookups = tuple(lookups)
     if ids is None or len(lookups) < 2:
@@ -556,7 +648,7 @@ def all_within(lookups: Iterable[str], ids: frozenset[int] | None) -> Q:
     )
 
 
-def first_within(lookups: Iterable[str], ids: frozenset[int] | None) -> Q:
+def first_within(lookups: Iterable[str], ids: Ids | None) -> Q:
     """The first non-empty lookup reaches one of `ids` (a coalesce of the lookups)."""
     if ids is None:
         return ANY
@@ -593,7 +685,9 @@ def _user_key(user: Any) -> str:
     stamp = f"{joined.timestamp():.6f}" if joined is not None else ""
     root = _narrowed_root(user)
     narrowed = f":in:{root}" if root is not None else ""
-    return f"organizations:scope:user:{user.pk}:{stamp}{narrowed}"
+    # "runs": the kept value's format (OrgIds as runs of ids). A process of the code before it
+    # (a worker during a deploy) cannot unpickle it, so the two never share an entry.
+    return f"organizations:scope:runs:user:{user.pk}:{stamp}{narrowed}"
 
 
 def narrowed(user: Any, organization_id: int) -> Any:
@@ -707,18 +801,20 @@ def _scope_from(
     )  # fmt: skip
 
 
-def _with_form(ids: frozenset[int], form: Reach, found: set[int] | None) -> frozenset[int]:
+def _with_form(ids: frozenset[int], form: Reach, found: set[int] | None) -> Ids:
     """The set with its SQL form made exact (OrgIds), if it is big enough to need one."""
     if found is None or len(ids) <= ID_SET_THRESHOLD:
         return ids
     return OrgIds(ids, replace(form, minus=frozenset(found - ids), plus=frozenset(ids - found)))
 
 
-def _shared(*sets: frozenset[int]) -> list[frozenset[int]]:
+def _shared(*sets: Ids) -> list[Ids]:
     """Equal sets as one object: the cache pickles it once (a district officer's people and
     supervised trees are the same tens of thousands of ids)."""
-    found: dict[frozenset[int], frozenset[int]] = {}
-    return [found.setdefault(ids, ids) for ids in sets]
+    found: list[Ids] = []
+    for ids in sets:
+        found.append(next((seen for seen in found if seen == ids), ids))
+    return found
 
 
 def subtrees(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -128,7 +129,7 @@ def organization_forest_get(*, user: Any, on: dt.date | None = None) -> list[lis
 
 
 def organization_counts_on(
-    day: dt.date, kinds: tuple[str, ...], ids: frozenset[int] | None
+    day: dt.date, kinds: tuple[str, ...], ids: AbstractSet[int] | None
 ) -> dict[str, int]:
     """How many organizations of each of `kinds` existed on `day` among `ids` (None: all), in
     one query. An organization exists from its 成立日期 (one with none on file is taken as

@@ -21,7 +21,7 @@ from django.utils import timezone
 from kit.services import history_copy, model_save
 from organizations.models import Organization
 from organizations.rules import OrganizationKind
-from organizations.scope import require_editable, scope_of
+from organizations.scope import Ids, require_editable, scope_of
 
 from ..models import Member, MemberCategory, PersonalDataAccess
 
@@ -41,7 +41,7 @@ def may_exchange_roster(user: Any) -> bool:
     )
 
 
-def member_branch_ids(actor: Any) -> frozenset[int] | None:
+def member_branch_ids(actor: Any) -> Ids | None:
     """Organizations where the actor may hold members (None: anywhere): their managed tree, the
     keeper MemberQuerySet declares, so a member written by the actor stays visible to them."""
     return None if actor is None else scope_of(actor).managed
