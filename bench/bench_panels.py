@@ -23,7 +23,9 @@ from typing import Any
 from harness import setup
 
 
-def _timed_provider(provider: Any, request: Any, timeout: int) -> tuple[float, list[Any], bool]:
+def _timed_provider(
+    provider: Any, request: Any, timeout: int
+) -> tuple[float, list[Any], bool, Any]:
     from django.db import OperationalError, connection, transaction
 
     spent: list[tuple[float, str]] = []
@@ -35,7 +37,7 @@ def _timed_provider(provider: Any, request: Any, timeout: int) -> tuple[float, l
         finally:
             spent.append(((time.perf_counter() - start) * 1000, sql))
 
-    finished = True
+    finished, panel = True, None
     start = time.perf_counter()
     with connection.execute_wrapper(timer):
         try:
@@ -44,13 +46,13 @@ def _timed_provider(provider: Any, request: Any, timeout: int) -> tuple[float, l
                     with connection.cursor() as cursor:
                         cursor.execute(f"SET LOCAL statement_timeout = {int(timeout) * 1000}")
                     spent.clear()
-                provider(request)
+                panel = provider(request)
         except OperationalError:
             finished = False
-    return (time.perf_counter() - start) * 1000, spent, finished
+    return (time.perf_counter() - start) * 1000, spent, finished, panel
 
 
-def measure(user: Any, label: str, timeout: int, top: int) -> float:
+def measure(user: Any, label: str, timeout: int, top: int, dump: Any = None) -> float:
     from django.http import HttpRequest
 
     from common.dashboard import providers
@@ -62,12 +64,14 @@ def measure(user: Any, label: str, timeout: int, top: int) -> float:
     total = 0.0
     print(f"\n== {label}")
     for provider in providers():
-        ms, spent, finished = _timed_provider(provider, request, timeout)
+        ms, spent, finished, panel = _timed_provider(provider, request, timeout)
         total += ms
         in_db = sum(t for t, _ in spent)
         name = f"{provider.__module__}.{provider.__name__}"
         cut = "" if finished else f"  CUT after {timeout} s"
         print(f"{ms:10.0f} ms  {len(spent):3d} q  {in_db:9.0f} ms in db  {name}{cut}")
+        if dump is not None:
+            dump.write(f"{label}\t{name}\t{panel!r}\n")
         for t, sql in sorted(spent, reverse=True)[:top]:
             print(f"{'':14}{t:9.0f} ms  {' '.join(sql.split())[:160]}")
     print(f"{total:10.0f} ms  in all ({label})")
@@ -89,6 +93,12 @@ def main() -> None:
     parser.add_argument(
         "--sub-districts", type=int, default=1, help="a district officer's sub-districts timed"
     )
+    parser.add_argument(
+        "--dump",
+        type=argparse.FileType("w", encoding="utf-8"),
+        help="write every panel computed (its repr, a line each) here: what the user sees, to "
+        "compare two versions' output",
+    )
     args = parser.parse_args()
     setup()
     from bench_pages import users
@@ -104,12 +114,13 @@ def main() -> None:
             scope_of(user)
             sub_districts = supervised_sub_districts(user)
             if not sub_districts:
-                measure(user, username, args.timeout, args.queries)
+                measure(user, username, args.timeout, args.queries, args.dump)
                 continue
             for sub_district in sub_districts[: args.sub_districts]:
                 seen = narrowed(user, sub_district.pk)
                 scope_of(seen)
-                measure(seen, f"{username} → {sub_district.code}", args.timeout, args.queries)
+                label = f"{username} → {sub_district.code}"
+                measure(seen, label, args.timeout, args.queries, args.dump)
 
 
 if __name__ == "__main__":

@@ -128,6 +128,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 else:
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    # PostgreSQL's JIT compiles a query whose estimated cost is high, e.g. one counting over a
+    # sub-district's 100,000 members: 2.9 s of compiling for 0.4 s of running (the 工作台's
+    # data-error count, bench/RESULTS.md). This application's queries read indexed rows and
+    # aggregate them, where compiling never pays: off unless DATABASE_JIT says otherwise.
+    if not env.bool("DATABASE_JIT", default=False):
+        options = DATABASES["default"].setdefault("OPTIONS", {})
+        options["options"] = f"{options.get('options', '')} -c jit=off".strip()
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env("REDIS_URL", default="")

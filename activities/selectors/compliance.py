@@ -298,11 +298,16 @@ def _rows_of(
                 break
             if founded is not None and period.end < founded:
                 continue  # it did not exist yet; the period it was founded in owes its meeting
-            has_groups = has_groups_on(groups or [], min(period.end, as_of))
-            if not requirement_applies(requirement, has_groups=has_groups):
+            # Whether a 党小组 existed matters only to a requirement with a condition (the
+            # community's 总支党员大会): 180,000 periods of a sub-district are not asked it.
+            if requirement.condition and not requirement_applies(
+                requirement, has_groups=has_groups_on(groups or [], min(period.end, as_of))
+            ):
                 continue
-            count = sum(
-                n for m, n in by_month.items() if period.start.month <= m <= period.end.month
+            count = (
+                sum(n for m, n in by_month.items() if period.start.month <= m <= period.end.month)
+                if by_month
+                else 0
             )
             status = compliance_status(
                 required=requirement.count, held=count, period_end=period.end, as_of=as_of

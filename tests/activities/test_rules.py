@@ -107,6 +107,43 @@ def test_periods_of_a_year() -> None:
     assert rules.period_of(dt.date(2026, 4, 1), rules.QUARTERLY) == "2026Q2"
 
 
+@pytest.mark.parametrize("year", [2023, 2024, 2100])
+def test_periods_of_every_unit_tile_the_days_they_cover(year) -> None:
+    """Built once per (year, unit) and handed out as copies: each call's periods are the same,
+    a caller changing its list changes no other's, and each unit's periods are the months they
+    name, day by day (leap years, 2100 not one)."""
+    months = {rules.MONTHLY: 1, rules.QUARTERLY: 3, rules.HALF_YEARLY: 6, rules.YEARLY: 12}
+    for unit, size in months.items():
+        first = rules.periods_of(year, unit)
+        first.pop()
+        found = rules.periods_of(year, unit)
+        assert found == rules.periods_of(year, unit)
+        assert len(found) == 12 // size
+        day = dt.date(year, 1, 1)
+        for period in found:
+            assert period.start == day
+            day = dt.date(year + (day.month + size - 1) // 12, (day.month + size - 1) % 12 + 1, 1)
+            assert period.end == day - dt.timedelta(days=1)
+            assert rules.period_of(period.end, unit) == period.label
+        assert day == dt.date(year + 1, 1, 1)
+    (year_end,) = rules.periods_of(year, rules.YEAR_END)
+    assert (year_end.start, year_end.end) == (dt.date(year, 10, 1), dt.date(year, 12, 31))
+    with pytest.raises(ValueError, match="unknown period unit"):
+        rules.periods_of(year, "fortnight")
+
+
+def test_requirements_parsed_once_are_each_callers_own() -> None:
+    first = rules.parse_requirements("lecture", "1/quarter, 4/year")
+    first.clear()
+    assert rules.parse_requirements("lecture", "1/quarter, 4/year") == [
+        rules.Requirement(K.LECTURE, rules.QUARTERLY, 1),
+        rules.Requirement(K.LECTURE, rules.YEARLY, 4),
+    ]
+    for _ in range(2):  # a wrong setting is refused every time, not only the first
+        with pytest.raises(ValueError, match="unknown period unit"):
+            rules.parse_requirements("lecture", "1/fortnight")
+
+
 @pytest.mark.parametrize(
     ("held", "as_of", "status"),
     [

@@ -445,6 +445,57 @@ def test_workbench_panel_links_arrears_and_charts(
     assert member.pk
 
 
+def test_collection_counts_each_member_who_paid_a_month_once(
+    tree: SimpleNamespace, rf: Any, secretary_a: Any
+) -> None:
+    """This month's 已交 figure and the chart's rates count members, not payments: a payment
+    reversed and made again, and voluntary extras besides the month's dues, count once; an
+    extra alone or a reversed payment alone not at all (the members counted directly as the
+    oracle)."""
+    from django.utils import timezone
+
+    from finance import rules
+
+    this_month = rules.month_start(timezone.localdate())
+    last_month = rules.add_months(this_month, -1)
+    joined = dt.date(2010, 1, 1)
+    people = [
+        MemberFactory(branch=tree.branch_a, categories=["student"], joined_on=joined)
+        for _ in range(5)
+    ]
+
+    def pay(member: Member, period: dt.date, kind: str = "dues", **extra: Any) -> None:
+        DuesPayment.objects.create(
+            member=member, period=period, amount=D("0.20"), paid_on=period, method="in_person",
+            kind=kind, **extra,
+        )  # fmt: skip
+
+    for period in (last_month, this_month):
+        pay(people[0], period, reversed_at=timezone.now())  # reversed, then paid again
+        pay(people[0], period)
+        pay(people[1], period)
+        pay(people[1], period, kind="voluntary")
+        pay(people[2], period, kind="voluntary")  # an extra only: not the month's dues
+        pay(people[3], period, reversed_at=timezone.now())  # reversed only
+    request = rf.get("/admin/")
+    request.user = secretary_a
+    panel = finance_panel(request)
+    assert panel is not None
+    roster = Member.objects.filter(branch__in=[tree.branch_a]).count()
+    [figure] = [f for f in panel.figures if "已交" in f.label]
+    assert figure.value == f"2/{roster}人"
+    [chart] = [c for c in panel.charts if "党费收缴率" in c.title]
+    paid = (
+        DuesPayment.objects.regular()
+        .filter(period=last_month)
+        .values("member_id")
+        .distinct()
+        .count()
+    )
+    assert paid == 2
+    assert dict(chart.bars)[f"{last_month:%Y-%m}"] == round(100 * paid / roster)
+
+
 def test_arrears_list_is_filtered_like_the_todo(
     tree: SimpleNamespace,
     client: Any,
