@@ -515,6 +515,35 @@ def _subtrees_sql(roots: Roots, alias: str, names: _TreeNames) -> tuple[str, lis
     return "(" + " OR ".join(parts) + ")", [pk for pk, _ in roots] + [f"{p}%" for _, p in roots]
 
 
+def _unit_organizations_sql(
+    roots: Roots, linked: bool, names: _TreeNames, prefix: str, suffix: str = ""
+) -> tuple[str, list[Any]]:
+    """One SELECT (a column `id`) of the party organizations of the units located in the
+    communities of the subtrees of `roots`, and with `linked` of those linked to them (双联双管);
+    its tables are aliased `<prefix>u<suffix>`, `<prefix>c<suffix>`, `<prefix>l<suffix>`. The
+    one writing of a scope's units, for both forms: the UNION's part and the row's condition."""
+    unit, place, link = (f"{prefix}{letter}{suffix}" for letter in "ucl")
+    kinds = ", ".join(["%s"] * len(names.community_kinds))
+    inner, inner_params = _subtrees_sql(roots, place, names)
+    communities = (
+        f"SELECT {place}.{names.pk} FROM {names.org} {place} "  # noqa: S608
+        f"WHERE {place}.{names.kind} IN ({kinds}) AND {inner}"
+    )
+    where = f"{unit}.{names.unit_community} IN ({communities})"
+    params = [*names.community_kinds, *inner_params]
+    if linked:
+        where += (
+            f" OR {unit}.{names.unit_pk} IN (SELECT {link}.{names.link_unit} "  # noqa: S608
+            f"FROM {names.link} {link} WHERE {link}.{names.link_org} IN ({communities}))"
+        )
+        params += [*names.community_kinds, *inner_params]
+    sql = (
+        f"SELECT {unit}.{names.unit_org} AS id FROM {names.unit} {unit} "  # noqa: S608
+        f"WHERE {unit}.{names.unit_org} IS NOT NULL AND ({where})"
+    )
+    return sql, params
+
+
 def _form_sql(
     form: Form, names: _TreeNames, connection: Any, tag: str = "s"
 ) -> tuple[str, list[Any]]:
@@ -539,27 +568,9 @@ def _form_sql(
     for index, (roots, linked) in enumerate(((form.located, False), (form.reached, True))):
         if not roots:
             continue
-        unit, place = f"{tag}_u{index}", f"{tag}_c{index}"
-        kinds = ", ".join(["%s"] * len(names.community_kinds))
-        inner, inner_params = _subtrees_sql(roots, place, names)
-        communities = (
-            f"SELECT {place}.{names.pk} FROM {names.org} {place} "  # noqa: S608
-            f"WHERE {place}.{names.kind} IN ({kinds}) AND {inner}"
-        )
-        where = f"{unit}.{names.unit_community} IN ({communities})"
-        params_here = [*names.community_kinds, *inner_params]
-        if linked:
-            link = f"{tag}_l{index}"
-            where += (
-                f" OR {unit}.{names.unit_pk} IN (SELECT {link}.{names.link_unit} "  # noqa: S608
-                f"FROM {names.link} {link} WHERE {link}.{names.link_org} IN ({communities}))"
-            )
-            params_here += [*names.community_kinds, *inner_params]
-        parts.append(
-            f"SELECT {unit}.{names.unit_org} AS id FROM {names.unit} {unit} "  # noqa: S608
-            f"WHERE {unit}.{names.unit_org} IS NOT NULL AND ({where})"
-        )
-        params += params_here
+        units, more = _unit_organizations_sql(roots, linked, names, f"{tag}_", str(index))
+        parts.append(units)
+        params += more
     if form.plus:
         plus, plus_params = _ids_sql(form.plus, connection)
         parts.append(
@@ -594,25 +605,9 @@ def _form_condition(
     for roots, linked in ((form.located, False), (form.reached, True)):
         if not roots:
             continue
-        kinds = ", ".join(["%s"] * len(names.community_kinds))
-        inner, inner_params = _subtrees_sql(roots, f"{alias}_c", names)
-        communities = (
-            f"SELECT {alias}_c.{names.pk} FROM {names.org} {alias}_c "  # noqa: S608
-            f"WHERE {alias}_c.{names.kind} IN ({kinds}) AND {inner}"
-        )
-        where = f"{alias}_u.{names.unit_community} IN ({communities})"
-        params_here = [*names.community_kinds, *inner_params]
-        if linked:
-            where += (
-                f" OR {alias}_u.{names.unit_pk} IN (SELECT {alias}_l.{names.link_unit} "  # noqa: S608
-                f"FROM {names.link} {alias}_l WHERE {alias}_l.{names.link_org} IN ({communities}))"
-            )
-            params_here += [*names.community_kinds, *inner_params]
-        parts.append(
-            f"{alias}.{names.pk} IN (SELECT {alias}_u.{names.unit_org} FROM {names.unit} "  # noqa: S608
-            f"{alias}_u WHERE {alias}_u.{names.unit_org} IS NOT NULL AND ({where}))"
-        )
-        params += params_here
+        units, more = _unit_organizations_sql(roots, linked, names, f"{alias}_")
+        parts.append(f"{alias}.{names.pk} IN ({units})")
+        params += more
     sql = "(" + " OR ".join(parts) + ")" if parts else "1 = 0"
     if form.minus:
         minus, minus_params = _ids_sql(form.minus, connection)
